@@ -1,0 +1,37 @@
+# caseaudit: `make run` opens the demo, `make test` runs every test.
+# Both create .venv on first use, so a fresh clone needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test unit snapshots bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/caseaudit demo
+
+test: unit snapshots
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit tests/tui
+
+# Snapshot tests run in their own process: an earlier asyncio.run in the same
+# process breaks pytest-textual-snapshot.
+snapshots: $(STAMP)
+	@if ls tests/snapshots/test_*.py >/dev/null 2>&1; then \
+		$(BIN)/python -m pytest -q tests/snapshots; \
+	else echo "no snapshot tests yet"; fi
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,136 @@
+"""The one place that counts days: working days, durations and month arithmetic.
+
+Working days are Monday to Friday minus England and Wales bank holidays (the
+`holidays` package, subdivision ENG, which Wales shares) and any closure days the
+council configures. Counting starts the day after the event: a visit on Tuesday
+2 January 2024 with a 10-working-day standard is due by Tuesday 16 January 2024.
+Months clamp to month end: 31 August + 6 months = 28 February.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Iterable
+
+import holidays
+from dateutil.relativedelta import relativedelta
+
+UNITS = {"wd": "working day", "d": "day", "w": "week", "m": "month"}
+_DURATION = re.compile(r"^\s*(\d{1,4})\s*(wd|d|w|m)\s*$")
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A timescale as councils write it: `10wd`, `28d`, `6w`, `3m`."""
+
+    amount: int
+    unit: str  # one of UNITS
+
+    @classmethod
+    def parse(cls, text: str) -> "Duration":
+        if isinstance(text, Duration):
+            return text
+        match = _DURATION.match(str(text))
+        if not match:
+            raise ValueError(
+                f"bad duration {text!r}: write a whole number and a unit, "
+                "e.g. 10wd (working days), 28d (days), 6w (weeks), 3m (months)"
+            )
+        return cls(int(match.group(1)), match.group(2))
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    @property
+    def words(self) -> str:
+        unit = UNITS[self.unit]
+        return f"{self.amount} {unit}{'' if self.amount == 1 else 's'}"
+
+
+@lru_cache(maxsize=None)
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def bank_holiday_name(day: date) -> str | None:
+    return holidays.country_holidays("GB", subdiv="ENG", years=day.year).get(day)
+
+
+class Calendar:
+    """Working-day arithmetic for one council: bank holidays plus its own closure days."""
+
+    def __init__(self, closures: Iterable[date] = ()) -> None:
+        self.closures = frozenset(closures)
+
+    def is_bank_holiday(self, day: date) -> bool:
+        return day in _bank_holidays(day.year)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and not self.is_bank_holiday(day) and day not in self.closures
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after `start` (counting starts the day after)."""
+        if n < 0:
+            raise ValueError("working days to add must not be negative")
+        day = start
+        left = n
+        while left:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                left -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (0 when end <= start)."""
+        count = 0
+        day = start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    def add(self, start: date, duration: Duration | str) -> date:
+        """The due date: `duration` after `start`, the way the standard is written."""
+        d = Duration.parse(duration) if isinstance(duration, str) else duration
+        if d.unit == "wd":
+            return self.add_working_days(start, d.amount)
+        if d.unit == "d":
+            return start + timedelta(days=d.amount)
+        if d.unit == "w":
+            return start + timedelta(weeks=d.amount)
+        return start + relativedelta(months=d.amount)
+
+    def subtract(self, end: date, duration: Duration | str) -> date:
+        """`duration` before `end`; used for look-back windows (months clamp to month end)."""
+        d = Duration.parse(duration) if isinstance(duration, str) else duration
+        if d.unit == "wd":
+            day, left = end, d.amount
+            while left:
+                day -= timedelta(days=1)
+                if self.is_working_day(day):
+                    left -= 1
+            return day
+        if d.unit == "d":
+            return end - timedelta(days=d.amount)
+        if d.unit == "w":
+            return end - timedelta(weeks=d.amount)
+        return end - relativedelta(months=d.amount)
+
+
+ENGLAND_AND_WALES = Calendar()
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole calendar months from start's month to end's month, inclusive of both."""
+    return (end.year - start.year) * 12 + (end.month - start.month) + 1
+
+
+def format_day(day: date | None) -> str:
+    """A date as a manager reads it: 16 Jan 2024."""
+    if day is None:
+        return "none"
+    return f"{day.day} {day:%b %Y}"

@@ -1,0 +1,3 @@
+from caseaudit.cli import main
+
+raise SystemExit(main())
