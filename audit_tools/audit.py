@@ -1,0 +1,161 @@
+"""The rules an audit must obey before it is submitted, wherever it comes from.
+
+The audit form, the command line and `import audits` all ask these functions, so a
+screen can never let through what an import would refuse. Each message says what to
+do and names the standard, action or theme it is about. Nothing here reads the clock
+or the database: the case, the catalogue, the known users and the vocabulary are passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from audit_tools.calendar import format_day
+from audit_tools.models import Audit, Case, Grade, Status
+
+# Below this grade an audit must carry an action plan.
+GOOD_RANK = Grade.good.rank
+
+
+def auditor_independence(case: Case, auditor: str) -> list[str]:
+    """Why `auditor` may not audit `case` (empty when they may).
+
+    Auditing must be independent of line management: neither the allocated worker
+    nor their line manager may audit the case.
+    """
+    problems: list[str] = []
+    if case.worker and auditor == case.worker:
+        problems.append(
+            f"{case.case_ref}: {auditor} is the allocated worker and may not audit this case; "
+            "ask another manager to audit it"
+        )
+    if case.line_manager and auditor == case.line_manager:
+        problems.append(
+            f"{case.case_ref}: {auditor} is the case's line manager and may not audit this case; "
+            "ask a manager outside the line to audit it"
+        )
+    return problems
+
+
+def recent_audit_warning(
+    case_ref: str, last_audit: date | None, as_of: date, months: int = 12
+) -> str | None:
+    """A warning when the case was audited within `months` before `as_of` (None otherwise).
+
+    `last_audit` is the as-of (or submission) date of the case's latest earlier audit.
+    """
+    if last_audit is None or last_audit > as_of:
+        return None
+    if last_audit + relativedelta(months=months) > as_of:
+        return (
+            f"{case_ref}: already audited as at {format_day(last_audit)}, "
+            f"within the last {months} months"
+        )
+    return None
+
+
+def overridden(audit: Audit) -> list[str]:
+    """Standards whose final status departs from a (non-null) automatic status, in score order."""
+    out: list[str] = []
+    for standard, status in audit.scores.items():
+        automatic = audit.automatic.get(standard)
+        if automatic is not None and status != automatic:
+            out.append(standard)
+    return out
+
+
+def _status_words(status: Status | None) -> str:
+    return "no status" if status is None else status.label
+
+
+def submission_problems(
+    audit: Audit,
+    case: Case,
+    catalogue,
+    known_users: Collection[str],
+    themes_vocabulary: Iterable[str],
+) -> list[str]:
+    """Every reason the audit may not be submitted, all at once (empty: it may be).
+
+    `catalogue` is an audit_tools.standards Catalogue (only `.applicable(case_type)` and
+    `.standards` are used); `known_users` the usernames the service knows;
+    `themes_vocabulary` the theme ids in use.
+    """
+    problems: list[str] = []
+    applicable = [s.id for s in catalogue.applicable(case.case_type)]
+    applicable_set = set(applicable)
+    all_ids = {s.id for s in catalogue.standards}
+
+    if audit.case_ref != case.case_ref:
+        problems.append(f"case_ref: the audit is of {audit.case_ref}, not {case.case_ref}")
+
+    for standard in audit.scores:
+        if standard not in all_ids:
+            problems.append(
+                f"{standard}: not a standard in the catalogue; remove its score or correct the id"
+            )
+        elif standard not in applicable_set:
+            problems.append(
+                f"{standard}: does not apply to {case.case_type.value} cases; remove its score"
+            )
+
+    for standard in applicable:
+        status = audit.scores.get(standard)
+        if status is None:
+            problems.append(f"{standard}: no status; choose met, partly met, not met or not applicable")
+            continue
+        if status in (Status.partly_met, Status.not_met) and not (audit.notes.get(standard) or "").strip():
+            problems.append(f"{standard}: {status.label} needs an evidence note saying why")
+
+    for standard in overridden(audit):
+        if not (audit.override_reasons.get(standard) or "").strip():
+            problems.append(
+                f"{standard}: changing the automatic status "
+                f"({_status_words(audit.automatic.get(standard))}) to "
+                f"{_status_words(audit.scores.get(standard))} needs a reason"
+            )
+
+    if audit.grade is None:
+        problems.append("grade: no grade; choose outstanding, good, requires improvement or inadequate")
+
+    linked = {a.standard for a in audit.actions if a.standard}
+    for standard in applicable:
+        if audit.scores.get(standard) == Status.not_met and standard not in linked:
+            problems.append(f"{standard}: not met needs at least one action linked to it")
+    if audit.grade is not None and audit.grade.rank < GOOD_RANK and not audit.actions:
+        problems.append(
+            f"grade: {audit.grade.label.lower()} needs at least one action in the action plan"
+        )
+
+    for number, action in enumerate(audit.actions, start=1):
+        where = f"action {number}"
+        if not (action.description or "").strip():
+            problems.append(f"{where}: no description; say what must be done")
+        if not action.owner:
+            problems.append(f"{where}: no owner; name the person who will do it")
+        elif action.owner not in known_users:
+            problems.append(f"{where}: owner {action.owner!r} is not a known user")
+        if action.due is None:
+            problems.append(f"{where}: no due date; give a date after {format_day(audit.as_of)}")
+        elif action.due <= audit.as_of:
+            problems.append(
+                f"{where}: due {format_day(action.due)} must be after the audit's as-at date "
+                f"{format_day(audit.as_of)}"
+            )
+        if action.standard and action.standard not in applicable_set:
+            problems.append(
+                f"{where}: linked to {action.standard!r}, which is not a standard of this audit"
+            )
+
+    vocabulary = set(themes_vocabulary)
+    for kind, themes in (("strengths", audit.themes.strengths), ("improvements", audit.themes.improvements)):
+        for theme in themes:
+            if theme not in vocabulary:
+                problems.append(
+                    f"themes.{kind}: {theme!r} is not in the theme vocabulary; "
+                    "choose an existing theme or ask an admin to add it"
+                )
+    return problems
