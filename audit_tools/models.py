@@ -6,11 +6,35 @@ imports validate into them, and the screens show them.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import Enum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+
+def _iso_date(value: object) -> object:
+    """Dates are ISO YYYY-MM-DD everywhere; a spreadsheet date cell (midnight) is accepted."""
+    if isinstance(value, datetime):
+        if value.time() != datetime.min.time():
+            raise ValueError(f"expected a date without a time, got {value.isoformat()}")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(f"invalid date {value!r}: expected YYYY-MM-DD")
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"invalid date {value!r}: no such day") from None
+    raise ValueError(f"invalid date {value!r}: expected YYYY-MM-DD")
+
+
+# A calendar date written YYYY-MM-DD; numbers and date-times are refused.
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class Model(BaseModel):
@@ -101,7 +125,7 @@ class Event(Model):
     """Something that happened on a case, as recorded in the case-management system."""
 
     kind: EventKind
-    date: date
+    date: IsoDate
     child_seen: bool = True
     seen_alone: bool | None = None
     reason_not_alone: str | None = None
@@ -111,11 +135,11 @@ class Event(Model):
 class Case(Model):
     case_ref: str = Field(min_length=1)
     case_type: CaseType
-    start_date: date
+    start_date: IsoDate
     team: str | None = None
     worker: str | None = None
     line_manager: str | None = None
-    closed_date: date | None = None
+    closed_date: IsoDate | None = None
     events: list[Event] = Field(default_factory=list)
 
 
@@ -132,8 +156,8 @@ class User(Model):
 class Late(Model):
     """One late interval or follow-up: when it was due and when it happened (None: not yet)."""
 
-    due: date
-    actual: date | None = None
+    due: IsoDate
+    actual: IsoDate | None = None
 
 
 class StandardResult(Model):
@@ -145,7 +169,7 @@ class StandardResult(Model):
 
 class CheckReport(Model):
     case_ref: str
-    as_of: date
+    as_of: IsoDate
     catalogue: str
     results: list[StandardResult]
 
@@ -158,14 +182,14 @@ class Themes(Model):
 class Action(Model):
     description: str = ""
     owner: str | None = None
-    due: date | None = None
-    completed_on: date | None = None
+    due: IsoDate | None = None
+    completed_on: IsoDate | None = None
     standard: str | None = None
 
 
 class Moderation(Model):
     moderator: str
-    moderated_on: date | None = None
+    moderated_on: IsoDate | None = None
     grade: Grade | None = None
     outcome: Outcome | None = None
     final_grade: Grade | None = None
@@ -173,7 +197,7 @@ class Moderation(Model):
     notes: dict[str, str] = Field(default_factory=dict)
     reason: str | None = None
     feedback: str | None = None
-    acknowledged_on: date | None = None
+    acknowledged_on: IsoDate | None = None
 
 
 class Audit(Model):
@@ -186,8 +210,8 @@ class Audit(Model):
     audit_id: str = Field(min_length=1)
     case_ref: str = Field(min_length=1)
     auditor: str = Field(min_length=1)
-    as_of: date
-    submitted_on: date | None = None
+    as_of: IsoDate
+    submitted_on: IsoDate | None = None
     grade: Grade | None = None
     scores: dict[str, Status] = Field(default_factory=dict)
     notes: dict[str, str] = Field(default_factory=dict)

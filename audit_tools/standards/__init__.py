@@ -1,0 +1,6 @@
+"""Practice standards: the catalogue (what is expected) and the engine (what the evidence says)."""
+
+from audit_tools.standards.catalogue import Catalogue, Standard, load_catalogue, parse_catalogue
+from audit_tools.standards.engine import evaluate, evaluate_standard
+
+__all__ = ["Catalogue", "Standard", "evaluate", "evaluate_standard", "load_catalogue", "parse_catalogue"]
