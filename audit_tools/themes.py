@@ -1,0 +1,450 @@
+"""The quarterly themes report: the figures the improvement board sees, for a quarter and
+the one before it.
+
+Pure: the caller passes the audits, cases, users, sampled audit ids, quota and catalogue;
+nothing here reads the database, the clock or a file. The JSON form of `ThemesReport`
+(`report.to_json()`) is the `export themes --format json` contract in cli.md; every
+other format is rendered from it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from audit_tools.models import Audit, Case, Grade, Role, Status, User
+from audit_tools.quarters import Quarter
+from audit_tools.vocabulary import DEFAULT_THEMES
+
+# Best first, as a board paper lists them.
+GRADE_ORDER: list[Grade] = [
+    Grade.outstanding,
+    Grade.good,
+    Grade.requires_improvement,
+    Grade.inadequate,
+]
+
+NO_TEAM = "unallocated"
+DEFAULT_QUOTA = 2  # audits per auditor per calendar month (product.md)
+
+
+class Figures(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class AuditorFigures(Figures):
+    completed: int
+    expected: int
+
+
+class AuditFigures(Figures):
+    completed: int
+    by_team: dict[str, int]
+    by_auditor: dict[str, AuditorFigures]
+
+
+class StandardFigures(Figures):
+    n: int
+    met: int
+    partly_met: int
+    not_met: int
+    pct_met: float | None
+    not_applicable: int = 0
+
+
+class ThemeFigures(Figures):
+    strength: int
+    improvement: int
+
+
+class ModerationFigures(Figures):
+    sampled: int
+    moderated: int
+    exact_agreement: float | None
+    kappa_quadratic: float | None
+    moved_down: int
+    moved_up: int
+
+
+class ActionFigures(Figures):
+    raised: int
+    completed: int
+    completed_on_time: int
+    open: int
+    overdue: int
+
+
+class OverrideFigures(Figures):
+    """How often auditors departed from the engine's automatic status."""
+
+    automatic: int  # standards that had an automatic status and an auditor's score
+    overridden: int
+    rate: float | None  # overridden / automatic, a fraction from 0 to 1
+
+
+class AuditRow(Figures):
+    audit_id: str
+    case_ref: str
+    auditor: str
+    team: str
+    submitted_on: date
+    grade: Grade | None
+    final_grade: Grade | None
+    moderated: bool
+
+
+class ActionRow(Figures):
+    audit_id: str
+    case_ref: str
+    standard: str | None
+    owner: str | None
+    due: date | None
+    completed_on: date | None
+    state: str  # completed, open or overdue, as at the quarter's last day
+    description: str | None = None  # free text: only with include_notes
+
+
+class NoteRow(Figures):
+    """Free text from an audit or its moderation: only with include_notes."""
+
+    audit_id: str
+    case_ref: str
+    source: str  # auditor or moderator
+    topic: str  # a standard id, or reason / feedback
+    text: str
+
+
+class QuarterFigures(Figures):
+    quarter: str
+    from_: date = Field(alias="from")
+    to: date
+    audits: AuditFigures
+    grades: dict[str, int]
+    standards: dict[str, StandardFigures]
+    themes: dict[str, ThemeFigures]
+    moderation: ModerationFigures
+    actions: ActionFigures
+    overrides: OverrideFigures
+
+
+class ThemesReport(QuarterFigures):
+    """cli.md's keys, plus the detail lists, labels and override figures (extra keys)."""
+
+    label: str
+    previous: QuarterFigures
+    standard_titles: dict[str, str] = Field(default_factory=dict)
+    theme_labels: dict[str, str] = Field(default_factory=dict)
+    audit_list: list[AuditRow] = Field(default_factory=list)
+    action_list: list[ActionRow] = Field(default_factory=list)
+    include_notes: bool = False
+    notes: list[NoteRow] = Field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The canonical JSON document (cli.md's keys, `from` spelled as such)."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def pct(part: int, whole: int) -> float | None:
+    """part/whole×100 to one decimal, half up (12.25 → 12.3), None when whole is 0.
+
+    Decimal, because binary floats round 12.25 and friends the wrong way half the time.
+    """
+    if whole == 0:
+        return None
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+def fraction(part: int, whole: int) -> float | None:
+    """part/whole to four decimals, half up; None when whole is 0."""
+    if whole == 0:
+        return None
+    value = (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+def kappa_quadratic(pairs: list[tuple[int, int]], categories: int = 4) -> float | None:
+    """Quadratic-weighted Cohen's kappa over (auditor rank, moderator rank) pairs.
+
+    None when undefined: no pairs, or the expected disagreement is zero.
+    """
+    if not pairs:
+        return None
+    n = len(pairs)
+    rows = Counter(a for a, _ in pairs)
+    cols = Counter(b for _, b in pairs)
+    observed = Counter(pairs)
+    span = (categories - 1) ** 2
+    obs = Decimal(0)
+    exp = Decimal(0)
+    for i in range(categories):
+        for j in range(categories):
+            w = Decimal((i - j) ** 2) / span
+            obs += w * Decimal(observed[(i, j)]) / n
+            exp += w * Decimal(rows[i]) * Decimal(cols[j]) / (n * n)
+    if exp == 0:
+        return None
+    value = (1 - obs / exp).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return float(value)
+
+
+def _agreement_kappa(pairs: list[tuple[int, int]]) -> float | None:
+    """Prefer the moderation agreement module's kappa, so every screen shows one figure."""
+    try:
+        from audit_tools import agreement  # written alongside; optional until it lands
+    except ImportError:
+        return kappa_quadratic(pairs)
+    for name in ("kappa_quadratic", "quadratic_kappa", "weighted_kappa"):
+        fn = getattr(agreement, name, None)
+        if callable(fn):
+            try:
+                value = fn(pairs)
+            except Exception:  # a different signature: fall back to ours
+                break
+            return None if value is None else round(float(value), 4)
+    return kappa_quadratic(pairs)
+
+
+@dataclass
+class ThemesInput:
+    """Everything the figures need, gathered by the caller."""
+
+    audits: list[Audit]
+    cases: Mapping[str, Case]
+    users: list[User]
+    sampled_ids: set[str] = field(default_factory=set)
+    quota: int = DEFAULT_QUOTA
+    standards: list[tuple[str, str]] = field(default_factory=list)  # (id, title), catalogue order
+    themes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_THEMES))
+
+
+def standards_of(catalogue: Any) -> list[tuple[str, str]]:
+    """(id, title) of each standard, in catalogue order, from a loaded catalogue."""
+    if catalogue is None:
+        return []
+    return [(s.id, getattr(s, "title", s.id)) for s in catalogue.standards]
+
+
+def in_quarter(audits: Iterable[Audit], quarter: Quarter) -> list[Audit]:
+    """Submitted audits whose submission date falls in the quarter, in submission order."""
+    chosen = [a for a in audits if a.submitted_on is not None and quarter.contains(a.submitted_on)]
+    return sorted(chosen, key=lambda a: (a.submitted_on, a.audit_id))
+
+
+def _team(audit: Audit, cases: Mapping[str, Case]) -> str:
+    case = cases.get(audit.case_ref)
+    return (case.team if case and case.team else None) or NO_TEAM
+
+
+def _action_state(completed_on: date | None, due: date | None, as_at: date) -> str:
+    if completed_on is not None and completed_on <= as_at:
+        return "completed"
+    if due is not None and due < as_at:
+        return "overdue"
+    return "open"
+
+
+def quarter_figures(quarter: Quarter, data: ThemesInput) -> QuarterFigures:
+    audits = in_quarter(data.audits, quarter)
+    months = len(quarter.months())
+
+    # Audits: by the case's team, and by auditor against quota.
+    by_team = Counter(_team(a, data.cases) for a in audits)
+    done = Counter(a.auditor for a in audits)
+    expected = data.quota * months
+    by_auditor: dict[str, AuditorFigures] = {}
+    for user in sorted(data.users, key=lambda u: u.username):
+        if Role.auditor in user.roles:
+            by_auditor[user.username] = AuditorFigures(completed=done[user.username], expected=expected)
+    for name in sorted(done):
+        # Someone outside the auditor role still audited: shown, with no quota of their own.
+        by_auditor.setdefault(name, AuditorFigures(completed=done[name], expected=0))
+
+    # Grades after moderation, best first, every grade shown.
+    finals = Counter(a.final_grade for a in audits if a.final_grade is not None)
+    grades = {g.value: finals[g] for g in GRADE_ORDER}
+
+    # Standards: the auditor's scores as submitted; n leaves out not applicable.
+    order = [sid for sid, _ in data.standards]
+    seen = {sid for a in audits for sid in a.scores}
+    order += sorted(seen - set(order))
+    standards: dict[str, StandardFigures] = {}
+    for sid in order:
+        counts = Counter(a.scores[sid] for a in audits if sid in a.scores)
+        n = counts[Status.met] + counts[Status.partly_met] + counts[Status.not_met]
+        standards[sid] = StandardFigures(
+            n=n,
+            met=counts[Status.met],
+            partly_met=counts[Status.partly_met],
+            not_met=counts[Status.not_met],
+            pct_met=pct(counts[Status.met], n),
+            not_applicable=counts[Status.not_applicable],
+        )
+
+    # Themes: every vocabulary theme, plus any tagged outside it.
+    strengths = Counter(t for a in audits for t in dict.fromkeys(a.themes.strengths))
+    improvements = Counter(t for a in audits for t in dict.fromkeys(a.themes.improvements))
+    theme_ids = list(data.themes) + sorted((set(strengths) | set(improvements)) - set(data.themes))
+    themes = {
+        t: ThemeFigures(strength=strengths[t], improvement=improvements[t]) for t in theme_ids
+    }
+
+    # Moderation: auditor's grade against the moderator's own blind grade.
+    sampled = sum(1 for a in audits if a.audit_id in data.sampled_ids)
+    moderated = [a for a in audits if a.moderation is not None and a.moderation.grade is not None]
+    pairs = [(a.grade.rank, a.moderation.grade.rank) for a in moderated if a.grade is not None]
+    moderation = ModerationFigures(
+        sampled=sampled,
+        moderated=len(moderated),
+        exact_agreement=fraction(sum(1 for x, y in pairs if x == y), len(pairs)),
+        kappa_quadratic=_agreement_kappa(pairs),
+        moved_down=sum(1 for x, y in pairs if y < x),
+        moved_up=sum(1 for x, y in pairs if y > x),
+    )
+
+    # Actions of these audits, judged as at the quarter's last day.
+    as_at = quarter.end
+    states = Counter()
+    on_time = 0
+    raised = 0
+    for a in audits:
+        for action in a.actions:
+            raised += 1
+            state = _action_state(action.completed_on, action.due, as_at)
+            states[state] += 1
+            if state == "completed" and action.due is not None and action.completed_on <= action.due:
+                on_time += 1
+    actions = ActionFigures(
+        raised=raised,
+        completed=states["completed"],
+        completed_on_time=on_time,
+        open=states["open"] + states["overdue"],
+        overdue=states["overdue"],
+    )
+
+    # Overrides: an auditor's status differing from the automatic one.
+    automatic = overridden = 0
+    for a in audits:
+        for sid, auto in a.automatic.items():
+            if auto is None or sid not in a.scores:
+                continue
+            automatic += 1
+            overridden += a.scores[sid] != auto
+    overrides = OverrideFigures(
+        automatic=automatic, overridden=overridden, rate=fraction(overridden, automatic)
+    )
+
+    return QuarterFigures(
+        quarter=quarter.code,
+        from_=quarter.start,
+        to=quarter.end,
+        audits=AuditFigures(completed=len(audits), by_team=dict(sorted(by_team.items())),
+                            by_auditor=by_auditor),
+        grades=grades,
+        standards=standards,
+        themes=themes,
+        moderation=moderation,
+        actions=actions,
+        overrides=overrides,
+    )
+
+
+def themes_report(quarter: Quarter, data: ThemesInput, include_notes: bool = False) -> ThemesReport:
+    """The quarter's figures, the previous quarter's for trends, and the detail lists.
+
+    Free text (notes, action descriptions, moderation reasons and feedback) appears only
+    with include_notes; staff appear by username, children only by case reference.
+    """
+    this = quarter_figures(quarter, data)
+    before = quarter_figures(quarter.previous(), data)
+    audits = in_quarter(data.audits, quarter)
+    as_at = quarter.end
+
+    audit_list = [
+        AuditRow(
+            audit_id=a.audit_id,
+            case_ref=a.case_ref,
+            auditor=a.auditor,
+            team=_team(a, data.cases),
+            submitted_on=a.submitted_on,
+            grade=a.grade,
+            final_grade=a.final_grade,
+            moderated=a.moderation is not None and a.moderation.grade is not None,
+        )
+        for a in audits
+    ]
+    action_list = [
+        ActionRow(
+            audit_id=a.audit_id,
+            case_ref=a.case_ref,
+            standard=action.standard,
+            owner=action.owner,
+            due=action.due,
+            completed_on=action.completed_on,
+            state=_action_state(action.completed_on, action.due, as_at),
+            description=action.description if include_notes else None,
+        )
+        for a in audits
+        for action in a.actions
+    ]
+    notes: list[NoteRow] = []
+    if include_notes:
+        for a in audits:
+            for topic, text in a.notes.items():
+                notes.append(NoteRow(audit_id=a.audit_id, case_ref=a.case_ref, source="auditor",
+                                     topic=topic, text=text))
+            m = a.moderation
+            if m is None:
+                continue
+            for topic, text in m.notes.items():
+                notes.append(NoteRow(audit_id=a.audit_id, case_ref=a.case_ref, source="moderator",
+                                     topic=topic, text=text))
+            for topic in ("reason", "feedback"):
+                text = getattr(m, topic)
+                if text:
+                    notes.append(NoteRow(audit_id=a.audit_id, case_ref=a.case_ref,
+                                         source="moderator", topic=topic, text=text))
+
+    titles = dict(data.standards)
+    return ThemesReport(
+        **this.model_dump(by_alias=True),
+        label=quarter.label,
+        previous=before,
+        standard_titles={sid: titles.get(sid, sid) for sid in this.standards},
+        theme_labels={t: data.themes.get(t, t) for t in this.themes},
+        audit_list=audit_list,
+        action_list=action_list,
+        include_notes=include_notes,
+        notes=notes,
+    )
+
+
+def movers(report: ThemesReport, count: int = 3) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """The standards whose % met fell most and rose most against the previous quarter.
+
+    Only standards with a % met in both quarters; ties broken by standard id.
+    """
+    changes: list[tuple[str, float]] = []
+    for sid, now in report.standards.items():
+        then = report.previous.standards.get(sid)
+        if now.pct_met is None or then is None or then.pct_met is None:
+            continue
+        delta = float(Decimal(str(now.pct_met)) - Decimal(str(then.pct_met)))
+        changes.append((sid, delta))
+    fell = sorted((c for c in changes if c[1] < 0), key=lambda c: (c[1], c[0]))[:count]
+    rose = sorted((c for c in changes if c[1] > 0), key=lambda c: (-c[1], c[0]))[:count]
+    return fell, rose
+
+
+def top_themes(report: ThemesReport, kind: str, count: int = 3) -> list[tuple[str, int]]:
+    """The most tagged themes as strengths (kind "strength") or improvements ("improvement")."""
+    ranked = sorted(
+        ((t, getattr(f, kind)) for t, f in report.themes.items() if getattr(f, kind) > 0),
+        key=lambda x: (-x[1], x[0]),
+    )
+    return ranked[:count]
