@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from audit_tools.agreement import agreement, is_pair
 from audit_tools.models import Audit, Case, Grade, Role, Status, User
 from audit_tools.quarters import Quarter
 from audit_tools.vocabulary import DEFAULT_THEMES
@@ -168,48 +169,6 @@ def fraction(part: int, whole: int) -> float | None:
     return float(value)
 
 
-def kappa_quadratic(pairs: list[tuple[int, int]], categories: int = 4) -> float | None:
-    """Quadratic-weighted Cohen's kappa over (auditor rank, moderator rank) pairs.
-
-    None when undefined: no pairs, or the expected disagreement is zero.
-    """
-    if not pairs:
-        return None
-    n = len(pairs)
-    rows = Counter(a for a, _ in pairs)
-    cols = Counter(b for _, b in pairs)
-    observed = Counter(pairs)
-    span = (categories - 1) ** 2
-    obs = Decimal(0)
-    exp = Decimal(0)
-    for i in range(categories):
-        for j in range(categories):
-            w = Decimal((i - j) ** 2) / span
-            obs += w * Decimal(observed[(i, j)]) / n
-            exp += w * Decimal(rows[i]) * Decimal(cols[j]) / (n * n)
-    if exp == 0:
-        return None
-    value = (1 - obs / exp).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-    return float(value)
-
-
-def _agreement_kappa(pairs: list[tuple[int, int]]) -> float | None:
-    """Prefer the moderation agreement module's kappa, so every screen shows one figure."""
-    try:
-        from audit_tools import agreement  # written alongside; optional until it lands
-    except ImportError:
-        return kappa_quadratic(pairs)
-    for name in ("kappa_quadratic", "quadratic_kappa", "weighted_kappa"):
-        fn = getattr(agreement, name, None)
-        if callable(fn):
-            try:
-                value = fn(pairs)
-            except Exception:  # a different signature: fall back to ours
-                break
-            return None if value is None else round(float(value), 4)
-    return kappa_quadratic(pairs)
-
-
 @dataclass
 class ThemesInput:
     """Everything the figures need, gathered by the caller."""
@@ -294,17 +253,16 @@ def quarter_figures(quarter: Quarter, data: ThemesInput) -> QuarterFigures:
         t: ThemeFigures(strength=strengths[t], improvement=improvements[t]) for t in theme_ids
     }
 
-    # Moderation: auditor's grade against the moderator's own blind grade.
+    # Moderation: the same agreement figures as `stats agreement` for this quarter's audits.
     sampled = sum(1 for a in audits if a.audit_id in data.sampled_ids)
-    moderated = [a for a in audits if a.moderation is not None and a.moderation.grade is not None]
-    pairs = [(a.grade.rank, a.moderation.grade.rank) for a in moderated if a.grade is not None]
+    agreed = agreement(audits)
     moderation = ModerationFigures(
         sampled=sampled,
-        moderated=len(moderated),
-        exact_agreement=fraction(sum(1 for x, y in pairs if x == y), len(pairs)),
-        kappa_quadratic=_agreement_kappa(pairs),
-        moved_down=sum(1 for x, y in pairs if y < x),
-        moved_up=sum(1 for x, y in pairs if y > x),
+        moderated=sum(1 for a in audits if is_pair(a)),
+        exact_agreement=agreed.exact_agreement,
+        kappa_quadratic=agreed.kappa_quadratic,
+        moved_down=agreed.moved_down,
+        moved_up=agreed.moved_up,
     )
 
     # Actions of these audits, judged as at the quarter's last day.

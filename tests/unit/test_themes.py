@@ -16,7 +16,6 @@ from audit_tools.quarters import Quarter
 from audit_tools.themes import (
     ThemesInput,
     in_quarter,
-    kappa_quadratic,
     movers,
     pct,
     themes_report,
@@ -224,22 +223,13 @@ def test_moderation(report):
     assert m.sampled == 4  # A1..A4 sampled; P1 is last quarter's
     assert m.moderated == 3  # A4 is assigned but has no moderator's grade yet
     # pairs (auditor, moderator): A1 (good 2, good 2), A2 (outstanding 3, good 2),
-    # A3 (requires improvement 1, good 2) → 1 of 3 exact = 0.3333
-    assert m.exact_agreement == 0.3333
+    # A3 (requires improvement 1, good 2) → 1 of 3 exact, as a fraction (like stats agreement)
+    assert m.exact_agreement == pytest.approx(1 / 3)
     assert m.moved_down == 1  # A2: the auditor was more generous
     assert m.moved_up == 1  # A3
     # The moderator graded every case good: observed weighted disagreement
     # (0 + 1/9 + 1/9)/3 = 2/27; expected = (1/3)·(0 + 1/9 + 1/9) = 2/27 → kappa 1 − 1 = 0.
-    assert m.kappa_quadratic == 0.0
-
-
-def test_kappa_quadratic_known_values():
-    assert kappa_quadratic([]) is None
-    assert kappa_quadratic([(2, 2), (2, 2)]) is None  # no expected disagreement: undefined
-    assert kappa_quadratic([(0, 0), (3, 3), (1, 1)]) == 1.0
-    # Two pairs (0,1), (1,0): observed = (1/9 + 1/9)/2 = 1/9; marginals ½,½ both sides,
-    # expected = ¼·(0 + 1/9 + 1/9 + 0) = 1/18 → kappa = 1 − (1/9)/(1/18) = −1.
-    assert kappa_quadratic([(0, 1), (1, 0)]) == -1.0
+    assert m.kappa_quadratic == pytest.approx(0.0)
 
 
 def test_actions_judged_at_quarter_end(report):
