@@ -212,3 +212,9 @@ def agreement(audits: Iterable[Audit], quarter: Quarter | str | None = None) -> 
     result.by_auditor = {name: by_auditor[name] for name in sorted(by_auditor)}
     result.by_standard = {sid: by_standard[sid] for sid in sorted(by_standard)}
     return result
+
+
+def kappa_quadratic(pairs: Iterable[tuple[int, int]]) -> float | None:
+    """Quadratic-weighted kappa over (auditor rank, moderator rank) pairs, for reports."""
+    pairs = list(pairs)
+    return cohen_kappa([a for a, _ in pairs], [b for _, b in pairs], weights="quadratic")

@@ -192,3 +192,12 @@ def test_by_standard_counts_standards_both_scored_including_not_applicable():
         "cp-visits": {"pairs": 2, "agreement": 1.0},
         "supervision": {"pairs": 1, "agreement": 1.0},
     }
+
+
+def test_kappa_quadratic_over_rank_pairs_matches_the_figures():
+    from audit_tools.agreement import kappa_quadratic
+
+    first = [0] * 46 + [1] * 44 + [2] * 10
+    second = [0] * 50 + [1] * 40 + [2] * 10
+    assert kappa_quadratic(zip(first, second)) == pytest.approx(0.9541, abs=5e-5)
+    assert kappa_quadratic([]) is None
