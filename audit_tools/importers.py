@@ -1,0 +1,678 @@
+"""Reading and checking the files a council feeds caseaudit: users, cases, events, audits.
+
+A file either goes in whole or is refused with every problem listed as
+`FILE:ROW: column: reason`, so the person fixing the spreadsheet can work down the list.
+ROW is the row number a spreadsheet shows (the header is row 1) or, for JSON Lines, the
+line number. This module reads the file it is given and checks rows against what the
+caller says the database already knows; it never writes anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from audit_tools.audit import auditor_independence, submission_problems
+from audit_tools.errors import BadInput
+from audit_tools.models import (
+    Action,
+    Audit,
+    Case,
+    CaseType,
+    Event,
+    EventKind,
+    Grade,
+    Moderation,
+    Outcome,
+    Role,
+    Status,
+    Themes,
+    User,
+)
+
+Progress = Callable[[int, int], None]
+
+CSV_SUFFIXES = {".csv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+_ZIP_MAGIC = b"PK\x03\x04"
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+# --- cell values -----------------------------------------------------------------------
+
+
+def iso_day(value: Any) -> Any:
+    """Dates strictly as YYYY-MM-DD (or a spreadsheet date cell); nothing a human might misread."""
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date()
+        raise ValueError(f"expected a date without a time, got {value.isoformat(sep=' ')}")
+    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value.strip()!r} is not a real date") from None
+    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+
+
+def yes_no(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"expected true/false, yes/no, y/n or 1/0, got {value!r}")
+
+
+def role_list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    roles: list[str] = []
+    wrong: list[str] = []
+    for part in str(value).split(";"):
+        name = part.strip().lower()
+        if not name:
+            continue
+        if name not in Role.__members__:
+            wrong.append(part.strip())
+        elif name not in roles:
+            roles.append(name)
+    if wrong:
+        raise ValueError(
+            f"unknown role {', '.join(repr(w) for w in wrong)}: "
+            "use auditor, moderator, qa_lead or admin, separated by ;"
+        )
+    return roles
+
+
+def username_text(value: Any) -> Any:
+    if isinstance(value, str) and not _USERNAME.match(value.strip()):
+        raise ValueError(
+            f"{value!r} is not a username: use letters, digits, dots, hyphens or underscores, no spaces"
+        )
+    return value
+
+
+Day = Annotated[date, BeforeValidator(iso_day)]
+YesNo = Annotated[bool, BeforeValidator(yes_no)]
+Username = Annotated[str, BeforeValidator(username_text)]
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class UserRow(Row):
+    username: Username
+    display_name: str = Field(min_length=1)
+    roles: Annotated[list[Role], BeforeValidator(role_list)] = Field(default_factory=list)
+    team: str | None = None
+
+    def to_model(self) -> User:
+        return User(username=self.username, display_name=self.display_name,
+                    roles=self.roles, team=self.team)
+
+
+class CaseRow(Row):
+    case_ref: str = Field(min_length=1)
+    case_type: CaseType
+    start_date: Day
+    team: str | None = None
+    worker: Username | None = None
+    line_manager: Username | None = None
+    closed_date: Day | None = None
+
+    def to_model(self) -> Case:
+        return Case(**self.model_dump())
+
+
+class EventRow(Row):
+    case_ref: str = Field(min_length=1)
+    kind: EventKind
+    date: Day
+    child_seen: YesNo = True
+    seen_alone: YesNo | None = None
+    reason_not_alone: str | None = None
+    note: str | None = None
+
+    def to_model(self) -> Event:
+        return Event(**self.model_dump(exclude={"case_ref"}))
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    what: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    row_model: type[Row]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+USERS = TableSpec("users", ("username", "display_name", "roles", "team"), (), UserRow)
+CASES = TableSpec(
+    "cases", ("case_ref", "case_type", "start_date", "team", "worker", "line_manager"),
+    ("closed_date",), CaseRow,
+)
+EVENTS = TableSpec(
+    "events", ("case_ref", "kind", "date"),
+    ("child_seen", "seen_alone", "reason_not_alone", "note"), EventRow,
+)
+
+
+# --- reading files ------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A CSV or XLSX file as rows of cells, keyed by the header's column names."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    if not path.exists():
+        raise BadInput(f"{name}: no such file")
+    if path.is_dir():
+        raise BadInput(f"{name}: is a folder, not a file")
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise BadInput(f"{name}: cannot be read ({err.strerror or err})") from None
+
+
+def _cell(value: Any) -> Any:
+    """A spreadsheet cell as text (or a date), so every row is checked the same way."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return value  # date, datetime
+
+
+def _decode_text(data: bytes, name: str, kind: str) -> str:
+    if data.startswith(_ZIP_MAGIC) or b"\x00" in data[:4096]:
+        raise BadInput(f"{name}: is not a {kind} file (it holds binary data); save it as {kind}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise BadInput(
+            f"{name}: is not UTF-8 text (a byte at position {err.start} cannot be read); "
+            f"save it as {kind} UTF-8"
+        ) from None
+
+
+def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
+    text = _decode_text(data, name, "CSV")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out: list[tuple[int, list[Any]]] = []
+    try:
+        for cells in reader:
+            out.append((reader.line_num, cells))
+    except csv.Error as err:
+        raise BadInput(f"{name}:{reader.line_num}: cannot be read as CSV ({err})") from None
+    return out
+
+
+def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    if not data.startswith(_ZIP_MAGIC):
+        raise BadInput(f"{name}: is not an XLSX workbook; save it from the spreadsheet as .xlsx")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise BadInput(f"{name}: is not a readable XLSX workbook ({err})") from None
+    try:
+        if not book.worksheets:
+            raise BadInput(f"{name}: the workbook has no sheets")
+        sheet = book.worksheets[0]
+        return [(number, list(values)) for number, values in
+                enumerate(sheet.iter_rows(values_only=True), start=1)]
+    finally:
+        book.close()
+
+
+def read_table(path: str | Path, spec: TableSpec) -> Table:
+    """Read a CSV (UTF-8, with or without BOM) or XLSX (first sheet) file with a header row.
+
+    Refuses, with one sentence, a missing or unreadable file, one of another kind, an
+    empty one, one without the header row, unknown or missing columns.
+    """
+    path = Path(path)
+    name = str(path)
+    data = _read_bytes(path, name)
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        raw = _xlsx_rows(data, name)
+    elif suffix in CSV_SUFFIXES:
+        raw = _csv_rows(data, name)
+    else:
+        raise BadInput(
+            f"{name}: not a CSV or XLSX file; {spec.what} are imported from a .csv or .xlsx file "
+            f"with the columns {', '.join(spec.columns)}"
+        )
+    raw = [(n, [_cell(v) for v in cells]) for n, cells in raw]
+    raw = [(n, cells) for n, cells in raw if any(v is not None for v in cells)]
+    if not raw:
+        raise BadInput(
+            f"{name}: the file is empty; it needs a header row naming the columns "
+            f"{', '.join(spec.columns)} and one row per {spec.what[:-1]}"
+        )
+    header_number, header_cells = raw[0]
+    header = [str(v).strip().lower() if v is not None else "" for v in header_cells]
+    known = set(spec.columns)
+    if not known.intersection(header):
+        raise BadInput(
+            f"{name}:{header_number}: no header row; the first row must name the columns "
+            f"{', '.join(spec.columns)}"
+        )
+    problems: list[str] = []
+    unknown = [h for h in header if h and h not in known]
+    if unknown:
+        problems.append(
+            f"{name}:{header_number}: unknown column{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)}; the columns are {', '.join(spec.columns)}"
+        )
+    if "" in header:
+        problems.append(
+            f"{name}:{header_number}: column {header.index('') + 1} has no name; "
+            "name it or delete it"
+        )
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        problems.append(f"{name}:{header_number}: column {', '.join(twice)} appears more than once")
+    missing = [c for c in spec.required if c not in header]
+    if missing:
+        problems.append(
+            f"{name}:{header_number}: missing column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}; the header row must name {', '.join(spec.required)}"
+        )
+    if problems:
+        raise BadInput(*problems)
+    table = Table(name=name, header=header)
+    for number, cells in raw[1:]:
+        if len(cells) > len(header) and any(v is not None for v in cells[len(header):]):
+            problems.append(
+                f"{name}:{number}: row has {len(cells)} cells but the header names "
+                f"{len(header)} columns"
+            )
+            continue
+        table.rows.append((number, {h: v for h, v in zip(header, cells) if v is not None}))
+    if problems:
+        raise BadInput(*problems)
+    if not table.rows:
+        raise BadInput(f"{name}: the file has a header row but no {spec.what} to import")
+    return table
+
+
+def read_lines(path: str | Path) -> tuple[str, list[tuple[int, Any]]]:
+    """Read a JSON Lines file: (name, [(line number, parsed value)]); blank lines skipped."""
+    path = Path(path)
+    name = str(path)
+    data = _read_bytes(path, name)
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        raise BadInput(
+            f"{name}: not a JSON Lines file; audits are imported from a .jsonl file, one audit a line"
+        )
+    text = _decode_text(data, name, "JSON Lines")
+    lines: list[tuple[int, Any]] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            lines.append((number, json.loads(line)))
+        except json.JSONDecodeError as err:
+            problems.append(f"{name}:{number}: not valid JSON ({err.msg} at column {err.colno})")
+    if not lines and not problems:
+        raise BadInput(f"{name}: the file is empty; it needs one audit a line, as JSON")
+    if problems and not lines:
+        # Nothing parsed at all: the file is not JSON Lines; one sentence beats a line per row.
+        raise BadInput(f"{name}: is not a JSON Lines file (line {problems[0].split(':', 2)[1]} is not JSON); "
+                       "write one audit a line, as JSON")
+    if problems:
+        raise BadInput(*problems)
+    return name, lines
+
+
+# --- checking rows ------------------------------------------------------------------------
+
+
+def _reason(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required; this cell is empty"
+    if kind == "extra_forbidden":
+        return "unknown field; remove it"
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    if kind == "enum":
+        return f"{error.get('input')!r} is not allowed: {message[0].lower()}{message[1:]}"
+    return message
+
+
+def _where(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "line"
+
+
+def describe(error: ValidationError, name: str, number: int, missing_word: str = "cell") -> list[str]:
+    lines = []
+    for item in error.errors():
+        reason = _reason(item)
+        if missing_word != "cell" and item["type"] == "missing":
+            reason = "required; it is missing"
+        lines.append(f"{name}:{number}: {_where(item['loc'])}: {reason}")
+    return lines
+
+
+def _check_rows(table: Table, spec: TableSpec, progress: Progress | None):
+    good: list[tuple[int, Row]] = []
+    problems: list[str] = []
+    total = len(table.rows)
+    for i, (number, cells) in enumerate(table.rows, start=1):
+        try:
+            good.append((number, spec.row_model.model_validate(cells)))
+        except ValidationError as err:
+            problems.extend(describe(err, table.name, number))
+        if progress:
+            progress(i, total)
+    return good, problems
+
+
+def _duplicates(table: Table, rows: list[tuple[int, Row]], key: Callable[[Row], Any],
+                column: str, label: Callable[[Any], str]) -> list[str]:
+    first: dict[Any, int] = {}
+    problems = []
+    for number, row in rows:
+        k = key(row)
+        if k in first:
+            problems.append(
+                f"{table.name}:{number}: {column}: {label(k)} is also on row {first[k]}; "
+                "each may appear only once"
+            )
+        else:
+            first[k] = number
+    return problems
+
+
+def check_users(table: Table, progress: Progress | None = None) -> list[User]:
+    rows, problems = _check_rows(table, USERS, progress)
+    problems += _duplicates(table, rows, lambda r: r.username, "username", lambda k: repr(k))
+    if problems:
+        raise BadInput(*problems)
+    return [row.to_model() for _, row in rows]
+
+
+def check_cases(table: Table, known_users: Collection[str], progress: Progress | None = None) -> list[Case]:
+    """Cases whose worker and line manager are known users (imported before the cases)."""
+    rows, problems = _check_rows(table, CASES, progress)
+    problems += _duplicates(table, rows, lambda r: r.case_ref, "case_ref", lambda k: repr(k))
+    for number, row in rows:
+        for column in ("worker", "line_manager"):
+            who = getattr(row, column)
+            if who and who not in known_users:
+                problems.append(
+                    f"{table.name}:{number}: {column}: {who!r} is not a known username; "
+                    "import them with `caseaudit import users` first"
+                )
+        if row.closed_date and row.closed_date < row.start_date:
+            problems.append(
+                f"{table.name}:{number}: closed_date: {row.closed_date.isoformat()} is before "
+                f"the start date {row.start_date.isoformat()}"
+            )
+    if problems:
+        raise BadInput(*sorted(problems, key=_row_order))
+    return [row.to_model() for _, row in rows]
+
+
+def check_events(table: Table, known_cases: Collection[str],
+                 progress: Progress | None = None) -> list[tuple[str, Event]]:
+    """Events of known cases; the same case, kind and date twice in one file is refused."""
+    rows, problems = _check_rows(table, EVENTS, progress)
+    problems += _duplicates(
+        table, rows, lambda r: (r.case_ref, r.kind, r.date), "date",
+        lambda k: f"{k[1].value} on {k[2].isoformat()} for {k[0]}",
+    )
+    for number, row in rows:
+        if row.case_ref not in known_cases:
+            problems.append(
+                f"{table.name}:{number}: case_ref: {row.case_ref!r} is not a known case; "
+                "import it with `caseaudit import cases` first"
+            )
+        if row.seen_alone is not None and not row.child_seen:
+            problems.append(
+                f"{table.name}:{number}: seen_alone: the child was not seen, so leave seen_alone empty"
+            )
+        if row.kind is not EventKind.visit and (row.seen_alone is not None or row.reason_not_alone):
+            problems.append(
+                f"{table.name}:{number}: seen_alone: only visits record whether the child was seen alone"
+            )
+    if problems:
+        raise BadInput(*sorted(problems, key=_row_order))
+    return [(row.case_ref, row.to_model()) for _, row in rows]
+
+
+_LOCATED = re.compile(r"^.*?:(\d+): ")
+
+
+def _row_order(line: str) -> int:
+    """Row of a "FILE:ROW: ..." line, so the list reads top to bottom like the file."""
+    match = _LOCATED.match(line)
+    return int(match.group(1)) if match else 0
+
+
+# --- audit lines ----------------------------------------------------------------------------
+
+
+class ThemesLine(Row):
+    strengths: list[str] = Field(default_factory=list)
+    improvements: list[str] = Field(default_factory=list)
+
+
+class ActionLine(Row):
+    description: str
+    owner: str
+    due: Day
+    completed_on: Day | None = None
+    standard: str | None = None
+
+
+class ModerationLine(Row):
+    moderator: str = Field(min_length=1)
+    moderated_on: Day
+    grade: Grade
+    outcome: Outcome
+    final_grade: Grade | None = None
+    scores: dict[str, Status] = Field(default_factory=dict)
+    notes: dict[str, str] = Field(default_factory=dict)
+    reason: str | None = None
+    feedback: str | None = None
+    acknowledged_on: Day | None = None
+
+
+class AuditLine(Row):
+    """One line of `import audits` (cli.md "Audit line"); `override_reasons` is an extension."""
+
+    audit_id: str = Field(min_length=1)
+    case_ref: str = Field(min_length=1)
+    auditor: str = Field(min_length=1)
+    as_of: Day
+    submitted_on: Day
+    grade: Grade
+    scores: dict[str, Status]
+    notes: dict[str, str] = Field(default_factory=dict)
+    themes: ThemesLine = Field(default_factory=ThemesLine)
+    actions: list[ActionLine] = Field(default_factory=list)
+    moderation: ModerationLine | None = None
+    override_reasons: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("notes", "override_reasons")
+    @classmethod
+    def _no_blank_notes(cls, value: dict[str, str]) -> dict[str, str]:
+        return {k: v for k, v in value.items() if v.strip()}
+
+    def to_model(self, automatic: dict[str, Status | None], catalogue_version: str | None) -> Audit:
+        data = self.model_dump()
+        data["themes"] = Themes(**data["themes"])
+        data["actions"] = [Action(**a) for a in data["actions"]]
+        data["moderation"] = Moderation(**data["moderation"]) if data["moderation"] else None
+        return Audit(**data, automatic=automatic, catalogue_version=catalogue_version)
+
+
+def _moderator_conflicts(moderator: str, auditor: str, case: Case) -> list[str]:
+    try:
+        from audit_tools.assignment import moderator_conflicts
+    except ImportError:
+        moderator_conflicts = None
+    if moderator_conflicts is not None:
+        return list(moderator_conflicts(moderator, auditor, case))
+    problems = []
+    if moderator == auditor:
+        problems.append(f"{moderator} audited this case and may not moderate their own audit")
+    if case.worker and moderator == case.worker:
+        problems.append(f"{moderator} is the case's allocated worker and may not moderate it")
+    if case.line_manager and moderator == case.line_manager:
+        problems.append(f"{moderator} is the case's line manager and may not moderate it")
+    return problems
+
+
+def check_audits(
+    name: str,
+    lines: list[tuple[int, Any]],
+    *,
+    cases: Callable[[str], Case | None],
+    users: Mapping[str, User],
+    catalogue,
+    themes_vocabulary: Iterable[str],
+    known_audit_ids: Collection[str] = (),
+    progress: Progress | None = None,
+) -> list[Audit]:
+    """Audits that obey every rule of product.md, with the engine's automatic statuses.
+
+    `cases(case_ref)` gives the stored case with its events (None when unknown); the
+    automatic statuses are evaluated from those events as at each audit's as-of date,
+    so an override without a reason is refused here just as in the audit form.
+    """
+    from audit_tools.standards import evaluate
+
+    vocabulary = list(themes_vocabulary)
+    problems: list[str] = []
+    audits: list[Audit] = []
+    first: dict[str, int] = {}
+    case_cache: dict[str, Case | None] = {}
+    total = len(lines)
+    for i, (number, value) in enumerate(lines, start=1):
+        if progress:
+            progress(i, total)
+        at = f"{name}:{number}"
+        if not isinstance(value, dict):
+            problems.append(f"{at}: line: expected one audit as a JSON object {{...}}")
+            continue
+        try:
+            line = AuditLine.model_validate(value)
+        except ValidationError as err:
+            problems.extend(describe(err, name, number, missing_word="field"))
+            continue
+        own: list[str] = []
+        if line.audit_id in first:
+            own.append(f"audit_id: {line.audit_id!r} is also on line {first[line.audit_id]}; "
+                       "each audit may appear only once")
+        else:
+            first[line.audit_id] = number
+        if line.audit_id in known_audit_ids:
+            own.append(f"audit_id: {line.audit_id!r} is already in the database; "
+                       "a submitted audit cannot be imported again")
+        if line.case_ref not in case_cache:
+            case_cache[line.case_ref] = cases(line.case_ref)
+        case = case_cache[line.case_ref]
+        auditor = users.get(line.auditor)
+        if auditor is None:
+            own.append(f"auditor: {line.auditor!r} is not a known username")
+        elif not auditor.has(Role.auditor):
+            own.append(f"auditor: {line.auditor} does not have the auditor role")
+        if line.submitted_on < line.as_of:
+            own.append(f"submitted_on: {line.submitted_on.isoformat()} is before the as-at date "
+                       f"{line.as_of.isoformat()}")
+        m = line.moderation
+        if m is not None:
+            mod_user = users.get(m.moderator)
+            if mod_user is None:
+                own.append(f"moderation.moderator: {m.moderator!r} is not a known username")
+            elif not mod_user.has(Role.moderator):
+                own.append(f"moderation.moderator: {m.moderator} does not have the moderator role")
+            if m.moderated_on < line.submitted_on:
+                own.append(f"moderation.moderated_on: {m.moderated_on.isoformat()} is before the "
+                           f"audit was submitted ({line.submitted_on.isoformat()})")
+            if m.outcome is Outcome.grade_changed:
+                if m.final_grade is None:
+                    own.append("moderation.final_grade: grade_changed needs the final grade")
+                if not (m.reason or "").strip():
+                    own.append("moderation.reason: grade_changed needs a reason")
+            elif m.final_grade is not None and m.outcome is Outcome.agreed and m.final_grade != line.grade:
+                own.append("moderation.final_grade: differs from the audit's grade, "
+                           "so the outcome should be grade_changed")
+            if case is not None:
+                for reason in _moderator_conflicts(m.moderator, line.auditor, case):
+                    own.append(f"moderation.moderator: {reason}")
+            if m.acknowledged_on is not None and m.acknowledged_on < m.moderated_on:
+                own.append("moderation.acknowledged_on: before the moderation date")
+        if case is None:
+            own.append(f"case_ref: {line.case_ref!r} is not a known case; "
+                       "import it with `caseaudit import cases` first")
+        else:
+            own.extend(auditor_independence(case, line.auditor))
+            report = evaluate(case, line.as_of, catalogue)
+            automatic = {r.standard: r.status for r in report.results}
+            audit = line.to_model(automatic, getattr(catalogue, "version", None))
+            known = set(users)
+            own.extend(submission_problems(audit, case, catalogue, known, vocabulary))
+            if m is not None:
+                ids = {s.id for s in catalogue.applicable(case.case_type)}
+                for standard in m.scores:
+                    if standard not in ids:
+                        own.append(f"moderation.scores.{standard}: not a standard of this audit")
+            if not own:
+                audits.append(audit)
+        problems.extend(f"{at}: {p}" for p in own)
+    if problems:
+        raise BadInput(*problems)
+    return audits
