@@ -80,14 +80,17 @@ class Standard(BaseModel):
     @model_validator(mode="after")
     def _parameters_fit_rule(self) -> "Standard":
         required, optional = RULE_FIELDS[self.rule]
-        for name in required:
-            if getattr(self, name) is None:
-                raise ValueError(f"field '{name}': a {self.rule} rule needs it")
-        for name in PARAMETERS:
-            if name not in required and name not in optional and getattr(self, name) is not None:
-                raise ValueError(f"field '{name}': a {self.rule} rule does not take it")
+        problems = [f"field '{name}': a {self.rule} rule needs it" for name in required if getattr(self, name) is None]
+        problems += [
+            f"field '{name}': a {self.rule} rule does not take it"
+            for name in PARAMETERS
+            if name not in required and name not in optional and getattr(self, name) is not None
+        ]
         if not self.applies_to:
-            raise ValueError("field 'applies_to': name at least one case type, or \"all\"")
+            problems.append("field 'applies_to': name at least one case type, or \"all\"")
+        if problems:
+            # one line per problem, so the author sees them all at once
+            raise ValueError("\n".join(problems))
         return self
 
     def applies(self, case_type: CaseType) -> bool:
@@ -144,7 +147,7 @@ def _format_error(where: str, err: ValidationError, prefix: str = "") -> list[st
         elif item["type"] == "literal_error":
             msg = f"{item['input']!r} is not one of: {', '.join(RULE_KINDS)}"
         if msg.startswith("field '"):
-            lines.append(f"{where}: {prefix}{msg}")
+            lines.extend(f"{where}: {prefix}{part}" for part in msg.split("\n"))
         elif loc:
             lines.append(f"{where}: {prefix}field '{loc}': {msg}")
         else:
