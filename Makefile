@@ -21,7 +21,7 @@ run: $(STAMP)
 test: unit snapshots
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests/unit tests/tui
+	$(BIN)/python -m pytest -q tests/unit $(wildcard tests/tui)
 
 # Snapshot tests run in their own process: an earlier asyncio.run in the same
 # process breaks pytest-textual-snapshot.
