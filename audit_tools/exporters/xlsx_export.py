@@ -1,0 +1,107 @@
+"""xlsx: a sheet per table, bold frozen headers, number formats and native bar charts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from audit_tools.exporters.safety import atomic_file, neutralise
+from audit_tools.exporters.tables import DATE, FRACTION, INT, PCT, Table, cell_text, themes_tables
+from audit_tools.quarters import Quarter
+from audit_tools.themes import ThemesReport
+
+NUMBER_FORMATS = {PCT: "0.0", FRACTION: "0.000", INT: "0", DATE: "yyyy-mm-dd"}
+BOLD = Font(bold=True)
+
+
+def _put(ws, row: int, col: int, value: Any, kind: str) -> None:
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        cell.value = neutralise(value)
+        cell.data_type = "s"  # never let openpyxl take text for a formula
+    else:
+        cell.value = value
+        if value is not None and kind in NUMBER_FORMATS:
+            cell.number_format = NUMBER_FORMATS[kind]
+
+
+def _sheet(wb: Workbook, table: Table):
+    ws = wb.create_sheet(table.name[:31])
+    for col, column in enumerate(table.columns, start=1):
+        _put(ws, 1, col, column.name, "text")
+        ws.cell(row=1, column=col).font = BOLD
+    for r, row in enumerate(table.rows, start=2):
+        for col, (value, column) in enumerate(zip(row, table.columns), start=1):
+            _put(ws, r, col, value, column.kind)
+    for col, column in enumerate(table.columns, start=1):
+        longest = max([len(column.name)] + [len(cell_text(row[col - 1])) for row in table.rows])
+        ws.column_dimensions[get_column_letter(col)].width = min(max(longest + 2, 8), 60)
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
+               series: list[tuple[str, str]], anchor: str) -> None:
+    """Columns of this quarter against the previous one, one category per row."""
+    if not table.rows:
+        return
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = title
+    chart.y_axis.title = y_title
+    # openpyxl 3.1 hides both axes unless told otherwise.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 9, max(16, len(table.rows) * 1.6)
+    last = len(table.rows) + 1
+    for header, label in series:
+        col = table.headers.index(header) + 1
+        chart.append(Series(Reference(ws, min_col=col, min_row=2, max_row=last), title=label))
+    cat = table.headers.index(category) + 1
+    chart.set_categories(Reference(ws, min_col=cat, min_row=2, max_row=last))
+    ws.add_chart(chart, anchor)
+
+
+def build_workbook(report: ThemesReport) -> Workbook:
+    wb = Workbook()
+    about = wb.active
+    about.title = "report"
+    for r, (key, value) in enumerate([
+        ("report", "Quarterly themes report"),
+        ("quarter", report.label),
+        ("from", report.from_),
+        ("to", report.to),
+        ("previous quarter", report.previous.quarter),
+        ("free text included", "yes" if report.include_notes else "no"),
+    ], start=1):
+        _put(about, r, 1, key, "text")
+        about.cell(row=r, column=1).font = BOLD
+        _put(about, r, 2, value, DATE if isinstance(value, date) else "text")
+    about.column_dimensions["A"].width = 20
+    about.column_dimensions["B"].width = 28
+
+    this, before = report.label, Quarter.parse(report.previous.quarter).label
+    for table in themes_tables(report):
+        ws = _sheet(wb, table)
+        anchor = f"{get_column_letter(len(table.columns) + 2)}2"
+        if table.name == "standards":
+            _bar_chart(ws, table, "% met by standard", "% met", "standard",
+                       [("pct_met", this), ("previous_pct_met", before)], anchor)
+        elif table.name == "grades":
+            _bar_chart(ws, table, "Grades after moderation", "audits", "grade",
+                       [("audits", this), ("previous_audits", before)], anchor)
+    return wb
+
+
+def write_xlsx(report: ThemesReport, path: Path) -> Path:
+    wb = build_workbook(report)
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
+    return Path(path)
