@@ -1,0 +1,63 @@
+"""Shared makings for the db tests: a store with an admin, a few users, a CIN case and audits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from audit_tools.models import Action, Audit, Case, CaseType, Event, EventKind, Grade, Role, Status, Themes, User
+from db import open_store
+
+CIN_STANDARDS = [
+    "cin-visits", "supervision", "chronology", "cin-plan-review", "assessment-timeliness",
+    "return-interview", "voice-of-child", "management-oversight", "plan-quality", "absent-parent-views",
+]
+
+USERS = [
+    User(username="amy", display_name="Amy Auditor", roles=[Role.auditor, Role.moderator], team="North"),
+    User(username="ben", display_name="Ben Auditor", roles=[Role.auditor], team="South"),
+    User(username="cat", display_name="Cat Moderator", roles=[Role.moderator], team="East"),
+    User(username="dan", display_name="Dan Worker", roles=[], team="North"),
+    User(username="eve", display_name="Eve Manager", roles=[Role.auditor], team="North"),
+    User(username="quinn", display_name="Quinn Lead", roles=[Role.qa_lead], team="QA"),
+]
+
+
+class FixedClock:
+    def __init__(self, moment: datetime | None = None) -> None:
+        self.moment = moment or datetime(2024, 5, 2, 14, 2, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+def make_case(ref: str = "C-1001", team: str = "North") -> Case:
+    return Case(
+        case_ref=ref, case_type=CaseType.CIN, start_date=date(2024, 1, 2), team=team,
+        worker="dan", line_manager="eve",
+        events=[Event(kind=EventKind.visit, date=date(2024, 1, 20), seen_alone=True),
+                Event(kind=EventKind.supervision, date=date(2024, 1, 25))],
+    )
+
+
+def make_audit(audit_id: str = "A-0001", case_ref: str = "C-1001", auditor: str = "amy",
+               submitted_on: date | None = date(2024, 5, 2), grade: Grade = Grade.good) -> Audit:
+    scores = {s: Status.met for s in CIN_STANDARDS}
+    scores["chronology"] = Status.partly_met
+    return Audit(
+        audit_id=audit_id, case_ref=case_ref, auditor=auditor, as_of=date(2024, 5, 1),
+        submitted_on=submitted_on, grade=grade, scores=scores,
+        notes={"chronology": "not updated since January"},
+        themes=Themes(strengths=["voice-of-child"], improvements=["chronology"]),
+        actions=[Action(description="Update chronology", owner="ben", due=date(2024, 6, 1),
+                        standard="chronology")],
+        catalogue_version="2024.1",
+    )
+
+
+def admin_store(path, clock=None):
+    """A store at `path` whose actor 'root' is the first admin, with USERS and one case loaded."""
+    store = open_store(path, "root", clock=clock or FixedClock())
+    store.ensure_admin()
+    store.upsert_users(USERS)
+    store.upsert_cases([make_case()])
+    return store
