@@ -1,0 +1,140 @@
+"""`caseaudit import users|cases|events|audits FILE`: read, check every row, write all or nothing.
+
+`import_file` is what the command line, the sample loader and the import screen share:
+the file is read and checked in audit_tools.importers against what the database knows,
+then written through the Store in one transaction (the Store checks the role again and
+records the import in the history).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from audit_tools import importers
+from audit_tools.errors import BadInput
+from audit_tools.models import Role
+from audit_tools.permissions import require
+
+WHAT = ("users", "cases", "events", "audits")
+DOING = {
+    "users": (Role.admin, "import users"),
+    "cases": (Role.admin, "import cases"),
+    "events": (Role.admin, "import events"),
+    "audits": (Role.admin, "import audits"),
+}
+# Below this many rows an import is over before a progress line would help.
+PROGRESS_FROM = 200
+
+Progress = Callable[[int, int], None]
+
+
+class _KnownAudits:
+    """Answers "is this audit id already stored?" one id at a time, without loading every audit."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def __contains__(self, audit_id: object) -> bool:
+        return isinstance(audit_id, str) and self.store.get_audit(audit_id) is not None
+
+
+def check_file(store, what: str, path: str | Path, progress: Progress | None = None) -> list:
+    """Read and check `path` as `what`; the rows ready for the Store (BadInput lists every problem)."""
+    if what == "users":
+        return importers.check_users(importers.read_table(path, importers.USERS), progress)
+    if what == "cases":
+        table = importers.read_table(path, importers.CASES)
+        return importers.check_cases(table, store.usernames(), progress)
+    if what == "events":
+        table = importers.read_table(path, importers.EVENTS)
+        refs = {row.get("case_ref") for _, row in table.rows if isinstance(row.get("case_ref"), str)}
+        known = {ref for ref in refs if store.get_case(ref) is not None}
+        return importers.check_events(table, known, progress)
+    if what == "audits":
+        name, lines = importers.read_lines(path)
+        return importers.check_audits(
+            name, lines,
+            cases=store.get_case,
+            users={u.username: u for u in store.list_users()},
+            catalogue=store.catalogue(),
+            themes_vocabulary=store.themes().keys(),
+            known_audit_ids=_KnownAudits(store),
+            progress=progress,
+        )
+    raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
+
+
+def import_file(store, what: str, path: str | Path, progress: Progress | None = None) -> int:
+    """Import one file into the store: every row or none. Returns the number written."""
+    role, doing = DOING[what]
+    require(store.user, role, doing)
+    rows = check_file(store, what, path, progress)
+    if what == "users":
+        return store.upsert_users(rows)
+    if what == "cases":
+        return store.upsert_cases(rows)
+    if what == "events":
+        return store.add_events(rows)
+    return store.insert_audits(rows)
+
+
+def _terminal_progress() -> Progress | None:
+    """A progress line on stderr, only for a person watching a terminal (never in a pipe or log)."""
+    if not sys.stderr.isatty():
+        return None
+    shown = {"any": False}
+
+    def show(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if done % 50 == 0 or done == total:
+            print(f"\rchecking {done} of {total} rows", end="", file=sys.stderr, flush=True)
+            shown["any"] = True
+        if done == total and shown["any"]:
+            print(file=sys.stderr, flush=True)
+
+    return show
+
+
+def open_for_import(args: argparse.Namespace):
+    from caseaudit.cli import db_path
+    from db.identity import current_username
+    from db.repository import open_store
+
+    path = db_path(args)
+    if not path.exists():
+        raise BadInput(f"{path}: no database here yet; run `caseaudit init` first")
+    return open_store(path, actor=current_username())
+
+
+def _run(args: argparse.Namespace, what: str) -> int:
+    path = Path(args.file)
+    if not path.exists():  # before touching the database: nothing to do without the file
+        raise BadInput(f"{args.file}: no such file")
+    store = open_for_import(args)
+    try:
+        count = import_file(store, what, path, _terminal_progress())
+    finally:
+        store.close()
+    noun = what if count != 1 else what[:-1]
+    print(f"imported {count} {noun} from {args.file}")
+    return 0
+
+
+def import_users(args: argparse.Namespace) -> int:
+    return _run(args, "users")
+
+
+def import_cases(args: argparse.Namespace) -> int:
+    return _run(args, "cases")
+
+
+def import_events(args: argparse.Namespace) -> int:
+    return _run(args, "events")
+
+
+def import_audits(args: argparse.Namespace) -> int:
+    return _run(args, "audits")
