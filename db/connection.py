@@ -19,8 +19,11 @@ import sqlite_utils
 BUSY_TIMEOUT_MS = 10_000
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open `path` (created if missing) as a sqlite-utils Database in autocommit mode."""
+def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
+    """Open `path` (created if missing) as a sqlite-utils Database in autocommit mode.
+
+    `wal=False` leaves the journal mode alone (checking a backup copy must not change it).
+    """
     path = Path(path)
     conn = sqlite3.connect(
         str(path),
@@ -30,7 +33,8 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # Switching to WAL needs a brief exclusive lock; busy_timeout above makes it wait.
-    conn.execute("PRAGMA journal_mode = WAL")
+    if wal:
+        conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
     return sqlite_utils.Database(conn)

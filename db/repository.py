@@ -151,7 +151,7 @@ class Store:
             try:
                 migrate(self.db)
             except sqlite3.DatabaseError as err:
-                raise BadInput(f"{self.path}: not a caseaudit database ({err})") from None
+                raise BadInput(f"{self.path}: cannot open the database: {err}") from None
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -1216,6 +1216,10 @@ class Store:
 def open_store(path: str | Path, actor: str, clock: Callable[[], datetime] | None = None) -> Store:
     """Open (creating and migrating as needed) the caseaudit database at `path` as `actor`."""
     path = Path(path)
-    if path.parent and not path.parent.exists():
+    if path.is_dir():
+        raise BadInput(f"{path}: is a folder, not a database file")
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BadInput(f"{path.parent}: cannot create the folder for the database: {err.strerror}") from None
     return Store(path, actor, clock)

@@ -1,0 +1,127 @@
+"""`caseaudit init`, `verify` and `backup`: creating, checking and copying the database."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from audit_tools.errors import BadInput, CheckFailed
+from audit_tools.models import Role
+from caseaudit.cli import db_path
+from db import current_username, open_store
+from db.connection import connect
+from db.history import verify as verify_chain
+
+
+def _display_name(username: str) -> str:
+    import pwd
+
+    try:
+        gecos = pwd.getpwnam(username).pw_gecos.split(",")[0].strip()
+    except KeyError:
+        gecos = ""
+    return gecos or username
+
+
+def init(args: argparse.Namespace) -> int:
+    """Create or migrate the database; the person running it becomes the first admin."""
+    path = db_path(args)
+    if path.is_dir():
+        raise BadInput(f"{path}: is a folder; give a database file name with --db")
+    existed = path.exists()
+    username = current_username()
+    store = open_store(path, username)
+    made_admin = store.ensure_admin(_display_name(username))
+    if getattr(args, "standards", None):
+        file = Path(args.standards)
+        try:
+            text = file.read_text("utf-8")
+        except FileNotFoundError:
+            raise BadInput(f"{file}: standards catalogue not found") from None
+        except (IsADirectoryError, UnicodeDecodeError):
+            raise BadInput(f"{file}: not a standards catalogue (expected a TOML text file)") from None
+        name, version = store.store_catalogue(text, where=str(file))
+        print(f"standards catalogue {name} {version} stored")
+    elif not store.list_catalogues() and store.user is not None and store.user.has(Role.admin):
+        from audit_tools.standards.catalogue import default_catalogue_text
+
+        # Keep the catalogue audits are scored against, so later versions can be told apart.
+        store.store_catalogue(default_catalogue_text(), where="default catalogue")
+    print(f"database {'ready' if existed else 'created'}: {path}")
+    if made_admin:
+        print(f"{username} is the first admin")
+    if getattr(args, "sample", False):
+        try:
+            from sample_audits import load_sample
+        except ImportError:
+            raise BadInput("the sample data is not available in this installation") from None
+        counts = load_sample(store)
+        print("sample data loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    return 0
+
+
+def _existing_database(path: Path) -> None:
+    if not path.exists():
+        raise BadInput(f"{path}: no database there; run `caseaudit init` first or give --db")
+    if path.is_dir():
+        raise BadInput(f"{path}: is a folder, not a database file")
+
+
+def verify(args: argparse.Namespace) -> int:
+    """PRAGMA integrity_check and the history chain; exit 1 naming the first broken entry."""
+    path = db_path(args)
+    _existing_database(path)
+    try:
+        db = connect(path, wal=False)
+        try:
+            result = verify_chain(db)
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as err:
+        raise BadInput(f"{path}: not a caseaudit database ({err})") from None
+    problems = [f"database integrity: {line}" for line in result.integrity]
+    if result.broken_entry is not None:
+        problems.append(f"history entry {result.broken_entry} is broken: {result.broken_reason}")
+    if problems:
+        raise CheckFailed(*problems)
+    print(f"database and history chain OK ({result.entries} entries)")
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    """A consistent copy made with SQLite's online backup, while others carry on writing."""
+    path = db_path(args)
+    _existing_database(path)
+    dest = Path(args.dest)
+    if dest.exists():
+        raise BadInput(f"{dest}: already exists; choose a new file name for the backup")
+    if not dest.parent.is_dir():
+        raise BadInput(f"{dest.parent}: no such folder for the backup")
+    partial = dest.with_name(dest.name + ".partial")
+    try:
+        source = connect(path)
+        target = sqlite3.connect(str(partial), isolation_level=None)
+        try:
+            # One step: the whole copy comes from a single read snapshot of the database.
+            source.conn.backup(target)
+            # The copy should be one self-contained file, not a WAL database.
+            target.execute("PRAGMA journal_mode = DELETE")
+            entries = target.execute("SELECT count(*) FROM history").fetchone()[0]
+        finally:
+            target.close()
+            source.close()
+        if dest.exists():
+            raise BadInput(f"{dest}: appeared while the backup was being made; nothing overwritten")
+        os.replace(partial, dest)
+    except sqlite3.DatabaseError as err:
+        raise BadInput(f"{path}: cannot back up: {err}") from None
+    except OSError as err:
+        raise BadInput(f"{dest}: cannot write the backup: {err.strerror}") from None
+    finally:
+        if partial.exists():
+            partial.unlink()
+    print(f"backup written to {dest} ({entries} history entries)", file=sys.stdout)
+    return 0
