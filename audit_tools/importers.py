@@ -465,14 +465,24 @@ def check_cases(table: Table, known_users: Collection[str], progress: Progress |
 
 
 def check_events(table: Table, known_cases: Collection[str],
-                 progress: Progress | None = None) -> list[tuple[str, Event]]:
-    """Events of known cases; the same case, kind and date twice in one file is refused."""
+                 progress: Progress | None = None,
+                 stored: Collection[tuple[str, EventKind, date]] = ()) -> list[tuple[str, Event]]:
+    """Events of known cases; the same case, kind and date twice is refused.
+
+    `stored` holds (case_ref, kind, date) of events already in the database: importing
+    one again would count it twice in every list of the case's history.
+    """
     rows, problems = _check_rows(table, EVENTS, progress)
     problems += _duplicates(
         table, rows, lambda r: (r.case_ref, r.kind, r.date), "date",
         lambda k: f"{k[1].value} on {k[2].isoformat()} for {k[0]}",
     )
     for number, row in rows:
+        if (row.case_ref, row.kind, row.date) in stored:
+            problems.append(
+                f"{table.name}:{number}: date: {row.kind.value} on {row.date.isoformat()} for "
+                f"{row.case_ref} is already in the database; import only events not yet loaded"
+            )
         if row.case_ref not in known_cases:
             problems.append(
                 f"{table.name}:{number}: case_ref: {row.case_ref!r} is not a known case; "

@@ -51,8 +51,10 @@ def check_file(store, what: str, path: str | Path, progress: Progress | None = N
     if what == "events":
         table = importers.read_table(path, importers.EVENTS)
         refs = {row.get("case_ref") for _, row in table.rows if isinstance(row.get("case_ref"), str)}
-        known = {ref for ref in refs if store.get_case(ref) is not None}
-        return importers.check_events(table, known, progress)
+        cases = {ref: store.get_case(ref) for ref in sorted(refs)}
+        stored = {(ref, e.kind, e.date) for ref, case in cases.items() if case for e in case.events}
+        known = {ref for ref, case in cases.items() if case is not None}
+        return importers.check_events(table, known, progress, stored)
     if what == "audits":
         name, lines = importers.read_lines(path)
         return importers.check_audits(

@@ -7,17 +7,32 @@ The files are found with importlib.resources, so this works from an installed wh
 
 from __future__ import annotations
 
+import json
 from importlib.resources import as_file, files
+
+from audit_tools.errors import BadInput
 
 ORDER = (("users", "users.csv"), ("cases", "cases.csv"), ("events", "events.csv"), ("audits", "audits.jsonl"))
 
 
+def _first_audit_id() -> str:
+    with (files(__name__) / "audits.jsonl").open(encoding="utf-8") as fh:
+        return json.loads(fh.readline())["audit_id"]
+
+
 def load_sample(store, progress=None) -> dict[str, int]:
-    """Import the four sample files into `store` (whose actor must be an admin); counts by file."""
+    """Import the four sample files into `store` (whose actor must be an admin); counts by file.
+
+    All four go in one transaction: if any is refused, none of the sample is written.
+    """
     from caseaudit.imports import import_file
 
+    first = _first_audit_id()
+    if store.get_audit(first) is not None:
+        raise BadInput(f"the sample data is already in this database (audit {first} is there); nothing was loaded")
     counts: dict[str, int] = {}
-    for what, name in ORDER:
-        with as_file(files(__name__) / name) as path:
-            counts[what] = import_file(store, what, path, progress)
+    with store.transaction():
+        for what, name in ORDER:
+            with as_file(files(__name__) / name) as path:
+                counts[what] = import_file(store, what, path, progress)
     return counts

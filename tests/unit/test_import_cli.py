@@ -300,3 +300,14 @@ def test_any_valid_users_import_and_round_trip(people, capsys):
             assert user.roles == roles
             assert user.team == (team or None)
         store.close()
+
+
+def test_events_already_in_the_database_are_refused(db, tmp_path, capsys):
+    load_basics(db, tmp_path, capsys)
+    before = counts(db)
+    path = write(tmp_path, "more.csv", "case_ref,kind,date\nC-1002,visit,2024-03-01\nC-1001,visit,2024-01-10\n")
+    code, _, err = run(db, "events", path, capsys)
+    assert code == 2
+    assert err == (f"caseaudit: {path}:3: date: visit on 2024-01-10 for C-1001 is already in the database; "
+                   "import only events not yet loaded\n")
+    assert counts(db) == before

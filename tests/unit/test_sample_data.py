@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from audit_tools.errors import BadInput
+
 from audit_tools.calendar import ENGLAND_AND_WALES
 from audit_tools.models import CaseType, Role
 from audit_tools.standards import evaluate, load_catalogue
@@ -94,3 +96,31 @@ def test_audits_two_quarters_quota_moderation_overrides_and_actions(loaded):
     assert any(x.completed_on is None and x.due < date(2025, 10, 1) for x in actions)
     assert {a.grade.value for a in audits} == {"outstanding", "good", "requires_improvement", "inadequate"}
     assert all(a.themes.strengths or a.themes.improvements for a in audits)
+
+
+def test_loading_the_sample_twice_is_refused_and_changes_nothing(loaded):
+    store, _ = loaded
+    before = store.row_counts()
+    with pytest.raises(BadInput, match="already in this database"):
+        load_sample(store)
+    assert store.row_counts() == before
+
+
+def test_sample_goes_in_whole_or_not_at_all(tmp_path, monkeypatch):
+    import caseaudit.imports
+
+    store = open_store(tmp_path / "caseaudit.db", current_username())
+    store.ensure_admin()
+    before = store.row_counts()
+    real = caseaudit.imports.import_file
+
+    def refuse_audits(store, what, path, progress=None):
+        if what == "audits":
+            raise BadInput("audits refused")
+        return real(store, what, path, progress)
+
+    monkeypatch.setattr(caseaudit.imports, "import_file", refuse_audits)
+    with pytest.raises(BadInput, match="audits refused"):
+        load_sample(store)
+    assert store.row_counts() == before
+    store.close()
