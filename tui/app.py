@@ -1,0 +1,199 @@
+"""The caseaudit terminal application: the shell every screen lives in.
+
+`make_app` opens the database as a user and returns the app; the app holds the store,
+the user, the standards catalogue and "today" (injectable so tests and snapshots are
+deterministic). Screens reach them through `self.app`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+
+from audit_tools.errors import BadInput
+from audit_tools.models import Role, User
+from tui.commands import ScreenActionsProvider
+
+log = logging.getLogger("caseaudit.tui")
+
+# Screens written elsewhere in tui/screens, opened by name so a missing one is a sentence,
+# not a crash: (module, class, what the user calls it, roles allowed to open it).
+OTHER_SCREENS: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
+    "moderation": ("tui.screens.moderation", "ModerationQueueScreen", "Moderation",
+                   (Role.moderator, Role.qa_lead)),
+    "sampling": ("tui.screens.sampling", "SamplingScreen", "Moderation sampling", (Role.qa_lead,)),
+    "agreement": ("tui.screens.agreement", "AgreementScreen", "Moderation agreement",
+                  (Role.qa_lead, Role.moderator)),
+    "reports": ("tui.screens.reports", "ReportsScreen", "Quarterly reports", (Role.qa_lead,)),
+}
+
+ROLE_WORDS = {
+    Role.auditor: "auditor",
+    Role.moderator: "moderator",
+    Role.qa_lead: "QA lead",
+    Role.admin: "admin",
+}
+
+
+def problem_lines(err: BaseException) -> list[str]:
+    """What to tell the user about a failure: the lines of a BadInput, else one sentence."""
+    if isinstance(err, BadInput):
+        return list(err.lines)
+    name = err.__class__.__name__
+    if "Conflict" in name:
+        return [str(err) or "someone else saved this in the meantime"]
+    return [f"Something went wrong ({name}: {err}). Details are in the log."]
+
+
+class CaseauditApp(App[int]):
+    """The auditor's, moderator's and QA lead's terminal application."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "caseaudit"
+    COMMANDS = App.COMMANDS | {ScreenActionsProvider}
+
+    BINDINGS = [
+        Binding("d", "dashboard", "Dashboard", id="dashboard"),
+        Binding("c", "cases", "Cases", id="cases"),
+        Binding("a", "actions", "Actions", id="actions"),
+        Binding("m", "open('moderation')", "Moderation", id="moderation"),
+        Binding("s", "open('sampling')", "Sample", id="sampling", show=False),
+        Binding("g", "open('agreement')", "Agreement", id="agreement", show=False),
+        Binding("r", "open('reports')", "Reports", id="reports", show=False),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("t", "toggle_dark", "Light/dark", id="toggle_theme", show=False),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    # Keys that leave the current screen: a screen that must not be left by accident
+    # (an audit form with unsaved work) sets HOLDS_NAVIGATION.
+    NAVIGATION = {"dashboard", "cases", "actions", "open", "quit"}
+
+    def __init__(
+        self,
+        store: Any,
+        user: User,
+        catalogue: Any,
+        today: date | None = None,
+        demo: bool = False,
+        settings: dict | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.user = user
+        self.catalogue = catalogue
+        self.today = today or date.today()
+        self.demo = demo
+        # Service settings: recent audit rule ("warn" or "block") and the monthly quota.
+        self.settings = {"recent_audit": "warn", "quota": 2, **(settings or {})}
+        roles = ", ".join(ROLE_WORDS[r] for r in user.roles) or "no role"
+        self.sub_title = f"{user.display_name}: {roles}"
+        self.theme = "textual-dark"
+
+    def get_default_screen(self) -> Screen:
+        from tui.screens.dashboard import DashboardScreen
+
+        return DashboardScreen()
+
+    # --- helpers every screen uses ---------------------------------------------------
+
+    def show_problem(self, err: BaseException, title: str = "Not done") -> None:
+        if not isinstance(err, BadInput):
+            log.exception("unexpected failure in the terminal application", exc_info=err)
+        self.notify("\n".join(problem_lines(err)), title=title, severity="error", timeout=10)
+
+    def may(self, *roles: Role) -> bool:
+        return any(self.user.has(role) for role in roles)
+
+    # --- navigation ------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.NAVIGATION and getattr(self.screen, "HOLDS_NAVIGATION", False):
+            return False
+        return True
+
+    def _back_to_dashboard(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_dashboard(self) -> None:
+        self._back_to_dashboard()
+
+    def action_cases(self) -> None:
+        from tui.screens.cases import CasesScreen
+
+        self._back_to_dashboard()
+        self.push_screen(CasesScreen())
+
+    def action_actions(self) -> None:
+        from tui.screens.actions import ActionsScreen
+
+        self._back_to_dashboard()
+        self.push_screen(ActionsScreen())
+
+    def action_open(self, name: str) -> None:
+        module_name, class_name, words, roles = OTHER_SCREENS[name]
+        if not self.may(*roles):
+            needed = " or ".join(ROLE_WORDS[r] for r in roles)
+            self.notify(f"{words} is for the {needed} role; ask an admin if you need it.",
+                        severity="warning")
+            return
+        try:
+            screen_class = getattr(importlib.import_module(module_name), class_name)
+        except (ImportError, AttributeError):
+            self.notify(f"{words} is not available yet.", severity="warning")
+            return
+        self._back_to_dashboard()
+        try:
+            self.push_screen(screen_class())
+        except Exception as err:  # a screen that fails to open must not take the app down
+            self.show_problem(err)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+
+def make_app(
+    db_path: str | Path,
+    username: str | None = None,
+    catalogue_path: str | Path | None = None,
+    today: date | None = None,
+    demo: bool = False,
+) -> CaseauditApp:
+    """Open the database as `username` (default: the operating-system user) and build the app.
+
+    Raises BadInput when the user is not known, so the command line can say what to do.
+    """
+    from audit_tools.standards import load_catalogue
+    from db import open_store
+
+    if username is None:
+        from db.identity import current_username
+
+        username = current_username()
+    clock = None
+    if today is not None:
+        # The store dates what it writes by the same "today" the screens show.
+        clock = lambda: datetime.combine(today, time(12, 0), tzinfo=timezone.utc)  # noqa: E731
+    store = open_store(db_path, actor=username, clock=clock)
+    user = store.get_user(username)
+    if user is None:
+        raise BadInput(
+            f"{username} is not a user of this caseaudit database ({db_path}): "
+            "ask an admin to add you (caseaudit import users), or try `caseaudit demo`"
+        )
+    catalogue = load_catalogue(catalogue_path)
+    return CaseauditApp(store=store, user=user, catalogue=catalogue, today=today, demo=demo)

@@ -1,0 +1,122 @@
+"""The actions tracker: my actions and my team's, open / overdue / done; mark one complete."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.worker import Worker, WorkerState
+
+from audit_tools.calendar import format_day
+from tui.screens.base import CaseauditScreen
+from tui.widgets.prompts import AskText
+
+PAGE = 100
+WHOSE = [("my actions", "mine"), ("my team's actions", "team")]
+STATES = [("open", "open"), ("overdue", "overdue"), ("done", "done"), ("all", "all")]
+
+
+class ActionsScreen(CaseauditScreen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("enter", "complete", "Mark complete", id="complete_action", show=True),
+        Binding("o", "state('open')", "Open", id="show_open"),
+        Binding("v", "state('overdue')", "Overdue", id="show_overdue"),
+        Binding("e", "state('done')", "Done", id="show_done"),
+        Binding("w", "toggle_whose", "Mine/team", id="toggle_whose"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="action-filters"):
+            yield Select(WHOSE, value="mine", allow_blank=False, id="whose", compact=True)
+            yield Select(STATES, value="open", allow_blank=False, id="state", compact=True)
+        yield DataTable(id="action-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="action-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#action-table", DataTable)
+        table.add_column("due", key="due")
+        table.add_column("action", key="description")
+        table.add_column("owner", key="owner")
+        table.add_column("case", key="case")
+        table.add_column("done", key="done")
+        table.focus()
+        self.reload()
+
+    @on(Select.Changed)
+    def reload(self) -> None:
+        whose = self.query_one("#whose", Select).value
+        state = self.query_one("#state", Select).value
+        self.load(whose, state)
+
+    def action_state(self, state: str) -> None:
+        self.query_one("#state", Select).value = state
+
+    def action_toggle_whose(self) -> None:
+        select = self.query_one("#whose", Select)
+        select.value = "team" if select.value == "mine" else "mine"
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self, whose: str, state: str) -> list:
+        store, user = self.app.store, self.app.user
+        filters = {"owner": user.username} if whose == "mine" else {"team": user.team}
+        if whose == "team" and not user.team:
+            filters = {"owner": user.username}
+        return store.list_actions(**filters, state=None if state == "all" else state,
+                                  today=self.app.today, limit=PAGE)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state != WorkerState.SUCCESS:
+            super().on_worker_state_changed(event)
+            return
+        if worker.group == "load":
+            self.show(worker.result)
+        elif worker.group == "complete":
+            self.notify(worker.result)
+            self.reload()
+
+    def show(self, rows: list) -> None:
+        table = self.query_one("#action-table", DataTable)
+        table.clear()
+        today = self.app.today
+        for row in rows:
+            overdue = row.overdue(today)
+            due = Text(format_day(row.due) if row.due else "no date", style="bold red" if overdue else "")
+            done = format_day(row.completed_on) if row.completed_on else ("OVERDUE" if overdue else "")
+            table.add_row(due, row.description, row.owner or "", row.case_ref, done, key=str(row.action_id))
+        words = f"{len(rows)} action{'s' if len(rows) != 1 else ''}"
+        if len(rows) >= PAGE:
+            words += f" (the first {PAGE})"
+        self.query_one("#action-status", Static).update(
+            words + ". Enter marks the highlighted action complete; o/v/e: open, overdue, done.")
+
+    @on(DataTable.RowSelected, "#action-table")
+    def _selected(self) -> None:
+        self.action_complete()
+
+    def action_complete(self) -> None:
+        table = self.query_one("#action-table", DataTable)
+        if table.row_count == 0:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        action_id = int(row_key.value)
+
+        def answered(text: str | None) -> None:
+            if text:
+                self.complete(action_id, date.fromisoformat(text))
+
+        self.app.push_screen(AskText(f"Action {action_id} completed on (YYYY-MM-DD):",
+                                     value=self.app.today.isoformat(), as_date=True), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="complete")
+    def complete(self, action_id: int, on_day: date) -> str:
+        self.app.store.complete_action(action_id, on_day)
+        return f"Action {action_id} marked complete on {format_day(on_day)}."

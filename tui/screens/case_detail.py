@@ -1,0 +1,191 @@
+"""One case: what the standards engine finds now (late ones first in the eye), the events
+timeline, and the case's audits. `n` starts an audit."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState
+
+from audit_tools.calendar import format_day
+from audit_tools.models import Status
+from tui import data
+from tui.screens.base import CaseauditScreen
+from tui.widgets.prompts import Confirm
+
+STATUS_STYLE = {
+    Status.met: "green",
+    Status.partly_met: "yellow",
+    Status.not_met: "bold red",
+    Status.not_applicable: "dim",
+    None: "italic",
+}
+STATUS_WORDS = {
+    Status.met: "met",
+    Status.partly_met: "partly met",
+    Status.not_met: "NOT MET",
+    Status.not_applicable: "n/a",
+    None: "judgement",
+}
+
+
+def start_audit(screen: Screen, case_ref: str) -> None:
+    """Check the user may audit the case (independence, recent audit), then open the form."""
+    app = screen.app
+
+    def opened(result) -> None:
+        from tui.screens.audit_form import AuditFormScreen
+
+        refusals, warning, blocks = result
+        if refusals:
+            app.notify("\n".join(refusals), title="You may not audit this case", severity="error",
+                       timeout=10)
+            return
+        if warning and blocks:
+            app.notify(warning + "; the service does not allow another audit yet.",
+                       title="Not yet", severity="error", timeout=10)
+            return
+        if warning:
+            def go(yes: bool | None) -> None:
+                if yes:
+                    app.push_screen(AuditFormScreen(case_ref=case_ref))
+
+            app.push_screen(Confirm(f"{warning}. Audit it again anyway?", yes="Audit anyway",
+                                    no="Cancel"), go)
+            return
+        app.push_screen(AuditFormScreen(case_ref=case_ref))
+
+    def check() -> None:
+        try:
+            case = app.store.get_case(case_ref)
+            if case is None:
+                result = ([f"case {case_ref}: not in the database"], None, False)
+            else:
+                result = data.may_start_audit(app, case)
+        except Exception as err:  # told as a sentence on the screen, never a traceback
+            app.call_from_thread(app.show_problem, err)
+            return
+        app.call_from_thread(opened, result)
+
+    app.run_worker(check, thread=True, exit_on_error=False, group="start-audit")
+
+
+class CaseDetailScreen(CaseauditScreen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("n", "new_audit", "New audit", id="new_audit"),
+    ]
+
+    def __init__(self, case_ref: str) -> None:
+        super().__init__()
+        self.case_ref = case_ref
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Loading case {self.case_ref}…", id="case-summary")
+        with VerticalScroll(id="case-detail-body"):
+            yield Static("Standards now", classes="section")
+            yield DataTable(id="standards-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="standard-evidence")
+            yield Static("Audits of this case", classes="section")
+            yield DataTable(id="case-audits-table", cursor_type="row", zebra_stripes=True)
+            yield Static("Events, newest first", classes="section")
+            yield DataTable(id="events-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> dict:
+        return data.case_detail(self.app, self.case_ref)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS:
+            self.show(event.worker.result)
+        else:
+            super().on_worker_state_changed(event)
+
+    def show(self, found: dict) -> None:
+        case, report = found["case"], found["report"]
+        self.report = report
+        late = sum(1 for r in report.results if r.late)
+        summary = Text()
+        summary.append(f"{case.case_ref}", style="bold")
+        summary.append(f"  {case.case_type.value}, started {format_day(case.start_date)}, team "
+                       f"{case.team or '—'}, worker {case.worker or '—'}, manager {case.line_manager or '—'}")
+        if case.closed_date:
+            summary.append(f", closed {format_day(case.closed_date)}")
+        summary.append(f"\nAs at {format_day(report.as_of)}: ")
+        not_met = sum(1 for r in report.results if r.status == Status.not_met)
+        summary.append(f"{not_met} not met", style="bold red" if not_met else "green")
+        summary.append(f", {late} with late events. n starts an audit.")
+        self.query_one("#case-summary", Static).update(summary)
+
+        standards = self.query_one("#standards-table", DataTable)
+        standards.clear(columns=True)
+        standards.add_columns("status", "standard", "evidence")
+        for result in report.results:
+            status = Text(STATUS_WORDS[result.status], style=STATUS_STYLE[result.status])
+            evidence = result.evidence if result.status is not None else "needs the auditor's judgement"
+            standards.add_row(status, result.standard, Text(evidence, style="bold" if result.late else ""),
+                              key=result.standard)
+
+        audits = self.query_one("#case-audits-table", DataTable)
+        audits.clear(columns=True)
+        audits.add_columns("audit", "auditor", "as at", "submitted", "grade")
+        for row in found["audits"]:
+            audits.add_row(row.audit_id, row.auditor, format_day(row.as_of),
+                           format_day(row.submitted_on) if row.submitted_on else "draft",
+                           (row.final_grade or "").replace("_", " "), key=row.audit_id)
+        if not found["audits"]:
+            audits.add_row("none yet", "", "", "", "")
+
+        events = self.query_one("#events-table", DataTable)
+        events.clear(columns=True)
+        events.add_columns("date", "event", "detail")
+        for event in sorted(case.events, key=lambda e: e.date, reverse=True):
+            detail = []
+            if event.kind.value == "visit":
+                if not event.child_seen:
+                    detail.append("child not seen")
+                elif event.seen_alone is True:
+                    detail.append("seen alone")
+                elif event.seen_alone is False:
+                    detail.append(f"not alone: {event.reason_not_alone or 'no reason recorded'}")
+            if event.note:
+                detail.append(event.note)
+            events.add_row(format_day(event.date), event.kind.value.replace("_", " "), "; ".join(detail))
+        standards.focus()
+
+    @on(DataTable.RowHighlighted, "#standards-table")
+    def _show_evidence(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is None or not hasattr(self, "report"):
+            return
+        for result in self.report.results:
+            if result.standard == event.row_key.value:
+                text = Text()
+                standard = self.app.catalogue.get(result.standard)
+                if standard is not None:
+                    text.append(f"{standard.title}. ", style="bold")
+                text.append(result.evidence)
+                for late in result.late:
+                    came = format_day(late.actual) if late.actual else "nothing yet"
+                    text.append(f"\n  late: due {format_day(late.due)}, came {came}", style="bold red")
+                self.query_one("#standard-evidence", Static).update(text)
+
+    @on(DataTable.RowSelected, "#case-audits-table")
+    def _open_audit(self, event: DataTable.RowSelected) -> None:
+        from tui.screens.audit_form import AuditFormScreen
+
+        audit_id = event.row_key.value
+        if audit_id:
+            self.app.push_screen(AuditFormScreen(audit_id=audit_id))
+
+    def action_new_audit(self) -> None:
+        start_audit(self, self.case_ref)

@@ -1,0 +1,226 @@
+"""The case list: paged from SQLite a screenful at a time, filtered in SQL.
+
+Only the rows on screen are ever loaded (keyset paging on case_ref); the count of
+standards failing now is worked out by the engine for the loaded rows only, in a worker.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.worker import Worker, WorkerState
+
+from audit_tools.calendar import format_day
+from audit_tools.models import CaseType
+from tui import data
+from tui.screens.base import CaseauditScreen
+
+PAGE = 50
+TYPE_WORDS = {
+    CaseType.EH: "early help",
+    CaseType.CIN: "child in need",
+    CaseType.CP: "child protection",
+    CaseType.CLA: "looked after",
+    CaseType.CL: "care leaver",
+}
+
+
+class CasesScreen(CaseauditScreen):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("slash", "search", "Search", id="search_cases", key_display="/"),
+        Binding("f", "filters", "Filters", id="case_filters"),
+        Binding("n", "new_audit", "New audit", id="new_audit_from_list"),
+        Binding("pagedown", "more", "More", id="more_cases", show=False),
+        Binding("x", "clear_filters", "Clear filters", id="clear_case_filters"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_ref: str | None = None
+        self.exhausted = False
+        self.loading = False
+        self.generation = 0
+        self.total: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="case-filters"):
+            yield Input(placeholder="/ search reference", id="case-search", compact=True)
+            yield Select([], prompt="any team", id="team-filter", compact=True)
+            yield Select([(f"{t.value} {TYPE_WORDS[t]}", t.value) for t in CaseType],
+                         prompt="any type", id="type-filter", compact=True)
+            yield Select([], prompt="any worker", id="worker-filter", compact=True)
+        yield DataTable(id="case-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="case-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#case-table", DataTable)
+        table.add_column("case", key="case")
+        table.add_column("type", key="type")
+        table.add_column("team", key="team")
+        table.add_column("worker", key="worker")
+        table.add_column("start", key="start")
+        table.add_column("last audit", key="last")
+        table.add_column("not met", key="failing")
+        table.focus()
+        self.load_choices()
+        self.reload()
+
+    # --- filters ---------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="choices")
+    def load_choices(self) -> tuple[list[str], list]:
+        return self.app.store.list_teams(), self.app.store.list_users()
+
+    def _filters(self) -> dict:
+        def value(selector: str):
+            v = self.query_one(selector, Select).value
+            return None if v == Select.NULL else v
+
+        search = self.query_one("#case-search", Input).value.strip()
+        return {
+            "team": value("#team-filter"),
+            "case_type": value("#type-filter"),
+            "worker": value("#worker-filter"),
+            "search": search or None,
+        }
+
+    @on(Input.Changed, "#case-search")
+    @on(Select.Changed)
+    def _filter_changed(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#case-search")
+    def _search_done(self) -> None:
+        self.query_one("#case-table").focus()
+
+    def action_search(self) -> None:
+        self.query_one("#case-search", Input).focus()
+
+    def action_filters(self) -> None:
+        self.query_one("#team-filter", Select).focus()
+
+    def action_clear_filters(self) -> None:
+        with self.prevent(Input.Changed, Select.Changed):
+            self.query_one("#case-search", Input).value = ""
+            for select in self.query(Select):
+                select.clear()
+        self.reload()
+
+    # --- paging ----------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.generation += 1
+        self.last_ref = None
+        self.exhausted = False
+        self.total = None
+        self.query_one("#case-table", DataTable).clear()
+        self.fetch(self.generation, self._filters(), None)
+
+    def action_more(self) -> None:
+        if not self.exhausted and not self.loading:
+            self.fetch(self.generation, self._filters(), self.last_ref)
+
+    @work(thread=True, exit_on_error=False, group="page")
+    def fetch(self, generation: int, filters: dict, after: str | None) -> tuple[int, list, int | None]:
+        store = self.app.store
+        rows = store.page_cases(**filters, after=after, limit=PAGE)
+        total = store.count_cases(**filters) if after is None else None
+        return generation, rows, total
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state == WorkerState.RUNNING and worker.group == "page":
+            self.loading = True
+            return
+        if event.state != WorkerState.SUCCESS:
+            if worker.group == "page" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+                self.loading = False
+            super().on_worker_state_changed(event)
+            return
+        if worker.group == "choices":
+            teams, users = worker.result
+            team_select = self.query_one("#team-filter", Select)
+            team_select.set_options([(t, t) for t in teams])
+            self.query_one("#worker-filter", Select).set_options(
+                [(u.username, u.username) for u in users])
+        elif worker.group == "page":
+            self.loading = False
+            self._add_page(*worker.result)
+        elif worker.group == "failing":
+            generation, counts = worker.result
+            if generation == self.generation:
+                self._show_failing(counts)
+
+    def _add_page(self, generation: int, rows: list, total: int | None) -> None:
+        if generation != self.generation:
+            return  # the filters changed while this page was loading
+        table = self.query_one("#case-table", DataTable)
+        if total is not None:
+            self.total = total
+        for row in rows:
+            table.add_row(
+                row.case_ref, row.case_type.value, row.team or "", row.worker or "",
+                format_day(row.start_date), format_day(row.last_audit) if row.last_audit else "never",
+                Text("…", style="dim"), key=row.case_ref,
+            )
+        if rows:
+            self.last_ref = rows[-1].case_ref
+        self.exhausted = len(rows) < PAGE
+        shown = table.row_count
+        status = f"{shown} of {self.total} cases" if self.total is not None else f"{shown} cases"
+        if not self.exhausted:
+            status += " — scroll down or PageDown for more"
+        status += ". Enter opens a case."
+        self.query_one("#case-status", Static).update(status)
+        if rows:
+            self.count_failing(generation, [r.case_ref for r in rows])
+
+    @work(thread=True, exit_on_error=False, group="failing")
+    def count_failing(self, generation: int, refs: list[str]) -> tuple[int, dict]:
+        return generation, data.failing_counts(self.app, refs)
+
+    def _show_failing(self, counts: dict[str, tuple[int, int]]) -> None:
+        table = self.query_one("#case-table", DataTable)
+        for ref, (not_met, partly) in counts.items():
+            try:
+                cell = Text(str(not_met), style="bold red" if not_met else "green")
+                if partly:
+                    cell.append(f" +{partly} partly", style="yellow")
+                table.update_cell(ref, "failing", cell)
+            except Exception:
+                pass  # the row left the table (filters changed)
+
+    @on(DataTable.RowHighlighted, "#case-table")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        table = event.data_table
+        if event.cursor_row >= table.row_count - 5:
+            self.action_more()
+
+    # --- opening ---------------------------------------------------------------------
+
+    def _current_ref(self) -> str | None:
+        table = self.query_one("#case-table", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    @on(DataTable.RowSelected, "#case-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        from tui.screens.case_detail import CaseDetailScreen
+
+        self.app.push_screen(CaseDetailScreen(event.row_key.value))
+
+    def action_new_audit(self) -> None:
+        from tui.screens.case_detail import start_audit
+
+        ref = self._current_ref()
+        if ref is not None:
+            start_audit(self, ref)

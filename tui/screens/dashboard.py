@@ -1,0 +1,124 @@
+"""The first screen: what needs doing this month, for the person at the keyboard."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState
+
+from audit_tools.calendar import format_day
+from tui import data
+from tui.screens.base import CaseauditScreen
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+class DashboardScreen(CaseauditScreen):
+    BINDINGS = [
+        Binding("f5", "reload", "Refresh", id="refresh_dashboard"),
+        Binding("escape", "back", "Back", id="back", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="dashboard-body"):
+            yield Static("Loading…", id="quota", classes="tile")
+            yield Static("", id="drafts", classes="tile")
+            yield DataTable(id="drafts-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="waiting", classes="tile")
+            yield Static("", id="quota-title", classes="section")
+            yield DataTable(id="quota-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#drafts-table").display = False
+        self.query_one("#quota-table").display = False
+        self.query_one("#quota-title").display = False
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        # Coming back from an audit: the counts may have changed.
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> data.Dashboard:
+        return data.dashboard(self.app)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS:
+            self.show(event.worker.result)
+        else:
+            super().on_worker_state_changed(event)
+
+    def show(self, figures: data.Dashboard) -> None:
+        user = self.app.user
+        month = self.app.today.strftime("%B %Y")
+        quota = Text()
+        done, needed = figures.done_this_month, figures.quota
+        quota.append(f"{done} of {needed} audits this month", style="bold")
+        quota.append(f" ({month})")
+        if done < needed:
+            quota.append(f": {plural(needed - done, 'more audit')} to do. Press c for the case list.")
+        else:
+            quota.append(": quota met.")
+        self.query_one("#quota", Static).update(quota)
+
+        drafts = Text()
+        drafts.append(plural(len(figures.drafts), "draft") + " in progress", style="bold")
+        if figures.drafts:
+            drafts.append(": choose one and press enter to carry on.")
+        self.query_one("#drafts", Static).update(drafts)
+        table = self.query_one("#drafts-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns("audit", "case", "as at", "last saved")
+        for row in figures.drafts:
+            table.add_row(row.audit_id, row.case_ref, format_day(row.as_of), (row.saved_at or "")[:16],
+                          key=row.audit_id)
+        table.display = bool(figures.drafts)
+
+        waiting = Text()
+        waiting.append(plural(len(figures.moderation_waiting), "moderation task") + " waiting",
+                       style="bold")
+        if figures.moderation_waiting:
+            waiting.append(" (m opens the queue)")
+        waiting.append("\n")
+        waiting.append(plural(len(figures.feedback_to_acknowledge), "moderation feedback",
+                              "moderation feedbacks") + " to acknowledge", style="bold")
+        for audit in figures.feedback_to_acknowledge[:3]:
+            waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {audit.moderation.feedback}")
+        waiting.append("\n")
+        overdue = figures.overdue_actions
+        waiting.append(plural(len(overdue), "overdue action") + " of mine",
+                       style="bold red" if overdue else "bold")
+        for action in overdue[:3]:
+            waiting.append(f"\n  due {format_day(action.due)}: {action.description} ({action.case_ref})")
+        if overdue:
+            waiting.append("\n  a opens the actions tracker")
+        self.query_one("#waiting", Static).update(waiting)
+
+        if figures.compliance is not None:
+            title = self.query_one("#quota-title", Static)
+            title.update(f"Audit quota by auditor, {month} (QA lead)")
+            title.display = True
+            compliance = self.query_one("#quota-table", DataTable)
+            compliance.clear(columns=True)
+            compliance.add_columns("auditor", "name", "done", "quota", "")
+            for username, name, count in sorted(figures.compliance, key=lambda c: (c[2], c[0])):
+                mark = Text("met", style="green") if count >= figures.quota else Text("behind", style="bold red")
+                compliance.add_row(username, name, str(count), str(figures.quota), mark, key=username)
+            compliance.display = True
+
+    @on(DataTable.RowSelected, "#drafts-table")
+    def open_draft(self, event: DataTable.RowSelected) -> None:
+        from tui.screens.audit_form import AuditFormScreen
+
+        self.app.push_screen(AuditFormScreen(audit_id=event.row_key.value))

@@ -1,0 +1,57 @@
+"""The help screen (`?`): the keys of the screen underneath and what each standard checks."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from tui.commands import screen_actions
+
+RULE_WORDS = {
+    "interval": "checks the gaps between events",
+    "within": "checks a follow-up came in time",
+    "present": "checks it is there and fresh",
+    "seen_alone": "checks the child was seen alone",
+    "judgement": "your judgement: no automatic status",
+}
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="close_help"),
+        Binding("q", "dismiss", "Close", id="close_help_q", show=False),
+    ]
+
+    def __init__(self, below=None) -> None:
+        super().__init__()
+        self.below = below
+
+    def compose(self) -> ComposeResult:
+        below = self.below
+        text = Text()
+        text.append("Keys\n", style="bold")
+        if below is not None:
+            for description, shown, _node, _action in screen_actions(below):
+                text.append(f"  {shown:<10}", style="bold")
+                text.append(f"{description}\n")
+        text.append("  ctrl+p    ", style="bold")
+        text.append("Command palette: every action of this screen by name\n")
+        text.append("  tab       ", style="bold")
+        text.append("Next field (shift+tab: previous)\n")
+        catalogue = self.app.catalogue
+        text.append(f"\nStandards ({catalogue.name}, version {catalogue.version})\n", style="bold")
+        for standard in catalogue.standards:
+            applies = ", ".join(getattr(t, "value", str(t)) for t in standard.applies_to)
+            text.append(f"\n{standard.id}", style="bold")
+            text.append(f"  {standard.title}\n")
+            text.append(f"  {applies or 'all case types'}; {RULE_WORDS.get(standard.rule, standard.rule)}\n",
+                        style="italic")
+            if standard.description:
+                text.append(f"  {standard.description}\n")
+        with VerticalScroll(id="help-body"):
+            yield Static(text, id="help-text")
+        yield Footer()
