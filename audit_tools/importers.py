@@ -22,6 +22,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
+from audit_tools.assignment import moderator_conflicts
 from audit_tools.audit import auditor_independence, submission_problems
 from audit_tools.errors import BadInput
 from audit_tools.models import (
@@ -568,23 +569,6 @@ class AuditLine(Row):
         return Audit(**data, automatic=automatic, catalogue_version=catalogue_version)
 
 
-def _moderator_conflicts(moderator: str, auditor: str, case: Case) -> list[str]:
-    try:
-        from audit_tools.assignment import moderator_conflicts
-    except ImportError:
-        moderator_conflicts = None
-    if moderator_conflicts is not None:
-        return list(moderator_conflicts(moderator, auditor, case))
-    problems = []
-    if moderator == auditor:
-        problems.append(f"{moderator} audited this case and may not moderate their own audit")
-    if case.worker and moderator == case.worker:
-        problems.append(f"{moderator} is the case's allocated worker and may not moderate it")
-    if case.line_manager and moderator == case.line_manager:
-        problems.append(f"{moderator} is the case's line manager and may not moderate it")
-    return problems
-
-
 def check_audits(
     name: str,
     lines: list[tuple[int, Any]],
@@ -661,7 +645,7 @@ def check_audits(
                 own.append("moderation.final_grade: differs from the audit's grade, "
                            "so the outcome should be grade_changed")
             if case is not None:
-                for reason in _moderator_conflicts(m.moderator, line.auditor, case):
+                for reason in moderator_conflicts(m.moderator, line.auditor, case):
                     own.append(f"moderation.moderator: {reason}")
             if m.acknowledged_on is not None and m.acknowledged_on < m.moderated_on:
                 own.append("moderation.acknowledged_on: before the moderation date")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from audit_tools.audit import submission_problems
 from audit_tools.calendar import ENGLAND_AND_WALES as CAL
-from audit_tools.models import Action, Audit, Case, CaseType, Event, EventKind, Grade, Status, Themes, User, Role
+from audit_tools.models import Action, Audit, Case, CaseType, Event, EventKind, Grade, Role, Status, Themes, User
 from audit_tools.standards import evaluate, load_catalogue
 from audit_tools.vocabulary import DEFAULT_THEMES
 
@@ -261,7 +261,7 @@ def _grade(scores: dict[str, Status], rng: random.Random) -> Grade:
 
 
 def make_audit(rng: random.Random, audit_id: str, case: Case, auditor: str, as_of: date,
-               submitted_on: date, catalogue, users: list[User], moderators: list[str]) -> Audit:
+               submitted_on: date, catalogue) -> Audit:
     report = evaluate(case, as_of, catalogue)
     automatic = {r.standard: r.status for r in report.results}
     evidence = {r.standard: r.evidence for r in report.results}
@@ -389,8 +389,7 @@ def make_audits(rng: random.Random, users: list[User], cases: list[Case]) -> lis
                 case = rng.choice([c for c in eligible if audited[c.case_ref] == fewest])
                 audited[case.case_ref] += 1
                 submitted_on = as_of + timedelta(days=rng.randint(0, 3))
-                audit = make_audit(rng, f"A-{number:04d}", case, auditor, as_of, submitted_on,
-                                   catalogue, users, moderators)
+                audit = make_audit(rng, f"A-{number:04d}", case, auditor, as_of, submitted_on, catalogue)
                 problems = submission_problems(audit, case, catalogue, known, DEFAULT_THEMES)
                 if problems:  # the generator must only write audits the importer accepts
                     raise AssertionError(f"{audit.audit_id}: {problems}")

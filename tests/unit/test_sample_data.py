@@ -7,9 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from audit_tools.errors import BadInput
-
 from audit_tools.calendar import ENGLAND_AND_WALES
+from audit_tools.errors import BadInput
 from audit_tools.models import CaseType, Role
 from audit_tools.standards import evaluate, load_catalogue
 from db.identity import current_username
