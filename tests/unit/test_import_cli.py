@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,51 @@ def test_events_already_in_the_database_are_refused(db, tmp_path, capsys):
     assert err == (f"caseaudit: {path}:3: date: visit on 2024-01-10 for C-1001 is already in the database; "
                    "import only events not yet loaded\n")
     assert counts(db) == before
+
+
+BAD_AUDIT_FILES = [
+    ("audits.jsonl", "", "the file is empty"),
+    ("audits.jsonl", "audit_id,case_ref\nA-1,C-1\n", "is not a JSON Lines file (line 1 is not JSON)"),
+    ("audits.csv", "{}\n", "not a JSON Lines file; audits are imported from a .jsonl file"),
+    ("audits.jsonl", json.dumps(audit_line()) + "\n{broken\n", ":2: not valid JSON"),
+]
+
+
+@pytest.mark.parametrize("name,text,needle", BAD_AUDIT_FILES)
+def test_bad_audit_files_exit_2_and_write_nothing(db, tmp_path, capsys, name, text, needle):
+    load_basics(db, tmp_path, capsys)
+    before = counts(db)
+    path = write(tmp_path, name, text)
+    code, out, err = run(db, "audits", path, capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"caseaudit: {path}") and needle in err, err
+    assert counts(db) == before
+
+
+def test_empty_workbook_is_refused(db, tmp_path, capsys):
+    Workbook().save(tmp_path / "users.xlsx")
+    before = counts(db)
+    code, _, err = run(db, "users", tmp_path / "users.xlsx", capsys)
+    assert code == 2 and "the file is empty" in err
+    assert counts(db) == before
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_only_on_a_terminal(db, tmp_path, capsys, monkeypatch):
+    import caseaudit.imports as imports
+
+    load_basics(db, tmp_path, capsys)
+    rows = "".join(f"C-1002,supervision,{date(2024, 3, 1) + timedelta(days=i)}\n" for i in range(250))
+    path = write(tmp_path, "many.csv", "case_ref,kind,date\n" + rows)
+    assert imports._terminal_progress() is None  # pytest's stderr is not a terminal
+    terminal = Terminal()
+    monkeypatch.setattr(imports.sys, "stderr", terminal)
+    code = main(["--db", str(db), "import", "events", str(path)])
+    assert code == 0
+    shown = terminal.getvalue()
+    assert "\rchecking 50 of 250 rows" in shown and "\rchecking 250 of 250 rows\n" in shown
+    assert capsys.readouterr().out == f"imported 250 events from {path}\n"
