@@ -11,7 +11,7 @@ from pathlib import Path
 from audit_tools.errors import BadInput
 from audit_tools.exporters.csv_export import csv_names, write_csv
 from audit_tools.exporters.json_export import render_json, write_json
-from audit_tools.exporters.md_export import render_md, write_md
+from audit_tools.exporters.md_export import render_headline, render_md, write_md
 from audit_tools.exporters.safety import check_file_target, check_folder_target, neutralise
 from audit_tools.exporters.tables import themes_tables
 from audit_tools.exporters.xlsx_export import build_workbook, write_xlsx
@@ -44,5 +44,5 @@ def export_report(report: ThemesReport, fmt: str, path: str | Path) -> Path:
 
 __all__ = [
     "FORMATS", "build_workbook", "check_target", "export_report", "neutralise",
-    "render_json", "render_md", "themes_tables",
+    "render_headline", "render_json", "render_md", "themes_tables",
 ]

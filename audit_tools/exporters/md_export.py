@@ -51,11 +51,16 @@ def _table(table: Table) -> list[str]:
     return lines + [""]
 
 
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}%"
+
+
 def _was(now: int | float | None, then: int | float | None, kind: str = "int") -> str:
     return f"{_number(now, kind)} (previous quarter {_number(then, kind)})"
 
 
-def render_md(report: ThemesReport) -> str:
+def render_headline(report: ThemesReport) -> list[str]:
+    """The paper's first page: title, headline figures, the movers and the top themes."""
     prev = report.previous
     prev_label = Quarter.parse(prev.quarter).label
     a, m, act = report.audits, report.moderation, report.actions
@@ -78,7 +83,7 @@ def render_md(report: ThemesReport) -> str:
         f"{at_quota} of {len(auditors)} auditors completed their expected "
         f"{auditors[0].expected if auditors else 0} audits.",
         f"- **Good or better (after moderation):** {good} of {graded} audits, "
-        f"{_number(pct(good, graded), PCT)}% (previous quarter {_number(pct(prev_good, prev_graded), PCT)}%).",
+        f"{_pct(pct(good, graded))} (previous quarter {_pct(pct(prev_good, prev_graded))}).",
         f"- **Moderation:** {m.sampled} audits sampled, {m.moderated} moderated; exact grade agreement "
         f"{_number(m.exact_agreement, FRACTION)}; quadratic-weighted kappa "
         f"{_number(m.kappa_quadratic, FRACTION)} ({landis_koch(m.kappa_quadratic)}, n = {m.moderated}); "
@@ -101,7 +106,7 @@ def render_md(report: ThemesReport) -> str:
             now = report.standards[sid].pct_met
             then = prev.standards[sid].pct_met
             title = report.standard_titles.get(sid, sid)
-            lines.append(f"- {_md(title)} (`{sid}`): {_number(then, PCT)}% → {_number(now, PCT)}% "
+            lines.append(f"- {_md(title)} (`{sid}`): {_pct(then)} → {_pct(now)} "
                          f"({delta:+.1f} points)")
         lines.append("")
 
@@ -111,7 +116,11 @@ def render_md(report: ThemesReport) -> str:
         names = ", ".join(f"{_md(report.theme_labels.get(t, t))} ({n})" for t, n in top) or "none recorded"
         lines.append(f"- **{heading}:** {names}")
     lines.append("")
+    return lines
 
+
+def render_md(report: ThemesReport) -> str:
+    lines = render_headline(report)
     lines += ["## Tables", ""]
     for table in themes_tables(report):
         if table.name == "grades":
