@@ -659,6 +659,11 @@ def check_audits(
             audit = line.to_model(automatic, getattr(catalogue, "version", None))
             known = set(users)
             own.extend(submission_problems(audit, case, catalogue, known, vocabulary))
+            for field_name, texts in (("notes", line.notes), ("override_reasons", line.override_reasons)):
+                for standard in texts:
+                    if standard not in line.scores:
+                        own.append(f"{field_name}.{standard}: there is no score for this standard; "
+                                   "score it or remove the text")
             if m is not None:
                 ids = {s.id for s in catalogue.applicable(case.case_type)}
                 for standard in m.scores:

@@ -293,3 +293,24 @@ def test_jsonl_file_problems(tmp_path):
     wrong = tmp_path / "audits.csv"
     wrong.write_text("{}\n")
     assert "not a JSON Lines file" in refusal(lambda: read_lines(wrong))[0]
+
+
+def test_notes_and_reasons_only_for_scored_standards(tmp_path):
+    with pytest.raises(BadInput) as caught:
+        check(tmp_path, audit_line(notes={"voice-of-child": "x", "chronology": "old"},
+                                   override_reasons={"cp-visits": "why"}))
+    f = tmp_path / "audits.jsonl"
+    assert caught.value.lines == [
+        f"{f}:1: notes.chronology: there is no score for this standard; score it or remove the text",
+        f"{f}:1: override_reasons.cp-visits: there is no score for this standard; score it or remove the text",
+    ]
+
+
+def test_unreadable_file_gets_a_sentence(tmp_path, monkeypatch):
+    f = write_csv(tmp_path / "users.csv", "username,display_name,roles,team\n")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(f), "read_bytes", denied)
+    assert refusal(lambda: read_table(f, USERS)) == [f"{f}: cannot be read (Permission denied)"]
