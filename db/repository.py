@@ -147,6 +147,7 @@ class Store:
         self.actor = actor
         self.clock = clock or _utc_now
         self._connections = PerThread(self.path)
+        self._catalogues: dict[str | None, Any] = {}  # parsed catalogues by their TOML text
         if _migrate:
             try:
                 migrate(self.db)
@@ -209,6 +210,10 @@ class Store:
         sql += " ORDER BY id DESC LIMIT ?"
         rows = self.db.execute(sql, [*params, limit]).fetchall()
         return [HistoryEntry(id=r[0], at=r[1], actor=r[2], what=r[3], details=json.loads(r[4])) for r in rows]
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the main file (before copying or renaming it)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def row_counts(self) -> dict[str, int]:
         """Rows in each table (tests use this to prove a refused change wrote nothing)."""
@@ -565,22 +570,23 @@ class Store:
             ],
         )
 
-    def _audit_rules(self, audit: Audit, case: Case | None, exclude_self: bool = True) -> list[str]:
+    def _audit_rules(self, audit: Audit, case: Case | None, known: set[str] | None = None,
+                     themes: Iterable[str] | None = None) -> list[str]:
         """Every rule of product.md an audit must meet to be submitted (empty: it may be)."""
         from audit_tools.audit import auditor_independence, recent_audit_warning, submission_problems
 
         if case is None:
             return [f"case {audit.case_ref}: not in the database; import the case first"]
         problems = list(auditor_independence(case, audit.auditor))
-        known = self.usernames()
+        known = self.usernames() if known is None else known
         if audit.auditor not in known:
             problems.append(f"auditor: {audit.auditor!r} is not a known user")
         problems += submission_problems(
-            audit, case, self.catalogue(audit.catalogue_version), known, self.themes().keys()
+            audit, case, self.catalogue(audit.catalogue_version), known,
+            self.themes().keys() if themes is None else themes,
         )
         if self.get_setting("independence_mode") == "block":
-            last = self.last_audit_for_case(audit.case_ref, before=audit.as_of,
-                                            exclude=audit.audit_id if exclude_self else None)
+            last = self.last_audit_for_case(audit.case_ref, before=audit.as_of, exclude=audit.audit_id)
             warning = recent_audit_warning(audit.case_ref, last, audit.as_of,
                                            int(self.get_setting("independence_window_months")))
             if warning:
@@ -609,6 +615,7 @@ class Store:
             duplicates = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
             problems += [f"audit {i}: appears more than once" for i in duplicates]
             cases: dict[str, Case | None] = {}
+            known, themes = self.usernames(), list(self.themes())
             for audit in audits:
                 if self.db.execute("SELECT 1 FROM audits WHERE audit_id = ?", [audit.audit_id]).fetchone():
                     problems.append(f"audit {audit.audit_id}: already in the database")
@@ -618,7 +625,8 @@ class Store:
                     continue
                 if audit.case_ref not in cases:
                     cases[audit.case_ref] = self.get_case(audit.case_ref)
-                problems += [f"audit {audit.audit_id}: {p}" for p in self._audit_rules(audit, cases[audit.case_ref])]
+                problems += [f"audit {audit.audit_id}: {p}"
+                             for p in self._audit_rules(audit, cases[audit.case_ref], known, themes)]
                 if audit.moderation is not None:
                     problems += [f"audit {audit.audit_id}: moderation: {p}" for p in
                                  moderator_independence(audit, cases[audit.case_ref], audit.moderation.moderator)]
@@ -875,7 +883,8 @@ class Store:
         rows = self.db.execute(
             "SELECT a.audit_id, a.case_ref, a.auditor, a.as_of, a.submitted_on, a.grade, "
             "coalesce(m.final_grade, a.grade), a.status, a.revision, a.saved_by, a.saved_at, c.team, "
-            "coalesce(m.moderator, s.moderator) "
+            "coalesce(m.moderator, s.moderator), "
+            "EXISTS (SELECT 1 FROM amendments x WHERE x.audit_id = a.audit_id) "
             "FROM audits a LEFT JOIN cases c ON c.case_ref = a.case_ref "
             "LEFT JOIN moderations m ON m.audit_id = a.audit_id "
             "LEFT JOIN assignments s ON s.audit_id = a.audit_id"
@@ -883,17 +892,14 @@ class Store:
         keys = list(AuditRow.model_fields)
         rows_out = []
         for r in rows:
-            values = dict(zip(keys, r))
-            if values["status"] == "submitted" and self._has_amendments(values["audit_id"]):
+            values = dict(zip(keys, r[:-1]))
+            if r[-1]:
                 # An amended grade is applied on read, like everywhere else.
                 audit = self.get_audit(values["audit_id"])
                 values["grade"] = audit.grade.value if audit and audit.grade else None
                 values["final_grade"] = audit.final_grade.value if audit and audit.final_grade else None
             rows_out.append(AuditRow(**values))
         return rows_out
-
-    def _has_amendments(self, audit_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM amendments WHERE audit_id = ? LIMIT 1", [audit_id]).fetchone() is not None
 
     def last_audit_for_case(self, case_ref: str, before: date | None = None, exclude: str | None = None) -> date | None:
         """As-of date of the case's latest submitted audit (on or before `before`)."""
@@ -1204,9 +1210,11 @@ class Store:
         from audit_tools.standards import load_catalogue, parse_catalogue
 
         text = self.catalogue_text(version)
-        if text is None:
-            return load_catalogue(None)
-        return parse_catalogue(text, where="stored catalogue")
+        cached = self._catalogues.get(text)
+        if cached is None:
+            cached = load_catalogue(None) if text is None else parse_catalogue(text, where="stored catalogue")
+            self._catalogues[text] = cached
+        return cached
 
     def list_catalogues(self) -> list[dict]:
         return [dict(name=r[0], version=r[1], stored_at=r[2], stored_by=r[3]) for r in self.db.execute(
