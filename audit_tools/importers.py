@@ -653,7 +653,8 @@ def check_audits(
             own.append(f"case_ref: {line.case_ref!r} is not a known case; "
                        "import it with `caseaudit import cases` first")
         else:
-            own.extend(auditor_independence(case, line.auditor))
+            # the rule names the case; on an audit line the field at fault is the auditor
+            own.extend(f"auditor: {p.split(': ', 1)[-1]}" for p in auditor_independence(case, line.auditor))
             report = evaluate(case, line.as_of, catalogue)
             automatic = {r.standard: r.status for r in report.results}
             audit = line.to_model(automatic, getattr(catalogue, "version", None))

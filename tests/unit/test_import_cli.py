@@ -208,8 +208,8 @@ def test_one_bad_row_among_good_ones_writes_nothing_and_lists_every_problem(db, 
 
 
 BAD_AUDITS = [
-    (audit_line(auditor="ben.k"), "1: C-1001: ben.k is the allocated worker and may not audit this case"),
-    (audit_line(auditor="cat.b"), "1: C-1001: cat.b is the case's line manager"),
+    (audit_line(auditor="ben.k"), "1: auditor: ben.k is the allocated worker and may not audit this case"),
+    (audit_line(auditor="cat.b"), "1: auditor: cat.b is the case's line manager"),
     (audit_line(case_ref="C-404"), "1: case_ref: 'C-404' is not a known case"),
     (audit_line(grade="great"), "1: grade: 'great' is not allowed"),
     (audit_line(as_of="2024-5-1"), "1: as_of: expected a date written YYYY-MM-DD"),

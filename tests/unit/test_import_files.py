@@ -257,7 +257,7 @@ def test_every_bad_audit_line_is_reported(tmp_path):
     lines = caught.value.lines
     assert f"{f}:1: audit_id: 'A-1' is already in the database; a submitted audit cannot be imported again" in lines
     assert f"{f}:2: audit_id: 'A-1' is also on line 1; each audit may appear only once" in lines
-    assert f"{f}:3: C-1001: ben is the allocated worker and may not audit this case; ask another manager to audit it" in lines
+    assert f"{f}:3: auditor: ben is the allocated worker and may not audit this case; ask another manager to audit it" in lines
     assert f"{f}:3: moderation.final_grade: grade_changed needs the final grade" in lines
     assert f"{f}:3: moderation.reason: grade_changed needs a reason" in lines
     assert f"{f}:3: moderation.moderated_on: 2024-05-01 is before the audit was submitted (2024-05-02)" in lines
