@@ -112,3 +112,12 @@ def test_permissions_import_no_sqlite():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlite3', 'sqlite_utils', 'textual')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]"
+
+
+def test_an_auditor_cannot_take_over_someone_elses_draft(path):
+    amy = open_store(path, "amy", clock=FixedClock())
+    ben = open_store(path, "ben", clock=FixedClock())
+    amy.save_draft(make_audit("A-0010", submitted_on=None), None)
+    refused(ben, ben.save_draft, make_audit("A-0010", auditor="ben", submitted_on=None), 1,
+            match="ben may not save audit A-0010: it is amy's audit")
+    assert ben.get_audit("A-0010").auditor == "amy"
