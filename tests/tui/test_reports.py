@@ -1,0 +1,180 @@
+"""The reports screen with Pilot: the quarter's figures on screen, quarter stepping, and
+exports from the keyboard that write files and are recorded in history.
+
+`build_reports_db` is shared with the snapshot test."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox, DataTable, Static
+
+import tui
+from audit_tools.models import Action, Audit, Case, Moderation, Themes, User
+from audit_tools.standards import load_catalogue
+from db import open_store
+from tui.app import CaseauditApp
+from tui.screens.reports import ReportsScreen
+
+TODAY = date(2024, 8, 10)  # in 2024-25 Q2, so the last complete quarter is Q1
+
+
+def build_reports_db(path: Path) -> Path:
+    """Two teams' early help audits: two in 2024-25 Q1, one in 2023-24 Q4."""
+    store = open_store(path, actor="qa")
+    store.ensure_admin(display_name="Quinn Ash")
+    store.upsert_users([
+        User(username="qa", display_name="Quinn Ash", roles=["qa_lead", "admin"]),
+        User(username="amy", display_name="Amy", roles=["auditor"]),
+        User(username="ben", display_name="Ben", roles=["auditor"]),
+        User(username="dan", display_name="Dan", roles=["moderator"]),
+        User(username="wkr", display_name="Worker", roles=[]),
+        User(username="lm", display_name="Line manager", roles=[]),
+    ])
+    store.upsert_cases([
+        Case(case_ref=ref, case_type="EH", start_date=date(2024, 1, 2), team=team,
+             worker="wkr", line_manager="lm")
+        for ref, team in [("E1", "north"), ("E2", "north"), ("E3", "south")]
+    ])
+    store.insert_audits([
+        Audit(audit_id="A1", case_ref="E1", auditor="amy", as_of=date(2024, 4, 30),
+              submitted_on=date(2024, 5, 2), grade="good",
+              scores={"return-interview": "not_applicable", "voice-of-child": "met",
+                      "management-oversight": "partly_met"},
+              notes={"management-oversight": "No recorded decisions since March"},
+              themes=Themes(strengths=["voice-of-child"], improvements=["management-oversight"]),
+              moderation=Moderation(moderator="dan", moderated_on=date(2024, 5, 20),
+                                    grade="requires_improvement", outcome="grade_changed",
+                                    final_grade="requires_improvement", reason="Oversight too thin")),
+        Audit(audit_id="A2", case_ref="E2", auditor="amy", as_of=date(2024, 4, 10),
+              submitted_on=date(2024, 4, 15), grade="requires_improvement",
+              scores={"return-interview": "met", "voice-of-child": "met",
+                      "management-oversight": "not_met"},
+              notes={"management-oversight": "Supervision not on file"},
+              themes=Themes(improvements=["management-oversight", "supervision"]),
+              actions=[Action(description="Record supervision decisions", owner="ben",
+                              due=date(2024, 5, 15), standard="management-oversight")]),
+        Audit(audit_id="P1", case_ref="E3", auditor="ben", as_of=date(2024, 3, 20),
+              submitted_on=date(2024, 3, 31), grade="good",
+              scores={"return-interview": "not_applicable", "voice-of-child": "met",
+                      "management-oversight": "met"}),
+    ])
+    store.close()
+    return path
+
+
+class ReportsApp(CaseauditApp):
+    """The app opened straight on the reports screen."""
+
+    CSS_PATH = str(Path(tui.__file__).parent / "app.tcss")
+
+    def __init__(self, db_path: Path, username: str, export_folder: Path | str) -> None:
+        store = open_store(db_path, actor=username)
+        super().__init__(store=store, user=store.get_user(username), catalogue=load_catalogue(None),
+                         today=TODAY)
+        self.export_folder = export_folder
+
+    def on_mount(self) -> None:
+        self.push_screen(ReportsScreen(export_folder=self.export_folder))
+
+
+@pytest.fixture
+def db(tmp_path):
+    return build_reports_db(tmp_path / "caseaudit.db")
+
+
+def status(app) -> str:
+    return str(app.screen.query_one("#reports-status", Static).content)
+
+
+def cell(app, table_id: str, row_key: str, column: int) -> str:
+    table = app.screen.query_one(f"#{table_id}", DataTable)
+    return str(table.get_row(row_key)[column])
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_opens_on_the_last_complete_quarter_with_its_figures(db, tmp_path):
+    app = ReportsApp(db, "qa", tmp_path / "out")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert screen.report.quarter == "2024-25-Q1"
+        assert "2024-25 Q1: 2 audits submitted" in status(app)
+        # management-oversight: partly (A1) and not met (A2): n 2, 0.0 % met; last quarter 100.0.
+        assert cell(app, "reports-standards", "management-oversight", 1) == "2"
+        assert cell(app, "reports-standards", "management-oversight", 5) == "0.0"
+        assert cell(app, "reports-standards", "management-oversight", 6) == "100.0"
+        assert cell(app, "reports-standards", "management-oversight", 7) == "-100.0"
+        # Both Q1 audits end requires improvement after moderation.
+        assert cell(app, "reports-grades", "requires_improvement", 1) == "2"
+        assert cell(app, "reports-auditors", "ben", 1) == "0"  # listed at zero
+        assert cell(app, "reports-teams", "north", 1) == "2"
+
+
+async def test_quarter_keys_step_through_quarters(db, tmp_path):
+    app = ReportsApp(db, "qa", tmp_path / "out")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert app.screen.report.quarter == "2023-24-Q4"
+        assert cell(app, "reports-standards", "management-oversight", 5) == "100.0"
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert app.screen.report.quarter == "2024-25-Q1"
+
+
+@pytest.mark.parametrize("key,name", [
+    ("x", "themes-2024-25-Q1.xlsx"),
+    ("j", "themes-2024-25-Q1.json"),
+    ("b", "themes-2024-25-Q1.md"),
+    ("v", "themes-2024-25-Q1-csv"),
+])
+async def test_export_from_the_keyboard_writes_the_file(db, tmp_path, key, name):
+    out = tmp_path / "out"
+    app = ReportsApp(db, "qa", out)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(key)
+        await settle(app, pilot)
+        written = out / name
+        assert written.exists()
+        assert f"Written: {written}" in status(app)
+    store = open_store(db, actor="qa")
+    [entry] = store.history(what="themes exported")
+    assert entry.details["quarter"] == "2024-25-Q1" and entry.details["path"] == str(written.resolve())
+
+
+async def test_notes_only_when_ticked(db, tmp_path):
+    out = tmp_path / "out"
+    app = ReportsApp(db, "qa", out)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert "Supervision not on file" not in (out / "themes-2024-25-Q1.md").read_text()
+        await pilot.press("n")
+        assert app.screen.query_one("#reports-notes", Checkbox).value is True
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert "Supervision not on file" in (out / "themes-2024-25-Q1.md").read_text()
+
+
+async def test_export_refused_without_the_qa_lead_role(db, tmp_path):
+    out = tmp_path / "out"
+    app = ReportsApp(db, "amy", out)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert "was not written" in status(app)
+        assert not (out / "themes-2024-25-Q1.json").exists()
+        assert any("amy may not export" in n.message for n in app._notifications)
