@@ -26,24 +26,34 @@ def _display_name(username: str) -> str:
     return gecos or username
 
 
+def _read_catalogue(file: Path) -> str:
+    """The catalogue's text, checked before anything is written (BadInput names every problem)."""
+    from audit_tools.standards import parse_catalogue
+
+    try:
+        text = file.read_text("utf-8")
+    except FileNotFoundError:
+        raise BadInput(f"{file}: standards catalogue not found") from None
+    except (IsADirectoryError, UnicodeDecodeError):
+        raise BadInput(f"{file}: not a standards catalogue (expected a TOML text file)") from None
+    except OSError as err:
+        raise BadInput(f"{file}: cannot read: {err.strerror}") from None
+    parse_catalogue(text, where=str(file))
+    return text
+
+
 def init(args: argparse.Namespace) -> int:
     """Create or migrate the database; the person running it becomes the first admin."""
     path = db_path(args)
     if path.is_dir():
         raise BadInput(f"{path}: is a folder; give a database file name with --db")
+    catalogue_text = _read_catalogue(Path(args.standards)) if getattr(args, "standards", None) else None
     existed = path.exists()
     username = current_username()
     store = open_store(path, username)
     made_admin = store.ensure_admin(_display_name(username))
-    if getattr(args, "standards", None):
-        file = Path(args.standards)
-        try:
-            text = file.read_text("utf-8")
-        except FileNotFoundError:
-            raise BadInput(f"{file}: standards catalogue not found") from None
-        except (IsADirectoryError, UnicodeDecodeError):
-            raise BadInput(f"{file}: not a standards catalogue (expected a TOML text file)") from None
-        name, version = store.store_catalogue(text, where=str(file))
+    if catalogue_text is not None:
+        name, version = store.store_catalogue(catalogue_text, where=str(args.standards))
         print(f"standards catalogue {name} {version} stored")
     elif not store.list_catalogues() and store.user is not None and store.user.has(Role.admin):
         from audit_tools.standards.catalogue import default_catalogue_text

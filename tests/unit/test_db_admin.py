@@ -157,3 +157,17 @@ def test_backup_is_consistent_while_another_process_writes(tmp_path):
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
         conn.close()
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_a_bad_catalogue_writes_nothing(tmp_path):
+    db = tmp_path / "ca.db"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "ours"\nversion = "1"\n', "utf-8")
+    done = run("--db", str(db), "init", "--standards", str(bad))
+    assert done.returncode == 2
+    assert done.stderr == f"caseaudit: {bad}: no standards: add [[standard]] tables\n"
+    assert not db.exists()
+    assert run("--db", str(db), "init").returncode == 0
+    before = open_store(db, current_username()).row_counts()
+    assert run("--db", str(db), "init", "--standards", str(bad)).returncode == 2
+    assert open_store(db, current_username()).row_counts() == before
