@@ -111,7 +111,8 @@ def report_table(report: CheckReport, catalogue_label: str, width: int | None = 
     return "\n".join(lines)
 
 
-def _case_from_database(args: argparse.Namespace) -> Case:
+def _case_from_database(args: argparse.Namespace):
+    """The stored case and the catalogue the database scores against (--standards wins)."""
     from caseaudit.cli import db_path
     from db import open_store
     from db.identity import current_username
@@ -122,13 +123,12 @@ def _case_from_database(args: argparse.Namespace) -> Case:
     store = open_store(path, actor=current_username())
     try:
         case = store.get_case(args.case_ref)
+        catalogue = load_catalogue(args.standards) if args.standards else store.catalogue()
     finally:
-        close = getattr(store, "close", None)
-        if close:
-            close()
+        store.close()
     if case is None:
         raise BadInput(f"case {args.case_ref!r} is not in {path}")
-    return case
+    return case, catalogue
 
 
 def run(args: argparse.Namespace) -> int:
@@ -136,8 +136,11 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput("give either CASE_REF or --case-file, not both")
     if not args.case_file and not args.case_ref:
         raise BadInput("name the case: caseaudit check CASE_REF, or caseaudit check --case-file F")
-    catalogue = load_catalogue(args.standards)
-    case = read_case_file(args.case_file) if args.case_file else _case_from_database(args)
+    if args.case_file:
+        catalogue = load_catalogue(args.standards)
+        case = read_case_file(args.case_file)
+    else:
+        case, catalogue = _case_from_database(args)
     as_of: date = args.as_of or date.today()
     report = evaluate(case, as_of, catalogue)
     if args.json:
