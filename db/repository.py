@@ -21,7 +21,6 @@ from pydantic import BaseModel, ValidationError
 
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import (
-    Action,
     Amendment,
     Audit,
     Case,
