@@ -1,0 +1,245 @@
+"""Moderation as the command line and the screens both do it, over the Store.
+
+Each function combines Store calls with the domain rules (audit_tools.sampling,
+assignment, agreement, reconciliation), so `caseaudit sample draw` and the sampling
+screen draw, assign and count the same way. No SQL here: the Store does the writing and
+records every change in the history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from audit_tools import sampling
+from audit_tools.agreement import Agreement, agreement
+from audit_tools.assignment import assign
+from audit_tools.errors import BadInput, Refused
+from audit_tools.models import Audit, Grade, Moderation, Outcome, Role, SampleDraw
+from audit_tools.permissions import require
+from audit_tools.quarters import Quarter
+from audit_tools.reconciliation import blind_problems, reconciliation_problems, settle
+from db.errors import NotFound
+
+
+def _quarter(quarter: Quarter | str) -> Quarter:
+    if isinstance(quarter, Quarter):
+        return quarter
+    try:
+        return Quarter.parse(quarter)
+    except ValueError as err:
+        raise BadInput(f"quarter: {err}") from None
+
+
+def quarter_audits(store: Any, quarter: Quarter | str) -> list[Audit]:
+    """Submitted audits whose submission date falls in the quarter."""
+    q = _quarter(quarter)
+    return store.list_audits(submitted_from=q.start, submitted_to=q.end, status="submitted")
+
+
+def sample_frame(store: Any, quarter: Quarter | str) -> list[Audit]:
+    """What a draw would pick from now: the quarter's unmoderated, unsampled audits."""
+    return sampling.build_frame(quarter_audits(store, quarter), _quarter(quarter), store.sampled_audit_ids())
+
+
+def preview_sample(store: Any, quarter: Quarter | str, rate: object, minimum: object) -> list[sampling.StratumPreview]:
+    return sampling.preview(sample_frame(store, quarter), rate, minimum)
+
+
+def draw_sample(store: Any, quarter: Quarter | str, rate: object = sampling.DEFAULT_RATE,
+                minimum: object = sampling.DEFAULT_MIN_PER_AUDITOR, seed: str | None = None) -> SampleDraw:
+    """Draw and store a v1 sample for the quarter; returns it with its id, who and when."""
+    require(store.user, Role.qa_lead, "draw moderation samples")
+    q = _quarter(quarter)
+    sampling.parse_rate(rate)
+    sampling.parse_min_per_auditor(minimum)
+    # One write transaction from reading the frame to storing the draw, so two QA leads
+    # drawing at once cannot both take the same audits.
+    with store.transaction():
+        frame = sample_frame(store, q)
+        if not frame:
+            raise BadInput(
+                f"quarter {q.code}: no audits to sample; every audit submitted in {q.label} "
+                "is already sampled or moderated, or none was submitted"
+            )
+        draw = sampling.draw(frame, q, rate, minimum, seed, drawn_by=store.actor,
+                             drawn_at=store.now().replace(microsecond=0))
+        sample_id = store.save_sample(draw)
+    stored = store.get_sample(sample_id)
+    assert stored is not None
+    return stored
+
+
+def verify_sample(store: Any, sample_id: str) -> tuple[SampleDraw, bool, list[str]]:
+    """Re-derive a stored sample: (the sample, whether it matches, what differs)."""
+    sample = store.get_sample(sample_id.strip())
+    if sample is None:
+        raise NotFound(f"sample {sample_id}: not in the database")
+    auditors = {a.audit_id: a.auditor for a in quarter_audits(store, sample.quarter)}
+    for audit_id in sample.frame:
+        if audit_id not in auditors:
+            # Frame audits always belong to the sample's quarter; look up any that do not.
+            audit = store.get_audit(audit_id)
+            if audit is not None:
+                auditors[audit_id] = audit.auditor
+    ok, reasons = sampling.verify(sample, auditors)
+    return sample, ok, reasons
+
+
+def quarter_agreement(store: Any, quarter: Quarter | str) -> Agreement:
+    return agreement(quarter_audits(store, quarter), _quarter(quarter))
+
+
+def moderators(store: Any) -> list[str]:
+    return [u.username for u in store.list_users(role=Role.moderator)]
+
+
+def open_loads(store: Any) -> dict[str, int]:
+    """Assignments each moderator has not yet re-audited."""
+    loads: dict[str, int] = {}
+    for a in store.list_assignments():
+        if not a.moderated:
+            loads[a.moderator] = loads.get(a.moderator, 0) + 1
+    return loads
+
+
+def sampled_in_quarter(store: Any, quarter: Quarter | str) -> list[str]:
+    q = _quarter(quarter)
+    return sorted({i for s in store.list_samples(q.code) for i in s.selected})
+
+
+def assign_sample(store: Any, quarter: Quarter | str) -> dict[str, str]:
+    """Assign every sampled, unassigned, unmoderated audit of the quarter; all or none."""
+    require(store.user, Role.qa_lead, "assign moderators")
+    with store.transaction():
+        assigned = {a.audit_id for a in store.list_assignments()}
+        moderated = store.moderated_audit_ids()
+        todo = [i for i in sampled_in_quarter(store, quarter) if i not in assigned and i not in moderated]
+        pairs = []
+        for audit_id in todo:
+            audit = store.get_audit(audit_id)
+            case = store.get_case(audit.case_ref) if audit else None
+            if audit is None or case is None:
+                raise NotFound(f"audit {audit_id}: its audit or case is no longer in the database")
+            pairs.append((audit, case))
+        plan = assign(pairs, moderators(store), open_loads(store))
+        for audit_id, moderator in plan.items():
+            store.assign_moderator(audit_id, moderator)
+    return plan
+
+
+@dataclass
+class ProgressRow:
+    audit_id: str
+    case_ref: str
+    auditor: str
+    moderator: str | None
+    state: str  # unassigned, assigned, re-audited, reconciled
+    outcome: str | None = None
+    acknowledged: bool = False
+
+
+def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
+    """Where each sampled audit of the quarter stands."""
+    assignments = {a.audit_id: a.moderator for a in store.list_assignments()}
+    rows = []
+    for audit_id in sampled_in_quarter(store, quarter):
+        audit = store.get_audit(audit_id)
+        if audit is None:
+            continue
+        m = audit.moderation
+        if m is not None and m.outcome is not None:
+            state = "reconciled"
+        elif m is not None and m.grade is not None:
+            state = "re-audited"
+        elif audit_id in assignments:
+            state = "assigned"
+        else:
+            state = "unassigned"
+        rows.append(ProgressRow(
+            audit_id=audit_id, case_ref=audit.case_ref, auditor=audit.auditor,
+            moderator=(m.moderator if m else None) or assignments.get(audit_id), state=state,
+            outcome=m.outcome.value if m and m.outcome else None,
+            acknowledged=bool(m and m.acknowledged_on),
+        ))
+    return rows
+
+
+def _assigned_to_me(store: Any, audit_id: str) -> None:
+    user = store.user
+    mine = {a.audit_id for a in store.list_assignments(moderator=store.actor)}
+    if audit_id not in mine and not (user and user.has(Role.qa_lead)):
+        raise Refused(f"audit {audit_id}: not assigned to {store.actor} for moderation")
+
+
+def submit_blind(store: Any, audit_id: str, moderation: Moderation, applicable: list[str]) -> Moderation:
+    """Store the moderator's blind re-audit (scores, notes, own grade), dated today.
+
+    Once stored the original is shown, so the blind part can never be changed again.
+    """
+    _assigned_to_me(store, audit_id)
+    with store.transaction():
+        audit = store.get_audit(audit_id)
+        if audit is None:
+            raise NotFound(f"audit {audit_id}: not in the database")
+        if audit.moderation is not None and audit.moderation.grade is not None:
+            raise Refused(
+                f"audit {audit_id}: the blind re-audit was already submitted; "
+                "it cannot change once the original has been shown"
+            )
+        problems = blind_problems(moderation, applicable)
+        if problems:
+            raise BadInput(*problems)
+        done = moderation.model_copy(update={
+            "moderated_on": moderation.moderated_on or store.today(),
+            "outcome": None, "final_grade": None, "reason": None, "feedback": None,
+            "acknowledged_on": None,
+        })
+        store.save_moderation(audit_id, done)
+    return done
+
+
+def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_grade: Grade | str | None,
+              reason: str | None, feedback: str | None) -> Moderation:
+    """Store the outcome of comparing the blind re-audit with the original.
+
+    Only the outcome, final grade, reason and feedback are taken: the blind scores and
+    grade stay exactly as they were submitted before the original was shown.
+    """
+    _assigned_to_me(store, audit_id)
+    try:
+        outcome = Outcome(outcome) if outcome else None
+        final_grade = Grade(final_grade) if final_grade else None
+    except ValueError as err:
+        raise BadInput(str(err)) from None
+    with store.transaction():
+        audit = store.get_audit(audit_id)
+        if audit is None:
+            raise NotFound(f"audit {audit_id}: not in the database")
+        if audit.moderation is None or audit.moderation.grade is None:
+            raise BadInput(f"audit {audit_id}: submit the blind re-audit before reconciling")
+        moderation = audit.moderation.model_copy(update={
+            "outcome": outcome, "final_grade": final_grade,
+            "reason": (reason or "").strip() or None, "feedback": (feedback or "").strip() or None,
+            "acknowledged_on": None,
+        })
+        problems = reconciliation_problems(audit, moderation)
+        if problems:
+            raise BadInput(*problems)
+        done = settle(moderation)
+        store.save_moderation(audit_id, done)
+    return done
+
+
+def acknowledge(store: Any, audit_id: str) -> None:
+    """The auditor has read the moderator's feedback (dated today)."""
+    store.acknowledge_feedback(audit_id, store.today())
+
+
+def feedback_waiting(store: Any) -> list[Audit]:
+    """The actor's moderated audits whose feedback they have not acknowledged yet."""
+    return [
+        a for a in store.list_audits(auditor=store.actor, status="submitted")
+        if a.moderation is not None and a.moderation.outcome is not None
+        and a.moderation.feedback and a.moderation.acknowledged_on is None
+    ]
