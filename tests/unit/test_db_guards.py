@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from test_db_support import admin_store, make_audit
 
@@ -101,3 +103,27 @@ def test_a_rewritten_chain_tail_is_still_caught(submitted):
     done = run("--db", str(submitted), "verify")
     assert done.returncode == 1
     assert "history entry 3 is broken: its link to the previous entry does not match" in done.stderr
+
+
+DETAILS = st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), st.text(max_size=8), st.none()),
+                          max_size=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(entries=st.lists(DETAILS, min_size=1, max_size=8), data=st.data())
+def test_any_change_to_any_entry_is_named_exactly(entries, data):
+    from db import history
+    from db.connection import connect
+    from db.migrations import migrate
+
+    db = connect(":memory:")
+    migrate(db)
+    for n, details in enumerate(entries):
+        history.record(db, f"2024-05-0{1 + n % 9}T10:00:00+00:00", "amy", "audit saved", details)
+    assert history.verify(db).ok
+    victim = data.draw(st.integers(min_value=1, max_value=len(entries)))
+    column = data.draw(st.sampled_from(["at", "actor", "what", "details"]))
+    db.execute("DROP TRIGGER history_no_update")
+    db.execute(f"UPDATE history SET {column} = {column} || 'x' WHERE id = ?", [victim])
+    result = history.verify(db)
+    assert result.broken_entry == victim
