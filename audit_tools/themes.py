@@ -356,6 +356,9 @@ def themes_report(quarter: Quarter, data: ThemesInput, include_notes: bool = Fal
             for topic, text in a.notes.items():
                 notes.append(NoteRow(audit_id=a.audit_id, case_ref=a.case_ref, source="auditor",
                                      topic=topic, text=text))
+            for topic, text in a.override_reasons.items():
+                notes.append(NoteRow(audit_id=a.audit_id, case_ref=a.case_ref, source="auditor",
+                                     topic=f"override of {topic}", text=text))
             m = a.moderation
             if m is None:
                 continue

@@ -37,6 +37,7 @@ FREE_TEXT = [
     "Book the core group",
     "Too generous on drift",
     "Look again at drift",
+    "updated on paper file",  # an override reason
 ]
 
 
@@ -292,6 +293,7 @@ def test_free_text_absent_by_default_present_when_asked():
     full = json.dumps(themes_report(Q1, dataset(), include_notes=True).to_json())
     for text in FREE_TEXT:
         assert text in full
+    assert "updated on paper file" in full
 
 
 def test_an_empty_quarter_is_all_zeros():
