@@ -59,12 +59,8 @@ def evidence_text(result) -> Text:
         text.append("Your judgement: no automatic status.", style="italic")
         return text
     text.append(f"Automatic: {STATUS_WORDS[result.status]}. ", style="bold")
-    text.append(result.evidence)
-    for late in result.late[:4]:
-        came = format_day(late.actual) if late.actual else "nothing yet"
-        text.append(f"\n  late: due {format_day(late.due)}, came {came}", style="bold")
-    if len(result.late) > 4:
-        text.append(f"\n  … and {len(result.late) - 4} more late", style="bold")
+    # The engine's evidence already names each late one with its due and actual dates.
+    text.append(result.evidence, style="bold" if result.late else "")
     return text
 
 
@@ -121,12 +117,15 @@ class AuditFormScreen(CaseauditScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.loaded:
             return action == "back"
+        # False hides a key from the footer where it cannot apply.
         if action in ("save", "add_action", "remove_action"):
-            return None if self.read_only else True
+            if self.amending:
+                return action == "save"
+            return not self.read_only
         if action == "submit":
-            return None if (self.audit and self.audit.submitted) else True
+            return not (self.audit and self.audit.submitted)
         if action == "amend":
-            return True if self.read_only else None
+            return self.read_only
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
@@ -174,6 +173,10 @@ class AuditFormScreen(CaseauditScreen):
     def _after_show(self) -> None:
         for standard in self._standards():
             self._update_row(standard.id)
+        if not self.read_only:
+            # What the form shows now (automatic statuses filled in) is the starting point:
+            # only the auditor's own changes count as unsaved work.
+            self.audit = self.build_audit()
         self._apply_read_only()
         self.loaded = True
         self.refresh_bindings()
@@ -383,6 +386,8 @@ class AuditFormScreen(CaseauditScreen):
     def _changed(self) -> None:
         if not self.loaded or self.read_only:
             return
+        if not self.dirty and self.build_audit() == self.audit:
+            return  # widgets settling after mount, not the auditor's change
         self.dirty = True
         if self.amending:
             self._set_state("Amending: ctrl+s saves the amendment with a reason.")

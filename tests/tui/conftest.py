@@ -1,0 +1,46 @@
+"""Small test databases for the terminal application, built in tmp_path."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from audit_tools.models import Case, Event, EventKind, Role, User
+from db import open_store
+
+TODAY = date(2024, 3, 1)
+
+USERS = [
+    User(username="admin", display_name="Ada Admin", roles=[Role.admin], team="qa"),
+    User(username="amy", display_name="Amy Auditor", roles=[Role.auditor], team="qa"),
+    User(username="max", display_name="Max Manager", roles=[Role.auditor], team="north"),
+    User(username="wes", display_name="Wes Worker", roles=[], team="north"),
+    User(username="lee", display_name="Lee Lead", roles=[Role.auditor, Role.qa_lead], team="qa"),
+]
+
+
+def cp_case(ref: str = "C-1") -> Case:
+    visits = ["2024-01-05", "2024-01-15", "2024-01-26", "2024-02-07", "2024-02-19", "2024-02-28"]
+    events = [Event(kind=EventKind.visit, date=date.fromisoformat(d), seen_alone=True) for d in visits]
+    events += [Event(kind=EventKind.supervision, date=date.fromisoformat(d))
+               for d in ["2024-01-10", "2024-02-05", "2024-02-28"]]
+    events.append(Event(kind=EventKind.chronology, date=date(2024, 2, 1)))
+    return Case(case_ref=ref, case_type="CP", start_date=date(2024, 1, 2), team="north",
+                worker="wes", line_manager="max", events=events)
+
+
+def build_db(path, cases: list[Case] | None = None) -> None:
+    store = open_store(path, "admin")
+    store.ensure_admin("Ada Admin")
+    store.upsert_users(USERS)
+    cases = cases if cases is not None else [cp_case("C-1"), cp_case("C-2")]
+    store.upsert_cases(cases)  # cases given with events bring their events
+    store.close()
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    path = tmp_path / "caseaudit.db"
+    build_db(path)
+    return path
