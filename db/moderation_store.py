@@ -9,6 +9,7 @@ records every change in the history.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from audit_tools import sampling
@@ -231,9 +232,9 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
     return done
 
 
-def acknowledge(store: Any, audit_id: str) -> None:
-    """The auditor has read the moderator's feedback (dated today)."""
-    store.acknowledge_feedback(audit_id, store.today())
+def acknowledge(store: Any, audit_id: str, on: date | None = None) -> None:
+    """The auditor has read the moderator's feedback (dated `on`, else today)."""
+    store.acknowledge_feedback(audit_id, on or store.today())
 
 
 def feedback_waiting(store: Any) -> list[Audit]:

@@ -1,0 +1,181 @@
+"""Blind re-audit, reconciliation and the auditor's acknowledgement, from the keyboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from audit_tools.models import Audit, Role, User
+from audit_tools.standards import evaluate, load_catalogue
+from db import open_store
+from tests.tui.conftest import TODAY
+from tui.app import make_app
+from tui.screens.moderation import BlindReauditScreen, FeedbackScreen, ModerationQueueScreen, ReconcileScreen
+
+ORIGINAL_NOTE = "ORIGINAL-NOTE chronology lacks analysis"
+AS_OF = date(2024, 2, 29)
+
+
+def add_moderated_case(db_path) -> str:
+    """amy's audit of C-1, graded outstanding, assigned to the moderator mo."""
+    store = open_store(db_path, "admin")
+    store.upsert_users([User(username="mo", display_name="Mo Moderator", roles=[Role.moderator], team="south")])
+    case = store.get_case("C-1")
+    report = evaluate(case, AS_OF, load_catalogue(None))
+    scores = {r.standard: (r.status.value if r.status else "met") for r in report.results}
+    scores["chronology"] = "partly_met"
+    store.insert_audits([Audit(
+        audit_id="A-000001", case_ref="C-1", auditor="amy", as_of=AS_OF, submitted_on=date(2024, 3, 1),
+        grade="outstanding", scores=scores, notes={"chronology": ORIGINAL_NOTE},
+    )])
+    store.assign_moderator("A-000001", "mo")
+    store.close()
+    return "A-000001"
+
+
+def screen_text(screen) -> str:
+    """Everything the screen would show: static text, table cells, field values."""
+    parts: list[str] = []
+    for widget in screen.query(Static):
+        parts.append(str(widget.render()))
+    for table in screen.query(DataTable):
+        for key in table.rows:
+            parts.extend(str(cell) for cell in table.get_row(key))
+    for field in screen.query(Input):
+        parts.append(field.value)
+    for select in screen.query(Select):
+        if select.value != Select.NULL:
+            parts.append(str(select.value))
+    return "\n".join(parts)
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def focus(pilot, widget_id: str, limit: int = 200) -> None:
+    for _ in range(limit):
+        if pilot.app.focused is not None and pilot.app.focused.id == widget_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"tab never reached {widget_id}")
+
+
+async def choose(pilot, select_id: str, label_start: str) -> None:
+    await focus(pilot, select_id)
+    select = pilot.app.screen.query_one(f"#{select_id}", Select)
+    await pilot.press("enter")
+    await pilot.pause()
+    for _ in range(12):
+        option = select.query_one("SelectOverlay").highlighted_option
+        if option is not None and str(option.prompt).startswith(label_start):
+            break
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def open_first_in_queue(pilot):
+    await settle(pilot)
+    await pilot.press("m")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ModerationQueueScreen)
+    await pilot.press("enter")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
+    audit_id = add_moderated_case(db_path)
+    app = make_app(db_path, username="mo", today=TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        blind = await open_first_in_queue(pilot)
+        assert isinstance(blind, BlindReauditScreen)
+        await settle(pilot)
+        shown = screen_text(blind)
+        # The case and the automatic evidence are there; the original audit is not.
+        assert "Blind re-audit of C-1" in shown and "cp-visits" in shown
+        assert ORIGINAL_NOTE not in shown
+        assert "Outstanding" not in shown and "outstanding" not in shown
+        assert blind.query_one("#blind-grade", Select).value == Select.NULL
+        assert blind.query_one("#blind-status-chronology", Select).value.value == "met"  # automatic, not amy's
+
+        # Submitting too early lists what is missing and stores nothing.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, BlindReauditScreen)
+        for standard in ["voice-of-child", "management-oversight", "plan-quality", "absent-parent-views"]:
+            await choose(pilot, f"blind-status-{standard}", "met")
+        await choose(pilot, "blind-grade", "Good")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")  # confirm: the blind part is final
+        await settle(pilot)
+
+        reconcile = pilot.app.screen
+        assert isinstance(reconcile, ReconcileScreen)
+        await settle(pilot)
+        shown = screen_text(reconcile)
+        assert "Outstanding" in shown and "Good" in shown
+        assert "moderator graded lower (auditor more generous)" in shown
+        assert ORIGINAL_NOTE in shown  # differing notes are shown side by side now
+        table = reconcile.query_one("#reconcile-table", DataTable)
+        row = [str(c) for c in table.get_row("chronology")]
+        assert row == ["chronology", "partly met", "met", "differs"]
+        assert [str(c) for c in table.get_row("cp-visits")][-1] == "same"
+
+        # A changed grade needs the final grade and a reason; feedback always.
+        await choose(pilot, "reconcile-outcome", "grade changed")
+        assert reconcile.query_one("#reconcile-final-grade").display
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert open_store(db_path, "admin").get_audit(audit_id).moderation.outcome is None
+        await choose(pilot, "reconcile-final-grade", "Good")
+        await focus(pilot, "reconcile-reason")
+        await pilot.press(*"evidence supports good")
+        await focus(pilot, "reconcile-feedback")
+        await pilot.press(*"Strong visits record; chronology is fine")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    stored = open_store(db_path, "admin").get_audit(audit_id)
+    m = stored.moderation
+    assert m.grade.value == "good" and m.moderated_on == TODAY
+    assert m.outcome.value == "grade_changed" and m.final_grade.value == "good"
+    assert m.reason == "evidence supports good"
+    assert m.feedback == "Strong visits record; chronology is fine"
+    assert stored.final_grade.value == "good"
+    assert m.scores["chronology"].value == "met" and m.scores["voice-of-child"].value == "met"
+
+    auditor = make_app(db_path, username="amy", today=TODAY)
+    async with auditor.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        auditor.push_screen(FeedbackScreen())
+        await settle(pilot)
+        screen = auditor.screen
+        assert "Strong visits record" in screen_text(screen)
+        await pilot.press("f")
+        await settle(pilot)
+        assert "0 moderation feedbacks to acknowledge" in screen_text(screen)
+    assert open_store(db_path, "admin").get_audit(audit_id).moderation.acknowledged_on == TODAY
+
+
+async def test_a_reconciled_audit_opens_read_only(db_path):
+    audit_id = add_moderated_case(db_path)
+    from db import moderation_store as ms
+    from audit_tools.models import Moderation
+
+    mo = open_store(db_path, "mo")
+    ms.submit_blind(mo, audit_id, Moderation(moderator="mo", grade="outstanding", scores={}), [])
+    ms.reconcile(mo, audit_id, "agreed", None, None, "Agreed, well done")
+    app = make_app(db_path, username="mo", today=TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_first_in_queue(pilot)
+        assert isinstance(screen, ReconcileScreen)
+        await settle(pilot)
+        assert screen.query_one("#reconcile-outcome", Select).disabled
+        assert "Outcome: agreed" in screen_text(screen)
+        assert not screen.check_action("save", ())
