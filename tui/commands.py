@@ -13,17 +13,25 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 
+TEXTUAL_OWN = {"app.focus_next", "app.focus_previous", "screen.copy_text"}
+
+
 def screen_actions(screen: Screen) -> list[tuple[str, str, object, str]]:
-    """(description, key shown, node, action) for the screen's and the app's own keys."""
+    """(description, key shown, node, action) for the screen's and the app's own keys.
+
+    Textual's own moving and copying keys are left out: they are the same on every screen.
+    """
     found: list[tuple[str, str, object, str]] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, object]] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not isinstance(active.node, (Screen, App)) or not binding.description:
+        if not isinstance(active.node, (Screen, App)) or not binding.description or binding.system:
             continue
-        if not active.enabled or binding.action in seen:
+        if binding.action in TEXTUAL_OWN or (isinstance(active.node, App) and binding.id is None):
             continue
-        seen.add(binding.action)
+        if not active.enabled or (binding.action, active.node) in seen:
+            continue
+        seen.add((binding.action, active.node))
         shown = binding.key_display or screen.app.get_key_display(binding)
         found.append((binding.description, shown, active.node, binding.action))
     return found

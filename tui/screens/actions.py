@@ -13,11 +13,13 @@ from textual.widgets import DataTable, Footer, Header, Select, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
+from audit_tools.models import Role
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import AskText
 
 PAGE = 100
 WHOSE = [("my actions", "mine"), ("my team's actions", "team")]
+EVERYONE = ("every team's actions (QA lead)", "all")
 STATES = [("open", "open"), ("overdue", "overdue"), ("done", "done"), ("all", "all")]
 
 
@@ -34,7 +36,8 @@ class ActionsScreen(CaseauditScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="action-filters"):
-            yield Select(WHOSE, value="mine", allow_blank=False, id="whose", compact=True)
+            whose = WHOSE + ([EVERYONE] if self.app.user.has(Role.qa_lead) else [])
+            yield Select(whose, value="mine", allow_blank=False, id="whose", compact=True)
             yield Select(STATES, value="open", allow_blank=False, id="state", compact=True)
         yield DataTable(id="action-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="action-status")
@@ -61,13 +64,17 @@ class ActionsScreen(CaseauditScreen):
 
     def action_toggle_whose(self) -> None:
         select = self.query_one("#whose", Select)
-        select.value = "team" if select.value == "mine" else "mine"
+        order = ["mine", "team"] + (["all"] if self.app.user.has(Role.qa_lead) else [])
+        select.value = order[(order.index(select.value) + 1) % len(order)]
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self, whose: str, state: str) -> list:
         store, user = self.app.store, self.app.user
-        filters = {"owner": user.username} if whose == "mine" else {"team": user.team}
-        if whose == "team" and not user.team:
+        if whose == "all" and user.has(Role.qa_lead):
+            filters = {}
+        elif whose == "team" and user.team:
+            filters = {"team": user.team}
+        else:
             filters = {"owner": user.username}
         return store.list_actions(**filters, state=None if state == "all" else state,
                                   today=self.app.today, limit=PAGE)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,6 +17,16 @@ from tui import data
 from tui.screens.base import CaseauditScreen
 
 
+def saved_words(saved_at: str | None) -> str:
+    if not saved_at:
+        return ""
+    try:
+        moment = datetime.fromisoformat(saved_at).astimezone()
+    except ValueError:
+        return saved_at
+    return f"{format_day(moment.date())} {moment:%H:%M}"
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -22,8 +34,10 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 class DashboardScreen(CaseauditScreen):
     BINDINGS = [
         Binding("f5", "reload", "Refresh", id="refresh_dashboard"),
-        Binding("escape", "back", "Back", id="back", show=False),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "back"  # the first screen: nowhere to go back to
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,7 +95,7 @@ class DashboardScreen(CaseauditScreen):
         table.clear(columns=True)
         table.add_columns("audit", "case", "as at", "last saved")
         for row in figures.drafts:
-            table.add_row(row.audit_id, row.case_ref, format_day(row.as_of), (row.saved_at or "")[:16],
+            table.add_row(row.audit_id, row.case_ref, format_day(row.as_of), saved_words(row.saved_at),
                           key=row.audit_id)
         table.display = bool(figures.drafts)
 
