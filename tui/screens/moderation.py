@@ -125,8 +125,6 @@ class ModerationQueueScreen(CaseauditScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS and event.worker.group == "load":
             self.show(event.worker.result)
-        else:
-            super().on_worker_state_changed(event)
 
     def show(self, rows: list[QueueRow]) -> None:
         todo = sum(r.stage != "done" for r in rows)
@@ -249,8 +247,6 @@ class BlindReauditScreen(CaseauditScreen):
         elif event.state == WorkerState.SUCCESS and worker.group == "submit":
             self.app.notify("Blind re-audit stored. Now compare it with the original.", title="Stored")
             self.app.switch_screen(ReconcileScreen(self.audit_id))
-        else:
-            super().on_worker_state_changed(event)
 
     def show(self, view: BlindView) -> None:
         self.view = view
@@ -449,8 +445,6 @@ class ReconcileScreen(CaseauditScreen):
         elif event.state == WorkerState.SUCCESS and worker.group == "save":
             self.app.notify("Outcome and feedback stored; the auditor will see the feedback.", title="Stored")
             self.load()
-        else:
-            super().on_worker_state_changed(event)
 
     def show(self, view: ReconcileView) -> None:
         self.view = view
@@ -605,8 +599,6 @@ class FeedbackScreen(CaseauditScreen):
         elif event.state == WorkerState.SUCCESS and worker.group == "acknowledge":
             self.app.notify("Feedback acknowledged.", title="Thank you")
             self.load()
-        else:
-            super().on_worker_state_changed(event)
 
     def show(self, audits: list[Audit]) -> None:
         self.audits = {a.audit_id: a for a in audits}

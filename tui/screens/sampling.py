@@ -1,0 +1,263 @@
+"""The QA lead's moderation sample: preview, draw, assign, and follow the quarter's progress.
+
+Drawing and assigning call the same functions as `caseaudit sample draw` (db.moderation_store),
+so a sample drawn here verifies with `caseaudit sample verify` like any other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from audit_tools import sampling
+from audit_tools.errors import BadInput
+from audit_tools.quarters import Quarter
+from tui.screens.base import CaseauditScreen
+from tui.widgets.prompts import AskText, Confirm
+
+STATE_STYLE = {"unassigned": "bold red", "assigned": "bold", "re-audited": "yellow", "reconciled": "green"}
+
+
+@dataclass
+class SamplingView:
+    quarter: Quarter
+    frame_size: int
+    strata: list[sampling.StratumPreview]
+    progress: list  # db.moderation_store.ProgressRow
+    samples: list  # SampleDraw of the quarter
+    problem: str | None = None
+
+
+def load_view(app: Any, quarter: Quarter, rate: str, minimum: str) -> SamplingView:
+    from db import moderation_store as ms
+
+    frame = ms.sample_frame(app.store, quarter)
+    view = SamplingView(quarter=quarter, frame_size=len(frame), strata=[],
+                        progress=ms.progress(app.store, quarter),
+                        samples=app.store.list_samples(quarter.code))
+    try:
+        view.strata = sampling.preview(frame, rate, minimum)
+    except BadInput as err:
+        view.problem = " ".join(err.lines)
+    return view
+
+
+class SamplingScreen(CaseauditScreen):
+    """Draw the quarter's moderation sample and watch it through to reconciliation."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+r", "preview", "Preview", id="sampling_preview"),
+        Binding("ctrl+n", "draw", "Draw sample", id="sampling_draw"),
+        Binding("ctrl+t", "assign", "Assign moderators", id="sampling_assign"),
+        Binding("ctrl+o", "reassign", "Reassign", id="sampling_reassign"),
+    ]
+
+    DEFAULT_CSS = """
+    #sampling-form { height: auto; padding: 0 1; }
+    #sampling-form Vertical { width: 1fr; height: auto; margin: 0 1 0 0; }
+    #sampling-form Input { width: 100%; }
+    #sampling-summary { height: auto; padding: 0 1; }
+    #sampling-tables { height: 1fr; }
+    #sampling-preview { width: 2fr; height: 1fr; }
+    #sampling-progress { width: 5fr; height: 1fr; }
+    #sampling-progress-title { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view: SamplingView | None = None
+
+    def compose(self) -> ComposeResult:
+        quarter = Quarter.of(self.app.today)
+        yield Header()
+        with Horizontal(id="sampling-form"):
+            with Vertical():
+                yield Label("Quarter")
+                yield Input(quarter.code, id="sampling-quarter", compact=True)
+            with Vertical():
+                yield Label("Rate")
+                yield Input(sampling.DEFAULT_RATE, id="sampling-rate", compact=True)
+            with Vertical():
+                yield Label("Min per auditor")
+                yield Input(str(sampling.DEFAULT_MIN_PER_AUDITOR), id="sampling-min", compact=True)
+            with Vertical():
+                yield Label("Seed (blank: random)")
+                yield Input("", id="sampling-seed", compact=True, placeholder="random")
+        yield Static("Loading…", id="sampling-summary")
+        with Horizontal(id="sampling-tables"):
+            yield DataTable(id="sampling-preview", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="sampling-progress"):
+                yield Static("", id="sampling-progress-title")
+                yield DataTable(id="sampling-progress-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_preview()
+
+    def on_screen_resume(self) -> None:
+        self.action_preview()
+
+    # --- reading the form --------------------------------------------------------------
+
+    def _quarter(self) -> Quarter:
+        text = self.query_one("#sampling-quarter", Input).value
+        try:
+            return Quarter.parse(text)
+        except ValueError as err:
+            raise BadInput(f"quarter: {err}") from None
+
+    def _params(self) -> tuple[Quarter, str, str, str | None]:
+        rate = self.query_one("#sampling-rate", Input).value.strip()
+        minimum = self.query_one("#sampling-min", Input).value.strip()
+        seed = self.query_one("#sampling-seed", Input).value.strip() or None
+        return self._quarter(), rate, minimum, seed
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_preview()
+
+    # --- actions -----------------------------------------------------------------------
+
+    def action_preview(self) -> None:
+        try:
+            quarter, rate, minimum, _ = self._params()
+        except BadInput as err:
+            self.app.show_problem(err)
+            return
+        self.load(quarter, rate, minimum)
+
+    def action_draw(self) -> None:
+        try:
+            quarter, rate, minimum, seed = self._params()
+            sampling.parse_rate(rate)
+            sampling.parse_min_per_auditor(minimum)
+        except BadInput as err:
+            self.app.show_problem(err)
+            return
+        size = sum(s.k for s in self.view.strata) if self.view and self.view.quarter == quarter else None
+        question = f"Draw the moderation sample for {quarter.label}"
+        question += f" ({size} audits)?" if size is not None else "?"
+        question += " It is stored and recorded, and cannot be undone."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.draw(quarter, rate, minimum, seed)
+
+        self.app.push_screen(Confirm(question, yes="Draw"), answered)
+
+    def action_assign(self) -> None:
+        try:
+            quarter = self._quarter()
+        except BadInput as err:
+            self.app.show_problem(err)
+            return
+        self.assign(quarter)
+
+    def action_reassign(self) -> None:
+        table = self.query_one("#sampling-progress-table", DataTable)
+        if table.row_count == 0:
+            self.app.notify("No sampled audit to reassign in this quarter.", severity="warning")
+            return
+        audit_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+        def answered(moderator: str | None) -> None:
+            if moderator:
+                self.reassign(audit_id, moderator.strip())
+
+        self.app.push_screen(AskText(f"Moderator for audit {audit_id} (username)",
+                                     placeholder="username of a moderator"), answered)
+
+    # --- workers -----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self, quarter: Quarter, rate: str, minimum: str) -> SamplingView:
+        return load_view(self.app, quarter, rate, minimum)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draw")
+    def draw(self, quarter: Quarter, rate: str, minimum: str, seed: str | None):
+        from db.moderation_store import draw_sample
+
+        return draw_sample(self.app.store, quarter, rate, minimum, seed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="assign")
+    def assign(self, quarter: Quarter) -> dict[str, str]:
+        from db.moderation_store import assign_sample
+
+        return assign_sample(self.app.store, quarter)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reassign")
+    def reassign(self, audit_id: str, moderator: str) -> str:
+        self.app.store.assign_moderator(audit_id, moderator)
+        return f"Audit {audit_id} is now with {moderator}."
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state != WorkerState.SUCCESS:
+            return  # failures are told by CaseauditScreen's own handler
+        if worker.group == "load":
+            self.show(worker.result)
+            return
+        if worker.group == "draw":
+            sample = worker.result
+            self.app.notify(f"Sample {sample.sample_id}: {len(sample.selected)} of {len(sample.frame)} audits, "
+                            f"seed {sample.seed}.", title="Sample drawn", timeout=8)
+        elif worker.group == "assign":
+            plan = worker.result
+            self.app.notify(f"{len(plan)} audits assigned." if plan else "Nothing left to assign.",
+                            title="Moderators assigned")
+        elif worker.group == "reassign":
+            self.app.notify(worker.result, title="Reassigned")
+        self.action_preview()
+
+    # --- showing -----------------------------------------------------------------------
+
+    def show(self, view: SamplingView) -> None:
+        self.view = view
+        summary = Text()
+        summary.append(f"{view.quarter.label}: ", style="bold")
+        summary.append(f"{view.frame_size} audits can still be sampled")
+        if view.problem:
+            summary.append(f". {view.problem}", style="bold red")
+        else:
+            total = sum(s.k for s in view.strata)
+            summary.append(f"; a draw now takes {total}. ")
+        if view.samples:
+            ids = ", ".join(s.sample_id for s in view.samples)
+            summary.append(f"\nDrawn already: {ids} ({sum(len(s.selected) for s in view.samples)} audits).")
+        summary.append("\nctrl+n draws, ctrl+t assigns moderators, ctrl+o reassigns the chosen audit.",
+                       style="dim")
+        self.query_one("#sampling-summary", Static).update(summary)
+
+        table = self.query_one("#sampling-preview", DataTable)
+        table.clear(columns=True)
+        table.add_columns("auditor", "audits n", "sample k")
+        for s in view.strata:
+            table.add_row(s.auditor, str(s.n), str(s.k), key=s.auditor)
+
+        counts: dict[str, int] = {}
+        for row in view.progress:
+            counts[row.state] = counts.get(row.state, 0) + 1
+        title = Text("Moderation progress: ", style="bold")
+        if view.progress:
+            title.append(", ".join(f"{counts.get(s, 0)} {s}" for s in STATE_STYLE))
+        else:
+            title.append("no sample drawn for this quarter yet")
+        self.query_one("#sampling-progress-title", Static).update(title)
+
+        progress = self.query_one("#sampling-progress-table", DataTable)
+        progress.clear(columns=True)
+        progress.add_columns("audit", "case", "auditor", "moderator", "state", "outcome")
+        for row in view.progress:
+            progress.add_row(row.audit_id, row.case_ref, row.auditor, row.moderator or "—",
+                             Text(row.state, style=STATE_STYLE.get(row.state, "")),
+                             (row.outcome or "").replace("_", " ") + (" ✓" if row.acknowledged else ""),
+                             key=row.audit_id)
