@@ -465,25 +465,58 @@ def check_cases(table: Table, known_users: Collection[str], progress: Progress |
     return [row.to_model() for _, row in rows]
 
 
-def check_events(table: Table, known_cases: Collection[str],
-                 progress: Progress | None = None,
-                 stored: Collection[tuple[str, EventKind, date]] = ()) -> list[tuple[str, Event]]:
-    """Events of known cases; the same case, kind and date twice is refused.
+EventKey = tuple[str, EventKind, date]
+# What two events of the same case, kind and day may differ in: a row that differs from the
+# stored event in any of these is a correction the file cannot make silently.
+_EVENT_DETAILS = ("child_seen", "seen_alone", "reason_not_alone", "note")
 
-    `stored` holds (case_ref, kind, date) of events already in the database: importing
-    one again would count it twice in every list of the case's history.
+
+@dataclass
+class EventsChecked:
+    """The rows of an events file sorted into new events and events already stored."""
+
+    new: list[tuple[str, Event]] = field(default_factory=list)
+    present: list[int] = field(default_factory=list)  # row numbers already in the database
+
+
+def _stored_index(stored: Collection[EventKey] | Mapping[EventKey, Iterable[Event]]) -> dict[EventKey, list[Event]]:
+    if isinstance(stored, Mapping):
+        return {key: list(events) for key, events in stored.items()}
+    # Only the keys are known: any row with one of them conflicts.
+    return {key: [] for key in stored}
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def sort_events(table: Table, known_cases: Collection[str],
+                stored: Collection[EventKey] | Mapping[EventKey, Iterable[Event]] = (),
+                progress: Progress | None = None) -> EventsChecked:
+    """Check an events file against the events already stored, so a cumulative export can be
+    imported again: a row identical to a stored event is skipped (reported as already
+    present); a row on the same case, kind and day with different details is refused, since
+    caseaudit keeps one event of a kind a day per case and would otherwise count it twice.
+
+    `stored` maps (case_ref, kind, date) to the stored events with that key.
     """
+    index = _stored_index(stored)
     rows, problems = _check_rows(table, EVENTS, progress)
-    problems += _duplicates(
-        table, rows, lambda r: (r.case_ref, r.kind, r.date), "date",
-        lambda k: f"{k[1].value} on {k[2].isoformat()} for {k[0]}",
-    )
+    problems += [
+        line.replace("each may appear only once",
+                     "caseaudit keeps one event of a kind a day per case: keep one of the rows")
+        for line in _duplicates(
+            table, rows, lambda r: (r.case_ref, r.kind, r.date), "date",
+            lambda k: f"{k[1].value} on {k[2].isoformat()} for {k[0]}",
+        )
+    ]
+    result = EventsChecked()
     for number, row in rows:
-        if (row.case_ref, row.kind, row.date) in stored:
-            problems.append(
-                f"{table.name}:{number}: date: {row.kind.value} on {row.date.isoformat()} for "
-                f"{row.case_ref} is already in the database; import only events not yet loaded"
-            )
+        own_problems = len(problems)
         if row.case_ref not in known_cases:
             problems.append(
                 f"{table.name}:{number}: case_ref: {row.case_ref!r} is not a known case; "
@@ -497,9 +530,42 @@ def check_events(table: Table, known_cases: Collection[str],
             problems.append(
                 f"{table.name}:{number}: seen_alone: only visits record whether the child was seen alone"
             )
+        if len(problems) > own_problems:
+            continue
+        event = row.to_model()
+        key = (row.case_ref, row.kind, row.date)
+        if key not in index:
+            result.new.append((row.case_ref, event))
+            continue
+        if any(event == kept for kept in index[key]):
+            result.present.append(number)
+            continue
+        what = f"{row.kind.value} on {row.date.isoformat()} for {row.case_ref}"
+        kept = index[key][0] if index[key] else None
+        differs = [c for c in _EVENT_DETAILS if kept is not None and getattr(kept, c) != getattr(event, c)]
+        if differs:
+            column = differs[0]
+            problems.append(
+                f"{table.name}:{number}: {column}: {what} is already in the database with {column} "
+                f"{_show(getattr(kept, column))}, this row has {_show(getattr(event, column))}; "
+                "caseaudit keeps one event of a kind a day per case, so it will not change or add to it: "
+                "correct the row to match or leave it out"
+            )
+        else:
+            problems.append(
+                f"{table.name}:{number}: date: {what} is already in the database; "
+                "import only events not yet loaded"
+            )
     if problems:
         raise BadInput(*sorted(problems, key=_row_order))
-    return [(row.case_ref, row.to_model()) for _, row in rows]
+    return result
+
+
+def check_events(table: Table, known_cases: Collection[str],
+                 progress: Progress | None = None,
+                 stored: Collection[EventKey] | Mapping[EventKey, Iterable[Event]] = ()) -> list[tuple[str, Event]]:
+    """The new events of an events file (see `sort_events`; rows already stored are left out)."""
+    return sort_events(table, known_cases, stored, progress).new
 
 
 _LOCATED = re.compile(r"^.*?:(\d+): ")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from audit_tools import importers
@@ -43,18 +43,40 @@ class _KnownAudits:
 
 def check_file(store, what: str, path: str | Path, progress: Progress | None = None) -> list:
     """Read and check `path` as `what`; the rows ready for the Store (BadInput lists every problem)."""
+    return _check(store, what, path, progress)[0]
+
+
+def _stored_events(store, refs: Iterable[str]) -> tuple[set[str], dict]:
+    """Known case refs among `refs`, and their stored events by (case_ref, kind, date)."""
+    known: set[str] = set()
+    stored: dict = {}
+    for ref in sorted(refs):
+        case = store.get_case(ref)
+        if case is None:
+            continue
+        known.add(ref)
+        for event in case.events:
+            stored.setdefault((ref, event.kind, event.date), []).append(event)
+    return known, stored
+
+
+def _check(store, what: str, path: str | Path, progress: Progress | None) -> tuple[list, int]:
+    """The rows to write, and how many rows of the file are already stored (events only)."""
+    if what == "events":
+        table = importers.read_table(path, importers.EVENTS)
+        refs = {row.get("case_ref") for _, row in table.rows if isinstance(row.get("case_ref"), str)}
+        known, stored = _stored_events(store, refs)
+        checked = importers.sort_events(table, known, stored, progress)
+        return checked.new, len(checked.present)
+    return _check_other(store, what, path, progress), 0
+
+
+def _check_other(store, what: str, path: str | Path, progress: Progress | None) -> list:
     if what == "users":
         return importers.check_users(importers.read_table(path, importers.USERS), progress)
     if what == "cases":
         table = importers.read_table(path, importers.CASES)
         return importers.check_cases(table, store.usernames(), progress)
-    if what == "events":
-        table = importers.read_table(path, importers.EVENTS)
-        refs = {row.get("case_ref") for _, row in table.rows if isinstance(row.get("case_ref"), str)}
-        cases = {ref: store.get_case(ref) for ref in sorted(refs)}
-        stored = {(ref, e.kind, e.date) for ref, case in cases.items() if case for e in case.events}
-        known = {ref for ref, case in cases.items() if case is not None}
-        return importers.check_events(table, known, progress, stored)
     if what == "audits":
         name, lines = importers.read_lines(path)
         return importers.check_audits(
@@ -71,16 +93,26 @@ def check_file(store, what: str, path: str | Path, progress: Progress | None = N
 
 def import_file(store, what: str, path: str | Path, progress: Progress | None = None) -> int:
     """Import one file into the store: every row or none. Returns the number written."""
+    return import_file_report(store, what, path, progress)[0]
+
+
+def import_file_report(store, what: str, path: str | Path,
+                       progress: Progress | None = None) -> tuple[int, int]:
+    """Import one file: (rows written, rows skipped because already stored).
+
+    Events identical to stored ones are skipped, so a cumulative export can be imported
+    again; when nothing is new, nothing is written (not even a history entry).
+    """
     role, doing = DOING[what]
     require(store.user, role, doing)
-    rows = check_file(store, what, path, progress)
+    rows, present = _check(store, what, path, progress)
     if what == "users":
-        return store.upsert_users(rows)
+        return store.upsert_users(rows), present
     if what == "cases":
-        return store.upsert_cases(rows)
+        return store.upsert_cases(rows), present
     if what == "events":
-        return store.add_events(rows)
-    return store.insert_audits(rows)
+        return (store.add_events(rows) if rows else 0), present
+    return store.insert_audits(rows), present
 
 
 def _terminal_progress() -> Progress | None:
@@ -118,11 +150,12 @@ def _run(args: argparse.Namespace, what: str) -> int:
         raise BadInput(f"{args.file}: no such file")
     store = open_for_import(args)
     try:
-        count = import_file(store, what, path, _terminal_progress())
+        count, present = import_file_report(store, what, path, _terminal_progress())
     finally:
         store.close()
     noun = what if count != 1 else what[:-1]
-    print(f"imported {count} {noun} from {args.file}")
+    skipped = f"; {present} already present, skipped" if present else ""
+    print(f"imported {count} {noun} from {args.file}{skipped}")
     return 0
 
 

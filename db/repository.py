@@ -360,6 +360,14 @@ class Store:
             unknown = [r for r in refs if r not in known]
             if unknown:
                 raise NotFound(*(f"case {r}: not in the database; import the case first" for r in unknown))
+            # The importer skipped what was stored when it checked the file; anything stored
+            # since (a second import of the same file at the same moment) must not be doubled.
+            stored = self._stored_event_keys(refs)
+            clash = sorted({(ref, e.kind.value, e.date.isoformat()) for ref, e in events
+                            if (ref, e.kind.value, e.date.isoformat()) in stored})
+            if clash:
+                raise Refused(*(f"case {ref}: {kind} on {day} was stored by someone else while this "
+                                "file was being checked; run the import again" for ref, kind, day in clash))
             self._insert_events(events)
             self._record(
                 "events imported",
@@ -375,6 +383,15 @@ class Store:
             known.update(r[0] for r in self.db.execute(
                 f"SELECT case_ref FROM cases WHERE case_ref IN ({marks})", chunk))
         return known
+
+    def _stored_event_keys(self, refs: list[str]) -> set[tuple[str, str, str]]:
+        keys: set[tuple[str, str, str]] = set()
+        for start in range(0, len(refs), 500):
+            chunk = refs[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            keys.update((r[0], r[1], r[2]) for r in self.db.execute(
+                f"SELECT case_ref, kind, date FROM case_events WHERE case_ref IN ({marks})", chunk))
+        return keys
 
     def _insert_events(self, events: Iterable[tuple[str, Event]]) -> None:
         self.db.conn.executemany(

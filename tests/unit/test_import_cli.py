@@ -303,14 +303,16 @@ def test_any_valid_users_import_and_round_trip(people, capsys):
         store.close()
 
 
-def test_events_already_in_the_database_are_refused(db, tmp_path, capsys):
+def test_an_event_stored_with_other_details_is_refused(db, tmp_path, capsys):
     load_basics(db, tmp_path, capsys)
     before = counts(db)
+    # Stored as seen alone (y); this row leaves seen_alone empty: a correction, not a re-import.
     path = write(tmp_path, "more.csv", "case_ref,kind,date\nC-1002,visit,2024-03-01\nC-1001,visit,2024-01-10\n")
     code, _, err = run(db, "events", path, capsys)
     assert code == 2
-    assert err == (f"caseaudit: {path}:3: date: visit on 2024-01-10 for C-1001 is already in the database; "
-                   "import only events not yet loaded\n")
+    assert err == (f"caseaudit: {path}:3: seen_alone: visit on 2024-01-10 for C-1001 is already in the "
+                   "database with seen_alone true, this row has empty; caseaudit keeps one event of a kind "
+                   "a day per case, so it will not change or add to it: correct the row to match or leave it out\n")
     assert counts(db) == before
 
 

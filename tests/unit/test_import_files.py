@@ -156,7 +156,8 @@ def test_events_booleans_any_case_and_refusals(tmp_path):
     assert lines == [
         f"{bad}:2: child_seen: expected true/false, yes/no, y/n or 1/0, got 'perhaps'",
         f"{bad}:3: case_ref: 'C-9' is not a known case; import it with `caseaudit import cases` first",
-        f"{bad}:5: date: visit on 2024-01-04 for C-1 is also on row 4; each may appear only once",
+        f"{bad}:5: date: visit on 2024-01-04 for C-1 is also on row 4; "
+        "caseaudit keeps one event of a kind a day per case: keep one of the rows",
         f"{bad}:6: seen_alone: only visits record whether the child was seen alone",
     ]
 
