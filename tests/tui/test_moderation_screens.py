@@ -1,0 +1,149 @@
+"""The QA lead's sampling screen and the agreement screen, driven from the keyboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import DataTable, Input, Static
+
+from audit_tools import sampling
+from audit_tools.models import Audit, Moderation, Role, User
+from audit_tools.standards import evaluate, load_catalogue
+from db import open_store
+from tests.tui.conftest import cp_case
+from tui.app import make_app
+from tui.screens.agreement import AgreementScreen
+from tui.screens.sampling import SamplingScreen
+
+TODAY = date(2024, 6, 28)  # inside 2024-25 Q1
+
+
+def build(db_path, moderated: bool = False) -> None:
+    """Six CP cases; amy audited four in May, bob two; two moderators outside the line."""
+    store = open_store(db_path, "admin")
+    store.upsert_users([
+        User(username="mo", display_name="Mo Moderator", roles=[Role.moderator], team="south"),
+        User(username="mia", display_name="Mia Moderator", roles=[Role.moderator], team="south"),
+        User(username="bob", display_name="Bob Auditor", roles=[Role.auditor], team="qa"),
+    ])
+    cases = [cp_case(f"C-{i}") for i in range(3, 9)]
+    store.upsert_cases(cases)
+    catalogue = load_catalogue(None)
+    audits = []
+    for i, case in enumerate(cases):
+        as_of = date(2024, 2, 29)
+        report = evaluate(case, as_of, catalogue)
+        scores = {r.standard: (r.status.value if r.status else "met") for r in report.results}
+        auditor = "amy" if i < 4 else "bob"
+        moderation = None
+        if moderated:
+            # Moderators graded every one of amy's audits lower: amy is flagged.
+            blind = "requires_improvement" if auditor == "amy" else "good"
+            moderation = Moderation(moderator="mo", moderated_on=date(2024, 6, 1), grade=blind,
+                                    outcome="agreed", scores=scores, feedback="thanks")
+        audits.append(Audit(audit_id=f"A-{i:06d}", case_ref=case.case_ref, auditor=auditor, as_of=as_of,
+                            submitted_on=date(2024, 5, 1 + i), grade="good", scores=scores,
+                            moderation=moderation))
+    store.insert_audits(audits)
+    store.close()
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def column(table: DataTable, index: int) -> list[str]:
+    return [str(table.get_row(key)[index]) for key in table.rows]
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_preview_draw_and_assign_from_the_keyboard(db_path):
+    build(db_path)
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SamplingScreen)
+        assert screen.query_one("#sampling-quarter", Input).value == "2024-25-Q1"
+        assert "6 audits can still be sampled; a draw now takes 2" in text_of(screen, "#sampling-summary")
+        preview = screen.query_one("#sampling-preview", DataTable)
+        assert [list(map(str, preview.get_row(k))) for k in preview.rows] == [["amy", "4", "1"], ["bob", "2", "1"]]
+
+        # A rate of 0.5 with a fixed seed: amy 2, bob 1.
+        screen.query_one("#sampling-rate", Input).focus()
+        await pilot.press("end", "ctrl+u", *"0.5", "tab", "tab", *"board-2024", "enter")
+        await settle(pilot)
+        assert "a draw now takes 3" in text_of(screen, "#sampling-summary")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        store = open_store(db_path, "admin")
+        [sample] = store.list_samples("2024-25-Q1")
+        assert sample.seed == "board-2024" and sample.rate == "0.5" and sample.drawn_by == "lee"
+        assert sampling.verify(sample) == (True, [])
+        assert len(sample.selected) == 3
+        assert "0 assigned" in text_of(screen, "#sampling-progress-title")
+
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assignments = store.list_assignments()
+        assert {a.audit_id for a in assignments} == set(sample.selected)
+        assert sorted(a.moderator for a in assignments).count("mia") in (1, 2)
+        progress = screen.query_one("#sampling-progress-table", DataTable)
+        assert set(column(progress, 4)) == {"assigned"}
+
+        # Reassigning to the case's line manager is refused with the reason, and nothing changes.
+        store.upsert_users([User(username="max", display_name="Max Manager",
+                                 roles=[Role.auditor, Role.moderator], team="north")])
+        progress.focus()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press(*"max", "enter")
+        await settle(pilot)
+        first = column(progress, 0)[0]
+        assert store.list_assignments()[0].audit_id == first
+        assert store.list_assignments()[0].moderator != "max"
+
+
+async def test_an_empty_quarter_cannot_be_drawn(db_path):
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert open_store(db_path, "admin").list_samples() == []
+
+
+async def test_agreement_screen_shows_words_n_and_flags(db_path):
+    build(db_path, moderated=True)
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AgreementScreen)
+        summary = text_of(screen, "#agreement-summary")
+        assert "Moderation agreement, 2024-25 Q1" in summary
+        assert "6 pairs" in summary and "Exact agreement 33%" in summary
+        assert "(n=6)" in summary  # the sample size beside every kappa
+        assert "Possibly insufficiently critical: amy" in summary
+        auditors = screen.query_one("#agreement-auditors", DataTable)
+        assert column(auditors, 0) == ["amy", "bob"]
+        assert column(auditors, 5) == ["⚑ flagged", ""]
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "2023-24 Q4" in text_of(screen, "#agreement-summary")
+        assert "No moderated audits" in text_of(screen, "#agreement-summary")
