@@ -635,6 +635,18 @@ class AuditLine(Row):
         return Audit(**data, automatic=automatic, catalogue_version=catalogue_version)
 
 
+def _future_dates(line: AuditLine, today: date) -> list[str]:
+    """Fields of a completed audit dated after today (typing slips such as 2052 for 2025)."""
+    dated: list[tuple[str, date | None]] = [("submitted_on", line.submitted_on)]
+    dated += [(f"actions[{i}].completed_on", a.completed_on) for i, a in enumerate(line.actions)]
+    if line.moderation is not None:
+        dated += [("moderation.moderated_on", line.moderation.moderated_on),
+                  ("moderation.acknowledged_on", line.moderation.acknowledged_on)]
+    return [f"{where}: {day.isoformat()} is in the future (today is {today.isoformat()}); "
+            "only what has already happened can be imported"
+            for where, day in dated if day is not None and day > today]
+
+
 def check_audits(
     name: str,
     lines: list[tuple[int, Any]],
@@ -645,8 +657,12 @@ def check_audits(
     themes_vocabulary: Iterable[str],
     known_audit_ids: Collection[str] = (),
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> list[Audit]:
     """Audits that obey every rule of product.md, with the engine's automatic statuses.
+
+    `today` (when given) refuses dates that have not happened yet: a completed audit
+    cannot have been submitted, moderated or acted on in the future.
 
     `cases(case_ref)` gives the stored case with its events (None when unknown); the
     automatic statuses are evaluated from those events as at each audit's as-of date,
@@ -692,6 +708,8 @@ def check_audits(
         if line.submitted_on < line.as_of:
             own.append(f"submitted_on: {line.submitted_on.isoformat()} is before the as-at date "
                        f"{line.as_of.isoformat()}")
+        if today is not None:
+            own.extend(_future_dates(line, today))
         m = line.moderation
         if m is not None:
             mod_user = users.get(m.moderator)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 
 from audit_tools import importers
@@ -41,9 +42,13 @@ class _KnownAudits:
         return isinstance(audit_id, str) and self.store.get_audit(audit_id) is not None
 
 
-def check_file(store, what: str, path: str | Path, progress: Progress | None = None) -> list:
-    """Read and check `path` as `what`; the rows ready for the Store (BadInput lists every problem)."""
-    return _check(store, what, path, progress)[0]
+def check_file(store, what: str, path: str | Path, progress: Progress | None = None,
+               today: date | None = None) -> list:
+    """Read and check `path` as `what`; the rows ready for the Store (BadInput lists every problem).
+
+    `today` defaults to the local date: audits dated after it are refused.
+    """
+    return _check(store, what, path, progress, today)[0]
 
 
 def _stored_events(store, refs: Iterable[str]) -> tuple[set[str], dict]:
@@ -60,7 +65,8 @@ def _stored_events(store, refs: Iterable[str]) -> tuple[set[str], dict]:
     return known, stored
 
 
-def _check(store, what: str, path: str | Path, progress: Progress | None) -> tuple[list, int]:
+def _check(store, what: str, path: str | Path, progress: Progress | None,
+           today: date | None = None) -> tuple[list, int]:
     """The rows to write, and how many rows of the file are already stored (events only)."""
     if what == "events":
         table = importers.read_table(path, importers.EVENTS)
@@ -68,10 +74,10 @@ def _check(store, what: str, path: str | Path, progress: Progress | None) -> tup
         known, stored = _stored_events(store, refs)
         checked = importers.sort_events(table, known, stored, progress)
         return checked.new, len(checked.present)
-    return _check_other(store, what, path, progress), 0
+    return _check_other(store, what, path, progress, today or date.today()), 0
 
 
-def _check_other(store, what: str, path: str | Path, progress: Progress | None) -> list:
+def _check_other(store, what: str, path: str | Path, progress: Progress | None, today: date) -> list:
     if what == "users":
         return importers.check_users(importers.read_table(path, importers.USERS), progress)
     if what == "cases":
@@ -87,17 +93,19 @@ def _check_other(store, what: str, path: str | Path, progress: Progress | None) 
             themes_vocabulary=store.themes().keys(),
             known_audit_ids=_KnownAudits(store),
             progress=progress,
+            today=today,
         )
     raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
 
 
-def import_file(store, what: str, path: str | Path, progress: Progress | None = None) -> int:
+def import_file(store, what: str, path: str | Path, progress: Progress | None = None,
+                today: date | None = None) -> int:
     """Import one file into the store: every row or none. Returns the number written."""
-    return import_file_report(store, what, path, progress)[0]
+    return import_file_report(store, what, path, progress, today)[0]
 
 
 def import_file_report(store, what: str, path: str | Path,
-                       progress: Progress | None = None) -> tuple[int, int]:
+                       progress: Progress | None = None, today: date | None = None) -> tuple[int, int]:
     """Import one file: (rows written, rows skipped because already stored).
 
     Events identical to stored ones are skipped, so a cumulative export can be imported
@@ -105,7 +113,7 @@ def import_file_report(store, what: str, path: str | Path,
     """
     role, doing = DOING[what]
     require(store.user, role, doing)
-    rows, present = _check(store, what, path, progress)
+    rows, present = _check(store, what, path, progress, today)
     if what == "users":
         return store.upsert_users(rows), present
     if what == "cases":

@@ -1,0 +1,64 @@
+"""Audit lines dated after today are refused: a completed audit has already happened."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from tests.unit.test_import_cli import audit_line, counts, db, load_basics, run, write  # noqa: F401
+
+TODAY = date.today()
+TOMORROW = TODAY + timedelta(days=1)
+
+
+def history_length(path) -> int:
+    from db.identity import current_username
+    from db.repository import open_store
+
+    store = open_store(path, current_username())
+    try:
+        return len(store.history(limit=10_000))
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("changes,field", [
+    ({"submitted_on": TOMORROW.isoformat(), "moderation": None}, "submitted_on"),
+    ({"moderation": {**audit_line()["moderation"], "moderated_on": TOMORROW.isoformat()}},
+     "moderation.moderated_on"),
+    ({"moderation": {**audit_line()["moderation"], "acknowledged_on": TOMORROW.isoformat()}},
+     "moderation.acknowledged_on"),
+    ({"actions": [{**audit_line()["actions"][0], "completed_on": TOMORROW.isoformat()}]},
+     "actions[0].completed_on"),
+])
+def test_a_date_after_today_is_refused_naming_line_and_field(db, tmp_path, capsys, changes, field):
+    load_basics(db, tmp_path, capsys)
+    before, entries = counts(db), history_length(db)
+    good = audit_line(audit_id="A-0001")
+    bad = audit_line(audit_id="A-0002", **changes)
+    path = write(tmp_path, "audits.jsonl", json.dumps(good) + "\n" + json.dumps(bad) + "\n")
+    code, out, err = run(db, "audits", path, capsys)
+    assert (code, out) == (2, "")
+    assert (f"caseaudit: {path}:2: {field}: {TOMORROW.isoformat()} is in the future "
+            f"(today is {TODAY.isoformat()}); only what has already happened can be imported\n") in err, err
+    assert f"{path}:1:" not in err
+    assert counts(db) == before and history_length(db) == entries
+
+
+def test_an_audit_submitted_today_goes_in(db, tmp_path, capsys):
+    load_basics(db, tmp_path, capsys)
+    line = audit_line(submitted_on=TODAY.isoformat(), moderation=None)
+    code, out, err = run(db, "audits", write(tmp_path, "audits.jsonl", json.dumps(line) + "\n"), capsys)
+    assert (code, err) == (0, "")
+
+
+def test_the_domain_takes_today_as_a_parameter():
+    from audit_tools.importers import check_audits
+
+    line = audit_line(submitted_on="2024-05-03", moderation=None)
+    with pytest.raises(Exception) as refused:
+        check_audits("f.jsonl", [(1, line)], cases=lambda ref: None, users={}, catalogue=None,
+                     themes_vocabulary=(), today=date(2024, 5, 2))
+    assert "f.jsonl:1: submitted_on: 2024-05-03 is in the future (today is 2024-05-02)" in str(refused.value)
