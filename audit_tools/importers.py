@@ -246,23 +246,64 @@ def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
     return out
 
 
-def _xlsx_rows(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
+@dataclass(frozen=True)
+class _Formula:
+    """A formula cell saved without its result (written by a program, never opened in a spreadsheet)."""
+
+    text: str
+
+
+@dataclass
+class _Sheet:
+    """Which sheet of a workbook was read, to name it when something is wrong with it."""
+
+    title: str
+    others: list[str]
+
+    def where(self) -> str:
+        if not self.others:
+            return ""
+        return (f" (caseaudit reads only the first sheet, {self.title!r}; this workbook also has "
+                f"{', '.join(repr(o) for o in self.others)}: move the sheet to import to the front)")
+
+
+def _xlsx_rows(data: bytes, name: str) -> tuple[list[tuple[int, list[Any]]], _Sheet]:
     from openpyxl import load_workbook
 
     if not data.startswith(_ZIP_MAGIC):
         raise BadInput(f"{name}: is not an XLSX workbook; save it from the spreadsheet as .xlsx")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         raise BadInput(f"{name}: is not a readable XLSX workbook ({err})") from None
     try:
         if not book.worksheets:
             raise BadInput(f"{name}: the workbook has no sheets")
         sheet = book.worksheets[0]
-        return [(number, list(values)) for number, values in
-                enumerate(sheet.iter_rows(values_only=True), start=1)]
+        info = _Sheet(sheet.title, [w.title for w in book.worksheets[1:]])
+        rows: list[tuple[int, list[Any]]] = []
+        pairs = zip(sheet.iter_rows(values_only=True), formulas.worksheets[0].iter_rows(values_only=True))
+        for number, (values, written) in enumerate(pairs, start=1):
+            cells = list(values)
+            for i, (value, text) in enumerate(zip(cells, written)):
+                # A formula whose result was never saved reads as empty: say so rather than "empty".
+                if value is None and isinstance(text, str) and text.startswith("="):
+                    cells[i] = _Formula(text)
+            rows.append((number, cells))
+        return rows, info
     finally:
         book.close()
+        formulas.close()
+
+
+def _delimiter_hint(header: list[str]) -> str:
+    """When the one "column" is really several joined by ; or a tab (a spreadsheet's regional CSV)."""
+    if len([h for h in header if h]) == 1:
+        for mark, word in ((";", "semicolons"), ("\t", "tabs")):
+            if mark in header[0]:
+                return f"; the columns are separated by {word}: save the file as comma-separated CSV"
+    return ""
 
 
 def read_table(path: str | Path, spec: TableSpec) -> Table:
@@ -275,8 +316,9 @@ def read_table(path: str | Path, spec: TableSpec) -> Table:
     name = str(path)
     data = _read_bytes(path, name)
     suffix = path.suffix.lower()
+    sheet = _Sheet("", [])
     if suffix in XLSX_SUFFIXES:
-        raw = _xlsx_rows(data, name)
+        raw, sheet = _xlsx_rows(data, name)
     elif suffix in CSV_SUFFIXES:
         raw = _csv_rows(data, name)
     else:
@@ -287,17 +329,21 @@ def read_table(path: str | Path, spec: TableSpec) -> Table:
     raw = [(n, [_cell(v) for v in cells]) for n, cells in raw]
     raw = [(n, cells) for n, cells in raw if any(v is not None for v in cells)]
     if not raw:
+        what = f"the first sheet {sheet.title!r} is empty" if sheet.others else "the file is empty"
         raise BadInput(
-            f"{name}: the file is empty; it needs a header row naming the columns "
-            f"{', '.join(spec.columns)} and one row per {spec.what[:-1]}"
+            f"{name}: {what}; it needs a header row naming the columns "
+            f"{', '.join(spec.columns)} and one row per {spec.what[:-1]}{sheet.where()}"
         )
     header_number, header_cells = raw[0]
-    header = [str(v).strip().lower() if v is not None else "" for v in header_cells]
+    header = [str(v).strip().lower() if v is not None and not isinstance(v, _Formula) else ""
+              for v in header_cells]
+    while header and not header[-1]:  # blank cells after the last heading are not columns
+        header.pop()
     known = set(spec.columns)
     if not known.intersection(header):
         raise BadInput(
             f"{name}:{header_number}: no header row; the first row must name the columns "
-            f"{', '.join(spec.columns)}"
+            f"{', '.join(spec.columns)}{_delimiter_hint(header)}{sheet.where()}"
         )
     problems: list[str] = []
     unknown = [h for h in header if h and h not in known]
@@ -324,12 +370,20 @@ def read_table(path: str | Path, spec: TableSpec) -> Table:
         raise BadInput(*problems)
     table = Table(name=name, header=header)
     for number, cells in raw[1:]:
-        if len(cells) > len(header) and any(v is not None for v in cells[len(header):]):
+        beyond = [i for i, v in enumerate(cells) if i >= len(header) and v is not None]
+        if beyond:
             problems.append(
-                f"{name}:{number}: row has {len(cells)} cells but the header names "
-                f"{len(header)} columns"
+                f"{name}:{number}: column {beyond[0] + 1}: {cells[beyond[0]]!s:.40} is beyond the "
+                f"last named column ({header[-1]}); the header names {len(header)} columns: "
+                "remove the stray cell or name its column"
             )
             continue
+        for column, value in zip(header, cells):
+            if isinstance(value, _Formula):
+                problems.append(
+                    f"{name}:{number}: {column}: the cell holds the formula {value.text} but no saved "
+                    "result; open the workbook in a spreadsheet program and save it, or type the value"
+                )
         table.rows.append((number, {h: v for h, v in zip(header, cells) if v is not None}))
     if problems:
         raise BadInput(*problems)

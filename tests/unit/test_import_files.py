@@ -94,7 +94,7 @@ def test_xlsx_rows_are_numbered_as_the_spreadsheet_shows(tmp_path):
     ("username,display_name,roles\namy,Amy,auditor\n", ":1: missing column team"),
     ("username,display_name,roles,team,shoe\n", ":1: unknown column shoe"),
     ("username,display_name,roles,team,team\n", ":1: column team appears more than once"),
-    ("username,display_name,roles,team\namy,Amy,auditor,north,extra\n", ":2: row has 5 cells"),
+    ("username,display_name,roles,team\namy,Amy,auditor,north,extra\n", ":2: column 5: extra is beyond the last named column (team)"),
 ])
 def test_bad_csv_files_get_one_sentence(tmp_path, text, needle):
     f = write_csv(tmp_path / "users.csv", text)
