@@ -117,6 +117,11 @@ class CaseauditApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.NAVIGATION and getattr(self.screen, "HOLDS_NAVIGATION", False):
             return False
+        if action == "open" and parameters and parameters[0] in OTHER_SCREENS:
+            # Keys for screens the user's roles do not open are not offered at all.
+            return self.may(*OTHER_SCREENS[parameters[0]][3])
+        if action == "cases":
+            return self.may(Role.auditor, Role.qa_lead, Role.moderator)
         return True
 
     def _back_to_dashboard(self) -> None:

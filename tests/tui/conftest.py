@@ -44,3 +44,33 @@ def db_path(tmp_path):
     path = tmp_path / "caseaudit.db"
     build_db(path)
     return path
+
+
+def add_submitted_audit(path) -> None:
+    """One submitted audit of C-2 by amy, with an overdue action she owns and one done."""
+    from audit_tools.models import Action, Audit, Grade, Status, Themes
+    from audit_tools.standards import evaluate, load_catalogue
+
+    store = open_store(path, "admin")
+    case = store.get_case("C-2")
+    as_of = date(2024, 2, 1)
+    report = evaluate(case, as_of, load_catalogue())
+    scores = {r.standard: (r.status or Status.met) for r in report.results}
+    scores["chronology"] = Status.not_met
+    audit = Audit(
+        audit_id="A-0001", case_ref="C-2", auditor="amy", as_of=as_of, submitted_on=as_of,
+        grade=Grade.requires_improvement, scores=scores,
+        automatic={r.standard: r.status for r in report.results},
+        override_reasons={"chronology": "the chronology lists visits and nothing else"},
+        notes={"chronology": "no analysis"},
+        themes=Themes(strengths=["visits"], improvements=["chronology"]),
+        actions=[
+            Action(description="Rewrite the chronology", owner="amy", due=date(2024, 2, 20),
+                   standard="chronology"),
+            Action(description="Discuss in supervision", owner="max", due=date(2024, 2, 15),
+                   completed_on=date(2024, 2, 14)),
+        ],
+        catalogue_version=load_catalogue().version,
+    )
+    store.insert_audits([audit])
+    store.close()

@@ -1,0 +1,80 @@
+"""Snapshots of the auditor's screens (run in their own process: `make snapshots`).
+
+Dates are fixed by injecting "today"; the database is built from the small fixtures
+of tests/tui/conftest.py in tmp_path.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.conftest import TODAY, add_submitted_audit, build_db
+from tui.app import make_app
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "caseaudit.db"
+    build_db(path)
+    add_submitted_audit(path)
+    return path
+
+
+def app_as(db, username: str = "amy"):
+    app = make_app(db, username=username, today=TODAY)
+    app.animation_level = "none"
+    return app
+
+
+async def settled(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def keys(*presses: str):
+    async def run(pilot) -> None:
+        await settled(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settled(pilot)
+
+    return run
+
+
+def test_dashboard_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=settled)
+
+
+def test_dashboard_qa_lead_160x48(snap_compare, db):
+    assert snap_compare(app_as(db, "lee"), terminal_size=(160, 48), run_before=settled)
+
+
+def test_cases_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("c"))
+
+
+def test_case_detail_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("c", "enter"))
+
+
+def test_audit_form_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("c", "enter", "n"))
+
+
+def test_audit_form_problems_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24),
+                        run_before=keys("c", "enter", "n", "ctrl+r"))
+
+
+def test_submitted_audit_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24),
+                        run_before=keys("c", "down", "enter", "tab", "enter"))
+
+
+def test_actions_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("a"))
+
+
+def test_help_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("c", "question_mark"))
