@@ -392,6 +392,17 @@ def read_table(path: str | Path, spec: TableSpec) -> Table:
     return table
 
 
+def _one_document(text: str) -> str | None:
+    """What the whole text is when it parses as one JSON document ("one JSON array of 3 items")."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if isinstance(value, list):
+        return f"one JSON array of {len(value)} item{'s' if len(value) != 1 else ''}"
+    return "one JSON object" if isinstance(value, dict) else "one JSON value"
+
+
 def read_lines(path: str | Path) -> tuple[str, list[tuple[int, Any]]]:
     """Read a JSON Lines file: (name, [(line number, parsed value)]); blank lines skipped."""
     path = Path(path)
@@ -413,6 +424,12 @@ def read_lines(path: str | Path) -> tuple[str, list[tuple[int, Any]]]:
             problems.append(f"{name}:{number}: not valid JSON ({err.msg} at column {err.colno})")
     if not lines and not problems:
         raise BadInput(f"{name}: the file is empty; it needs one audit a line, as JSON")
+    if problems:
+        whole = _one_document(text)
+        if whole is not None:
+            # Pretty-printed JSON: every line "fails"; one sentence says what to do instead.
+            raise BadInput(f"{name}: holds {whole} written over several lines, not JSON Lines; "
+                           "write each audit as one JSON object on its own line")
     if problems and not lines:
         # Nothing parsed at all: the file is not JSON Lines; one sentence beats a line per row.
         raise BadInput(f"{name}: is not a JSON Lines file (line {problems[0].split(':', 2)[1]} is not JSON); "
@@ -734,6 +751,10 @@ def check_audits(
         if progress:
             progress(i, total)
         at = f"{name}:{number}"
+        if isinstance(value, list):
+            problems.append(f"{at}: line: holds a JSON array of {len(value)} item{'s' if len(value) != 1 else ''}; "
+                            "write each audit as one JSON object {...} on its own line")
+            continue
         if not isinstance(value, dict):
             problems.append(f"{at}: line: expected one audit as a JSON object {{...}}")
             continue

@@ -62,3 +62,29 @@ def test_the_domain_takes_today_as_a_parameter():
         check_audits("f.jsonl", [(1, line)], cases=lambda ref: None, users={}, catalogue=None,
                      themes_vocabulary=(), today=date(2024, 5, 2))
     assert "f.jsonl:1: submitted_on: 2024-05-03 is in the future (today is 2024-05-02)" in str(refused.value)
+
+
+@pytest.mark.parametrize("text,sentence", [
+    (json.dumps(audit_line(), indent=2), "holds one JSON object written over several lines, not JSON Lines; "
+     "write each audit as one JSON object on its own line"),
+    (json.dumps([audit_line(), audit_line(audit_id="A-0002")], indent=1),
+     "holds one JSON array of 2 items written over several lines, not JSON Lines; "
+     "write each audit as one JSON object on its own line"),
+])
+def test_pretty_printed_json_gets_one_sentence_not_a_line_per_line(db, tmp_path, capsys, text, sentence):
+    load_basics(db, tmp_path, capsys)
+    before = counts(db)
+    path = write(tmp_path, "audits.jsonl", text)
+    code, out, err = run(db, "audits", path, capsys)
+    assert (code, out) == (2, "")
+    assert err == f"caseaudit: {path}: {sentence}\n"
+    assert counts(db) == before
+
+
+def test_an_array_on_one_line_says_to_write_one_audit_a_line(db, tmp_path, capsys):
+    load_basics(db, tmp_path, capsys)
+    path = write(tmp_path, "audits.jsonl", json.dumps([audit_line()]) + "\n")
+    code, _, err = run(db, "audits", path, capsys)
+    assert code == 2
+    assert err == (f"caseaudit: {path}:1: line: holds a JSON array of 1 item; "
+                   "write each audit as one JSON object {...} on its own line\n")
