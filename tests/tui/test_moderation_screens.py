@@ -142,7 +142,7 @@ async def test_agreement_screen_shows_words_n_and_flags(db_path):
         assert "Possibly insufficiently critical: amy" in summary
         auditors = screen.query_one("#agreement-auditors", DataTable)
         assert column(auditors, 0) == ["amy", "bob"]
-        assert column(auditors, 5) == ["⚑ flagged", ""]
+        assert column(auditors, 5) == ["⚑", ""]
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert "2023-24 Q4" in text_of(screen, "#agreement-summary")

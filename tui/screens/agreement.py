@@ -107,15 +107,15 @@ class AgreementScreen(CaseauditScreen):
             flagged = figures.flagged_auditors
             if flagged:
                 text.append(f"\n{FLAG_WORDS.capitalize()}: {', '.join(flagged)} "
-                            "(moderators moved most of their grades down).", style="bold red")
+                            "(⚑: moderators moved most of their grades down).", style="bold red")
         self.query_one("#agreement-summary", Static).update(text)
 
         auditors = self.query_one("#agreement-auditors", DataTable)
         auditors.clear(columns=True)
-        auditors.add_columns("auditor", "pairs", "exact", "down", "up", "")
+        auditors.add_columns("auditor", "pairs", "exact", "down", "up", "flag")
         for name, row in figures.by_auditor.items():
             # The summary spells the flag out; the table keeps it short enough for 80 columns.
-            flag = Text("⚑ flagged", style="bold red") if row.flagged else Text("")
+            flag = Text("⚑", style="bold red") if row.flagged else Text("")
             auditors.add_row(name, str(row.pairs), pct(row.exact_agreement), str(row.moved_down),
                              str(row.moved_up), flag, key=name)
 

@@ -476,7 +476,7 @@ class ReconcileScreen(CaseauditScreen):
         grades.append(", moderator ")
         grades.append(_grade(m.grade), style="bold")
         step = grade_step(audit.grade, m.grade)
-        grades.append(f" ({step})", style="bold yellow" if audit.grade != m.grade else "")
+        grades.append(f" — {step}", style="bold yellow" if audit.grade != m.grade else "")
         self.query_one("#reconcile-grades", Static).update(grades)
 
         notes = Text()

@@ -1,0 +1,98 @@
+"""Snapshots of the moderation screens at fixed terminal sizes (run in their own process)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from audit_tools.models import Moderation
+from db import moderation_store as ms
+from db import open_store
+from tests.tui.conftest import build_db
+from tests.tui.test_moderation import add_moderated_case
+from tests.tui.test_moderation_screens import TODAY, build
+from tui.app import make_app
+
+
+@pytest.fixture
+def moderated_db(tmp_path):
+    path = tmp_path / "caseaudit.db"
+    build_db(path)
+    build(path, moderated=True)
+    return path
+
+
+@pytest.fixture
+def blind_db(tmp_path):
+    path = tmp_path / "caseaudit.db"
+    build_db(path)
+    add_moderated_case(path)
+    return path
+
+
+async def settled(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_agreement_80x24(snap_compare, moderated_db):
+    async def agreement(pilot):
+        await settled(pilot)
+        await pilot.press("g")
+        await settled(pilot)
+
+    app = make_app(moderated_db, username="lee", today=TODAY)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=agreement)
+
+
+def test_sampling_160x48(snap_compare, tmp_path):
+    # Half of the quarter drawn and assigned already; the rest still to preview.
+    path = tmp_path / "caseaudit.db"
+    build_db(path)
+    build(path)
+    lee = open_store(path, "lee")
+    ms.draw_sample(lee, "2024-25-Q1", "0.5", 1, "board-2024")
+    ms.assign_sample(lee, "2024-25-Q1")
+
+    async def sampling(pilot):
+        await settled(pilot)
+        await pilot.press("s")
+        await settled(pilot)
+
+    app = make_app(path, username="lee", today=TODAY)
+    assert snap_compare(app, terminal_size=(160, 48), run_before=sampling)
+
+
+def test_blind_reaudit_80x24(snap_compare, blind_db):
+    async def blind(pilot):
+        await settled(pilot)
+        await pilot.press("m")
+        await settled(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+
+    app = make_app(blind_db, username="mo", today=date(2024, 3, 1))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=blind)
+
+
+def test_reconciliation_100x36(snap_compare, blind_db):
+    mo = open_store(blind_db, "mo")
+    audit = mo.get_audit("A-000001")
+    scores = dict(audit.scores)
+    scores["chronology"] = "met"
+    scores["voice-of-child"] = "partly_met"
+    ms.submit_blind(mo, "A-000001", Moderation(moderator="mo", grade="good", scores=scores,
+                                               notes={"voice-of-child": "child's wishes not recorded"},
+                                               moderated_on=date(2024, 3, 20)), list(scores))
+
+    async def reconcile(pilot):
+        await settled(pilot)
+        await pilot.press("m")
+        await settled(pilot)
+        await pilot.press("enter")
+        await settled(pilot)
+
+    app = make_app(blind_db, username="mo", today=date(2024, 3, 20))
+    assert snap_compare(app, terminal_size=(100, 36), run_before=reconcile)
