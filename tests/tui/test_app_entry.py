@@ -1,0 +1,95 @@
+"""`caseaudit` and `caseaudit demo`: who may open which database, and the demo built whole."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import caseaudit.app as entry
+from audit_tools.errors import BadInput
+from audit_tools.models import Role
+from caseaudit.cli import main
+from db import current_username, open_store
+from tui.app import CaseauditApp, make_app
+
+
+def test_an_unknown_user_is_told_to_ask_an_admin(db_path, capsys):
+    assert current_username() not in {"admin", "amy", "max", "wes", "lee"}
+    assert main(["--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"caseaudit: {current_username()} is not a user of this caseaudit database" in err
+    assert "ask an admin to add you" in err and "caseaudit demo" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_database_is_a_sentence_not_a_new_file(tmp_path, capsys):
+    path = tmp_path / "nowhere.db"
+    assert main(["--db", str(path)]) == 2
+    assert "caseaudit init" in capsys.readouterr().err
+    assert not path.exists()
+
+
+def test_make_app_opens_as_a_known_user(db_path):
+    app = make_app(db_path, username="amy")
+    assert isinstance(app, CaseauditApp)
+    assert app.user.display_name == "Amy Auditor"
+    assert app.catalogue.get("cp-visits") is not None
+    with pytest.raises(BadInput):
+        make_app(db_path, username="nobody")
+
+
+def test_demo_database_has_a_demo_user_with_every_role(tmp_path):
+    path = entry.build_demo(tmp_path / "demo.db")
+    assert sorted(os.listdir(tmp_path)) == ["demo.db"]  # no half-built leftovers, no log left over
+    store = open_store(path, "demo")
+    demo = store.get_user("demo")
+    assert set(demo.roles) == set(Role)
+    counts = store.row_counts()
+    assert counts["cases"] > 100 and counts["audits"] > 100
+    # Never the worker or line manager of any case, so every case can be audited.
+    assert store.count_cases(worker="demo") == 0
+    assert not [c for c in store.page_cases(limit=1000) if c.line_manager == "demo"]
+
+
+def test_an_interrupted_demo_build_leaves_nothing(tmp_path, monkeypatch):
+    import sample_audits
+
+    def broken(store, progress=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sample_audits, "load_sample", broken)
+    with pytest.raises(KeyboardInterrupt):
+        entry.build_demo(tmp_path / "demo.db")
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_interrupted_rebuild_keeps_the_old_demo(tmp_path, monkeypatch):
+    import sample_audits
+
+    path = tmp_path / "demo.db"
+    path.write_bytes(b"old demo")
+
+    def broken(store, progress=None):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(sample_audits, "load_sample", broken)
+    with pytest.raises(RuntimeError):
+        entry.build_demo(path)
+    assert path.read_bytes() == b"old demo"
+    assert os.listdir(tmp_path) == ["demo.db"]
+
+
+def test_demo_opens_the_app_as_the_demo_user(tmp_path, monkeypatch):
+    opened = {}
+
+    def run(app):
+        opened["app"] = app
+        return 0
+
+    monkeypatch.setattr(entry, "_run", run)
+    assert main(["--db", str(tmp_path / "demo.db"), "demo"]) == 0
+    app = opened["app"]
+    assert app.user.username == "demo" and app.demo
+    assert app.today == entry.DEMO_TODAY
+    assert (tmp_path / "demo.db").exists()
