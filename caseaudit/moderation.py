@@ -10,7 +10,7 @@ import argparse
 import json
 
 from audit_tools.agreement import FLAG_WORDS, Agreement, landis_koch
-from audit_tools.errors import CheckFailed
+from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.models import Role, SampleDraw
 from audit_tools.permissions import require
 from audit_tools.quarters import Quarter
@@ -20,7 +20,10 @@ from caseaudit.cli import db_path
 def _store(args: argparse.Namespace):
     from db import current_username, open_store
 
-    return open_store(db_path(args), current_username())
+    path = db_path(args)
+    if not path.exists():  # never create an empty database as a side effect of a query
+        raise BadInput(f"no caseaudit database at {path}: run `caseaudit init` first, or give --db")
+    return open_store(path, current_username())
 
 
 def sample_json(sample: SampleDraw) -> dict:

@@ -251,3 +251,10 @@ def test_agreement_of_a_quiet_quarter_has_no_pairs(db, capsys):
     assert cli(db, "stats", "agreement", "--quarter", "2023-24-Q2", "--json") == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["pairs"] == 0 and doc["kappa"] is None and doc["by_auditor"] == {}
+
+
+def test_a_missing_database_is_not_created(tmp_path, capsys):
+    missing = tmp_path / "nowhere.db"
+    assert main(["--db", str(missing), "sample", "verify", "S-000001"]) == 2
+    assert "no caseaudit database at" in capsys.readouterr().err
+    assert not missing.exists()
