@@ -80,6 +80,19 @@ def _existing_database(path: Path) -> None:
         raise BadInput(f"{path}: is a folder, not a database file")
 
 
+def _looks_like_caseaudit(path: Path) -> bool:
+    """Whether the file was made by caseaudit (its migrations are recorded), however damaged now."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return conn.execute(
+                "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'caseaudit' LIMIT 1").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
 def verify(args: argparse.Namespace) -> int:
     """PRAGMA integrity_check and the history chain; exit 1 naming the first broken entry."""
     path = db_path(args)
@@ -91,13 +104,26 @@ def verify(args: argparse.Namespace) -> int:
         finally:
             db.close()
     except sqlite3.DatabaseError as err:
-        raise BadInput(f"{path}: not a caseaudit database ({err})") from None
+        text = str(err)
+        # A damaged caseaudit file is what verify is for: a finding (exit 1), not bad input.
+        if "malformed" in text or "corrupt" in text:
+            raise CheckFailed(f"database integrity: {path}: {text}") from None
+        if "no such table: history" in text and _looks_like_caseaudit(path):
+            raise CheckFailed(f"history: {path} has no history table; it has been removed") from None
+        raise BadInput(f"{path}: not a caseaudit database ({text})") from None
     problems = [f"database integrity: {line}" for line in result.integrity]
     if result.broken_entry is not None:
         problems.append(f"history entry {result.broken_entry} is broken: {result.broken_reason}")
+    if result.unrecorded:
+        n, first = len(result.unrecorded), result.unrecorded[0]
+        problems.append(
+            f"history ends at entry {result.entries}, but {n} submitted audit{'s' if n != 1 else ''} "
+            f"(first {first}) {'are' if n != 1 else 'is'} recorded by no entry: "
+            f"entries after {result.entries} have been removed"
+        )
     if problems:
         raise CheckFailed(*problems)
-    print(f"database and history chain OK ({result.entries} entries)")
+    print(f"database and history chain OK ({result.entries} entries; latest hash {result.last_hash})")
     return 0
 
 
@@ -105,29 +131,42 @@ def backup(args: argparse.Namespace) -> int:
     """A consistent copy made with SQLite's online backup, while others carry on writing."""
     path = db_path(args)
     _existing_database(path)
+    if not str(args.dest).strip():
+        raise BadInput("give a file name for the backup, e.g. caseaudit backup caseaudit-copy.db")
     dest = Path(args.dest)
+    if dest.is_dir():
+        raise BadInput(f"{dest}: is a folder; give a new file name for the backup, "
+                       f"e.g. {dest / 'caseaudit-backup.db'}")
     if dest.exists():
         raise BadInput(f"{dest}: already exists; choose a new file name for the backup")
     if not dest.parent.is_dir():
         raise BadInput(f"{dest.parent}: no such folder for the backup")
     partial = dest.with_name(dest.name + ".partial")
     try:
-        source = connect(path)
-        target = sqlite3.connect(str(partial), isolation_level=None)
         try:
-            # One step: the whole copy comes from a single read snapshot of the database.
-            source.conn.backup(target)
-            # The copy should be one self-contained file, not a WAL database.
-            target.execute("PRAGMA journal_mode = DELETE")
-            entries = target.execute("SELECT count(*) FROM history").fetchone()[0]
+            source = connect(path)
+        except sqlite3.DatabaseError as err:
+            raise BadInput(f"{path}: cannot back up: {err}") from None
+        try:
+            try:
+                target = sqlite3.connect(str(partial), isolation_level=None)
+            except sqlite3.DatabaseError as err:
+                raise BadInput(f"{dest}: cannot write the backup here: {err}") from None
+            try:
+                # One step: the whole copy comes from a single read snapshot of the database.
+                source.conn.backup(target)
+                # The copy should be one self-contained file, not a WAL database.
+                target.execute("PRAGMA journal_mode = DELETE")
+                entries = target.execute("SELECT count(*) FROM history").fetchone()[0]
+            except sqlite3.DatabaseError as err:
+                raise BadInput(f"cannot back up {path} to {dest}: {err}") from None
+            finally:
+                target.close()
         finally:
-            target.close()
             source.close()
         if dest.exists():
             raise BadInput(f"{dest}: appeared while the backup was being made; nothing overwritten")
         os.replace(partial, dest)
-    except sqlite3.DatabaseError as err:
-        raise BadInput(f"{path}: cannot back up: {err}") from None
     except OSError as err:
         raise BadInput(f"{dest}: cannot write the backup: {err.strerror}") from None
     finally:

@@ -54,10 +54,12 @@ class Verification:
     integrity: list[str] = field(default_factory=list)  # PRAGMA integrity_check lines other than "ok"
     broken_entry: int | None = None  # id of the first entry whose hash or link is wrong
     broken_reason: str | None = None
+    last_hash: str = GENESIS  # the head of the chain: note it down to notice a cut-short history later
+    unrecorded: list[str] = field(default_factory=list)  # submitted audits no history entry records
 
     @property
     def ok(self) -> bool:
-        return not self.integrity and self.broken_entry is None
+        return not self.integrity and self.broken_entry is None and not self.unrecorded
 
 
 def verify(db: sqlite_utils.Database) -> Verification:
@@ -88,4 +90,24 @@ def verify(db: sqlite_utils.Database) -> Verification:
             break
         prev = stored_hash
         expected_id = entry_id + 1
+    result.last_hash = prev
+    if result.broken_entry is None:
+        result.unrecorded = _unrecorded_audits(db)
     return result
+
+
+def _unrecorded_audits(db: sqlite_utils.Database) -> list[str]:
+    """Submitted audits that no history entry records.
+
+    Removing the newest entries leaves an intact but shorter chain; the audits those
+    entries recorded are still in the database, and this is how they give it away.
+    """
+    recorded: set[str] = set()
+    for what, details in db.execute(
+        "SELECT what, details FROM history WHERE what IN ('audits imported', 'audit submitted')"
+    ):
+        data = json.loads(details)
+        audits = data.get("audits", []) if what == "audits imported" else [data.get("audit", {})]
+        recorded.update(a.get("audit_id") for a in audits if isinstance(a, dict))
+    stored = [r[0] for r in db.execute("SELECT audit_id FROM audits WHERE status = 'submitted' ORDER BY audit_id")]
+    return [audit_id for audit_id in stored if audit_id not in recorded]

@@ -1,0 +1,87 @@
+"""verify and backup against damaged files and awkward destinations: a finding is exit 1, bad input exit 2."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from caseaudit.cli import main
+from test_db_guards import raw, submitted  # noqa: F401  (a database with one submitted audit)
+
+
+def verify(path, capsys) -> tuple[int, str, str]:
+    code = main(["--db", str(path), "verify"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_verify_shows_the_head_of_the_chain(submitted, capsys):
+    code, out, _ = verify(submitted, capsys)
+    head = raw(submitted).execute("SELECT hash FROM history ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert code == 0
+    assert out == f"database and history chain OK (4 entries; latest hash {head})\n"
+
+
+def test_verify_notices_the_newest_entry_removed(submitted, capsys):
+    conn = raw(submitted)
+    conn.execute("DROP TRIGGER history_no_delete")
+    conn.execute("DELETE FROM history WHERE id = 4")  # the entry that recorded the submission
+    conn.close()
+    code, out, err = verify(submitted, capsys)
+    assert (code, out) == (1, "")
+    assert err == ("caseaudit: history ends at entry 3, but 1 submitted audit (first A-0001) is recorded by "
+                   "no entry: entries after 3 have been removed\n")
+
+
+def test_verify_calls_a_missing_history_table_a_finding(submitted, capsys):
+    conn = raw(submitted)
+    conn.execute("DROP TABLE history")
+    conn.close()
+    code, _, err = verify(submitted, capsys)
+    assert code == 1
+    assert err == f"caseaudit: history: {submitted} has no history table; it has been removed\n"
+
+
+def test_verify_calls_a_damaged_file_a_finding(submitted, capsys):
+    conn = raw(submitted)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(submitted, "r+b") as fh:  # overwrite every page after the first with noise
+        fh.seek(size)
+        fh.write(b"\xff" * size * (pages - 1))
+    code, out, err = verify(submitted, capsys)
+    assert (code, out) == (1, "")
+    assert err.startswith("caseaudit: database integrity: ") and "Traceback" not in err
+
+
+def test_verify_of_another_sqlite_file_is_bad_input(tmp_path, capsys):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    code, _, err = verify(other, capsys)
+    assert code == 2
+    assert err == f"caseaudit: {other}: not a caseaudit database (no such table: history)\n"
+
+
+def files(folder) -> set:
+    """Files in `folder`, leaving out SQLite's own -wal and -shm companions."""
+    return {p.name for p in folder.rglob("*") if not p.name.endswith(("-wal", "-shm"))}
+
+
+@pytest.mark.parametrize("dest,message", [
+    ("", "give a file name for the backup, e.g. caseaudit backup caseaudit-copy.db"),
+    ("{tmp}", "{tmp}: is a folder; give a new file name for the backup, e.g. {tmp}/caseaudit-backup.db"),
+    ("/proc/caseaudit-copy.db", "/proc/caseaudit-copy.db: cannot write the backup here: unable to open database file"),
+])
+def test_backup_names_the_destination_it_cannot_use(submitted, tmp_path, capsys, dest, message):
+    dest = dest.format(tmp=tmp_path)
+    before = files(tmp_path)
+    code = main(["--db", str(submitted), "backup", dest])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err == f"caseaudit: {message.format(tmp=tmp_path)}\n"
+    assert files(tmp_path) == before
