@@ -9,6 +9,7 @@ or the database: the case, the catalogue, the known users and the vocabulary are
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -71,6 +72,26 @@ def _status_words(status: Status | None) -> str:
     return "no status" if status is None else status.label
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One reason an audit may not be submitted.
+
+    `label` is what a screen shows it against (the standard, "action 2", "grade");
+    `field` is where it sits in an audit line ("notes.chronology", "actions[1].owner"),
+    so an import names the field the person fixing the file must change.
+    """
+
+    field: str
+    label: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.text}"
+
+    def in_file(self) -> str:
+        return f"{self.field}: {self.text}"
+
+
 def submission_problems(
     audit: Audit,
     case: Case,
@@ -84,78 +105,96 @@ def submission_problems(
     `.standards` are used); `known_users` the usernames the service knows;
     `themes_vocabulary` the theme ids in use.
     """
-    problems: list[str] = []
+    return [str(p) for p in submission_rule_problems(audit, case, catalogue, known_users, themes_vocabulary)]
+
+
+def submission_rule_problems(
+    audit: Audit,
+    case: Case,
+    catalogue,
+    known_users: Collection[str],
+    themes_vocabulary: Iterable[str],
+) -> list[Problem]:
+    """`submission_problems` with the field of the audit each one is about."""
+    problems: list[Problem] = []
     applicable = [s.id for s in catalogue.applicable(case.case_type)]
     applicable_set = set(applicable)
     all_ids = {s.id for s in catalogue.standards}
 
     if audit.case_ref != case.case_ref:
-        problems.append(f"case_ref: the audit is of {audit.case_ref}, not {case.case_ref}")
+        problems.append(Problem("case_ref", "case_ref", f"the audit is of {audit.case_ref}, not {case.case_ref}"))
 
     for standard in audit.scores:
         if standard not in all_ids:
-            problems.append(
-                f"{standard}: not a standard in the catalogue; remove its score or correct the id"
-            )
+            problems.append(Problem(f"scores.{standard}", standard,
+                                    "not a standard in the catalogue; remove its score or correct the id"))
         elif standard not in applicable_set:
-            problems.append(
-                f"{standard}: does not apply to {case.case_type.value} cases; remove its score"
-            )
+            problems.append(Problem(f"scores.{standard}", standard,
+                                    f"does not apply to {case.case_type.value} cases; remove its score"))
 
     for standard in applicable:
         status = audit.scores.get(standard)
         if status is None:
-            problems.append(f"{standard}: no status; choose met, partly met, not met or not applicable")
+            problems.append(Problem(f"scores.{standard}", standard,
+                                    "no status; choose met, partly met, not met or not applicable"))
             continue
         if status in (Status.partly_met, Status.not_met) and not (audit.notes.get(standard) or "").strip():
-            problems.append(f"{standard}: {status.label} needs an evidence note saying why")
+            problems.append(Problem(f"notes.{standard}", standard,
+                                    f"{status.label} needs an evidence note saying why"))
 
     for standard in overridden(audit):
         if not (audit.override_reasons.get(standard) or "").strip():
-            problems.append(
-                f"{standard}: changing the automatic status "
+            problems.append(Problem(
+                f"override_reasons.{standard}", standard,
+                f"changing the automatic status "
                 f"({_status_words(audit.automatic.get(standard))}) to "
                 f"{_status_words(audit.scores.get(standard))} needs a reason"
-            )
+            ))
 
     if audit.grade is None:
-        problems.append("grade: no grade; choose outstanding, good, requires improvement or inadequate")
+        problems.append(Problem("grade", "grade",
+                                "no grade; choose outstanding, good, requires improvement or inadequate"))
 
     linked = {a.standard for a in audit.actions if a.standard}
     for standard in applicable:
         if audit.scores.get(standard) == Status.not_met and standard not in linked:
-            problems.append(f"{standard}: not met needs at least one action linked to it")
+            problems.append(Problem(f"scores.{standard}", standard,
+                                    "not met needs at least one action linked to it"))
     if audit.grade is not None and audit.grade.rank < GOOD_RANK and not audit.actions:
-        problems.append(
-            f"grade: {audit.grade.label.lower()} needs at least one action in the action plan"
-        )
+        problems.append(Problem(
+            "grade", "grade", f"{audit.grade.label.lower()} needs at least one action in the action plan"
+        ))
 
     for number, action in enumerate(audit.actions, start=1):
         where = f"action {number}"
+        at = f"actions[{number - 1}]"
         if not (action.description or "").strip():
-            problems.append(f"{where}: no description; say what must be done")
+            problems.append(Problem(f"{at}.description", where, "no description; say what must be done"))
         if not action.owner:
-            problems.append(f"{where}: no owner; name the person who will do it")
+            problems.append(Problem(f"{at}.owner", where, "no owner; name the person who will do it"))
         elif action.owner not in known_users:
-            problems.append(f"{where}: owner {action.owner!r} is not a known user")
+            problems.append(Problem(f"{at}.owner", where, f"owner {action.owner!r} is not a known user"))
         if action.due is None:
-            problems.append(f"{where}: no due date; give a date after {format_day(audit.as_of)}")
+            problems.append(Problem(f"{at}.due", where,
+                                    f"no due date; give a date after {format_day(audit.as_of)}"))
         elif action.due <= audit.as_of:
-            problems.append(
-                f"{where}: due {format_day(action.due)} must be after the audit's as-at date "
-                f"{format_day(audit.as_of)}"
-            )
+            problems.append(Problem(
+                f"{at}.due", where,
+                f"due {format_day(action.due)} must be after the audit's as-at date {format_day(audit.as_of)}"
+            ))
         if action.standard and action.standard not in applicable_set:
-            problems.append(
-                f"{where}: linked to {action.standard!r}, which is not a standard of this audit"
-            )
+            problems.append(Problem(
+                f"{at}.standard", where,
+                f"linked to {action.standard!r}, which is not a standard of this audit"
+            ))
 
     vocabulary = set(themes_vocabulary)
     for kind, themes in (("strengths", audit.themes.strengths), ("improvements", audit.themes.improvements)):
         for theme in themes:
             if theme not in vocabulary:
-                problems.append(
-                    f"themes.{kind}: {theme!r} is not in the theme vocabulary; "
+                problems.append(Problem(
+                    f"themes.{kind}", f"themes.{kind}",
+                    f"{theme!r} is not in the theme vocabulary; "
                     "choose an existing theme or ask an admin to add it"
-                )
+                ))
     return problems

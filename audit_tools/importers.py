@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from audit_tools.assignment import moderator_conflicts
-from audit_tools.audit import auditor_independence, submission_problems
+from audit_tools.audit import auditor_independence, submission_rule_problems
 from audit_tools.errors import BadInput
 from audit_tools.models import (
     Action,
@@ -818,7 +818,7 @@ def check_audits(
             automatic = {r.standard: r.status for r in report.results}
             audit = line.to_model(automatic, getattr(catalogue, "version", None))
             known = set(users)
-            own.extend(submission_problems(audit, case, catalogue, known, vocabulary))
+            own.extend(p.in_file() for p in submission_rule_problems(audit, case, catalogue, known, vocabulary))
             for field_name, texts in (("notes", line.notes), ("override_reasons", line.override_reasons)):
                 for standard in texts:
                     if standard not in line.scores:

@@ -88,3 +88,32 @@ def test_an_array_on_one_line_says_to_write_one_audit_a_line(db, tmp_path, capsy
     assert code == 2
     assert err == (f"caseaudit: {path}:1: line: holds a JSON array of 1 item; "
                    "write each audit as one JSON object {...} on its own line\n")
+
+
+def test_every_rule_on_an_audit_line_names_the_field_to_change(db, tmp_path, capsys):
+    load_basics(db, tmp_path, capsys)
+    before = counts(db)
+    line = audit_line(
+        scores={"return-interview": "met", "voice-of-child": "not_met", "management-oversight": "met",
+                "cp-visits": "met"},
+        notes={}, themes={"strengths": ["sparkle"], "improvements": []}, moderation=None,
+        actions=[{"description": " ", "owner": "zed", "due": "2024-04-01", "standard": "cp-visits"}],
+    )
+    path = write(tmp_path, "audits.jsonl", json.dumps(line) + "\n")
+    code, out, err = run(db, "audits", path, capsys)
+    assert (code, out) == (2, "")
+    fields = [e.split(": ")[2] for e in err.splitlines()]
+    assert fields == [
+        "scores.cp-visits", "notes.voice-of-child", "override_reasons.return-interview",
+        "scores.voice-of-child", "actions[0].description", "actions[0].owner", "actions[0].due",
+        "actions[0].standard", "themes.strengths",
+    ], err
+    assert counts(db) == before
+
+
+def test_the_screen_keeps_naming_the_standard_or_action():
+    from audit_tools.audit import Problem
+
+    problem = Problem("actions[1].owner", "action 2", "no owner; name the person who will do it")
+    assert str(problem) == "action 2: no owner; name the person who will do it"
+    assert problem.in_file() == "actions[1].owner: no owner; name the person who will do it"

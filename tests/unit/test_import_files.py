@@ -278,7 +278,7 @@ def test_audit_line_rules_for_people_and_cases(tmp_path):
     assert f"{f}:1: auditor: eve does not have the auditor role" in lines
     assert f"{f}:2: auditor: 'nobody' is not a known username" in lines
     assert f"{f}:3: case_ref: 'C-404' is not a known case; import it with `caseaudit import cases` first" in lines
-    assert f"{f}:4: return-interview: no status; choose met, partly met, not met or not applicable" in lines
+    assert f"{f}:4: scores.return-interview: no status; choose met, partly met, not met or not applicable" in lines
     assert any(line.startswith(f"{f}:4: themes.strengths: 'sparkle'") for line in lines)
 
 
