@@ -179,3 +179,29 @@ async def test_a_reconciled_audit_opens_read_only(db_path):
         assert screen.query_one("#reconcile-outcome", Select).disabled
         assert "Outcome: agreed" in screen_text(screen)
         assert not screen.check_action("save", ())
+
+
+async def test_leaving_a_started_reaudit_asks_first(db_path):
+    add_moderated_case(db_path)
+    app = make_app(db_path, username="mo", today=TODAY)
+    async with app.run_test(size=(100, 40)) as pilot:
+        blind = await open_first_in_queue(pilot)
+        await settle(pilot)
+        await pilot.press("escape")  # nothing changed: leaves at once
+        await settle(pilot)
+        assert isinstance(app.screen, ModerationQueueScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        blind = app.screen
+        assert isinstance(blind, BlindReauditScreen)
+        await choose(pilot, "blind-grade", "Good")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("n")  # stay
+        await pilot.pause()
+        assert app.screen is blind
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ModerationQueueScreen)

@@ -147,3 +147,33 @@ async def test_agreement_screen_shows_words_n_and_flags(db_path):
         await settle(pilot)
         assert "2023-24 Q4" in text_of(screen, "#agreement-summary")
         assert "No moderated audits" in text_of(screen, "#agreement-summary")
+
+
+async def test_qa_lead_reads_a_finished_moderation_from_the_progress_list(db_path):
+    from db import moderation_store as ms
+    from tui.screens.moderation import ReconcileScreen
+
+    build(db_path)
+    lee = open_store(db_path, "lee")
+    sample = ms.draw_sample(lee, "2024-25-Q1", "0.1", 1, "s")
+    plan = ms.assign_sample(lee, "2024-25-Q1")
+    first = sample.selected[0]
+    mod = open_store(db_path, plan[first])
+    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="outstanding"), [])
+    ms.reconcile(mod, first, "escalated", None, "grade far from the evidence", "Let us talk")
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        progress = app.screen.query_one("#sampling-progress-table", DataTable)
+        assert column(progress, 4)[0] == "reconciled" and column(progress, 5)[0] == "escalated"
+        progress.focus()
+        await pilot.press("down")  # the second one is only assigned: the original stays hidden
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SamplingScreen)
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReconcileScreen)
+        assert app.screen.query_one("#reconcile-outcome").disabled

@@ -334,6 +334,25 @@ class BlindReauditScreen(CaseauditScreen):
             Confirm("Submit your re-audit? It cannot change once the original audit is shown."),
             answered)
 
+    def action_back(self) -> None:
+        # Nothing of a blind re-audit is kept until it is submitted: ask before dropping it.
+        if self.view is None or self.build() == Moderation(moderator=self.app.user.username,
+                                                           moderated_on=self.app.today,
+                                                           scores=self._automatic()):
+            super().action_back()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                super(BlindReauditScreen, self).action_back()
+
+        self.app.push_screen(Confirm("Leave the re-audit? What you have scored is not kept.",
+                                     yes="Leave", no="Stay"), answered)
+
+    def _automatic(self) -> dict[str, Status]:
+        return {r.standard: r.status for r in self.view.report.results
+                if r.status is not None and r.standard in {s.id for s in self.view.standards}}
+
     @on(Button.Pressed, "#blind-submit")
     def _submit_pressed(self) -> None:
         self.action_submit()

@@ -176,6 +176,18 @@ class SamplingScreen(CaseauditScreen):
         self.app.push_screen(AskText(f"Moderator for audit {audit_id} (username)",
                                      placeholder="username of a moderator"), answered)
 
+    @on(DataTable.RowSelected, "#sampling-progress-table")
+    def open_moderation(self, event: DataTable.RowSelected) -> None:
+        """The QA lead reads a re-audited or reconciled (or escalated) moderation side by side."""
+        row = next((r for r in (self.view.progress if self.view else []) if r.audit_id == event.row_key.value), None)
+        if row is None or row.state in ("unassigned", "assigned"):
+            self.app.notify("Not re-audited yet: the original stays hidden until the moderator has scored it.",
+                            severity="warning")
+            return
+        from tui.screens.moderation import ReconcileScreen
+
+        self.app.push_screen(ReconcileScreen(row.audit_id))
+
     # --- workers -----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
