@@ -506,9 +506,19 @@ def _duplicates(table: Table, rows: list[tuple[int, Row]], key: Callable[[Row], 
     return problems
 
 
-def check_users(table: Table, progress: Progress | None = None) -> list[User]:
+def check_users(table: Table, progress: Progress | None = None,
+                admins: Collection[str] | None = None) -> list[User]:
+    """Users to add or update; `admins` (the current admins) refuses a file that would leave none."""
     rows, problems = _check_rows(table, USERS, progress)
     problems += _duplicates(table, rows, lambda r: r.username, "username", lambda k: repr(k))
+    if admins is not None and not problems:
+        demoted = [(n, r.username) for n, r in rows if r.username in admins and Role.admin not in r.roles]
+        promoted = {r.username for _, r in rows if Role.admin in r.roles}
+        if demoted and not (set(admins) - {u for _, u in demoted}) | promoted:
+            # Nobody could import users or manage the catalogue afterwards.
+            problems += [f"{table.name}:{n}: roles: {u} is an admin and this file leaves caseaudit with no "
+                         "admin; keep admin in their roles or make someone else admin in the same file"
+                         for n, u in demoted]
     if problems:
         raise BadInput(*problems)
     return [row.to_model() for _, row in rows]

@@ -79,7 +79,8 @@ def _check(store, what: str, path: str | Path, progress: Progress | None,
 
 def _check_other(store, what: str, path: str | Path, progress: Progress | None, today: date) -> list:
     if what == "users":
-        return importers.check_users(importers.read_table(path, importers.USERS), progress)
+        admins = [u.username for u in store.list_users(role=Role.admin)]
+        return importers.check_users(importers.read_table(path, importers.USERS), progress, admins)
     if what == "cases":
         table = importers.read_table(path, importers.CASES)
         return importers.check_cases(table, store.usernames(), progress)

@@ -267,7 +267,10 @@ class Store:
     def upsert_users(self, users: list[User]) -> int:
         self._require(Role.admin, "manage users")
         with self.transaction():
+            had_admin = bool(self._admins())
             self._write_users(users)
+            if had_admin and not self._admins():
+                raise Refused("these users would leave caseaudit with no admin; keep at least one admin")
             self._record("users imported", {"users": [u.model_dump(mode="json") for u in users]})
         return len(users)
 

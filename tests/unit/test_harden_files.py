@@ -99,3 +99,34 @@ def test_a_shifted_row_is_reported_on_its_own_row(db, tmp_path, capsys):
     book.save(tmp_path / "cases.xlsx")
     err = refused(db, capsys, "cases", tmp_path / "cases.xlsx")
     assert err.startswith(f"caseaudit: {tmp_path / 'cases.xlsx'}:2: column 7: cat.b is beyond the last named column")
+
+
+def test_a_users_file_that_leaves_no_admin_is_refused(db, tmp_path, capsys):
+    from db.identity import current_username
+
+    me = current_username()
+    path = write(tmp_path, "users.csv", f"username,display_name,roles,team\nann.x,Ann,auditor,north\n{me},Me,auditor,north\n")
+    err = refused(db, capsys, "users", path)
+    assert err == (f"caseaudit: {path}:3: roles: {me} is an admin and this file leaves caseaudit with no admin; "
+                   "keep admin in their roles or make someone else admin in the same file\n")
+    # handing over in one file is fine
+    path = write(tmp_path, "users.csv", f"username,display_name,roles,team\nann.x,Ann,admin,north\n{me},Me,auditor,north\n")
+    code, out, err = run(db, "users", path, capsys)
+    assert (code, err) == (0, "")
+
+
+def test_the_store_itself_keeps_one_admin(db):
+    from audit_tools.errors import Refused
+    from audit_tools.models import User
+    from db.identity import current_username
+    from db.repository import open_store
+
+    store = open_store(db, current_username())
+    try:
+        before = store.row_counts()
+        with pytest.raises(Refused, match="no admin"):
+            store.upsert_users([User(username=current_username(), display_name="Me", roles=[])])
+        assert store.row_counts() == before
+        assert store.user.roles[-1].value == "admin"
+    finally:
+        store.close()
