@@ -14,6 +14,7 @@ from caseaudit.cli import db_path
 from db import current_username, open_store
 from db.connection import connect
 from db.history import verify as verify_chain
+from db.migrations import refuse_foreign
 
 
 def _display_name(username: str) -> str:
@@ -141,6 +142,7 @@ def backup(args: argparse.Namespace) -> int:
         raise BadInput(f"{dest}: already exists; choose a new file name for the backup")
     if not dest.parent.is_dir():
         raise BadInput(f"{dest.parent}: no such folder for the backup")
+    refuse_foreign(path)
     partial = dest.with_name(dest.name + ".partial")
     try:
         try:

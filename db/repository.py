@@ -35,7 +35,7 @@ from audit_tools.permissions import moderator_independence, require
 from db import history
 from db.connection import PerThread, transaction
 from db.errors import DraftConflict, NotFound
-from db.migrations import DEFAULT_SETTINGS, migrate
+from db.migrations import DEFAULT_SETTINGS, migrate, refuse_foreign
 
 # Fields an amendment may correct. Who, which case and when are the audit's identity
 # and what the quarter, quota and sample are counted by, so they are never amended.
@@ -148,6 +148,7 @@ class Store:
         self._connections = PerThread(self.path)
         self._catalogues: dict[str | None, Any] = {}  # parsed catalogues by their TOML text
         if _migrate:
+            refuse_foreign(self.path)
             try:
                 migrate(self.db)
             except sqlite3.DatabaseError as err:

@@ -85,3 +85,24 @@ def test_backup_names_the_destination_it_cannot_use(submitted, tmp_path, capsys,
     assert (code, out) == (2, "")
     assert err == f"caseaudit: {message.format(tmp=tmp_path)}\n"
     assert files(tmp_path) == before
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "C-1"], ["init"], ["import", "users", "{users}"], ["backup", "{tmp}/copy.db"],
+])
+def test_another_programs_database_is_left_exactly_as_it_was(tmp_path, capsys, args):
+    other = tmp_path / "places.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE bookmarks (url TEXT)")
+    conn.commit()
+    conn.close()
+    users = tmp_path / "users.csv"
+    users.write_text("username,display_name,roles,team\nann.x,Ann,auditor,north\n", "utf-8")
+    before = other.read_bytes()
+    code = main(["--db", str(other), *(a.format(users=users, tmp=tmp_path) for a in args)])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err == (f"caseaudit: {other}: is a database of another program (tables bookmarks), not caseaudit's; "
+                   "give caseaudit a file of its own with --db\n")
+    assert other.read_bytes() == before  # not even switched to WAL
+    assert not (tmp_path / "copy.db").exists()
