@@ -236,13 +236,18 @@ def _decode_text(data: bytes, name: str, kind: str) -> str:
 
 def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
     text = _decode_text(data, name, "CSV")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open must not quietly swallow the rest of the file into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     out: list[tuple[int, list[Any]]] = []
     try:
-        for cells in reader:
-            out.append((reader.line_num, cells))
+        # Rows as a spreadsheet numbers them: a quoted cell running over several lines is one row.
+        for row, cells in enumerate(reader, start=1):
+            out.append((row, cells))
     except csv.Error as err:
-        raise BadInput(f"{name}:{reader.line_num}: cannot be read as CSV ({err})") from None
+        if "unexpected end of data" in str(err):
+            raise BadInput(f'{name}:{len(out) + 1}: a quote (") opened on this row is never closed; '
+                           "close it or remove it") from None
+        raise BadInput(f"{name}:{len(out) + 1}: cannot be read as CSV ({err})") from None
     return out
 
 

@@ -130,3 +130,17 @@ def test_the_store_itself_keeps_one_admin(db):
         assert store.user.roles[-1].value == "admin"
     finally:
         store.close()
+
+
+def test_an_unclosed_quote_is_refused_not_swallowed(db, tmp_path, capsys):
+    path = write(tmp_path, "users.csv", 'username,display_name,roles,team\nnew.u,"New User,auditor,north\nold.u,Old,auditor,north\n')
+    err = refused(db, capsys, "users", path)
+    assert err == f'caseaudit: {path}:2: a quote (") opened on this row is never closed; close it or remove it\n'
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them(db, tmp_path, capsys):
+    load_basics(db, tmp_path, capsys)
+    path = write(tmp_path, "events.csv", 'case_ref,kind,date,note\nC-1001,visit,2024-03-01,"first line\nsecond line"\n'
+                 "C-1001,walk,2024-03-02,\n")
+    err = refused(db, capsys, "events", path)
+    assert err.startswith(f"caseaudit: {path}:3: kind: 'walk' is not allowed")
