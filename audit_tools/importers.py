@@ -582,13 +582,14 @@ def _show(value: Any) -> str:
 
 def sort_events(table: Table, known_cases: Collection[str],
                 stored: Collection[EventKey] | Mapping[EventKey, Iterable[Event]] = (),
-                progress: Progress | None = None) -> EventsChecked:
+                progress: Progress | None = None, today: date | None = None) -> EventsChecked:
     """Check an events file against the events already stored, so a cumulative export can be
     imported again: a row identical to a stored event is skipped (reported as already
     present); a row on the same case, kind and day with different details is refused, since
     caseaudit keeps one event of a kind a day per case and would otherwise count it twice.
 
-    `stored` maps (case_ref, kind, date) to the stored events with that key.
+    `stored` maps (case_ref, kind, date) to the stored events with that key; `today`
+    (when given) refuses events dated after it, which have not happened yet.
     """
     index = _stored_index(stored)
     rows, problems = _check_rows(table, EVENTS, progress)
@@ -607,6 +608,11 @@ def sort_events(table: Table, known_cases: Collection[str],
             problems.append(
                 f"{table.name}:{number}: case_ref: {row.case_ref!r} is not a known case; "
                 "import it with `caseaudit import cases` first"
+            )
+        if today is not None and row.date > today:
+            problems.append(
+                f"{table.name}:{number}: date: {row.date.isoformat()} is in the future (today is "
+                f"{today.isoformat()}); import only what has already happened"
             )
         if row.seen_alone is not None and not row.child_seen:
             problems.append(

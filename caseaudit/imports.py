@@ -72,7 +72,7 @@ def _check(store, what: str, path: str | Path, progress: Progress | None,
         table = importers.read_table(path, importers.EVENTS)
         refs = {row.get("case_ref") for _, row in table.rows if isinstance(row.get("case_ref"), str)}
         known, stored = _stored_events(store, refs)
-        checked = importers.sort_events(table, known, stored, progress)
+        checked = importers.sort_events(table, known, stored, progress, today or date.today())
         return checked.new, len(checked.present)
     return _check_other(store, what, path, progress, today or date.today()), 0
 

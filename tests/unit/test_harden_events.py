@@ -104,3 +104,17 @@ def test_same_day_visits_count_once_for_timeliness_but_each_for_seen_alone():
     # the pair's "not alone, no reason" is not lost behind the one seen alone
     assert results["cp-seen-alone"].status == Status.not_met
     assert alone["cp-seen-alone"].status == Status.met
+
+
+def test_an_event_dated_after_today_is_refused(db, tmp_path, capsys):
+    from datetime import timedelta
+
+    load_basics(db, tmp_path, capsys)
+    before = counts(db)
+    tomorrow = date.today() + timedelta(days=1)
+    path = write(tmp_path, "events.csv", f"case_ref,kind,date\nC-1001,visit,{date.today()}\nC-1001,supervision,{tomorrow}\n")
+    code, out, err = run(db, "events", path, capsys)
+    assert (code, out) == (2, "")
+    assert err == (f"caseaudit: {path}:3: date: {tomorrow} is in the future (today is {date.today()}); "
+                   "import only what has already happened\n")
+    assert counts(db) == before
