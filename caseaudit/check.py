@@ -42,6 +42,10 @@ def _validation_lines(where: str, err: ValidationError) -> list[str]:
             msg = f"{item['input']!r} is not one of: {item['ctx'].get('expected', '')}"
         elif kind.startswith("bool"):
             msg = f"{item['input']!r} is not true or false"
+        elif kind in ("model_type", "dict_type") and item["loc"][:1] == ("events",):
+            msg = f"{json.dumps(item['input'])} is not an event; write it as {{\"kind\": ..., \"date\": \"YYYY-MM-DD\"}}"
+        elif kind == "string_type":
+            msg = f"{json.dumps(item['input'])} is not text; put it in quotes"
         lines.append(f"{where}: {_describe_location(item['loc'])}: {msg}")
     return lines
 
