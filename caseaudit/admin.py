@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -12,9 +10,7 @@ from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.models import Role
 from caseaudit.cli import db_path
 from db import current_username, open_store
-from db.connection import connect
-from db.history import verify as verify_chain
-from db.migrations import refuse_foreign
+from db.maintenance import backup_file, verify_file
 
 
 def _display_name(username: str) -> str:
@@ -81,37 +77,11 @@ def _existing_database(path: Path) -> None:
         raise BadInput(f"{path}: is a folder, not a database file")
 
 
-def _looks_like_caseaudit(path: Path) -> bool:
-    """Whether the file was made by caseaudit (its migrations are recorded), however damaged now."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            return conn.execute(
-                "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'caseaudit' LIMIT 1").fetchone() is not None
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        return False
-
-
 def verify(args: argparse.Namespace) -> int:
     """PRAGMA integrity_check and the history chain; exit 1 naming the first broken entry."""
     path = db_path(args)
     _existing_database(path)
-    try:
-        db = connect(path, wal=False)
-        try:
-            result = verify_chain(db)
-        finally:
-            db.close()
-    except sqlite3.DatabaseError as err:
-        text = str(err)
-        # A damaged caseaudit file is what verify is for: a finding (exit 1), not bad input.
-        if "malformed" in text or "corrupt" in text:
-            raise CheckFailed(f"database integrity: {path}: {text}") from None
-        if "no such table: history" in text and _looks_like_caseaudit(path):
-            raise CheckFailed(f"history: {path} has no history table; it has been removed") from None
-        raise BadInput(f"{path}: not a caseaudit database ({text})") from None
+    result = verify_file(path)
     problems = [f"database integrity: {line}" for line in result.integrity]
     if result.broken_entry is not None:
         problems.append(f"history entry {result.broken_entry} is broken: {result.broken_reason}")
@@ -142,37 +112,6 @@ def backup(args: argparse.Namespace) -> int:
         raise BadInput(f"{dest}: already exists; choose a new file name for the backup")
     if not dest.parent.is_dir():
         raise BadInput(f"{dest.parent}: no such folder for the backup")
-    refuse_foreign(path)
-    partial = dest.with_name(dest.name + ".partial")
-    try:
-        try:
-            source = connect(path)
-        except sqlite3.DatabaseError as err:
-            raise BadInput(f"{path}: cannot back up: {err}") from None
-        try:
-            try:
-                target = sqlite3.connect(str(partial), isolation_level=None)
-            except sqlite3.DatabaseError as err:
-                raise BadInput(f"{dest}: cannot write the backup here: {err}") from None
-            try:
-                # One step: the whole copy comes from a single read snapshot of the database.
-                source.conn.backup(target)
-                # The copy should be one self-contained file, not a WAL database.
-                target.execute("PRAGMA journal_mode = DELETE")
-                entries = target.execute("SELECT count(*) FROM history").fetchone()[0]
-            except sqlite3.DatabaseError as err:
-                raise BadInput(f"cannot back up {path} to {dest}: {err}") from None
-            finally:
-                target.close()
-        finally:
-            source.close()
-        if dest.exists():
-            raise BadInput(f"{dest}: appeared while the backup was being made; nothing overwritten")
-        os.replace(partial, dest)
-    except OSError as err:
-        raise BadInput(f"{dest}: cannot write the backup: {err.strerror}") from None
-    finally:
-        if partial.exists():
-            partial.unlink()
+    entries = backup_file(path, dest)
     print(f"backup written to {dest} ({entries} history entries)", file=sys.stdout)
     return 0

@@ -1,0 +1,90 @@
+"""Checking and copying the whole database file: what `caseaudit verify` and `backup` run.
+
+Kept here so the command line holds no SQL: it checks the arguments and prints.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from audit_tools.errors import BadInput, CheckFailed
+from db.connection import connect
+from db.history import Verification
+from db.history import verify as verify_chain
+from db.migrations import refuse_foreign
+
+
+def _made_by_caseaudit(path: Path) -> bool:
+    """Whether caseaudit's migrations are recorded in the file, however damaged it is now."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return conn.execute(
+                "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'caseaudit' LIMIT 1").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def verify_file(path: Path) -> Verification:
+    """PRAGMA integrity_check, the history chain and the audits it records.
+
+    A damaged caseaudit file is what verify is for, so it is a finding (CheckFailed);
+    a file that is not a caseaudit database at all is bad input (BadInput).
+    """
+    try:
+        db = connect(path, wal=False)
+        try:
+            return verify_chain(db)
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as err:
+        text = str(err)
+        if "malformed" in text or "corrupt" in text:
+            raise CheckFailed(f"database integrity: {path}: {text}") from None
+        if "no such table: history" in text and _made_by_caseaudit(path):
+            raise CheckFailed(f"history: {path} has no history table; it has been removed") from None
+        raise BadInput(f"{path}: not a caseaudit database ({text})") from None
+
+
+def backup_file(path: Path, dest: Path) -> int:
+    """Copy `path` to the new file `dest` with SQLite's online backup; the copy's history length.
+
+    Written to DEST.partial and renamed, so `dest` is either the whole copy or absent.
+    """
+    refuse_foreign(path)
+    partial = dest.with_name(dest.name + ".partial")
+    try:
+        try:
+            source = connect(path)
+        except sqlite3.DatabaseError as err:
+            raise BadInput(f"{path}: cannot back up: {err}") from None
+        try:
+            try:
+                target = sqlite3.connect(str(partial), isolation_level=None)
+            except sqlite3.DatabaseError as err:
+                raise BadInput(f"{dest}: cannot write the backup here: {err}") from None
+            try:
+                # One step: the whole copy comes from a single read snapshot of the database.
+                source.conn.backup(target)
+                # The copy should be one self-contained file, not a WAL database.
+                target.execute("PRAGMA journal_mode = DELETE")
+                entries = target.execute("SELECT count(*) FROM history").fetchone()[0]
+            except sqlite3.DatabaseError as err:
+                raise BadInput(f"cannot back up {path} to {dest}: {err}") from None
+            finally:
+                target.close()
+        finally:
+            source.close()
+        if dest.exists():
+            raise BadInput(f"{dest}: appeared while the backup was being made; nothing overwritten")
+        os.replace(partial, dest)
+    except OSError as err:
+        raise BadInput(f"{dest}: cannot write the backup: {err.strerror}") from None
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return entries
