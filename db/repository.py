@@ -370,8 +370,10 @@ class Store:
             clash = sorted({(ref, e.kind.value, e.date.isoformat()) for ref, e in events
                             if (ref, e.kind.value, e.date.isoformat()) in stored})
             if clash:
-                raise Refused(*(f"case {ref}: {kind} on {day} was stored by someone else while this "
-                                "file was being checked; run the import again" for ref, kind, day in clash))
+                ref, kind, day = clash[0]
+                more = f" and {len(clash) - 1} more" if len(clash) > 1 else ""
+                raise Refused(f"case {ref}: {kind} on {day}{more} was stored by someone else while these "
+                              "events were being checked; nothing was written: run the import again")
             self._insert_events(events)
             self._record(
                 "events imported",

@@ -80,7 +80,8 @@ def test_the_store_refuses_an_event_stored_while_the_file_was_checked(db, tmp_pa
     before = counts(db)
     store = open_store(db, ME)
     try:
-        with pytest.raises(Refused, match="C-1001: visit on 2024-01-10 was stored by someone else"):
+        with pytest.raises(Refused, match="C-1001: visit on 2024-01-10 was stored by someone else while these "
+                           "events were being checked; nothing was written: run the import again"):
             store.add_events([("C-1002", Event(kind=EventKind.visit, date=date(2024, 3, 1))),
                               ("C-1001", Event(kind=EventKind.visit, date=date(2024, 1, 10)))])
     finally:
@@ -118,3 +119,29 @@ def test_an_event_dated_after_today_is_refused(db, tmp_path, capsys):
     assert err == (f"caseaudit: {path}:3: date: {tomorrow} is in the future (today is {date.today()}); "
                    "import only what has already happened\n")
     assert counts(db) == before
+
+
+def test_two_imports_of_one_file_at_once_never_double_an_event(db, tmp_path, capsys):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    load_basics(db, tmp_path, capsys)
+    rows = "".join(f"C-1001,supervision,{date(2023, 1, 1).fromordinal(date(2023, 1, 1).toordinal() + i)}\n"
+                   for i in range(300))
+    path = write(tmp_path, "events.csv", "case_ref,kind,date\n" + rows)
+    caseaudit = str(Path(sys.executable).with_name("caseaudit"))
+    runs = [subprocess.Popen([caseaudit, "--db", str(db), "import", "events", str(path)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(r.wait(timeout=300), r.stdout.read(), r.stderr.read()) for r in runs]
+    for code, out, err in results:
+        assert code in (0, 2) and "Traceback" not in err, err
+        if code == 2:
+            assert "was stored by someone else" in err, err
+    assert any(code == 0 for code, _, _ in results)
+    store = open_store(db, ME)
+    try:
+        assert len(store.get_case("C-1001").events) == 2 + 300
+        assert store.verify().ok
+    finally:
+        store.close()
