@@ -618,6 +618,11 @@ def sort_events(table: Table, known_cases: Collection[str],
             problems.append(
                 f"{table.name}:{number}: seen_alone: the child was not seen, so leave seen_alone empty"
             )
+        if row.seen_alone and row.reason_not_alone:
+            problems.append(
+                f"{table.name}:{number}: reason_not_alone: the child was seen alone, so there is no "
+                "reason to record; empty the cell or set seen_alone to false"
+            )
         if row.kind is not EventKind.visit and (row.seen_alone is not None or row.reason_not_alone):
             problems.append(
                 f"{table.name}:{number}: seen_alone: only visits record whether the child was seen alone"

@@ -145,3 +145,14 @@ def test_two_imports_of_one_file_at_once_never_double_an_event(db, tmp_path, cap
         assert store.verify().ok
     finally:
         store.close()
+
+
+def test_a_reason_for_not_seeing_alone_a_child_seen_alone_is_refused(db, tmp_path, capsys):
+    load_basics(db, tmp_path, capsys)
+    before = counts(db)
+    path = write(tmp_path, "events.csv", "case_ref,kind,date,seen_alone,reason_not_alone\nC-1001,visit,2024-03-01,yes,asleep\n")
+    code, out, err = run(db, "events", path, capsys)
+    assert (code, out) == (2, "")
+    assert err == (f"caseaudit: {path}:2: reason_not_alone: the child was seen alone, so there is no reason "
+                   "to record; empty the cell or set seen_alone to false\n")
+    assert counts(db) == before
