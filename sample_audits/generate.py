@@ -238,10 +238,22 @@ def make_events(rng: random.Random, case: Case) -> list[Event]:
         if back > start:
             add(EventKind.missing_return, back)
             add(EventKind.return_interview, back + timedelta(days=rng.randint(1, 3 if late_p < 0.4 else 6)))
-    # one event of a kind a day: the case system records a visit once
+    return one_a_day(case.case_ref, events)
+
+
+def one_a_day(case_ref: str, events: list[Event]) -> list[Event]:
+    """The events in date order, one of a kind a day, as the database keeps them.
+
+    Two series may land on the same day: the same event twice is one event, but two
+    different ones (a visit seen alone and one not) are an error here rather than one
+    of them quietly dropped, which would change what the seen-alone standard finds.
+    """
     unique: dict[tuple[EventKind, date], Event] = {}
     for event in events:
-        unique.setdefault((event.kind, event.date), event)
+        kept = unique.setdefault((event.kind, event.date), event)
+        if kept != event:
+            raise ValueError(f"{case_ref}: two different {event.kind.value} events on {event.date}: "
+                             f"{kept.model_dump(mode='json')} and {event.model_dump(mode='json')}")
     return sorted(unique.values(), key=lambda e: (e.date, e.kind.value))
 
 
