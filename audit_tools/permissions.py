@@ -35,13 +35,12 @@ def moderator_independence(audit: Audit, case: Case | None, moderator: str) -> l
     """Why `moderator` may not moderate `audit` (empty when they may).
 
     A moderation is a second, independent look: never by the original auditor, nor
-    by the case's allocated worker or line manager.
+    by the case's allocated worker or line manager. The rule itself lives in
+    audit_tools.assignment, so the store, the assignment screen and imports agree.
     """
-    problems: list[str] = []
-    if moderator == audit.auditor:
-        problems.append(f"audit {audit.audit_id}: {moderator} audited it and may not moderate it")
-    if case is not None and case.worker and moderator == case.worker:
-        problems.append(f"audit {audit.audit_id}: {moderator} is the case's allocated worker and may not moderate it")
-    if case is not None and case.line_manager and moderator == case.line_manager:
-        problems.append(f"audit {audit.audit_id}: {moderator} is the case's line manager and may not moderate it")
-    return problems
+    from audit_tools.assignment import moderator_conflicts
+
+    if case is None:  # case not known: only the auditor rule can be checked
+        case = Case(case_ref=audit.case_ref, case_type="EH", start_date=audit.as_of)
+    reasons = moderator_conflicts(moderator, audit.auditor, case)
+    return [f"audit {audit.audit_id}: {reason}" for reason in reasons]

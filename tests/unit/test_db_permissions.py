@@ -121,3 +121,16 @@ def test_an_auditor_cannot_take_over_someone_elses_draft(path):
     refused(ben, ben.save_draft, make_audit("A-0010", auditor="ben", submitted_on=None), 1,
             match="ben may not save audit A-0010: it is amy's audit")
     assert ben.get_audit("A-0010").auditor == "amy"
+
+
+def test_the_store_and_the_assignment_screen_give_the_same_moderator_reasons():
+    from datetime import date
+
+    from audit_tools.assignment import moderator_conflicts
+    from audit_tools.models import Audit, Case, CaseType
+
+    audit = Audit(audit_id="A-1", case_ref="C-1", auditor="amy", as_of=date(2024, 5, 1))
+    case = Case(case_ref="C-1", case_type=CaseType.CIN, start_date=date(2024, 1, 1), worker="dan", line_manager="eve")
+    for who in ("amy", "dan", "eve", "cat"):
+        assert moderator_independence(audit, case, who) == [
+            f"audit A-1: {reason}" for reason in moderator_conflicts(who, "amy", case)]
