@@ -223,6 +223,9 @@ def _cell(value: Any) -> Any:
 
 
 def _decode_text(data: bytes, name: str, kind: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # What Excel writes as "Unicode Text": readable, but not what we read; say which to choose.
+        raise BadInput(f"{name}: is saved as UTF-16 (\"Unicode\") text; save it as {kind} UTF-8")
     if data.startswith(_ZIP_MAGIC) or b"\x00" in data[:4096]:
         raise BadInput(f"{name}: is not a {kind} file (it holds binary data); save it as {kind}")
     try:

@@ -144,3 +144,10 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them(db, tmp_path, capsys):
                  "C-1001,walk,2024-03-02,\n")
     err = refused(db, capsys, "events", path)
     assert err.startswith(f"caseaudit: {path}:3: kind: 'walk' is not allowed")
+
+
+def test_a_utf16_export_is_named_as_such(db, tmp_path, capsys):
+    path = tmp_path / "users.csv"
+    path.write_text(USERS, encoding="utf-16")
+    err = refused(db, capsys, "users", path)
+    assert err == f'caseaudit: {path}: is saved as UTF-16 ("Unicode") text; save it as CSV UTF-8\n'
