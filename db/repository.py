@@ -170,8 +170,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        with transaction(self.db) as db:
-            yield db
+        try:
+            with transaction(self.db) as db:
+                yield db
+        except sqlite3.OperationalError as err:
+            raise self._cannot_write(err) from None
+
+    def _cannot_write(self, err: sqlite3.OperationalError) -> Exception:
+        """What the person can do about a write the file itself refused (nothing was written)."""
+        text = str(err)
+        if "readonly" in text or "read-only" in text:
+            return BadInput(f"{self.path}: the database file is read-only for you, so nothing was written; "
+                            "ask whoever looks after it for write access")
+        if "locked" in text or "busy" in text:
+            return BadInput(f"{self.path}: another change held the database for too long, so nothing was "
+                            "written; try again")
+        if "full" in text:
+            return BadInput(f"{self.path}: the disk is full, so nothing was written; free some space and try again")
+        return err
 
     def now(self) -> datetime:
         return self.clock()

@@ -106,3 +106,22 @@ def test_another_programs_database_is_left_exactly_as_it_was(tmp_path, capsys, a
                    "give caseaudit a file of its own with --db\n")
     assert other.read_bytes() == before  # not even switched to WAL
     assert not (tmp_path / "copy.db").exists()
+
+
+def test_a_read_only_database_refuses_a_write_in_words(tmp_path):
+    from audit_tools.errors import BadInput
+    from audit_tools.models import User
+    from db import current_username, open_store
+
+    path = tmp_path / "ca.db"
+    store = open_store(path, current_username())
+    store.ensure_admin()
+    before = store.row_counts()
+    store.db.execute("PRAGMA query_only = ON")  # what a file without write permission looks like to SQLite
+    with pytest.raises(BadInput) as refused:
+        store.upsert_users([User(username="ann.x", display_name="Ann")])
+    assert refused.value.lines == [f"{path}: the database file is read-only for you, so nothing was written; "
+                                   "ask whoever looks after it for write access"]
+    store.db.execute("PRAGMA query_only = OFF")
+    assert store.row_counts() == before
+    store.close()
