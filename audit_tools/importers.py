@@ -461,6 +461,13 @@ def _reason(error: Mapping[str, Any]) -> str:
         message = message[len("Value error, "):]
     if kind == "enum":
         return f"{error.get('input')!r} is not allowed: {message[0].lower()}{message[1:]}"
+    shown = json.dumps(error.get("input"), default=str)
+    if kind == "string_type":
+        return f"expected text in quotes, got {shown}"
+    if kind in ("dict_type", "model_type"):
+        return f"expected an object {{...}}, got {shown:.60}"
+    if kind == "list_type":
+        return f"expected a list [...], got {shown:.60}"
     return message
 
 
@@ -814,6 +821,11 @@ def check_audits(
                        f"{line.as_of.isoformat()}")
         if today is not None:
             own.extend(_future_dates(line, today))
+        for i, action in enumerate(line.actions):
+            if action.completed_on is not None and action.completed_on < line.as_of:
+                # an action is raised by the audit, so it cannot be done before the audit's date
+                own.append(f"actions[{i}].completed_on: {action.completed_on.isoformat()} is before the "
+                           f"audit's as-at date {line.as_of.isoformat()}")
         m = line.moderation
         if m is not None:
             mod_user = users.get(m.moderator)

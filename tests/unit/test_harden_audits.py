@@ -117,3 +117,20 @@ def test_the_screen_keeps_naming_the_standard_or_action():
     problem = Problem("actions[1].owner", "action 2", "no owner; name the person who will do it")
     assert str(problem) == "action 2: no owner; name the person who will do it"
     assert problem.in_file() == "actions[1].owner: no owner; name the person who will do it"
+
+
+@pytest.mark.parametrize("changes,line", [
+    ({"case_ref": 1001}, "case_ref: expected text in quotes, got 1001"),
+    ({"scores": ["met"]}, 'scores: expected an object {...}, got ["met"]'),
+    ({"actions": {"description": "x"}}, 'actions: expected a list [...], got {"description": "x"}'),
+    ({"actions": [{**audit_line()["actions"][0], "completed_on": "2024-04-30"}]},
+     "actions[0].completed_on: 2024-04-30 is before the audit's as-at date 2024-05-01"),
+])
+def test_wrong_shapes_and_impossible_dates_are_told_plainly(db, tmp_path, capsys, changes, line):
+    load_basics(db, tmp_path, capsys)
+    before = counts(db)
+    path = write(tmp_path, "audits.jsonl", json.dumps(audit_line(**changes)) + "\n")
+    code, out, err = run(db, "audits", path, capsys)
+    assert (code, out) == (2, "")
+    assert f"caseaudit: {path}:1: {line}\n" in err, err
+    assert counts(db) == before
