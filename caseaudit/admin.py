@@ -92,6 +92,7 @@ def verify(args: argparse.Namespace) -> int:
             f"(first {first}) {'are' if n != 1 else 'is'} recorded by no entry: "
             f"entries after {result.entries} have been removed"
         )
+    problems += result.altered
     if problems:
         raise CheckFailed(*problems)
     print(f"database and history chain OK ({result.entries} entries; latest hash {result.last_hash})")

@@ -56,10 +56,11 @@ class Verification:
     broken_reason: str | None = None
     last_hash: str = GENESIS  # the head of the chain: note it down to notice a cut-short history later
     unrecorded: list[str] = field(default_factory=list)  # submitted audits no history entry records
+    altered: list[str] = field(default_factory=list)  # how stored audits differ from what history recorded
 
     @property
     def ok(self) -> bool:
-        return not self.integrity and self.broken_entry is None and not self.unrecorded
+        return not self.integrity and self.broken_entry is None and not self.unrecorded and not self.altered
 
 
 def verify(db: sqlite_utils.Database) -> Verification:
@@ -92,22 +93,83 @@ def verify(db: sqlite_utils.Database) -> Verification:
         expected_id = entry_id + 1
     result.last_hash = prev
     if result.broken_entry is None:
-        result.unrecorded = _unrecorded_audits(db)
+        recorded = _recorded_audits(db)
+        result.unrecorded = _unrecorded_audits(db, recorded)
+        result.altered = _altered_audits(db, recorded)
     return result
 
 
-def _unrecorded_audits(db: sqlite_utils.Database) -> list[str]:
+def _recorded_audits(db: sqlite_utils.Database) -> dict[str, tuple[int, dict]]:
+    """Each submitted audit as its history entry recorded it: audit_id -> (entry id, audit JSON)."""
+    recorded: dict[str, tuple[int, dict]] = {}
+    for entry_id, what, details in db.execute(
+        "SELECT id, what, details FROM history WHERE what IN ('audits imported', 'audit submitted') ORDER BY id"
+    ):
+        data = json.loads(details)
+        audits = data.get("audits", []) if what == "audits imported" else [data.get("audit", {})]
+        for audit in audits:
+            if isinstance(audit, dict) and audit.get("audit_id"):
+                recorded[audit["audit_id"]] = (entry_id, audit)
+    return recorded
+
+
+def _unrecorded_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, dict]]) -> list[str]:
     """Submitted audits that no history entry records.
 
     Removing the newest entries leaves an intact but shorter chain; the audits those
     entries recorded are still in the database, and this is how they give it away.
     """
-    recorded: set[str] = set()
-    for what, details in db.execute(
-        "SELECT what, details FROM history WHERE what IN ('audits imported', 'audit submitted')"
-    ):
-        data = json.loads(details)
-        audits = data.get("audits", []) if what == "audits imported" else [data.get("audit", {})]
-        recorded.update(a.get("audit_id") for a in audits if isinstance(a, dict))
     stored = [r[0] for r in db.execute("SELECT audit_id FROM audits WHERE status = 'submitted' ORDER BY audit_id")]
     return [audit_id for audit_id in stored if audit_id not in recorded]
+
+
+def _altered_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, dict]]) -> list[str]:
+    """Submitted audits whose stored rows differ from what history recorded at submission.
+
+    The triggers lock submitted audits; this catches a change made with them dropped,
+    which the chain alone cannot see (it hashes the history, not the audits).
+    Corrections live in `amendments` and marking an action done changes only its
+    completed_on, so neither counts as a difference.
+    """
+    found: list[str] = []
+    scores: dict[str, dict[str, tuple]] = {}
+    for audit_id, standard, automatic, status, note, reason in db.execute(
+            "SELECT audit_id, standard, automatic_status, status, note, override_reason FROM scores"):
+        scores.setdefault(audit_id, {})[standard] = (automatic, status, note, reason)
+    actions: dict[str, list[tuple]] = {}
+    for audit_id, description, owner, due, standard in db.execute(
+            "SELECT audit_id, description, owner, due, standard FROM actions ORDER BY audit_id, position"):
+        actions.setdefault(audit_id, []).append((description, owner, due, standard))
+    for audit_id, case_ref, auditor, as_of, submitted_on, grade, data in db.execute(
+        "SELECT audit_id, case_ref, auditor, as_of, submitted_on, grade, data FROM audits "
+        "WHERE status = 'submitted' ORDER BY audit_id"
+    ):
+        if audit_id not in recorded:
+            continue
+        entry_id, audit = recorded[audit_id]
+        differs: list[str] = []
+        try:
+            stored = json.loads(data)
+        except (TypeError, ValueError):
+            stored = {}
+        for key in sorted(set(audit) | set(stored)):
+            if key not in ("moderation", "actions") and audit.get(key) != stored.get(key):
+                differs.append(key)
+        columns = {"case_ref": case_ref, "auditor": auditor, "as_of": as_of,
+                   "submitted_on": submitted_on, "grade": grade}
+        differs += [f"{k} column" for k, v in columns.items() if audit.get(k) != v]
+        recorded_scores = {
+            s: ((audit.get("automatic") or {}).get(s), (audit.get("scores") or {}).get(s),
+                (audit.get("notes") or {}).get(s), (audit.get("override_reasons") or {}).get(s))
+            for s in set(audit.get("scores") or {}) | set(audit.get("automatic") or {})
+        }
+        if scores.get(audit_id, {}) != recorded_scores:
+            differs.append("scores table")
+        recorded_actions = [(a.get("description"), a.get("owner"), a.get("due"), a.get("standard"))
+                            for a in audit.get("actions") or []]
+        if actions.get(audit_id, []) != recorded_actions:
+            differs.append("actions table")
+        if differs:
+            found.append(f"audit {audit_id} differs from history entry {entry_id}, which recorded its "
+                         f"submission: {', '.join(dict.fromkeys(differs))}")
+    return found

@@ -125,3 +125,38 @@ def test_a_read_only_database_refuses_a_write_in_words(tmp_path):
     store.db.execute("PRAGMA query_only = OFF")
     assert store.row_counts() == before
     store.close()
+
+
+@pytest.mark.parametrize("triggers,sql,what", [
+    (["audits_submitted_no_update"],
+     "UPDATE audits SET grade = 'outstanding', data = json_set(data, '$.grade', 'outstanding')", "grade, grade column"),
+    (["audits_submitted_no_update"], "UPDATE audits SET submitted_on = '2024-07-01'", "submitted_on column"),
+    (["scores_submitted_no_update"], "UPDATE scores SET status = 'met'", "scores table"),
+    (["scores_submitted_no_delete"], "DELETE FROM scores", "scores table"),
+    (["actions_submitted_locked"], "UPDATE actions SET due = '2030-01-01'", "actions table"),
+])
+def test_verify_names_a_submitted_audit_changed_behind_the_triggers(submitted, capsys, triggers, sql, what):
+    conn = raw(submitted)
+    for trigger in triggers:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute(sql)
+    assert conn.total_changes >= 1
+    conn.close()
+    code, out, err = verify(submitted, capsys)
+    assert (code, out) == (1, "")
+    assert err == f"caseaudit: audit A-0001 differs from history entry 4, which recorded its submission: {what}\n"
+
+
+def test_marking_an_action_done_or_amending_is_not_tampering(submitted, capsys):
+    from datetime import date
+
+    from db import current_username, open_store
+
+    store = open_store(submitted, current_username())
+    actions = store.list_actions()
+    store.complete_action(actions[0].action_id, date(2024, 5, 30))
+    store.amend_audit("A-0001", {"grade": "inadequate"}, "moderation found the plan had lapsed")
+    assert store.get_audit("A-0001").grade.value == "inadequate"
+    store.close()
+    code, out, _ = verify(submitted, capsys)
+    assert code == 0 and out.startswith("database and history chain OK")
