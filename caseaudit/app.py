@@ -23,8 +23,8 @@ DEMO_TODAY = date(2025, 9, 30)
 
 
 def _run(app) -> int:
-    result = app.run()
-    return int(result or 0)
+    app.run()
+    return int(app.return_code or 0)
 
 
 def open_tui(args: argparse.Namespace) -> int:

@@ -52,6 +52,23 @@ def problem_lines(err: BaseException) -> list[str]:
     return [f"Something went wrong ({name}: {err}). Details are in the log."]
 
 
+def log_failure(error: BaseException) -> Path | None:
+    """Append the failure's traceback to the user log; returns where (None if it can't)."""
+    import traceback
+
+    import platformdirs
+
+    try:
+        folder = Path(platformdirs.user_log_dir("caseaudit", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "caseaudit.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(error)))
+        return path
+    except OSError:
+        return None
+
+
 class CaseauditApp(App[int]):
     """The auditor's, moderator's and QA lead's terminal application."""
 
@@ -102,11 +119,28 @@ class CaseauditApp(App[int]):
 
         return DashboardScreen()
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected failure: keep the detail in the log and tell the user in a sentence.
+
+        Textual stops the failing screen's messages after an error, so the app closes
+        either way; a person at a terminal sees what happened and where the detail is,
+        never a traceback. Headless (tests), Textual's own handling re-raises the error.
+        """
+        if self.is_headless:
+            super()._handle_exception(error)
+            return
+        where = log_failure(error)
+        self._return_code = 70
+        message = f"caseaudit: unexpected error ({error.__class__.__name__}: {error})."
+        if where:
+            message += f" Details were written to {where}. Drafts are saved as you go."
+        self.exit(return_code=70, message=message)
+
     # --- helpers every screen uses ---------------------------------------------------
 
     def show_problem(self, err: BaseException, title: str = "Not done") -> None:
         if not isinstance(err, BadInput):
-            log.exception("unexpected failure in the terminal application", exc_info=err)
+            log_failure(err)
         self.notify("\n".join(problem_lines(err)), title=title, severity="error", timeout=10)
 
     def may(self, *roles: Role) -> bool:

@@ -72,7 +72,10 @@ async def test_case_list_is_paged_and_never_loads_every_case(tmp_path):
         await settle(pilot)
         assert table.row_count == 2 * PAGE
         # Searching by reference filters in SQL.
-        await pilot.press("slash", *"C-12")
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.focused is screen.query_one("#case-search")
+        await pilot.press(*"C-12")
         await settle(pilot)
         refs = [table.get_row(key)[0] for key in table.rows]
         assert refs == [f"C-{n}" for n in range(120, 130)]

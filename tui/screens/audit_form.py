@@ -132,7 +132,7 @@ class AuditFormScreen(CaseauditScreen):
     def load(self) -> dict:
         return data.audit_context(self.app, case_ref=self.case_ref, audit_id=self.audit_id)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if event.state == WorkerState.ERROR:
             if worker.group == "load":
@@ -147,7 +147,7 @@ class AuditFormScreen(CaseauditScreen):
         if event.state != WorkerState.SUCCESS:
             return
         if worker.group == "load":
-            self._show(worker.result)
+            await self._show(worker.result)
         elif worker.group == "save":
             self._saved(worker.result)
         elif worker.group == "submit":
@@ -155,7 +155,7 @@ class AuditFormScreen(CaseauditScreen):
         elif worker.group == "amend":
             self._amended(worker.result)
 
-    def _show(self, context: dict) -> None:
+    async def _show(self, context: dict) -> None:
         self.case = context["case"]
         self.report = context["report"]
         self.audit = context["audit"]
@@ -165,10 +165,15 @@ class AuditFormScreen(CaseauditScreen):
         self.case_ref = self.case.case_ref
         self.audit_id = self.audit.audit_id
         form = self.query_one("#audit-form", VerticalScroll)
-        form.remove_children()
-        form.mount_all(list(self._form_widgets()))
+        await form.remove_children()
+        await form.mount_all(list(self._form_widgets()))
+        for action in self.audit.actions:
+            number, row = self._action_row_for(action)
+            await self.query_one("#action-plan", Vertical).mount(row)
+            self.action_numbers.append(number)
+        self._update_action_hint()
         self._refresh_header()
-        self.call_after_refresh(self._after_show)
+        self._after_show()
 
     def _after_show(self) -> None:
         for standard in self._standards():
@@ -254,7 +259,6 @@ class AuditFormScreen(CaseauditScreen):
                             id="improvements", classes="theme-list", compact=True)
         yield Static("Action plan", classes="section")
         yield Vertical(id="action-plan")
-        with_actions = list(audit.actions)
         yield Static("", id="action-plan-empty", classes="muted")
         yield Horizontal(
             Button("Add action (ctrl+n)", id="add-action", compact=True),
@@ -262,15 +266,6 @@ class AuditFormScreen(CaseauditScreen):
             Button("Submit (ctrl+r)", id="submit", variant="primary", compact=True),
             id="audit-buttons",
         )
-        self._pending_actions = with_actions
-
-    def on_descendant_mount(self, event) -> None:
-        # Action rows are mounted once their container exists.
-        if getattr(event.widget, "id", None) == "action-plan" and getattr(self, "_pending_actions", None) is not None:
-            actions, self._pending_actions = self._pending_actions, None
-            for action in actions:
-                self._mount_action(action)
-            self._update_action_hint()
 
     def _action_row(self, number: int, action: Action) -> Vertical:
         owners = [(f"{u.display_name} ({u.username})", u.username) for u in self.users]
@@ -289,13 +284,9 @@ class AuditFormScreen(CaseauditScreen):
             classes="action-row", id=f"action-{number}",
         )
 
-    def _mount_action(self, action: Action) -> Vertical:
+    def _action_row_for(self, action: Action) -> tuple[int, Vertical]:
         self._next_action += 1
-        number = self._next_action
-        self.action_numbers.append(number)
-        row = self._action_row(number, action)
-        self.query_one("#action-plan", Vertical).mount(row)
-        return row
+        return self._next_action, self._action_row(self._next_action, action)
 
     def _update_action_hint(self) -> None:
         hint = self.query_one("#action-plan-empty", Static)
@@ -436,13 +427,17 @@ class AuditFormScreen(CaseauditScreen):
 
     # --- actions (keys) --------------------------------------------------------------
 
-    def action_add_action(self) -> None:
-        if self.read_only:
+    async def action_add_action(self) -> None:
+        if self.read_only or self.amending:
             return
-        row = self._mount_action(Action())
+        number, row = self._action_row_for(Action())
+        await self.query_one("#action-plan", Vertical).mount(row)
+        # Counted only once mounted: the form is read back from its widgets.
+        self.action_numbers.append(number)
         self._update_action_hint()
         self._changed()
-        self.call_after_refresh(lambda: (row.query_one(Input).focus(), row.scroll_visible()))
+        row.query_one(Input).focus()
+        row.scroll_visible()
 
     def action_remove_action(self) -> None:
         focused = self.focused

@@ -101,7 +101,8 @@ class CasesScreen(CaseauditScreen):
         self.query_one("#case-table").focus()
 
     def action_search(self) -> None:
-        self.query_one("#case-search", Input).focus()
+        # Focus at once, so the reference typed straight after "/" lands in the box.
+        self.set_focus(self.query_one("#case-search", Input))
 
     def action_filters(self) -> None:
         self.query_one("#team-filter", Select).focus()
@@ -120,11 +121,13 @@ class CasesScreen(CaseauditScreen):
         self.last_ref = None
         self.exhausted = False
         self.total = None
+        self.loading = True
         self.query_one("#case-table", DataTable).clear()
         self.fetch(self.generation, self._filters(), None)
 
     def action_more(self) -> None:
         if not self.exhausted and not self.loading:
+            self.loading = True  # at once: key repeats must not fetch the same page twice
             self.fetch(self.generation, self._filters(), self.last_ref)
 
     @work(thread=True, exit_on_error=False, group="page")
@@ -136,9 +139,6 @@ class CasesScreen(CaseauditScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if event.state == WorkerState.RUNNING and worker.group == "page":
-            self.loading = True
-            return
         if event.state != WorkerState.SUCCESS:
             if worker.group == "page" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
                 self.loading = False
@@ -151,7 +151,8 @@ class CasesScreen(CaseauditScreen):
             self.query_one("#worker-filter", Select).set_options(
                 [(u.username, u.username) for u in users])
         elif worker.group == "page":
-            self.loading = False
+            if worker.result[0] == self.generation:
+                self.loading = False
             self._add_page(*worker.result)
         elif worker.group == "failing":
             generation, counts = worker.result
@@ -162,6 +163,7 @@ class CasesScreen(CaseauditScreen):
         if generation != self.generation:
             return  # the filters changed while this page was loading
         table = self.query_one("#case-table", DataTable)
+        rows = [r for r in rows if r.case_ref not in table.rows]
         if total is not None:
             self.total = total
         for row in rows:
