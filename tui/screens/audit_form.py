@@ -73,7 +73,8 @@ class AuditFormScreen(CaseauditScreen):
         Binding("escape", "back", "Back", id="back"),
         Binding("ctrl+s", "save", "Save", id="save_draft"),
         Binding("ctrl+n", "add_action", "Add action", id="add_action"),
-        Binding("ctrl+d", "remove_action", "Remove action", id="remove_action"),
+        # Not ctrl+d: in a text box that deletes a character.
+        Binding("ctrl+y", "remove_action", "Remove action", id="remove_action"),
         Binding("ctrl+r", "submit", "Submit", id="submit_audit"),
         Binding("ctrl+e", "amend", "Amend", id="amend_audit"),
     ]
@@ -436,8 +437,8 @@ class AuditFormScreen(CaseauditScreen):
         self.action_numbers.append(number)
         self._update_action_hint()
         self._changed()
-        row.query_one(Input).focus()
-        row.scroll_visible()
+        # Once laid out, so the new row is scrolled into view with its first box focused.
+        self.call_after_refresh(row.query_one(Input).focus)
 
     def action_remove_action(self) -> None:
         focused = self.focused

@@ -29,6 +29,18 @@ TYPE_WORDS = {
 }
 
 
+class SearchBox(Input):
+    """The reference search box: keeps the cursor while the table below reloads.
+
+    Textual can lay the screen out for a frame without its top widgets while a
+    DataTable is cleared and refilled; the Hide that follows would move the focus to
+    the table in the middle of typing a reference.
+    """
+
+    def _on_hide(self, event) -> None:
+        event.prevent_default()  # no blur: a screen on top keeps its own focus anyway
+
+
 class CasesScreen(CaseauditScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -50,7 +62,7 @@ class CasesScreen(CaseauditScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="case-filters"):
-            yield Input(placeholder="/ search reference", id="case-search", compact=True)
+            yield SearchBox(placeholder="/ search reference", id="case-search", compact=True)
             yield Select([], prompt="any team", id="team-filter", compact=True)
             yield Select([(f"{t.value} {TYPE_WORDS[t]}", t.value) for t in CaseType],
                          prompt="any type", id="type-filter", compact=True)

@@ -98,6 +98,8 @@ class DashboardScreen(CaseauditScreen):
             table.add_row(row.audit_id, row.case_ref, format_day(row.as_of), saved_words(row.saved_at),
                           key=row.audit_id)
         table.display = bool(figures.drafts)
+        if figures.drafts and self.focused is None:
+            table.focus()  # carrying on with a draft is the likeliest next step
 
         waiting = Text()
         waiting.append(plural(len(figures.moderation_waiting), "moderation task") + " waiting",
