@@ -100,7 +100,11 @@ def case_detail(app: Any, case_ref: str) -> dict:
         raise BadInput(f"case {case_ref}: not in the database")
     report = evaluate(case, app.today, app.catalogue)
     audits = store.page_audits(case_ref=case_ref, limit=50)
-    return {"case": case, "report": report, "audits": audits}
+    # A moderator re-audits blind: the original scores stay closed until they have moderated.
+    blind = set()
+    if app.user.has(Role.moderator):
+        blind = {a.audit_id for a in store.list_assignments(moderator=app.user.username) if not a.moderated}
+    return {"case": case, "report": report, "audits": audits, "blind": blind}
 
 
 def may_start_audit(app: Any, case: Case) -> tuple[list[str], str | None, bool]:

@@ -78,3 +78,12 @@ def test_actions_80x24(snap_compare, db):
 
 def test_help_80x24(snap_compare, db):
     assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("c", "question_mark"))
+
+
+def test_audit_form_action_row_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24),
+                        run_before=keys("c", "enter", "n", "ctrl+n"))
+
+
+def test_audit_form_160x48(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(160, 48), run_before=keys("c", "enter", "n"))

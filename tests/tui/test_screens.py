@@ -271,3 +271,48 @@ async def test_keys_and_theme(db_path):
         await pilot.press("m")  # an auditor does not moderate: nothing opens
         await settle(pilot)
         assert len(app.screen_stack) == 1
+
+
+async def test_someone_elses_draft_opens_read_only(db_path):
+    from audit_tools.models import Audit
+
+    store = open_store(db_path, "lee")
+    store.save_draft(Audit(audit_id="A-0009", case_ref="C-1", auditor="lee", as_of=TODAY), None)
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter", "tab", "enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, AuditFormScreen)
+        assert form.read_only
+        assert "lee's draft" in text_of(form, "#save-state")
+        await pilot.press("ctrl+r", "ctrl+e")
+        await settle(pilot)
+        assert form.read_only
+    assert open_store(db_path, "admin").audit_revision("A-0009") == 1
+
+
+async def test_a_moderator_cannot_open_the_audit_they_re_audit_blind(db_path):
+    from audit_tools.models import Role, User
+
+    add_submitted_audit(db_path)
+    admin = open_store(db_path, "admin")
+    admin.upsert_users([User(username="mo", display_name="Mo Moderator",
+                             roles=[Role.moderator, Role.auditor], team="qa"),
+                        User(username="lee", display_name="Lee Lead", roles=[Role.auditor, Role.qa_lead],
+                             team="qa")])
+    open_store(db_path, "lee").assign_moderator("A-0001", "mo")
+    app = open_app(db_path, username="mo")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+        assert any("scores stay hidden" in n.message for n in app._notifications)

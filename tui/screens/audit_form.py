@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 from audit_tools.audit import submission_problems
 from audit_tools.calendar import format_day
 from audit_tools.errors import BadInput
-from audit_tools.models import Action, Audit, Case, Grade, Status, Themes
+from audit_tools.models import Action, Audit, Case, Grade, Role, Status, Themes
 from audit_tools.vocabulary import GRADE_DESCRIPTIONS
 from tui import data
 from tui.screens.base import CaseauditScreen
@@ -113,7 +113,20 @@ class AuditFormScreen(CaseauditScreen):
 
     @property
     def read_only(self) -> bool:
+        if self.audit is not None and not self.own:
+            return not (self.audit.submitted and self.amending)
         return bool(self.audit and self.audit.submitted and not self.amending)
+
+    @property
+    def own(self) -> bool:
+        """The user's own audit (an admin may work on anyone's, as the store allows)."""
+        user = self.app.user
+        return self.audit is None or self.audit.auditor == user.username or user.has(Role.admin)
+
+    @property
+    def may_amend(self) -> bool:
+        # The store lets the auditor, or a QA lead, amend a submitted audit.
+        return bool(self.audit and self.audit.submitted and (self.own or self.app.user.has(Role.qa_lead)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.loaded:
@@ -124,9 +137,9 @@ class AuditFormScreen(CaseauditScreen):
                 return action == "save"
             return not self.read_only
         if action == "submit":
-            return not (self.audit and self.audit.submitted)
+            return self.own and not (self.audit and self.audit.submitted)
         if action == "amend":
-            return self.read_only
+            return self.read_only and self.may_amend
         return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
@@ -552,7 +565,7 @@ class AuditFormScreen(CaseauditScreen):
         return None
 
     def action_submit(self) -> None:
-        if not self.loaded or (self.audit and self.audit.submitted):
+        if not self.loaded or self.read_only or (self.audit and self.audit.submitted):
             return
         audit = self.build_audit()
         known = [u.username for u in self.users]
@@ -600,11 +613,15 @@ class AuditFormScreen(CaseauditScreen):
             # The action plan of a submitted audit is tracked as it stands: not amendable.
             for widget in self.query("#action-plan Input, #action-plan Select, #add-action, #submit"):
                 widget.disabled = True
-        if locked:
+        if locked and not self.audit.submitted:
+            self._set_state(f"{self.audit.auditor}'s draft: you can read it, not change it.")
+        elif locked and self.may_amend:
             self._set_state("Submitted: read-only. ctrl+e amends it (a reason is required).")
+        elif locked:
+            self._set_state("Submitted: read-only.")
 
     def action_amend(self) -> None:
-        if not self.read_only:
+        if not self.read_only or not self.may_amend:
             return
         self.amending = True
         self.dirty = False

@@ -114,6 +114,7 @@ class CaseDetailScreen(CaseauditScreen):
     def show(self, found: dict) -> None:
         case, report = found["case"], found["report"]
         self.report = report
+        self.blind = found["blind"]
         late = sum(1 for r in report.results if r.late)
         summary = Text()
         summary.append(f"{case.case_ref}", style="bold")
@@ -184,7 +185,10 @@ class CaseDetailScreen(CaseauditScreen):
         from tui.screens.audit_form import AuditFormScreen
 
         audit_id = event.row_key.value
-        if audit_id:
+        if audit_id in getattr(self, "blind", set()):
+            self.notify(f"You are moderating {audit_id}: its scores stay hidden until your blind "
+                        "re-audit is saved (m opens your moderation queue).", severity="warning")
+        elif audit_id:
             self.app.push_screen(AuditFormScreen(audit_id=audit_id))
 
     def action_new_audit(self) -> None:
