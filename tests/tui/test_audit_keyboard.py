@@ -177,3 +177,26 @@ async def test_a_draft_saved_elsewhere_is_never_overwritten(db_path):
     stored = open_store(db_path, "admin").get_audit(form.audit_id)
     assert stored.notes == {"voice-of-child": "theirs"}
     assert "plan-quality" not in stored.scores
+
+
+async def test_drafts_save_themselves_and_on_leaving(db_path, monkeypatch):
+    import tui.screens.audit_form as audit_form
+
+    monkeypatch.setattr(audit_form, "AUTOSAVE_SECONDS", 0.05)
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_new_audit(pilot)
+        await choose(pilot, "status-voice-of-child", "met")
+        await pilot.pause(0.2)  # past the (shortened) autosave pause: the save starts by itself
+        await settle(pilot)
+        assert form.revision == 1 and not form.dirty
+        await choose(pilot, "status-plan-quality", "partly met")
+        await pilot.press("escape")  # leaving saves what is not saved yet
+        await settle(pilot)
+        assert isinstance(app.screen, CaseDetailScreen)
+    store = open_store(db_path, "admin")
+    draft = store.get_audit(form.audit_id)
+    assert not draft.submitted
+    assert draft.scores["voice-of-child"] == Status.met
+    assert draft.scores["plan-quality"] == Status.partly_met
+    assert store.audit_revision(form.audit_id) == 2
