@@ -9,13 +9,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Select, Static
+from textual.widgets import DataTable, Header, Select, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from audit_tools.models import Role
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import AskText
+from tui.widgets.footer import KeysFooter
 
 PAGE = 100
 WHOSE = [("my actions", "mine"), ("my team's actions", "team")]
@@ -41,7 +42,7 @@ class ActionsScreen(CaseauditScreen):
             yield Select(STATES, value="open", allow_blank=False, id="state", compact=True)
         yield DataTable(id="action-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="action-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#action-table", DataTable)

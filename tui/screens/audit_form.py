@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Select, SelectionList, Static
+from textual.widgets import Button, Header, Input, Select, SelectionList, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.audit import submission_problems
@@ -30,6 +30,7 @@ from audit_tools.vocabulary import GRADE_DESCRIPTIONS
 from tui import data
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import AskText
+from tui.widgets.footer import KeysFooter
 
 STATUS_WORDS = {
     Status.met: "met",
@@ -106,7 +107,7 @@ class AuditFormScreen(CaseauditScreen):
         yield Static("", id="audit-problems")
         yield VerticalScroll(id="audit-form")
         yield Static("", id="save-state")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -437,7 +438,10 @@ class AuditFormScreen(CaseauditScreen):
         self.action_submit()
 
     def _set_state(self, words: str, style: str = "") -> None:
-        self.query_one("#save-state", Static).update(Text(words, style=style))
+        # Only when it changes: an update lays the screen out again, and this runs per keystroke.
+        if getattr(self, "_state_shown", None) != (words, style):
+            self._state_shown = (words, style)
+            self.query_one("#save-state", Static).update(Text(words, style=style))
 
     # --- actions (keys) --------------------------------------------------------------
 

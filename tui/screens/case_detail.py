@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
@@ -17,6 +17,7 @@ from audit_tools.models import Status
 from tui import data
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import Confirm
+from tui.widgets.footer import KeysFooter
 
 STATUS_STYLE = {
     Status.met: "green",
@@ -96,7 +97,7 @@ class CaseDetailScreen(CaseauditScreen):
             yield DataTable(id="case-audits-table", cursor_type="row", zebra_stripes=True)
             yield Static("Events, newest first", classes="section")
             yield DataTable(id="events-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -11,13 +11,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from audit_tools.models import CaseType
 from tui import data
 from tui.screens.base import CaseauditScreen
+from tui.widgets.footer import KeysFooter
 
 PAGE = 50
 TYPE_WORDS = {
@@ -69,7 +70,7 @@ class CasesScreen(CaseauditScreen):
             yield Select([], prompt="any worker", id="worker-filter", compact=True)
         yield DataTable(id="case-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="case-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#case-table", DataTable)

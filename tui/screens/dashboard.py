@@ -9,12 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from tui import data
 from tui.screens.base import CaseauditScreen
+from tui.widgets.footer import KeysFooter
 
 
 def saved_words(saved_at: str | None) -> str:
@@ -48,7 +49,7 @@ class DashboardScreen(CaseauditScreen):
             yield Static("", id="waiting", classes="tile")
             yield Static("", id="quota-title", classes="section")
             yield DataTable(id="quota-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#drafts-table").display = False

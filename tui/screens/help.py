@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.commands import screen_actions
+from tui.widgets.footer import KeysFooter
 
 RULE_WORDS = {
     "interval": "checks the gaps between events",
@@ -54,4 +55,4 @@ class HelpScreen(ModalScreen):
                 text.append(f"  {standard.description}\n")
         with VerticalScroll(id="help-body"):
             yield Static(text, id="help-text")
-        yield Footer()
+        yield KeysFooter()
