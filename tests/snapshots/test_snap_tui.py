@@ -87,3 +87,7 @@ def test_audit_form_action_row_80x24(snap_compare, db):
 
 def test_audit_form_160x48(snap_compare, db):
     assert snap_compare(app_as(db), terminal_size=(160, 48), run_before=keys("c", "enter", "n"))
+
+
+def test_case_detail_light_theme_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("t", "c", "down", "enter"))

@@ -316,3 +316,18 @@ async def test_a_moderator_cannot_open_the_audit_they_re_audit_blind(db_path):
         await settle(pilot)
         assert isinstance(app.screen, CaseDetailScreen)
         assert any("scores stay hidden" in n.message for n in app._notifications)
+
+
+async def test_scrolling_the_case_list_loads_the_next_page(tmp_path):
+    path = tmp_path / "many.db"
+    build_db(path, [cp_case(f"C-{n:03d}") for n in range(1, 131)])
+    app = open_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        table = app.screen.query_one("#case-table", DataTable)
+        assert table.row_count == PAGE
+        table.scroll_end(animate=False)
+        await settle(pilot)
+        assert table.row_count == 2 * PAGE

@@ -21,7 +21,7 @@ from tui.widgets.footer import KeysFooter
 
 STATUS_STYLE = {
     Status.met: "green",
-    Status.partly_met: "yellow",
+    Status.partly_met: "bold dark_orange3",  # readable on the light theme too
     Status.not_met: "bold red",
     Status.not_applicable: "dim",
     None: "italic",

@@ -82,6 +82,8 @@ class CasesScreen(CaseauditScreen):
         table.add_column("last audit", key="last")
         table.add_column("not met", key="failing")
         table.focus()
+        # Scrolling with the mouse wheel near the end loads the next page too.
+        self.watch(table, "scroll_y", self._scrolled, init=False)
         self.load_choices()
         self.reload()
 
@@ -207,10 +209,15 @@ class CasesScreen(CaseauditScreen):
             try:
                 cell = Text(str(not_met), style="bold red" if not_met else "green")
                 if partly:
-                    cell.append(f" +{partly} partly", style="yellow")
+                    cell.append(f" +{partly} partly", style="dark_orange3")
                 table.update_cell(ref, "failing", cell)
             except Exception:
                 pass  # the row left the table (filters changed)
+
+    def _scrolled(self, scroll_y: float) -> None:
+        table = self.query_one("#case-table", DataTable)
+        if table.max_scroll_y - scroll_y < 5:
+            self.action_more()
 
     @on(DataTable.RowHighlighted, "#case-table")
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
