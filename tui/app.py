@@ -100,7 +100,6 @@ class CaseauditApp(App[int]):
         catalogue: Any,
         today: date | None = None,
         demo: bool = False,
-        settings: dict | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -108,8 +107,6 @@ class CaseauditApp(App[int]):
         self.catalogue = catalogue
         self.today = today or date.today()
         self.demo = demo
-        # Service settings: recent audit rule ("warn" or "block") and the monthly quota.
-        self.settings = {"recent_audit": "warn", "quota": 2, **(settings or {})}
         roles = ", ".join(ROLE_WORDS[r] for r in user.roles) or "no role"
         self.sub_title = f"{user.display_name}: {roles}"
         self.theme = "textual-dark"

@@ -331,3 +331,32 @@ async def test_scrolling_the_case_list_loads_the_next_page(tmp_path):
         table.scroll_end(animate=False)
         await settle(pilot)
         assert table.row_count == 2 * PAGE
+
+
+async def test_a_screen_not_installed_yet_is_a_sentence(db_path, monkeypatch):
+    import tui.app
+
+    screens = dict(tui.app.OTHER_SCREENS)
+    screens["reports"] = ("tui.screens.not_written_yet", "ReportsScreen", "Quarterly reports",
+                          screens["reports"][3])
+    monkeypatch.setattr(tui.app, "OTHER_SCREENS", screens)
+    app = open_app(db_path, username="lee")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(app.screen_stack) == 1
+        assert any(n.message == "Quarterly reports is not available yet." for n in app._notifications)
+
+
+async def test_the_qa_lead_reaches_the_moderation_and_report_screens(db_path):
+    app = open_app(db_path, username="lee")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, name in [("s", "SamplingScreen"), ("g", "AgreementScreen"), ("r", "ReportsScreen"),
+                          ("m", "ModerationQueueScreen")]:
+            await pilot.press("escape", "d")  # escape first: a screen may have a text box focused
+            await settle(pilot)
+            await pilot.press(key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == name
