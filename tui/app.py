@@ -32,6 +32,7 @@ OTHER_SCREENS: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
     "agreement": ("tui.screens.agreement", "AgreementScreen", "Moderation agreement",
                   (Role.qa_lead, Role.moderator)),
     "reports": ("tui.screens.reports", "ReportsScreen", "Quarterly reports", (Role.qa_lead,)),
+    "feedback": ("tui.screens.moderation", "FeedbackScreen", "Moderation feedback", (Role.auditor,)),
 }
 
 ROLE_WORDS = {
@@ -84,6 +85,7 @@ class CaseauditApp(App[int]):
         Binding("s", "open('sampling')", "Sample", id="sampling", show=False),
         Binding("g", "open('agreement')", "Agreement", id="agreement", show=False),
         Binding("r", "open('reports')", "Reports", id="reports", show=False),
+        Binding("f", "open('feedback')", "Feedback", id="feedback", show=False),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("t", "toggle_dark", "Light/dark", id="toggle_theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),

@@ -360,3 +360,24 @@ async def test_the_qa_lead_reaches_the_moderation_and_report_screens(db_path):
             await pilot.press(key)
             await settle(pilot)
             assert type(app.screen).__name__ == name
+
+
+async def test_feedback_to_acknowledge_is_on_the_dashboard(db_path):
+    from audit_tools.models import Moderation, Outcome, Role, User
+
+    add_submitted_audit(db_path)
+    open_store(db_path, "admin").upsert_users([User(username="mo", display_name="Mo Moderator",
+                                                    roles=[Role.moderator], team="qa")])
+    open_store(db_path, "lee").assign_moderator("A-0001", "mo")
+    open_store(db_path, "mo").save_moderation("A-0001", Moderation(
+        moderator="mo", moderated_on=TODAY, grade=Grade.requires_improvement, outcome=Outcome.agreed,
+        final_grade=Grade.requires_improvement, feedback="Good challenge on the chronology"))
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        waiting = text_of(app.screen, "#waiting")
+        assert "1 moderation feedback to acknowledge" in waiting
+        assert "Good challenge on the chronology" in waiting
+        await pilot.press("f")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FeedbackScreen"

@@ -112,6 +112,8 @@ class DashboardScreen(CaseauditScreen):
                               "moderation feedbacks") + " to acknowledge", style="bold")
         for audit in figures.feedback_to_acknowledge[:3]:
             waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {audit.moderation.feedback}")
+        if figures.feedback_to_acknowledge:
+            waiting.append("\n  f opens the feedback to read and acknowledge it")
         waiting.append("\n")
         overdue = figures.overdue_actions
         waiting.append(plural(len(overdue), "overdue action") + " of mine",
