@@ -602,7 +602,7 @@ class AuditFormScreen(CaseauditScreen):
         self._refresh_header()
         self._apply_read_only()
         self.refresh_bindings()
-        self._set_state(f"Submitted {format_day(audit.submitted_on)}. The audit is now read-only; "
+        self._set_state(f"Submitted {format_day(audit.submitted_on)}: read-only now; "
                         "ctrl+e amends it with a reason.")
         self.notify(f"Audit {audit.audit_id} submitted.", title="Submitted")
 
