@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,12 +33,32 @@ def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
         check_same_thread=True,  # one connection per thread: misuse fails loudly
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    # Switching to WAL needs a brief exclusive lock; busy_timeout above makes it wait.
     if wal:
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = FULL")
     return sqlite_utils.Database(conn)
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting for other openers of a brand-new file.
+
+    The switch needs a brief exclusive lock and SQLite may refuse it at once with
+    "database is locked" without calling the busy handler (several programs opening
+    a new file together), so we wait and retry up to the busy timeout ourselves.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            busy = "locked" in str(err) or "busy" in str(err)
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
 
 @contextmanager
