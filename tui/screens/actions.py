@@ -83,8 +83,7 @@ class ActionsScreen(CaseauditScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if event.state != WorkerState.SUCCESS:
-            super().on_worker_state_changed(event)
-            return
+            return  # failures are told by CaseauditScreen's own handler, which Textual calls next
         if worker.group == "load":
             self.show(worker.result)
         elif worker.group == "complete":

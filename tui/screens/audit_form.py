@@ -150,6 +150,9 @@ class AuditFormScreen(CaseauditScreen):
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if event.state == WorkerState.ERROR:
+            # Told here, so CaseauditScreen's handler (which Textual would call next) must not
+            # tell it a second time.
+            event.prevent_default()
             if worker.group == "load":
                 self.query_one("#audit-header", Static).update(
                     Text("This audit could not be opened. Press escape to go back.", style="bold"))

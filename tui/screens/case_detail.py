@@ -107,10 +107,9 @@ class CaseDetailScreen(CaseauditScreen):
         return data.case_detail(self.app, self.case_ref)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.
         if event.state == WorkerState.SUCCESS:
             self.show(event.worker.result)
-        else:
-            super().on_worker_state_changed(event)
 
     def show(self, found: dict) -> None:
         case, report = found["case"], found["report"]

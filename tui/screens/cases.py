@@ -157,8 +157,7 @@ class CasesScreen(CaseauditScreen):
         if event.state != WorkerState.SUCCESS:
             if worker.group == "page" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
                 self.loading = False
-            super().on_worker_state_changed(event)
-            return
+            return  # failures are told by CaseauditScreen's own handler, which Textual calls next
         if worker.group == "choices":
             teams, users = worker.result
             team_select = self.query_one("#team-filter", Select)

@@ -69,10 +69,9 @@ class DashboardScreen(CaseauditScreen):
         return data.dashboard(self.app)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.
         if event.state == WorkerState.SUCCESS:
             self.show(event.worker.result)
-        else:
-            super().on_worker_state_changed(event)
 
     def show(self, figures: data.Dashboard) -> None:
         user = self.app.user
