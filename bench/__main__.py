@@ -113,17 +113,13 @@ def main() -> None:
               f"in {time.perf_counter() - started:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
 
         from db import open_store
+        from db.maintenance import query_plans
 
         store = open_store(path, "admin")
         counts = store.row_counts()
         print(f"rows: audits {counts['audits']:,}, cases {counts['cases']:,}, "
               f"events {counts['case_events']:,}, scores {counts['scores']:,}")
-        for what, sql in [
-            ("case list page", "SELECT case_ref FROM cases c ORDER BY c.case_ref LIMIT 50"),
-            ("last audit per case", "SELECT max(a.as_of) FROM audits a WHERE a.case_ref = 'C-000001' "
-                                    "AND a.status = 'submitted'"),
-        ]:
-            plan = "; ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql))
+        for what, plan in query_plans(store):
             print(f"query plan, {what}: {plan}")
         store.close()
 

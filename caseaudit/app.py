@@ -74,7 +74,7 @@ def build_demo(path: Path, today: date = DEMO_TODAY) -> Path:
         load_sample(store)
         store.upsert_users([DEMO_USER])
         # Fold the write-ahead log into the file so the rename carries everything.
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.checkpoint()
         store.close()
         _remove(Path(f"{path}-wal"))
         _remove(Path(f"{path}-shm"))

@@ -50,6 +50,21 @@ def verify_file(path: Path) -> Verification:
         raise BadInput(f"{path}: not a caseaudit database ({text})") from None
 
 
+# The queries the screens page and count with on a large database, named as a person reads
+# them; bench prints how SQLite runs each, to show none of them reads a whole table.
+PAGE_QUERIES = [
+    ("case list page", "SELECT case_ref FROM cases c ORDER BY c.case_ref LIMIT 50"),
+    ("last audit per case", "SELECT max(a.as_of) FROM audits a WHERE a.case_ref = 'C-000001' "
+                            "AND a.status = 'submitted'"),
+]
+
+
+def query_plans(store) -> list[tuple[str, str]]:
+    """(what, how SQLite runs it) for each of PAGE_QUERIES, from EXPLAIN QUERY PLAN."""
+    return [(what, "; ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql)))
+            for what, sql in PAGE_QUERIES]
+
+
 def backup_file(path: Path, dest: Path) -> int:
     """Copy `path` to the new file `dest` with SQLite's online backup; the copy's history length.
 
