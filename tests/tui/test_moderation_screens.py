@@ -177,3 +177,22 @@ async def test_qa_lead_reads_a_finished_moderation_from_the_progress_list(db_pat
         await settle(pilot)
         assert isinstance(app.screen, ReconcileScreen)
         assert app.screen.query_one("#reconcile-outcome").disabled
+
+
+async def test_sampling_screen_arrives_on_the_table_so_letters_navigate(db_path):
+    from tui.screens.dashboard import DashboardScreen
+
+    build(db_path)
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SamplingScreen)
+        assert app.focused is screen.query_one("#sampling-preview", DataTable)
+        quarter = screen.query_one("#sampling-quarter", Input)
+        await pilot.press("d")  # leaves for the dashboard instead of typing into the quarter box
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert quarter.value == "2024-25-Q1"

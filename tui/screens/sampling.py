@@ -53,6 +53,10 @@ def load_view(app: Any, quarter: Quarter, rate: str, minimum: str) -> SamplingVi
 class SamplingScreen(CaseauditScreen):
     """Draw the quarter's moderation sample and watch it through to reconciliation."""
 
+    # Arrive on the per-auditor table, not in a text box: the app's one-letter keys (d, c,
+    # m, ?) must move on as on every other screen; tab reaches the quarter, rate and seed.
+    AUTO_FOCUS = "#sampling-preview"
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("ctrl+r", "preview", "Preview", id="sampling_preview"),
@@ -245,7 +249,7 @@ class SamplingScreen(CaseauditScreen):
         if view.samples:
             ids = ", ".join(s.sample_id for s in view.samples)
             summary.append(f"\nDrawn already: {ids} ({sum(len(s.selected) for s in view.samples)} audits).")
-        summary.append("\nctrl+n draws, ctrl+t assigns moderators, ctrl+o reassigns the chosen audit.",
+        summary.append("\ntab reaches the boxes above; ctrl+n draws, ctrl+t assigns, ctrl+o reassigns.",
                        style="dim")
         self.query_one("#sampling-summary", Static).update(summary)
 
