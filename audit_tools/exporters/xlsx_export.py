@@ -47,7 +47,7 @@ def _sheet(wb: Workbook, table: Table):
 
 
 def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
-               series: list[tuple[str, str]], anchor: str) -> None:
+               series: list[tuple[str, str]], anchor: str, y_max: float | None = None) -> None:
     """Columns of this quarter against the previous one, one category per row."""
     if not table.rows:
         return
@@ -59,6 +59,10 @@ def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
     # openpyxl 3.1 hides both axes unless told otherwise.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    if y_max is not None:
+        # A percentage axis stops at 100: a spreadsheet's automatic 120 reads as an error.
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = y_max
     chart.height, chart.width = 9, max(16, len(table.rows) * 1.6)
     last = len(table.rows) + 1
     for header, label in series:
@@ -93,7 +97,7 @@ def build_workbook(report: ThemesReport) -> Workbook:
         anchor = f"{get_column_letter(len(table.columns) + 2)}2"
         if table.name == "standards":
             _bar_chart(ws, table, "% met by standard", "% met", "standard",
-                       [("pct_met", this), ("previous_pct_met", before)], anchor)
+                       [("pct_met", this), ("previous_pct_met", before)], anchor, y_max=100)
         elif table.name == "grades":
             _bar_chart(ws, table, "Grades after moderation", "audits", "grade",
                        [("audits", this), ("previous_audits", before)], anchor)

@@ -115,6 +115,8 @@ def test_xlsx_agrees_with_json_and_has_charts(tmp_path, report, doc):
     assert xml.count("barChart>") == 4  # two charts, each opened and closed
     assert xml.count("<ser>") == 4  # this quarter and the last, in each
     assert "2024-25 Q1" in xml and "2023-24 Q4" in xml
+    # the % met axis runs from 0 to 100, not to a spreadsheet's automatic 120
+    assert '<max val="100"' in xml and xml.count('<max val=') == 1
 
 
 def test_md_is_a_board_paper(report, doc, tmp_path):
