@@ -98,10 +98,11 @@ class Assignment(BaseModel):
     moderator: str
     assigned_by: str | None = None
     assigned_at: str | None = None
-    moderated: bool = False
+    moderated: bool = False  # the blind re-audit is stored
     case_ref: str | None = None
     auditor: str | None = None
     submitted_on: date | None = None
+    reconciled: bool = False  # the outcome is stored too: the moderator's task is done
 
 
 class HistoryEntry(BaseModel):
@@ -995,7 +996,7 @@ class Store:
     def list_assignments(self, moderator: str | None = None) -> list[Assignment]:
         sql = (
             "SELECT s.audit_id, s.moderator, s.assigned_by, s.assigned_at, m.audit_id IS NOT NULL, "
-            "a.case_ref, a.auditor, a.submitted_on FROM assignments s "
+            "a.case_ref, a.auditor, a.submitted_on, coalesce(m.outcome IS NOT NULL, 0) FROM assignments s "
             "JOIN audits a ON a.audit_id = s.audit_id "
             "LEFT JOIN moderations m ON m.audit_id = s.audit_id"
         )

@@ -63,8 +63,9 @@ def dashboard(app: Any) -> Dashboard:
             if a.moderation and a.moderation.feedback and a.moderation.acknowledged_on is None
         ]
     if user.has(Role.moderator):
+        # A task waits until it is reconciled: storing the blind part is only half of it.
         figures.moderation_waiting = [a for a in store.list_assignments(moderator=user.username)
-                                      if not a.moderated]
+                                      if not a.reconciled]
     figures.overdue_actions = store.list_actions(owner=user.username, state="overdue", today=today,
                                                  limit=50)
     if user.has(Role.qa_lead):

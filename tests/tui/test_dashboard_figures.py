@@ -1,0 +1,48 @@
+"""What the dashboard counts and how it says it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from audit_tools.models import Grade, Moderation, Role, Status, User
+from audit_tools.standards import load_catalogue
+from db import moderation_store, open_store
+from tests.tui.conftest import USERS, add_submitted_audit
+from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.test_screens import text_of
+
+MODERATOR = User(username="mo", display_name="Mo Moderator", roles=[Role.moderator], team="qa")
+
+
+def with_moderation_task(db_path) -> None:
+    """amy's submitted audit A-0001, sampled to the moderator "mo" by the QA lead."""
+    add_submitted_audit(db_path)
+    admin = open_store(db_path, "admin")
+    admin.upsert_users([*USERS, MODERATOR])
+    open_store(db_path, "lee").assign_moderator("A-0001", "mo")
+
+
+def blind_part(store) -> None:
+    case = store.get_case("C-2")
+    applicable = [s.id for s in load_catalogue().applicable(case.case_type)]
+    moderation_store.submit_blind(store, "A-0001", Moderation(
+        moderator="mo", grade=Grade.good, scores={s: Status.met for s in applicable}), applicable)
+
+
+async def waiting_words(db_path, username: str = "mo") -> str:
+    app = open_app(db_path, username=username)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        return text_of(app.screen, "#waiting")
+
+
+async def test_a_moderation_task_waits_until_it_is_reconciled(db_path):
+    with_moderation_task(db_path)
+    assert "1 moderation task waiting" in await waiting_words(db_path)
+    mo = open_store(db_path, "mo")
+    blind_part(mo)
+    # The blind re-audit is stored but the outcome is not: still a task.
+    assert "1 moderation task waiting" in await waiting_words(db_path)
+    moderation_store.reconcile(mo, "A-0001", "agreed", None, None, "A clear, well evidenced audit.")
+    words = await waiting_words(db_path)
+    assert "1 moderation task" not in words
