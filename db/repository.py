@@ -967,6 +967,45 @@ class Store:
             out.setdefault(auditor, {})[month] = n
         return out
 
+    # -- what the dashboard counts (in SQL: never a list fetched to be counted) -----------
+
+    def count_drafts(self, auditor: str) -> int:
+        """Drafts the auditor has in progress."""
+        return self.db.execute("SELECT count(*) FROM audits WHERE auditor = ? AND status = 'draft'",
+                               [auditor]).fetchone()[0]
+
+    def count_moderation_waiting(self, moderator: str) -> int:
+        """Audits assigned to the moderator and not yet reconciled (blind part or outcome owed)."""
+        return self.db.execute(
+            "SELECT count(*) FROM assignments s LEFT JOIN moderations m ON m.audit_id = s.audit_id "
+            "WHERE s.moderator = ? AND m.outcome IS NULL", [moderator]).fetchone()[0]
+
+    _FEEDBACK_WAITING = (
+        "FROM audits a JOIN moderations m ON m.audit_id = a.audit_id "
+        "WHERE a.auditor = ? AND a.status = 'submitted' AND m.outcome IS NOT NULL "
+        "AND trim(coalesce(m.feedback, '')) != '' AND m.acknowledged_on IS NULL"
+    )
+
+    def count_feedback_to_acknowledge(self, auditor: str) -> int:
+        """The auditor's reconciled audits whose moderation feedback they have not acknowledged."""
+        return self.db.execute(f"SELECT count(*) {self._FEEDBACK_WAITING}", [auditor]).fetchone()[0]
+
+    def feedback_to_acknowledge(self, auditor: str, limit: int = PAGE) -> list[Audit]:
+        """The first `limit` of those audits, oldest submission first."""
+        ids = f"SELECT a.audit_id {self._FEEDBACK_WAITING} ORDER BY a.submitted_on, a.audit_id LIMIT ?"
+        params = [auditor, limit]
+        rows = self.db.execute(
+            f"SELECT {self._AUDIT_COLUMNS} FROM audits a WHERE a.audit_id IN ({ids}) "
+            "ORDER BY a.submitted_on, a.audit_id", params).fetchall()
+        return self._audits_from(rows, ids, params)
+
+    def count_overdue_actions(self, owner: str, today: date) -> int:
+        """Open actions the owner holds on submitted audits, due before `today`."""
+        return self.db.execute(
+            "SELECT count(*) FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
+            "WHERE a.status = 'submitted' AND x.owner = ? AND x.completed_on IS NULL AND x.due < ?",
+            [owner, today.isoformat()]).fetchone()[0]
+
     # -- moderation -------------------------------------------------------------------
 
     def assign_moderator(self, audit_id: str, moderator: str) -> None:

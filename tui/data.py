@@ -39,11 +39,19 @@ def month_bounds(today: date) -> tuple[date, date]:
 class Dashboard:
     quota: int
     done_this_month: int
+    # Each count comes from SQL; the lists beside them are only the few rows shown.
+    drafts_count: int = 0
     drafts: list = field(default_factory=list)  # AuditRow
-    moderation_waiting: list = field(default_factory=list)  # Assignment
+    moderation_waiting: int = 0
+    feedback_count: int = 0
     feedback_to_acknowledge: list = field(default_factory=list)  # Audit
+    overdue_count: int = 0
     overdue_actions: list = field(default_factory=list)  # ActionRow
     compliance: list[tuple[str, str, int]] | None = None  # (username, display name, done)
+
+
+SHOWN = 3  # feedback and overdue actions listed on the dashboard; the rest are a key away
+DRAFTS_SHOWN = 20
 
 
 def dashboard(app: Any) -> Dashboard:
@@ -54,20 +62,15 @@ def dashboard(app: Any) -> Dashboard:
     quota = store.audit_quota()
     figures = Dashboard(quota=quota, done_this_month=counts.get(user.username, {}).get(month, 0))
     if user.has(Role.auditor):
-        figures.drafts = store.page_audits(auditor=user.username, status="draft", limit=20)
-        # Feedback comes back on recent audits only; a year is far more than a cycle.
-        recent = store.list_audits(submitted_from=today - relativedelta(months=12),
-                                   auditor=user.username, status="submitted")
-        figures.feedback_to_acknowledge = [
-            a for a in recent
-            if a.moderation and a.moderation.feedback and a.moderation.acknowledged_on is None
-        ]
+        figures.drafts_count = store.count_drafts(user.username)
+        figures.drafts = store.page_audits(auditor=user.username, status="draft", limit=DRAFTS_SHOWN)
+        figures.feedback_count = store.count_feedback_to_acknowledge(user.username)
+        figures.feedback_to_acknowledge = store.feedback_to_acknowledge(user.username, limit=SHOWN)
     if user.has(Role.moderator):
-        # A task waits until it is reconciled: storing the blind part is only half of it.
-        figures.moderation_waiting = [a for a in store.list_assignments(moderator=user.username)
-                                      if not a.reconciled]
+        figures.moderation_waiting = store.count_moderation_waiting(user.username)
+    figures.overdue_count = store.count_overdue_actions(user.username, today)
     figures.overdue_actions = store.list_actions(owner=user.username, state="overdue", today=today,
-                                                 limit=50)
+                                                 limit=SHOWN)
     if user.has(Role.qa_lead):
         figures.compliance = [
             (u.username, u.display_name, counts.get(u.username, {}).get(month, 0))

@@ -46,3 +46,20 @@ async def test_a_moderation_task_waits_until_it_is_reconciled(db_path):
     moderation_store.reconcile(mo, "A-0001", "agreed", None, None, "A clear, well evidenced audit.")
     words = await waiting_words(db_path)
     assert "1 moderation task" not in words
+
+
+async def test_dashboard_counts_without_listing_rows_to_count(db_path, monkeypatch):
+    from db.repository import Store
+
+    with_moderation_task(db_path)
+
+    def listed(*args, **kwargs):
+        raise AssertionError("the dashboard listed rows to count them")
+
+    monkeypatch.setattr(Store, "list_audits", listed)
+    monkeypatch.setattr(Store, "list_assignments", listed)
+    app = open_app(db_path, username="lee")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app._notifications
+        assert "0 drafts in progress" in text_of(app.screen, "#drafts")

@@ -87,7 +87,7 @@ class DashboardScreen(CaseauditScreen):
         self.query_one("#quota", Static).update(quota)
 
         drafts = Text()
-        drafts.append(plural(len(figures.drafts), "draft") + " in progress", style="bold")
+        drafts.append(plural(figures.drafts_count, "draft") + " in progress", style="bold")
         if figures.drafts:
             drafts.append(": choose one and press enter to carry on.")
         self.query_one("#drafts", Static).update(drafts)
@@ -102,22 +102,22 @@ class DashboardScreen(CaseauditScreen):
             table.focus()  # carrying on with a draft is the likeliest next step
 
         waiting = Text()
-        waiting.append(plural(len(figures.moderation_waiting), "moderation task") + " waiting",
+        waiting.append(plural(figures.moderation_waiting, "moderation task") + " waiting",
                        style="bold")
         if figures.moderation_waiting:
             waiting.append(" (m opens the queue)")
         waiting.append("\n")
-        waiting.append(plural(len(figures.feedback_to_acknowledge), "moderation feedback",
+        waiting.append(plural(figures.feedback_count, "moderation feedback",
                               "moderation feedbacks") + " to acknowledge", style="bold")
-        for audit in figures.feedback_to_acknowledge[:3]:
+        for audit in figures.feedback_to_acknowledge:
             waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {audit.moderation.feedback}")
         if figures.feedback_to_acknowledge:
             waiting.append("\n  f opens the feedback to read and acknowledge it")
         waiting.append("\n")
         overdue = figures.overdue_actions
-        waiting.append(plural(len(overdue), "overdue action") + " of mine",
+        waiting.append(plural(figures.overdue_count, "overdue action") + " of mine",
                        style="bold red" if overdue else "bold")
-        for action in overdue[:3]:
+        for action in overdue:
             waiting.append(f"\n  due {format_day(action.due)}: {action.description} ({action.case_ref})")
         if overdue:
             waiting.append("\n  a opens the actions tracker")
