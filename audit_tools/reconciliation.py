@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from audit_tools.models import Audit, Grade, Moderation, Outcome, Status
+from audit_tools.errors import BadInput, Refused
+from audit_tools.models import Audit, Grade, Model, Moderation, Outcome, Role, Status, User
+from audit_tools.permissions import require
 
 NEEDS_NOTE = (Status.partly_met, Status.not_met)
 
@@ -86,3 +89,63 @@ def grade_step(auditor: Grade | None, moderator: Grade | None) -> str:
     if moderator.rank < auditor.rank:
         return "moderator graded lower (auditor more generous)"
     return "moderator graded higher"
+
+
+# --- the QA lead's resolution of an escalated moderation ----------------------------
+
+
+class Resolution(Model):
+    """How the QA lead settled an escalated moderation.
+
+    Kept apart from the moderation: the auditor's grade and scores and the moderator's
+    blind grade and scores stay as they were; only the audit's final grade follows it.
+    """
+
+    audit_id: str
+    final_grade: Grade
+    reason: str
+    feedback: str | None = None
+    resolved_by: str
+    resolved_at: datetime
+
+
+def resolution_problems(final_grade: Grade | None, reason: str | None) -> list[str]:
+    """Why the resolution cannot be stored yet (empty when it can), all at once."""
+    problems: list[str] = []
+    if final_grade is None:
+        problems.append("final grade: choose the grade the audit ends with")
+    if not (reason or "").strip():
+        problems.append("reason: say why, for the auditor and the moderator to read")
+    return problems
+
+
+def resolve(user: User | None, audit: Audit, final_grade: Grade | str | None, reason: str | None,
+            feedback: str | None, at: datetime, resolved: Resolution | None = None) -> Resolution:
+    """The QA lead's resolution of `audit`'s escalated moderation, or why it is refused.
+
+    Only a QA lead resolves, and not one who audited or moderated the case themselves:
+    the escalation asks for a third view. `resolved` is a resolution already stored.
+    """
+    require(user, Role.qa_lead, "resolve escalated moderations")
+    assert user is not None
+    m = audit.moderation
+    if m is None or m.outcome != Outcome.escalated:
+        raise Refused(f"audit {audit.audit_id}: its moderation was not escalated, so there is nothing to resolve")
+    if resolved is not None:
+        raise Refused(f"audit {audit.audit_id}: {resolved.resolved_by} resolved the escalation on "
+                      f"{resolved.resolved_at.date().isoformat()}; a resolution is not changed afterwards")
+    if user.username == audit.auditor:
+        raise Refused(f"audit {audit.audit_id}: {user.username} audited it, so another QA lead resolves it")
+    if user.username == m.moderator:
+        raise Refused(f"audit {audit.audit_id}: {user.username} moderated it, so another QA lead resolves it")
+    try:
+        grade = Grade(final_grade) if final_grade else None
+    except ValueError:
+        raise BadInput(f"final grade: {final_grade!r} is not a grade; choose "
+                       + ", ".join(g.value for g in Grade)) from None
+    problems = resolution_problems(grade, reason)
+    if problems:
+        raise BadInput(*problems)
+    assert grade is not None and reason is not None
+    return Resolution(audit_id=audit.audit_id, final_grade=grade, reason=reason.strip(),
+                      feedback=(feedback or "").strip() or None, resolved_by=user.username, resolved_at=at)

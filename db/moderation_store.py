@@ -19,7 +19,8 @@ from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Audit, Grade, Moderation, Outcome, Role, SampleDraw
 from audit_tools.permissions import require
 from audit_tools.quarters import Quarter
-from audit_tools.reconciliation import blind_problems, reconciliation_problems, settle
+from audit_tools.reconciliation import Resolution, blind_problems, reconciliation_problems, resolve, settle
+from db import escalations as _escalations
 from db.errors import NotFound
 
 
@@ -138,13 +139,16 @@ class ProgressRow:
     state: str  # unassigned, assigned, re-audited, reconciled
     outcome: str | None = None
     acknowledged: bool = False
+    resolved: bool = False  # an escalation the QA lead has settled
 
 
 def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
     """Where each sampled audit of the quarter stands."""
     assignments = {a.audit_id: a.moderator for a in store.list_assignments()}
+    sampled = sampled_in_quarter(store, quarter)
+    resolved = _escalations.resolutions(store, sampled)
     rows = []
-    for audit_id in sampled_in_quarter(store, quarter):
+    for audit_id in sampled:
         audit = store.get_audit(audit_id)
         if audit is None:
             continue
@@ -162,6 +166,7 @@ def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
             moderator=(m.moderator if m else None) or assignments.get(audit_id), state=state,
             outcome=m.outcome.value if m and m.outcome else None,
             acknowledged=bool(m and m.acknowledged_on),
+            resolved=audit_id in resolved,
         ))
     return rows
 
@@ -219,6 +224,10 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
             raise NotFound(f"audit {audit_id}: not in the database")
         if audit.moderation is None or audit.moderation.grade is None:
             raise BadInput(f"audit {audit_id}: submit the blind re-audit before reconciling")
+        if audit.moderation.outcome is not None:
+            # The auditor may have read it, and an escalation may have been resolved on it.
+            raise Refused(f"audit {audit_id}: the outcome ({audit.moderation.outcome.value}) is already "
+                          "stored; it is not changed afterwards")
         moderation = audit.moderation.model_copy(update={
             "outcome": outcome, "final_grade": final_grade,
             "reason": (reason or "").strip() or None, "feedback": (feedback or "").strip() or None,
@@ -233,14 +242,68 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
 
 
 def acknowledge(store: Any, audit_id: str, on: date | None = None) -> None:
-    """The auditor has read the moderator's feedback (dated `on`, else today)."""
+    """The auditor has read the moderator's feedback, and the QA lead's resolution if any
+    (dated `on`, else today)."""
     store.acknowledge_feedback(audit_id, on or store.today())
 
 
 def feedback_waiting(store: Any) -> list[Audit]:
-    """The actor's moderated audits whose feedback they have not acknowledged yet."""
-    return [
+    """The actor's moderated audits whose feedback (or resolution) they have not acknowledged yet."""
+    audits = [
         a for a in store.list_audits(auditor=store.actor, status="submitted")
-        if a.moderation is not None and a.moderation.outcome is not None
-        and a.moderation.feedback and a.moderation.acknowledged_on is None
+        if a.moderation is not None and a.moderation.outcome is not None and a.moderation.acknowledged_on is None
     ]
+    resolved = _escalations.resolutions(store, [a.audit_id for a in audits])
+    return [a for a in audits if a.moderation.feedback or a.audit_id in resolved]
+
+
+def resolutions(store: Any, audit_ids: list[str] | None = None) -> dict[str, Resolution]:
+    """The QA lead's resolutions of escalated moderations, by audit id."""
+    return _escalations.resolutions(store, audit_ids)
+
+
+@dataclass
+class Escalation:
+    audit: Audit
+    resolution: Resolution | None
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolution is not None
+
+
+def escalations(store: Any) -> list[Escalation]:
+    """Every escalated moderation, the ones still to resolve first (QA lead)."""
+    require(store.user, Role.qa_lead, "see escalated moderations")
+    ids = _escalations.escalated_audit_ids(store)
+    settled = _escalations.resolutions(store, ids)
+    found = [Escalation(audit, settled.get(audit_id)) for audit_id in ids
+             if (audit := store.get_audit(audit_id)) is not None]
+    return sorted(found, key=lambda e: (e.resolved, e.audit.audit_id))
+
+
+def escalation(store: Any, audit_id: str) -> Escalation:
+    """One escalated moderation with its resolution, if any (QA lead)."""
+    require(store.user, Role.qa_lead, "see escalated moderations")
+    audit = store.get_audit(audit_id)
+    if audit is None:
+        raise NotFound(f"audit {audit_id}: not in the database")
+    return Escalation(audit, _escalations.get_resolution(store, audit_id))
+
+
+def resolve_escalation(store: Any, audit_id: str, final_grade: Grade | str | None, reason: str | None,
+                       feedback: str | None) -> Resolution:
+    """The QA lead settles an escalated moderation: final grade and reason required.
+
+    The auditor's and the moderator's grades and scores are left as they are; the audit's
+    final grade becomes the resolution's, and the auditor is asked to acknowledge it.
+    """
+    with store.transaction():
+        audit = store.get_audit(audit_id)
+        if audit is None:
+            raise NotFound(f"audit {audit_id}: not in the database")
+        resolution = resolve(store.user, audit, final_grade, reason, feedback,
+                             at=store.now().replace(microsecond=0),
+                             resolved=_escalations.get_resolution(store, audit_id))
+        _escalations.save_resolution(store, audit, resolution)
+    return resolution
