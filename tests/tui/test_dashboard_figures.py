@@ -45,7 +45,28 @@ async def test_a_moderation_task_waits_until_it_is_reconciled(db_path):
     assert "1 moderation task waiting" in await waiting_words(db_path)
     moderation_store.reconcile(mo, "A-0001", "agreed", None, None, "A clear, well evidenced audit.")
     words = await waiting_words(db_path)
-    assert "1 moderation task" not in words
+    assert "No moderation tasks waiting" in words
+
+
+def test_counts_read_as_sentences():
+    from tui.screens.dashboard import how_many
+
+    assert how_many(0, "draft") == "No drafts"
+    assert how_many(1, "draft") == "1 draft"
+    assert how_many(0, "feedback", "pieces of feedback", none="No feedback") == "No feedback"
+    assert how_many(1, "feedback", "pieces of feedback") == "1 feedback"
+    assert how_many(3, "feedback", "pieces of feedback") == "3 pieces of feedback"
+
+
+async def test_dashboard_says_each_figure_in_words(db_path):
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        waiting = text_of(app.screen, "#waiting")
+        assert "No feedback to acknowledge" in waiting
+        assert "None of your actions is overdue" in waiting
+        assert " 0 " not in waiting and "feedbacks" not in waiting
+        assert "No drafts in progress" in text_of(app.screen, "#drafts")
 
 
 async def test_dashboard_counts_without_listing_rows_to_count(db_path, monkeypatch):
@@ -62,4 +83,4 @@ async def test_dashboard_counts_without_listing_rows_to_count(db_path, monkeypat
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert not app._notifications
-        assert "0 drafts in progress" in text_of(app.screen, "#drafts")
+        assert "No drafts in progress" in text_of(app.screen, "#drafts")

@@ -31,7 +31,7 @@ async def test_dashboard_shows_quota_and_overdue_actions(db_path):
         assert app.sub_title == "Amy Auditor: auditor"
         assert "0 of 2 audits this month (March 2024)" in text_of(app.screen, "#quota")
         waiting = text_of(app.screen, "#waiting")
-        assert "1 overdue action of mine" in waiting
+        assert "1 of your actions is overdue" in waiting
         assert "Rewrite the chronology" in waiting
         # Auditors are not shown the QA lead's table.
         assert not app.screen.query_one("#quota-table").display
@@ -376,7 +376,7 @@ async def test_feedback_to_acknowledge_is_on_the_dashboard(db_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         waiting = text_of(app.screen, "#waiting")
-        assert "1 moderation feedback to acknowledge" in waiting
+        assert "1 feedback to acknowledge" in waiting
         assert "Good challenge on the chronology" in waiting
         await pilot.press("f")
         await settle(pilot)

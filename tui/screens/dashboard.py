@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
+from audit_tools.models import Role
 from tui import data
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
@@ -30,6 +31,13 @@ def saved_words(saved_at: str | None) -> str:
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def how_many(n: int, one: str, many: str | None = None, none: str | None = None) -> str:
+    """A count as a person says it: "No drafts", "1 draft", "3 drafts"."""
+    if n == 0:
+        return none or f"No {many or one + 's'}"
+    return plural(n, one, many)
 
 
 class DashboardScreen(CaseauditScreen):
@@ -87,7 +95,7 @@ class DashboardScreen(CaseauditScreen):
         self.query_one("#quota", Static).update(quota)
 
         drafts = Text()
-        drafts.append(plural(figures.drafts_count, "draft") + " in progress", style="bold")
+        drafts.append(how_many(figures.drafts_count, "draft") + " in progress", style="bold")
         if figures.drafts:
             drafts.append(": choose one and press enter to carry on.")
         self.query_one("#drafts", Static).update(drafts)
@@ -102,23 +110,31 @@ class DashboardScreen(CaseauditScreen):
             table.focus()  # carrying on with a draft is the likeliest next step
 
         waiting = Text()
-        waiting.append(plural(figures.moderation_waiting, "moderation task") + " waiting",
-                       style="bold")
-        if figures.moderation_waiting:
-            waiting.append(" (m opens the queue)")
-        waiting.append("\n")
-        waiting.append(plural(figures.feedback_count, "moderation feedback",
-                              "moderation feedbacks") + " to acknowledge", style="bold")
-        for audit in figures.feedback_to_acknowledge:
-            waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {audit.moderation.feedback}")
-        if figures.feedback_to_acknowledge:
-            waiting.append("\n  f opens the feedback to read and acknowledge it")
-        waiting.append("\n")
+        if user.has(Role.moderator):
+            waiting.append(how_many(figures.moderation_waiting, "moderation task") + " waiting",
+                           style="bold")
+            if figures.moderation_waiting:
+                waiting.append(" (m opens the queue)")
+            waiting.append("\n")
+        if user.has(Role.auditor):
+            waiting.append(how_many(figures.feedback_count, "feedback", "pieces of feedback",
+                                    none="No feedback") + " to acknowledge", style="bold")
+            for audit in figures.feedback_to_acknowledge:
+                waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {audit.moderation.feedback}")
+            if figures.feedback_count > len(figures.feedback_to_acknowledge):
+                waiting.append(f"\n  and {figures.feedback_count - len(figures.feedback_to_acknowledge)} more")
+            if figures.feedback_to_acknowledge:
+                waiting.append("\n  f opens the feedback to read and acknowledge it")
+            waiting.append("\n")
         overdue = figures.overdue_actions
-        waiting.append(plural(figures.overdue_count, "overdue action") + " of mine",
+        count = figures.overdue_count
+        waiting.append("None of your actions is overdue" if count == 0 else
+                       f"{count} of your actions {'is' if count == 1 else 'are'} overdue",
                        style="bold red" if overdue else "bold")
         for action in overdue:
             waiting.append(f"\n  due {format_day(action.due)}: {action.description} ({action.case_ref})")
+        if count > len(overdue):
+            waiting.append(f"\n  and {count - len(overdue)} more")
         if overdue:
             waiting.append("\n  a opens the actions tracker")
         self.query_one("#waiting", Static).update(waiting)
