@@ -71,33 +71,61 @@ class AskText(ModalScreen[str | None]):
 
 
 class Confirm(ModalScreen[bool]):
-    """Ask a yes/no question; dismisses with True for yes."""
+    """Ask a yes/no question; dismisses with True for yes.
+
+    The keys that answer it are written in the dialog itself (y, n or escape, enter on the
+    highlighted button), and the highlighted button is marked, so nobody answers blind.
+    """
 
     BINDINGS = [
         Binding("escape", "no", "No", id="confirm_no"),
         Binding("y", "yes", "Yes", id="confirm_yes"),
         Binding("n", "no", "No", id="confirm_n", show=False),
+        Binding("left,right", "switch", "Other button", id="confirm_switch", show=False),
     ]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__(classes="prompt")
+        super().__init__(classes="prompt confirm")
         self.question = question
         self.yes_label = yes
         self.no_label = no
 
+    def keys_hint(self) -> Text:
+        hint = Text()
+        hint.append("y", style="bold")
+        hint.append(f" {self.yes_label} · ")
+        hint.append("n", style="bold")
+        hint.append(" or ")
+        hint.append("esc", style="bold")
+        hint.append(f" {self.no_label} · ")
+        hint.append("enter", style="bold")
+        hint.append(" the highlighted button")
+        return hint
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.question))
-            with Horizontal():
+            with Horizontal(classes="confirm-buttons"):
                 yield Button(self.yes_label, variant="warning", id="confirm-yes")
                 yield Button(self.no_label, variant="primary", id="confirm-no")
+            yield Static(self.keys_hint(), id="confirm-keys", classes="muted")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()
 
+    def on_descendant_focus(self) -> None:
+        # A marker beside the label, as well as the colour, says which button enter presses.
+        for button, label in ((self.query_one("#confirm-yes", Button), self.yes_label),
+                              (self.query_one("#confirm-no", Button), self.no_label)):
+            button.label = f"▶ {label} ◀" if button.has_focus else label
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "confirm-yes")
+
+    def action_switch(self) -> None:
+        yes = self.query_one("#confirm-yes", Button)
+        (self.query_one("#confirm-no", Button) if yes.has_focus else yes).focus()
 
     def action_yes(self) -> None:
         self.dismiss(True)
