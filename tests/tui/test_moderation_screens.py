@@ -151,7 +151,7 @@ async def test_agreement_screen_shows_words_n_and_flags(db_path):
 
 async def test_qa_lead_reads_a_finished_moderation_from_the_progress_list(db_path):
     from db import moderation_store as ms
-    from tui.screens.moderation import ReconcileScreen
+    from tui.screens.moderation import ResolveEscalationScreen
 
     build(db_path)
     lee = open_store(db_path, "lee")
@@ -175,8 +175,9 @@ async def test_qa_lead_reads_a_finished_moderation_from_the_progress_list(db_pat
         assert isinstance(app.screen, SamplingScreen)
         await pilot.press("up", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, ReconcileScreen)
-        assert app.screen.query_one("#reconcile-outcome").disabled
+        # An escalated one opens where the QA lead settles it, beside both sides.
+        assert isinstance(app.screen, ResolveEscalationScreen)
+        assert app.screen.query_one("#resolve-form").display
 
 
 async def test_sampling_screen_arrives_on_the_table_so_letters_navigate(db_path):
@@ -196,3 +197,67 @@ async def test_sampling_screen_arrives_on_the_table_so_letters_navigate(db_path)
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert quarter.value == "2024-25-Q1"
+
+
+async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db_path):
+    from textual.widgets import Select, TextArea
+
+    from audit_tools.models import Grade
+    from db import moderation_store as ms
+    from tui.screens.moderation import EscalationsScreen, FeedbackScreen, ResolveEscalationScreen
+
+    build(db_path)
+    lee = open_store(db_path, "lee")
+    sample = ms.draw_sample(lee, "2024-25-Q1", "0.1", 1, "s")
+    plan = ms.assign_sample(lee, "2024-25-Q1")
+    first = sample.selected[0]
+    mod = open_store(db_path, plan[first])
+    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="outstanding"), [])
+    ms.reconcile(mod, first, "escalated", None, "grade far from the evidence", "Let us talk")
+    auditor = lee.get_audit(first).auditor
+
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "1 escalated to resolve" in text_of(app.screen, "#sampling-progress-title")
+        await pilot.press("e")  # the list of escalations, from the sampling screen
+        await settle(pilot)
+        assert isinstance(app.screen, EscalationsScreen)
+        assert "1 of 1 to resolve" in text_of(app.screen, "#escalations-title")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ResolveEscalationScreen)
+        notes = text_of(screen, "#reconcile-notes")
+        assert "Moderator's reason: grade far from the evidence" in notes and "Let us talk" in notes
+        assert "outstanding" in text_of(screen, "#reconcile-grades").lower()
+        await pilot.press("ctrl+s")  # nothing chosen yet: refused on screen, nothing stored
+        await settle(pilot)
+        assert ms.resolutions(lee) == {}
+        screen.query_one("#resolve-final-grade", Select).value = Grade.good
+        screen.query_one("#resolve-reason").focus()
+        await pilot.press(*"evidence supports good")
+        screen.query_one("#resolve-feedback", TextArea).text = "Well argued"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        [resolution] = ms.resolutions(lee).values()
+        assert resolution.final_grade == Grade.good and resolution.resolved_by == "lee"
+        assert resolution.reason == "evidence supports good" and resolution.feedback == "Well argued"
+        assert "Resolved by QA lead lee" in text_of(screen, "#reconcile-notes")
+        assert not screen.query_one("#resolve-form").display
+
+    app = make_app(db_path, username=auditor, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedbackScreen)
+        text = text_of(app.screen, "#feedback-text")
+        assert "Resolved by QA lead lee" in text and "Well argued" in text and "Let us talk" in text
+        await pilot.press("f")
+        await settle(pilot)
+        assert open_store(db_path, "admin").get_audit(first).moderation.acknowledged_on == TODAY

@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from audit_tools.models import Audit, Case, CheckReport, Grade, Moderation, Outcome, Status
-from audit_tools.reconciliation import grade_step, side_by_side
+from audit_tools.reconciliation import Resolution, grade_step, side_by_side
 from tui.screens.audit_form import GRADE_ORDER, STATUS_WORDS, evidence_text, status_options
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import Confirm
@@ -373,6 +373,7 @@ class ReconcileView:
     case: Case | None
     order: list[str]
     titles: dict[str, str]
+    resolution: Resolution | None = None  # the QA lead's, once an escalation is settled
 
 
 def load_reconcile(app: Any, audit_id: str) -> ReconcileView:
@@ -388,8 +389,73 @@ def load_reconcile(app: Any, audit_id: str) -> ReconcileView:
     case = app.store.get_case(audit.case_ref)
     catalogue = _catalogue(app, audit)
     standards = catalogue.applicable(case.case_type) if case else catalogue.standards
+    from db.moderation_store import resolutions
+
     return ReconcileView(audit=audit, case=case, order=[s.id for s in standards],
-                         titles={s.id: s.title for s in catalogue.standards})
+                         titles={s.id: s.title for s in catalogue.standards},
+                         resolution=resolutions(app.store, [audit_id]).get(audit_id))
+
+
+def resolution_text(resolution: Resolution | None) -> Text:
+    """The QA lead's resolution in words (empty when there is none)."""
+    text = Text()
+    if resolution is None:
+        return text
+    text.append(f"\nResolved by QA lead {resolution.resolved_by} on {format_day(resolution.resolved_at.date())}: ",
+                style="bold")
+    text.append("final grade ")
+    text.append(_grade(resolution.final_grade), style="bold")
+    text.append(f".\nReason: {resolution.reason}")
+    if resolution.feedback:
+        text.append(f"\nFeedback from the QA lead: {resolution.feedback}")
+    return text
+
+
+def fill_side_by_side(screen: Any, view: ReconcileView, title: str) -> Text:
+    """Header, the standards table and the grades, as the reconciliation shows them.
+
+    Returns the differing notes, for the screen to add its own lines under.
+    """
+    audit, m = view.audit, view.audit.moderation
+    assert m is not None
+    header = Text()
+    header.append(f"{title} of audit {audit.audit_id} ({audit.case_ref}) ", style="bold")
+    header.append(f"by {audit.auditor}, moderated by {m.moderator}")
+    if m.moderated_on:
+        header.append(f" on {format_day(m.moderated_on)}")
+    screen.query_one("#reconcile-header", Static).update(header)
+
+    rows = side_by_side(audit, m, view.order)
+    table = screen.query_one("#reconcile-table", DataTable)
+    table.clear(columns=True)
+    table.add_columns("standard", "auditor", "moderator", "")
+    for row in rows:
+        style = "bold yellow" if row.differs else ""
+        table.add_row(Text(row.standard, style=style), Text(_status(row.auditor), style=style),
+                      Text(_status(row.moderator), style=style),
+                      Text("differs", style="bold yellow") if row.differs else Text("same", style="dim"),
+                      key=row.standard)
+    differing = sum(r.differs for r in rows)
+
+    grades = Text()
+    grades.append(f"{differing} of {len(rows)} standards differ. ", style="bold")
+    grades.append("Grade: auditor ")
+    grades.append(_grade(audit.grade), style="bold")
+    grades.append(", moderator ")
+    grades.append(_grade(m.grade), style="bold")
+    step = grade_step(audit.grade, m.grade)
+    grades.append(f" — {step}", style="bold yellow" if audit.grade != m.grade else "")
+    screen.query_one("#reconcile-grades", Static).update(grades)
+
+    notes = Text()
+    for row in rows:
+        if not row.differs:
+            continue
+        mine, theirs = audit.notes.get(row.standard), m.notes.get(row.standard)
+        if mine or theirs:
+            notes.append(f"\n{row.standard}", style="bold")
+            notes.append(f"\n  auditor: {mine or '—'}\n  moderator: {theirs or '—'}")
+    return notes
 
 
 class ReconcileScreen(CaseauditScreen):
@@ -467,45 +533,10 @@ class ReconcileScreen(CaseauditScreen):
 
     def show(self, view: ReconcileView) -> None:
         self.view = view
-        audit, m = view.audit, view.audit.moderation
+        m = view.audit.moderation
         assert m is not None
-        header = Text()
-        header.append(f"Reconciliation of audit {audit.audit_id} ({audit.case_ref}) ", style="bold")
-        header.append(f"by {audit.auditor}, moderated by {m.moderator}")
-        if m.moderated_on:
-            header.append(f" on {format_day(m.moderated_on)}")
-        self.query_one("#reconcile-header", Static).update(header)
-
-        rows = side_by_side(audit, m, view.order)
         table = self.query_one("#reconcile-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns("standard", "auditor", "moderator", "")
-        for row in rows:
-            style = "bold yellow" if row.differs else ""
-            table.add_row(Text(row.standard, style=style), Text(_status(row.auditor), style=style),
-                          Text(_status(row.moderator), style=style),
-                          Text("differs", style="bold yellow") if row.differs else Text("same", style="dim"),
-                          key=row.standard)
-        differing = sum(r.differs for r in rows)
-
-        grades = Text()
-        grades.append(f"{differing} of {len(rows)} standards differ. ", style="bold")
-        grades.append("Grade: auditor ")
-        grades.append(_grade(audit.grade), style="bold")
-        grades.append(", moderator ")
-        grades.append(_grade(m.grade), style="bold")
-        step = grade_step(audit.grade, m.grade)
-        grades.append(f" — {step}", style="bold yellow" if audit.grade != m.grade else "")
-        self.query_one("#reconcile-grades", Static).update(grades)
-
-        notes = Text()
-        for row in rows:
-            if not row.differs:
-                continue
-            mine, theirs = audit.notes.get(row.standard), m.notes.get(row.standard)
-            if mine or theirs:
-                notes.append(f"\n{row.standard}", style="bold")
-                notes.append(f"\n  auditor: {mine or '—'}\n  moderator: {theirs or '—'}")
+        notes = fill_side_by_side(self, view, "Reconciliation")
         self.query_one("#reconcile-notes", Static).update(notes)
 
         outcome = self.query_one("#reconcile-outcome", Select)
@@ -526,7 +557,9 @@ class ReconcileScreen(CaseauditScreen):
                 done.append(f"; the auditor acknowledged the feedback on {format_day(m.acknowledged_on)}.")
             else:
                 done.append("; the auditor has not acknowledged the feedback yet.")
-            self.query_one("#reconcile-notes", Static).update(notes + done)
+            if m.outcome == Outcome.escalated and view.resolution is None:
+                done.append("\nThe QA lead has not resolved it yet.")
+            self.query_one("#reconcile-notes", Static).update(notes + done + resolution_text(view.resolution))
         self._show_final_grade()
         self.refresh_bindings()
         (table if m.outcome else outcome).focus()
@@ -566,13 +599,210 @@ class ReconcileScreen(CaseauditScreen):
         return reconcile(self.app.store, self.audit_id, **values)
 
 
+# --- the QA lead's side: escalations -------------------------------------------------
+
+
+def load_escalations(app: Any) -> list:
+    from db.moderation_store import escalations
+
+    return escalations(app.store)
+
+
+class EscalationsScreen(CaseauditScreen):
+    """Every escalated moderation, those still to resolve first (QA lead)."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("f5", "reload", "Refresh", id="refresh_escalations"),
+    ]
+
+    DEFAULT_CSS = """
+    #escalations-title { height: auto; padding: 0 1; }
+    #escalations-table { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading escalated moderations…", id="escalations-title")
+        yield DataTable(id="escalations-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self) -> list:
+        return load_escalations(self.app)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS and event.worker.group == "load":
+            self.show(event.worker.result)
+
+    def show(self, rows: list) -> None:
+        todo = sum(not r.resolved for r in rows)
+        title = Text()
+        title.append("Escalated moderations: ", style="bold")
+        if rows:
+            title.append(f"{todo} of {len(rows)} to resolve. Enter reads both sides and records the resolution.")
+        else:
+            title.append("none; a moderator escalates a moderation they cannot settle with the auditor.")
+        self.query_one("#escalations-title", Static).update(title)
+        table = self.query_one("#escalations-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns("audit", "case", "auditor", "moderator", "grades a/m", "state")
+        for r in rows:
+            a, m = r.audit, r.audit.moderation
+            state = (Text(f"resolved: {_grade(r.resolution.final_grade)}", style="dim") if r.resolved
+                     else Text("to resolve", style="bold"))
+            table.add_row(a.audit_id, a.case_ref, a.auditor, m.moderator,
+                          f"{_grade(a.grade)} / {_grade(m.grade)}", state, key=a.audit_id)
+        table.focus()
+
+    @on(DataTable.RowSelected, "#escalations-table")
+    def open_escalation(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(ResolveEscalationScreen(event.row_key.value))
+
+
+class ResolveEscalationScreen(CaseauditScreen):
+    """Both sides of an escalated reconciliation, and the QA lead's resolution."""
+
+    HOLDS_NAVIGATION = True
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+s", "save", "Save resolution", id="save_resolution"),
+    ]
+
+    DEFAULT_CSS = """
+    #reconcile-header { height: auto; padding: 0 1; }
+    #reconcile-body { height: 1fr; padding: 0 1; }
+    #reconcile-table { height: auto; max-height: 24; }
+    #reconcile-grades { height: auto; margin: 1 0 0 0; }
+    #reconcile-notes { height: auto; }
+    #resolve-form { height: auto; }
+    #resolve-feedback { height: 5; }
+    #resolve-buttons { height: auto; margin: 1 0; }
+    """
+
+    def __init__(self, audit_id: str) -> None:
+        super().__init__()
+        self.audit_id = audit_id
+        self.view: ReconcileView | None = None
+
+    @property
+    def done(self) -> bool:
+        return bool(self.view and self.view.resolution)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading both audits…", id="reconcile-header")
+        with VerticalScroll(id="reconcile-body"):
+            yield DataTable(id="reconcile-table", cursor_type="row", zebra_stripes=False)
+            yield Static("", id="reconcile-grades")
+            yield Static("", id="reconcile-notes")
+            with Vertical(id="resolve-form"):
+                yield Static("Your resolution", classes="section")
+                yield Select([(g.label, g) for g in GRADE_ORDER], prompt="final grade (required)", compact=True,
+                             id="resolve-final-grade")
+                yield Input("", placeholder="Reason (required)", compact=True, id="resolve-reason")
+                yield Static("Feedback to the auditor", classes="section")
+                yield TextArea("", id="resolve-feedback")
+                yield Horizontal(Button("Save resolution (ctrl+s)", variant="primary", id="resolve-save",
+                                        compact=True), id="resolve-buttons")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#resolve-form").display = False
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return self.view is not None and not self.done
+        return True
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self) -> ReconcileView:
+        return load_reconcile(self.app, self.audit_id)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state == WorkerState.SUCCESS and worker.group == "load":
+            self.show(worker.result)
+        elif event.state == WorkerState.SUCCESS and worker.group == "save":
+            self.app.notify("Resolution stored; the auditor will be asked to acknowledge it.", title="Resolved")
+            self.load()
+
+    def show(self, view: ReconcileView) -> None:
+        self.view = view
+        m = view.audit.moderation
+        assert m is not None
+        notes = fill_side_by_side(self, view, "Escalation")
+        extra = Text()
+        extra.append(f"\nModerator's outcome: {OUTCOME_WORDS[m.outcome] if m.outcome else 'not reconciled yet'}",
+                     style="bold")
+        extra.append(f"\nModerator's reason: {m.reason or '—'}")
+        extra.append(f"\nModerator's feedback to the auditor: {m.feedback or '—'}")
+        if view.resolution is None and m.outcome != Outcome.escalated:
+            extra.append("\nOnly an escalated moderation is resolved here.", style="italic")
+        self.query_one("#reconcile-notes", Static).update(notes + extra + resolution_text(view.resolution))
+        open_ = m.outcome == Outcome.escalated and view.resolution is None
+        form = self.query_one("#resolve-form")
+        form.display = open_
+        self.refresh_bindings()
+        if open_:
+            self.query_one("#resolve-final-grade", Select).focus()
+        else:
+            self.query_one("#reconcile-table", DataTable).focus()
+
+    @on(Button.Pressed, "#resolve-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        if self.view is None or self.done:
+            return
+        from audit_tools.reconciliation import resolution_problems
+
+        grade = self.query_one("#resolve-final-grade", Select).value
+        values = dict(
+            final_grade=None if grade == Select.NULL else grade,
+            reason=self.query_one("#resolve-reason", Input).value.strip() or None,
+            feedback=self.query_one("#resolve-feedback", TextArea).text.strip() or None,
+        )
+        problems = resolution_problems(values["final_grade"], values["reason"])
+        if problems:
+            self.app.notify("\n".join(problems), title="Not yet", severity="warning", timeout=10)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.save(values)
+
+        self.app.push_screen(Confirm(
+            f"Resolve audit {self.audit_id} at {_grade(values['final_grade'])}? "
+            "The resolution is recorded and not changed afterwards.", yes="Resolve"), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def save(self, values: dict) -> Resolution:
+        from db.moderation_store import resolve_escalation
+
+        return resolve_escalation(self.app.store, self.audit_id, **values)
+
+
 # --- the auditor's side: feedback to acknowledge ------------------------------------
 
 
-def load_feedback(app: Any) -> list[Audit]:
-    from db.moderation_store import feedback_waiting
+def load_feedback(app: Any) -> tuple[list[Audit], dict[str, Resolution]]:
+    from db.moderation_store import feedback_waiting, resolutions
 
-    return feedback_waiting(app.store)
+    audits = feedback_waiting(app.store)
+    return audits, resolutions(app.store, [a.audit_id for a in audits])
 
 
 class FeedbackScreen(CaseauditScreen):
@@ -593,6 +823,7 @@ class FeedbackScreen(CaseauditScreen):
     def __init__(self) -> None:
         super().__init__()
         self.audits: dict[str, Audit] = {}
+        self.resolutions: dict[str, Resolution] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -608,19 +839,20 @@ class FeedbackScreen(CaseauditScreen):
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self) -> list[Audit]:
+    def load(self) -> tuple[list[Audit], dict[str, Resolution]]:
         return load_feedback(self.app)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if event.state == WorkerState.SUCCESS and worker.group == "load":
-            self.show(worker.result)
+            self.show(*worker.result)
         elif event.state == WorkerState.SUCCESS and worker.group == "acknowledge":
             self.app.notify("Feedback acknowledged.", title="Thank you")
             self.load()
 
-    def show(self, audits: list[Audit]) -> None:
+    def show(self, audits: list[Audit], resolutions: dict[str, Resolution] | None = None) -> None:
         self.audits = {a.audit_id: a for a in audits}
+        self.resolutions = resolutions or {}
         title = Text()
         title.append(f"{len(audits)} moderation feedback{'s' if len(audits) != 1 else ''} to acknowledge",
                      style="bold")
@@ -632,7 +864,8 @@ class FeedbackScreen(CaseauditScreen):
         table.add_columns("audit", "case", "moderator", "outcome", "your grade", "final grade")
         for a in audits:
             m = a.moderation
-            table.add_row(a.audit_id, a.case_ref, m.moderator, OUTCOME_WORDS[m.outcome], _grade(a.grade),
+            outcome = "escalated, resolved" if a.audit_id in self.resolutions else OUTCOME_WORDS[m.outcome]
+            table.add_row(a.audit_id, a.case_ref, m.moderator, outcome, _grade(a.grade),
                           _grade(a.final_grade), key=a.audit_id)
         self._detail()
         self.refresh_bindings()
@@ -659,7 +892,11 @@ class FeedbackScreen(CaseauditScreen):
             if m.reason:
                 text.append(f"\nReason: {m.reason}")
             text.append("\n\nFeedback\n", style="bold")
-            text.append(m.feedback or "")
+            text.append(m.feedback or "—")
+            resolution = self.resolutions.get(audit.audit_id)
+            if resolution is not None:
+                text.append("\n")
+                text.append(resolution_text(resolution))
         self.query_one("#feedback-text", Static).update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -63,6 +63,7 @@ class SamplingScreen(CaseauditScreen):
         Binding("ctrl+n", "draw", "Draw sample", id="sampling_draw"),
         Binding("ctrl+t", "assign", "Assign moderators", id="sampling_assign"),
         Binding("ctrl+o", "reassign", "Reassign", id="sampling_reassign"),
+        Binding("e", "escalations", "Escalations", id="sampling_escalations"),
     ]
 
     DEFAULT_CSS = """
@@ -188,9 +189,16 @@ class SamplingScreen(CaseauditScreen):
             self.app.notify("Not re-audited yet: the original stays hidden until the moderator has scored it.",
                             severity="warning")
             return
-        from tui.screens.moderation import ReconcileScreen
+        from tui.screens.moderation import ReconcileScreen, ResolveEscalationScreen
 
-        self.app.push_screen(ReconcileScreen(row.audit_id))
+        # An escalation waits for the QA lead: open it where the resolution is recorded.
+        screen = ResolveEscalationScreen if row.outcome == "escalated" else ReconcileScreen
+        self.app.push_screen(screen(row.audit_id))
+
+    def action_escalations(self) -> None:
+        from tui.screens.moderation import EscalationsScreen
+
+        self.app.push_screen(EscalationsScreen())
 
     # --- workers -----------------------------------------------------------------------
 
@@ -249,7 +257,8 @@ class SamplingScreen(CaseauditScreen):
         if view.samples:
             ids = ", ".join(s.sample_id for s in view.samples)
             summary.append(f"\nDrawn already: {ids} ({sum(len(s.selected) for s in view.samples)} audits).")
-        summary.append("\ntab reaches the boxes above; ctrl+n draws, ctrl+t assigns, ctrl+o reassigns.",
+        summary.append("\ntab reaches the boxes above; ctrl+n draws, ctrl+t assigns, ctrl+o reassigns, "
+                       "e lists escalations.",
                        style="dim")
         self.query_one("#sampling-summary", Static).update(summary)
 
@@ -265,6 +274,9 @@ class SamplingScreen(CaseauditScreen):
         title = Text("Moderation progress: ", style="bold")
         if view.progress:
             title.append(", ".join(f"{counts.get(s, 0)} {s}" for s in STATE_STYLE))
+            waiting = sum(r.outcome == "escalated" and not r.resolved for r in view.progress)
+            if waiting:
+                title.append(f"; {waiting} escalated to resolve (enter or e)", style="bold yellow")
         else:
             title.append("no sample drawn for this quarter yet")
         self.query_one("#sampling-progress-title", Static).update(title)
@@ -275,5 +287,6 @@ class SamplingScreen(CaseauditScreen):
         for row in view.progress:
             progress.add_row(row.audit_id, row.case_ref, row.auditor, row.moderator or "—",
                              Text(row.state, style=STATE_STYLE.get(row.state, "")),
-                             (row.outcome or "").replace("_", " ") + (" ✓" if row.acknowledged else ""),
+                             (row.outcome or "").replace("_", " ") + (", resolved" if row.resolved else "")
+                             + (" ✓" if row.acknowledged else ""),
                              key=row.audit_id)
