@@ -80,7 +80,10 @@ class CasesScreen(CaseauditScreen):
         table.add_column("worker", key="worker")
         table.add_column("start", key="start")
         table.add_column("last audit", key="last")
-        table.add_column("not met", key="failing")
+        # Two narrow columns of fixed width: "0 +1 partly" in one grew the column past 80
+        # characters once the counts arrived, and was cut off.
+        table.add_column("not met", key="failing", width=7)
+        table.add_column("partly", key="partly", width=6)
         table.focus()
         # Scrolling with the mouse wheel near the end loads the next page too.
         self.watch(table, "scroll_y", self._scrolled, init=False)
@@ -184,7 +187,7 @@ class CasesScreen(CaseauditScreen):
             table.add_row(
                 row.case_ref, row.case_type.value, row.team or "", row.worker or "",
                 format_day(row.start_date), format_day(row.last_audit) if row.last_audit else "never",
-                Text("…", style="dim"), key=row.case_ref,
+                Text("…", style="dim"), Text("…", style="dim"), key=row.case_ref,
             )
         if rows:
             self.last_ref = rows[-1].case_ref
@@ -206,10 +209,8 @@ class CasesScreen(CaseauditScreen):
         table = self.query_one("#case-table", DataTable)
         for ref, (not_met, partly) in counts.items():
             try:
-                cell = Text(str(not_met), style="bold red" if not_met else "green")
-                if partly:
-                    cell.append(f" +{partly} partly", style="dark_orange3")
-                table.update_cell(ref, "failing", cell)
+                table.update_cell(ref, "failing", Text(str(not_met), style="bold red" if not_met else "green"))
+                table.update_cell(ref, "partly", Text(str(partly), style="bold dark_orange3" if partly else "green"))
             except Exception:
                 pass  # the row left the table (filters changed)
 

@@ -1,0 +1,32 @@
+"""The case list's failing-standards columns stay readable at 80 columns."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable
+
+from tests.tui.conftest import build_db, cp_case
+from tests.tui.test_audit_keyboard import open_app, settle
+
+
+def without_visits(ref: str, *drop: int):
+    case = cp_case(ref)
+    return case.model_copy(update={"events": [e for i, e in enumerate(case.events) if i not in drop]})
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_not_met_and_partly_are_whole_on_screen(tmp_path, size):
+    path = tmp_path / "c.db"
+    # C-1 meets every standard, C-2 partly meets the visits standard, C-3 does not meet it.
+    build_db(path, [cp_case("C-1"), without_visits("C-2", 1), without_visits("C-3", 1, 2)])
+    app = open_app(path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        table = app.screen.query_one("#case-table", DataTable)
+        cells = {ref: (str(table.get_cell(ref, "failing")), str(table.get_cell(ref, "partly")))
+                 for ref in ("C-1", "C-2", "C-3")}
+        assert cells == {"C-1": ("0", "0"), "C-2": ("0", "1"), "C-3": ("1", "0")}
+        # Every column, with its padding, fits inside the table without scrolling sideways.
+        assert table.virtual_size.width <= table.scrollable_content_region.width
