@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import textwrap
 
 from audit_tools.agreement import FLAG_WORDS, Agreement, landis_koch
 from audit_tools.errors import BadInput, CheckFailed
@@ -24,6 +25,9 @@ def _store(args: argparse.Namespace):
     if not path.exists():  # never create an empty database as a side effect of a query
         raise BadInput(f"no caseaudit database at {path}: run `caseaudit init` first, or give --db")
     return open_store(path, current_username())
+
+
+WIDTH = 80  # readable outputs fit a standard terminal
 
 
 def sample_json(sample: SampleDraw) -> dict:
@@ -52,7 +56,9 @@ def sample_summary(sample: SampleDraw) -> list[str]:
     chosen = set(sample.selected)
     for auditor, ids in sample.strata.items():
         picked = [i for i in ids if i in chosen]
-        lines.append(f"  {auditor}: {len(picked)} of {len(ids)}: {', '.join(picked) or '-'}")
+        # A large stratum's ids wrap under the auditor, so the summary reads at 80 columns.
+        lines += textwrap.wrap(f"  {auditor}: {len(picked)} of {len(ids)}: {', '.join(picked) or '-'}",
+                               width=WIDTH, subsequent_indent="      ", break_on_hyphens=False)
     if sample.drawn_by:
         when = sample.drawn_at.isoformat(sep=" ") if sample.drawn_at else "unknown time"
         lines.append(f"drawn by {sample.drawn_by} at {when}")
@@ -80,12 +86,12 @@ def sample_verify(args: argparse.Namespace) -> int:
     sample, ok, reasons = verify_sample(store, args.sample_id)
     if not ok:
         raise CheckFailed(f"sample {sample.sample_id} does not verify:", *(f"  {r}" for r in reasons))
-    print(
-        f"sample {sample.sample_id} verified: {len(sample.selected)} audits re-derived from seed "
-        f"{sample.seed} over the stored frame of {len(sample.frame)} audits "
-        f"(algorithm {sample.algorithm}, rate {sample.rate}, at least {sample.min_per_auditor} "
-        f"per auditor); frame hash {sample.frame_sha256} matches"
-    )
+    print("\n".join([
+        f"sample {sample.sample_id} verified: the frame hash and the selection both match",
+        f"{len(sample.selected)} of {len(sample.frame)} audits re-derived from seed {sample.seed}",
+        f"algorithm {sample.algorithm}, rate {sample.rate}, at least {sample.min_per_auditor} per auditor",
+        f"frame sha256 {sample.frame_sha256}",
+    ]))
     return 0
 
 
@@ -112,16 +118,25 @@ def agreement_table(figures: Agreement) -> list[str]:
         f"quadratic-weighted kappa {_kappa(figures.kappa_quadratic, figures.pairs)}",
         f"moved down {figures.moved_down} (auditor more generous); moved up {figures.moved_up}",
         "",
-        f"{'auditor':<20} {'pairs':>5} {'exact':>6} {'down':>5} {'up':>4}",
     ]
+    # Columns as wide as the longest name, so long usernames and standard ids stay aligned;
+    # flagged auditors are marked and named underneath rather than lengthening their row.
+    names = max((len(n) for n in figures.by_auditor), default=0)
+    width = max(len("auditor"), names)
+    lines.append(f"{'auditor':<{width}} {'pairs':>5} {'exact':>6} {'down':>5} {'up':>4}")
     for name, row in figures.by_auditor.items():
-        flag = f"  {FLAG_WORDS}" if row.flagged else ""
-        lines.append(f"{name:<20} {row.pairs:>5} {_pct(row.exact_agreement):>6} "
-                     f"{row.moved_down:>5} {row.moved_up:>4}{flag}")
+        mark = " *" if row.flagged else ""
+        lines.append(f"{name:<{width}} {row.pairs:>5} {_pct(row.exact_agreement):>6} "
+                     f"{row.moved_down:>5} {row.moved_up:>4}{mark}")
+    if figures.flagged_auditors:
+        lines += textwrap.wrap(
+            f"* {FLAG_WORDS} (moderators graded lower in more than half): "
+            + ", ".join(figures.flagged_auditors), width=WIDTH, subsequent_indent="  ")
     if figures.by_standard:
-        lines += ["", f"{'standard':<26} {'pairs':>5} {'agreement':>9}"]
+        width = max(len("standard"), *(len(s) for s in figures.by_standard))
+        lines += ["", f"{'standard':<{width}} {'pairs':>5} {'agreement':>9}"]
         for sid, row in figures.by_standard.items():
-            lines.append(f"{sid:<26} {row.pairs:>5} {_pct(row.agreement):>9}")
+            lines.append(f"{sid:<{width}} {row.pairs:>5} {_pct(row.agreement):>9}")
     return lines
 
 

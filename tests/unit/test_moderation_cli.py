@@ -11,7 +11,7 @@ import pytest
 
 from audit_tools import sampling
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Audit, Case, Moderation, User
+from audit_tools.models import Audit, Case, Grade, Moderation, User
 from caseaudit.cli import main
 from db import open_store
 from db import moderation_store as ms
@@ -132,7 +132,10 @@ def test_verify_passes_then_fails_after_tampering(db, capsys):
     cli(db, "sample", "draw", "--quarter", "2024-25-Q1", "--seed", "s", "--json")
     capsys.readouterr()
     assert cli(db, "sample", "verify", "S-000001") == 0
-    assert capsys.readouterr().out.startswith("sample S-000001 verified: 3 audits re-derived from seed s")
+    out = capsys.readouterr().out
+    assert out.startswith("sample S-000001 verified: the frame hash and the selection both match\n"
+                          "3 of 15 audits re-derived from seed s\n")
+    assert max(len(line) for line in out.splitlines()) <= 80
     # Someone edits the stored seed by hand: the selection no longer follows from it.
     conn = sqlite3.connect(db)
     row = conn.execute("SELECT data FROM samples WHERE sample_id = 'S-000001'").fetchone()
@@ -258,3 +261,31 @@ def test_a_missing_database_is_not_created(tmp_path, capsys):
     assert main(["--db", str(missing), "sample", "verify", "S-000001"]) == 2
     assert "no caseaudit database at" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_readable_outputs_fit_80_columns(db, capsys):
+    from audit_tools.agreement import agreement
+    from caseaudit.moderation import agreement_table, sample_summary
+
+    # Every one of twenty audits picked: the ids wrap under the auditor instead of running on.
+    frame = [make_audit(f"A-{i:06d}", "amy", date(2024, 5, 2)) for i in range(20)]
+    sample = sampling.draw(frame, "2024-25-Q1", "1", 1, "s")
+    lines = sample_summary(sample)
+    assert max(len(line) for line in lines) <= 80
+    assert lines[4].startswith("  amy: 20 of 20: A-000000, A-000001,")
+    assert all(line.startswith("      A-0000") for line in lines[5:])
+    assert ", ".join(lines[4:]).count("A-0000") == 20
+
+    # A long username still lines up, and a flagged one is named underneath, within 80 columns.
+    long_name = "alexandra.montgomery-smythe"
+    moderated = Moderation(moderator="cat", moderated_on=date(2024, 6, 1), grade="inadequate",
+                           outcome="agreed", scores=dict(SCORES), feedback="f")
+    audits = [make_audit("L1", long_name, date(2024, 5, 2), moderation=moderated),
+              make_audit("L2", "ben", date(2024, 5, 3), moderation=moderated.model_copy(update={"grade": Grade.good}))]
+    lines = agreement_table(agreement(audits, "2024-25-Q1"))
+    assert max(len(line) for line in lines) <= 80
+    header = next(line for line in lines if line.startswith("auditor"))
+    row = next(line for line in lines if line.startswith(long_name))
+    assert row.endswith(" *") and len(row) == len(header) + 2
+    assert any(line.startswith("* possibly insufficiently critical") for line in lines)
+    assert long_name in lines[-len(SCORES) - 3]
