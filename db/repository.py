@@ -39,7 +39,32 @@ from db.migrations import DEFAULT_SETTINGS, migrate, refuse_foreign
 
 # Fields an amendment may correct. Who, which case and when are the audit's identity
 # and what the quarter, quota and sample are counted by, so they are never amended.
-AMENDABLE = frozenset({"grade", "scores", "notes", "themes", "override_reasons", "automatic"})
+# The action plan may be corrected too (see _action_amendment_problems): the amendment
+# holds the whole plan, while the actions table keeps the plan as submitted and when each
+# action was completed, so the record of a completed action is never lost.
+AMENDABLE = frozenset({"grade", "scores", "notes", "themes", "override_reasons", "automatic", "actions"})
+
+# The action plans in force: as submitted (the actions table), or as the latest amendment
+# of the plan left it, with completion dates from the table where the table has the
+# action. An action an amendment added has no table row: its id is the negative number
+# -(amendment id * 1000 + position), and its completion is itself recorded as an amendment.
+ACTIONS_IN_FORCE = """
+WITH plan_amendment AS (
+    SELECT audit_id, max(id) AS id FROM amendments
+    WHERE json_type(changes, '$.actions') = 'array' GROUP BY audit_id
+), plan(id, audit_id, position, description, owner, due, completed_on, standard) AS (
+    SELECT t.id, t.audit_id, t.position, t.description, t.owner, t.due, t.completed_on, t.standard
+    FROM actions t WHERE t.audit_id NOT IN (SELECT audit_id FROM plan_amendment)
+    UNION ALL
+    SELECT coalesce(t.id, -(p.id * 1000 + j.key)), p.audit_id, j.key,
+           json_extract(j.value, '$.description'), json_extract(j.value, '$.owner'),
+           json_extract(j.value, '$.due'), coalesce(t.completed_on, json_extract(j.value, '$.completed_on')),
+           json_extract(j.value, '$.standard')
+    FROM plan_amendment p JOIN amendments m ON m.id = p.id
+    JOIN json_each(m.changes, '$.actions') j
+    LEFT JOIN actions t ON t.audit_id = p.audit_id AND t.position = j.key
+)
+"""
 
 PAGE = 50
 
@@ -773,7 +798,11 @@ class Store:
         return row[0] if row else None
 
     def amend_audit(self, audit_id: str, changes: dict, reason: str) -> Audit:
-        """Correct a submitted audit: the change is kept beside it with who, when and why."""
+        """Correct a submitted audit: the change is kept beside it with who, when and why.
+
+        The amended audit must still meet every rule of submission, and an action plan
+        amendment keeps each completed action as it was (see _action_amendment_problems).
+        """
         user = self._require(Role.auditor, "amend audits")
         if not (reason or "").strip():
             raise BadInput(f"audit {audit_id}: an amendment needs a reason")
@@ -797,20 +826,59 @@ class Store:
             except ValidationError as err:
                 raise BadInput(*(f"audit {audit_id}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
                                  for e in err.errors())) from None
-            # Store the values as validated, so reads apply exactly what was checked.
-            clean = {k: v for k, v in amended.model_dump(mode="json").items() if k in changes}
-            at = self._at()
-            self.db.execute(
-                "INSERT INTO amendments (audit_id, by, at, reason, changes) VALUES (?, ?, ?, ?, ?)",
-                [audit_id, self.actor, at, reason.strip(), _dumps(clean)],
-            )
-            self._record("audit amended", {
-                "audit_id": audit_id, "reason": reason.strip(), "changes": clean,
-                "before": {k: data.get(k) for k in clean},
-            })
+            problems = []
+            if "actions" in changes:
+                problems += self._action_amendment_problems(audit.actions, amended.actions)
+            problems += self._amendment_rules(amended)
+            if problems:
+                raise Refused(*(f"audit {audit_id}: {p}" for p in problems))
+            self._write_amendment(audit, {k: v for k, v in amended.model_dump(mode="json").items()
+                                          if k in changes}, reason)
         stored = self.get_audit(audit_id)
         assert stored is not None
         return stored
+
+    def _write_amendment(self, audit: Audit, clean: dict, reason: str) -> None:
+        """Keep an amendment (values as validated) and its history entry; inside a transaction."""
+        data = audit.model_dump(mode="json")
+        at = self._at()  # one moment for both, so verify can match the amendment to its entry
+        self.db.execute(
+            "INSERT INTO amendments (audit_id, by, at, reason, changes) VALUES (?, ?, ?, ?, ?)",
+            [audit.audit_id, self.actor, at, reason.strip(), _dumps(clean)],
+        )
+        history.record(self.db, at, self.actor, "audit amended", {
+            "audit_id": audit.audit_id, "reason": reason.strip(), "changes": clean,
+            "before": {k: data.get(k) for k in clean},
+        })
+
+    @staticmethod
+    def _action_amendment_problems(before: list, after: list) -> list[str]:
+        """Actions are matched by their place in the plan. A completed action stays exactly
+        as it is, where it is; completing an action is done in the actions tracker."""
+        problems = []
+        for number, old in enumerate(before, start=1):
+            new = after[number - 1] if number <= len(after) else None
+            if old.completed_on is not None and new != old:
+                problems.append(f"action {number} ({old.description}) was completed on {old.completed_on}: "
+                                "an amendment keeps it as it is and where it is in the plan")
+            elif old.completed_on is None and new is not None and new.completed_on is not None:
+                problems.append(f"action {number}: mark it complete in the actions tracker, not by amendment")
+        for number, new in enumerate(after[len(before):], start=len(before) + 1):
+            if new.completed_on is not None:
+                problems.append(f"action {number}: a new action cannot be completed already; "
+                                "mark it complete in the actions tracker")
+        return problems
+
+    def _amendment_rules(self, audit: Audit) -> list[str]:
+        """What submission would refuse in the amended audit (the recent-audit check is about
+        starting an audit, so it does not apply to correcting one)."""
+        from audit_tools.audit import auditor_independence, submission_problems
+
+        case = self.get_case(audit.case_ref)
+        if case is None:
+            return [f"case {audit.case_ref}: not in the database"]
+        return list(auditor_independence(case, audit.auditor)) + submission_problems(
+            audit, case, self.catalogue(audit.catalogue_version), self.usernames(), self.themes().keys())
 
     def list_amendments(self, audit_id: str) -> list[Amendment]:
         return [
@@ -848,10 +916,23 @@ class Store:
             if status == "submitted":
                 for change in amendments.get(audit_id, []):
                     values.update(change)
-                values["actions"] = actions.get(audit_id, [])
+                values["actions"] = self._plan_in_force(actions.get(audit_id, []), amendments.get(audit_id, []))
             values["moderation"] = moderations.get(audit_id)
             out.append(Audit.model_validate(values))
         return out
+
+    @staticmethod
+    def _plan_in_force(table: list[dict], amendments: list[dict]) -> list[dict]:
+        """As ACTIONS_IN_FORCE does in SQL: the latest amended plan, with completion dates
+        from the actions table where the table has the action."""
+        plans = [c["actions"] for c in amendments if isinstance(c.get("actions"), list)]
+        if not plans:
+            return table
+        plan = [dict(a) for a in plans[-1]]
+        for position, action in enumerate(plan):
+            if position < len(table) and table[position]["completed_on"] is not None:
+                action["completed_on"] = table[position]["completed_on"]
+        return plan
 
     def get_audit(self, audit_id: str) -> Audit | None:
         rows = self.db.execute(
@@ -1002,7 +1083,7 @@ class Store:
     def count_overdue_actions(self, owner: str, today: date) -> int:
         """Open actions the owner holds on submitted audits, due before `today`."""
         return self.db.execute(
-            "SELECT count(*) FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
+            ACTIONS_IN_FORCE + "SELECT count(*) FROM plan x JOIN audits a ON a.audit_id = x.audit_id "
             "WHERE a.status = 'submitted' AND x.owner = ? AND x.completed_on IS NULL AND x.due < ?",
             [owner, today.isoformat()]).fetchone()[0]
 
@@ -1184,8 +1265,9 @@ class Store:
             where.append("x.id > ?")
             params.append(after)
         sql = (
+            ACTIONS_IN_FORCE +
             "SELECT x.id, x.audit_id, a.case_ref, c.team, a.auditor, x.description, x.owner, x.due, "
-            "x.completed_on, x.standard FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
+            "x.completed_on, x.standard FROM plan x JOIN audits a ON a.audit_id = x.audit_id "
             "LEFT JOIN cases c ON c.case_ref = a.case_ref WHERE " + " AND ".join(where) + " ORDER BY x.id"
         )
         if limit is not None:
@@ -1202,18 +1284,29 @@ class Store:
         assert user is not None
         with self.transaction():
             row = self.db.execute(
-                "SELECT x.owner, a.auditor, x.completed_on FROM actions x "
-                "JOIN audits a ON a.audit_id = x.audit_id WHERE x.id = ?", [action_id]).fetchone()
+                ACTIONS_IN_FORCE + "SELECT x.owner, a.auditor, x.completed_on, x.audit_id, x.position "
+                "FROM plan x JOIN audits a ON a.audit_id = x.audit_id WHERE x.id = ?", [action_id]).fetchone()
             if row is None:
-                raise NotFound(f"action {action_id}: not in the database")
-            owner, auditor, completed = row
+                raise NotFound(f"action {action_id}: not in the database (the action plan may have been "
+                               "amended since you looked; look again)")
+            owner, auditor, completed, audit_id, position = row
             if user.username not in (owner, auditor) and not user.has(Role.qa_lead):
                 raise Refused(f"{user.username} may not complete action {action_id}: "
                               f"it belongs to {owner or auditor}")
             if completed is not None:
                 raise BadInput(f"action {action_id}: already completed on {completed}")
-            self.db.execute("UPDATE actions SET completed_on = ? WHERE id = ?", [on.isoformat(), action_id])
-            self._record("action completed", {"action_id": action_id, "on": on.isoformat()})
+            if action_id > 0:
+                self.db.execute("UPDATE actions SET completed_on = ? WHERE id = ?", [on.isoformat(), action_id])
+                self._record("action completed", {"action_id": action_id, "on": on.isoformat()})
+                return
+            # An action an amendment added: its completion is the plan amended once more.
+            audit = self.get_audit(audit_id)
+            assert audit is not None
+            actions = [a.model_dump(mode="json") for a in audit.actions]
+            actions[position]["completed_on"] = on.isoformat()
+            self._write_amendment(audit, {"actions": actions},
+                                  f"action {position + 1} completed on {on.isoformat()}")
+            self._record("action completed", {"audit_id": audit_id, "position": position, "on": on.isoformat()})
 
     # -- themes, settings, catalogues -------------------------------------------------
 

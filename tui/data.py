@@ -182,8 +182,8 @@ def submit_audit(app: Any, audit: Audit, revision: int | None) -> Audit:
     return app.store.submit_audit(audit, revision if revision is not None else 0)
 
 
-# The action plan of a submitted audit is locked (its actions are tracked as they are).
-AMENDABLE_FIELDS = ("grade", "scores", "notes", "override_reasons", "themes")
+# What the form may amend; the store keeps each completed action as it is.
+AMENDABLE_FIELDS = ("grade", "scores", "notes", "override_reasons", "themes", "actions")
 
 
 def audit_changes(before: Audit, after: Audit) -> dict:

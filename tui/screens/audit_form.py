@@ -96,6 +96,9 @@ class AuditFormScreen(CaseauditScreen):
         self.amending = False
         self.close_after_save = False
         self.action_numbers: list[int] = []
+        # The stored action each row was opened from (a row added since has none), so a
+        # completion date stays with its action when rows above it are removed.
+        self.action_origin: dict[int, Action] = {}
         self._next_action = 0
         self._autosave = None
 
@@ -134,9 +137,8 @@ class AuditFormScreen(CaseauditScreen):
             return action == "back"
         # False hides a key from the footer where it cannot apply.
         if action in ("save", "add_action", "remove_action"):
-            if self.amending:
-                return action == "save"
-            return not self.read_only
+            # Amending may correct the action plan too (a completed action stays as it is).
+            return self.amending or not self.read_only
         if action == "submit":
             return self.own and not (self.audit and self.audit.submitted)
         if action == "amend":
@@ -189,6 +191,7 @@ class AuditFormScreen(CaseauditScreen):
             number, row = self._action_row_for(action)
             await self.query_one("#action-plan", Vertical).mount(row)
             self.action_numbers.append(number)
+            self.action_origin[number] = action
         self._update_action_hint()
         self._refresh_header()
         self._after_show()
@@ -365,10 +368,11 @@ class AuditFormScreen(CaseauditScreen):
         })
 
     def _previous_action(self, number: int) -> Action | None:
-        index = self.action_numbers.index(number)
-        if self.audit and index < len(self.audit.actions):
-            return self.audit.actions[index]
-        return None
+        return self.action_origin.get(number)
+
+    def _rows_now_stored(self, audit: Audit) -> None:
+        """After a save, submit or amendment the rows stand for the actions as stored."""
+        self.action_origin = dict(zip(self.action_numbers, audit.actions))
 
     def _bad_due_dates(self) -> list[str]:
         problems = []
@@ -449,7 +453,7 @@ class AuditFormScreen(CaseauditScreen):
     # --- actions (keys) --------------------------------------------------------------
 
     async def action_add_action(self) -> None:
-        if self.read_only or self.amending:
+        if self.read_only:
             return
         number, row = self._action_row_for(Action())
         await self.query_one("#action-plan", Vertical).mount(row)
@@ -473,7 +477,13 @@ class AuditFormScreen(CaseauditScreen):
             self.notify("Move to the action you want to remove first (tab into it).", severity="warning")
             return
         number = int(row.id.removeprefix("action-"))
+        previous = self._previous_action(number)
+        if previous is not None and previous.completed_on is not None:
+            self.notify(f"This action was completed on {format_day(previous.completed_on)}; "
+                        "its record stays in the plan.", severity="warning")
+            return
         self.action_numbers.remove(number)
+        self.action_origin.pop(number, None)
         row.remove()
         self._update_action_hint()
         self._changed()
@@ -512,6 +522,7 @@ class AuditFormScreen(CaseauditScreen):
     def _saved(self, result: tuple[Audit, Any]) -> None:
         audit, revision = result
         self.audit = audit
+        self._rows_now_stored(audit)
         self.revision = revision
         self.dirty = False
         self._set_state(f"Draft saved (revision {revision}).")
@@ -530,9 +541,9 @@ class AuditFormScreen(CaseauditScreen):
 
     # --- submitting ------------------------------------------------------------------
 
-    def _show_problems(self, problems: list[str]) -> None:
+    def _show_problems(self, problems: list[str], heading: str = "Not submitted") -> None:
         box = self.query_one("#audit-problems", Static)
-        text = Text(f"Not submitted: {len(problems)} thing(s) to put right\n", style="bold")
+        text = Text(f"{heading}: {len(problems)} thing(s) to put right\n", style="bold")
         for line in problems:
             text.append(f"• {line}\n")
         box.update(text)
@@ -571,23 +582,30 @@ class AuditFormScreen(CaseauditScreen):
             return None
         return None
 
+    def _rule_problems(self, audit: Audit) -> list[str]:
+        known = [u.username for u in self.users]
+        return self._bad_due_dates() + submission_problems(
+            audit, self.case, self.app.catalogue, known, self.themes.keys())
+
+    def _refuse(self, problems: list[str], heading: str) -> None:
+        """List every problem at the top and take the auditor to the first."""
+        self._show_problems(problems, heading)
+        self.notify(f"{heading}: {len(problems)} thing(s) to put right, listed at the top.",
+                    severity="error")
+        target = self._widget_for(problems[0])
+        if target is not None:
+            if not target.display:
+                target.display = True
+            target.focus()
+            self.call_after_refresh(target.scroll_visible)
+
     def action_submit(self) -> None:
         if not self.loaded or self.read_only or (self.audit and self.audit.submitted):
             return
         audit = self.build_audit()
-        known = [u.username for u in self.users]
-        problems = self._bad_due_dates() + submission_problems(
-            audit, self.case, self.app.catalogue, known, self.themes.keys())
+        problems = self._rule_problems(audit)
         if problems:
-            self._show_problems(problems)
-            self.notify(f"Not submitted: {len(problems)} thing(s) to put right, listed at the top.",
-                        severity="error")
-            target = self._widget_for(problems[0])
-            if target is not None:
-                if not target.display:
-                    target.display = True
-                target.focus()
-                self.call_after_refresh(target.scroll_visible)
+            self._refuse(problems, "Not submitted")
             return
         self._show_problems([])
         if self._autosave is not None:
@@ -601,6 +619,7 @@ class AuditFormScreen(CaseauditScreen):
 
     def _submitted(self, audit: Audit) -> None:
         self.audit = audit
+        self._rows_now_stored(audit)
         self.dirty = False
         self._refresh_header()
         self._apply_read_only()
@@ -617,9 +636,13 @@ class AuditFormScreen(CaseauditScreen):
                                  "#audit-form Button"):
             widget.disabled = locked
         if self.amending:
-            # The action plan of a submitted audit is tracked as it stands: not amendable.
-            for widget in self.query("#action-plan Input, #action-plan Select, #add-action, #submit"):
-                widget.disabled = True
+            # A completed action's record stays as it is; the rest of the plan may be corrected.
+            for number in self.action_numbers:
+                previous = self._previous_action(number)
+                if previous is not None and previous.completed_on is not None:
+                    for widget in self.query(f"#action-{number} Input, #action-{number} Select"):
+                        widget.disabled = True
+            self.query_one("#submit", Button).disabled = True
         if locked and not self.audit.submitted:
             self._set_state(f"{self.audit.auditor}'s draft: you can read it, not change it.")
         elif locked and self.may_amend:
@@ -644,6 +667,12 @@ class AuditFormScreen(CaseauditScreen):
         if not changes:
             self.notify("Nothing has changed yet, so there is nothing to amend.", severity="warning")
             return
+        # The amended audit must still be one submission would accept.
+        problems = self._rule_problems(after)
+        if problems:
+            self._refuse(problems, "Not amended")
+            return
+        self._show_problems([])
 
         def answered(reason: str | None) -> None:
             if reason:
@@ -658,6 +687,7 @@ class AuditFormScreen(CaseauditScreen):
 
     def _amended(self, audit: Audit) -> None:
         self.audit = audit
+        self._rows_now_stored(audit)
         self.amending = False
         self.dirty = False
         self._refresh_header()

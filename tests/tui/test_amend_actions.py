@@ -1,0 +1,86 @@
+"""Correcting the action plan of a submitted audit from the form, with the keyboard."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import Input
+
+from db import open_store
+from tests.tui.conftest import add_submitted_audit
+from tests.tui.test_audit_keyboard import choose, open_app, settle, tab_to
+from tui.screens.audit_form import AuditFormScreen
+from tui.widgets.prompts import AskText
+
+
+async def open_submitted(pilot) -> AuditFormScreen:
+    await settle(pilot)
+    await pilot.press("c")
+    await settle(pilot)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+    await pilot.press("tab", "enter")  # the case's audits, then the first one
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, AuditFormScreen) and form.read_only
+    return form
+
+
+async def test_amending_corrects_an_owner_and_due_date_and_adds_an_action(db_path):
+    add_submitted_audit(db_path)  # action 1 open (amy), action 2 completed (max)
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_submitted(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        first, second = form.action_numbers
+        # The completed action's record cannot be edited or removed.
+        assert form.query_one(f"#action-description-{second}", Input).disabled
+        assert not form.query_one(f"#action-description-{first}", Input).disabled
+        await choose(pilot, f"action-owner-{first}", "Max Manager")
+        await tab_to(pilot, f"action-due-{first}")
+        due = form.query_one(f"#action-due-{first}", Input)
+        due.value = ""
+        await pilot.press(*"2024-03-29")
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        third = form.action_numbers[-1]
+        await pilot.press(*"Share the chronology with the family")
+        await choose(pilot, f"action-owner-{third}", "Amy Auditor")
+        await tab_to(pilot, f"action-due-{third}")
+        await pilot.press(*"2024-04-15")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AskText)
+        await pilot.press(*"amy is leaving the team", "enter")
+        await settle(pilot)
+        assert form.read_only and not form.amending
+    store = open_store(db_path, "admin")
+    actions = store.get_audit("A-0001").actions
+    assert [(a.owner, a.due, a.completed_on) for a in actions] == [
+        ("max", date(2024, 3, 29), None),
+        ("max", date(2024, 2, 15), date(2024, 2, 14)),
+        ("amy", date(2024, 4, 15), None),
+    ]
+    [amendment] = store.list_amendments("A-0001")
+    assert amendment.reason == "amy is leaving the team" and set(amendment.changes) == {"actions"}
+    assert store.verify().ok
+
+
+async def test_an_amendment_submission_would_refuse_is_listed_not_saved(db_path):
+    add_submitted_audit(db_path)
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_submitted(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        first = form.action_numbers[0]
+        await tab_to(pilot, f"action-due-{first}")
+        form.query_one(f"#action-due-{first}", Input).value = "2024-01-15"  # before the as-at date
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, AskText)
+        problems = str(form.query_one("#audit-problems").render())
+        assert "Not amended" in problems and "must be after the audit's as-at date" in problems
+        assert app.focused is form.query_one(f"#action-due-{first}", Input)
+    assert open_store(db_path, "admin").list_amendments("A-0001") == []
