@@ -93,3 +93,56 @@ def test_demo_opens_the_app_as_the_demo_user(tmp_path, monkeypatch):
     assert app.user.username == "demo" and app.demo
     assert app.today == entry.DEMO_TODAY
     assert (tmp_path / "demo.db").exists()
+
+
+def test_demo_shows_the_whole_cycle(tmp_path):
+    from audit_tools.models import Status
+    from audit_tools.quarters import Quarter
+    from audit_tools.standards import evaluate
+    from db import moderation_store as ms
+    from db.maintenance import verify_file
+
+    path = entry.build_demo(tmp_path / "demo.db")
+    store = open_store(path, "demo")
+    today = entry.DEMO_TODAY
+    # Moderation tasks waiting for the demo user, from the quarter's sample drawn with a fixed seed.
+    [sample] = store.list_samples(entry.DEMO_QUARTER)
+    assert sample.seed == entry.DEMO_SEED
+    assert ms.verify_sample(store, sample.sample_id)[1]
+    mine = [a for a in store.list_assignments(moderator="demo") if not a.reconciled]
+    assert len(mine) >= 2 and {a.audit_id for a in mine} <= set(sample.selected)
+    assert store.count_moderation_waiting("demo") == len(mine)
+    # The demo user's own audit of the quarter, reconciled, its feedback still to acknowledge.
+    [own] = store.feedback_to_acknowledge("demo")
+    assert Quarter.parse(entry.DEMO_QUARTER).contains(own.submitted_on)
+    assert own.moderation.outcome is not None and own.moderation.moderator != "demo"
+    case = store.get_case(own.case_ref)
+    assert "demo" not in (case.worker, case.line_manager)
+    automatic = {r.standard: r.status for r in evaluate(case, own.as_of, store.catalogue()).results}
+    assert own.automatic == automatic
+    assert all(own.scores[s] == (status or Status.met) for s, status in automatic.items())
+    # A draft in progress, and an action of the demo user's that is overdue.
+    [draft] = store.page_audits(auditor="demo", status="draft")
+    assert draft.as_of == today and store.count_drafts("demo") == 1
+    draft_case = store.get_case(draft.case_ref)
+    assert "demo" not in (draft_case.worker, draft_case.line_manager)
+    assert store.count_overdue_actions("demo", today) >= 1
+    store.close()
+    assert verify_file(path).ok
+
+
+async def test_demo_dashboard_has_something_in_every_panel(tmp_path):
+    from tests.tui.test_screens import text_of
+
+    path = entry.build_demo(tmp_path / "demo.db")
+    app = make_app(path, username="demo", today=entry.DEMO_TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        waiting = text_of(app.screen, "#waiting")
+        assert "1 draft in progress" in text_of(app.screen, "#drafts")
+        assert "3 moderation tasks waiting" in waiting or "2 moderation tasks waiting" in waiting
+        assert "1 feedback to acknowledge" in waiting
+        assert "overdue" in waiting and "None of your actions" not in waiting
+        assert app.screen.query_one("#quota-table").display
