@@ -30,3 +30,20 @@ async def test_not_met_and_partly_are_whole_on_screen(tmp_path, size):
         assert cells == {"C-1": ("0", "0"), "C-2": ("0", "1"), "C-3": ("1", "0")}
         # Every column, with its padding, fits inside the table without scrolling sideways.
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_actions_tracker_columns_are_whole_on_screen(db_path, size):
+    from tests.tui.conftest import add_submitted_audit
+
+    add_submitted_audit(db_path)
+    app = open_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        table = app.screen.query_one("#action-table", DataTable)
+        assert table.row_count == 1
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        # A wide terminal gives the description the room.
+        assert table.columns["description"].width >= (20 if size[0] == 80 else 100)

@@ -45,14 +45,27 @@ class ActionsScreen(CaseauditScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.descriptions: dict[str, str] = {}  # action id -> description, for the sentences
         table = self.query_one("#action-table", DataTable)
-        table.add_column("due", key="due")
-        table.add_column("action", key="description")
-        table.add_column("owner", key="owner")
-        table.add_column("case", key="case")
-        table.add_column("done", key="done")
+        table.add_column("due", key="due", width=11)
+        table.add_column("action", key="description", width=self._description_width())
+        table.add_column("owner", key="owner", width=8)
+        table.add_column("case", key="case", width=8)
+        table.add_column("done", key="done", width=11)
         table.focus()
         self.reload()
+
+    def _description_width(self) -> int:
+        # What the other columns, their padding and the scroll bar leave: every column
+        # stays on screen at 80 characters, and a wide terminal shows whole descriptions.
+        return max(20, self.app.size.width - (11 + 8 + 8 + 11) - 2 * 5 - 4)
+
+    def on_resize(self) -> None:
+        table = self.query_one("#action-table", DataTable)
+        column = table.columns.get("description")
+        if column is not None and column.width != self._description_width():
+            column.width = self._description_width()
+            table.refresh(layout=True)
 
     @on(Select.Changed)
     def reload(self) -> None:
@@ -93,17 +106,19 @@ class ActionsScreen(CaseauditScreen):
     def show(self, rows: list) -> None:
         table = self.query_one("#action-table", DataTable)
         table.clear()
+        self.descriptions = {}
         today = self.app.today
         for row in rows:
             overdue = row.overdue(today)
             due = Text(format_day(row.due) if row.due else "no date", style="bold red" if overdue else "")
             done = format_day(row.completed_on) if row.completed_on else ("OVERDUE" if overdue else "")
             table.add_row(due, row.description, row.owner or "", row.case_ref, done, key=str(row.action_id))
+            self.descriptions[str(row.action_id)] = row.description
         words = f"{len(rows)} action{'s' if len(rows) != 1 else ''}"
         if len(rows) >= PAGE:
             words += f" (the first {PAGE})"
         self.query_one("#action-status", Static).update(
-            words + ". Enter marks the highlighted action complete; o/v/e: open, overdue, done.")
+            words + ". Enter marks the highlighted one complete.")
 
     @on(DataTable.RowSelected, "#action-table")
     def _selected(self) -> None:
@@ -115,15 +130,16 @@ class ActionsScreen(CaseauditScreen):
             return
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         action_id = int(row_key.value)
+        what = self.descriptions.get(row_key.value, "The action")
 
         def answered(text: str | None) -> None:
             if text:
-                self.complete(action_id, date.fromisoformat(text))
+                self.complete(action_id, what, date.fromisoformat(text))
 
-        self.app.push_screen(AskText(f"Action {action_id} completed on (YYYY-MM-DD):",
+        self.app.push_screen(AskText(f"{what}: completed on (YYYY-MM-DD)",
                                      value=self.app.today.isoformat(), as_date=True), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complete")
-    def complete(self, action_id: int, on_day: date) -> str:
+    def complete(self, action_id: int, what: str, on_day: date) -> str:
         self.app.store.complete_action(action_id, on_day)
-        return f"Action {action_id} marked complete on {format_day(on_day)}."
+        return f"Marked complete on {format_day(on_day)}: {what}"
