@@ -153,6 +153,8 @@ class CaseauditApp(App[int]):
         if action == "open" and parameters and parameters[0] in OTHER_SCREENS:
             # Keys for screens the user's roles do not open are not offered at all.
             return self.may(*OTHER_SCREENS[parameters[0]][3])
+        if action == getattr(self.screen, "NAVIGATION_KEY", None):
+            return False  # the screen the user is on: its key would only crowd the footer
         if action == "cases":
             return self.may(Role.auditor, Role.qa_lead, Role.moderator)
         return True

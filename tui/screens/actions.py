@@ -25,6 +25,8 @@ STATES = [("open", "open"), ("overdue", "overdue"), ("done", "done"), ("all", "a
 
 
 class ActionsScreen(CaseauditScreen):
+    NAVIGATION_KEY = "actions"  # this screen's own key is not offered on it
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("enter", "complete", "Mark complete", id="complete_action", show=True),

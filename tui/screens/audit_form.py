@@ -75,7 +75,8 @@ class AuditFormScreen(CaseauditScreen):
         Binding("ctrl+s", "save", "Save", id="save_draft"),
         Binding("ctrl+n", "add_action", "Add action", id="add_action"),
         # Not ctrl+d: in a text box that deletes a character.
-        Binding("ctrl+y", "remove_action", "Remove action", id="remove_action"),
+        # Told beside the action plan rather than in the footer, which must fit 80 columns.
+        Binding("ctrl+y", "remove_action", "Remove action", id="remove_action", show=False),
         Binding("ctrl+r", "submit", "Submit", id="submit_audit"),
         Binding("ctrl+e", "amend", "Amend", id="amend_audit"),
     ]
@@ -311,8 +312,14 @@ class AuditFormScreen(CaseauditScreen):
 
     def _update_action_hint(self) -> None:
         hint = self.query_one("#action-plan-empty", Static)
-        hint.update("" if self.action_numbers else "No actions yet: ctrl+n adds one.")
-        hint.display = not self.action_numbers
+        if self.read_only:
+            words = "" if self.action_numbers else "No actions."
+        elif self.action_numbers:
+            words = "ctrl+y removes the action you are in; ctrl+n adds another."
+        else:
+            words = "No actions yet: ctrl+n adds one."
+        hint.update(words)
+        hint.display = bool(words)
 
     # --- reading the form ------------------------------------------------------------
 
@@ -632,6 +639,7 @@ class AuditFormScreen(CaseauditScreen):
 
     def _apply_read_only(self) -> None:
         locked = self.read_only
+        self._update_action_hint()
         for widget in self.query("#audit-form Input, #audit-form Select, #audit-form SelectionList, "
                                  "#audit-form Button"):
             widget.disabled = locked

@@ -43,6 +43,8 @@ class SearchBox(Input):
 
 
 class CasesScreen(CaseauditScreen):
+    NAVIGATION_KEY = "cases"  # this screen's own key is not offered on it
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("slash", "search", "Search", id="search_cases", key_display="/"),

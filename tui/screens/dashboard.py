@@ -33,6 +33,12 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def first_words(text: str, width: int = 50) -> str:
+    """The start of a longer text on one line; the whole of it is a key away."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
 def how_many(n: int, one: str, many: str | None = None, none: str | None = None) -> str:
     """A count as a person says it: "No drafts", "1 draft", "3 drafts"."""
     if n == 0:
@@ -41,6 +47,8 @@ def how_many(n: int, one: str, many: str | None = None, none: str | None = None)
 
 
 class DashboardScreen(CaseauditScreen):
+    NAVIGATION_KEY = "dashboard"  # this screen's own key is not offered on it
+
     BINDINGS = [
         Binding("f5", "reload", "Refresh", id="refresh_dashboard"),
     ]
@@ -120,7 +128,7 @@ class DashboardScreen(CaseauditScreen):
             waiting.append(how_many(figures.feedback_count, "feedback", "pieces of feedback",
                                     none="No feedback") + " to acknowledge", style="bold")
             for audit in figures.feedback_to_acknowledge:
-                waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {audit.moderation.feedback}")
+                waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {first_words(audit.moderation.feedback)}")
             if figures.feedback_count > len(figures.feedback_to_acknowledge):
                 waiting.append(f"\n  and {figures.feedback_count - len(figures.feedback_to_acknowledge)} more")
             if figures.feedback_to_acknowledge:
