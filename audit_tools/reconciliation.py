@@ -119,6 +119,15 @@ def resolution_problems(final_grade: Grade | None, reason: str | None) -> list[s
     return problems
 
 
+def resolver_conflict(username: str, audit: Audit) -> str | None:
+    """Why `username` may not resolve the audit's escalation themselves (None when they may)."""
+    if username == audit.auditor:
+        return f"{username} audited it, so another QA lead resolves it"
+    if audit.moderation is not None and username == audit.moderation.moderator:
+        return f"{username} moderated it, so another QA lead resolves it"
+    return None
+
+
 def resolve(user: User | None, audit: Audit, final_grade: Grade | str | None, reason: str | None,
             feedback: str | None, at: datetime, resolved: Resolution | None = None) -> Resolution:
     """The QA lead's resolution of `audit`'s escalated moderation, or why it is refused.
@@ -134,10 +143,9 @@ def resolve(user: User | None, audit: Audit, final_grade: Grade | str | None, re
     if resolved is not None:
         raise Refused(f"audit {audit.audit_id}: {resolved.resolved_by} resolved the escalation on "
                       f"{resolved.resolved_at.date().isoformat()}; a resolution is not changed afterwards")
-    if user.username == audit.auditor:
-        raise Refused(f"audit {audit.audit_id}: {user.username} audited it, so another QA lead resolves it")
-    if user.username == m.moderator:
-        raise Refused(f"audit {audit.audit_id}: {user.username} moderated it, so another QA lead resolves it")
+    conflict = resolver_conflict(user.username, audit)
+    if conflict:
+        raise Refused(f"audit {audit.audit_id}: {conflict}")
     try:
         grade = Grade(final_grade) if final_grade else None
     except ValueError:

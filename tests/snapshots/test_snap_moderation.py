@@ -96,3 +96,24 @@ def test_reconciliation_100x36(snap_compare, blind_db):
 
     app = make_app(blind_db, username="mo", today=date(2024, 3, 20))
     assert snap_compare(app, terminal_size=(100, 36), run_before=reconcile)
+
+
+def test_escalation_to_resolve_80x24(snap_compare, blind_db):
+    from tui.screens.moderation import ResolveEscalationScreen
+
+    mo = open_store(blind_db, "mo")
+    audit = mo.get_audit("A-000001")
+    scores = dict(audit.scores)
+    scores["voice-of-child"] = "not_met"
+    ms.submit_blind(mo, "A-000001", Moderation(moderator="mo", grade="inadequate", scores=scores,
+                                               notes={s: "as recorded" for s in scores} | {"voice-of-child": "no direct work with the child"},
+                                               moderated_on=date(2024, 3, 20)), list(scores))
+    ms.reconcile(mo, "A-000001", "escalated", None, "two grades apart on the child's voice", "Let us talk")
+
+    async def resolve(pilot):
+        await settled(pilot)
+        await pilot.app.push_screen(ResolveEscalationScreen("A-000001"))
+        await settled(pilot)
+
+    app = make_app(blind_db, username="admin", today=date(2024, 3, 21))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=resolve)

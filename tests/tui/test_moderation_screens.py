@@ -261,3 +261,60 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         await pilot.press("f")
         await settle(pilot)
         assert open_store(db_path, "admin").get_audit(first).moderation.acknowledged_on == TODAY
+
+
+async def test_sampling_at_80_columns_stacks_keeps_the_cursor_and_enter_leaves_the_box(db_path):
+    from db import moderation_store as ms
+
+    build(db_path)
+    lee = open_store(db_path, "lee")
+    ms.draw_sample(lee, "2024-25-Q1", "0.5", 1, "s")
+    ms.assign_sample(lee, "2024-25-Q1")
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        screen = app.screen
+        # At 80 columns the progress list takes the whole width, so its outcome column shows.
+        assert screen.query_one("#sampling-tables").has_class("narrow")
+        screen.query_one("#sampling-rate", Input).focus()
+        await pilot.press("enter")  # enter previews and gives the keys back to the table
+        await settle(pilot)
+        assert app.focused is screen.query_one("#sampling-preview", DataTable)
+        progress = screen.query_one("#sampling-progress-table", DataTable)
+        progress.focus()
+        await pilot.press("down", "ctrl+o")
+        await pilot.pause()
+        second = column(progress, 0)[1]
+        other = "mia" if column(progress, 3)[1] == "mo" else "mo"
+        await pilot.press(*other, "enter")
+        await settle(pilot)
+        assert lee.list_assignments(moderator=other) and column(progress, 3)[1] == other
+        assert progress.cursor_row == 1 and column(progress, 0)[1] == second  # not sent back to the top
+
+
+async def test_a_qa_lead_who_moderated_the_audit_is_told_before_typing_a_resolution(db_path):
+    from db import moderation_store as ms
+    from tui.screens.moderation import ResolveEscalationScreen
+
+    build(db_path)
+    admin = open_store(db_path, "admin")
+    admin.upsert_users([User(username="quin", display_name="Quin Lead", roles=[Role.qa_lead, Role.moderator],
+                             team="south")])
+    lee = open_store(db_path, "lee")
+    sample = ms.draw_sample(lee, "2024-25-Q1", "0.1", 1, "s")
+    first = sample.selected[0]
+    admin.assign_moderator(first, "quin")
+    quin = open_store(db_path, "quin")
+    ms.submit_blind(quin, first, Moderation(moderator="quin", grade="outstanding"), [])
+    ms.reconcile(quin, first, "escalated", None, "far apart", "Let us talk")
+    app = make_app(db_path, username="quin", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(ResolveEscalationScreen(first))
+        await settle(pilot)
+        screen = app.screen
+        assert "You cannot resolve this one: quin moderated it" in text_of(screen, "#reconcile-notes")
+        assert not screen.query_one("#resolve-form").display
+        assert "save" not in {b.binding.action for b in screen.active_bindings.values() if b.enabled}

@@ -43,12 +43,28 @@ def _grade(grade: Grade | None) -> str:
     return "—" if grade is None else grade.label
 
 
+def _short(grade: Grade | None) -> str:
+    """A grade in few letters for narrow tables; RI is how practitioners say it."""
+    if grade is None:
+        return "—"
+    return "RI" if grade == Grade.requires_improvement else grade.label
+
+
 def _catalogue(app: Any, audit: Audit):
     """The catalogue the audit was scored against, so both sides see the same standards."""
     try:
         return app.store.catalogue(audit.catalogue_version)
     except Exception:  # an unreadable stored catalogue: fall back to the one the app runs
         return app.catalogue
+
+
+def repaint_later(table: DataTable) -> None:
+    """Repaint a reloaded table once its column widths are measured.
+
+    A table refilled as its screen comes back (on resume) measures its columns after the
+    screen has already been painted, and kept showing cells cut to the old widths.
+    """
+    table.set_timer(0.05, lambda: table.refresh(layout=True))
 
 
 def stage(audit: Audit) -> str:
@@ -136,6 +152,7 @@ class ModerationQueueScreen(CaseauditScreen):
             title.append("nothing assigned to you yet.")
         self.query_one("#queue-title", Static).update(title)
         table = self.query_one("#queue-table", DataTable)
+        kept = table.cursor_row if table.row_count else 0  # back from an audit: stay on it
         table.clear(columns=True)
         table.add_columns("audit", "case", "type", "submitted", "stage", "outcome")
         for r in rows:
@@ -143,7 +160,10 @@ class ModerationQueueScreen(CaseauditScreen):
             table.add_row(r.audit_id, r.case_ref, r.case_type,
                           format_day(r.submitted_on) if r.submitted_on else "—", stage_text,
                           r.outcome or "", key=r.audit_id)
+        if table.row_count:
+            table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
         table.focus()
+        repaint_later(table)
 
     @on(DataTable.RowSelected, "#queue-table")
     def open_audit(self, event: DataTable.RowSelected) -> None:
@@ -654,15 +674,20 @@ class EscalationsScreen(CaseauditScreen):
             title.append("none; a moderator escalates a moderation they cannot settle with the auditor.")
         self.query_one("#escalations-title", Static).update(title)
         table = self.query_one("#escalations-table", DataTable)
+        kept = table.cursor_row if table.row_count else 0  # back from an audit: stay on it
         table.clear(columns=True)
-        table.add_columns("audit", "case", "auditor", "moderator", "grades a/m", "state")
+        # State first and grades in short words, so nothing that matters is cut at 80 columns.
+        table.add_columns("audit", "state", "auditor", "moderator", "grades: auditor → moderator", "case")
         for r in rows:
             a, m = r.audit, r.audit.moderation
-            state = (Text(f"resolved: {_grade(r.resolution.final_grade)}", style="dim") if r.resolved
+            state = (Text(f"resolved: {_short(r.resolution.final_grade)}", style="dim") if r.resolved
                      else Text("to resolve", style="bold"))
-            table.add_row(a.audit_id, a.case_ref, a.auditor, m.moderator,
-                          f"{_grade(a.grade)} / {_grade(m.grade)}", state, key=a.audit_id)
+            table.add_row(a.audit_id, state, a.auditor, m.moderator,
+                          f"{_short(a.grade)} → {_short(m.grade)}", a.case_ref, key=a.audit_id)
+        if table.row_count:
+            table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
         table.focus()
+        repaint_later(table)
 
     @on(DataTable.RowSelected, "#escalations-table")
     def open_escalation(self, event: DataTable.RowSelected) -> None:
@@ -697,7 +722,8 @@ class ResolveEscalationScreen(CaseauditScreen):
 
     @property
     def done(self) -> bool:
-        return bool(self.view and self.view.resolution)
+        """Nothing to record here: already resolved, not escalated, or not this QA lead's to settle."""
+        return self.view is None or not self.query_one("#resolve-form").display
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -744,14 +770,19 @@ class ResolveEscalationScreen(CaseauditScreen):
         assert m is not None
         notes = fill_side_by_side(self, view, "Escalation")
         extra = Text()
-        extra.append(f"\nModerator's outcome: {OUTCOME_WORDS[m.outcome] if m.outcome else 'not reconciled yet'}",
+        extra.append(f"\n\nModerator's outcome: {OUTCOME_WORDS[m.outcome] if m.outcome else 'not reconciled yet'}",
                      style="bold")
         extra.append(f"\nModerator's reason: {m.reason or '—'}")
         extra.append(f"\nModerator's feedback to the auditor: {m.feedback or '—'}")
+        from audit_tools.reconciliation import resolver_conflict
+
+        conflict = resolver_conflict(self.app.user.username, view.audit)
         if view.resolution is None and m.outcome != Outcome.escalated:
             extra.append("\nOnly an escalated moderation is resolved here.", style="italic")
+        elif view.resolution is None and conflict:
+            extra.append(f"\nYou cannot resolve this one: {conflict}.", style="bold yellow")
         self.query_one("#reconcile-notes", Static).update(notes + extra + resolution_text(view.resolution))
-        open_ = m.outcome == Outcome.escalated and view.resolution is None
+        open_ = m.outcome == Outcome.escalated and view.resolution is None and conflict is None
         form = self.query_one("#resolve-form")
         form.display = open_
         self.refresh_bindings()

@@ -59,9 +59,10 @@ class SamplingScreen(CaseauditScreen):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("ctrl+r", "preview", "Preview", id="sampling_preview"),
+        # Enter in a box previews too, so preview stays off the footer to leave room at 80 columns.
+        Binding("ctrl+r", "preview", "Preview", id="sampling_preview", show=False),
         Binding("ctrl+n", "draw", "Draw sample", id="sampling_draw"),
-        Binding("ctrl+t", "assign", "Assign moderators", id="sampling_assign"),
+        Binding("ctrl+t", "assign", "Assign", id="sampling_assign"),
         Binding("ctrl+o", "reassign", "Reassign", id="sampling_reassign"),
         Binding("e", "escalations", "Escalations", id="sampling_escalations"),
     ]
@@ -72,8 +73,11 @@ class SamplingScreen(CaseauditScreen):
     #sampling-form Input { width: 100%; }
     #sampling-summary { height: auto; padding: 0 1; }
     #sampling-tables { height: 1fr; }
-    #sampling-preview { width: 2fr; height: 1fr; }
-    #sampling-progress { width: 5fr; height: 1fr; }
+    #sampling-preview { width: 27; height: 1fr; }
+    #sampling-progress { width: 1fr; height: 1fr; }
+    /* Below 120 columns the progress list needs the whole width: the tables stack. */
+    #sampling-tables.narrow { layout: vertical; }
+    #sampling-tables.narrow #sampling-preview { width: 1fr; height: auto; max-height: 6; }
     #sampling-progress-title { height: auto; padding: 0 1; }
     """
 
@@ -95,8 +99,8 @@ class SamplingScreen(CaseauditScreen):
                 yield Label("Min per auditor")
                 yield Input(str(sampling.DEFAULT_MIN_PER_AUDITOR), id="sampling-min", compact=True)
             with Vertical():
-                yield Label("Seed (blank: random)")
-                yield Input("", id="sampling-seed", compact=True, placeholder="random")
+                yield Label("Seed")
+                yield Input("", id="sampling-seed", compact=True, placeholder="blank: random")
         yield Static("Loading…", id="sampling-summary")
         with Horizontal(id="sampling-tables"):
             yield DataTable(id="sampling-preview", cursor_type="row", zebra_stripes=True)
@@ -107,6 +111,9 @@ class SamplingScreen(CaseauditScreen):
 
     def on_mount(self) -> None:
         self.action_preview()
+
+    def on_resize(self, event) -> None:
+        self.query_one("#sampling-tables").set_class(event.size.width < 120, "narrow")
 
     def on_screen_resume(self) -> None:
         self.action_preview()
@@ -128,7 +135,9 @@ class SamplingScreen(CaseauditScreen):
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
+        # Enter ends the edit: back on the table, the one-letter keys work again.
         self.action_preview()
+        self.query_one("#sampling-preview", DataTable).focus()
 
     # --- actions -----------------------------------------------------------------------
 
@@ -257,14 +266,13 @@ class SamplingScreen(CaseauditScreen):
         if view.samples:
             ids = ", ".join(s.sample_id for s in view.samples)
             summary.append(f"\nDrawn already: {ids} ({sum(len(s.selected) for s in view.samples)} audits).")
-        summary.append("\ntab reaches the boxes above; ctrl+n draws, ctrl+t assigns, ctrl+o reassigns, "
-                       "e lists escalations.",
+        summary.append("\ntab moves between the tables and the boxes above (enter previews)",
                        style="dim")
         self.query_one("#sampling-summary", Static).update(summary)
 
         table = self.query_one("#sampling-preview", DataTable)
         table.clear(columns=True)
-        table.add_columns("auditor", "audits n", "sample k")
+        table.add_columns("auditor", "audits", "sample")
         for s in view.strata:
             table.add_row(s.auditor, str(s.n), str(s.k), key=s.auditor)
 
@@ -282,6 +290,9 @@ class SamplingScreen(CaseauditScreen):
         self.query_one("#sampling-progress-title", Static).update(title)
 
         progress = self.query_one("#sampling-progress-table", DataTable)
+        # Keep the cursor on the audit it was on: a reload after each reassignment or return
+        # from a moderation must not send the QA lead back to the top of the list.
+        kept = progress.cursor_row if progress.row_count else 0
         progress.clear(columns=True)
         progress.add_columns("audit", "case", "auditor", "moderator", "state", "outcome")
         for row in view.progress:
@@ -290,3 +301,9 @@ class SamplingScreen(CaseauditScreen):
                              (row.outcome or "").replace("_", " ") + (", resolved" if row.resolved else "")
                              + (" ✓" if row.acknowledged else ""),
                              key=row.audit_id)
+        if progress.row_count:
+            progress.move_cursor(row=min(kept, progress.row_count - 1), scroll=True)
+        from tui.screens.moderation import repaint_later
+
+        repaint_later(table)
+        repaint_later(progress)
