@@ -93,7 +93,7 @@ class CaseDetailScreen(CaseauditScreen):
             yield Static("Standards now", classes="section")
             yield DataTable(id="standards-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="standard-evidence")
-            yield Static("Audits of this case", classes="section")
+            yield Static("Audits of this case, newest first", classes="section")
             yield DataTable(id="case-audits-table", cursor_type="row", zebra_stripes=True)
             yield Static("Events, newest first", classes="section")
             yield DataTable(id="events-table", cursor_type="row", zebra_stripes=True)
@@ -140,7 +140,8 @@ class CaseDetailScreen(CaseauditScreen):
         audits = self.query_one("#case-audits-table", DataTable)
         audits.clear(columns=True)
         audits.add_columns("audit", "auditor", "as at", "submitted", "grade")
-        for row in found["audits"]:
+        # Newest first, as the events are: ids from imports and from caseaudit do not sort by date.
+        for row in sorted(found["audits"], key=lambda r: (r.as_of, r.audit_id), reverse=True):
             audits.add_row(row.audit_id, row.auditor, format_day(row.as_of),
                            format_day(row.submitted_on) if row.submitted_on else "draft",
                            (row.final_grade or "").replace("_", " "), key=row.audit_id)

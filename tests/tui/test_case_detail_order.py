@@ -1,0 +1,30 @@
+"""The case detail lists the case's audits newest first, whatever their ids."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import DataTable
+
+from db import open_store
+from tests.tui.conftest import add_submitted_audit
+from tests.tui.test_audit_keyboard import open_app, settle
+
+
+async def test_audits_of_a_case_newest_first(db_path):
+    add_submitted_audit(db_path)  # A-0001, as at 1 Feb 2024; A-0002 below is newer
+    store = open_store(db_path, "admin")
+    older = store.get_audit("A-0001").model_copy(update={
+        "audit_id": "A-0002", "as_of": date(2024, 2, 10), "submitted_on": date(2024, 2, 12),
+        "actions": [a.model_copy(update={"completed_on": None}) for a in store.get_audit("A-0001").actions],
+        "moderation": None})
+    store.insert_audits([older])
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        table = app.screen.query_one("#case-audits-table", DataTable)
+        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["A-0002", "A-0001"]
