@@ -84,3 +84,21 @@ async def test_dashboard_counts_without_listing_rows_to_count(db_path, monkeypat
         await settle(pilot)
         assert not app._notifications
         assert "No drafts in progress" in text_of(app.screen, "#drafts")
+
+
+async def test_enter_on_the_dashboard_carries_on_with_the_draft(db_path):
+    from tests.tui.test_audit_keyboard import open_new_audit
+    from tui.screens.audit_form import AuditFormScreen
+
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_new_audit(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        draft = form.audit_id
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AuditFormScreen) and app.screen.audit_id == draft

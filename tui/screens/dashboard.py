@@ -114,8 +114,10 @@ class DashboardScreen(CaseauditScreen):
             table.add_row(row.audit_id, row.case_ref, format_day(row.as_of), saved_words(row.saved_at),
                           key=row.audit_id)
         table.display = bool(figures.drafts)
-        if figures.drafts and self.focused is None:
-            table.focus()  # carrying on with a draft is the likeliest next step
+        # Carrying on with a draft is the likeliest next step. The page itself takes the
+        # focus when the screen opens, so that counts as nothing chosen yet.
+        if figures.drafts and self.focused in (None, self.query_one("#dashboard-body")):
+            table.focus()
 
         waiting = Text()
         if user.has(Role.moderator):
