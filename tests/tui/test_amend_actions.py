@@ -84,3 +84,15 @@ async def test_an_amendment_submission_would_refuse_is_listed_not_saved(db_path)
         assert "Not amended" in problems and "must be after the audit's as-at date" in problems
         assert app.focused is form.query_one(f"#action-due-{first}", Input)
     assert open_store(db_path, "admin").list_amendments("A-0001") == []
+
+
+async def test_problems_are_counted_in_words(db_path):
+    from tests.tui.test_audit_keyboard import open_new_audit
+
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_new_audit(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        words = str(form.query_one("#audit-problems").render())
+        assert "things to put right" in words and "(s)" not in words

@@ -65,6 +65,10 @@ def evidence_text(result) -> Text:
     return text
 
 
+def things(n: int) -> str:
+    return "1 thing" if n == 1 else f"{n} things"
+
+
 class AuditFormScreen(CaseauditScreen):
     """One audit of one case: new (case_ref) or an existing one (audit_id)."""
 
@@ -550,7 +554,7 @@ class AuditFormScreen(CaseauditScreen):
 
     def _show_problems(self, problems: list[str], heading: str = "Not submitted") -> None:
         box = self.query_one("#audit-problems", Static)
-        text = Text(f"{heading}: {len(problems)} thing(s) to put right\n", style="bold")
+        text = Text(f"{heading}: {things(len(problems))} to put right\n", style="bold")
         for line in problems:
             text.append(f"• {line}\n")
         box.update(text)
@@ -597,7 +601,7 @@ class AuditFormScreen(CaseauditScreen):
     def _refuse(self, problems: list[str], heading: str) -> None:
         """List every problem at the top and take the auditor to the first."""
         self._show_problems(problems, heading)
-        self.notify(f"{heading}: {len(problems)} thing(s) to put right, listed at the top.",
+        self.notify(f"{heading}: {things(len(problems))} to put right, listed at the top.",
                     severity="error")
         target = self._widget_for(problems[0])
         if target is not None:
