@@ -157,9 +157,13 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
         await settle(pilot)
         screen = auditor.screen
         assert "Strong visits record" in screen_text(screen)
+        # Short grades in the table, so the final grade is not cut at 80 columns.
+        table = screen.query_one("#feedback-table", DataTable)
+        assert [str(c) for c in table.get_row_at(0)[3:]] == ["grade changed", "Outstanding", "Good"]
+        assert table.virtual_size.width <= 78
         await pilot.press("f")
         await settle(pilot)
-        assert "0 moderation feedbacks to acknowledge" in screen_text(screen)
+        assert "0 pieces of moderation feedback to acknowledge" in screen_text(screen)
     assert open_store(db_path, "admin").get_audit(audit_id).moderation.acknowledged_on == TODAY
 
 

@@ -236,6 +236,9 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         await pilot.press("ctrl+s")  # nothing chosen yet: refused on screen, nothing stored
         await settle(pilot)
         assert ms.resolutions(lee) == {}
+        assert app.focused is screen.query_one("#reconcile-table", DataTable)
+        await pilot.press("tab")  # from the reading to the resolution
+        assert app.focused is screen.query_one("#resolve-final-grade", Select)
         screen.query_one("#resolve-final-grade", Select).value = Grade.good
         screen.query_one("#resolve-reason").focus()
         await pilot.press(*"evidence supports good")

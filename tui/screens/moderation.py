@@ -781,15 +781,16 @@ class ResolveEscalationScreen(CaseauditScreen):
             extra.append("\nOnly an escalated moderation is resolved here.", style="italic")
         elif view.resolution is None and conflict:
             extra.append(f"\nYou cannot resolve this one: {conflict}.", style="bold yellow")
-        self.query_one("#reconcile-notes", Static).update(notes + extra + resolution_text(view.resolution))
         open_ = m.outcome == Outcome.escalated and view.resolution is None and conflict is None
+        if open_:
+            extra.append("\n\nRead both sides, then tab to your resolution below; ctrl+s saves it.", style="italic")
+        self.query_one("#reconcile-notes", Static).update(notes + extra + resolution_text(view.resolution))
         form = self.query_one("#resolve-form")
         form.display = open_
         self.refresh_bindings()
-        if open_:
-            self.query_one("#resolve-final-grade", Select).focus()
-        else:
-            self.query_one("#reconcile-table", DataTable).focus()
+        # The cursor starts at the top, where the reading starts: the form lies below the fold
+        # on a small terminal, and a cursor out of sight is a cursor lost.
+        self.query_one("#reconcile-table", DataTable).focus()
 
     @on(Button.Pressed, "#resolve-save")
     def _save_pressed(self) -> None:
@@ -885,8 +886,8 @@ class FeedbackScreen(CaseauditScreen):
         self.audits = {a.audit_id: a for a in audits}
         self.resolutions = resolutions or {}
         title = Text()
-        title.append(f"{len(audits)} moderation feedback{'s' if len(audits) != 1 else ''} to acknowledge",
-                     style="bold")
+        pieces = "1 piece" if len(audits) == 1 else f"{len(audits)} pieces"
+        title.append(f"{pieces} of moderation feedback to acknowledge", style="bold")
         if audits:
             title.append(". Read it below, then press f to acknowledge.")
         self.query_one("#feedback-title", Static).update(title)
@@ -895,9 +896,12 @@ class FeedbackScreen(CaseauditScreen):
         table.add_columns("audit", "case", "moderator", "outcome", "your grade", "final grade")
         for a in audits:
             m = a.moderation
-            outcome = "escalated, resolved" if a.audit_id in self.resolutions else OUTCOME_WORDS[m.outcome]
-            table.add_row(a.audit_id, a.case_ref, m.moderator, outcome, _grade(a.grade),
-                          _grade(a.final_grade), key=a.audit_id)
+            # Short words in the table so the final grade shows at 80 columns; the detail says it in full.
+            outcome = m.outcome.value.replace("_", " ")
+            if a.audit_id in self.resolutions:
+                outcome += ", resolved"
+            table.add_row(a.audit_id, a.case_ref, m.moderator, outcome, _short(a.grade),
+                          _short(a.final_grade), key=a.audit_id)
         self._detail()
         self.refresh_bindings()
         table.focus()
