@@ -143,6 +143,9 @@ async def test_agreement_screen_shows_words_n_and_flags(db_path):
         auditors = screen.query_one("#agreement-auditors", DataTable)
         assert column(auditors, 0) == ["amy", "bob"]
         assert column(auditors, 5) == ["⚑", ""]
+        # The longest standard ids and the agreement column fit beside the auditors at 80 columns.
+        standards = screen.query_one("#agreement-standards", DataTable)
+        assert standards.virtual_size.width <= standards.scrollable_content_region.width
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert "2023-24 Q4" in text_of(screen, "#agreement-summary")

@@ -121,7 +121,8 @@ class AgreementScreen(CaseauditScreen):
 
         standards = self.query_one("#agreement-standards", DataTable)
         standards.clear(columns=True)
-        standards.add_columns("standard", "pairs", "agreement")
+        # "agreed", not "agreement": the longest catalogue ids leave no more room at 80 columns.
+        standards.add_columns("standard", "pairs", "agreed")
         for sid, row in figures.by_standard.items():
             low = row.agreement is not None and row.agreement < 0.8
             standards.add_row(sid, str(row.pairs), Text(pct(row.agreement), style="bold yellow" if low else ""),
