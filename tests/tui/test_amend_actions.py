@@ -96,3 +96,27 @@ async def test_problems_are_counted_in_words(db_path):
         await settle(pilot)
         words = str(form.query_one("#audit-problems").render())
         assert "things to put right" in words and "(s)" not in words
+
+
+async def test_leaving_an_amendment_puts_the_form_back_as_stored(db_path):
+    from textual.widgets import Select
+
+    from audit_tools.models import Grade
+
+    add_submitted_audit(db_path)
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_submitted(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await choose(pilot, "grade-select", "Inadequate")
+        assert form.dirty
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is form and form.read_only and not form.amending
+        assert form.query_one("#grade-select", Select).value == Grade.requires_improvement
+        assert len(form.action_numbers) == 2
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not form
+    assert open_store(db_path, "admin").list_amendments("A-0001") == []

@@ -191,6 +191,7 @@ class AuditFormScreen(CaseauditScreen):
         self.audit_id = self.audit.audit_id
         form = self.query_one("#audit-form", VerticalScroll)
         await form.remove_children()
+        self.action_numbers, self.action_origin = [], {}
         await form.mount_all(list(self._form_widgets()))
         for action in self.audit.actions:
             number, row = self._action_row_for(action)
@@ -519,10 +520,13 @@ class AuditFormScreen(CaseauditScreen):
             self.save_draft(self.build_audit(), self.revision)
             return
         if self.amending and self.dirty:
-            self.notify("The amendment is not saved: ctrl+s saves it, escape again leaves it.",
-                        severity="warning")
+            # Put the form back as stored, so what is on screen is never an unsaved correction.
+            self.notify("Amendment dropped: nothing was changed. The audit shows as stored; "
+                        "escape again leaves it.", severity="warning")
             self.amending = False
             self.dirty = False
+            self.loaded = False
+            self.load()
             return
         self.app.pop_screen()
 
