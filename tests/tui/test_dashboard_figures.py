@@ -102,3 +102,18 @@ async def test_enter_on_the_dashboard_carries_on_with_the_draft(db_path):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AuditFormScreen) and app.screen.audit_id == draft
+
+
+async def test_a_tall_terminal_shows_every_auditor_in_the_quota_table(tmp_path):
+    import caseaudit.app as entry
+    from textual.widgets import DataTable
+
+    from tui.app import make_app
+
+    path = entry.build_demo(tmp_path / "demo.db")
+    app = make_app(path, username="demo", today=entry.DEMO_TODAY)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#quota-table", DataTable)
+        assert table.row_count > 12
+        assert table.size.height >= table.row_count + 1  # every row and the header

@@ -73,6 +73,11 @@ class DashboardScreen(CaseauditScreen):
         self.query_one("#quota-title").display = False
         self.action_reload()
 
+    def on_resize(self) -> None:
+        # Twelve auditors fit at 80x24 with the rest a scroll away; a tall terminal shows
+        # the whole service instead of twelve rows above empty space.
+        self.query_one("#quota-table").styles.max_height = max(12, self.size.height - 22)
+
     def on_screen_resume(self) -> None:
         # Coming back from an audit: the counts may have changed.
         self.action_reload()
