@@ -6,7 +6,8 @@ moderation row takes only the final grade (so the audit's final grade, the case 
 the themes report follow the resolution) and loses its acknowledgement, so the auditor
 acknowledges the settled outcome as with any other.
 
-The table is created on first use: databases made before it simply have no resolutions.
+The table comes from migration m006 (db/migrations.py), which refuses any change to a
+stored resolution.
 """
 
 from __future__ import annotations
@@ -19,23 +20,7 @@ from audit_tools.reconciliation import Resolution
 
 TABLE = "escalation_resolutions"
 
-_CREATE = f"""
-CREATE TABLE IF NOT EXISTS {TABLE} (
-    audit_id TEXT PRIMARY KEY REFERENCES moderations(audit_id),
-    final_grade TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    feedback TEXT,
-    resolved_by TEXT NOT NULL,
-    resolved_at TEXT NOT NULL
-)
-"""
-
 _COLUMNS = "audit_id, final_grade, reason, feedback, resolved_by, resolved_at"
-
-
-def _exists(store: Any) -> bool:
-    return store.db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [TABLE]).fetchone() is not None
 
 
 def _resolution(row: tuple) -> Resolution:
@@ -43,16 +28,12 @@ def _resolution(row: tuple) -> Resolution:
 
 
 def get_resolution(store: Any, audit_id: str) -> Resolution | None:
-    if not _exists(store):
-        return None
     row = store.db.execute(f"SELECT {_COLUMNS} FROM {TABLE} WHERE audit_id = ?", [audit_id]).fetchone()
     return _resolution(row) if row else None
 
 
 def resolutions(store: Any, audit_ids: list[str] | None = None) -> dict[str, Resolution]:
     """Stored resolutions by audit id (all of them, or those of `audit_ids`)."""
-    if not _exists(store):
-        return {}
     sql = f"SELECT {_COLUMNS} FROM {TABLE}"
     params: list[str] = []
     if audit_ids is not None:
@@ -75,7 +56,6 @@ def save_resolution(store: Any, audit: Audit, resolution: Resolution) -> None:
     Call inside store.transaction(), after audit_tools.reconciliation.resolve has checked it.
     """
     assert audit.moderation is not None
-    store.db.execute(_CREATE)
     store.db.execute(
         f"INSERT INTO {TABLE} ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
         [resolution.audit_id, resolution.final_grade.value, resolution.reason, resolution.feedback,

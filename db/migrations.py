@@ -290,6 +290,28 @@ def m005_guards(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m006_escalation_resolutions(db: sqlite_utils.Database) -> None:
+    # A QA lead's settlement of an escalated moderation, kept apart from the moderation
+    # so both sides' own grades, scores and words stay as recorded; final once stored.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS escalation_resolutions (
+            audit_id TEXT PRIMARY KEY REFERENCES moderations(audit_id),
+            final_grade TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            feedback TEXT,
+            resolved_by TEXT NOT NULL,
+            resolved_at TEXT NOT NULL
+        );
+        CREATE TRIGGER escalation_resolutions_no_update BEFORE UPDATE ON escalation_resolutions
+        BEGIN SELECT RAISE(ABORT, 'a resolution of an escalation is final'); END;
+        CREATE TRIGGER escalation_resolutions_no_delete BEFORE DELETE ON escalation_resolutions
+        BEGIN SELECT RAISE(ABORT, 'a resolution of an escalation is final'); END;
+        """
+    )
+
+
 def foreign_tables(conn: sqlite3.Connection) -> list[str]:
     """Tables of a file some other program made (empty for a new file or a caseaudit one)."""
     tables = [r[0] for r in conn.execute(

@@ -119,6 +119,18 @@ def test_resolution_keeps_both_sides_sets_the_final_grade_and_is_recorded(db):
         ms.escalations(as_user(db, "cat"))
 
 
+def test_the_database_refuses_to_change_or_remove_a_resolution(db):
+    import sqlite3
+
+    store = as_user(db, "lee")
+    ms.resolve_escalation(store, "E1", "requires_improvement", "the voice is thin", None)
+    for sql in ("UPDATE escalation_resolutions SET final_grade = 'good'",
+                "DELETE FROM escalation_resolutions"):
+        with pytest.raises(sqlite3.IntegrityError, match="final"):
+            store.db.execute(sql)
+    assert ms.escalations(store)[0].resolution.final_grade.value == "requires_improvement"
+
+
 def test_the_auditor_acknowledges_the_resolution_again(db):
     amy = as_user(db, "amy")
     ms.acknowledge(amy, "E1")  # the moderator's feedback, read before the QA lead settled it
