@@ -33,6 +33,8 @@ OTHER_SCREENS: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
                   (Role.qa_lead, Role.moderator)),
     "reports": ("tui.screens.reports", "ReportsScreen", "Quarterly reports", (Role.qa_lead,)),
     "feedback": ("tui.screens.moderation", "FeedbackScreen", "Moderation feedback", (Role.auditor,)),
+    "escalations": ("tui.screens.moderation", "EscalationsScreen", "Escalations to resolve",
+                    (Role.qa_lead,)),
 }
 
 ROLE_WORDS = {
@@ -86,6 +88,7 @@ class CaseauditApp(App[int]):
         Binding("g", "open('agreement')", "Agreement", id="agreement", show=False),
         Binding("r", "open('reports')", "Reports", id="reports", show=False),
         Binding("f", "open('feedback')", "Feedback", id="feedback", show=False),
+        Binding("e", "open('escalations')", "Escalations", id="escalations", show=False),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("t", "toggle_dark", "Light/dark", id="toggle_theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),

@@ -354,12 +354,28 @@ async def test_the_qa_lead_reaches_the_moderation_and_report_screens(db_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         for key, name in [("s", "SamplingScreen"), ("g", "AgreementScreen"), ("r", "ReportsScreen"),
-                          ("m", "ModerationQueueScreen")]:
+                          ("m", "ModerationQueueScreen"), ("e", "EscalationsScreen")]:
             await pilot.press("escape", "d")  # escape first: a screen may have a text box focused
             await settle(pilot)
             await pilot.press(key)
             await settle(pilot)
             assert type(app.screen).__name__ == name
+
+
+async def test_escalations_are_a_key_away_for_the_qa_lead_only(db_path):
+    from tui.commands import screen_actions
+
+    app = open_app(db_path)  # an auditor
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert len(app.screen_stack) == 1
+        assert "Escalations" not in [entry[0] for entry in screen_actions(app.screen)]
+    lead = open_app(db_path, username="lee")
+    async with lead.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Escalations" in [entry[0] for entry in screen_actions(lead.screen)]
 
 
 async def test_feedback_to_acknowledge_is_on_the_dashboard(db_path):
