@@ -1064,7 +1064,9 @@ class Store:
     _FEEDBACK_WAITING = (
         "FROM audits a JOIN moderations m ON m.audit_id = a.audit_id "
         "WHERE a.auditor = ? AND a.status = 'submitted' AND m.outcome IS NOT NULL "
-        "AND trim(coalesce(m.feedback, '')) != '' AND m.acknowledged_on IS NULL"
+        "AND m.acknowledged_on IS NULL AND (trim(coalesce(m.feedback, '')) != '' "
+        # a QA lead's settlement of an escalation is feedback too, with or without the moderator's words
+        "OR EXISTS (SELECT 1 FROM escalation_resolutions r WHERE r.audit_id = a.audit_id))"
     )
 
     def count_feedback_to_acknowledge(self, auditor: str) -> int:

@@ -45,6 +45,7 @@ class Dashboard:
     moderation_waiting: int = 0
     feedback_count: int = 0
     feedback_to_acknowledge: list = field(default_factory=list)  # Audit
+    resolutions: dict = field(default_factory=dict)  # audit id -> QA lead's Resolution
     overdue_count: int = 0
     overdue_actions: list = field(default_factory=list)  # ActionRow
     compliance: list[tuple[str, str, int]] | None = None  # (username, display name, done)
@@ -66,6 +67,11 @@ def dashboard(app: Any) -> Dashboard:
         figures.drafts = store.page_audits(auditor=user.username, status="draft", limit=DRAFTS_SHOWN)
         figures.feedback_count = store.count_feedback_to_acknowledge(user.username)
         figures.feedback_to_acknowledge = store.feedback_to_acknowledge(user.username, limit=SHOWN)
+        if figures.feedback_to_acknowledge:
+            from db import moderation_store
+
+            figures.resolutions = moderation_store.resolutions(
+                store, [a.audit_id for a in figures.feedback_to_acknowledge])
     if user.has(Role.moderator):
         figures.moderation_waiting = store.count_moderation_waiting(user.username)
     figures.overdue_count = store.count_overdue_actions(user.username, today)

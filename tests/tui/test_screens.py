@@ -397,3 +397,29 @@ async def test_feedback_to_acknowledge_is_on_the_dashboard(db_path):
         await pilot.press("f")
         await settle(pilot)
         assert type(app.screen).__name__ == "FeedbackScreen"
+
+
+async def test_a_settled_escalation_waits_on_the_dashboard_in_the_qa_leads_words(db_path):
+    from audit_tools.models import Moderation, Outcome, Role, User
+    from db import moderation_store
+
+    add_submitted_audit(db_path)
+    open_store(db_path, "admin").upsert_users([User(username="mo", display_name="Mo Moderator",
+                                                    roles=[Role.moderator], team="qa")])
+    open_store(db_path, "lee").assign_moderator("A-0001", "mo")
+    # escalated without a word of feedback from the moderator
+    open_store(db_path, "mo").save_moderation("A-0001", Moderation(
+        moderator="mo", moderated_on=TODAY, grade=Grade.inadequate, outcome=Outcome.escalated,
+        reason="far apart on risk"))
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "No feedback to acknowledge" in text_of(app.screen, "#waiting")
+    moderation_store.resolve_escalation(open_store(db_path, "lee"), "A-0001", "inadequate",
+                                        "risk not analysed", "Analyse the risk")
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        waiting = text_of(app.screen, "#waiting")
+        assert "1 feedback to acknowledge" in waiting
+        assert "QA lead settled it as Inadequate: Analyse the risk" in waiting

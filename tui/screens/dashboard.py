@@ -135,7 +135,13 @@ class DashboardScreen(CaseauditScreen):
             waiting.append(how_many(figures.feedback_count, "feedback", "pieces of feedback",
                                     none="No feedback") + " to acknowledge", style="bold")
             for audit in figures.feedback_to_acknowledge:
-                waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {first_words(audit.moderation.feedback)}")
+                resolution = figures.resolutions.get(audit.audit_id)
+                if resolution is not None:
+                    said = (f"QA lead settled it as {resolution.final_grade.label}"
+                            + (f": {resolution.feedback}" if resolution.feedback else ""))
+                else:
+                    said = audit.moderation.feedback
+                waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {first_words(said)}")
             if figures.feedback_count > len(figures.feedback_to_acknowledge):
                 waiting.append(f"\n  and {figures.feedback_count - len(figures.feedback_to_acknowledge)} more")
             if figures.feedback_to_acknowledge:
