@@ -8,6 +8,7 @@ from pathlib import Path
 
 from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.models import Role
+from audit_tools.standards.catalogue import read_catalogue_file
 from caseaudit.cli import db_path
 from db import current_username, open_store
 from db.maintenance import backup_file, verify_file
@@ -23,28 +24,12 @@ def _display_name(username: str) -> str:
     return gecos or username
 
 
-def _read_catalogue(file: Path) -> str:
-    """The catalogue's text, checked before anything is written (BadInput names every problem)."""
-    from audit_tools.standards import parse_catalogue
-
-    try:
-        text = file.read_text("utf-8")
-    except FileNotFoundError:
-        raise BadInput(f"{file}: standards catalogue not found") from None
-    except (IsADirectoryError, UnicodeDecodeError):
-        raise BadInput(f"{file}: not a standards catalogue (expected a TOML text file)") from None
-    except OSError as err:
-        raise BadInput(f"{file}: cannot read: {err.strerror}") from None
-    parse_catalogue(text, where=str(file))
-    return text
-
-
 def init(args: argparse.Namespace) -> int:
     """Create or migrate the database; the person running it becomes the first admin."""
     path = db_path(args)
     if path.is_dir():
         raise BadInput(f"{path}: is a folder; give a database file name with --db")
-    catalogue_text = _read_catalogue(Path(args.standards)) if getattr(args, "standards", None) else None
+    catalogue_text = read_catalogue_file(args.standards) if getattr(args, "standards", None) else None
     existed = path.exists()
     username = current_username()
     store = open_store(path, username)

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from audit_tools.errors import BadInput
+from audit_tools.files import read_text
 from audit_tools.models import Case, CheckReport
 from audit_tools.standards import evaluate, load_catalogue
 
@@ -53,18 +54,7 @@ def _validation_lines(where: str, err: ValidationError) -> list[str]:
 def read_case_file(path: str | Path) -> Case:
     """A case described in a JSON file (cli.md's case file), validated with places named."""
     file = Path(path)
-    try:
-        if file.stat().st_size > MAX_CASE_FILE_BYTES:
-            raise BadInput(f"{file}: too large for a case file")
-        text = file.read_text("utf-8-sig")
-    except FileNotFoundError:
-        raise BadInput(f"{file}: case file not found") from None
-    except IsADirectoryError:
-        raise BadInput(f"{file}: is a folder, not a case file") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{file}: not a text file (expected JSON in UTF-8)") from None
-    except OSError as err:
-        raise BadInput(f"{file}: cannot read: {err.strerror}") from None
+    text = read_text(file, "case file", "JSON", encoding="utf-8-sig", max_bytes=MAX_CASE_FILE_BYTES)
     if not text.strip():
         raise BadInput(f"{file}: the case file is empty")
     try:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from audit_tools.calendar import Duration
 from audit_tools.errors import BadInput
+from audit_tools.files import read_text
 from audit_tools.models import CaseType, EventKind
 
 RuleKind = Literal["interval", "within", "present", "seen_alone", "judgement"]
@@ -200,19 +201,15 @@ def default_catalogue_text() -> str:
     return resources.files("audit_tools.standards").joinpath("default.toml").read_text("utf-8")
 
 
+def read_catalogue_file(path: str | Path) -> str:
+    """A catalogue file's text, validated: BadInput names the file and every problem."""
+    text = read_text(path, "standards catalogue", "TOML")
+    parse_catalogue(text, where=str(path))
+    return text
+
+
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """The catalogue in `path`, or the default one shipped with caseaudit."""
     if path is None:
         return parse_catalogue(default_catalogue_text(), where="default catalogue")
-    file = Path(path)
-    try:
-        text = file.read_text("utf-8")
-    except FileNotFoundError:
-        raise BadInput(f"{file}: standards catalogue not found") from None
-    except IsADirectoryError:
-        raise BadInput(f"{file}: is a folder, not a standards catalogue file") from None
-    except UnicodeDecodeError:
-        raise BadInput(f"{file}: not a text file (expected TOML in UTF-8)") from None
-    except OSError as err:
-        raise BadInput(f"{file}: cannot read: {err.strerror}") from None
-    return parse_catalogue(text, where=str(file))
+    return parse_catalogue(read_text(path, "standards catalogue", "TOML"), where=str(path))
