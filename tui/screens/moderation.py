@@ -478,15 +478,13 @@ def fill_side_by_side(screen: Any, view: ReconcileView, title: str) -> Text:
     return notes
 
 
-class ReconcileScreen(CaseauditScreen):
-    """The original audit beside the blind re-audit: every difference, then the outcome."""
+class SideBySideScreen(CaseauditScreen):
+    """Both audits of a moderation side by side with a form below: the frame shared by the
+    moderator's reconciliation and the QA lead's resolution of an escalation."""
 
     HOLDS_NAVIGATION = True
-
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("ctrl+s", "save", "Save outcome", id="save_reconciliation"),
-    ]
+    HIDDEN_UNTIL_SHOWN = ""  # a part of the form shown only once the audits are loaded
+    SAVED = ("", "")  # what to say, and its title, once the form is stored
 
     DEFAULT_CSS = """
     #reconcile-header { height: auto; padding: 0 1; }
@@ -494,9 +492,6 @@ class ReconcileScreen(CaseauditScreen):
     #reconcile-table { height: auto; max-height: 24; }
     #reconcile-grades { height: auto; margin: 1 0 0 0; }
     #reconcile-notes { height: auto; }
-    #reconcile-outcome-form { height: auto; }
-    #reconcile-feedback { height: 5; }
-    #reconcile-buttons { height: auto; margin: 1 0; }
     """
 
     def __init__(self, audit_id: str) -> None:
@@ -506,8 +501,7 @@ class ReconcileScreen(CaseauditScreen):
 
     @property
     def done(self) -> bool:
-        m = self.view.audit.moderation if self.view else None
-        return bool(m and m.outcome)
+        raise NotImplementedError
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -516,22 +510,14 @@ class ReconcileScreen(CaseauditScreen):
             yield DataTable(id="reconcile-table", cursor_type="row", zebra_stripes=False)
             yield Static("", id="reconcile-grades")
             yield Static("", id="reconcile-notes")
-            with Vertical(id="reconcile-outcome-form"):
-                yield Static("Outcome", classes="section")
-                yield Select([(words, o) for o, words in OUTCOME_WORDS.items()], prompt="choose the outcome",
-                             compact=True, id="reconcile-outcome")
-                yield Select([(g.label, g) for g in GRADE_ORDER], prompt="final grade", compact=True,
-                             id="reconcile-final-grade")
-                yield Input("", placeholder="Reason (needed when the grade changes or is escalated)",
-                            compact=True, id="reconcile-reason")
-                yield Static("Feedback to the auditor", classes="section")
-                yield TextArea("", id="reconcile-feedback")
-                yield Horizontal(Button("Save outcome (ctrl+s)", variant="primary", id="reconcile-save",
-                                        compact=True), id="reconcile-buttons")
+            yield from self.compose_form()
         yield Footer()
 
+    def compose_form(self) -> ComposeResult:
+        raise NotImplementedError
+
     def on_mount(self) -> None:
-        self.query_one("#reconcile-final-grade").display = False
+        self.query_one(self.HIDDEN_UNTIL_SHOWN).display = False
         self.load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -548,8 +534,48 @@ class ReconcileScreen(CaseauditScreen):
         if event.state == WorkerState.SUCCESS and worker.group == "load":
             self.show(worker.result)
         elif event.state == WorkerState.SUCCESS and worker.group == "save":
-            self.app.notify("Outcome and feedback stored; the auditor will see the feedback.", title="Stored")
+            notice, title = self.SAVED
+            self.app.notify(notice, title=title)
             self.load()
+
+    def show(self, view: ReconcileView) -> None:
+        raise NotImplementedError
+
+
+class ReconcileScreen(SideBySideScreen):
+    """The original audit beside the blind re-audit: every difference, then the outcome."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+s", "save", "Save outcome", id="save_reconciliation"),
+    ]
+
+    DEFAULT_CSS = """
+    #reconcile-outcome-form { height: auto; }
+    #reconcile-feedback { height: 5; }
+    #reconcile-buttons { height: auto; margin: 1 0; }
+    """
+    HIDDEN_UNTIL_SHOWN = "#reconcile-final-grade"
+    SAVED = ("Outcome and feedback stored; the auditor will see the feedback.", "Stored")
+
+    @property
+    def done(self) -> bool:
+        m = self.view.audit.moderation if self.view else None
+        return bool(m and m.outcome)
+
+    def compose_form(self) -> ComposeResult:
+        with Vertical(id="reconcile-outcome-form"):
+            yield Static("Outcome", classes="section")
+            yield Select([(words, o) for o, words in OUTCOME_WORDS.items()], prompt="choose the outcome",
+                         compact=True, id="reconcile-outcome")
+            yield Select([(g.label, g) for g in GRADE_ORDER], prompt="final grade", compact=True,
+                         id="reconcile-final-grade")
+            yield Input("", placeholder="Reason (needed when the grade changes or is escalated)",
+                        compact=True, id="reconcile-reason")
+            yield Static("Feedback to the auditor", classes="section")
+            yield TextArea("", id="reconcile-feedback")
+            yield Horizontal(Button("Save outcome (ctrl+s)", variant="primary", id="reconcile-save",
+                                    compact=True), id="reconcile-buttons")
 
     def show(self, view: ReconcileView) -> None:
         self.view = view
@@ -694,10 +720,8 @@ class EscalationsScreen(CaseauditScreen):
         self.app.push_screen(ResolveEscalationScreen(event.row_key.value))
 
 
-class ResolveEscalationScreen(CaseauditScreen):
+class ResolveEscalationScreen(SideBySideScreen):
     """Both sides of an escalated reconciliation, and the QA lead's resolution."""
-
-    HOLDS_NAVIGATION = True
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -705,64 +729,28 @@ class ResolveEscalationScreen(CaseauditScreen):
     ]
 
     DEFAULT_CSS = """
-    #reconcile-header { height: auto; padding: 0 1; }
-    #reconcile-body { height: 1fr; padding: 0 1; }
-    #reconcile-table { height: auto; max-height: 24; }
-    #reconcile-grades { height: auto; margin: 1 0 0 0; }
-    #reconcile-notes { height: auto; }
     #resolve-form { height: auto; }
     #resolve-feedback { height: 5; }
     #resolve-buttons { height: auto; margin: 1 0; }
     """
-
-    def __init__(self, audit_id: str) -> None:
-        super().__init__()
-        self.audit_id = audit_id
-        self.view: ReconcileView | None = None
+    HIDDEN_UNTIL_SHOWN = "#resolve-form"
+    SAVED = ("Resolution stored; the auditor will be asked to acknowledge it.", "Resolved")
 
     @property
     def done(self) -> bool:
         """Nothing to record here: already resolved, not escalated, or not this QA lead's to settle."""
         return self.view is None or not self.query_one("#resolve-form").display
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Loading both audits…", id="reconcile-header")
-        with VerticalScroll(id="reconcile-body"):
-            yield DataTable(id="reconcile-table", cursor_type="row", zebra_stripes=False)
-            yield Static("", id="reconcile-grades")
-            yield Static("", id="reconcile-notes")
-            with Vertical(id="resolve-form"):
-                yield Static("Your resolution", classes="section")
-                yield Select([(g.label, g) for g in GRADE_ORDER], prompt="final grade (required)", compact=True,
-                             id="resolve-final-grade")
-                yield Input("", placeholder="Reason (required)", compact=True, id="resolve-reason")
-                yield Static("Feedback to the auditor", classes="section")
-                yield TextArea("", id="resolve-feedback")
-                yield Horizontal(Button("Save resolution (ctrl+s)", variant="primary", id="resolve-save",
-                                        compact=True), id="resolve-buttons")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#resolve-form").display = False
-        self.load()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "save":
-            return self.view is not None and not self.done
-        return True
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self) -> ReconcileView:
-        return load_reconcile(self.app, self.audit_id)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state == WorkerState.SUCCESS and worker.group == "load":
-            self.show(worker.result)
-        elif event.state == WorkerState.SUCCESS and worker.group == "save":
-            self.app.notify("Resolution stored; the auditor will be asked to acknowledge it.", title="Resolved")
-            self.load()
+    def compose_form(self) -> ComposeResult:
+        with Vertical(id="resolve-form"):
+            yield Static("Your resolution", classes="section")
+            yield Select([(g.label, g) for g in GRADE_ORDER], prompt="final grade (required)", compact=True,
+                         id="resolve-final-grade")
+            yield Input("", placeholder="Reason (required)", compact=True, id="resolve-reason")
+            yield Static("Feedback to the auditor", classes="section")
+            yield TextArea("", id="resolve-feedback")
+            yield Horizontal(Button("Save resolution (ctrl+s)", variant="primary", id="resolve-save",
+                                    compact=True), id="resolve-buttons")
 
     def show(self, view: ReconcileView) -> None:
         self.view = view
