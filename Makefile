@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit snapshots bench clean
+.PHONY: run test layers unit snapshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,10 +18,15 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/caseaudit demo
 
-test: unit snapshots
+test: layers unit snapshots
 
+# The import-linter contracts in pyproject.toml: the rooms import in one direction only.
+layers: $(STAMP)
+	$(BIN)/lint-imports
+
+# Domain, db, services, command line and Pilot tests (tests/snapshots runs on its own).
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests/unit $(wildcard tests/tui)
+	$(BIN)/python -m pytest -q tests --ignore=tests/snapshots
 
 # Snapshot tests run in their own process: an earlier asyncio.run in the same
 # process breaks pytest-textual-snapshot.

@@ -25,7 +25,7 @@ def load_sample(store, progress=None) -> dict[str, int]:
 
     All four go in one transaction: if any is refused, none of the sample is written.
     """
-    from caseaudit.imports import import_file
+    from caseaudit.services.imports import import_file
 
     first = _first_audit_id()
     if store.get_audit(first) is not None:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from audit_tools.models import Moderation
-from db import moderation_store as ms
+from caseaudit.services import moderation as ms
 from db import open_store
 from tests.tui.conftest import build_db
 from tests.tui.test_moderation import add_moderated_case

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-import caseaudit.app as entry
+import caseaudit.cli.app as entry
 from audit_tools.errors import BadInput
 from audit_tools.models import Role
 from caseaudit.cli import main
@@ -99,7 +99,7 @@ def test_demo_shows_the_whole_cycle(tmp_path):
     from audit_tools.models import Status
     from audit_tools.quarters import Quarter
     from audit_tools.standards import evaluate
-    from db import moderation_store as ms
+    from caseaudit.services import moderation as ms
     from db.maintenance import verify_file
 
     path = entry.build_demo(tmp_path / "demo.db")

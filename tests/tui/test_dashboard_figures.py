@@ -6,7 +6,8 @@ from datetime import date
 
 from audit_tools.models import Grade, Moderation, Role, Status, User
 from audit_tools.standards import load_catalogue
-from db import moderation_store, open_store
+from caseaudit.services import moderation as moderation_store
+from db import open_store
 from tests.tui.conftest import USERS, add_submitted_audit
 from tests.tui.test_audit_keyboard import open_app, settle
 from tests.tui.test_screens import text_of
@@ -105,7 +106,7 @@ async def test_enter_on_the_dashboard_carries_on_with_the_draft(db_path):
 
 
 async def test_a_tall_terminal_shows_every_auditor_in_the_quota_table(tmp_path):
-    import caseaudit.app as entry
+    import caseaudit.cli.app as entry
     from textual.widgets import DataTable
 
     from tui.app import make_app

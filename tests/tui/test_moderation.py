@@ -169,7 +169,7 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
 
 async def test_a_reconciled_audit_opens_read_only(db_path):
     audit_id = add_moderated_case(db_path)
-    from db import moderation_store as ms
+    from caseaudit.services import moderation as ms
     from audit_tools.models import Moderation
 
     mo = open_store(db_path, "mo")

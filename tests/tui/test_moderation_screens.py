@@ -153,7 +153,7 @@ async def test_agreement_screen_shows_words_n_and_flags(db_path):
 
 
 async def test_qa_lead_reads_a_finished_moderation_from_the_progress_list(db_path):
-    from db import moderation_store as ms
+    from caseaudit.services import moderation as ms
     from tui.screens.moderation import ResolveEscalationScreen
 
     build(db_path)
@@ -206,7 +206,7 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
     from textual.widgets import Select, TextArea
 
     from audit_tools.models import Grade
-    from db import moderation_store as ms
+    from caseaudit.services import moderation as ms
     from tui.screens.moderation import EscalationsScreen, FeedbackScreen, ResolveEscalationScreen
 
     build(db_path)
@@ -270,7 +270,7 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
 
 
 async def test_sampling_at_80_columns_stacks_keeps_the_cursor_and_enter_leaves_the_box(db_path):
-    from db import moderation_store as ms
+    from caseaudit.services import moderation as ms
 
     build(db_path)
     lee = open_store(db_path, "lee")
@@ -301,7 +301,7 @@ async def test_sampling_at_80_columns_stacks_keeps_the_cursor_and_enter_leaves_t
 
 
 async def test_a_qa_lead_who_moderated_the_audit_is_told_before_typing_a_resolution(db_path):
-    from db import moderation_store as ms
+    from caseaudit.services import moderation as ms
     from tui.screens.moderation import ResolveEscalationScreen
 
     build(db_path)

@@ -401,7 +401,7 @@ async def test_feedback_to_acknowledge_is_on_the_dashboard(db_path):
 
 async def test_a_settled_escalation_waits_on_the_dashboard_in_the_qa_leads_words(db_path):
     from audit_tools.models import Moderation, Outcome, Role, User
-    from db import moderation_store
+    from caseaudit.services import moderation as moderation_store
 
     add_submitted_audit(db_path)
     open_store(db_path, "admin").upsert_users([User(username="mo", display_name="Mo Moderator",

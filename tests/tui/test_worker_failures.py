@@ -6,7 +6,9 @@ import pytest
 
 from audit_tools.errors import BadInput
 from tests.tui.test_audit_keyboard import open_app, settle
-from tui import data
+from caseaudit.services import audits as audit_service
+from caseaudit.services import cases as case_service
+from caseaudit.services import dashboard as dashboard_service
 
 
 def told(app, words: str) -> int:
@@ -14,10 +16,10 @@ def told(app, words: str) -> int:
 
 
 async def test_dashboard_failure_is_told_once(db_path, monkeypatch):
-    def fail(app):
+    def fail(store, user, today):
         raise BadInput("the dashboard could not be read")
 
-    monkeypatch.setattr(data, "dashboard", fail)
+    monkeypatch.setattr(dashboard_service, "dashboard", fail)
     app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -46,19 +48,19 @@ async def test_case_detail_and_audit_form_failures_are_told_once(db_path, monkey
         await pilot.press("c")
         await settle(pilot)
 
-        def no_case(app, case_ref):
+        def no_case(store, user, catalogue, today, case_ref):
             raise BadInput("the case could not be read")
 
-        monkeypatch.setattr(data, "case_detail", no_case)
+        monkeypatch.setattr(case_service, "case_detail", no_case)
         await pilot.press("enter")
         await settle(pilot)
         assert told(app, "the case could not be read") == 1
         monkeypatch.undo()
 
-        def no_form(app, case_ref=None, audit_id=None):
+        def no_form(store, user, catalogue, today, case_ref=None, audit_id=None):
             raise BadInput("the audit could not be opened")
 
-        monkeypatch.setattr(data, "audit_context", no_form)
+        monkeypatch.setattr(audit_service, "audit_context", no_form)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("n")

@@ -77,7 +77,7 @@ class AgreementScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self, quarter: Quarter) -> Agreement:
-        from db.moderation_store import quarter_agreement
+        from caseaudit.services.moderation import quarter_agreement
 
         return quarter_agreement(self.app.store, quarter)
 

@@ -27,7 +27,7 @@ from audit_tools.calendar import format_day
 from audit_tools.errors import BadInput
 from audit_tools.models import Action, Audit, Case, Grade, Role, Status, Themes
 from audit_tools.vocabulary import GRADE_DESCRIPTIONS
-from tui import data
+from caseaudit.services import audits as audit_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import AskText
 from tui.widgets.footer import KeysFooter
@@ -152,7 +152,8 @@ class AuditFormScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self) -> dict:
-        return data.audit_context(self.app, case_ref=self.case_ref, audit_id=self.audit_id)
+        return audit_service.audit_context(self.app.store, self.app.user, self.app.catalogue, self.app.today,
+                                           case_ref=self.case_ref, audit_id=self.audit_id)
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -163,7 +164,7 @@ class AuditFormScreen(CaseauditScreen):
             if worker.group == "load":
                 self.query_one("#audit-header", Static).update(
                     Text("This audit could not be opened. Press escape to go back.", style="bold"))
-            if worker.group == "save" and data.is_conflict(worker.error):
+            if worker.group == "save" and audit_service.is_conflict(worker.error):
                 self._conflict(worker.error)
                 return
             self.close_after_save = False
@@ -532,7 +533,7 @@ class AuditFormScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
     def save_draft(self, audit: Audit, revision: Any) -> tuple[Audit, Any]:
-        return audit, data.save_draft(self.app, audit, revision)
+        return audit, audit_service.save_draft(self.app.store, audit, revision)
 
     def _saved(self, result: tuple[Audit, Any]) -> None:
         audit, revision = result
@@ -630,7 +631,7 @@ class AuditFormScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="submit")
     def submit(self, audit: Audit, revision: Any) -> Audit:
-        return data.submit_audit(self.app, audit, revision)
+        return audit_service.submit_audit(self.app.store, self.app.today, audit, revision)
 
     def _submitted(self, audit: Audit) -> None:
         self.audit = audit
@@ -679,7 +680,7 @@ class AuditFormScreen(CaseauditScreen):
 
     def _ask_amendment(self) -> None:
         after = self.build_audit()
-        changes = data.audit_changes(self.audit, after)
+        changes = audit_service.audit_changes(self.audit, after)
         if not changes:
             self.notify("Nothing has changed yet, so there is nothing to amend.", severity="warning")
             return
@@ -699,7 +700,7 @@ class AuditFormScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="amend")
     def amend(self, changes: dict, reason: str) -> Audit:
-        return data.amend_audit(self.app, self.audit.audit_id, changes, reason)
+        return audit_service.amend_audit(self.app.store, self.audit.audit_id, changes, reason)
 
     def _amended(self, audit: Audit) -> None:
         self.audit = audit

@@ -14,7 +14,8 @@ from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from audit_tools.models import Status
-from tui import data
+from caseaudit.services import audits as audit_service
+from caseaudit.services import cases as case_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import Confirm
 from tui.widgets.footer import KeysFooter
@@ -67,7 +68,7 @@ def start_audit(screen: Screen, case_ref: str) -> None:
             if case is None:
                 result = ([f"case {case_ref}: not in the database"], None, False)
             else:
-                result = data.may_start_audit(app, case)
+                result = audit_service.may_start_audit(app.store, app.user, app.today, case)
         except Exception as err:  # told as a sentence on the screen, never a traceback
             app.call_from_thread(app.show_problem, err)
             return
@@ -104,7 +105,8 @@ class CaseDetailScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> dict:
-        return data.case_detail(self.app, self.case_ref)
+        return case_service.case_detail(self.app.store, self.app.user, self.app.catalogue, self.app.today,
+                                         self.case_ref)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.

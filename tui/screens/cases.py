@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from audit_tools.models import CaseType
-from tui import data
+from caseaudit.services import cases as case_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 
@@ -205,7 +205,7 @@ class CasesScreen(CaseauditScreen):
 
     @work(thread=True, exit_on_error=False, group="failing")
     def count_failing(self, generation: int, refs: list[str]) -> tuple[int, dict]:
-        return generation, data.failing_counts(self.app, refs)
+        return generation, case_service.failing_counts(self.app.store, self.app.catalogue, self.app.today, refs)
 
     def _show_failing(self, counts: dict[str, tuple[int, int]]) -> None:
         table = self.query_one("#case-table", DataTable)

@@ -14,7 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from audit_tools.models import Role
-from tui import data
+from caseaudit.services import dashboard as dashboard_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 
@@ -87,7 +87,7 @@ class DashboardScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> data.Dashboard:
-        return data.dashboard(self.app)
+        return dashboard_service.dashboard(self.app.store, self.app.user, self.app.today)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.

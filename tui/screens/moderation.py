@@ -379,7 +379,7 @@ class BlindReauditScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="submit")
     def submit(self, moderation: Moderation) -> Moderation:
-        from db.moderation_store import submit_blind
+        from caseaudit.services.moderation import submit_blind
 
         return submit_blind(self.app.store, self.audit_id, moderation, [s.id for s in self.view.standards])
 
@@ -409,7 +409,7 @@ def load_reconcile(app: Any, audit_id: str) -> ReconcileView:
     case = app.store.get_case(audit.case_ref)
     catalogue = _catalogue(app, audit)
     standards = catalogue.applicable(case.case_type) if case else catalogue.standards
-    from db.moderation_store import resolutions
+    from caseaudit.services.moderation import resolutions
 
     return ReconcileView(audit=audit, case=case, order=[s.id for s in standards],
                          titles={s.id: s.title for s in catalogue.standards},
@@ -640,7 +640,7 @@ class ReconcileScreen(SideBySideScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
     def save(self, values: dict) -> Moderation:
-        from db.moderation_store import reconcile
+        from caseaudit.services.moderation import reconcile
 
         return reconcile(self.app.store, self.audit_id, **values)
 
@@ -649,7 +649,7 @@ class ReconcileScreen(SideBySideScreen):
 
 
 def load_escalations(app: Any) -> list:
-    from db.moderation_store import escalations
+    from caseaudit.services.moderation import escalations
 
     return escalations(app.store)
 
@@ -810,7 +810,7 @@ class ResolveEscalationScreen(SideBySideScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
     def save(self, values: dict) -> Resolution:
-        from db.moderation_store import resolve_escalation
+        from caseaudit.services.moderation import resolve_escalation
 
         return resolve_escalation(self.app.store, self.audit_id, **values)
 
@@ -819,7 +819,7 @@ class ResolveEscalationScreen(SideBySideScreen):
 
 
 def load_feedback(app: Any) -> tuple[list[Audit], dict[str, Resolution]]:
-    from db.moderation_store import feedback_waiting, resolutions
+    from caseaudit.services.moderation import feedback_waiting, resolutions
 
     audits = feedback_waiting(app.store)
     return audits, resolutions(app.store, [a.audit_id for a in audits])
@@ -934,6 +934,6 @@ class FeedbackScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="acknowledge")
     def acknowledge(self, audit_id: str) -> None:
-        from db.moderation_store import acknowledge
+        from caseaudit.services.moderation import acknowledge
 
         acknowledge(self.app.store, audit_id, self.app.today)

@@ -30,7 +30,7 @@ from audit_tools.exporters import render_headline
 from audit_tools.models import Grade
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport, pct
-from caseaudit.export import export_themes_report, latest_quarter_with_audits, themes_for
+from caseaudit.services.themes import export_themes_report, latest_quarter_with_audits, themes_for
 from tui.screens.base import CaseauditScreen
 
 FORMAT_WORDS = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "md": "board paper (md)"}

@@ -1,6 +1,6 @@
 """The QA lead's moderation sample: preview, draw, assign, and follow the quarter's progress.
 
-Drawing and assigning call the same functions as `caseaudit sample draw` (db.moderation_store),
+Drawing and assigning call the same functions as `caseaudit sample draw` (caseaudit.services.moderation),
 so a sample drawn here verifies with `caseaudit sample verify` like any other.
 """
 
@@ -31,13 +31,13 @@ class SamplingView:
     quarter: Quarter
     frame_size: int
     strata: list[sampling.StratumPreview]
-    progress: list  # db.moderation_store.ProgressRow
+    progress: list  # caseaudit.services.moderation.ProgressRow
     samples: list  # SampleDraw of the quarter
     problem: str | None = None
 
 
 def load_view(app: Any, quarter: Quarter, rate: str, minimum: str) -> SamplingView:
-    from db import moderation_store as ms
+    from caseaudit.services import moderation as ms
 
     frame = ms.sample_frame(app.store, quarter)
     view = SamplingView(quarter=quarter, frame_size=len(frame), strata=[],
@@ -217,13 +217,13 @@ class SamplingScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draw")
     def draw(self, quarter: Quarter, rate: str, minimum: str, seed: str | None):
-        from db.moderation_store import draw_sample
+        from caseaudit.services.moderation import draw_sample
 
         return draw_sample(self.app.store, quarter, rate, minimum, seed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="assign")
     def assign(self, quarter: Quarter) -> dict[str, str]:
-        from db.moderation_store import assign_sample
+        from caseaudit.services.moderation import assign_sample
 
         return assign_sample(self.app.store, quarter)
 

@@ -1,0 +1,210 @@
+"""The `caseaudit` command line: a thin shell over the same functions the screens call.
+
+The parser is the contract of ../shared/cli.md; each command's work lives in a module
+of this package (`check`, `admin`, `imports`, `moderation`, `export`, `app`) and is
+named here as "module:function" so the parser loads only what a command needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+
+from audit_tools.errors import BadInput, CheckFailed
+
+log = logging.getLogger("caseaudit")
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {text!r}: expected YYYY-MM-DD") from None
+
+
+def quarter_arg(text: str) -> str:
+    from audit_tools.quarters import Quarter
+
+    try:
+        return Quarter.parse(text).code
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("caseaudit", appauthor=False)) / "caseaudit.db"
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """--db, else $CASEAUDIT_DB, else caseaudit.db in the user data directory."""
+    if getattr(args, "db", None):
+        return Path(args.db)
+    env = os.environ.get("CASEAUDIT_DB")
+    if env:
+        return Path(env)
+    return default_db_path()
+
+
+def _standards_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--standards",
+        metavar="FILE.toml",
+        help="standards catalogue to use instead of the default one",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="caseaudit",
+        description=(
+            "Case-file audits, moderation and quarterly themes for children's social care. "
+            "Without a command, opens the terminal application."
+        ),
+    )
+    parser.add_argument("--db", metavar="PATH", help="database file (default: $CASEAUDIT_DB, "
+                        "else caseaudit.db in the user data directory)")
+    _standards_option(parser)
+    parser.set_defaults(handler="caseaudit.cli.app:open_tui")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="create the demo database from sample_audits/ and open it",
+                       description="Creates (if missing) a demo database from sample_audits/, "
+                       "then opens the terminal application on it as a demo user with every role.")
+    _standards_option(p)
+    p.add_argument("--rebuild", action="store_true", help="rebuild the demo database from scratch")
+    p.set_defaults(handler="caseaudit.cli.app:open_demo")
+
+    p = sub.add_parser("init", help="create or migrate the database",
+                       description="Creates or migrates the database (safe to run again). "
+                       "The user who runs it becomes the first admin.")
+    _standards_option(p)
+    p.add_argument("--sample", action="store_true", help="load the sample data in sample_audits/")
+    p.set_defaults(handler="caseaudit.cli.admin:init")
+
+    p = sub.add_parser("import", help="import users, cases, events or audits from a file",
+                       description="Imports a CSV/XLSX (users, cases, events) or JSON Lines "
+                       "(audits) file. Every row is checked; a file with any bad row writes nothing.")
+    isub = p.add_subparsers(dest="what", metavar="WHAT", required=True)
+    for what, text in [
+        ("users", "CSV/XLSX columns username, display_name, roles, team"),
+        ("cases", "CSV/XLSX columns case_ref, case_type, start_date, team, worker, line_manager[, closed_date]"),
+        ("events", "CSV/XLSX columns case_ref, kind, date[, child_seen, seen_alone, reason_not_alone, note]"),
+        ("audits", "JSON Lines, one completed audit a line"),
+    ]:
+        ip = isub.add_parser(what, help=text, description=text)
+        ip.add_argument("file", metavar="FILE")
+        ip.set_defaults(handler=f"caseaudit.cli.imports:import_{what}")
+
+    p = sub.add_parser("check", help="evaluate the evidence standards for a case",
+                       description="Evaluates the evidence standards for a case in the database "
+                       "(CASE_REF) or described in a JSON file (--case-file).")
+    p.add_argument("case_ref", nargs="?", metavar="CASE_REF")
+    p.add_argument("--case-file", metavar="F", help="JSON case file; no database needed")
+    p.add_argument("--as-of", type=iso_date, metavar="D", help="as-at date (default: today)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    _standards_option(p)
+    p.set_defaults(handler="caseaudit.cli.check:run")
+
+    p = sub.add_parser("sample", help="draw or verify a moderation sample")
+    ssub = p.add_subparsers(dest="sample_command", metavar="ACTION", required=True)
+    sp = ssub.add_parser("draw", help="draw and store a moderation sample for a quarter",
+                         description="Draws and stores a moderation sample (algorithm v1).")
+    sp.add_argument("--quarter", required=True, type=quarter_arg, metavar="Q", help="e.g. 2024-25-Q1")
+    sp.add_argument("--rate", default="0.10", metavar="R", help="fraction of each auditor's audits (default 0.10)")
+    sp.add_argument("--min-per-auditor", type=int, default=1, metavar="M", help="minimum per auditor (default 1)")
+    sp.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
+    sp.add_argument("--json", action="store_true", help="print one JSON document")
+    sp.set_defaults(handler="caseaudit.cli.moderation:sample_draw")
+    sp = ssub.add_parser("verify", help="re-derive a stored sample and compare",
+                         description="Re-derives a stored sample; exit 0 if it matches, 1 if not.")
+    sp.add_argument("sample_id", metavar="SAMPLE_ID")
+    sp.set_defaults(handler="caseaudit.cli.moderation:sample_verify")
+
+    p = sub.add_parser("stats", help="moderation statistics")
+    tsub = p.add_subparsers(dest="stats_command", metavar="WHAT", required=True)
+    tp = tsub.add_parser("agreement", help="moderation agreement for a quarter",
+                         description="Agreement between auditors and moderators for the audits of a quarter.")
+    tp.add_argument("--quarter", required=True, type=quarter_arg, metavar="Q")
+    tp.add_argument("--json", action="store_true", help="print one JSON document")
+    tp.set_defaults(handler="caseaudit.cli.moderation:stats_agreement")
+
+    p = sub.add_parser("export", help="export reports")
+    esub = p.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    ep = esub.add_parser("themes", help="the quarterly themes report",
+                         description="The quarterly themes report for the improvement board.")
+    ep.add_argument("--quarter", required=True, type=quarter_arg, metavar="Q")
+    ep.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"])
+    ep.add_argument("--out", required=True, metavar="PATH", help="output file (csv: a folder)")
+    ep.add_argument("--include-notes", action="store_true", help="include free-text notes")
+    ep.set_defaults(handler="caseaudit.cli.export:export_themes")
+
+    p = sub.add_parser("verify", help="check the database and its history chain",
+                       description="Runs PRAGMA integrity_check and re-walks the history hash "
+                       "chain; exit 1 naming the first broken entry.")
+    p.set_defaults(handler="caseaudit.cli.admin:verify")
+
+    p = sub.add_parser("backup", help="consistent online copy of the database")
+    p.add_argument("dest", metavar="DEST")
+    p.set_defaults(handler="caseaudit.cli.admin:backup")
+    return parser
+
+
+def _resolve(handler: str):
+    module_name, _, func_name = handler.partition(":")
+    module = importlib.import_module(module_name)
+    return getattr(module, func_name)
+
+
+def _log_unexpected() -> Path | None:
+    """Keep the detail of an unexpected failure in the user log, not on the terminal."""
+    try:
+        import platformdirs
+
+        folder = Path(platformdirs.user_log_dir("caseaudit", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "caseaudit.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc())
+        return path
+    except OSError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        handler = _resolve(args.handler)
+        result = handler(args)
+        return int(result or 0)
+    except BadInput as err:
+        for line in err.lines:
+            print(f"caseaudit: {line}", file=sys.stderr)
+        return 2
+    except CheckFailed as err:
+        for line in err.lines:
+            print(f"caseaudit: {line}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("caseaudit: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # last line of defence: a sentence, never a traceback
+        where = _log_unexpected()
+        print(f"caseaudit: unexpected error: {err.__class__.__name__}: {err}", file=sys.stderr)
+        if where:
+            print(f"caseaudit: details were written to {where}", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""`caseaudit import users|cases|events|audits FILE`: parse, call
+caseaudit.services.imports, print what was written."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from audit_tools.errors import BadInput
+from caseaudit.services.imports import Progress, import_file_report
+
+# Below this many rows an import is over before a progress line would help.
+PROGRESS_FROM = 200
+
+
+def _terminal_progress() -> Progress | None:
+    """A progress line on stderr, only for a person watching a terminal (never in a pipe or log)."""
+    if not sys.stderr.isatty():
+        return None
+    shown = {"any": False}
+
+    def show(done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if done % 50 == 0 or done == total:
+            print(f"\rchecking {done} of {total} rows", end="", file=sys.stderr, flush=True)
+            shown["any"] = True
+        if done == total and shown["any"]:
+            print(file=sys.stderr, flush=True)
+
+    return show
+
+
+def open_for_import(args: argparse.Namespace):
+    from caseaudit.cli import db_path
+    from db.identity import current_username
+    from db.repository import open_store
+
+    path = db_path(args)
+    if not path.exists():
+        raise BadInput(f"{path}: no database here yet; run `caseaudit init` first")
+    return open_store(path, actor=current_username())
+
+
+def _run(args: argparse.Namespace, what: str) -> int:
+    path = Path(args.file)
+    if not path.exists():  # before touching the database: nothing to do without the file
+        raise BadInput(f"{args.file}: no such file")
+    store = open_for_import(args)
+    try:
+        count, present = import_file_report(store, what, path, _terminal_progress())
+    finally:
+        store.close()
+    noun = what if count != 1 else what[:-1]
+    skipped = f"; {present} already present, skipped" if present else ""
+    print(f"imported {count} {noun} from {args.file}{skipped}")
+    return 0
+
+
+def import_users(args: argparse.Namespace) -> int:
+    return _run(args, "users")
+
+
+def import_cases(args: argparse.Namespace) -> int:
+    return _run(args, "cases")
+
+
+def import_events(args: argparse.Namespace) -> int:
+    return _run(args, "events")
+
+
+def import_audits(args: argparse.Namespace) -> int:
+    return _run(args, "audits")

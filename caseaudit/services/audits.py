@@ -1,0 +1,110 @@
+"""An auditor's audit: may they start it, what the form needs, save, submit, amend.
+
+The rules themselves live in audit_tools (independence, the recent-audit warning,
+submission) and are enforced again by the store; this module puts them together for
+every front end.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from audit_tools.audit import auditor_independence, recent_audit_warning
+from audit_tools.errors import BadInput, Refused
+from audit_tools.models import Audit, Case, Role, User
+from audit_tools.standards import evaluate
+
+
+def is_conflict(err: BaseException | None) -> bool:
+    """Whether a failed save was another person's newer save of the same draft."""
+    from db.errors import DraftConflict
+
+    return isinstance(err, DraftConflict)
+
+
+def may_start_audit(store, user: User, today: date, case: Case) -> tuple[list[str], str | None, bool]:
+    """(refusals, warning, warning blocks) for the user starting an audit of `case` today."""
+    refusals: list[str] = []
+    if not user.has(Role.auditor):
+        refusals.append(f"{user.username} does not hold the auditor role; ask an admin for it")
+    refusals += auditor_independence(case, user.username)
+    last = store.last_audit_for_case(case.case_ref, before=today)
+    months = int(store.get_setting("independence_window_months", 12))
+    warning = recent_audit_warning(case.case_ref, last, today, months)
+    blocks = store.get_setting("independence_mode", "warn") == "block"
+    return refusals, warning, blocks
+
+
+# --- the audit form -----------------------------------------------------------------
+
+
+def audit_context(store, user: User, catalogue, today: date, case_ref: str | None = None,
+                  audit_id: str | None = None) -> dict:
+    """Everything the audit form needs: case, engine report, audit, revision, users, themes.
+
+    Without `audit_id` it opens the user's own draft of the case if there is one,
+    else starts a new audit as at today (refused when the user may not audit the case).
+    """
+    audit: Audit | None = None
+    revision: int | None = None
+    if audit_id is not None:
+        audit = store.get_audit(audit_id)
+        if audit is None:
+            raise BadInput(f"audit {audit_id}: not in the database")
+        revision = store.audit_revision(audit_id)
+        case_ref = audit.case_ref
+    case = store.get_case(case_ref) if case_ref else None
+    if case is None:
+        raise BadInput(f"case {case_ref}: not in the database")
+    if audit is None:
+        refusals, warning, blocks = may_start_audit(store, user, today, case)
+        if warning and blocks:
+            refusals.append(warning + "; the service does not allow another audit yet")
+        if refusals:
+            raise Refused(*refusals)
+        drafts = store.page_audits(case_ref=case.case_ref, auditor=user.username, status="draft", limit=1)
+        if drafts:
+            audit = store.get_audit(drafts[0].audit_id)
+            revision = drafts[0].revision
+        else:
+            audit = Audit(audit_id=store.next_audit_id(), case_ref=case.case_ref,
+                          auditor=user.username, as_of=today,
+                          catalogue_version=catalogue.version)
+            revision = None
+    report = evaluate(case, audit.as_of, catalogue)
+    return {
+        "case": case,
+        "report": report,
+        "audit": audit,
+        "revision": revision,
+        "users": store.list_users(),
+        "themes": store.themes(),
+    }
+
+
+def save_draft(store, audit: Audit, revision: int | None) -> int:
+    return store.save_draft(audit, revision)
+
+
+def submit_audit(store, today: date, audit: Audit, revision: int | None) -> Audit:
+    audit = audit.model_copy(update={"submitted_on": today})
+    # A new audit never saved as a draft has nothing to compare against.
+    return store.submit_audit(audit, revision if revision is not None else 0)
+
+
+# What the form may amend; the store keeps each completed action as it is.
+AMENDABLE_FIELDS = ("grade", "scores", "notes", "override_reasons", "themes", "actions")
+
+
+def audit_changes(before: Audit, after: Audit) -> dict:
+    """The fields of `after` that differ from `before`, as JSON values (for an amendment)."""
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    changes = {}
+    for name in AMENDABLE_FIELDS:
+        if old.get(name) != new.get(name):
+            changes[name] = new.get(name)
+    return changes
+
+
+def amend_audit(store, audit_id: str, changes: dict, reason: str) -> Audit:
+    return store.amend_audit(audit_id, changes, reason)

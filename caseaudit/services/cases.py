@@ -1,0 +1,38 @@
+"""Cases as the screens show them: the engine's results for a page of cases, and one case
+with its report, its audits and which of them the user must not yet see (blind re-audit)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from audit_tools.errors import BadInput
+from audit_tools.models import Role, Status, User
+from audit_tools.standards import evaluate
+
+
+def failing_counts(store, catalogue, today: date, case_refs: list[str]) -> dict[str, tuple[int, int]]:
+    """(not met, partly met) now, per case of the visible page only."""
+    out: dict[str, tuple[int, int]] = {}
+    for ref in case_refs:
+        case = store.get_case(ref)
+        if case is None:
+            continue
+        report = evaluate(case, today, catalogue)
+        out[ref] = (
+            sum(1 for r in report.results if r.status == Status.not_met),
+            sum(1 for r in report.results if r.status == Status.partly_met),
+        )
+    return out
+
+
+def case_detail(store, user: User, catalogue, today: date, case_ref: str) -> dict:
+    case = store.get_case(case_ref)
+    if case is None:
+        raise BadInput(f"case {case_ref}: not in the database")
+    report = evaluate(case, today, catalogue)
+    audits = store.page_audits(case_ref=case_ref, limit=50)
+    # A moderator re-audits blind: the original scores stay closed until they have moderated.
+    blind = set()
+    if user.has(Role.moderator):
+        blind = {a.audit_id for a in store.list_assignments(moderator=user.username) if not a.moderated}
+    return {"case": case, "report": report, "audits": audits, "blind": blind}

@@ -1,0 +1,65 @@
+"""The dashboard: each figure is counted in SQL, and only the few rows shown are fetched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from audit_tools.models import Role, User
+
+
+def month_bounds(today: date) -> tuple[date, date]:
+    start = today.replace(day=1)
+    return start, start + relativedelta(months=1) - timedelta(days=1)
+
+
+@dataclass
+class Dashboard:
+    quota: int
+    done_this_month: int
+    # Each count comes from SQL; the lists beside them are only the few rows shown.
+    drafts_count: int = 0
+    drafts: list = field(default_factory=list)  # AuditRow
+    moderation_waiting: int = 0
+    feedback_count: int = 0
+    feedback_to_acknowledge: list = field(default_factory=list)  # Audit
+    resolutions: dict = field(default_factory=dict)  # audit id -> QA lead's Resolution
+    overdue_count: int = 0
+    overdue_actions: list = field(default_factory=list)  # ActionRow
+    compliance: list[tuple[str, str, int]] | None = None  # (username, display name, done)
+
+
+SHOWN = 3  # feedback and overdue actions listed on the dashboard; the rest are a key away
+DRAFTS_SHOWN = 20
+
+
+def dashboard(store, user: User, today: date) -> Dashboard:
+    """The figures of `user`'s dashboard as at `today`."""
+    start, end = month_bounds(today)
+    counts = store.count_audits_by_auditor_month(start, end)
+    month = start.strftime("%Y-%m")
+    quota = store.audit_quota()
+    figures = Dashboard(quota=quota, done_this_month=counts.get(user.username, {}).get(month, 0))
+    if user.has(Role.auditor):
+        figures.drafts_count = store.count_drafts(user.username)
+        figures.drafts = store.page_audits(auditor=user.username, status="draft", limit=DRAFTS_SHOWN)
+        figures.feedback_count = store.count_feedback_to_acknowledge(user.username)
+        figures.feedback_to_acknowledge = store.feedback_to_acknowledge(user.username, limit=SHOWN)
+        if figures.feedback_to_acknowledge:
+            from caseaudit.services.moderation import resolutions
+
+            figures.resolutions = resolutions(
+                store, [a.audit_id for a in figures.feedback_to_acknowledge])
+    if user.has(Role.moderator):
+        figures.moderation_waiting = store.count_moderation_waiting(user.username)
+    figures.overdue_count = store.count_overdue_actions(user.username, today)
+    figures.overdue_actions = store.list_actions(owner=user.username, state="overdue", today=today,
+                                                 limit=SHOWN)
+    if user.has(Role.qa_lead):
+        figures.compliance = [
+            (u.username, u.display_name, counts.get(u.username, {}).get(month, 0))
+            for u in store.list_users(role=Role.auditor)
+        ]
+    return figures

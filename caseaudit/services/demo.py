@@ -1,0 +1,150 @@
+"""The demo database: the sample department of sample_audits/ and the rest of the
+quality-assurance cycle, built through the same store functions and use cases the
+screens call, dated on the demo's today."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+
+from audit_tools.models import Role, User
+
+DEMO_USER = User(
+    username="demo",
+    display_name="Demo Manager",
+    roles=[Role.auditor, Role.moderator, Role.qa_lead, Role.admin],
+    # A team of its own: the demo user is never a case's worker or line manager.
+    team="quality-assurance",
+)
+# The sample department's records run to 30 September 2025; the demo is seen from that day.
+DEMO_TODAY = date(2025, 9, 30)
+# The quarter the demo's moderation sample is drawn from, with a seed anyone can re-run.
+DEMO_QUARTER = "2025-26-Q2"
+DEMO_SEED = "caseaudit-demo-2025-26-Q2"
+# The demo user's own submitted audit, moderated and reconciled, with feedback to read.
+DEMO_SUBMITTED_ON = date(2025, 8, 14)
+DEMO_FEEDBACK = ("Agreed: a careful audit. The chronology notes could say which events are "
+                 "missing, not only that some are; that makes the action easier to follow up.")
+
+
+def demo_db_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("caseaudit", appauthor=False)) / "caseaudit-demo.db"
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.remove(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+def build_demo(path: Path, load_sample: Callable[[object], object], today: date = DEMO_TODAY) -> Path:
+    """Build the demo database at `path` with `load_sample` (sample_audits/), all or nothing.
+
+    It is built in a temporary file beside `path` and renamed into place at the end,
+    so an interrupted build never leaves half a demo behind.
+    """
+    from audit_tools.standards.catalogue import default_catalogue_text
+    from db import open_store
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(f".{path.name}.building-{os.getpid()}")
+    _remove(building)
+    try:
+        # Everything the build records is dated on the demo's "today", as the app will be.
+        clock = lambda: datetime.combine(today, time(12, 0), tzinfo=timezone.utc)  # noqa: E731
+        store = open_store(building, actor=DEMO_USER.username, clock=clock)
+        store.ensure_admin(DEMO_USER.display_name)
+        store.store_catalogue(default_catalogue_text(), where="default catalogue")
+        load_sample(store)
+        store.upsert_users([DEMO_USER])
+        demo_cycle(store, today)
+        # Fold the write-ahead log into the file so the rename carries everything.
+        store.checkpoint()
+        store.close()
+        _remove(Path(f"{path}-wal"))
+        _remove(Path(f"{path}-shm"))
+        os.replace(building, path)
+    finally:
+        _remove(building)
+    return path
+
+
+def _scored(case, as_of: date, catalogue, auditor: str, audit_id: str, complete: bool):
+    """An audit of `case` as an auditor fills it in: the engine's automatic statuses accepted,
+    judgement standards met, an evidence note and an action where a standard falls short."""
+    from datetime import timedelta
+
+    from audit_tools.models import Action, Audit, Grade, Status, Themes
+    from audit_tools.standards import evaluate
+
+    report = evaluate(case, as_of, catalogue)
+    results = report.results if complete else report.results[: len(report.results) // 2]
+    scores = {r.standard: r.status or Status.met for r in results}
+    short = [r for r in results if r.status in (Status.partly_met, Status.not_met)]
+    notes = {r.standard: r.evidence or "see the case record" for r in short}
+    actions = [Action(description=f"Put right: {catalogue.get(r.standard).title}", owner=case.worker,
+                      due=as_of + timedelta(days=28), standard=r.standard)
+               for r in short if r.status == Status.not_met]
+    grade = None
+    if complete:
+        grade = Grade.requires_improvement if short else Grade.good
+        if grade.rank < Grade.good.rank and not actions:
+            actions = [Action(description=f"Review {case.case_ref} in supervision", owner=case.line_manager,
+                              due=as_of + timedelta(days=28), standard=short[0].standard)]
+    if complete:
+        # The auditor follows the plan up too; by the demo's today this one is overdue.
+        actions.append(Action(description=f"Check the action plan for {case.case_ref} is on track",
+                              owner=auditor, due=as_of + timedelta(days=28)))
+    themes = Themes(strengths=["voice-of-child"] if complete else [],
+                    improvements=["chronology"] if complete and short else [])
+    return Audit(audit_id=audit_id, case_ref=case.case_ref, auditor=auditor, as_of=as_of, grade=grade,
+                 scores=scores, notes=notes, automatic={r.standard: r.status for r in report.results},
+                 themes=themes, actions=actions, catalogue_version=catalogue.version)
+
+
+def demo_cycle(store, today: date = DEMO_TODAY) -> None:
+    """The rest of the quality-assurance cycle, through the functions the screens use:
+    the demo user's own audit submitted in the quarter, re-audited blind and reconciled
+    by a moderator with feedback still to acknowledge; a draft in progress; and the
+    quarter's moderation sample drawn (fixed seed) and assigned, the demo user among the
+    moderators. The demo user is never a case's worker or line manager."""
+    from audit_tools.models import Moderation
+    from audit_tools.permissions import moderator_independence
+    from caseaudit.services import moderation as ms
+
+    catalogue = store.catalogue()
+    me = DEMO_USER.username
+    cases = [store.get_case(row.case_ref) for row in store.page_cases(limit=500)]
+    open_cases = [c for c in cases if c.closed_date is None and me not in (c.worker, c.line_manager)]
+    moderators = [m for m in ms.moderators(store) if m != me]
+
+    # The demo user's audit of the quarter: a case with a moderator independent of it.
+    for case in open_cases:
+        audit = _scored(case, DEMO_SUBMITTED_ON, catalogue, me, store.next_audit_id(), complete=True)
+        fits = [m for m in moderators if not moderator_independence(audit, case, m)]
+        if fits and audit.grade is not None:
+            break
+    audit = store.submit_audit(audit.model_copy(update={"submitted_on": DEMO_SUBMITTED_ON}))
+    moderator = fits[0]
+    store.assign_moderator(audit.audit_id, moderator)
+    as_moderator = store.clone(actor=moderator)
+    applicable = [s.id for s in catalogue.applicable(case.case_type)]
+    ms.submit_blind(as_moderator, audit.audit_id, Moderation(
+        moderator=moderator, grade=audit.grade, scores=dict(audit.scores), notes=dict(audit.notes)), applicable)
+    ms.reconcile(as_moderator, audit.audit_id, "agreed", None, None, DEMO_FEEDBACK)
+    as_moderator.close()
+
+    # A draft in progress on another case, as at today.
+    draft_case = next(c for c in open_cases if c.case_ref != case.case_ref)
+    draft = _scored(draft_case, today, catalogue, me, store.next_audit_id(), complete=False)
+    store.save_draft(draft, None)
+
+    # The quarter's moderation sample and its moderators, as the sampling screen does it.
+    ms.draw_sample(store, DEMO_QUARTER, seed=DEMO_SEED)
+    ms.assign_sample(store, DEMO_QUARTER)

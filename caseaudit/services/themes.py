@@ -1,0 +1,67 @@
+"""The quarterly themes report: gathered from the store, computed in audit_tools.themes,
+written by an exporter. The reports screen and `caseaudit export themes` both call this."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from audit_tools.exporters import export_report
+from audit_tools.models import Role
+from audit_tools.permissions import require
+from audit_tools.quarters import Quarter
+from audit_tools.themes import ThemesInput, ThemesReport, standards_of, themes_report
+
+DOING = "export the quarterly themes report"
+
+
+def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=None) -> ThemesReport:
+    """Gather the quarter's and the previous quarter's audits from the store and compute."""
+    previous = quarter.previous()
+    audits = store.list_audits(submitted_from=previous.start, submitted_to=quarter.end, status="submitted")
+    cases = {}
+    for ref in sorted({a.case_ref for a in audits}):
+        case = store.get_case(ref)
+        if case is not None:
+            cases[ref] = case
+    if catalogue is None:
+        catalogue = store.catalogue()
+    themes = store.themes() or None
+    data = ThemesInput(
+        audits=audits,
+        cases=cases,
+        users=store.list_users(),
+        sampled_ids=store.sampled_audit_ids(),
+        quota=store.audit_quota(),
+        standards=standards_of(catalogue),
+    )
+    if themes:
+        data.themes = themes
+    return themes_report(quarter, data, include_notes=include_notes)
+
+
+def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
+                         include_notes: bool = False, catalogue=None) -> Path:
+    """Check permission, compute, write atomically, and record the export in history."""
+    require(store.user, Role.qa_lead, DOING)
+    report = themes_for(store, quarter, include_notes=include_notes, catalogue=catalogue)
+    written = export_report(report, fmt, out)
+    store.record("themes exported", {
+        "quarter": quarter.code,
+        "format": fmt,
+        "path": str(Path(written).resolve()),
+        "include_notes": include_notes,
+    })
+    return written
+
+
+def latest_quarter_with_audits(store, today: date, look_back: int = 8) -> Quarter:
+    """The last complete quarter with submitted audits (else simply the last complete one)."""
+    last = Quarter.of(today).previous()
+    quarter = last
+    for _ in range(look_back):
+        if store.page_audits(submitted_from=quarter.start, submitted_to=quarter.end,
+                             status="submitted", limit=1):
+            return quarter
+        quarter = quarter.previous()
+    return last

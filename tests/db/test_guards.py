@@ -1,0 +1,129 @@
+"""The database itself refuses to rewrite history or a submitted audit; verify catches tampering."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.support import admin_store, make_audit
+
+CASEAUDIT = str(Path(sys.executable).with_name("caseaudit"))
+
+
+def raw(path) -> sqlite3.Connection:
+    return sqlite3.connect(str(path), isolation_level=None)
+
+
+@pytest.fixture
+def submitted(tmp_path):
+    path = tmp_path / "ca.db"
+    store = admin_store(path)
+    store.insert_audits([make_audit()])
+    store.close()
+    return path
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE history SET actor = 'mallory' WHERE id = 1",
+    "DELETE FROM history WHERE id = 1",
+    "UPDATE audits SET grade = 'outstanding' WHERE audit_id = 'A-0001'",
+    "DELETE FROM audits WHERE audit_id = 'A-0001'",
+    "UPDATE scores SET status = 'met' WHERE audit_id = 'A-0001'",
+    "DELETE FROM scores WHERE audit_id = 'A-0001'",
+    "INSERT INTO scores (audit_id, standard, status) VALUES ('A-0001', 'extra', 'met')",
+    "DELETE FROM audit_themes WHERE audit_id = 'A-0001'",
+    "UPDATE actions SET due = '2030-01-01' WHERE audit_id = 'A-0001'",
+    "DELETE FROM actions WHERE audit_id = 'A-0001'",
+])
+def test_database_refuses_changes_to_history_and_submitted_audits(submitted, sql):
+    conn = raw(submitted)
+    before = conn.execute("SELECT (SELECT group_concat(hash) FROM history), "
+                          "(SELECT data || grade FROM audits), (SELECT count(*) FROM scores)").fetchone()
+    with pytest.raises(sqlite3.DatabaseError, match="append-only|locked"):
+        conn.execute(sql)
+    assert conn.execute("SELECT (SELECT group_concat(hash) FROM history), "
+                        "(SELECT data || grade FROM audits), (SELECT count(*) FROM scores)").fetchone() == before
+
+
+def test_an_action_of_a_submitted_audit_may_still_be_completed(submitted):
+    conn = raw(submitted)
+    conn.execute("UPDATE actions SET completed_on = '2024-05-30' WHERE audit_id = 'A-0001'")
+    assert conn.execute("SELECT completed_on FROM actions").fetchone() == ("2024-05-30",)
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([CASEAUDIT, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_verify_passes_on_an_untouched_database(submitted):
+    done = run("--db", str(submitted), "verify")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("database and history chain OK (4 entries; latest hash ")
+
+
+def test_tampered_history_is_named_by_verify(submitted):
+    conn = raw(submitted)
+    conn.execute("DROP TRIGGER history_no_update")
+    conn.execute("""UPDATE history SET details = replace(details, '"good"', '"outstanding"') WHERE id = 4""")
+    assert conn.total_changes == 1
+    conn.close()
+    done = run("--db", str(submitted), "verify")
+    assert done.returncode == 1
+    assert "caseaudit: history entry 4 is broken: its contents do not match its hash" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_removed_history_entry_breaks_the_chain(submitted):
+    conn = raw(submitted)
+    conn.execute("DROP TRIGGER history_no_delete")
+    conn.execute("DELETE FROM history WHERE id = 2")
+    conn.close()
+    done = run("--db", str(submitted), "verify")
+    assert done.returncode == 1
+    assert "history entry 3 is broken" in done.stderr
+
+
+def test_a_rewritten_chain_tail_is_still_caught(submitted):
+    """Recomputing one entry's hash is not enough: the next entry's link no longer matches."""
+    from db.history import entry_hash
+
+    conn = raw(submitted)
+    conn.execute("DROP TRIGGER history_no_update")
+    at, actor, what, prev = conn.execute("SELECT at, actor, what, prev_hash FROM history WHERE id = 2").fetchone()
+    details = {"users": []}
+    conn.execute("UPDATE history SET details = ?, hash = ? WHERE id = 2",
+                 ['{"users":[]}', entry_hash(prev, 2, at, actor, what, details)])
+    conn.close()
+    done = run("--db", str(submitted), "verify")
+    assert done.returncode == 1
+    assert "history entry 3 is broken: its link to the previous entry does not match" in done.stderr
+
+
+DETAILS = st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), st.text(max_size=8), st.none()),
+                          max_size=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(entries=st.lists(DETAILS, min_size=1, max_size=8), data=st.data())
+def test_any_change_to_any_entry_is_named_exactly(entries, data):
+    from db import history
+    from db.connection import connect
+    from db.migrations import migrate
+
+    db = connect(":memory:")
+    migrate(db)
+    for n, details in enumerate(entries):
+        history.record(db, f"2024-05-0{1 + n % 9}T10:00:00+00:00", "amy", "audit saved", details)
+    assert history.verify(db).ok
+    victim = data.draw(st.integers(min_value=1, max_value=len(entries)))
+    column = data.draw(st.sampled_from(["at", "actor", "what", "details"]))
+    db.execute("DROP TRIGGER history_no_update")
+    db.execute(f"UPDATE history SET {column} = {column} || 'x' WHERE id = ?", [victim])
+    result = history.verify(db)
+    assert result.broken_entry == victim

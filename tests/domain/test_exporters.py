@@ -1,0 +1,265 @@
+"""The four export formats: each opens, holds the same figures as the JSON, keeps
+formulas inert, leaves out free text unless asked, and never leaves half a report."""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from audit_tools.errors import BadInput
+from audit_tools.exporters import export_report, render_md
+from audit_tools.exporters import csv_export, xlsx_export
+from audit_tools.themes import themes_report
+from tests.domain.test_themes import FREE_TEXT, Q1, dataset
+
+EVIL_NAME = '=HYPERLINK("http://example.com/x","click")'
+EVIL_TEAM = "-2+3"
+
+
+@pytest.fixture
+def report():
+    return themes_report(Q1, dataset())
+
+
+@pytest.fixture
+def doc(report):
+    return report.to_json()
+
+
+def read_csv(folder: Path, name: str) -> list[dict[str, str]]:
+    with (folder / f"{name}.csv").open(newline="", encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+def read_sheet(path: Path, name: str) -> list[dict]:
+    ws = load_workbook(path)[name]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def number(text: str):
+    return None if text == "" else float(text)
+
+
+def test_json_is_the_report(tmp_path, report, doc):
+    out = export_report(report, "json", tmp_path / "q1.json")
+    assert json.loads(out.read_text(encoding="utf-8")) == doc
+    assert doc["standards"]["cp-visits"]["pct_met"] == 75.0
+
+
+def test_csv_agrees_with_json(tmp_path, report, doc):
+    folder = export_report(report, "csv", tmp_path / "q1")
+    names = sorted(p.name for p in folder.iterdir())
+    for name in ["audits_by_team", "audits_by_auditor", "grades", "standards", "themes",
+                 "moderation", "actions"]:
+        assert f"{name}.csv" in names
+
+    assert {r["team"]: int(r["completed"]) for r in read_csv(folder, "audits_by_team")} == doc["audits"]["by_team"]
+    assert {
+        r["auditor"]: {"completed": int(r["completed"]), "expected": int(r["expected"])}
+        for r in read_csv(folder, "audits_by_auditor")
+    } == doc["audits"]["by_auditor"]
+    assert {r["grade"]: int(r["audits"]) for r in read_csv(folder, "grades")} == doc["grades"]
+    assert {r["grade"]: int(r["previous_audits"]) for r in read_csv(folder, "grades")} == doc["previous"]["grades"]
+    for r in read_csv(folder, "standards"):
+        want = doc["standards"][r["standard"]]
+        assert (int(r["n"]), int(r["met"]), int(r["partly_met"]), int(r["not_met"])) == (
+            want["n"], want["met"], want["partly_met"], want["not_met"])
+        assert number(r["pct_met"]) == want["pct_met"]
+        assert number(r["previous_pct_met"]) == doc["previous"]["standards"][r["standard"]]["pct_met"]
+    assert {r["theme"]: {"strength": int(r["strength"]), "improvement": int(r["improvement"])}
+            for r in read_csv(folder, "themes")} == doc["themes"]
+    this = read_csv(folder, "moderation")[0]
+    assert this["quarter"] == "2024-25-Q1"
+    assert int(this["sampled"]) == doc["moderation"]["sampled"]
+    assert float(this["exact_agreement"]) == doc["moderation"]["exact_agreement"]
+    assert float(this["kappa_quadratic"]) == doc["moderation"]["kappa_quadratic"]
+    actions = read_csv(folder, "actions")[0]
+    assert {k: int(actions[k]) for k in doc["actions"]} == doc["actions"]
+
+
+def test_xlsx_agrees_with_json_and_has_charts(tmp_path, report, doc):
+    path = export_report(report, "xlsx", tmp_path / "q1.xlsx")
+    wb = load_workbook(path)
+    for name in ["audits_by_team", "audits_by_auditor", "grades", "standards", "themes",
+                 "moderation", "actions"]:
+        assert name in wb.sheetnames
+
+    assert {r["auditor"]: {"completed": r["completed"], "expected": r["expected"]}
+            for r in read_sheet(path, "audits_by_auditor")} == doc["audits"]["by_auditor"]
+    assert {r["grade"]: r["audits"] for r in read_sheet(path, "grades")} == doc["grades"]
+    for r in read_sheet(path, "standards"):
+        want = doc["standards"][r["standard"]]
+        assert (r["n"], r["met"], r["partly_met"], r["not_met"], r["pct_met"]) == (
+            want["n"], want["met"], want["partly_met"], want["not_met"], want["pct_met"])
+    mod = read_sheet(path, "moderation")[0]
+    assert {k: mod[k] for k in doc["moderation"]} == doc["moderation"]
+    act = read_sheet(path, "actions")[0]
+    assert {k: act[k] for k in doc["actions"]} == doc["actions"]
+
+    ws = wb["standards"]
+    assert ws["A1"].font.bold and ws.freeze_panes == "A2"
+    pct_col = [c.value for c in ws[1]].index("pct_met")
+    assert ws.cell(row=2, column=pct_col + 1).number_format == "0.0"
+    assert ws.column_dimensions["B"].width > 10  # titles are wider than the default
+    # Native bar charts: % met by standard and grades, each this quarter against the last.
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 2
+        xml = " ".join(z.read(n).decode() for n in charts)
+    assert xml.count("barChart>") == 4  # two charts, each opened and closed
+    assert xml.count("<ser>") == 4  # this quarter and the last, in each
+    assert "2024-25 Q1" in xml and "2023-24 Q4" in xml
+    # the % met axis runs from 0 to 100, not to a spreadsheet's automatic 120
+    assert '<max val="100"' in xml and xml.count('<max val=') == 1
+
+
+def test_md_is_a_board_paper(report, doc, tmp_path):
+    path = export_report(report, "md", tmp_path / "q1.md")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Quarterly themes report: 2024-25 Q1")
+    assert "## Headline figures" in text
+    assert "**Audits completed:** 4 (previous quarter 2)" in text
+    assert "| cp-visits | Child protection visits | 4 | 3 | 0 | 1 | 0 | 75.0 | 2 | 50.0 | 25.0 |" in text
+    assert "| chronology | Chronology | 4 | 2 | 1 | 1 | 0 | 50.0 |" in text
+    assert "| 2024-25-Q1 | 6 | 2 | 1 | 4 | 2 |" in text  # actions
+    assert "| Good | 2 | 50.0 | 1 | 50.0 |" in text
+    assert "**Rose most:**" in text and "50.0% → 75.0% (+25.0 points)" in text
+    assert "**Areas for improvement:** Chronology (2), Visits (1)" in text
+    assert text == render_md(report)
+
+
+def test_standards_that_fell_are_listed():
+    data = dataset()
+    # Last quarter P2 now met cp-visits too: 2 of 2 = 100.0 %, so 75.0 % is a fall of 25.
+    p2 = next(a for a in data.audits if a.audit_id == "P2")
+    p2.scores["cp-visits"] = "met"
+    text = render_md(themes_report(Q1, data))
+    fell = text.split("**Fell most:**")[1].split("**Rose most:**")[0]
+    assert "100.0% → 75.0% (-25.0 points)" in fell
+
+
+def test_formulas_neutralised_in_csv_and_xlsx_numbers_stay_numbers(tmp_path):
+    data = dataset(auditor_name=EVIL_NAME, team_name=EVIL_TEAM)
+    p2 = next(a for a in data.audits if a.audit_id == "P2")
+    p2.scores["cp-visits"] = "met"  # so cp-visits changes by −25.0: a negative number
+    report = themes_report(Q1, data, include_notes=True)
+    report.notes[0].text = "@SUM(1+1)*cmd|' /C calc'!A0"
+    report.notes[1].text = "\t=1+1"
+
+    folder = export_report(report, "csv", tmp_path / "csv")
+    auditors = {r["auditor"] for r in read_csv(folder, "audits_by_auditor")}
+    assert "'" + EVIL_NAME in auditors and EVIL_NAME not in auditors
+    assert {r["team"] for r in read_csv(folder, "audits_by_team")} >= {"'" + EVIL_TEAM}
+    texts = [r["text"] for r in read_csv(folder, "notes")]
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in texts and "'\t=1+1" in texts
+    change = {r["standard"]: r["change"] for r in read_csv(folder, "standards")}
+    assert change["cp-visits"] == "-25.0"  # a number: no quote
+    for file in folder.iterdir():
+        with file.open(newline="", encoding="utf-8-sig") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    if cell[:1] in ("=", "+", "@", "\t", "\r"):
+                        pytest.fail(f"{file.name}: live formula {cell!r}")
+                    if cell.startswith("-"):
+                        float(cell)  # only numbers may start with a minus
+
+    path = export_report(report, "xlsx", tmp_path / "q1.xlsx")
+    wb = load_workbook(path)
+    seen_evil = False
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} holds a formula"
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.value
+                    seen_evil |= cell.value == "'" + EVIL_NAME
+    assert seen_evil
+    standards = read_sheet(path, "standards")
+    assert next(r for r in standards if r["standard"] == "cp-visits")["change"] == -25.0
+    # And in the raw sheet XML nothing is stored as a formula.
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/"):
+                assert "<f>" not in z.read(name).decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "md", "json"])
+def test_free_text_only_with_include_notes(tmp_path, fmt):
+    def everything(path: Path) -> str:
+        if path.is_dir():
+            return " ".join(p.read_text(encoding="utf-8-sig") for p in sorted(path.iterdir()))
+        if path.suffix == ".xlsx":
+            wb = load_workbook(path)
+            return " ".join(str(c) for ws in wb.worksheets for r in ws.iter_rows(values_only=True) for c in r)
+        return path.read_text(encoding="utf-8")
+
+    suffix = "" if fmt == "csv" else f".{fmt}"
+    plain = everything(export_report(themes_report(Q1, dataset()), fmt, tmp_path / f"plain{suffix}"))
+    full = everything(export_report(themes_report(Q1, dataset(), include_notes=True), fmt,
+                                    tmp_path / f"full{suffix}"))
+    for text in FREE_TEXT:
+        assert text not in plain
+        assert text in full
+    assert "updated on paper file" not in plain  # override reasons stay out
+    assert "C1" in plain  # the case reference is all a report says of a child
+
+
+def test_bad_targets_are_refused_with_a_sentence(tmp_path, report):
+    with pytest.raises(BadInput, match="does not exist"):
+        export_report(report, "json", tmp_path / "missing" / "q1.json")
+    with pytest.raises(BadInput, match="is a folder"):
+        export_report(report, "xlsx", tmp_path)
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(BadInput, match="is a file"):
+        export_report(report, "csv", tmp_path / "afile")
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "budget.xlsx").write_text("x")
+    with pytest.raises(BadInput, match="already holds other files"):
+        export_report(report, "csv", tmp_path / "busy")
+    assert (tmp_path / "busy" / "budget.xlsx").read_text() == "x"
+
+
+def test_csv_folder_is_replaced_whole_on_a_second_export(tmp_path, report):
+    folder = tmp_path / "q1"
+    export_report(report, "csv", folder)
+    (folder / "standards.csv").write_text("stale")
+    export_report(report, "csv", folder)
+    assert read_csv(folder, "standards")[0]["standard"] == "cp-visits"
+    assert [p.name for p in tmp_path.iterdir()] == ["q1"]  # no temporary folders left
+
+
+def test_a_failed_export_leaves_nothing_half_written(tmp_path, report, monkeypatch):
+    # xlsx: the save fails part-way; no file, no temporary file.
+    def broken_save(self, filename):
+        Path(filename).write_bytes(b"PK half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsx_export.Workbook, "save", broken_save)
+    with pytest.raises(BadInput, match="No space left on device"):
+        export_report(report, "xlsx", tmp_path / "q1.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+    # csv: the fourth table fails after three files were written; the earlier report stays.
+    folder = tmp_path / "q1"
+    export_report(report, "csv", folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    calls = {"n": 0}
+    real = csv_export.cell_text
+
+    def failing(value):
+        calls["n"] += 1
+        if calls["n"] > 40:
+            raise OSError(5, "Input/output error")
+        return real(value)
+
+    monkeypatch.setattr(csv_export, "cell_text", failing)
+    with pytest.raises(BadInput, match="Input/output error"):
+        export_report(report, "csv", folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["q1"]
