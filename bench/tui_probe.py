@@ -1,0 +1,236 @@
+"""Timing the terminal application headless, one process per measurement (for its peak RSS).
+
+    python -m bench.tui_probe dashboard --db PATH --user U --spawned T --out RESULT.json
+    python -m bench.tui_probe cases     --db PATH --user U --spawned T --out RESULT.json
+    python -m bench.tui_probe bare      [--db PATH] --spawned T --out RESULT.json
+
+`--spawned` is the wall-clock time (time.time()) at which the parent started this
+process, so "launch" figures include interpreter start-up and imports, as a person
+typing `caseaudit` waits for them. Results are seconds, written as JSON to `--out`.
+
+The application is reached only through `tui.app.make_app(path, username=...)`, in
+`open_app` below; the case list is driven the way a person drives it (keys), and waited on
+through what it shows: the `#case-table` DataTable and its rows. The filter is changed by
+setting the `#type-filter` Select's value, as choosing an option does.
+
+`bare` is the floor: a Textual app with a header and a 50-row DataTable reaching its first
+paint; given --db, it also refills its table with one page of cases by plain SQL in a
+thread (bench.floors.case_page_rows), the floor of the case list's filter and page down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from datetime import date
+from pathlib import Path
+
+SIZE = (80, 24)
+TODAY = date(2025, 5, 30)  # bench.council.TODAY: the screens see the data as of the generator's today
+FILTER_TYPE = "CP"
+
+
+def open_app(path: str, username: str):
+    """The one place the benchmark builds the application; adapt here if the entry point moves."""
+    from tui.app import make_app
+
+    try:
+        app = make_app(path, username=username, today=TODAY)
+    except TypeError:  # an entry point without `today`: the screens use the real date
+        app = make_app(path, username=username)
+    app.animation_level = "none"
+    return app
+
+
+async def _until(condition, timeout: float = 120.0, step: float = 0.002) -> bool:
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > timeout:
+            return False
+        await asyncio.sleep(step)
+    return True
+
+
+async def _settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _busy(app) -> bool:
+    return any(w.is_running for w in app.workers)
+
+
+async def dashboard(path: str, username: str, spawned: float) -> dict:
+    times: dict = {}
+    started = time.perf_counter()
+    app = open_app(path, username)
+    times["import and make_app"] = time.perf_counter() - started
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        times["import to first screen"] = time.perf_counter() - started
+        times["launch to first screen"] = time.time() - spawned
+        times["screen"] = type(app.screen).__name__
+    return times
+
+
+async def _press(pilot, key: str, shown, timeout: float = 120.0) -> float | None:
+    """Press `key` and return the seconds until `shown()` is true (None if it never is).
+
+    The press runs as its own task: Pilot.press returns only once the process looks idle
+    (by CPU time, all threads counted), which would add the engine's work in background
+    workers to a figure about rows appearing in the table.
+    """
+    pressed = time.perf_counter()
+    task = asyncio.create_task(pilot.press(key))
+    await _until(lambda: shown() or task.done(), timeout)
+    if not shown():
+        await task
+        await _until(lambda: shown() or not _busy(pilot.app), timeout)
+    seconds = time.perf_counter() - pressed if shown() else None
+    await task
+    return seconds
+
+
+async def _page_down(app, pilot, table, limit: int = 20) -> tuple[float | None, int, float]:
+    """Press PageDown until the table holds more rows: the seconds from the press that
+    loaded them, how many presses it took, and when that press was made."""
+    for presses in range(1, limit + 1):
+        before = table.row_count
+        pressed = time.perf_counter()
+        seconds = await _press(pilot, "pagedown", lambda: table.row_count > before)
+        if seconds is not None:
+            return seconds, presses, pressed
+        await pilot.pause()
+    return None, limit, time.perf_counter()
+
+
+async def cases(path: str, username: str, spawned: float) -> dict:
+    from textual.widgets import DataTable, Select
+
+    times: dict = {}
+    started = time.perf_counter()
+    app = open_app(path, username)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        times["import to first screen"] = time.perf_counter() - started
+
+        def first_page() -> bool:
+            tables = app.screen.query("#case-table")
+            return bool(tables) and tables.first(DataTable).row_count > 0
+
+        pressed = time.perf_counter()
+        times["case list first page"] = await _press(pilot, "c", first_page)
+        table = app.screen.query_one("#case-table", DataTable)
+        await _settle(app, pilot)
+        times["case list with failing counts"] = time.perf_counter() - pressed
+        times["rows shown"] = table.row_count
+
+        def filtered() -> bool:
+            n = table.row_count
+            return n > 0 and table.get_row_at(0)[1] == FILTER_TYPE and table.get_row_at(n - 1)[1] == FILTER_TYPE
+
+        changed = time.perf_counter()
+        app.screen.query_one("#type-filter", Select).value = FILTER_TYPE
+        ok = await _until(filtered)
+        times["filter to new rows"] = time.perf_counter() - changed if ok else None
+        await _settle(app, pilot)
+        times["filter with failing counts"] = time.perf_counter() - changed if ok else None
+        times["rows after filter"] = table.row_count
+
+        seconds, presses, pressed = await _page_down(app, pilot, table)
+        times["page down to new rows"] = seconds
+        times["page down presses"] = presses
+        await _settle(app, pilot)
+        times["page down with failing counts"] = time.perf_counter() - pressed if seconds is not None else None
+        times["rows after page down"] = table.row_count
+    times["launch to end"] = time.time() - spawned
+    return times
+
+
+async def bare(spawned: float, db: str | None) -> dict:
+    started = time.perf_counter()  # before importing Textual, as open_app imports the application
+    import sqlite3
+
+    from textual import work
+    from textual.app import App
+    from textual.widgets import DataTable, Header
+
+    from bench.floors import case_page_rows
+
+    class Bare(App):
+        def __init__(self) -> None:
+            super().__init__()
+            self.last: str | None = None
+            self.conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False) if db else None
+
+        def compose(self):
+            yield Header()
+            yield DataTable(id="t", cursor_type="row", zebra_stripes=True)
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            for column in ("case", "type", "team", "worker", "start", "last audit", "not met", "partly"):
+                table.add_column(column, key=column)
+            for n in range(50):
+                table.add_row(f"C-{n:06d}", "CIN", "team", "sw001", "1 Apr 2024", "never", "0", "0", key=str(n))
+            table.focus()
+
+        @work(thread=True, exclusive=True)
+        def fetch(self, case_type: str, after: str | None) -> None:
+            rows, _count = case_page_rows(self.conn, case_type, after)
+            self.call_from_thread(self.show, rows, after is None)
+
+        def show(self, rows: list, replace: bool) -> None:
+            table = self.query_one(DataTable)
+            if replace:
+                table.clear()
+            for r in rows:
+                table.add_row(r[0], r[1], r[2] or "", r[3] or "", r[4], r[5] or "never", "…", "…", key=r[0])
+            if rows:
+                self.last = rows[-1][0]
+
+    times: dict = {}
+    app = Bare()
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        times["import to first screen"] = time.perf_counter() - started
+        times["launch to first screen"] = time.time() - spawned
+        if db:
+            table = app.query_one(DataTable)
+            changed = time.perf_counter()
+            app.fetch(FILTER_TYPE, None)
+            await _until(lambda: table.row_count > 0 and table.get_row_at(0)[1] == FILTER_TYPE)
+            times["filter to new rows"] = time.perf_counter() - changed
+            await _settle(app, pilot)
+            before = table.row_count
+            pressed = time.perf_counter()
+            app.fetch(FILTER_TYPE, app.last)
+            await _until(lambda: table.row_count > before)
+            times["page down to new rows"] = time.perf_counter() - pressed
+            await _settle(app, pilot)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.tui_probe")
+    parser.add_argument("mode", choices=["dashboard", "cases", "bare"])
+    parser.add_argument("--db")
+    parser.add_argument("--user")
+    parser.add_argument("--spawned", type=float, default=None)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    spawned = args.spawned if args.spawned is not None else time.time()
+    if args.mode == "dashboard":
+        result = asyncio.run(dashboard(args.db, args.user, spawned))
+    elif args.mode == "cases":
+        result = asyncio.run(cases(args.db, args.user, spawned))
+    else:
+        result = asyncio.run(bare(spawned, args.db))
+    args.out.write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
