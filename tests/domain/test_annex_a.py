@@ -266,3 +266,21 @@ def test_not_a_workbook_and_no_lists(tmp_path):
     twice = workbook(tmp_path / "c.xlsx", {"a": (L6, []), "b": (L6, [])})
     with pytest.raises(BadInput, match="both hold List 6"):
         read_workbook(twice)
+
+
+def test_title_rows_above_the_header_and_ids_written_as_text(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Anything"
+    sheet.append(["Annex A List 6: children in need"])
+    sheet.append([])
+    sheet.append(L6)
+    sheet.append(["00123", *person(1), datetime(2023, 1, 1), None, None, "T", "W"])
+    sheet.append(["4567.0", *person(2), datetime(2023, 1, 1), None, None, "T", "W"])
+    sheet.append([None] * len(L6))
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    read = read_workbook(path)
+    assert read.sheets[6].header_row == 3 and read.sheets[6].rows == 2
+    plan = plan_import(read, {}, [], {})
+    assert [c.case_ref for c in plan.created] == ["00123", "4567"]
