@@ -128,10 +128,11 @@ class UserRow(Row):
     display_name: str = Field(min_length=1)
     roles: Annotated[list[Role], BeforeValidator(role_list)] = Field(default_factory=list)
     team: str | None = None
+    manages: str | None = None
 
     def to_model(self) -> User:
         return User(username=self.username, display_name=self.display_name,
-                    roles=self.roles, team=self.team)
+                    roles=self.roles, team=self.team, manages=self.manages)
 
 
 class CaseRow(Row):
@@ -172,7 +173,7 @@ class TableSpec:
         return self.required + self.optional
 
 
-USERS = TableSpec("users", ("username", "display_name", "roles", "team"), (), UserRow)
+USERS = TableSpec("users", ("username", "display_name", "roles", "team"), ("manages",), UserRow)
 CASES = TableSpec(
     "cases", ("case_ref", "case_type", "start_date", "team", "worker", "line_manager"),
     ("closed_date",), CaseRow,
@@ -526,6 +527,8 @@ def check_users(table: Table, progress: Progress | None = None,
     """Users to add or update; `admins` (the current admins) refuses a file that would leave none."""
     rows, problems = _check_rows(table, USERS, progress)
     problems += _duplicates(table, rows, lambda r: r.username, "username", lambda k: repr(k))
+    problems += _duplicates(table, [(n, r) for n, r in rows if r.manages], lambda r: r.manages, "manages",
+                            lambda k: f"the manager of {k!r}")
     if admins is not None and not problems:
         demoted = [(n, r.username) for n, r in rows if r.username in admins and Role.admin not in r.roles]
         promoted = {r.username for _, r in rows if Role.admin in r.roles}
@@ -536,6 +539,9 @@ def check_users(table: Table, progress: Progress | None = None,
                          for n, u in demoted]
     if problems:
         raise BadInput(*problems)
+    if "manages" not in table.header:
+        # a file without the column leaves whom each user manages as it was
+        return [User(**row.to_model().model_dump(exclude={"manages"})) for _, row in rows]
     return [row.to_model() for _, row in rows]
 
 

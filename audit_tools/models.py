@@ -148,6 +148,7 @@ class User(Model):
     display_name: str = Field(min_length=1)
     roles: list[Role] = Field(default_factory=list)
     team: str | None = None
+    manages: str | None = None  # the team whose manager this user is (line manager of its cases)
 
     def has(self, role: Role) -> bool:
         return role in self.roles or Role.admin in self.roles

@@ -312,6 +312,18 @@ def m006_escalation_resolutions(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m007_team_managers(db: sqlite_utils.Database) -> None:
+    # Users' optional `manages` (import users): the team whose cases they line-manage,
+    # which an Annex A import gives each case it creates or updates as its line manager.
+    db.executescript(
+        """
+        ALTER TABLE users ADD COLUMN manages TEXT;
+        CREATE INDEX users_by_manages ON users(manages);
+        """
+    )
+
+
 def foreign_tables(conn: sqlite3.Connection) -> list[str]:
     """Tables of a file some other program made (empty for a new file or a caseaudit one)."""
     tables = [r[0] for r in conn.execute(

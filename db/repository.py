@@ -32,7 +32,7 @@ from audit_tools.models import (
     User,
 )
 from audit_tools.permissions import moderator_independence, require
-from db import history
+from db import annex_a, history
 from db.connection import PerThread, transaction
 from db.errors import DraftConflict, NotFound
 from db.migrations import DEFAULT_SETTINGS, migrate, refuse_foreign
@@ -332,6 +332,7 @@ class Store:
             ],
             pk="username",
         )
+        annex_a.write_managers(self.db, users)
 
     def _write_teams(self, teams: Iterable[str | None]) -> None:
         names = sorted({t for t in teams if t})

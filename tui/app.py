@@ -35,6 +35,7 @@ OTHER_SCREENS: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
     "feedback": ("tui.screens.moderation", "FeedbackScreen", "Moderation feedback", (Role.auditor,)),
     "escalations": ("tui.screens.moderation", "EscalationsScreen", "Escalations to resolve",
                     (Role.qa_lead,)),
+    "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", (Role.admin,)),
 }
 
 ROLE_WORDS = {
@@ -89,6 +90,7 @@ class CaseauditApp(App[int]):
         Binding("r", "open('reports')", "Reports", id="reports", show=False),
         Binding("f", "open('feedback')", "Feedback", id="feedback", show=False),
         Binding("e", "open('escalations')", "Escalations", id="escalations", show=False),
+        Binding("i", "open('annex_a')", "Annex A import", id="annex_a_import", show=False),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("t", "toggle_dark", "Light/dark", id="toggle_theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),

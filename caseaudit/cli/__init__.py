@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "(audits) file. Every row is checked; a file with any bad row writes nothing.")
     isub = p.add_subparsers(dest="what", metavar="WHAT", required=True)
     for what, text in [
-        ("users", "CSV/XLSX columns username, display_name, roles, team"),
+        ("users", "CSV/XLSX columns username, display_name, roles, team[, manages]"),
         ("cases", "CSV/XLSX columns case_ref, case_type, start_date, team, worker, line_manager[, closed_date]"),
         ("events", "CSV/XLSX columns case_ref, kind, date[, child_seen, seen_alone, reason_not_alone, note]"),
         ("audits", "JSON Lines, one completed audit a line"),
@@ -102,6 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
         ip = isub.add_parser(what, help=text, description=text)
         ip.add_argument("file", metavar="FILE")
         ip.set_defaults(handler=f"caseaudit.cli.imports:import_{what}")
+    text = "cases and events from an Ofsted Annex A workbook (Lists 3 to 9)"
+    ip = isub.add_parser("annex-a", help=text, description=text.capitalize() + ": a bad cell refuses "
+                         "the whole workbook unless --skip-invalid is given.")
+    ip.add_argument("file", metavar="FILE.xlsx")
+    ip.add_argument("--skip-invalid", metavar="REJECTS.csv",
+                    help="import the good rows and write the refused rows, with reasons, to REJECTS.csv")
+    ip.add_argument("--json", action="store_true", help="print one JSON document")
+    ip.set_defaults(handler="caseaudit.cli.annex_a:run")
 
     p = sub.add_parser("check", help="evaluate the evidence standards for a case",
                        description="Evaluates the evidence standards for a case in the database "

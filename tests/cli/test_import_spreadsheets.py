@@ -37,7 +37,7 @@ def test_semicolon_separated_csv_says_so(db, tmp_path, capsys):
     path = write(tmp_path, "users.csv", USERS.replace(",", ";"))
     err = refused(db, capsys, "users", path)
     assert err == (f"caseaudit: {path}:1: no header row; the first row must name the columns username, "
-                   "display_name, roles, team; the columns are separated by semicolons: save the file as "
+                   "display_name, roles, team, manages; the columns are separated by semicolons: save the file as "
                    "comma-separated CSV\n")
 
 

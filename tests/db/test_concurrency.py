@@ -62,5 +62,5 @@ def test_six_processes_creating_one_new_file_at_once(tmp_path):
         tables = [r.get(timeout=300) for r in results]
     assert len(set(tables)) == 1
     store = open_store(path, "root")
-    assert store.row_counts()["_sqlite_migrations"] == 6
+    assert store.row_counts()["_sqlite_migrations"] == 7
     assert store.row_counts()["themes"] == 12

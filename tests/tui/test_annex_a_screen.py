@@ -1,0 +1,76 @@
+"""The Annex A import screen with Pilot: opened by its key, a refused workbook writes nothing and
+lists its bad cells, a good one shows the per-list summary and is in the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.widgets import DataTable, Input, Static
+
+from audit_tools.models import Role, User
+from db import open_store
+from tests.domain.test_annex_a import L7, SAMPLE, person, workbook
+from tests.tui.conftest import TODAY
+from tui.app import CaseauditApp
+from tui.screens.annex_a_import import AnnexAImportScreen
+
+
+def make(db_path, username="admin") -> CaseauditApp:
+    from audit_tools.standards import load_catalogue
+
+    store = open_store(db_path, username)
+    return CaseauditApp(store=store, user=store.get_user(username), catalogue=load_catalogue(), today=TODAY)
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_path(pilot, selector: str, text: str) -> None:
+    await pilot.click(selector)
+    pilot.app.screen.query_one(selector, Input).value = text
+
+
+async def test_refused_sample_writes_nothing_and_lists_bad_cells(db_path):
+    app = make(db_path)
+    before = app.store.row_counts()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, AnnexAImportScreen)
+        await type_path(pilot, "#annex-a-file", str(SAMPLE))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        status = str(app.screen.query_one("#annex-a-status", Static).render())
+        messages = str(app.screen.query_one("#annex-a-messages", Static).render())
+        assert "Nothing was imported: 10 problem(s)" in status
+        assert "List 6!M2: Allocated Team: #N/A is an error cell" in messages
+    assert app.store.row_counts() == before
+
+
+async def test_good_workbook_shows_summary_and_is_stored(db_path, tmp_path):
+    path = workbook(tmp_path / "a.xlsx", {"CP": (L7, [
+        [31, *person(1), datetime(2024, 1, 2), datetime(2024, 1, 10), "b) No", None, None, "north", "Wes Worker"]])})
+    app = make(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await type_path(pilot, "#annex-a-file", str(path))
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        table = app.screen.query_one("#annex-a-summary", DataTable)
+        assert table.row_count == 1
+        assert [str(c) for c in table.get_row_at(0)] == ["7 child protection", "1", "1", "0", "1", "0", "0"]
+        assert "1 cases created" in str(app.screen.query_one("#annex-a-status", Static).render())
+    case = app.store.get_case("31")
+    assert case.worker == "wes" and case.events[0].seen_alone is False
+
+
+async def test_key_not_offered_to_non_admins(db_path):
+    app = make(db_path, "amy")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        assert not isinstance(app.screen, AnnexAImportScreen)

@@ -1,0 +1,117 @@
+"""The admin's Annex A import: name the workbook, watch it read, see what went in and what not.
+
+The import runs in a thread worker through the same service as `caseaudit import annex-a`;
+a refused workbook writes nothing and every bad cell is listed on the screen.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from audit_tools.errors import BadInput
+from tui.screens.base import CaseauditScreen
+
+LIST_TITLES = {3: "contacts and referrals", 4: "assessments", 5: "section 47 enquiries",
+               6: "children in need", 7: "child protection", 8: "children looked after", 9: "care leavers"}
+COLUMNS = (("rows", "rows"), ("cases created", "cases_created"), ("cases updated", "cases_updated"),
+           ("events added", "events_added"), ("already stored", "events_already_stored"),
+           ("refused", "refused"))
+
+
+class AnnexAImportScreen(CaseauditScreen):
+    """Import an Ofsted Annex A workbook (admin)."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+r", "run_import", "Import", id="annex_a_run_import"),
+    ]
+    DEFAULT_CSS = """
+    AnnexAImportScreen #annex-a-form { height: auto; padding: 0 1; }
+    AnnexAImportScreen #annex-a-summary { height: auto; max-height: 12; }
+    AnnexAImportScreen #annex-a-problems { height: 1fr; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="annex-a-form"):
+            yield Static("Annex A workbook (.xlsx): cases and events from Lists 3 to 9")
+            yield Input(placeholder="path to the workbook", id="annex-a-file")
+            yield Input(placeholder="optional: REJECTS.csv to import the good rows and write the refused ones there",
+                        id="annex-a-rejects")
+            yield ProgressBar(id="annex-a-progress", show_eta=False)
+            yield Static("Enter or ctrl+r imports. A bad cell refuses the whole workbook unless a "
+                         "rejects file is named.", id="annex-a-status")
+        yield DataTable(id="annex-a-summary", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="annex-a-problems"):
+            yield Static("", id="annex-a-messages")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#annex-a-summary", DataTable)
+        table.add_columns("list", *(label for label, _ in COLUMNS))
+        self.query_one("#annex-a-file", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_run_import()
+
+    def action_run_import(self) -> None:
+        path = self.query_one("#annex-a-file", Input).value.strip()
+        if not path:
+            self.app.notify("Type the path of the Annex A workbook first.", severity="warning")
+            return
+        rejects = self.query_one("#annex-a-rejects", Input).value.strip() or None
+        self.query_one("#annex-a-status", Static).update(f"Importing {path} ...")
+        self.query_one("#annex-a-messages", Static).update("")
+        self.query_one("#annex-a-summary", DataTable).clear()
+        self.run_import(path, rejects)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.app.call_from_thread(self.query_one("#annex-a-progress", ProgressBar).update,
+                                  total=max(total, 1), progress=done)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="annex_a")
+    def run_import(self, path: str, rejects: str | None):
+        from caseaudit.services.annex_a import import_annex_a
+
+        return import_annex_a(self.app.store, path, rejects=rejects, progress=self._progress)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "annex_a":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.show_plan(event.worker.result, self.query_one("#annex-a-rejects", Input).value.strip())
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            if isinstance(error, BadInput):
+                self.query_one("#annex-a-status", Static).update(
+                    f"Nothing was imported: {len(error.lines)} problem(s). Correct the workbook, or name a "
+                    "rejects file to import the good rows.")
+                self.query_one("#annex-a-messages", Static).update("\n".join(error.lines))
+            else:
+                self.app.show_problem(error)
+
+    def show_plan(self, plan, rejects: str) -> None:
+        table = self.query_one("#annex-a-summary", DataTable)
+        for number, counts in sorted(plan.lists.items()):
+            figures = counts.as_json()
+            table.add_row(f"{number} {LIST_TITLES.get(number, '')}", *(str(figures[key]) for _, key in COLUMNS))
+        refused = sum(c.refused for c in plan.lists.values())
+        status = (f"Imported {plan.file}: {len(plan.created)} cases created, {len(plan.updated)} updated, "
+                  f"{len(plan.events)} events added.")
+        if refused:
+            status += f" {refused} rows refused, written to {rejects}."
+        self.query_one("#annex-a-status", Static).update(status)
+        lines = [f"updated {case.case_ref}: " + "; ".join(f"{f} {a or 'empty'} -> {b or 'empty'}"
+                                                          for f, (a, b) in changes.items())
+                 for case, changes in plan.updated[:50]]
+        if plan.children_without_case:
+            lines.append(f"{plan.children_without_case} children without a case: their events were not stored")
+        lines += [f"warning: {w}" for w in plan.warnings]
+        lines += [f"List {n}: ignored columns: {', '.join(cols)}" for n, cols in sorted(plan.ignored_columns.items())
+                  if cols]
+        self.query_one("#annex-a-messages", Static).update("\n".join(lines))
