@@ -353,3 +353,24 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
         names = [m.name for m in migrations.pending(db)]
         migrations.apply(db)
     return names
+
+
+@migrations()
+def m007_sign_in_passwords(db: sqlite_utils.Database) -> None:
+    # For `caseaudit serve`: each user's password as a slow salted hash (never the password),
+    # and failed sign-ins in a row per name typed (kept as a SHA-256 of it), to slow guessing.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS passwords (
+            username TEXT PRIMARY KEY REFERENCES users(username),
+            hash TEXT NOT NULL,
+            set_by TEXT NOT NULL,
+            set_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS sign_in_failures (
+            name_key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failed_at TEXT NOT NULL
+        );
+        """
+    )
