@@ -54,3 +54,19 @@ def test_a_sign_in_forgives_the_names_failures_and_is_recorded(tmp_path):
     [entry] = store.history(what="signed in")
     assert (entry.actor, entry.details) == ("amy", {"username": "amy", "how": "browser"})
     assert store.verify().ok
+
+
+def test_the_password_step_brings_an_older_file_up_to_date(tmp_path):
+    from db.connection import connect
+    from db.migrations import migrations
+
+    path = tmp_path / "older.db"
+    older = connect(path)
+    migrations.apply(older, stop_before="m007_sign_in_passwords")
+    older.execute("INSERT INTO users (username, display_name, roles) VALUES ('root', 'Root', '[\"admin\"]')")
+    assert "passwords" not in older.table_names()
+    older.close()
+    store = open_store(path, "root")  # opening applies the pending step
+    passwords.set_password_hash(store, "root", "$argon2id$root")
+    assert passwords.password_hash(store, "root") == "$argon2id$root"
+    assert migrations.pending(store.db) == []
