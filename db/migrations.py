@@ -355,6 +355,27 @@ def refuse_foreign(path: Path) -> None:
                        "give caseaudit a file of its own with --db")
 
 
+@migrations()
+def m008_sign_in_passwords(db: sqlite_utils.Database) -> None:
+    # For `caseaudit serve`: each user's password as a slow salted hash (never the password),
+    # and failed sign-ins in a row per name typed (kept as a SHA-256 of it), to slow guessing.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS passwords (
+            username TEXT PRIMARY KEY REFERENCES users(username),
+            hash TEXT NOT NULL,
+            set_by TEXT NOT NULL,
+            set_at TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS sign_in_failures (
+            name_key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failed_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply pending steps; returns their names (empty when the file is current)."""
     if not migrations.pending(db):

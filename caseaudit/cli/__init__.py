@@ -154,6 +154,29 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("--include-notes", action="store_true", help="include free-text notes")
     ep.set_defaults(handler="caseaudit.cli.export:export_themes")
 
+    p = sub.add_parser("passwd", help="set a user's password for signing in with `serve`",
+                       description="Sets the password USERNAME signs in with from a web browser "
+                       "(`caseaudit serve`): asked twice, never shown, kept only as an argon2 hash. "
+                       "An admin sets anyone's; everyone else only their own (the default).")
+    p.add_argument("username", nargs="?", metavar="USERNAME", help="whose password (default: yours)")
+    p.set_defaults(handler="caseaudit.cli.serve:passwd")
+
+    p = sub.add_parser("serve", help="serve the app to web browsers, sign-in first",
+                       description="Serves the app to web browsers: each browser session runs its "
+                       "own app on this database, starting at a sign-in screen (username and the "
+                       "password set with `caseaudit passwd`). Anything but a loopback address must "
+                       "sit behind HTTPS (a reverse proxy).")
+    _standards_option(p)
+    p.add_argument("--host", default="127.0.0.1", metavar="H", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, metavar="P", help="port to listen on (default 8000)")
+    p.add_argument("--public-url", metavar="URL", help="the address browsers use when a reverse proxy "
+                   "is in front, e.g. https://caseaudit.example.gov.uk")
+    p.set_defaults(handler="caseaudit.cli.serve:serve")
+
+    # What each browser session runs (textual-serve starts it); not for people, so not listed.
+    p = sub.add_parser("serve-session")
+    p.set_defaults(handler="caseaudit.cli.serve:serve_session")
+
     p = sub.add_parser("verify", help="check the database and its history chain",
                        description="Runs PRAGMA integrity_check and re-walks the history hash "
                        "chain; exit 1 naming the first broken entry.")

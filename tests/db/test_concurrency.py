@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import sqlite_utils
+
 from db import open_store
+from db.migrations import migrations
 from tests.support import admin_store, make_audit, make_case
 
 WRITERS = 6
@@ -62,5 +65,6 @@ def test_six_processes_creating_one_new_file_at_once(tmp_path):
         tables = [r.get(timeout=300) for r in results]
     assert len(set(tables)) == 1
     store = open_store(path, "root")
-    assert store.row_counts()["_sqlite_migrations"] == 7
+    steps = len(migrations.pending(sqlite_utils.Database(memory=True)))  # every step, once each
+    assert store.row_counts()["_sqlite_migrations"] == steps >= 6
     assert store.row_counts()["themes"] == 12

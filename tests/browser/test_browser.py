@@ -1,0 +1,264 @@
+"""`caseaudit serve` in a real browser: Debian's chromium, driven by Playwright.
+
+A manager opens the page, signs in, completes and submits an audit with the keyboard;
+the audit is stored under the signed-in user. A wrong password is refused and recorded.
+Screenshots (1280x800) are kept in artifacts/browser/ (or $CASEAUDIT_ARTIFACTS), with
+the measured time from loading the page to the dashboard.
+
+What the app draws reaches the page as terminal output over the websocket; the page
+keeps a copy of it as text (an init script), so the test waits for words a person would
+see rather than for fixed pauses.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from audit_tools.models import Case, Grade, Role, Status, User
+from caseaudit.services import sign_in as sign_in_service
+from db import open_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "correct horse battery"
+ARTIFACTS = Path(os.environ.get("CASEAUDIT_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts")) / "browser"
+WAIT_MS = 60_000  # a busy two-core machine starts a Python app per session
+
+USERS = [
+    User(username="admin", display_name="Ada Admin", roles=[Role.admin], team="qa"),
+    User(username="amy", display_name="Amy Auditor", roles=[Role.auditor], team="qa"),
+    User(username="max", display_name="Max Manager", roles=[Role.auditor], team="north"),
+    User(username="wes", display_name="Wes Worker", roles=[], team="north"),
+]
+
+# Keeps the terminal output the page receives as text, escape sequences removed on reading.
+RECORD_SCREEN = """
+window.__screen = "";
+(() => {
+  const Original = window.WebSocket;
+  const decoder = new TextDecoder();
+  function Recorded(url, protocols) {
+    const socket = protocols === undefined ? new Original(url) : new Original(url, protocols);
+    socket.addEventListener("message", async (event) => {
+      let data = event.data;
+      if (data instanceof Blob) data = await data.arrayBuffer();
+      window.__screen += typeof data === "string" ? data : decoder.decode(data, {stream: true});
+    });
+    return socket;
+  }
+  Recorded.prototype = Original.prototype;
+  Object.assign(Recorded, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+  window.WebSocket = Recorded;
+})();
+"""
+SCREEN_TEXT = r"""(after) => window.__screen.slice(after).replace(/\x1b\[[0-9;?]*[ -\/]*[@-~]/g, "")"""
+
+
+def require_chromium() -> None:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the browser test drives Debian's chromium. Install it with "
+                    "`apt-get update && apt-get install -y chromium` (.ci/run does this in CI).")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_db(path: Path) -> None:
+    store = open_store(path, "admin")
+    store.ensure_admin("Ada Admin")
+    store.upsert_users(USERS)
+    # An early help case: two judgement standards and one that is not applicable.
+    store.upsert_cases([Case(case_ref="E-1", case_type="EH", start_date=date(2024, 1, 2), team="north",
+                             worker="wes", line_manager="max")])
+    for username in ("amy", "max"):
+        sign_in_service.set_password(store, username, PASSWORD, PASSWORD)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """`caseaudit serve` on a free loopback port over a small database; yields (url, db path)."""
+    require_chromium()
+    folder = tmp_path_factory.mktemp("served")
+    path = folder / "caseaudit.db"
+    build_db(path)
+    port = free_port()
+    log = (folder / "serve.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "caseaudit", "--db", str(path), "serve", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                pytest.fail(f"caseaudit serve did not start: {(folder / 'serve.log').read_text()}")
+            time.sleep(0.2)
+    try:
+        yield f"http://127.0.0.1:{port}/", path
+    finally:
+        # The server and the app sessions it started share its own process group.
+        os.killpg(server.pid, 15)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Session:
+    """One browser tab on the served app, typed into as a person would."""
+
+    def __init__(self, browser, url: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page = browser.new_page(viewport={"width": 1280, "height": 800})
+        self.page.add_init_script(RECORD_SCREEN)
+        self.url = url
+        self.mark = 0
+
+    def open(self) -> None:
+        self.page.goto(self.url)
+        self.page.wait_for_selector("body.-first-byte", timeout=WAIT_MS)
+        self.page.locator(".xterm-helper-textarea").focus()  # where the terminal takes keys
+
+    def text(self) -> str:
+        return self.page.evaluate(SCREEN_TEXT, self.mark)
+
+    def expect(self, words: str) -> None:
+        """Wait until the app draws `words` (since the last expect), then look only after them."""
+        try:
+            self.page.wait_for_function(f"(after) => ({SCREEN_TEXT})(after).includes({words!r})",
+                                        arg=self.mark, timeout=WAIT_MS)
+        except Exception:
+            self.shot("failed")
+            raise AssertionError(f"the page never showed {words!r}; last drawn: {self.text()[-800:]!r}")
+        self.mark = self.page.evaluate("() => window.__screen.length")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.page.keyboard.press(key)
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+
+    def shot(self, name: str) -> Path:
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.type(username)
+        self.keys("Enter")
+        time.sleep(0.5)  # a person's pause while the cursor moves to the password
+        self.type(password)
+        self.keys("Enter")
+
+
+def choose(session: Session, downs: int) -> None:
+    """Tab to the next drop-down, open it, move down `downs` options, take it."""
+    session.keys("Tab", "Enter")
+    time.sleep(0.3)  # the drop-down opens before the arrows are read
+    session.keys(*["ArrowDown"] * downs, "Enter")
+    time.sleep(0.3)
+
+
+def test_sign_in_complete_and_submit_an_audit_in_the_browser(served, browser):
+    url, path = served
+    session = Session(browser, url)
+    started = time.monotonic()
+    session.open()
+    session.expect("caseaudit: sign in")
+    sign_in_shown = time.monotonic()
+    session.shot("1-sign-in")
+
+    typed = time.monotonic()
+    session.sign_in("amy", PASSWORD)
+    session.expect("No drafts in progress")
+    at_dashboard = time.monotonic()
+    session.shot("2-dashboard")
+    timings = (f"page load to sign-in screen: {sign_in_shown - started:.2f} s\n"
+               f"sign-in keys to dashboard: {at_dashboard - typed:.2f} s\n"
+               f"page load to dashboard (with typing): {at_dashboard - started:.2f} s\n")
+    (ARTIFACTS / "timings.txt").write_text(timings)
+    print(timings)
+
+    session.keys("c")
+    session.expect("E-1")
+    session.keys("Enter")
+    session.expect("E-1")
+    session.keys("n")
+    session.expect("Voice of the child")
+    time.sleep(0.5)
+    # Focus starts on the first standard (return interview: automatic, not applicable).
+    choose(session, 1)  # voice of the child: met
+    choose(session, 1)  # management oversight: met
+    choose(session, 2)  # grade: good
+    session.shot("3-audit-form")
+    session.keys("Control+r")
+    session.expect("read-only now")
+    session.shot("4-submitted")
+
+    store = open_store(path, "admin")
+    [audit] = store.list_audits()
+    assert (audit.case_ref, audit.auditor) == ("E-1", "amy")
+    assert audit.submitted_on is not None and audit.grade == Grade.good
+    assert audit.scores["voice-of-child"] == Status.met
+    assert audit.scores["management-oversight"] == Status.met
+    assert [e.actor for e in store.history(what="signed in")] == ["amy"]
+    submitted = [e for e in store.history() if e.actor == "amy" and "submit" in e.what]
+    assert submitted, [(e.actor, e.what) for e in store.history()]
+    session.page.close()
+
+
+def test_a_wrong_password_is_refused_and_recorded(served, browser):
+    url, path = served
+    session = Session(browser, url)
+    session.open()
+    session.expect("caseaudit: sign in")
+    session.sign_in("max", "not his password")
+    session.expect("do not match")
+    session.shot("5-refused")
+    assert "Max Manager" not in session.text()  # still at the sign-in screen, not signed in
+    store = open_store(path, "admin")
+    [refused] = store.history(what="sign-in refused")
+    assert refused.details == {"username": "max", "failures_in_a_row": 1}
+    assert not [e for e in store.history(what="signed in") if e.details["username"] == "max"]
+    session.page.close()
+
+
+def test_the_page_does_not_name_the_database_or_the_command(served, browser):
+    url, path = served
+    session = Session(browser, url)
+    session.page.goto(url)
+    html = session.page.content()
+    assert str(path) not in html and "serve-session" not in html
+    assert "caseaudit" in html
+    session.page.close()
