@@ -198,3 +198,29 @@ def submission_rule_problems(
                     "choose an existing theme or ask an admin to add it"
                 ))
     return problems
+
+
+def audit_problems(
+    audit: Audit,
+    case: Case | None,
+    catalogue,
+    known_users: Collection[str],
+    themes_vocabulary: Iterable[str],
+    last_audit: date | None = None,
+    window_months: int = 12,
+    block_recent: bool = False,
+) -> list[str]:
+    """Every rule an audit must meet to be stored as submitted (empty: it may be): the
+    auditor's independence, a known auditor, the submission rules and, when the service
+    blocks them, a recent audit of the case (`last_audit`: its latest other audit)."""
+    if case is None:
+        return [f"case {audit.case_ref}: not in the database; import the case first"]
+    problems = list(auditor_independence(case, audit.auditor))
+    if audit.auditor not in known_users:
+        problems.append(f"auditor: {audit.auditor!r} is not a known user")
+    problems += submission_problems(audit, case, catalogue, known_users, themes_vocabulary)
+    if block_recent:
+        warning = recent_audit_warning(audit.case_ref, last_audit, audit.as_of, window_months)
+        if warning:
+            problems.append(warning)
+    return problems

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Iterable
 
@@ -134,3 +134,17 @@ def format_day(day: date | None) -> str:
     if day is None:
         return "none"
     return f"{day.day} {day:%b %Y}"
+
+
+def format_moment(moment: datetime | None, now: datetime) -> str:
+    """When something happened, as the clocks in England showed it: "14:02" today,
+    "14:02 on 2024-05-01" on another day."""
+    from zoneinfo import ZoneInfo
+
+    if moment is None:
+        return "an unknown time"
+    london = ZoneInfo("Europe/London")
+    local = moment.astimezone(london)
+    if local.date() == now.astimezone(london).date():
+        return local.strftime("%H:%M")
+    return local.strftime("%H:%M on %Y-%m-%d")

@@ -82,7 +82,7 @@ def import_time(path: Path, folder: Path) -> tuple[float, dict]:
     from db import open_store
 
     store = open_store(folder / "bench.db", "bench")
-    store.ensure_admin()
+    store.people.ensure_admin()
     start = time.perf_counter()
     plan = import_annex_a(store, path)
     elapsed = time.perf_counter() - start

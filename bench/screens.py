@@ -33,12 +33,12 @@ def build(path: Path, audits: int, cases: int, auditors: int) -> None:
 
     catalogue = load_catalogue()
     store = open_store(path, "admin")
-    store.ensure_admin("Bench Admin")
+    store.people.ensure_admin("Bench Admin")
     teams = [f"team-{n:02d}" for n in range(40)]
     users = [User(username="admin", display_name="Bench Admin", roles=[Role.admin, Role.qa_lead])]
     users += [User(username=f"aud{n:03d}", display_name=f"Auditor {n}", roles=[Role.auditor],
                    team=teams[n % len(teams)]) for n in range(auditors)]
-    store.upsert_users(users)
+    store.people.upsert(users)
     case_list = []
     for n in range(cases):
         start = TODAY - timedelta(days=200 + n % 400)
@@ -49,7 +49,7 @@ def build(path: Path, audits: int, cases: int, auditors: int) -> None:
                               team=teams[n % len(teams)], worker=f"sw{n % 900:03d}",
                               line_manager=f"tm{n % 40:02d}", events=events))
     for chunk in range(0, cases, 2000):
-        store.upsert_cases(case_list[chunk:chunk + 2000])
+        store.cases.upsert(case_list[chunk:chunk + 2000])
     applicable = {t: [s.id for s in catalogue.applicable(t)] for t in TYPES}
     batch: list[Audit] = []
     for n in range(audits):
@@ -62,10 +62,10 @@ def build(path: Path, audits: int, cases: int, auditors: int) -> None:
             catalogue_version=catalogue.version,
         ))
         if len(batch) == 5000:
-            store.insert_audits(batch)
+            store.audits.insert(batch)
             batch = []
     if batch:
-        store.insert_audits(batch)
+        store.audits.insert(batch)
     store.close()
 
 

@@ -5,23 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import sqlite_utils
 
 from audit_tools.annex_a import StoredCase
-from audit_tools.models import Case, User
+from audit_tools.models import Case
 
 BATCH = 500
-
-
-def write_managers(db: sqlite_utils.Database, users: Iterable[User]) -> None:
-    """Store `manages` for the users that say it (a users file without the column leaves it as it was)."""
-    given = [u for u in users if "manages" in u.model_fields_set]
-    if not given:
-        return
-    teams = sorted({u.manages for u in given if u.manages})
-    db.conn.executemany("INSERT OR IGNORE INTO teams (name) VALUES (?)", [(t,) for t in teams])
-    db.conn.executemany("UPDATE users SET manages = ? WHERE username = ?",
-                        [(u.manages, u.username) for u in given])
 
 
 def team_managers(store) -> dict[str, list[str]]:

@@ -123,14 +123,53 @@ def _unrecorded_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int,
     return [audit_id for audit_id in stored if audit_id not in recorded]
 
 
-def _altered_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, dict]]) -> list[str]:
-    """Submitted audits whose stored rows differ from what history recorded at submission.
+def _amended(db: sqlite_utils.Database) -> dict[str, list[dict]]:
+    """Each audit's amendments as the history recorded them, in order."""
+    log: dict[str, list[dict]] = {}
+    for (details,) in db.execute("SELECT details FROM history WHERE what = 'audit amended' ORDER BY id"):
+        entry = json.loads(details)
+        if isinstance(entry.get("changes"), dict):
+            log.setdefault(entry.get("audit_id"), []).append(entry["changes"])
+    return log
 
-    The triggers lock submitted audits; this catches a change made with them dropped,
-    which the chain alone cannot see (it hashes the history, not the audits).
-    Corrections live in `amendments` and marking an action done changes only its
-    completed_on, so neither counts as a difference.
+
+def _differences(audit: dict, stored: dict, grade: str | None, scores: dict, actions: list, themes: set,
+                 part: str) -> list[str]:
+    """How stored rows differ from `audit` (JSON values), each named after `part`; completion
+    dates and moderation aside."""
+    differs = [f"{part}{key}" for key in sorted(set(audit) | set(stored))
+               if key not in ("moderation", "actions") and audit.get(key) != stored.get(key)]
+    if audit.get("grade") != grade:
+        differs.append(f"{part}grade column")
+    expected_scores = {
+        s: ((audit.get("automatic") or {}).get(s), (audit.get("scores") or {}).get(s),
+            (audit.get("notes") or {}).get(s), (audit.get("override_reasons") or {}).get(s))
+        for s in set(audit.get("scores") or {}) | set(audit.get("automatic") or {})
+    }
+    if scores != expected_scores:
+        differs.append("scores table")
+    if actions != [(a.get("description"), a.get("owner"), a.get("due"), a.get("standard"))
+                   for a in audit.get("actions") or []]:
+        differs.append("actions table")
+    given = audit.get("themes") or {}
+    if themes != ({(t, "strength") for t in given.get("strengths") or []}
+                  | {(t, "improvement") for t in given.get("improvements") or []}):
+        differs.append("themes table")
+    return differs
+
+
+def _altered_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, dict]]) -> list[str]:
+    """Submitted audits whose stored rows differ from what history recorded.
+
+    The audit as submitted (`submitted_audits`) must be what the submission entry recorded,
+    and the current state (the audit's row, scores, themes and actions) must be that
+    submission with the amendments the history recorded replayed in order. The triggers
+    lock both; this catches a change made with them dropped, which the chain alone cannot
+    see (it hashes the history, not the audits). Marking an action done changes only its
+    completed_on, so that never counts as a difference.
     """
+    from audit_tools.amendments import replay
+
     found: list[str] = []
     scores: dict[str, dict[str, tuple]] = {}
     for audit_id, standard, automatic, status, note, reason in db.execute(
@@ -140,36 +179,69 @@ def _altered_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, di
     for audit_id, description, owner, due, standard in db.execute(
             "SELECT audit_id, description, owner, due, standard FROM actions ORDER BY audit_id, position"):
         actions.setdefault(audit_id, []).append((description, owner, due, standard))
-    for audit_id, case_ref, auditor, as_of, submitted_on, grade, data in db.execute(
-        "SELECT audit_id, case_ref, auditor, as_of, submitted_on, grade, data FROM audits "
-        "WHERE status = 'submitted' ORDER BY audit_id"
+    themes: dict[str, set] = {}
+    for audit_id, theme, kind in db.execute("SELECT audit_id, theme, kind FROM audit_themes"):
+        themes.setdefault(audit_id, set()).add((theme, kind))
+    amended = _amended(db)
+    for audit_id, case_ref, auditor, as_of, submitted_on, grade, data, first_grade, first_data in db.execute(
+        "SELECT a.audit_id, a.case_ref, a.auditor, a.as_of, a.submitted_on, a.grade, a.data, s.grade, s.data "
+        "FROM audits a LEFT JOIN submitted_audits s ON s.audit_id = a.audit_id "
+        "WHERE a.status = 'submitted' ORDER BY a.audit_id"
     ):
         if audit_id not in recorded:
             continue
         entry_id, audit = recorded[audit_id]
         differs: list[str] = []
-        try:
-            stored = json.loads(data)
-        except (TypeError, ValueError):
-            stored = {}
-        for key in sorted(set(audit) | set(stored)):
-            if key not in ("moderation", "actions") and audit.get(key) != stored.get(key):
-                differs.append(key)
-        columns = {"case_ref": case_ref, "auditor": auditor, "as_of": as_of,
-                   "submitted_on": submitted_on, "grade": grade}
+        columns = {"case_ref": case_ref, "auditor": auditor, "as_of": as_of, "submitted_on": submitted_on}
         differs += [f"{k} column" for k, v in columns.items() if audit.get(k) != v]
-        recorded_scores = {
-            s: ((audit.get("automatic") or {}).get(s), (audit.get("scores") or {}).get(s),
-                (audit.get("notes") or {}).get(s), (audit.get("override_reasons") or {}).get(s))
-            for s in set(audit.get("scores") or {}) | set(audit.get("automatic") or {})
-        }
-        if scores.get(audit_id, {}) != recorded_scores:
-            differs.append("scores table")
-        recorded_actions = [(a.get("description"), a.get("owner"), a.get("due"), a.get("standard"))
-                            for a in audit.get("actions") or []]
-        if actions.get(audit_id, []) != recorded_actions:
-            differs.append("actions table")
+        if first_data is None:
+            differs.append("the audit as submitted is missing")
+        else:
+            first = _loads(first_data)
+            differs += [f"as submitted: {key}" for key in sorted(set(audit) | set(first))
+                        if key != "moderation" and audit.get(key) != first.get(key)]
+            if audit.get("grade") != first_grade:
+                differs.append("as submitted: grade column")
+        current = replay(audit, amended.get(audit_id, []))
+        differs += _differences(current, _loads(data), grade, scores.get(audit_id, {}),
+                                actions.get(audit_id, []), themes.get(audit_id, set()), "")
         if differs:
             found.append(f"audit {audit_id} differs from history entry {entry_id}, which recorded its "
                          f"submission: {', '.join(dict.fromkeys(differs))}")
     return found
+
+
+def _loads(text: str | None) -> dict:
+    try:
+        value = json.loads(text or "")
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+class History:
+    """The history aggregate of the Store: reading entries and checking the chain."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def entries(self, after: int | None = None, limit: int = 50, what: str | None = None) -> list:
+        """History newest first, paged by id (pass the last id seen as `after`)."""
+        from db.rows import HistoryEntry
+
+        where, params = [], []
+        if after is not None:
+            where.append("id < ?")
+            params.append(after)
+        if what:
+            where.append("what = ?")
+            params.append(what)
+        sql = "SELECT id, at, actor, what, details FROM history"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC LIMIT ?"
+        found = self.store.session.db.execute(sql, [*params, limit]).fetchall()
+        return [HistoryEntry(id=r[0], at=r[1], actor=r[2], what=r[3], details=json.loads(r[4])) for r in found]
+
+    def verify(self) -> Verification:
+        return verify(self.store.session.db)

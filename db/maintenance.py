@@ -73,8 +73,8 @@ def query_plans(store) -> list[tuple[str, str]]:
 def unrecorded_amendments(db) -> list[str]:
     """Amendments no "audit amended" history entry records (who, when, why and what).
 
-    Amendments are applied whenever an audit is read, action plans included, so one
-    slipped into the table with its triggers dropped would change an audit unseen.
+    The amendment log is what the audit's current state is replayed from when verifying,
+    so one slipped into the table with its triggers dropped must be named.
     """
     recorded: Counter = Counter()
     for actor, at, details in db.execute(

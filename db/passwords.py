@@ -5,7 +5,7 @@ never the password. Failed sign-ins are counted by a SHA-256 of the name typed, 
 name itself: someone who types their password into the name box leaves no trace of it.
 Every change is in the history; the history names the user only when the name is one.
 
-The tables come from migration m007 (db/migrations.py).
+The tables come from migration m008 (db/migrations.py).
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ def set_password_hash(store: Any, username: str, hashed: str) -> None:
             f"INSERT INTO {PASSWORDS} (username, hash, set_by, set_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(username) DO UPDATE SET hash = excluded.hash, set_by = excluded.set_by, "
             "set_at = excluded.set_at",
-            [username, hashed, store.actor, store._at()],
+            [username, hashed, store.actor, store.session.at()],
         )
-        store._record("password set", {"username": username})
+        store.session.record("password set", {"username": username})
 
 
 def replace_hash(store: Any, username: str, old: str, new: str) -> None:
@@ -70,7 +70,7 @@ def record_failure(store: Any, name: str, username: str | None) -> int:
     `username` is the name when it is a user's, else None (the history keeps no stray text).
     """
     with store.transaction():
-        at = store._at()
+        at = store.session.at()
         store.db.execute(
             f"INSERT INTO {FAILURES} (name_key, failures, last_failed_at) VALUES (?, 1, ?) "
             "ON CONFLICT(name_key) DO UPDATE SET failures = failures + 1, "
@@ -78,7 +78,7 @@ def record_failure(store: Any, name: str, username: str | None) -> int:
             [name_key(name), at],
         )
         count = failures(store, name)
-        store._record("sign-in refused", {"username": username, "failures_in_a_row": count})
+        store.session.record("sign-in refused", {"username": username, "failures_in_a_row": count})
     return count
 
 
@@ -86,4 +86,4 @@ def record_sign_in(store: Any, username: str, how: str) -> None:
     """A successful sign-in: its name's failures are forgiven, and the history says who and how."""
     with store.transaction():
         store.db.execute(f"DELETE FROM {FAILURES} WHERE name_key = ?", [name_key(username)])
-        store._record("signed in", {"username": username, "how": how})
+        store.session.record("signed in", {"username": username, "how": how})

@@ -57,7 +57,7 @@ def make_audit(audit_id: str = "A-0001", case_ref: str = "C-1001", auditor: str 
 def admin_store(path, clock=None):
     """A store at `path` whose actor 'root' is the first admin, with USERS and one case loaded."""
     store = open_store(path, "root", clock=clock or FixedClock())
-    store.ensure_admin()
-    store.upsert_users(USERS)
-    store.upsert_cases([make_case()])
+    store.people.ensure_admin()
+    store.people.upsert(USERS)
+    store.cases.upsert([make_case()])
     return store

@@ -112,7 +112,7 @@ class CaseauditApp(App[int]):
         self.store = store
         self.user = user
         self.catalogue = catalogue
-        self.today = today or date.today()
+        self.today = today or store.today()  # the store's clock: today in Europe/London
         self.demo = demo
         roles = ", ".join(ROLE_WORDS[r] for r in user.roles) or "no role"
         self.sub_title = f"{user.display_name}: {roles}"
@@ -234,11 +234,12 @@ def make_app(
         # The store dates what it writes by the same "today" the screens show.
         clock = lambda: datetime.combine(today, time(12, 0), tzinfo=timezone.utc)  # noqa: E731
     store = open_store(db_path, actor=username, clock=clock)
-    user = store.get_user(username)
+    user = store.people.get(username)
     if user is None:
         raise BadInput(
             f"{username} is not a user of this caseaudit database ({db_path}): "
             "ask an admin to add you (caseaudit import users), or try `caseaudit demo`"
         )
-    catalogue = load_catalogue(catalogue_path)
+    # The council's stored catalogue, as the store and the command line use, unless --standards names one.
+    catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else store.reference.catalogue_for()
     return CaseauditApp(store=store, user=user, catalogue=catalogue, today=today, demo=demo)

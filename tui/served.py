@@ -47,7 +47,7 @@ class ServedApp(CaseauditApp):
     DEFAULT_MODE = "sign-in"
 
     def __init__(self, gate: Any, catalogue: Any, today: date | None = None) -> None:
-        super().__init__(store=None, user=NOBODY, catalogue=catalogue, today=today)
+        super().__init__(store=None, user=NOBODY, catalogue=catalogue, today=today or gate.today())
         self.gate = gate  # reads users and password hashes only, to check a sign-in
         self.signed_in = False
         self.use_command_palette = False

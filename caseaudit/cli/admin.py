@@ -33,15 +33,15 @@ def init(args: argparse.Namespace) -> int:
     existed = path.exists()
     username = current_username()
     store = open_store(path, username)
-    made_admin = store.ensure_admin(_display_name(username))
+    made_admin = store.people.ensure_admin(_display_name(username))
     if catalogue_text is not None:
-        name, version = store.store_catalogue(catalogue_text, where=str(args.standards))
+        name, version = store.reference.store_catalogue(catalogue_text, where=str(args.standards))
         print(f"standards catalogue {name} {version} stored")
-    elif not store.list_catalogues() and store.user is not None and store.user.has(Role.admin):
+    elif not store.reference.catalogues() and store.user is not None and store.user.has(Role.admin):
         from audit_tools.standards.catalogue import default_catalogue_text
 
         # Keep the catalogue audits are scored against, so later versions can be told apart.
-        store.store_catalogue(default_catalogue_text(), where="default catalogue")
+        store.reference.store_catalogue(default_catalogue_text(), where="default catalogue")
     print(f"database {'ready' if existed else 'created'}: {path}")
     if made_admin:
         print(f"{username} is the first admin")

@@ -13,6 +13,7 @@ from pathlib import Path
 from audit_tools.errors import BadInput
 from audit_tools.models import CheckReport
 from audit_tools.standards import load_catalogue
+from db.clock import today as london_today
 from caseaudit.services.check import check_case, read_case_file, stored_case
 
 def report_json(report: CheckReport) -> dict:
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         case = read_case_file(args.case_file)
     else:
         case, catalogue = _case_from_database(args)
-    as_of: date = args.as_of or date.today()
+    as_of: date = args.as_of or london_today()  # the one clock: today in Europe/London
     report = check_case(case, as_of, catalogue)
     if args.json:
         json.dump(report_json(report), sys.stdout, indent=2)

@@ -35,7 +35,7 @@ def _terminal_progress() -> Progress | None:
 def open_for_import(args: argparse.Namespace):
     from caseaudit.cli import db_path
     from db.identity import current_username
-    from db.repository import open_store
+    from db import open_store
 
     path = db_path(args)
     if not path.exists():

@@ -26,7 +26,7 @@ def check_workbook(store, path: str | Path, skip_invalid: bool = False,
     return annex_a.plan_import(
         read,
         stored.stored_cases(store, refs),
-        store.list_users(),
+        store.people.list(),
         stored.team_managers(store),
         skip_invalid=skip_invalid,
     )
@@ -44,9 +44,9 @@ def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
         return plan  # nothing new: nothing written, not even a history entry
     with store.transaction():
         if plan.cases:
-            store.upsert_cases(plan.cases)
+            store.cases.upsert(plan.cases)
         if plan.events:
-            store.add_events(plan.events)
+            store.cases.add_events(plan.events)
         store.record("annex a imported", {
             "file": Path(plan.file).name,
             "cases_created": [c.case_ref for c in plan.created],

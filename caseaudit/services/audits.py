@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from audit_tools.amendments import AMENDABLE, changed_fields
 from audit_tools.audit import auditor_independence, recent_audit_warning
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Audit, Case, Role, User
@@ -28,10 +29,10 @@ def may_start_audit(store, user: User, today: date, case: Case) -> tuple[list[st
     if not user.has(Role.auditor):
         refusals.append(f"{user.username} does not hold the auditor role; ask an admin for it")
     refusals += auditor_independence(case, user.username)
-    last = store.last_audit_for_case(case.case_ref, before=today)
-    months = int(store.get_setting("independence_window_months", 12))
-    warning = recent_audit_warning(case.case_ref, last, today, months)
-    blocks = store.get_setting("independence_mode", "warn") == "block"
+    last = store.audits.last_for_case(case.case_ref, before=today)
+    settings = store.reference.settings()
+    warning = recent_audit_warning(case.case_ref, last, today, settings.independence_window_months)
+    blocks = settings.independence_mode == "block"
     return refusals, warning, blocks
 
 
@@ -48,12 +49,12 @@ def audit_context(store, user: User, catalogue, today: date, case_ref: str | Non
     audit: Audit | None = None
     revision: int | None = None
     if audit_id is not None:
-        audit = store.get_audit(audit_id)
+        audit = store.audits.get(audit_id)
         if audit is None:
             raise BadInput(f"audit {audit_id}: not in the database")
-        revision = store.audit_revision(audit_id)
+        revision = store.audits.revision(audit_id)
         case_ref = audit.case_ref
-    case = store.get_case(case_ref) if case_ref else None
+    case = store.cases.get(case_ref) if case_ref else None
     if case is None:
         raise BadInput(f"case {case_ref}: not in the database")
     if audit is None:
@@ -62,12 +63,12 @@ def audit_context(store, user: User, catalogue, today: date, case_ref: str | Non
             refusals.append(warning + "; the service does not allow another audit yet")
         if refusals:
             raise Refused(*refusals)
-        drafts = store.page_audits(case_ref=case.case_ref, auditor=user.username, status="draft", limit=1)
+        drafts = store.audits.page(case_ref=case.case_ref, auditor=user.username, status="draft", limit=1)
         if drafts:
-            audit = store.get_audit(drafts[0].audit_id)
+            audit = store.audits.get(drafts[0].audit_id)
             revision = drafts[0].revision
         else:
-            audit = Audit(audit_id=store.next_audit_id(), case_ref=case.case_ref,
+            audit = Audit(audit_id=store.audits.next_id(), case_ref=case.case_ref,
                           auditor=user.username, as_of=today,
                           catalogue_version=catalogue.version)
             revision = None
@@ -77,34 +78,29 @@ def audit_context(store, user: User, catalogue, today: date, case_ref: str | Non
         "report": report,
         "audit": audit,
         "revision": revision,
-        "users": store.list_users(),
-        "themes": store.themes(),
+        "users": store.people.list(),
+        "themes": store.reference.themes(),
     }
 
 
 def save_draft(store, audit: Audit, revision: int | None) -> int:
-    return store.save_draft(audit, revision)
+    return store.audits.save_draft(audit, revision)
 
 
 def submit_audit(store, today: date, audit: Audit, revision: int | None) -> Audit:
     audit = audit.model_copy(update={"submitted_on": today})
     # A new audit never saved as a draft has nothing to compare against.
-    return store.submit_audit(audit, revision if revision is not None else 0)
+    return store.audits.submit(audit, revision if revision is not None else 0)
 
 
-# What the form may amend; the store keeps each completed action as it is.
-AMENDABLE_FIELDS = ("grade", "scores", "notes", "override_reasons", "themes", "actions")
+# What the form may amend: the one list the store also enforces.
+AMENDABLE_FIELDS = AMENDABLE
 
 
 def audit_changes(before: Audit, after: Audit) -> dict:
     """The fields of `after` that differ from `before`, as JSON values (for an amendment)."""
-    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
-    changes = {}
-    for name in AMENDABLE_FIELDS:
-        if old.get(name) != new.get(name):
-            changes[name] = new.get(name)
-    return changes
+    return changed_fields(before.model_dump(mode="json"), after.model_dump(mode="json"))
 
 
 def amend_audit(store, audit_id: str, changes: dict, reason: str) -> Audit:
-    return store.amend_audit(audit_id, changes, reason)
+    return store.amendments.amend(audit_id, changes, reason)

@@ -14,7 +14,7 @@ def failing_counts(store, catalogue, today: date, case_refs: list[str]) -> dict[
     """(not met, partly met) now, per case of the visible page only."""
     out: dict[str, tuple[int, int]] = {}
     for ref in case_refs:
-        case = store.get_case(ref)
+        case = store.cases.get(ref)
         if case is None:
             continue
         report = evaluate(case, today, catalogue)
@@ -26,13 +26,13 @@ def failing_counts(store, catalogue, today: date, case_refs: list[str]) -> dict[
 
 
 def case_detail(store, user: User, catalogue, today: date, case_ref: str) -> dict:
-    case = store.get_case(case_ref)
+    case = store.cases.get(case_ref)
     if case is None:
         raise BadInput(f"case {case_ref}: not in the database")
     report = evaluate(case, today, catalogue)
-    audits = store.page_audits(case_ref=case_ref, limit=50)
+    audits = store.audits.page(case_ref=case_ref, limit=50)
     # A moderator re-audits blind: the original scores stay closed until they have moderated.
     blind = set()
     if user.has(Role.moderator):
-        blind = {a.audit_id for a in store.list_assignments(moderator=user.username) if not a.moderated}
+        blind = {a.audit_id for a in store.moderation.assignments(moderator=user.username) if not a.moderated}
     return {"case": case, "report": report, "audits": audits, "blind": blind}

@@ -70,10 +70,10 @@ def read_case_file(path: str | Path) -> Case:
 
 def stored_case(store, case_ref: str, catalogue=None):
     """The stored case and the catalogue to score it against (`catalogue` wins over the store's)."""
-    case = store.get_case(case_ref)
+    case = store.cases.get(case_ref)
     if case is None:
         raise BadInput(f"case {case_ref!r} is not in {store.path}")
-    return case, catalogue if catalogue is not None else store.catalogue()
+    return case, catalogue if catalogue is not None else store.reference.catalogue_for()
 
 
 def check_case(case: Case, as_of: date, catalogue) -> CheckReport:

@@ -38,28 +38,28 @@ DRAFTS_SHOWN = 20
 def dashboard(store, user: User, today: date) -> Dashboard:
     """The figures of `user`'s dashboard as at `today`."""
     start, end = month_bounds(today)
-    counts = store.count_audits_by_auditor_month(start, end)
+    counts = store.audits.count_by_auditor_month(start, end)
     month = start.strftime("%Y-%m")
-    quota = store.audit_quota()
+    quota = store.reference.settings().audit_quota_per_month
     figures = Dashboard(quota=quota, done_this_month=counts.get(user.username, {}).get(month, 0))
     if user.has(Role.auditor):
-        figures.drafts_count = store.count_drafts(user.username)
-        figures.drafts = store.page_audits(auditor=user.username, status="draft", limit=DRAFTS_SHOWN)
-        figures.feedback_count = store.count_feedback_to_acknowledge(user.username)
-        figures.feedback_to_acknowledge = store.feedback_to_acknowledge(user.username, limit=SHOWN)
+        figures.drafts_count = store.audits.count_drafts(user.username)
+        figures.drafts = store.audits.page(auditor=user.username, status="draft", limit=DRAFTS_SHOWN)
+        figures.feedback_count = store.moderation.count_feedback_waiting(user.username)
+        figures.feedback_to_acknowledge = store.moderation.feedback_waiting(user.username, limit=SHOWN)
         if figures.feedback_to_acknowledge:
             from caseaudit.services.moderation import resolutions
 
             figures.resolutions = resolutions(
                 store, [a.audit_id for a in figures.feedback_to_acknowledge])
     if user.has(Role.moderator):
-        figures.moderation_waiting = store.count_moderation_waiting(user.username)
-    figures.overdue_count = store.count_overdue_actions(user.username, today)
-    figures.overdue_actions = store.list_actions(owner=user.username, state="overdue", today=today,
+        figures.moderation_waiting = store.moderation.count_waiting(user.username)
+    figures.overdue_count = store.amendments.count_overdue(user.username, today)
+    figures.overdue_actions = store.amendments.actions(owner=user.username, state="overdue", today=today,
                                                  limit=SHOWN)
     if user.has(Role.qa_lead):
         figures.compliance = [
             (u.username, u.display_name, counts.get(u.username, {}).get(month, 0))
-            for u in store.list_users(role=Role.auditor)
+            for u in store.people.list(role=Role.auditor)
         ]
     return figures

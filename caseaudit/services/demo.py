@@ -59,10 +59,10 @@ def build_demo(path: Path, load_sample: Callable[[object], object], today: date 
         # Everything the build records is dated on the demo's "today", as the app will be.
         clock = lambda: datetime.combine(today, time(12, 0), tzinfo=timezone.utc)  # noqa: E731
         store = open_store(building, actor=DEMO_USER.username, clock=clock)
-        store.ensure_admin(DEMO_USER.display_name)
-        store.store_catalogue(default_catalogue_text(), where="default catalogue")
+        store.people.ensure_admin(DEMO_USER.display_name)
+        store.reference.store_catalogue(default_catalogue_text(), where="default catalogue")
         load_sample(store)
-        store.upsert_users([DEMO_USER])
+        store.people.upsert([DEMO_USER])
         demo_cycle(store, today)
         # Fold the write-ahead log into the file so the rename carries everything.
         store.checkpoint()
@@ -118,21 +118,21 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
     from audit_tools.permissions import moderator_independence
     from caseaudit.services import moderation as ms
 
-    catalogue = store.catalogue()
+    catalogue = store.reference.catalogue_for()
     me = DEMO_USER.username
-    cases = [store.get_case(row.case_ref) for row in store.page_cases(limit=500)]
+    cases = [store.cases.get(row.case_ref) for row in store.cases.page(limit=500)]
     open_cases = [c for c in cases if c.closed_date is None and me not in (c.worker, c.line_manager)]
     moderators = [m for m in ms.moderators(store) if m != me]
 
     # The demo user's audit of the quarter: a case with a moderator independent of it.
     for case in open_cases:
-        audit = _scored(case, DEMO_SUBMITTED_ON, catalogue, me, store.next_audit_id(), complete=True)
+        audit = _scored(case, DEMO_SUBMITTED_ON, catalogue, me, store.audits.next_id(), complete=True)
         fits = [m for m in moderators if not moderator_independence(audit, case, m)]
         if fits and audit.grade is not None:
             break
-    audit = store.submit_audit(audit.model_copy(update={"submitted_on": DEMO_SUBMITTED_ON}))
+    audit = store.audits.submit(audit.model_copy(update={"submitted_on": DEMO_SUBMITTED_ON}))
     moderator = fits[0]
-    store.assign_moderator(audit.audit_id, moderator)
+    store.moderation.assign(audit.audit_id, moderator)
     as_moderator = store.clone(actor=moderator)
     applicable = [s.id for s in catalogue.applicable(case.case_type)]
     ms.submit_blind(as_moderator, audit.audit_id, Moderation(
@@ -142,8 +142,8 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
 
     # A draft in progress on another case, as at today.
     draft_case = next(c for c in open_cases if c.case_ref != case.case_ref)
-    draft = _scored(draft_case, today, catalogue, me, store.next_audit_id(), complete=False)
-    store.save_draft(draft, None)
+    draft = _scored(draft_case, today, catalogue, me, store.audits.next_id(), complete=False)
+    store.audits.save_draft(draft, None)
 
     # The quarter's moderation sample and its moderators, as the sampling screen does it.
     ms.draw_sample(store, DEMO_QUARTER, seed=DEMO_SEED)

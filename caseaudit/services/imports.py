@@ -34,7 +34,7 @@ class _KnownAudits:
         self.store = store
 
     def __contains__(self, audit_id: object) -> bool:
-        return isinstance(audit_id, str) and self.store.get_audit(audit_id) is not None
+        return isinstance(audit_id, str) and self.store.audits.get(audit_id) is not None
 
 
 def check_file(store, what: str, path: str | Path, progress: Progress | None = None,
@@ -51,7 +51,7 @@ def _stored_events(store, refs: Iterable[str]) -> tuple[set[str], dict]:
     known: set[str] = set()
     stored: dict = {}
     for ref in sorted(refs):
-        case = store.get_case(ref)
+        case = store.cases.get(ref)
         if case is None:
             continue
         known.add(ref)
@@ -67,26 +67,26 @@ def _check(store, what: str, path: str | Path, progress: Progress | None,
         table = importers.read_table(path, importers.EVENTS)
         refs = {row.get("case_ref") for _, row in table.rows if isinstance(row.get("case_ref"), str)}
         known, stored = _stored_events(store, refs)
-        checked = importers.sort_events(table, known, stored, progress, today or date.today())
+        checked = importers.sort_events(table, known, stored, progress, today or store.today())
         return checked.new, len(checked.present)
-    return _check_other(store, what, path, progress, today or date.today()), 0
+    return _check_other(store, what, path, progress, today or store.today()), 0
 
 
 def _check_other(store, what: str, path: str | Path, progress: Progress | None, today: date) -> list:
     if what == "users":
-        admins = [u.username for u in store.list_users(role=Role.admin)]
+        admins = [u.username for u in store.people.list(role=Role.admin)]
         return importers.check_users(importers.read_table(path, importers.USERS), progress, admins)
     if what == "cases":
         table = importers.read_table(path, importers.CASES)
-        return importers.check_cases(table, store.usernames(), progress)
+        return importers.check_cases(table, store.people.usernames(), progress)
     if what == "audits":
         name, lines = importers.read_lines(path)
         return importers.check_audits(
             name, lines,
-            cases=store.get_case,
-            users={u.username: u for u in store.list_users()},
-            catalogue=store.catalogue(),
-            themes_vocabulary=store.themes().keys(),
+            cases=store.cases.get,
+            users={u.username: u for u in store.people.list()},
+            catalogue=store.reference.catalogue_for(),
+            themes_vocabulary=store.reference.themes().keys(),
             known_audit_ids=_KnownAudits(store),
             progress=progress,
             today=today,
@@ -111,9 +111,9 @@ def import_file_report(store, what: str, path: str | Path,
     require(store.user, role, doing)
     rows, present = _check(store, what, path, progress, today)
     if what == "users":
-        return store.upsert_users(rows), present
+        return store.people.upsert(rows), present
     if what == "cases":
-        return store.upsert_cases(rows), present
+        return store.cases.upsert(rows), present
     if what == "events":
-        return (store.add_events(rows) if rows else 0), present
-    return store.insert_audits(rows), present
+        return (store.cases.add_events(rows) if rows else 0), present
+    return store.audits.insert(rows), present

@@ -20,7 +20,6 @@ from audit_tools.models import Audit, Grade, Moderation, Outcome, Role, SampleDr
 from audit_tools.permissions import require
 from audit_tools.quarters import Quarter
 from audit_tools.reconciliation import Resolution, blind_problems, reconciliation_problems, resolve, settle
-from db import escalations as _escalations
 from db.errors import NotFound
 
 
@@ -36,12 +35,12 @@ def _quarter(quarter: Quarter | str) -> Quarter:
 def quarter_audits(store: Any, quarter: Quarter | str) -> list[Audit]:
     """Submitted audits whose submission date falls in the quarter."""
     q = _quarter(quarter)
-    return store.list_audits(submitted_from=q.start, submitted_to=q.end, status="submitted")
+    return store.audits.list(submitted_from=q.start, submitted_to=q.end, status="submitted")
 
 
 def sample_frame(store: Any, quarter: Quarter | str) -> list[Audit]:
     """What a draw would pick from now: the quarter's unmoderated, unsampled audits."""
-    return sampling.build_frame(quarter_audits(store, quarter), _quarter(quarter), store.sampled_audit_ids())
+    return sampling.build_frame(quarter_audits(store, quarter), _quarter(quarter), store.samples.audit_ids())
 
 
 def preview_sample(store: Any, quarter: Quarter | str, rate: object, minimum: object) -> list[sampling.StratumPreview]:
@@ -66,22 +65,22 @@ def draw_sample(store: Any, quarter: Quarter | str, rate: object = sampling.DEFA
             )
         draw = sampling.draw(frame, q, rate, minimum, seed, drawn_by=store.actor,
                              drawn_at=store.now().replace(microsecond=0))
-        sample_id = store.save_sample(draw)
-    stored = store.get_sample(sample_id)
+        sample_id = store.samples.save(draw)
+    stored = store.samples.get(sample_id)
     assert stored is not None
     return stored
 
 
 def verify_sample(store: Any, sample_id: str) -> tuple[SampleDraw, bool, list[str]]:
     """Re-derive a stored sample: (the sample, whether it matches, what differs)."""
-    sample = store.get_sample(sample_id.strip())
+    sample = store.samples.get(sample_id.strip())
     if sample is None:
         raise NotFound(f"sample {sample_id}: not in the database")
     auditors = {a.audit_id: a.auditor for a in quarter_audits(store, sample.quarter)}
     for audit_id in sample.frame:
         if audit_id not in auditors:
             # Frame audits always belong to the sample's quarter; look up any that do not.
-            audit = store.get_audit(audit_id)
+            audit = store.audits.get(audit_id)
             if audit is not None:
                 auditors[audit_id] = audit.auditor
     ok, reasons = sampling.verify(sample, auditors)
@@ -93,13 +92,13 @@ def quarter_agreement(store: Any, quarter: Quarter | str) -> Agreement:
 
 
 def moderators(store: Any) -> list[str]:
-    return [u.username for u in store.list_users(role=Role.moderator)]
+    return [u.username for u in store.people.list(role=Role.moderator)]
 
 
 def open_loads(store: Any) -> dict[str, int]:
     """Assignments each moderator has not yet re-audited."""
     loads: dict[str, int] = {}
-    for a in store.list_assignments():
+    for a in store.moderation.assignments():
         if not a.moderated:
             loads[a.moderator] = loads.get(a.moderator, 0) + 1
     return loads
@@ -107,26 +106,26 @@ def open_loads(store: Any) -> dict[str, int]:
 
 def sampled_in_quarter(store: Any, quarter: Quarter | str) -> list[str]:
     q = _quarter(quarter)
-    return sorted({i for s in store.list_samples(q.code) for i in s.selected})
+    return sorted({i for s in store.samples.list(q.code) for i in s.selected})
 
 
 def assign_sample(store: Any, quarter: Quarter | str) -> dict[str, str]:
     """Assign every sampled, unassigned, unmoderated audit of the quarter; all or none."""
     require(store.user, Role.qa_lead, "assign moderators")
     with store.transaction():
-        assigned = {a.audit_id for a in store.list_assignments()}
-        moderated = store.moderated_audit_ids()
+        assigned = {a.audit_id for a in store.moderation.assignments()}
+        moderated = store.moderation.moderated_audit_ids()
         todo = [i for i in sampled_in_quarter(store, quarter) if i not in assigned and i not in moderated]
         pairs = []
         for audit_id in todo:
-            audit = store.get_audit(audit_id)
-            case = store.get_case(audit.case_ref) if audit else None
+            audit = store.audits.get(audit_id)
+            case = store.cases.get(audit.case_ref) if audit else None
             if audit is None or case is None:
                 raise NotFound(f"audit {audit_id}: its audit or case is no longer in the database")
             pairs.append((audit, case))
         plan = assign(pairs, moderators(store), open_loads(store))
         for audit_id, moderator in plan.items():
-            store.assign_moderator(audit_id, moderator)
+            store.moderation.assign(audit_id, moderator)
     return plan
 
 
@@ -144,12 +143,12 @@ class ProgressRow:
 
 def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
     """Where each sampled audit of the quarter stands."""
-    assignments = {a.audit_id: a.moderator for a in store.list_assignments()}
+    assignments = {a.audit_id: a.moderator for a in store.moderation.assignments()}
     sampled = sampled_in_quarter(store, quarter)
-    resolved = _escalations.resolutions(store, sampled)
+    resolved = store.moderation.resolutions(sampled)
     rows = []
     for audit_id in sampled:
-        audit = store.get_audit(audit_id)
+        audit = store.audits.get(audit_id)
         if audit is None:
             continue
         m = audit.moderation
@@ -173,7 +172,7 @@ def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
 
 def _assigned_to_me(store: Any, audit_id: str) -> None:
     user = store.user
-    mine = {a.audit_id for a in store.list_assignments(moderator=store.actor)}
+    mine = {a.audit_id for a in store.moderation.assignments(moderator=store.actor)}
     if audit_id not in mine and not (user and user.has(Role.qa_lead)):
         raise Refused(f"audit {audit_id}: not assigned to {store.actor} for moderation")
 
@@ -185,7 +184,7 @@ def submit_blind(store: Any, audit_id: str, moderation: Moderation, applicable: 
     """
     _assigned_to_me(store, audit_id)
     with store.transaction():
-        audit = store.get_audit(audit_id)
+        audit = store.audits.get(audit_id)
         if audit is None:
             raise NotFound(f"audit {audit_id}: not in the database")
         if audit.moderation is not None and audit.moderation.grade is not None:
@@ -201,7 +200,7 @@ def submit_blind(store: Any, audit_id: str, moderation: Moderation, applicable: 
             "outcome": None, "final_grade": None, "reason": None, "feedback": None,
             "acknowledged_on": None,
         })
-        store.save_moderation(audit_id, done)
+        store.moderation.save(audit_id, done)
     return done
 
 
@@ -219,7 +218,7 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
     except ValueError as err:
         raise BadInput(str(err)) from None
     with store.transaction():
-        audit = store.get_audit(audit_id)
+        audit = store.audits.get(audit_id)
         if audit is None:
             raise NotFound(f"audit {audit_id}: not in the database")
         if audit.moderation is None or audit.moderation.grade is None:
@@ -237,29 +236,25 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
         if problems:
             raise BadInput(*problems)
         done = settle(moderation)
-        store.save_moderation(audit_id, done)
+        store.moderation.save(audit_id, done)
     return done
 
 
 def acknowledge(store: Any, audit_id: str, on: date | None = None) -> None:
     """The auditor has read the moderator's feedback, and the QA lead's resolution if any
     (dated `on`, else today)."""
-    store.acknowledge_feedback(audit_id, on or store.today())
+    store.moderation.acknowledge(audit_id, on or store.today())
 
 
 def feedback_waiting(store: Any) -> list[Audit]:
-    """The actor's moderated audits whose feedback (or resolution) they have not acknowledged yet."""
-    audits = [
-        a for a in store.list_audits(auditor=store.actor, status="submitted")
-        if a.moderation is not None and a.moderation.outcome is not None and a.moderation.acknowledged_on is None
-    ]
-    resolved = _escalations.resolutions(store, [a.audit_id for a in audits])
-    return [a for a in audits if a.moderation.feedback or a.audit_id in resolved]
+    """The actor's moderated audits whose feedback (or resolution) they have not acknowledged
+    yet: the same selection the dashboard counts."""
+    return store.moderation.feedback_waiting(store.actor, limit=None)
 
 
 def resolutions(store: Any, audit_ids: list[str] | None = None) -> dict[str, Resolution]:
     """The QA lead's resolutions of escalated moderations, by audit id."""
-    return _escalations.resolutions(store, audit_ids)
+    return store.moderation.resolutions(audit_ids)
 
 
 @dataclass
@@ -275,20 +270,20 @@ class Escalation:
 def escalations(store: Any) -> list[Escalation]:
     """Every escalated moderation, the ones still to resolve first (QA lead)."""
     require(store.user, Role.qa_lead, "see escalated moderations")
-    ids = _escalations.escalated_audit_ids(store)
-    settled = _escalations.resolutions(store, ids)
+    ids = store.moderation.escalated_audit_ids()
+    settled = store.moderation.resolutions(ids)
     found = [Escalation(audit, settled.get(audit_id)) for audit_id in ids
-             if (audit := store.get_audit(audit_id)) is not None]
+             if (audit := store.audits.get(audit_id)) is not None]
     return sorted(found, key=lambda e: (e.resolved, e.audit.audit_id))
 
 
 def escalation(store: Any, audit_id: str) -> Escalation:
     """One escalated moderation with its resolution, if any (QA lead)."""
     require(store.user, Role.qa_lead, "see escalated moderations")
-    audit = store.get_audit(audit_id)
+    audit = store.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"audit {audit_id}: not in the database")
-    return Escalation(audit, _escalations.get_resolution(store, audit_id))
+    return Escalation(audit, store.moderation.resolution(audit_id))
 
 
 def resolve_escalation(store: Any, audit_id: str, final_grade: Grade | str | None, reason: str | None,
@@ -299,11 +294,11 @@ def resolve_escalation(store: Any, audit_id: str, final_grade: Grade | str | Non
     final grade becomes the resolution's, and the auditor is asked to acknowledge it.
     """
     with store.transaction():
-        audit = store.get_audit(audit_id)
+        audit = store.audits.get(audit_id)
         if audit is None:
             raise NotFound(f"audit {audit_id}: not in the database")
         resolution = resolve(store.user, audit, final_grade, reason, feedback,
                              at=store.now().replace(microsecond=0),
-                             resolved=_escalations.get_resolution(store, audit_id))
-        _escalations.save_resolution(store, audit, resolution)
+                             resolved=store.moderation.resolution(audit_id))
+        store.moderation.resolve(audit, resolution)
     return resolution

@@ -61,7 +61,7 @@ def sign_in(
     """
     name = username.strip()
     sleep(delay_before_try(passwords.failures(gate, name)))
-    user = gate.get_user(name) if name else None
+    user = gate.people.get(name) if name else None
     hashed = passwords.password_hash(gate, user.username) if user is not None else None
     if not _matches(hashed, password):  # also when there is no such user, or no password
         passwords.record_failure(gate, name, user.username if user is not None else None)
@@ -77,7 +77,7 @@ def sign_in(
 def check_may_set_password(store: Any, username: str) -> None:
     """Refuse before anyone types a password: not an admin, or no such user."""
     may_set_password(store.user, username)
-    if store.get_user(username) is None:
+    if store.people.get(username) is None:
         raise BadInput(f"{username} is not a user of this caseaudit database; "
                        "an admin adds users with `caseaudit import users`")
 

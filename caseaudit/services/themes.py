@@ -18,21 +18,21 @@ DOING = "export the quarterly themes report"
 def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=None) -> ThemesReport:
     """Gather the quarter's and the previous quarter's audits from the store and compute."""
     previous = quarter.previous()
-    audits = store.list_audits(submitted_from=previous.start, submitted_to=quarter.end, status="submitted")
+    audits = store.audits.list(submitted_from=previous.start, submitted_to=quarter.end, status="submitted")
     cases = {}
     for ref in sorted({a.case_ref for a in audits}):
-        case = store.get_case(ref)
+        case = store.cases.get(ref)
         if case is not None:
             cases[ref] = case
     if catalogue is None:
-        catalogue = store.catalogue()
-    themes = store.themes() or None
+        catalogue = store.reference.catalogue_for()
+    themes = store.reference.themes() or None
     data = ThemesInput(
         audits=audits,
         cases=cases,
-        users=store.list_users(),
-        sampled_ids=store.sampled_audit_ids(),
-        quota=store.audit_quota(),
+        users=store.people.list(),
+        sampled_ids=store.samples.audit_ids(),
+        quota=store.reference.settings().audit_quota_per_month,
         standards=standards_of(catalogue),
     )
     if themes:
@@ -60,7 +60,7 @@ def latest_quarter_with_audits(store, today: date, look_back: int = 8) -> Quarte
     last = Quarter.of(today).previous()
     quarter = last
     for _ in range(look_back):
-        if store.page_audits(submitted_from=quarter.start, submitted_to=quarter.end,
+        if store.audits.page(submitted_from=quarter.start, submitted_to=quarter.end,
                              status="submitted", limit=1):
             return quarter
         quarter = quarter.previous()

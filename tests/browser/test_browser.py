@@ -77,10 +77,10 @@ def free_port() -> int:
 
 def build_db(path: Path) -> None:
     store = open_store(path, "admin")
-    store.ensure_admin("Ada Admin")
-    store.upsert_users(USERS)
+    store.people.ensure_admin("Ada Admin")
+    store.people.upsert(USERS)
     # An early help case: two judgement standards and one that is not applicable.
-    store.upsert_cases([Case(case_ref="E-1", case_type="EH", start_date=date(2024, 1, 2), team="north",
+    store.cases.upsert([Case(case_ref="E-1", case_type="EH", start_date=date(2024, 1, 2), team="north",
                              worker="wes", line_manager="max")])
     for username in ("amy", "max"):
         sign_in_service.set_password(store, username, PASSWORD, PASSWORD)
@@ -227,14 +227,14 @@ def test_sign_in_complete_and_submit_an_audit_in_the_browser(served, browser):
     session.shot("4-submitted")
 
     store = open_store(path, "admin")
-    [audit] = store.list_audits()
+    [audit] = store.audits.list()
     assert (audit.case_ref, audit.auditor) == ("E-1", "amy")
     assert audit.submitted_on is not None and audit.grade == Grade.good
     assert audit.scores["voice-of-child"] == Status.met
     assert audit.scores["management-oversight"] == Status.met
-    assert [e.actor for e in store.history(what="signed in")] == ["amy"]
-    submitted = [e for e in store.history() if e.actor == "amy" and "submit" in e.what]
-    assert submitted, [(e.actor, e.what) for e in store.history()]
+    assert [e.actor for e in store.history.entries(what="signed in")] == ["amy"]
+    submitted = [e for e in store.history.entries() if e.actor == "amy" and "submit" in e.what]
+    assert submitted, [(e.actor, e.what) for e in store.history.entries()]
     session.page.close()
 
 
@@ -248,9 +248,9 @@ def test_a_wrong_password_is_refused_and_recorded(served, browser):
     session.shot("5-refused")
     assert "Max Manager" not in session.text()  # still at the sign-in screen, not signed in
     store = open_store(path, "admin")
-    [refused] = store.history(what="sign-in refused")
+    [refused] = store.history.entries(what="sign-in refused")
     assert refused.details == {"username": "max", "failures_in_a_row": 1}
-    assert not [e for e in store.history(what="signed in") if e.details["username"] == "max"]
+    assert not [e for e in store.history.entries(what="signed in") if e.details["username"] == "max"]
     session.page.close()
 
 

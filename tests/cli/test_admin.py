@@ -48,8 +48,8 @@ def test_the_person_running_init_is_the_admin(tmp_path):
     db = tmp_path / "ca.db"
     assert run("--db", str(db), "init").returncode == 0
     store = open_store(db, current_username())
-    assert [u.username for u in store.list_users(role="admin")] == [current_username()]
-    assert store.list_catalogues()[0]["name"] == "default"
+    assert [u.username for u in store.people.list(role="admin")] == [current_username()]
+    assert store.reference.catalogues()[0]["name"] == "default"
 
 
 def test_init_stores_a_given_catalogue_and_refuses_a_bad_one(tmp_path):
@@ -85,7 +85,7 @@ def test_a_newer_program_migrates_an_older_file(tmp_path):
     store = admin_store(db_file)
     names = {row[1] for row in schema(db_file)}
     assert {"moderations", "samples", "history", "history_no_update"} <= names
-    assert store.verify().ok
+    assert store.history.verify().ok
 
 
 def test_missing_or_foreign_files_are_refused_without_traceback(tmp_path):
@@ -124,7 +124,7 @@ WRITER = textwrap.dedent("""
     store = open_store(sys.argv[1], "root")
     print("ready", flush=True)
     for n in range(int(sys.argv[2])):
-        store.upsert_cases([make_case(f"W-{n:05d}")])
+        store.cases.upsert([make_case(f"W-{n:05d}")])
     print("done", flush=True)
 """)
 

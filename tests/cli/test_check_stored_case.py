@@ -16,17 +16,17 @@ def database(tmp_path):
     path = tmp_path / "audit.db"
     me = current_username()
     store = open_store(path, actor=me)
-    store.ensure_admin()
-    store.upsert_users([
+    store.people.ensure_admin()
+    store.people.upsert([
         User(username=me, display_name="Me", roles=[Role.admin]),
         User(username="wes", display_name="Wes Worker", roles=[]),
         User(username="tia", display_name="Tia Manager", roles=[Role.auditor]),
     ])
-    store.upsert_cases([
+    store.cases.upsert([
         Case(case_ref="C-1001", case_type="CP", start_date=date(2024, 1, 2), team="North",
              worker="wes", line_manager="tia"),
     ])
-    store.add_events([
+    store.cases.add_events([
         ("C-1001", Event(kind="visit", date=date(2024, 1, 10), seen_alone=True)),
         ("C-1001", Event(kind="visit", date=date(2024, 1, 25), seen_alone=False, reason_not_alone="asleep")),
         ("C-1001", Event(kind="supervision", date=date(2024, 1, 20))),

@@ -25,8 +25,8 @@ ME = current_username()
 def db(tmp_path):
     path = tmp_path / "caseaudit.db"
     store = open_store(path, actor=ME)
-    store.ensure_admin()
-    store.upsert_users([
+    store.people.ensure_admin()
+    store.people.upsert([
         User(username="amy", display_name="Amy", roles=["auditor"]),
         User(username="ben", display_name="Ben", roles=["auditor"]),
         User(username="dan", display_name="Dan", roles=["moderator"]),
@@ -34,12 +34,12 @@ def db(tmp_path):
         User(username="lm", display_name="Line manager", roles=[]),
     ])
     # Early help cases: return-interview, voice-of-child and management-oversight apply.
-    store.upsert_cases([
+    store.cases.upsert([
         Case(case_ref=ref, case_type="EH", start_date=date(2024, 1, 2), team=team,
              worker="wkr", line_manager="lm")
         for ref, team in [("E1", "North"), ("E2", "North"), ("E3", "South")]
     ])
-    store.insert_audits([
+    store.audits.insert([
         Audit(audit_id="A1", case_ref="E1", auditor="amy", as_of=date(2024, 4, 30),
               submitted_on=date(2024, 5, 2), grade="good",
               scores={"return-interview": "not_applicable", "voice-of-child": "met",
@@ -110,13 +110,13 @@ def test_json_export_matches_the_contract(db, tmp_path, capsys):
 def test_export_is_recorded_in_history(db, tmp_path):
     run(db, "--format", "md", "--out", str(tmp_path / "q1.md"), "--include-notes")
     store = open_store(db, actor=ME)
-    entries = store.history(what="themes exported")
+    entries = store.history.entries(what="themes exported")
     assert len(entries) == 1
     assert entries[0].details["quarter"] == "2024-25-Q1"
     assert entries[0].details["format"] == "md"
     assert entries[0].details["include_notes"] is True
     assert entries[0].actor == ME
-    assert store.verify().ok
+    assert store.history.verify().ok
     assert "Supervision not on file" in (tmp_path / "q1.md").read_text()
 
 
@@ -175,7 +175,7 @@ def test_only_qa_lead_or_admin_may_export(db, tmp_path):
     with pytest.raises(Refused, match="amy may not export the quarterly themes report"):
         export_themes_report(store, Quarter.parse("2024-25-Q1"), "json", tmp_path / "q.json")
     assert not (tmp_path / "q.json").exists()
-    assert store.history(what="themes exported") == []
+    assert store.history.entries(what="themes exported") == []
 
 
 def test_latest_complete_quarter_with_audits(db):

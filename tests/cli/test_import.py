@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from audit_tools.models import CaseType, EventKind, Role
 from caseaudit.cli import main
 from db.identity import current_username
-from db.repository import open_store
+from db import open_store
 
 ME = current_username()
 
@@ -62,7 +62,7 @@ def audit_line(**changes) -> dict:
 def db(tmp_path):
     path = tmp_path / "caseaudit.db"
     store = open_store(path, ME)
-    store.ensure_admin()
+    store.people.ensure_admin()
     store.close()
     return path
 
@@ -107,15 +107,15 @@ def test_good_imports_round_trip(db, tmp_path, capsys):
     assert out == f"imported 1 audit from {audits}\n"
 
     store = open_store(db, ME)
-    amy = store.get_user("amy.t")
+    amy = store.people.get("amy.t")
     assert amy.roles == [Role.auditor, Role.moderator] and amy.team == "north"
-    case = store.get_case("C-1001")
+    case = store.cases.get("C-1001")
     assert case.case_type is CaseType.EH and case.worker == "ben.k"
     assert [(e.kind, e.date, e.seen_alone, e.reason_not_alone) for e in case.events] == [
         (EventKind.visit, date(2024, 1, 10), True, None),
         (EventKind.visit, date(2024, 2, 10), False, "asleep"),
     ]
-    audit = store.get_audit("A-0001")
+    audit = store.audits.get("A-0001")
     assert audit.submitted_on == date(2024, 5, 2)
     assert audit.scores["voice-of-child"].value == "partly_met"
     assert audit.actions[0].owner == "ben.k"
@@ -140,7 +140,7 @@ def test_xlsx_users_and_cases(db, tmp_path, capsys):
     code, out, err = run(db, "cases", tmp_path / "cases.xlsx", capsys)
     assert code == 0, err
     store = open_store(db, ME)
-    assert store.get_case("C-2001").start_date == date(2024, 3, 4)
+    assert store.cases.get("C-2001").start_date == date(2024, 3, 4)
     store.close()
 
 
@@ -265,7 +265,7 @@ def test_only_an_admin_may_import(db, tmp_path, capsys):
     other = tmp_path / "other.db"
     # a database whose admin is someone else: the OS user is not a caseaudit user there
     store = open_store(other, "someone.else")
-    store.ensure_admin()
+    store.people.ensure_admin()
     store.close()
     before = counts(other)
     code, _, err = run(other, "users", path, capsys)
@@ -287,7 +287,7 @@ def test_any_valid_users_import_and_round_trip(people, capsys):
         folder = Path(folder)
         db = folder / "caseaudit.db"
         store = open_store(db, ME)
-        store.ensure_admin()
+        store.people.ensure_admin()
         store.close()
         lines = ["username,display_name,roles,team"]
         for username, name, roles, team in people:
@@ -297,7 +297,7 @@ def test_any_valid_users_import_and_round_trip(people, capsys):
         assert code == 0, err
         store = open_store(db, ME)
         for username, name, roles, team in people:
-            user = store.get_user(username)
+            user = store.people.get(username)
             assert user.display_name == name.strip()
             assert user.roles == roles
             assert user.team == (team or None)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from caseaudit.cli import main
 from db.identity import current_username
-from db.repository import open_store
+from db import open_store
 from tests.domain.test_annex_a import L5, L7, L8, SAMPLE, sample_values, workbook
 
 ME = current_username()
@@ -79,7 +79,7 @@ def test_database_holds_no_personal_data(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Child Name, Gender, Date of Birth, Placement postcode" in out
     store = open_store(db, ME)
-    assert store.get_case("800").worker == "wes"
+    assert store.cases.get("800").worker == "wes"
     store.checkpoint()
     store.close()
     data = b"".join(p.read_bytes() for p in tmp_path.glob("c.db*"))
@@ -108,5 +108,5 @@ def test_check_shows_statutory_visits_and_review_conferences(tmp_path, capsys):
     assert visits["late"][0]["due"] == "2024-01-26"
     assert report["icpc-timeliness"]["status"] == "met"
     store = open_store(db, ME)
-    case = store.get_case("4242")
+    case = store.cases.get("4242")
     assert case.line_manager == "max" and case.start_date == date(2024, 1, 2)

@@ -15,11 +15,11 @@ TOMORROW = TODAY + timedelta(days=1)
 
 def history_length(path) -> int:
     from db.identity import current_username
-    from db.repository import open_store
+    from db import open_store
 
     store = open_store(path, current_username())
     try:
-        return len(store.history(limit=10_000))
+        return len(store.history.entries(limit=10_000))
     finally:
         store.close()
 

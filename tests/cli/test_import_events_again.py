@@ -11,7 +11,7 @@ from audit_tools.models import Case, CaseType, Event, EventKind, Status
 from audit_tools.standards import evaluate, load_catalogue
 from caseaudit.cli import main
 from db.identity import current_username
-from db.repository import open_store
+from db import open_store
 from tests.cli.test_import import EVENTS, counts, db, load_basics, run, write  # noqa: F401
 
 ME = current_username()
@@ -20,7 +20,7 @@ ME = current_username()
 def history_length(path) -> int:
     store = open_store(path, ME)
     try:
-        return len(store.history(limit=10_000))
+        return len(store.history.entries(limit=10_000))
     finally:
         store.close()
 
@@ -44,10 +44,10 @@ def test_a_cumulative_export_adds_only_the_new_rows(db, tmp_path, capsys):
     assert out == f"imported 2 events from {path}; 3 already present, skipped\n"
     store = open_store(db, ME)
     try:
-        case = store.get_case("C-1001")
+        case = store.cases.get("C-1001")
         assert [(e.date, e.seen_alone) for e in case.events] == [
             (date(2024, 1, 10), True), (date(2024, 2, 10), False), (date(2024, 3, 10), True)]
-        assert store.history(limit=1)[0].details["events"] == [
+        assert store.history.entries(limit=1)[0].details["events"] == [
             {"case_ref": "C-1001", "kind": "visit", "date": "2024-03-10", "child_seen": True,
              "seen_alone": True, "reason_not_alone": None, "note": None},
             {"case_ref": "C-1002", "kind": "supervision", "date": "2024-03-20", "child_seen": True,
@@ -82,7 +82,7 @@ def test_the_store_refuses_an_event_stored_while_the_file_was_checked(db, tmp_pa
     try:
         with pytest.raises(Refused, match="C-1001: visit on 2024-01-10 was stored by someone else while these "
                            "events were being checked; nothing was written: run the import again"):
-            store.add_events([("C-1002", Event(kind=EventKind.visit, date=date(2024, 3, 1))),
+            store.cases.add_events([("C-1002", Event(kind=EventKind.visit, date=date(2024, 3, 1))),
                               ("C-1001", Event(kind=EventKind.visit, date=date(2024, 1, 10)))])
     finally:
         store.close()
@@ -141,8 +141,8 @@ def test_two_imports_of_one_file_at_once_never_double_an_event(db, tmp_path, cap
     assert any(code == 0 for code, _, _ in results)
     store = open_store(db, ME)
     try:
-        assert len(store.get_case("C-1001").events) == 2 + 300
-        assert store.verify().ok
+        assert len(store.cases.get("C-1001").events) == 2 + 300
+        assert store.history.verify().ok
     finally:
         store.close()
 

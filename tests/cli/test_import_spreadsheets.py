@@ -119,13 +119,13 @@ def test_the_store_itself_keeps_one_admin(db):
     from audit_tools.errors import Refused
     from audit_tools.models import User
     from db.identity import current_username
-    from db.repository import open_store
+    from db import open_store
 
     store = open_store(db, current_username())
     try:
         before = store.row_counts()
         with pytest.raises(Refused, match="no admin"):
-            store.upsert_users([User(username=current_username(), display_name="Me", roles=[])])
+            store.people.upsert([User(username=current_username(), display_name="Me", roles=[])])
         assert store.row_counts() == before
         assert store.user.roles[-1].value == "admin"
     finally:

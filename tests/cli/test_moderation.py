@@ -31,8 +31,8 @@ def make_audit(audit_id: str, auditor: str, submitted: date, grade: str = "good"
 def db(tmp_path):
     path = tmp_path / "caseaudit.db"
     store = open_store(path, actor=ME)
-    store.ensure_admin()
-    store.upsert_users([
+    store.people.ensure_admin()
+    store.people.upsert([
         User(username="amy", display_name="Amy", roles=["auditor"]),
         User(username="ben", display_name="Ben", roles=["auditor"]),
         User(username="cat", display_name="Cat", roles=["moderator"]),
@@ -49,12 +49,12 @@ def db(tmp_path):
                    moderation=Moderation(moderator="cat", moderated_on=date(2024, 6, 20), grade="good",
                                          outcome="agreed", scores=dict(SCORES), feedback="Well evidenced")),
     ]
-    store.upsert_cases([
+    store.cases.upsert([
         Case(case_ref=a.case_ref, case_type="EH", start_date=date(2024, 1, 2), team="North",
              worker="wkr", line_manager="lm")
         for a in audits
     ])
-    store.insert_audits(audits)
+    store.audits.insert(audits)
     store.close()
     return path
 
@@ -88,10 +88,10 @@ def test_draw_is_stored_with_who_and_when_and_recorded_in_history(db, capsys):
     out = capsys.readouterr().out
     assert "sample S-000001 drawn for 2024-25 Q1: 3 of 15 audits" in out
     store = open_store(db, ME)
-    sample = store.get_sample("S-000001")
+    sample = store.samples.get("S-000001")
     assert sample.drawn_by == ME and sample.drawn_at is not None
     assert sample.strata["ben"] == ["B00", "B01", "B02"]
-    assert [e.what for e in store.history(limit=1)] == ["sample drawn"]
+    assert [e.what for e in store.history.entries(limit=1)] == ["sample drawn"]
 
 
 def test_second_draw_never_takes_the_same_audits(db, capsys):
@@ -122,7 +122,7 @@ def test_only_a_qa_lead_may_draw(db):
     store = open_store(db, "amy")
     with pytest.raises(Refused):
         ms.draw_sample(store, "2024-25-Q1", "0.1", 1, "x")
-    assert store.list_samples() == []
+    assert store.samples.list() == []
 
 
 # --- sample verify --------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_assign_blind_reconcile_acknowledge(db):
     ]
     done = ms.reconcile(mod, audit_id, "grade_changed", "requires_improvement", "oversight thin", "Look again")
     assert done.grade.value == "requires_improvement"  # the blind grade is kept as submitted
-    audit = mod.get_audit(audit_id)
+    audit = mod.audits.get(audit_id)
     assert audit.final_grade.value == "requires_improvement"
     assert audit.moderation.outcome.value == "grade_changed"
     rows = {r.audit_id: r for r in ms.progress(lee, "2024-25-Q1")}
@@ -200,7 +200,7 @@ def test_assign_blind_reconcile_acknowledge(db):
     assert [a.audit_id for a in ms.feedback_waiting(auditor)] == [audit_id]
     ms.acknowledge(auditor, audit_id)
     assert ms.feedback_waiting(auditor) == []
-    assert auditor.get_audit(audit_id).moderation.acknowledged_on is not None
+    assert auditor.audits.get(audit_id).moderation.acknowledged_on is not None
 
 
 def test_a_moderator_cannot_moderate_what_is_not_theirs(db):
@@ -216,16 +216,16 @@ def test_a_moderator_cannot_moderate_what_is_not_theirs(db):
 def test_assignment_with_no_eligible_moderator_assigns_nothing(db):
     store = open_store(db, ME)
     # Make dan the worker on every case and drop cat's role: nobody independent is left.
-    store.upsert_users([User(username="cat", display_name="Cat", roles=["auditor"])])
+    store.people.upsert([User(username="cat", display_name="Cat", roles=["auditor"])])
     lee = open_store(db, "lee")
     ms.draw_sample(lee, "2024-25-Q1", "0.1", 1, "s")
     for audit_id in ms.sampled_in_quarter(lee, "2024-25-Q1"):
-        case = store.get_case(store.get_audit(audit_id).case_ref)
-        store.upsert_cases([case.model_copy(update={"worker": "dan", "events": []})])
+        case = store.cases.get(store.audits.get(audit_id).case_ref)
+        store.cases.upsert([case.model_copy(update={"worker": "dan", "events": []})])
     with pytest.raises(BadInput) as err:
         ms.assign_sample(lee, "2024-25-Q1")
     assert all("no eligible moderator" in line for line in err.value.lines)
-    assert lee.list_assignments() == []
+    assert lee.moderation.assignments() == []
 
 
 # --- stats agreement ------------------------------------------------------------------

@@ -18,8 +18,8 @@ PASSWORD = "correct horse battery"
 def db(tmp_path):
     path = tmp_path / "ca.db"
     store = open_store(path, ME)
-    store.ensure_admin()
-    store.upsert_users(USERS)
+    store.people.ensure_admin()
+    store.people.upsert(USERS)
     store.close()
     return path
 
@@ -49,7 +49,7 @@ def test_an_admin_sets_a_users_password_asked_twice(db, typed, capsys):
     assert PASSWORD not in out + err and "password set for amy" in out
     store = open_store(db, ME)
     assert passwords.password_hash(store, "amy").startswith("$argon2id$")
-    assert [e.details for e in store.history(what="password set")] == [{"username": "amy"}]
+    assert [e.details for e in store.history.entries(what="password set")] == [{"username": "amy"}]
 
 
 @pytest.mark.parametrize("first, second, words", [

@@ -115,11 +115,11 @@ def test_a_read_only_database_refuses_a_write_in_words(tmp_path):
 
     path = tmp_path / "ca.db"
     store = open_store(path, current_username())
-    store.ensure_admin()
+    store.people.ensure_admin()
     before = store.row_counts()
     store.db.execute("PRAGMA query_only = ON")  # what a file without write permission looks like to SQLite
     with pytest.raises(BadInput) as refused:
-        store.upsert_users([User(username="ann.x", display_name="Ann")])
+        store.people.upsert([User(username="ann.x", display_name="Ann")])
     assert refused.value.lines == [f"{path}: the database file is read-only for you, so nothing was written; "
                                    "ask whoever looks after it for write access"]
     store.db.execute("PRAGMA query_only = OFF")
@@ -153,10 +153,10 @@ def test_marking_an_action_done_or_amending_is_not_tampering(submitted, capsys):
     from db import current_username, open_store
 
     store = open_store(submitted, current_username())
-    actions = store.list_actions()
-    store.complete_action(actions[0].action_id, date(2024, 5, 30))
-    store.amend_audit("A-0001", {"grade": "inadequate"}, "moderation found the plan had lapsed")
-    assert store.get_audit("A-0001").grade.value == "inadequate"
+    actions = store.amendments.actions()
+    store.amendments.complete_action(actions[0].action_id, date(2024, 5, 30))
+    store.amendments.amend("A-0001", {"grade": "inadequate"}, "moderation found the plan had lapsed")
+    assert store.audits.get("A-0001").grade.value == "inadequate"
     store.close()
     code, out, _ = verify(submitted, capsys)
     assert code == 0 and out.startswith("database and history chain OK")

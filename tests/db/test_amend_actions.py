@@ -20,7 +20,7 @@ PLAN = {"description": "Update chronology", "owner": "ben", "due": "2024-06-01",
 @pytest.fixture
 def path(tmp_path):
     path = tmp_path / "ca.db"
-    admin_store(path).insert_audits([make_audit()])
+    admin_store(path).audits.insert([make_audit()])
     return path
 
 
@@ -31,36 +31,36 @@ def amy(path):
 def test_owner_and_due_corrected_and_tracked(path):
     store = amy(path)
     fixed = {**PLAN, "owner": "eve", "due": "2024-06-14"}
-    audit = store.amend_audit("A-0001", {"actions": [fixed]}, "ben is on leave; eve holds the case now")
+    audit = store.amendments.amend("A-0001", {"actions": [fixed]}, "ben is on leave; eve holds the case now")
     assert (audit.actions[0].owner, audit.actions[0].due) == ("eve", date(2024, 6, 14))
-    [amendment] = store.list_amendments("A-0001")
+    [amendment] = store.amendments.list("A-0001")
     assert (amendment.by, amendment.reason) == ("amy", "ben is on leave; eve holds the case now")
     # The tracker and the dashboard follow the correction; the table keeps the action's id.
-    [row] = store.list_actions(owner="eve")
-    assert row.due == date(2024, 6, 14) and row.action_id > 0 and store.list_actions(owner="ben") == []
-    assert store.count_overdue_actions("eve", date(2024, 6, 10)) == 0
-    assert store.count_overdue_actions("eve", date(2024, 6, 15)) == 1
-    store.complete_action(row.action_id, date(2024, 6, 12))
-    assert store.get_audit("A-0001").actions[0].completed_on == date(2024, 6, 12)
+    [row] = store.amendments.actions(owner="eve")
+    assert row.due == date(2024, 6, 14) and row.action_id > 0 and store.amendments.actions(owner="ben") == []
+    assert store.amendments.count_overdue("eve", date(2024, 6, 10)) == 0
+    assert store.amendments.count_overdue("eve", date(2024, 6, 15)) == 1
+    store.amendments.complete_action(row.action_id, date(2024, 6, 12))
+    assert store.audits.get("A-0001").actions[0].completed_on == date(2024, 6, 12)
     assert verify_file(path).ok
 
 
 def test_a_completed_action_is_never_changed_or_removed(path):
     store = amy(path)
-    [row] = store.list_actions()
-    store.complete_action(row.action_id, date(2024, 5, 20))
+    [row] = store.amendments.actions()
+    store.amendments.complete_action(row.action_id, date(2024, 5, 20))
     done = {**PLAN, "completed_on": "2024-05-20"}
     before = store.row_counts()
     with pytest.raises(Refused, match="action 1 \\(Update chronology\\) was completed on 2024-05-20"):
-        store.amend_audit("A-0001", {"actions": [{**done, "owner": "eve"}]}, "wrong owner")
+        store.amendments.amend("A-0001", {"actions": [{**done, "owner": "eve"}]}, "wrong owner")
     with pytest.raises(Refused, match="was completed on"):
-        store.amend_audit("A-0001", {"actions": [{**PLAN, "description": "Another", "owner": "eve"}, done]},
+        store.amendments.amend("A-0001", {"actions": [{**PLAN, "description": "Another", "owner": "eve"}, done]},
                           "moved down")
     assert store.row_counts() == before
     # Adding beside it is fine.
     extra = {"description": "Review with the team manager", "owner": "eve", "due": "2024-07-01",
              "completed_on": None, "standard": None}
-    audit = store.amend_audit("A-0001", {"actions": [done, extra]}, "a second action was agreed")
+    audit = store.amendments.amend("A-0001", {"actions": [done, extra]}, "a second action was agreed")
     assert [a.completed_on for a in audit.actions] == [date(2024, 5, 20), None]
     assert verify_file(path).ok
 
@@ -69,15 +69,15 @@ def test_an_added_action_is_tracked_and_completed(path):
     store = amy(path)
     extra = {"description": "Review with the team manager", "owner": "amy", "due": "2024-05-10",
              "completed_on": None, "standard": None}
-    store.amend_audit("A-0001", {"actions": [PLAN, extra]}, "a second action was agreed")
-    added = [r for r in store.list_actions(owner="amy")]
+    store.amendments.amend("A-0001", {"actions": [PLAN, extra]}, "a second action was agreed")
+    added = [r for r in store.amendments.actions(owner="amy")]
     assert [r.description for r in added] == ["Review with the team manager"]
-    assert store.count_overdue_actions("amy", date(2024, 5, 11)) == 1
-    store.complete_action(added[0].action_id, date(2024, 5, 9))
-    audit = store.get_audit("A-0001")
+    assert store.amendments.count_overdue("amy", date(2024, 5, 11)) == 1
+    store.amendments.complete_action(added[0].action_id, date(2024, 5, 9))
+    audit = store.audits.get("A-0001")
     assert [a.completed_on for a in audit.actions] == [None, date(2024, 5, 9)]
-    assert store.list_actions(owner="amy", state="done")[0].description == "Review with the team manager"
-    assert store.count_overdue_actions("amy", date(2024, 5, 11)) == 0
+    assert store.amendments.actions(owner="amy", state="done")[0].description == "Review with the team manager"
+    assert store.amendments.count_overdue("amy", date(2024, 5, 11)) == 0
     assert verify_file(path).ok
 
 
@@ -85,20 +85,20 @@ def test_an_amendment_submission_would_refuse_writes_nothing(path):
     store = amy(path)
     before = store.row_counts()
     with pytest.raises(Refused) as refused:
-        store.amend_audit("A-0001", {"actions": [{**PLAN, "owner": None, "due": "2024-04-01"}]}, "oops")
+        store.amendments.amend("A-0001", {"actions": [{**PLAN, "owner": None, "due": "2024-04-01"}]}, "oops")
     lines = refused.value.lines
     assert any("action 1: no owner" in line for line in lines)
     assert any("must be after the audit's as-at date" in line for line in lines)
     with pytest.raises(Refused, match="chronology.*not met needs at least one action linked"):
-        store.amend_audit("A-0001", {"scores": {**make_audit().scores, "chronology": "not_met"},
+        store.amendments.amend("A-0001", {"scores": {**make_audit().scores, "chronology": "not_met"},
                                      "actions": [{**PLAN, "standard": None}]}, "regraded")
     with pytest.raises(Refused, match="mark it complete in the actions tracker"):
-        store.amend_audit("A-0001", {"actions": [{**PLAN, "completed_on": "2024-05-03"}]}, "done")
+        store.amendments.amend("A-0001", {"actions": [{**PLAN, "completed_on": "2024-05-03"}]}, "done")
     assert store.row_counts() == before
 
 
 def test_verify_catches_an_amendment_slipped_in(path):
-    amy(path).amend_audit("A-0001", {"actions": [{**PLAN, "owner": "eve"}]}, "eve holds the case")
+    amy(path).amendments.amend("A-0001", {"actions": [{**PLAN, "owner": "eve"}]}, "eve holds the case")
     assert verify_file(path).ok
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO amendments (audit_id, by, at, reason, changes) VALUES "
@@ -113,7 +113,7 @@ def test_verify_catches_an_amendment_slipped_in(path):
 
 
 def test_verify_still_catches_an_action_changed_in_the_table(path):
-    amy(path).amend_audit("A-0001", {"actions": [{**PLAN, "owner": "eve"}]}, "eve holds the case")
+    amy(path).amendments.amend("A-0001", {"actions": [{**PLAN, "owner": "eve"}]}, "eve holds the case")
     conn = sqlite3.connect(path)
     conn.execute("DROP TRIGGER actions_submitted_locked")
     conn.execute("UPDATE actions SET owner = 'dan' WHERE audit_id = 'A-0001'")

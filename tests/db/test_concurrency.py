@@ -24,14 +24,14 @@ def import_audits(path: str, writer: int, barrier) -> int:
     written = 0
     for batch in range(BATCHES):
         audits = [make_audit(f"A-{writer}-{batch}-{n}", case_ref=f"C-{writer}") for n in range(PER_BATCH)]
-        written += store.insert_audits(audits)
+        written += store.audits.insert(audits)
     return written
 
 
 def test_six_processes_import_at_once(tmp_path):
     path = tmp_path / "ca.db"
     store = admin_store(path)
-    store.upsert_cases([make_case(f"C-{w}") for w in range(WRITERS)])
+    store.cases.upsert([make_case(f"C-{w}") for w in range(WRITERS)])
     store.close()
     context = multiprocessing.get_context("spawn")
     barrier = context.Manager().Barrier(WRITERS)
@@ -40,11 +40,11 @@ def test_six_processes_import_at_once(tmp_path):
         written = [r.get(timeout=300) for r in results]
     assert written == [BATCHES * PER_BATCH] * WRITERS
     store = open_store(path, "root")
-    ids = {a.audit_id for a in store.list_audits(status="submitted")}
+    ids = {a.audit_id for a in store.audits.list(status="submitted")}
     expected = {f"A-{w}-{b}-{n}" for w in range(WRITERS) for b in range(BATCHES) for n in range(PER_BATCH)}
     assert ids == expected
-    assert len(store.history(what="audits imported", limit=1000)) == WRITERS * BATCHES
-    assert store.verify().ok
+    assert len(store.history.entries(what="audits imported", limit=1000)) == WRITERS * BATCHES
+    assert store.history.verify().ok
     done = subprocess.run([str(Path(sys.executable).with_name("caseaudit")), "--db", str(path), "verify"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

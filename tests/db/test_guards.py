@@ -24,7 +24,7 @@ def raw(path) -> sqlite3.Connection:
 def submitted(tmp_path):
     path = tmp_path / "ca.db"
     store = admin_store(path)
-    store.insert_audits([make_audit()])
+    store.audits.insert([make_audit()])
     store.close()
     return path
 

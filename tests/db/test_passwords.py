@@ -15,7 +15,7 @@ def test_a_password_hash_is_stored_and_replaced_with_history(tmp_path):
     passwords.set_password_hash(store, "amy", "$argon2id$first")
     passwords.set_password_hash(store, "amy", "$argon2id$second")
     assert passwords.password_hash(store, "amy") == "$argon2id$second"
-    entries = store.history(what="password set")
+    entries = store.history.entries(what="password set")
     assert [(e.actor, e.details) for e in entries] == [("root", {"username": "amy"})] * 2
     assert all("argon2" not in str(e.details) for e in entries)
 
@@ -40,7 +40,7 @@ def test_failures_are_counted_per_name_without_keeping_the_name(tmp_path):
     assert passwords.failures(store, "amy") == 2
     kept = [r[0] for r in store.db.execute("SELECT name_key FROM sign_in_failures")]
     assert "hunter2-typed-as-a-name" not in str(kept) and "amy" not in kept
-    details = [e.details for e in store.history(what="sign-in refused")]
+    details = [e.details for e in store.history.entries(what="sign-in refused")]
     assert details == [{"username": None, "failures_in_a_row": 1},
                        {"username": "amy", "failures_in_a_row": 2},
                        {"username": "amy", "failures_in_a_row": 1}]
@@ -51,9 +51,9 @@ def test_a_sign_in_forgives_the_names_failures_and_is_recorded(tmp_path):
     passwords.record_failure(store, "amy", "amy")
     passwords.record_sign_in(store.clone(actor="amy"), "amy", "browser")
     assert passwords.failures(store, "amy") == 0
-    [entry] = store.history(what="signed in")
+    [entry] = store.history.entries(what="signed in")
     assert (entry.actor, entry.details) == ("amy", {"username": "amy", "how": "browser"})
-    assert store.verify().ok
+    assert store.history.verify().ok
 
 
 def test_the_password_step_brings_an_older_file_up_to_date(tmp_path):

@@ -38,7 +38,7 @@ def test_moderator_independence():
 @pytest.fixture
 def path(tmp_path):
     p = tmp_path / "ca.db"
-    admin_store(p).insert_audits([make_audit()])
+    admin_store(p).audits.insert([make_audit()])
     return p
 
 
@@ -55,40 +55,40 @@ def test_each_write_needs_its_role(path):
     stranger = open_store(path, "mallory", clock=FixedClock())
     draw = SampleDraw(quarter="2024-25-Q1", seed="s", rate="0.1", min_per_auditor=1, frame=["A-0001"],
                       frame_sha256="x", selected=["A-0001"])
-    refused(amy, amy.upsert_users, [User(username="x", display_name="X")], match="amy may not manage users")
-    refused(amy, amy.upsert_cases, [make_case("C-9")], match="amy may not import cases: needs the admin role")
-    refused(amy, amy.insert_audits, [make_audit("A-0002")], match="needs the admin role")
-    refused(amy, amy.save_sample, draw, match="amy may not draw moderation samples: needs the qa_lead role")
-    refused(amy, amy.assign_moderator, "A-0001", "cat", match="needs the qa_lead role")
-    refused(cat, cat.save_draft, make_audit("A-0005", auditor="cat", submitted_on=None), None,
+    refused(amy, amy.people.upsert, [User(username="x", display_name="X")], match="amy may not manage users")
+    refused(amy, amy.cases.upsert, [make_case("C-9")], match="amy may not import cases: needs the admin role")
+    refused(amy, amy.audits.insert, [make_audit("A-0002")], match="needs the admin role")
+    refused(amy, amy.samples.save, draw, match="amy may not draw moderation samples: needs the qa_lead role")
+    refused(amy, amy.moderation.assign, "A-0001", "cat", match="needs the qa_lead role")
+    refused(cat, cat.audits.save_draft, make_audit("A-0005", auditor="cat", submitted_on=None), None,
             match="cat may not save audits: needs the auditor role")
-    refused(amy, amy.add_theme, "housing", "Housing", match="needs the admin role")
-    refused(amy, amy.set_setting, "audit_quota_per_month", 5, match="needs the admin role")
-    refused(stranger, stranger.save_draft, make_audit("A-0006", submitted_on=None), None,
+    refused(amy, amy.reference.add_theme, "housing", "Housing", match="needs the admin role")
+    refused(amy, amy.reference.set_setting, "audit_quota_per_month", 5, match="needs the admin role")
+    refused(stranger, stranger.audits.save_draft, make_audit("A-0006", submitted_on=None), None,
             match="not a caseaudit user")
     moderation = Moderation(moderator="ben", grade=Grade.good, outcome=Outcome.agreed)
-    refused(amy, amy.save_moderation, "A-0001", moderation, match="amy may not record ben's moderation")
+    refused(amy, amy.moderation.save, "A-0001", moderation, match="amy may not record ben's moderation")
 
 
 def test_an_auditor_saves_only_their_own_audits(path):
     ben = open_store(path, "ben", clock=FixedClock())
-    refused(ben, ben.save_draft, make_audit("A-0007", auditor="amy", submitted_on=None), None,
+    refused(ben, ben.audits.save_draft, make_audit("A-0007", auditor="amy", submitted_on=None), None,
             match="ben may not save audit A-0007: it is amy's audit")
-    refused(ben, ben.amend_audit, "A-0001", {"grade": "inadequate"}, "wrong",
+    refused(ben, ben.amendments.amend, "A-0001", {"grade": "inadequate"}, "wrong",
             match="ben may not amend audit A-0001")
 
 
 def test_the_worker_and_line_manager_may_not_audit_their_case(path):
     eve = open_store(path, "eve", clock=FixedClock())
-    refused(eve, eve.save_draft, make_audit("A-0008", auditor="eve", submitted_on=None), None,
+    refused(eve, eve.audits.save_draft, make_audit("A-0008", auditor="eve", submitted_on=None), None,
             match="line manager and may not audit")
 
 
 def test_first_admin_only_when_there_is_none(tmp_path):
     store = open_store(tmp_path / "ca.db", "amy")
-    assert store.ensure_admin() is True
-    assert open_store(tmp_path / "ca.db", "ben").ensure_admin() is False
-    assert [u.username for u in store.list_users(role=Role.admin)] == ["amy"]
+    assert store.people.ensure_admin() is True
+    assert open_store(tmp_path / "ca.db", "ben").people.ensure_admin() is False
+    assert [u.username for u in store.people.list(role=Role.admin)] == ["amy"]
 
 
 def test_identity_is_the_os_login_not_the_environment():
@@ -100,7 +100,7 @@ def test_identity_is_the_os_login_not_the_environment():
 
 
 def test_db_imports_no_textual():
-    code = ("import sys, db, db.repository, db.history, db.migrations, caseaudit.cli.admin; "
+    code = ("import sys, db, db.store, db.history, db.migrations, caseaudit.cli.admin; "
             "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -117,10 +117,10 @@ def test_permissions_import_no_sqlite():
 def test_an_auditor_cannot_take_over_someone_elses_draft(path):
     amy = open_store(path, "amy", clock=FixedClock())
     ben = open_store(path, "ben", clock=FixedClock())
-    amy.save_draft(make_audit("A-0010", submitted_on=None), None)
-    refused(ben, ben.save_draft, make_audit("A-0010", auditor="ben", submitted_on=None), 1,
+    amy.audits.save_draft(make_audit("A-0010", submitted_on=None), None)
+    refused(ben, ben.audits.save_draft, make_audit("A-0010", auditor="ben", submitted_on=None), 1,
             match="ben may not save audit A-0010: it is amy's audit")
-    assert ben.get_audit("A-0010").auditor == "amy"
+    assert ben.audits.get("A-0010").auditor == "amy"
 
 
 def test_the_store_and_the_assignment_screen_give_the_same_moderator_reasons():

@@ -17,8 +17,8 @@ from tests.support import FixedClock
 @pytest.fixture
 def store(tmp_path):
     store = open_store(tmp_path / "c.db", "root", clock=FixedClock())
-    store.ensure_admin()
-    store.upsert_users([
+    store.people.ensure_admin()
+    store.people.upsert([
         User(username="wes", display_name="Wes Worker", team="North"),
         User(username="max", display_name="Max Manager", team="North", manages="North"),
     ])
@@ -36,12 +36,12 @@ def cp_book(path, visit=datetime(2024, 1, 10), team="North", extra=()):
 
 def test_import_creates_cases_with_worker_manager_and_events(store, tmp_path):
     plan = import_annex_a(store, cp_book(tmp_path / "a.xlsx"))
-    case = store.get_case("1001")
+    case = store.cases.get("1001")
     assert (case.case_type.value, case.worker, case.line_manager) == ("CP", "wes", "max")
     assert [(e.kind.value, e.date.isoformat(), e.seen_alone) for e in case.events] == [
         ("strategy_discussion", "2023-12-01", None), ("icpc", "2023-12-20", None), ("visit", "2024-01-10", True)]
     assert plan.lists[7].cases_created == 1
-    assert store.history(what="annex a imported")[0].details["cases_created"] == ["1001"]
+    assert store.history.entries(what="annex a imported")[0].details["cases_created"] == ["1001"]
 
 
 def test_bad_cell_refuses_everything(store, tmp_path):
@@ -58,25 +58,25 @@ def test_skip_invalid_imports_good_rows_and_writes_rejects(store, tmp_path):
     bad = [2002, *person(2), "not a date", None, None, None, None, "North", "Wes"]
     rejects = tmp_path / "rejects.csv"
     plan = import_annex_a(store, cp_book(tmp_path / "a.xlsx", extra=[bad]), rejects=rejects)
-    assert store.get_case("1001") is not None and store.get_case("2002") is None
+    assert store.cases.get("1001") is not None and store.cases.get("2002") is None
     assert plan.lists[7].refused == 1
     assert rejects.read_text().splitlines()[1].startswith("CP,3,7,2002,CP!F3: Child Protection Plan Start Date")
 
 
 def test_reimport_adds_only_new_events_and_records_changes(store, tmp_path):
     import_annex_a(store, cp_book(tmp_path / "a.xlsx"))
-    events = len(store.get_case("1001").events)
+    events = len(store.cases.get("1001").events)
     again = import_annex_a(store, cp_book(tmp_path / "a.xlsx"))
     assert again.lists[7].events_already_stored == 1 and again.lists[5].events_already_stored == 2
     assert again.events == [] and again.updated == []
-    assert len(store.get_case("1001").events) == events
-    store.upsert_users([User(username="sue", display_name="Sue", manages="South")])
+    assert len(store.cases.get("1001").events) == events
+    store.people.upsert([User(username="sue", display_name="Sue", manages="South")])
     later = import_annex_a(store, cp_book(tmp_path / "b.xlsx", visit=datetime(2024, 1, 24), team="South"))
     assert later.lists[7].events_added == 1 and later.lists[7].cases_updated == 1
-    case = store.get_case("1001")
+    case = store.cases.get("1001")
     assert (case.team, case.line_manager) == ("South", "sue")
     assert len(case.events) == events + 1
-    changes = store.history(what="annex a imported")[0].details["cases_updated"]
+    changes = store.history.entries(what="annex a imported")[0].details["cases_updated"]
     assert changes == {"1001": {"team": ["North", "South"], "line_manager": ["max", "sue"]}}
 
 
@@ -87,10 +87,10 @@ def test_only_an_admin_imports(store, tmp_path):
 
 
 def test_users_manages_kept_when_a_file_has_no_such_column(store):
-    store.upsert_users([User(username="max", display_name="Max Manager", team="North")])
+    store.people.upsert([User(username="max", display_name="Max Manager", team="North")])
     row = store.db.execute("SELECT manages FROM users WHERE username = 'max'").fetchone()
     assert row[0] == "North"
-    store.upsert_users([User(username="max", display_name="Max Manager", team="North", manages=None)])
+    store.people.upsert([User(username="max", display_name="Max Manager", team="North", manages=None)])
     assert store.db.execute("SELECT manages FROM users WHERE username = 'max'").fetchone()[0] is None
 
 
@@ -98,4 +98,4 @@ def test_cin_list_alone(store, tmp_path):
     path = workbook(tmp_path / "a.xlsx", {"6": (L6, [[5, *person(1), datetime(2023, 1, 1), None, None, "North",
                                                       "WES"]])})
     import_annex_a(store, path)
-    assert store.get_case("5").worker == "wes"
+    assert store.cases.get("5").worker == "wes"

@@ -36,17 +36,17 @@ def audit(audit_id: str, outcome: str | None, grade: str = "good") -> Audit:
 def db(tmp_path):
     path = tmp_path / "caseaudit.db"
     store = open_store(path, actor=ME)
-    store.ensure_admin()
-    store.upsert_users([
+    store.people.ensure_admin()
+    store.people.upsert([
         User(username="amy", display_name="Amy", roles=["auditor"]),
         User(username="cat", display_name="Cat", roles=["moderator"]),
         User(username="lee", display_name="Lee", roles=["qa_lead"]),
         User(username="max", display_name="Max", roles=["qa_lead", "moderator"]),
     ])
     audits = [audit("E1", "escalated"), audit("E2", "agreed"), audit("E3", None, grade="outstanding")]
-    store.upsert_cases([Case(case_ref=a.case_ref, case_type="EH", start_date=date(2024, 1, 2), team="North")
+    store.cases.upsert([Case(case_ref=a.case_ref, case_type="EH", start_date=date(2024, 1, 2), team="North")
                         for a in audits])
-    store.insert_audits(audits)
+    store.audits.insert(audits)
     store.close()
     return path
 
@@ -94,24 +94,24 @@ def test_only_escalated_moderations_are_resolved_once_and_not_by_their_moderator
 
 
 def test_resolution_keeps_both_sides_sets_the_final_grade_and_is_recorded(db):
-    before = open_store(db, ME).get_audit("E1")
+    before = open_store(db, ME).audits.get("E1")
     store = as_user(db, "lee")
     resolution = ms.resolve_escalation(store, "E1", "requires_improvement", " the voice is thin ",
                                        "Record the child's wishes in their words")
     assert resolution.resolved_by == "lee" and resolution.resolved_at == datetime(2024, 7, 3, 9, 30,
                                                                                   tzinfo=timezone.utc)
     assert resolution.reason == "the voice is thin"
-    after = store.get_audit("E1")
+    after = store.audits.get("E1")
     assert after.final_grade.value == "requires_improvement"
     # The auditor's and the moderator's own work is untouched.
     assert after.grade == before.grade and after.scores == before.scores and after.notes == before.notes
     for field in ("moderator", "moderated_on", "grade", "outcome", "scores", "notes", "reason", "feedback"):
         assert getattr(after.moderation, field) == getattr(before.moderation, field), field
-    [entry] = store.history(what="escalation resolved")
+    [entry] = store.history.entries(what="escalation resolved")
     assert entry.actor == "lee" and entry.details["audit_id"] == "E1"
     assert entry.details["resolution"]["final_grade"] == "requires_improvement"
     assert entry.details["auditor_grade"] == "good" and entry.details["moderator_grade"] == "inadequate"
-    assert store.verify().ok
+    assert store.history.verify().ok
     # The QA lead's list shows it resolved, after nothing else is left open.
     [row] = ms.escalations(store)
     assert row.audit.audit_id == "E1" and row.resolution == resolution
@@ -139,7 +139,7 @@ def test_the_auditor_acknowledges_the_resolution_again(db):
     assert [a.audit_id for a in ms.feedback_waiting(amy)] == ["E1", "E2"]
     ms.acknowledge(amy, "E1")
     assert [a.audit_id for a in ms.feedback_waiting(amy)] == ["E2"]
-    assert amy.get_audit("E1").moderation.acknowledged_on == date(2024, 7, 3)
+    assert amy.audits.get("E1").moderation.acknowledged_on == date(2024, 7, 3)
 
 
 def test_the_moderator_cannot_restate_an_outcome_once_stored(db):

@@ -8,7 +8,7 @@ import sys
 from importlib.resources import files
 
 from db.identity import current_username
-from db.repository import open_store
+from db import open_store
 
 from caseaudit.services.imports import import_file
 
@@ -18,7 +18,7 @@ PROCESSES = 6
 def test_six_processes_import_audits_at_once(tmp_path):
     db = tmp_path / "caseaudit.db"
     store = open_store(db, current_username())
-    store.ensure_admin()
+    store.people.ensure_admin()
     for what, name in (("users", "users.csv"), ("cases", "cases.csv"), ("events", "events.csv")):
         import_file(store, what, files("sample_audits") / name)
     lines = (files("sample_audits") / "audits.jsonl").read_text(encoding="utf-8").splitlines()
@@ -45,8 +45,8 @@ def test_six_processes_import_audits_at_once(tmp_path):
         assert out.startswith(f"imported {len(lines[parts.index(part)::PROCESSES])} audits from {part}")
 
     store = open_store(db, current_username())
-    stored = {a.audit_id for a in store.list_audits()}
+    stored = {a.audit_id for a in store.audits.list()}
     assert stored == ids
     assert store.row_counts()["history"] == before + PROCESSES
-    assert store.verify().ok
+    assert store.history.verify().ok
     store.close()

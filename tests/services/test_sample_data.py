@@ -12,7 +12,7 @@ from audit_tools.errors import BadInput
 from audit_tools.models import CaseType, Role
 from audit_tools.standards import evaluate, load_catalogue
 from db.identity import current_username
-from db.repository import open_store
+from db import open_store
 from sample_audits import ORDER, load_sample
 from sample_audits.generate import HERE, generate
 
@@ -30,7 +30,7 @@ def test_generator_is_deterministic_and_matches_the_committed_files(tmp_path):
 def loaded(tmp_path_factory):
     path = tmp_path_factory.mktemp("sample") / "caseaudit.db"
     store = open_store(path, current_username())
-    store.ensure_admin()
+    store.people.ensure_admin()
     counts = load_sample(store)
     yield store, counts
     store.close()
@@ -40,22 +40,22 @@ def test_sample_loads_into_a_fresh_database_and_verifies(loaded):
     store, counts = loaded
     assert counts["users"] == 30 and counts["cases"] == 150 and counts["audits"] >= 200
     assert counts["events"] > 1000
-    assert store.verify().ok
+    assert store.history.verify().ok
 
 
 def test_people_teams_and_roles(loaded):
     store, _ = loaded
-    users = [u for u in store.list_users() if u.username != current_username()]
+    users = [u for u in store.people.list() if u.username != current_username()]
     assert len(users) == 30
     roles = Counter(r for u in users for r in u.roles)
     assert roles[Role.qa_lead] >= 1 and roles[Role.admin] >= 2 and roles[Role.moderator] >= 3
-    case_teams = {c.team for c in store.page_cases(limit=1000)}
+    case_teams = {c.team for c in store.cases.page(limit=1000)}
     assert len(case_teams) >= 6
 
 
 def test_cases_of_every_type_with_some_late_over_bank_holidays(loaded):
     store, _ = loaded
-    rows = store.page_cases(limit=1000)
+    rows = store.cases.page(limit=1000)
     assert len(rows) == 150
     assert {r.case_type for r in rows} == set(CaseType)
     catalogue = load_catalogue()
@@ -65,7 +65,7 @@ def test_cases_of_every_type_with_some_late_over_bank_holidays(loaded):
     for row in rows:
         if row.case_type is not CaseType.CP:
             continue
-        report = evaluate(store.get_case(row.case_ref), as_of, catalogue)
+        report = evaluate(store.cases.get(row.case_ref), as_of, catalogue)
         visits = next(r for r in report.results if r.standard == "cp-visits")
         statuses[visits.status] += 1
         for late in visits.late:
@@ -78,11 +78,11 @@ def test_cases_of_every_type_with_some_late_over_bank_holidays(loaded):
 
 def test_audits_two_quarters_quota_moderation_overrides_and_actions(loaded):
     store, _ = loaded
-    audits = store.list_audits(status="submitted")
+    audits = store.audits.list(status="submitted")
     months = {(a.submitted_on.year, a.submitted_on.month) for a in audits}
     assert months == {(2025, m) for m in range(4, 10)}
     per = Counter((a.auditor, a.submitted_on.month) for a in audits)
-    auditors = {u.username for u in store.list_users(role=Role.auditor)}
+    auditors = {u.username for u in store.people.list(role=Role.auditor)}
     for auditor in auditors:
         for month in range(4, 10):
             assert per[(auditor, month)] >= 2, (auditor, month)
@@ -109,14 +109,14 @@ def test_sample_goes_in_whole_or_not_at_all(tmp_path, monkeypatch):
     import caseaudit.services.imports
 
     store = open_store(tmp_path / "caseaudit.db", current_username())
-    store.ensure_admin()
+    store.people.ensure_admin()
     before = store.row_counts()
     real = caseaudit.services.imports.import_file
 
-    def refuse_audits(store, what, path, progress=None):
+    def refuse_audits(store, what, path, progress=None, today=None):
         if what == "audits":
             raise BadInput("audits refused")
-        return real(store, what, path, progress)
+        return real(store, what, path, progress, today)
 
     monkeypatch.setattr(caseaudit.services.imports, "import_file", refuse_audits)
     with pytest.raises(BadInput, match="audits refused"):

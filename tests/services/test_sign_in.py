@@ -33,7 +33,7 @@ def test_the_right_password_signs_in_as_that_user(gate):
     store, user = service.sign_in(gate, " amy ", PASSWORD, sleep=Waits())
     assert user.username == "amy" and store.actor == "amy"
     assert store.user == user
-    assert [e.actor for e in gate.history(what="signed in")] == ["amy"]
+    assert [e.actor for e in gate.history.entries(what="signed in")] == ["amy"]
 
 
 def test_only_a_hash_is_stored(gate):
@@ -51,10 +51,10 @@ def test_every_refusal_says_the_same_and_is_recorded(gate, username, password):
     with pytest.raises(SignInRefused) as refused:
         service.sign_in(gate, username, password, sleep=Waits())
     assert refused.value.lines == [REFUSED]
-    [entry] = gate.history(what="sign-in refused")
+    [entry] = gate.history.entries(what="sign-in refused")
     assert entry.actor == service.SIGNING_IN
     assert entry.details["username"] == (username if username in {"amy", "ben"} else None)
-    assert gate.history(what="signed in") == []
+    assert gate.history.entries(what="signed in") == []
 
 
 def test_each_failure_makes_the_next_try_for_that_name_wait_longer(gate):
@@ -100,5 +100,5 @@ def test_setting_a_password_is_refused_with_a_reason(tmp_path):
         service.set_password(admin, "nobody", PASSWORD, PASSWORD)
     with pytest.raises(Refused, match="only their own"):
         service.set_password(open_store(path, "amy"), "ben", PASSWORD, PASSWORD)
-    assert admin.history(what="password set") == []
+    assert admin.history.entries(what="password set") == []
     assert not service.has_password(admin, "amy")

@@ -79,7 +79,7 @@ def test_blind_reaudit_80x24(snap_compare, blind_db):
 
 def test_reconciliation_100x36(snap_compare, blind_db):
     mo = open_store(blind_db, "mo")
-    audit = mo.get_audit("A-000001")
+    audit = mo.audits.get("A-000001")
     scores = dict(audit.scores)
     scores["chronology"] = "met"
     scores["voice-of-child"] = "partly_met"
@@ -102,7 +102,7 @@ def test_escalation_to_resolve_80x24(snap_compare, blind_db):
     from tui.screens.moderation import ResolveEscalationScreen
 
     mo = open_store(blind_db, "mo")
-    audit = mo.get_audit("A-000001")
+    audit = mo.audits.get("A-000001")
     scores = dict(audit.scores)
     scores["voice-of-child"] = "not_met"
     ms.submit_blind(mo, "A-000001", Moderation(moderator="mo", grade="inadequate", scores=scores,

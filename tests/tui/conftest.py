@@ -32,10 +32,10 @@ def cp_case(ref: str = "C-1") -> Case:
 
 def build_db(path, cases: list[Case] | None = None) -> None:
     store = open_store(path, "admin")
-    store.ensure_admin("Ada Admin")
-    store.upsert_users(USERS)
+    store.people.ensure_admin("Ada Admin")
+    store.people.upsert(USERS)
     cases = cases if cases is not None else [cp_case("C-1"), cp_case("C-2")]
-    store.upsert_cases(cases)  # cases given with events bring their events
+    store.cases.upsert(cases)  # cases given with events bring their events
     store.close()
 
 
@@ -52,7 +52,7 @@ def add_submitted_audit(path) -> None:
     from audit_tools.standards import evaluate, load_catalogue
 
     store = open_store(path, "admin")
-    case = store.get_case("C-2")
+    case = store.cases.get("C-2")
     as_of = date(2024, 2, 1)
     report = evaluate(case, as_of, load_catalogue())
     scores = {r.standard: (r.status or Status.met) for r in report.results}
@@ -72,5 +72,5 @@ def add_submitted_audit(path) -> None:
         ],
         catalogue_version=load_catalogue().version,
     )
-    store.insert_audits([audit])
+    store.audits.insert([audit])
     store.close()

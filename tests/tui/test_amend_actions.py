@@ -56,15 +56,15 @@ async def test_amending_corrects_an_owner_and_due_date_and_adds_an_action(db_pat
         await settle(pilot)
         assert form.read_only and not form.amending
     store = open_store(db_path, "admin")
-    actions = store.get_audit("A-0001").actions
+    actions = store.audits.get("A-0001").actions
     assert [(a.owner, a.due, a.completed_on) for a in actions] == [
         ("max", date(2024, 3, 29), None),
         ("max", date(2024, 2, 15), date(2024, 2, 14)),
         ("amy", date(2024, 4, 15), None),
     ]
-    [amendment] = store.list_amendments("A-0001")
+    [amendment] = store.amendments.list("A-0001")
     assert amendment.reason == "amy is leaving the team" and set(amendment.changes) == {"actions"}
-    assert store.verify().ok
+    assert store.history.verify().ok
 
 
 async def test_an_amendment_submission_would_refuse_is_listed_not_saved(db_path):
@@ -83,7 +83,7 @@ async def test_an_amendment_submission_would_refuse_is_listed_not_saved(db_path)
         problems = str(form.query_one("#audit-problems").render())
         assert "Not amended" in problems and "must be after the audit's as-at date" in problems
         assert app.focused is form.query_one(f"#action-due-{first}", Input)
-    assert open_store(db_path, "admin").list_amendments("A-0001") == []
+    assert open_store(db_path, "admin").amendments.list("A-0001") == []
 
 
 async def test_problems_are_counted_in_words(db_path):
@@ -119,4 +119,4 @@ async def test_leaving_an_amendment_puts_the_form_back_as_stored(db_path):
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is not form
-    assert open_store(db_path, "admin").list_amendments("A-0001") == []
+    assert open_store(db_path, "admin").amendments.list("A-0001") == []

@@ -19,7 +19,7 @@ def make(db_path, username="admin") -> CaseauditApp:
     from audit_tools.standards import load_catalogue
 
     store = open_store(db_path, username)
-    return CaseauditApp(store=store, user=store.get_user(username), catalogue=load_catalogue(), today=TODAY)
+    return CaseauditApp(store=store, user=store.people.get(username), catalogue=load_catalogue(), today=TODAY)
 
 
 async def settle(app, pilot) -> None:
@@ -64,7 +64,7 @@ async def test_good_workbook_shows_summary_and_is_stored(db_path, tmp_path):
         assert table.row_count == 1
         assert [str(c) for c in table.get_row_at(0)] == ["7 child protection", "1", "1", "0", "1", "0", "0"]
         assert "1 cases created" in str(app.screen.query_one("#annex-a-status", Static).render())
-    case = app.store.get_case("31")
+    case = app.store.cases.get("31")
     assert case.worker == "wes" and case.events[0].seen_alone is False
 
 

@@ -43,13 +43,13 @@ def test_demo_database_has_a_demo_user_with_every_role(tmp_path):
     path = entry.build_demo(tmp_path / "demo.db")
     assert sorted(os.listdir(tmp_path)) == ["demo.db"]  # no half-built leftovers, no log left over
     store = open_store(path, "demo")
-    demo = store.get_user("demo")
+    demo = store.people.get("demo")
     assert set(demo.roles) == set(Role)
     counts = store.row_counts()
     assert counts["cases"] > 100 and counts["audits"] > 100
     # Never the worker or line manager of any case, so every case can be audited.
-    assert store.count_cases(worker="demo") == 0
-    assert not [c for c in store.page_cases(limit=1000) if c.line_manager == "demo"]
+    assert store.cases.count(worker="demo") == 0
+    assert not [c for c in store.cases.page(limit=1000) if c.line_manager == "demo"]
 
 
 def test_an_interrupted_demo_build_leaves_nothing(tmp_path, monkeypatch):
@@ -106,27 +106,27 @@ def test_demo_shows_the_whole_cycle(tmp_path):
     store = open_store(path, "demo")
     today = entry.DEMO_TODAY
     # Moderation tasks waiting for the demo user, from the quarter's sample drawn with a fixed seed.
-    [sample] = store.list_samples(entry.DEMO_QUARTER)
+    [sample] = store.samples.list(entry.DEMO_QUARTER)
     assert sample.seed == entry.DEMO_SEED
     assert ms.verify_sample(store, sample.sample_id)[1]
-    mine = [a for a in store.list_assignments(moderator="demo") if not a.reconciled]
+    mine = [a for a in store.moderation.assignments(moderator="demo") if not a.reconciled]
     assert len(mine) >= 2 and {a.audit_id for a in mine} <= set(sample.selected)
-    assert store.count_moderation_waiting("demo") == len(mine)
+    assert store.moderation.count_waiting("demo") == len(mine)
     # The demo user's own audit of the quarter, reconciled, its feedback still to acknowledge.
-    [own] = store.feedback_to_acknowledge("demo")
+    [own] = store.moderation.feedback_waiting("demo")
     assert Quarter.parse(entry.DEMO_QUARTER).contains(own.submitted_on)
     assert own.moderation.outcome is not None and own.moderation.moderator != "demo"
-    case = store.get_case(own.case_ref)
+    case = store.cases.get(own.case_ref)
     assert "demo" not in (case.worker, case.line_manager)
-    automatic = {r.standard: r.status for r in evaluate(case, own.as_of, store.catalogue()).results}
+    automatic = {r.standard: r.status for r in evaluate(case, own.as_of, store.reference.catalogue()).results}
     assert own.automatic == automatic
     assert all(own.scores[s] == (status or Status.met) for s, status in automatic.items())
     # A draft in progress, and an action of the demo user's that is overdue.
-    [draft] = store.page_audits(auditor="demo", status="draft")
-    assert draft.as_of == today and store.count_drafts("demo") == 1
-    draft_case = store.get_case(draft.case_ref)
+    [draft] = store.audits.page(auditor="demo", status="draft")
+    assert draft.as_of == today and store.audits.count_drafts("demo") == 1
+    draft_case = store.cases.get(draft.case_ref)
     assert "demo" not in (draft_case.worker, draft_case.line_manager)
-    assert store.count_overdue_actions("demo", today) >= 1
+    assert store.amendments.count_overdue("demo", today) >= 1
     store.close()
     assert verify_file(path).ok
 

@@ -106,7 +106,7 @@ async def test_complete_an_audit_with_the_keyboard(db_path):
         assert form.audit.submitted, form.query_one("#audit-problems").render()
 
     store = open_store(db_path, "admin")
-    audits = store.list_audits(auditor="amy")
+    audits = store.audits.list(auditor="amy")
     assert len(audits) == 1
     audit = audits[0]
     assert audit.case_ref == "C-1"
@@ -133,7 +133,7 @@ async def test_the_case_line_manager_is_refused_with_the_reason(db_path):
         messages = [n.message for n in app._notifications]
         assert any("line manager and may not audit this case" in m for m in messages), messages
     store = open_store(db_path, "admin")
-    assert store.list_audits() == []
+    assert store.audits.list() == []
 
 
 async def test_submit_lists_every_unmet_rule_and_focuses_the_first(db_path):
@@ -154,7 +154,7 @@ async def test_submit_lists_every_unmet_rule_and_focuses_the_first(db_path):
         assert "cp-visits: not met needs at least one action linked to it" in problems
         assert app.focused is form.query_one("#status-voice-of-child")
     store = open_store(db_path, "admin")
-    assert [a.submitted for a in store.list_audits()] in ([], [False])
+    assert [a.submitted for a in store.audits.list()] in ([], [False])
 
 
 async def test_a_draft_saved_elsewhere_is_never_overwritten(db_path):
@@ -167,14 +167,14 @@ async def test_a_draft_saved_elsewhere_is_never_overwritten(db_path):
         assert form.revision == 1
         # The same auditor, in a second session, saves the draft in between.
         other = open_store(db_path, "amy")
-        theirs = other.get_audit(form.audit_id).model_copy(update={"notes": {"voice-of-child": "theirs"}})
-        assert other.save_draft(theirs, 1) == 2
+        theirs = other.audits.get(form.audit_id).model_copy(update={"notes": {"voice-of-child": "theirs"}})
+        assert other.audits.save_draft(theirs, 1) == 2
         await choose(pilot, "status-plan-quality", "partly met")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert form.conflicted
         assert "someone else changed this draft" in str(form.query_one("#save-state").render())
-    stored = open_store(db_path, "admin").get_audit(form.audit_id)
+    stored = open_store(db_path, "admin").audits.get(form.audit_id)
     assert stored.notes == {"voice-of-child": "theirs"}
     assert "plan-quality" not in stored.scores
 
@@ -195,8 +195,8 @@ async def test_drafts_save_themselves_and_on_leaving(db_path, monkeypatch):
         await settle(pilot)
         assert isinstance(app.screen, CaseDetailScreen)
     store = open_store(db_path, "admin")
-    draft = store.get_audit(form.audit_id)
+    draft = store.audits.get(form.audit_id)
     assert not draft.submitted
     assert draft.scores["voice-of-child"] == Status.met
     assert draft.scores["plan-quality"] == Status.partly_met
-    assert store.audit_revision(form.audit_id) == 2
+    assert store.audits.revision(form.audit_id) == 2

@@ -14,11 +14,11 @@ from tests.tui.test_audit_keyboard import open_app, settle
 async def test_audits_of_a_case_newest_first(db_path):
     add_submitted_audit(db_path)  # A-0001, as at 1 Feb 2024; A-0002 below is newer
     store = open_store(db_path, "admin")
-    older = store.get_audit("A-0001").model_copy(update={
+    older = store.audits.get("A-0001").model_copy(update={
         "audit_id": "A-0002", "as_of": date(2024, 2, 10), "submitted_on": date(2024, 2, 12),
-        "actions": [a.model_copy(update={"completed_on": None}) for a in store.get_audit("A-0001").actions],
+        "actions": [a.model_copy(update={"completed_on": None}) for a in store.audits.get("A-0001").actions],
         "moderation": None})
-    store.insert_audits([older])
+    store.audits.insert([older])
     app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -19,12 +19,12 @@ def with_moderation_task(db_path) -> None:
     """amy's submitted audit A-0001, sampled to the moderator "mo" by the QA lead."""
     add_submitted_audit(db_path)
     admin = open_store(db_path, "admin")
-    admin.upsert_users([*USERS, MODERATOR])
-    open_store(db_path, "lee").assign_moderator("A-0001", "mo")
+    admin.people.upsert([*USERS, MODERATOR])
+    open_store(db_path, "lee").moderation.assign("A-0001", "mo")
 
 
 def blind_part(store) -> None:
-    case = store.get_case("C-2")
+    case = store.cases.get("C-2")
     applicable = [s.id for s in load_catalogue().applicable(case.case_type)]
     moderation_store.submit_blind(store, "A-0001", Moderation(
         moderator="mo", grade=Grade.good, scores={s: Status.met for s in applicable}), applicable)
@@ -71,15 +71,16 @@ async def test_dashboard_says_each_figure_in_words(db_path):
 
 
 async def test_dashboard_counts_without_listing_rows_to_count(db_path, monkeypatch):
-    from db.repository import Store
+    from db.audits import Audits
+    from db.moderation import ModerationAggregate
 
     with_moderation_task(db_path)
 
     def listed(*args, **kwargs):
         raise AssertionError("the dashboard listed rows to count them")
 
-    monkeypatch.setattr(Store, "list_audits", listed)
-    monkeypatch.setattr(Store, "list_assignments", listed)
+    monkeypatch.setattr(Audits, "list", listed)
+    monkeypatch.setattr(ModerationAggregate, "assignments", listed)
     app = open_app(db_path, username="lee")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -20,16 +20,16 @@ AS_OF = date(2024, 2, 29)
 def add_moderated_case(db_path) -> str:
     """amy's audit of C-1, graded outstanding, assigned to the moderator mo."""
     store = open_store(db_path, "admin")
-    store.upsert_users([User(username="mo", display_name="Mo Moderator", roles=[Role.moderator], team="south")])
-    case = store.get_case("C-1")
+    store.people.upsert([User(username="mo", display_name="Mo Moderator", roles=[Role.moderator], team="south")])
+    case = store.cases.get("C-1")
     report = evaluate(case, AS_OF, load_catalogue(None))
     scores = {r.standard: (r.status.value if r.status else "met") for r in report.results}
     scores["chronology"] = "partly_met"
-    store.insert_audits([Audit(
+    store.audits.insert([Audit(
         audit_id="A-000001", case_ref="C-1", auditor="amy", as_of=AS_OF, submitted_on=date(2024, 3, 1),
         grade="outstanding", scores=scores, notes={"chronology": ORIGINAL_NOTE},
     )])
-    store.assign_moderator("A-000001", "mo")
+    store.moderation.assign("A-000001", "mo")
     store.close()
     return "A-000001"
 
@@ -132,7 +132,7 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
         assert reconcile.query_one("#reconcile-final-grade").display
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert open_store(db_path, "admin").get_audit(audit_id).moderation.outcome is None
+        assert open_store(db_path, "admin").audits.get(audit_id).moderation.outcome is None
         await choose(pilot, "reconcile-final-grade", "Good")
         await focus(pilot, "reconcile-reason")
         await pilot.press(*"evidence supports good")
@@ -141,7 +141,7 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
         await pilot.press("ctrl+s")
         await settle(pilot)
 
-    stored = open_store(db_path, "admin").get_audit(audit_id)
+    stored = open_store(db_path, "admin").audits.get(audit_id)
     m = stored.moderation
     assert m.grade.value == "good" and m.moderated_on == TODAY
     assert m.outcome.value == "grade_changed" and m.final_grade.value == "good"
@@ -164,7 +164,7 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
         await pilot.press("f")
         await settle(pilot)
         assert "0 pieces of moderation feedback to acknowledge" in screen_text(screen)
-    assert open_store(db_path, "admin").get_audit(audit_id).moderation.acknowledged_on == TODAY
+    assert open_store(db_path, "admin").audits.get(audit_id).moderation.acknowledged_on == TODAY
 
 
 async def test_a_reconciled_audit_opens_read_only(db_path):

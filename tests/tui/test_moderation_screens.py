@@ -21,13 +21,13 @@ TODAY = date(2024, 6, 28)  # inside 2024-25 Q1
 def build(db_path, moderated: bool = False) -> None:
     """Six CP cases; amy audited four in May, bob two; two moderators outside the line."""
     store = open_store(db_path, "admin")
-    store.upsert_users([
+    store.people.upsert([
         User(username="mo", display_name="Mo Moderator", roles=[Role.moderator], team="south"),
         User(username="mia", display_name="Mia Moderator", roles=[Role.moderator], team="south"),
         User(username="bob", display_name="Bob Auditor", roles=[Role.auditor], team="qa"),
     ])
     cases = [cp_case(f"C-{i}") for i in range(3, 9)]
-    store.upsert_cases(cases)
+    store.cases.upsert(cases)
     catalogue = load_catalogue(None)
     audits = []
     for i, case in enumerate(cases):
@@ -44,7 +44,7 @@ def build(db_path, moderated: bool = False) -> None:
         audits.append(Audit(audit_id=f"A-{i:06d}", case_ref=case.case_ref, auditor=auditor, as_of=as_of,
                             submitted_on=date(2024, 5, 1 + i), grade="good", scores=scores,
                             moderation=moderation))
-    store.insert_audits(audits)
+    store.audits.insert(audits)
     store.close()
 
 
@@ -86,7 +86,7 @@ async def test_preview_draw_and_assign_from_the_keyboard(db_path):
         await pilot.press("y")
         await settle(pilot)
         store = open_store(db_path, "admin")
-        [sample] = store.list_samples("2024-25-Q1")
+        [sample] = store.samples.list("2024-25-Q1")
         assert sample.seed == "board-2024" and sample.rate == "0.5" and sample.drawn_by == "lee"
         assert sampling.verify(sample) == (True, [])
         assert len(sample.selected) == 3
@@ -94,14 +94,14 @@ async def test_preview_draw_and_assign_from_the_keyboard(db_path):
 
         await pilot.press("ctrl+t")
         await settle(pilot)
-        assignments = store.list_assignments()
+        assignments = store.moderation.assignments()
         assert {a.audit_id for a in assignments} == set(sample.selected)
         assert sorted(a.moderator for a in assignments).count("mia") in (1, 2)
         progress = screen.query_one("#sampling-progress-table", DataTable)
         assert set(column(progress, 4)) == {"assigned"}
 
         # Reassigning to the case's line manager is refused with the reason, and nothing changes.
-        store.upsert_users([User(username="max", display_name="Max Manager",
+        store.people.upsert([User(username="max", display_name="Max Manager",
                                  roles=[Role.auditor, Role.moderator], team="north")])
         progress.focus()
         await pilot.press("ctrl+o")
@@ -109,8 +109,8 @@ async def test_preview_draw_and_assign_from_the_keyboard(db_path):
         await pilot.press(*"max", "enter")
         await settle(pilot)
         first = column(progress, 0)[0]
-        assert store.list_assignments()[0].audit_id == first
-        assert store.list_assignments()[0].moderator != "max"
+        assert store.moderation.assignments()[0].audit_id == first
+        assert store.moderation.assignments()[0].moderator != "max"
 
 
 async def test_an_empty_quarter_cannot_be_drawn(db_path):
@@ -123,7 +123,7 @@ async def test_an_empty_quarter_cannot_be_drawn(db_path):
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
-        assert open_store(db_path, "admin").list_samples() == []
+        assert open_store(db_path, "admin").samples.list() == []
 
 
 async def test_agreement_screen_shows_words_n_and_flags(db_path):
@@ -217,7 +217,7 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
     mod = open_store(db_path, plan[first])
     ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="outstanding"), [])
     ms.reconcile(mod, first, "escalated", None, "grade far from the evidence", "Let us talk")
-    auditor = lee.get_audit(first).auditor
+    auditor = lee.audits.get(first).auditor
 
     app = make_app(db_path, username="lee", today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -266,7 +266,7 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         assert "Resolved by QA lead lee" in text and "Well argued" in text and "Let us talk" in text
         await pilot.press("f")
         await settle(pilot)
-        assert open_store(db_path, "admin").get_audit(first).moderation.acknowledged_on == TODAY
+        assert open_store(db_path, "admin").audits.get(first).moderation.acknowledged_on == TODAY
 
 
 async def test_sampling_at_80_columns_stacks_keeps_the_cursor_and_enter_leaves_the_box(db_path):
@@ -296,7 +296,7 @@ async def test_sampling_at_80_columns_stacks_keeps_the_cursor_and_enter_leaves_t
         other = "mia" if column(progress, 3)[1] == "mo" else "mo"
         await pilot.press(*other, "enter")
         await settle(pilot)
-        assert lee.list_assignments(moderator=other) and column(progress, 3)[1] == other
+        assert lee.moderation.assignments(moderator=other) and column(progress, 3)[1] == other
         assert progress.cursor_row == 1 and column(progress, 0)[1] == second  # not sent back to the top
 
 
@@ -306,12 +306,12 @@ async def test_a_qa_lead_who_moderated_the_audit_is_told_before_typing_a_resolut
 
     build(db_path)
     admin = open_store(db_path, "admin")
-    admin.upsert_users([User(username="quin", display_name="Quin Lead", roles=[Role.qa_lead, Role.moderator],
+    admin.people.upsert([User(username="quin", display_name="Quin Lead", roles=[Role.qa_lead, Role.moderator],
                              team="south")])
     lee = open_store(db_path, "lee")
     sample = ms.draw_sample(lee, "2024-25-Q1", "0.1", 1, "s")
     first = sample.selected[0]
-    admin.assign_moderator(first, "quin")
+    admin.moderation.assign(first, "quin")
     quin = open_store(db_path, "quin")
     ms.submit_blind(quin, first, Moderation(moderator="quin", grade="outstanding"), [])
     ms.reconcile(quin, first, "escalated", None, "far apart", "Let us talk")

@@ -24,8 +24,8 @@ TODAY = date(2024, 8, 10)  # in 2024-25 Q2, so the last complete quarter is Q1
 def build_reports_db(path: Path) -> Path:
     """Two teams' early help audits: two in 2024-25 Q1, one in 2023-24 Q4."""
     store = open_store(path, actor="qa")
-    store.ensure_admin(display_name="Quinn Ash")
-    store.upsert_users([
+    store.people.ensure_admin(display_name="Quinn Ash")
+    store.people.upsert([
         User(username="qa", display_name="Quinn Ash", roles=["qa_lead", "admin"]),
         User(username="amy", display_name="Amy", roles=["auditor"]),
         User(username="ben", display_name="Ben", roles=["auditor"]),
@@ -33,12 +33,12 @@ def build_reports_db(path: Path) -> Path:
         User(username="wkr", display_name="Worker", roles=[]),
         User(username="lm", display_name="Line manager", roles=[]),
     ])
-    store.upsert_cases([
+    store.cases.upsert([
         Case(case_ref=ref, case_type="EH", start_date=date(2024, 1, 2), team=team,
              worker="wkr", line_manager="lm")
         for ref, team in [("E1", "north"), ("E2", "north"), ("E3", "south")]
     ])
-    store.insert_audits([
+    store.audits.insert([
         Audit(audit_id="A1", case_ref="E1", auditor="amy", as_of=date(2024, 4, 30),
               submitted_on=date(2024, 5, 2), grade="good",
               scores={"return-interview": "not_applicable", "voice-of-child": "met",
@@ -72,7 +72,7 @@ class ReportsApp(CaseauditApp):
 
     def __init__(self, db_path: Path, username: str, export_folder: Path | str) -> None:
         store = open_store(db_path, actor=username)
-        super().__init__(store=store, user=store.get_user(username), catalogue=load_catalogue(None),
+        super().__init__(store=store, user=store.people.get(username), catalogue=load_catalogue(None),
                          today=TODAY)
         self.export_folder = export_folder
 
@@ -149,7 +149,7 @@ async def test_export_from_the_keyboard_writes_the_file(db, tmp_path, key, name)
         assert written.exists()
         assert f"Written: {written}" in status(app)
     store = open_store(db, actor="qa")
-    [entry] = store.history(what="themes exported")
+    [entry] = store.history.entries(what="themes exported")
     assert entry.details["quarter"] == "2024-25-Q1" and entry.details["path"] == str(written.resolve())
 
 

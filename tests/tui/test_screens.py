@@ -46,7 +46,7 @@ async def test_qa_lead_sees_quota_compliance_by_auditor(db_path):
         table = app.screen.query_one("#quota-table", DataTable)
         assert table.display
         rows = {table.get_row(key)[0]: table.get_row(key) for key in table.rows}
-        assert set(rows) == {u.username for u in store.list_users(role="auditor")}
+        assert set(rows) == {u.username for u in store.people.list(role="auditor")}
         # amy's audit was submitted in February, so March has none yet.
         assert rows["amy"][2] == "0"
 
@@ -83,7 +83,7 @@ async def test_case_list_is_paged_and_never_loads_every_case(tmp_path):
 
 async def test_case_filters_by_type(db_path):
     store = open_store(db_path, "admin")
-    store.upsert_cases([cp_case("C-9").model_copy(update={"case_type": CaseType.CIN, "events": []})])
+    store.cases.upsert([cp_case("C-9").model_copy(update={"case_type": CaseType.CIN, "events": []})])
     app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -135,7 +135,7 @@ async def test_recent_audit_warns_then_opens_the_form(db_path):
 
 async def test_recent_audit_is_refused_when_the_service_blocks(db_path):
     add_submitted_audit(db_path)
-    open_store(db_path, "admin").set_setting("independence_mode", "block")
+    open_store(db_path, "admin").reference.set_setting("independence_mode", "block")
     app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -174,8 +174,8 @@ async def test_submitted_audit_is_read_only_and_amended_with_a_reason(db_path):
         await settle(pilot)
         assert form.read_only
     store = open_store(db_path, "admin")
-    assert store.get_audit("A-0001").grade == Grade.inadequate
-    [amendment] = store.list_amendments("A-0001")
+    assert store.audits.get("A-0001").grade == Grade.inadequate
+    [amendment] = store.amendments.list("A-0001")
     assert amendment.reason == "grade was too generous" and amendment.by == "amy"
     assert amendment.changes == {"grade": "inadequate"}
 
@@ -200,7 +200,7 @@ async def test_actions_tracker_marks_an_action_complete(db_path):
         await pilot.press("e")  # done ones
         await settle(pilot)
         assert table.row_count == 1
-    [action] = open_store(db_path, "admin").list_actions(owner="amy")
+    [action] = open_store(db_path, "admin").amendments.actions(owner="amy")
     assert action.completed_on == date(2024, 3, 2)
 
 
@@ -217,7 +217,7 @@ async def test_a_bad_completion_date_is_refused_in_words(db_path):
         await pilot.pause()
         assert isinstance(app.screen, AskText)
         assert "is not a date" in text_of(app.screen, "#prompt-problem")
-    [action] = open_store(db_path, "admin").list_actions(owner="amy")
+    [action] = open_store(db_path, "admin").amendments.actions(owner="amy")
     assert action.completed_on is None
 
 
@@ -277,7 +277,7 @@ async def test_someone_elses_draft_opens_read_only(db_path):
     from audit_tools.models import Audit
 
     store = open_store(db_path, "lee")
-    store.save_draft(Audit(audit_id="A-0009", case_ref="C-1", auditor="lee", as_of=TODAY), None)
+    store.audits.save_draft(Audit(audit_id="A-0009", case_ref="C-1", auditor="lee", as_of=TODAY), None)
     app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -292,7 +292,7 @@ async def test_someone_elses_draft_opens_read_only(db_path):
         await pilot.press("ctrl+r", "ctrl+e")
         await settle(pilot)
         assert form.read_only
-    assert open_store(db_path, "admin").audit_revision("A-0009") == 1
+    assert open_store(db_path, "admin").audits.revision("A-0009") == 1
 
 
 async def test_a_moderator_cannot_open_the_audit_they_re_audit_blind(db_path):
@@ -300,11 +300,11 @@ async def test_a_moderator_cannot_open_the_audit_they_re_audit_blind(db_path):
 
     add_submitted_audit(db_path)
     admin = open_store(db_path, "admin")
-    admin.upsert_users([User(username="mo", display_name="Mo Moderator",
+    admin.people.upsert([User(username="mo", display_name="Mo Moderator",
                              roles=[Role.moderator, Role.auditor], team="qa"),
                         User(username="lee", display_name="Lee Lead", roles=[Role.auditor, Role.qa_lead],
                              team="qa")])
-    open_store(db_path, "lee").assign_moderator("A-0001", "mo")
+    open_store(db_path, "lee").moderation.assign("A-0001", "mo")
     app = open_app(db_path, username="mo")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -382,10 +382,10 @@ async def test_feedback_to_acknowledge_is_on_the_dashboard(db_path):
     from audit_tools.models import Moderation, Outcome, Role, User
 
     add_submitted_audit(db_path)
-    open_store(db_path, "admin").upsert_users([User(username="mo", display_name="Mo Moderator",
+    open_store(db_path, "admin").people.upsert([User(username="mo", display_name="Mo Moderator",
                                                     roles=[Role.moderator], team="qa")])
-    open_store(db_path, "lee").assign_moderator("A-0001", "mo")
-    open_store(db_path, "mo").save_moderation("A-0001", Moderation(
+    open_store(db_path, "lee").moderation.assign("A-0001", "mo")
+    open_store(db_path, "mo").moderation.save("A-0001", Moderation(
         moderator="mo", moderated_on=TODAY, grade=Grade.requires_improvement, outcome=Outcome.agreed,
         final_grade=Grade.requires_improvement, feedback="Good challenge on the chronology"))
     app = open_app(db_path)
@@ -404,11 +404,11 @@ async def test_a_settled_escalation_waits_on_the_dashboard_in_the_qa_leads_words
     from caseaudit.services import moderation as moderation_store
 
     add_submitted_audit(db_path)
-    open_store(db_path, "admin").upsert_users([User(username="mo", display_name="Mo Moderator",
+    open_store(db_path, "admin").people.upsert([User(username="mo", display_name="Mo Moderator",
                                                     roles=[Role.moderator], team="qa")])
-    open_store(db_path, "lee").assign_moderator("A-0001", "mo")
+    open_store(db_path, "lee").moderation.assign("A-0001", "mo")
     # escalated without a word of feedback from the moderator
-    open_store(db_path, "mo").save_moderation("A-0001", Moderation(
+    open_store(db_path, "mo").moderation.save("A-0001", Moderation(
         moderator="mo", moderated_on=TODAY, grade=Grade.inadequate, outcome=Outcome.escalated,
         reason="far apart on risk"))
     app = open_app(db_path)

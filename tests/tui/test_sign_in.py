@@ -9,7 +9,9 @@ from textual.widgets import Input
 from audit_tools.sign_in import REFUSED
 from caseaudit.services import sign_in as service
 from db import open_store
-from db.repository import Store
+from db import Store
+from db.history import History
+from db.session import Aggregate
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.sign_in import SignInScreen
 from tui.served import make_served_app
@@ -17,7 +19,7 @@ from tui.served import make_served_app
 PASSWORD = "correct horse battery"
 
 # What the gate may use before a sign-in: who the users are, and the password checks.
-GATE_METHODS = {"get_user", "clone", "transaction", "history", "close", "now", "today", "verify"}
+GATE_METHODS = {"people.get", "clone", "transaction", "close", "now", "today", "record", "checkpoint"}
 
 
 @pytest.fixture
@@ -29,18 +31,24 @@ def served_db(db_path):
 
 
 @pytest.fixture
-def store_reads(monkeypatch):
-    """Every public Store method called, by name, in the order called (any thread)."""
+def store_reads(monkeypatch, tmp_path):
+    """Every public method of the Store and of each of its aggregates called, by name
+    ("people.get", "audits.page", "transaction"), in the order called (any thread)."""
     calls: list[str] = []
-    for name, method in list(vars(Store).items()):
-        if name.startswith("_") or not callable(method) or isinstance(method, (staticmethod, classmethod)):
-            continue
+    probe = open_store(tmp_path / "probe.db", "probe")  # which aggregates a Store is made of
+    aggregates = {name: type(part) for name, part in vars(probe).items() if isinstance(part, (Aggregate, History))}
+    probe.close()
+    assert len(aggregates) >= 8, aggregates  # every part of the Store is watched
+    for owner, prefix in [(Store, ""), *((cls, f"{name}.") for name, cls in aggregates.items())]:
+        for name, method in list(vars(owner).items()):
+            if name.startswith("_") or not callable(method) or isinstance(method, (staticmethod, classmethod)):
+                continue
 
-        def spy(self, *args, __name=name, __method=method, **kwargs):
-            calls.append(__name)
-            return __method(self, *args, **kwargs)
+            def spy(self, *args, __name=prefix + name, __method=method, **kwargs):
+                calls.append(__name)
+                return __method(self, *args, **kwargs)
 
-        monkeypatch.setattr(Store, name, spy)
+            monkeypatch.setattr(owner, name, spy)
     return calls
 
 
@@ -105,7 +113,7 @@ async def test_a_wrong_password_is_refused_in_words_that_reveal_nothing(served_d
         assert shown == [REFUSED] * 3
         assert app.store is None
     assert no_data_reads(store_reads) == []
-    history = open_store(served_db, "admin").history(what="sign-in refused")
+    history = open_store(served_db, "admin").history.entries(what="sign-in refused")
     assert [e.details["username"] for e in history] == ["wes", None, "amy"]
 
 
@@ -127,4 +135,4 @@ async def test_the_right_password_opens_the_app_as_that_user(served_db, store_re
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert type(app.screen).__name__ == "CommandPalette"
-    assert [e.actor for e in open_store(served_db, "admin").history(what="signed in")] == ["amy"]
+    assert [e.actor for e in open_store(served_db, "admin").history.entries(what="signed in")] == ["amy"]

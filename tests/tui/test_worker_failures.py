@@ -35,7 +35,8 @@ async def test_case_list_and_actions_failures_are_told_once(db_path, monkeypatch
 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(app.store, where, fail)
+        aggregate, method = {"page_cases": ("cases", "page"), "list_actions": ("amendments", "actions")}[where]
+        monkeypatch.setattr(getattr(app.store, aggregate), method, fail)
         await pilot.press(key)
         await settle(pilot)
         assert told(app, f"{where} could not be read") == 1

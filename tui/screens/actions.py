@@ -92,7 +92,7 @@ class ActionsScreen(CaseauditScreen):
             filters = {"team": user.team}
         else:
             filters = {"owner": user.username}
-        return store.list_actions(**filters, state=None if state == "all" else state,
+        return store.amendments.actions(**filters, state=None if state == "all" else state,
                                   today=self.app.today, limit=PAGE)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -143,5 +143,5 @@ class ActionsScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complete")
     def complete(self, action_id: int, what: str, on_day: date) -> str:
-        self.app.store.complete_action(action_id, on_day)
+        self.app.store.amendments.complete_action(action_id, on_day)
         return f"Marked complete on {format_day(on_day)}: {what}"

@@ -64,7 +64,7 @@ def start_audit(screen: Screen, case_ref: str) -> None:
 
     def check() -> None:
         try:
-            case = app.store.get_case(case_ref)
+            case = app.store.cases.get(case_ref)
             if case is None:
                 result = ([f"case {case_ref}: not in the database"], None, False)
             else:

@@ -96,7 +96,7 @@ class CasesScreen(CaseauditScreen):
 
     @work(thread=True, exit_on_error=False, group="choices")
     def load_choices(self) -> tuple[list[str], list]:
-        return self.app.store.list_teams(), self.app.store.list_users()
+        return self.app.store.people.teams(), self.app.store.people.list()
 
     def _filters(self) -> dict:
         def value(selector: str):
@@ -153,8 +153,8 @@ class CasesScreen(CaseauditScreen):
     @work(thread=True, exit_on_error=False, group="page")
     def fetch(self, generation: int, filters: dict, after: str | None) -> tuple[int, list, int | None]:
         store = self.app.store
-        rows = store.page_cases(**filters, after=after, limit=PAGE)
-        total = store.count_cases(**filters) if after is None else None
+        rows = store.cases.page(**filters, after=after, limit=PAGE)
+        total = store.cases.count(**filters) if after is None else None
         return generation, rows, total
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -53,7 +53,7 @@ def _short(grade: Grade | None) -> str:
 def _catalogue(app: Any, audit: Audit):
     """The catalogue the audit was scored against, so both sides see the same standards."""
     try:
-        return app.store.catalogue(audit.catalogue_version)
+        return app.store.reference.catalogue(audit.catalogue_version)
     except Exception:  # an unreadable stored catalogue: fall back to the one the app runs
         return app.catalogue
 
@@ -91,11 +91,11 @@ class QueueRow:
 
 def load_queue(app: Any) -> list[QueueRow]:
     rows = []
-    for a in app.store.list_assignments(moderator=app.user.username):
-        audit = app.store.get_audit(a.audit_id)
+    for a in app.store.moderation.assignments(moderator=app.user.username):
+        audit = app.store.audits.get(a.audit_id)
         if audit is None:
             continue
-        case = app.store.get_case(audit.case_ref)
+        case = app.store.cases.get(audit.case_ref)
         rows.append(QueueRow(
             audit_id=audit.audit_id, case_ref=audit.case_ref,
             case_type=case.case_type.value if case else "?",
@@ -171,7 +171,7 @@ class ModerationQueueScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open")
     def open_moderation(self, audit_id: str) -> None:
-        audit = self.app.store.get_audit(audit_id)
+        audit = self.app.store.audits.get(audit_id)
         if audit is None:
             return
         screen = BlindReauditScreen(audit_id) if stage(audit) == "to re-audit" else ReconcileScreen(audit_id)
@@ -196,10 +196,10 @@ def load_blind(app: Any, audit_id: str) -> BlindView:
     from audit_tools.standards import evaluate
     from db.errors import NotFound
 
-    audit = app.store.get_audit(audit_id)
+    audit = app.store.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"audit {audit_id}: not in the database")
-    case = app.store.get_case(audit.case_ref)
+    case = app.store.cases.get(audit.case_ref)
     if case is None:
         raise NotFound(f"case {audit.case_ref}: not in the database")
     catalogue = _catalogue(app, audit)
@@ -399,14 +399,14 @@ class ReconcileView:
 def load_reconcile(app: Any, audit_id: str) -> ReconcileView:
     from db.errors import NotFound
 
-    audit = app.store.get_audit(audit_id)
+    audit = app.store.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"audit {audit_id}: not in the database")
     if audit.moderation is None or audit.moderation.grade is None:
         from audit_tools.errors import Refused
 
         raise Refused(f"audit {audit_id}: submit the blind re-audit first")
-    case = app.store.get_case(audit.case_ref)
+    case = app.store.cases.get(audit.case_ref)
     catalogue = _catalogue(app, audit)
     standards = catalogue.applicable(case.case_type) if case else catalogue.standards
     from caseaudit.services.moderation import resolutions

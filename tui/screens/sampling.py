@@ -42,7 +42,7 @@ def load_view(app: Any, quarter: Quarter, rate: str, minimum: str) -> SamplingVi
     frame = ms.sample_frame(app.store, quarter)
     view = SamplingView(quarter=quarter, frame_size=len(frame), strata=[],
                         progress=ms.progress(app.store, quarter),
-                        samples=app.store.list_samples(quarter.code))
+                        samples=app.store.samples.list(quarter.code))
     try:
         view.strata = sampling.preview(frame, rate, minimum)
     except BadInput as err:
@@ -229,7 +229,7 @@ class SamplingScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reassign")
     def reassign(self, audit_id: str, moderator: str) -> str:
-        self.app.store.assign_moderator(audit_id, moderator)
+        self.app.store.moderation.assign(audit_id, moderator)
         return f"Audit {audit_id} is now with {moderator}."
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -1,0 +1,91 @@
+"""What an amendment of a submitted audit may change, and how it changes the audit.
+
+The store refuses what these rules refuse, and the audit form and the command line ask
+the same functions, so there is one list of amendable fields and one action-plan rule.
+Nothing here reads the database: the audit as it stands and the changes are passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from audit_tools.models import Action
+
+# Fields an amendment may correct. Who, which case and when are the audit's identity and
+# what the quarter, quota and sample are counted by, so they are never amended. The
+# engine's statuses (`automatic`) may be corrected with the scores they explain.
+AMENDABLE = ("grade", "scores", "notes", "override_reasons", "automatic", "themes", "actions")
+
+
+def field_problems(audit_id: str, changes: dict, reason: str | None) -> list[str]:
+    """Why these changes cannot be an amendment at all (empty: they may be checked further)."""
+    if not (reason or "").strip():
+        return [f"audit {audit_id}: an amendment needs a reason"]
+    bad = sorted(set(changes) - set(AMENDABLE))
+    if bad:
+        return [f"audit {audit_id}: {field}: cannot be amended (amendable: {', '.join(sorted(AMENDABLE))})"
+                for field in bad]
+    if not changes:
+        return [f"audit {audit_id}: the amendment changes nothing"]
+    return []
+
+
+def changed_fields(before: dict, after: dict) -> dict:
+    """The amendable fields of `after` that differ from `before` (both as JSON values)."""
+    return {name: after.get(name) for name in AMENDABLE if before.get(name) != after.get(name)}
+
+
+def action_plan_problems(before: list[Action], after: list[Action]) -> list[str]:
+    """Actions are matched by their place in the plan. A completed action stays exactly
+    as it is, where it is; completing an action is done in the actions tracker."""
+    problems = []
+    for number, old in enumerate(before, start=1):
+        new = after[number - 1] if number <= len(after) else None
+        if old.completed_on is not None and new != old:
+            problems.append(f"action {number} ({old.description}) was completed on {old.completed_on}: "
+                            "an amendment keeps it as it is and where it is in the plan")
+        elif old.completed_on is None and new is not None and new.completed_on is not None:
+            problems.append(f"action {number}: mark it complete in the actions tracker, not by amendment")
+    for number, new in enumerate(after[len(before):], start=len(before) + 1):
+        if new.completed_on is not None:
+            problems.append(f"action {number}: a new action cannot be completed already; "
+                            "mark it complete in the actions tracker")
+    return problems
+
+
+def plan_in_force(before: list[dict], plan: list[dict]) -> list[dict]:
+    """An amended plan with each completion the plan in force had kept: a completed
+    action is never lost, whatever the amendment carried for its place."""
+    out = [dict(action) for action in plan]
+    for position, action in enumerate(out):
+        if position < len(before) and before[position].get("completed_on") is not None:
+            action["completed_on"] = before[position]["completed_on"]
+    return out
+
+
+def apply(audit: dict, changes: dict) -> dict:
+    """The audit (as JSON values) with one amendment's changes applied."""
+    out = {**audit, **{k: v for k, v in changes.items() if k != "actions"}}
+    if isinstance(changes.get("actions"), list):
+        out["actions"] = plan_in_force(audit.get("actions") or [], changes["actions"])
+    return out
+
+
+def replay(submitted: dict, log: Iterable[dict]) -> dict:
+    """The audit as submitted with every amendment of the log applied in order."""
+    audit = dict(submitted)
+    for changes in log:
+        audit = apply(audit, changes)
+    return audit
+
+
+def amendment_problems(before, amended, changes: dict, case, catalogue, known_users, themes_vocabulary) -> list[str]:
+    """What submission would refuse in the amended audit, and the action-plan rule (the
+    recent-audit check is about starting an audit, so it does not apply to correcting one)."""
+    from audit_tools.audit import auditor_independence, submission_problems
+
+    problems = action_plan_problems(before.actions, amended.actions) if "actions" in changes else []
+    if case is None:
+        return problems + [f"case {amended.case_ref}: not in the database"]
+    return problems + list(auditor_independence(case, amended.auditor)) + submission_problems(
+        amended, case, catalogue, known_users, themes_vocabulary)

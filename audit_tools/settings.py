@@ -1,0 +1,29 @@
+"""The service's settings: one model, so a default is written once and a bad value is
+refused the same way wherever it is set."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from audit_tools.errors import BadInput
+from audit_tools.models import Model
+
+
+class Settings(Model):
+    audit_quota_per_month: int = Field(default=2, ge=0, strict=True)
+    independence_window_months: int = Field(default=12, ge=0, strict=True)
+    independence_mode: Literal["warn", "block"] = "warn"  # what a recent audit of the case does
+
+
+def changed(settings: Settings, key: str, value: object) -> Settings:
+    """`settings` with `key` set to `value`; BadInput names the key and why."""
+    if key not in Settings.model_fields:
+        raise BadInput(f"{key}: not a setting (settings: {', '.join(Settings.model_fields)})")
+    try:
+        return Settings.model_validate({**settings.model_dump(), key: value})
+    except ValidationError:
+        if key == "independence_mode":
+            raise BadInput(f"independence_mode: {value!r} is not warn or block") from None
+        raise BadInput(f"{key}: {value!r} is not a whole number of 0 or more") from None

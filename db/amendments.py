@@ -1,0 +1,158 @@
+"""Amendments and actions: the append-only amendment log, which updates the audit's
+stored current state in the same transaction, and the action plans in force."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from pydantic import ValidationError
+
+from audit_tools import amendments as rules
+from audit_tools.errors import BadInput, Refused
+from audit_tools.models import Amendment, Audit, Role
+from audit_tools.permissions import require
+from db import projection, rows
+from db.errors import NotFound
+from db.rows import PAGE, ActionRow
+from db.session import Aggregate
+
+
+class Amendments(Aggregate):
+    def amend(self, audit_id: str, changes: dict, reason: str) -> Audit:
+        """Correct a submitted audit: the change is kept beside it with who, when and why.
+
+        The amended audit must still meet every rule of submission, and an action plan
+        amendment keeps each completed action as it was (audit_tools.amendments).
+        """
+        user = self.session.require(Role.auditor, "amend audits")
+        problems = rules.field_problems(audit_id, changes, reason)
+        if problems:
+            raise BadInput(*problems)
+        with self.session.transaction():
+            audit = self.store.audits.get(audit_id)
+            if audit is None:
+                raise NotFound(f"audit {audit_id}: not in the database")
+            if not audit.submitted:
+                raise BadInput(f"audit {audit_id} is a draft; change it directly and save it")
+            if audit.auditor != user.username and not user.has(Role.qa_lead):
+                raise Refused(f"{user.username} may not amend audit {audit_id}: it is {audit.auditor}'s audit")
+            try:
+                amended = Audit.model_validate({**audit.model_dump(mode="json"), **changes})
+            except ValidationError as err:
+                raise BadInput(*(f"audit {audit_id}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                 for e in err.errors())) from None
+            problems = rules.amendment_problems(
+                audit, amended, changes, self.store.cases.get(audit.case_ref),
+                self.store.reference.catalogue_for(amended), self.store.people.usernames(),
+                self.store.reference.themes().keys())
+            if problems:
+                raise Refused(*(f"audit {audit_id}: {p}" for p in problems))
+            self._write(audit, {k: v for k, v in amended.model_dump(mode="json").items() if k in changes},
+                        reason)
+        stored = self.store.audits.get(audit_id)
+        assert stored is not None
+        return stored
+
+    def _write(self, audit: Audit, clean: dict, reason: str) -> None:
+        """Append the amendment (values as validated) and its history entry, and update the
+        audit's current state to match; inside the caller's transaction."""
+        data = audit.model_dump(mode="json", exclude={"moderation"})
+        at = self.session.at()  # one moment for both, so verify can match the amendment to its entry
+        cursor = self.db.execute(
+            "INSERT INTO amendments (audit_id, by, at, reason, changes) VALUES (?, ?, ?, ?, ?)",
+            [audit.audit_id, self.session.actor, at, reason.strip(), rows.dumps(clean)],
+        )
+        projection.project(self.db, audit.audit_id, rules.apply(data, clean), cursor.lastrowid, set(clean))
+        self.session.record("audit amended", {
+            "audit_id": audit.audit_id, "reason": reason.strip(), "changes": clean,
+            "before": {k: data.get(k) for k in clean},
+        }, at=at)
+
+    def list(self, audit_id: str) -> list[Amendment]:
+        return [
+            Amendment(audit_id=r[0], by=r[1], at=r[2], reason=r[3], changes=json.loads(r[4]))
+            for r in self.db.execute(
+                "SELECT audit_id, by, at, reason, changes FROM amendments WHERE audit_id = ? ORDER BY id",
+                [audit_id])
+        ]
+
+    # -- actions ------------------------------------------------------------------------
+
+    def actions(
+        self,
+        owner: str | None = None,
+        team: str | None = None,
+        state: str | None = None,
+        today: date | None = None,
+        audit_id: str | None = None,
+        due_from: date | None = None,
+        due_to: date | None = None,
+        after: int | None = None,
+        limit: int | None = PAGE,
+    ) -> list[ActionRow]:
+        """Actions in force of submitted audits by id; `state` open | overdue (needs `today`) | done."""
+        where, params = ["a.status = 'submitted'"], []
+        for column, value in (("x.owner", owner), ("c.team", team), ("x.audit_id", audit_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if due_from is not None:
+            where.append("x.due >= ?")
+            params.append(due_from.isoformat())
+        if due_to is not None:
+            where.append("x.due <= ?")
+            params.append(due_to.isoformat())
+        if state == "open":
+            where.append("x.completed_on IS NULL")
+        elif state == "overdue":
+            if today is None:
+                raise BadInput("overdue actions need today's date")
+            where.append("x.completed_on IS NULL AND x.due < ?")
+            params.append(today.isoformat())
+        elif state == "done":
+            where.append("x.completed_on IS NOT NULL")
+        elif state is not None:
+            raise BadInput(f"state: {state!r} is not open, overdue or done")
+        if after is not None:
+            where.append("x.id > ?")
+            params.append(after)
+        sql = (
+            "SELECT x.id, x.audit_id, a.case_ref, c.team, a.auditor, x.description, x.owner, x.due, "
+            "x.completed_on, x.standard FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
+            "LEFT JOIN cases c ON c.case_ref = a.case_ref WHERE " + " AND ".join(where) + " ORDER BY x.id"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        keys = list(ActionRow.model_fields)
+        return [ActionRow(**dict(zip(keys, r))) for r in self.db.execute(sql, params)]
+
+    def complete_action(self, action_id: int, on: date) -> None:
+        """Mark an action done: its owner, the audit's auditor or a QA lead may."""
+        user = self.session.user
+        if user is None:
+            require(user, Role.auditor, "complete actions")
+        assert user is not None
+        with self.session.transaction():
+            row = self.db.execute(
+                "SELECT x.owner, a.auditor, x.completed_on FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
+                "WHERE x.id = ? AND a.status = 'submitted'", [action_id]).fetchone()
+            if row is None:
+                raise NotFound(f"action {action_id}: not in the database (the action plan may have been "
+                               "amended since you looked; look again)")
+            owner, auditor, completed = row
+            if user.username not in (owner, auditor) and not user.has(Role.qa_lead):
+                raise Refused(f"{user.username} may not complete action {action_id}: "
+                              f"it belongs to {owner or auditor}")
+            if completed is not None:
+                raise BadInput(f"action {action_id}: already completed on {completed}")
+            self.db.execute("UPDATE actions SET completed_on = ? WHERE id = ?", [on.isoformat(), action_id])
+            self.session.record("action completed", {"action_id": action_id, "on": on.isoformat()})
+
+    def count_overdue(self, owner: str, today: date) -> int:
+        """Open actions the owner holds on submitted audits, due before `today`."""
+        return self.db.execute(
+            "SELECT count(*) FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
+            "WHERE a.status = 'submitted' AND x.owner = ? AND x.completed_on IS NULL AND x.due < ?",
+            [owner, today.isoformat()]).fetchone()[0]

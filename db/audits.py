@@ -1,0 +1,332 @@
+"""Audits: drafts (with a revision for conflict detection), submission, and the stored
+current state of each audit, listed and paged by SQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from audit_tools.audit import audit_problems, auditor_independence
+from audit_tools.errors import BadInput, Refused
+from audit_tools.models import Audit, Case, Role, User
+from audit_tools.permissions import moderator_independence
+from db import projection, rows
+from db.errors import DraftConflict, NotFound
+from db.rows import PAGE, AuditRow
+from db.session import Aggregate
+
+COLUMNS = "a.audit_id, a.status, a.data"
+
+
+class Audits(Aggregate):
+    def next_id(self) -> str:
+        """A new audit id, "A-000123", never used before (imported ids are skipped)."""
+        with self.session.transaction():
+            row = self.db.execute("SELECT value FROM counters WHERE name = 'audit'").fetchone()
+            number = row[0] if row else 0
+            while True:
+                number += 1
+                audit_id = f"A-{number:06d}"
+                if not self.db.execute("SELECT 1 FROM audits WHERE audit_id = ?", [audit_id]).fetchone():
+                    break
+            self.db.execute(
+                "INSERT INTO counters (name, value) VALUES ('audit', ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = excluded.value", [number])
+            return audit_id
+
+    # -- writing ------------------------------------------------------------------------
+
+    def _write_row(self, audit: Audit, revision: int, exists: bool) -> None:
+        values = {
+            "audit_id": audit.audit_id,
+            "case_ref": audit.case_ref,
+            "auditor": audit.auditor,
+            "as_of": audit.as_of.isoformat(),
+            "submitted_on": None,  # set when the status turns to submitted
+            "grade": audit.grade.value if audit.grade else None,
+            "status": "draft",
+            "catalogue_version": audit.catalogue_version,
+            "revision": revision,
+            "saved_by": self.session.actor,
+            "saved_at": self.session.at(),
+            # Moderation lives in its own table: it is written later, by someone else.
+            "data": rows.dumps(audit.model_dump(mode="json", exclude={"moderation"})),
+        }
+        if exists:
+            sets = ", ".join(f"{k} = :{k}" for k in values if k != "audit_id")
+            self.db.execute(f"UPDATE audits SET {sets} WHERE audit_id = :audit_id", values)
+        else:
+            cols = ", ".join(values)
+            marks = ", ".join(f":{k}" for k in values)
+            self.db.execute(f"INSERT INTO audits ({cols}) VALUES ({marks})", values)
+
+    def _write_submitted(self, audit: Audit) -> None:
+        """Scores, themes and actions, written while the row is still a draft, then locked;
+        and the audit as submitted, kept apart from the current state for good."""
+        data = audit.model_dump(mode="json", exclude={"moderation"})
+        projection.write_scores(self.db, audit.audit_id, data)
+        projection.write_themes(self.db, audit.audit_id, data)
+        projection.write_actions(self.db, audit.audit_id, data["actions"])
+        self.db.execute("INSERT INTO submitted_audits (audit_id, grade, data) VALUES (?, ?, ?)",
+                        [audit.audit_id, data["grade"], rows.dumps(data)])
+        self.db.execute("UPDATE audits SET status = 'submitted', submitted_on = ? WHERE audit_id = ?",
+                        [audit.submitted_on.isoformat(), audit.audit_id])
+
+    def _problems(self, audit: Audit, case: Case | None, known: set[str] | None = None,
+                  themes=None) -> list[str]:
+        settings = self.store.reference.settings()
+        block = settings.independence_mode == "block"
+        return audit_problems(
+            audit, case, self.store.reference.catalogue_for(audit),
+            self.store.people.usernames() if known is None else known,
+            self.store.reference.themes().keys() if themes is None else themes,
+            last_audit=self.last_for_case(audit.case_ref, before=audit.as_of, exclude=audit.audit_id)
+            if block else None,
+            window_months=settings.independence_window_months, block_recent=block)
+
+    def _may_edit(self, user: User, audit: Audit, doing: str) -> None:
+        if user.has(Role.admin):
+            return
+        stored = self.db.execute("SELECT auditor FROM audits WHERE audit_id = ?", [audit.audit_id]).fetchone()
+        # The stored owner counts too: reusing someone's audit id must not take their draft over.
+        for owner in ([stored[0]] if stored else []) + [audit.auditor]:
+            if owner != user.username:
+                raise Refused(f"{user.username} may not {doing}: it is {owner}'s audit")
+
+    def insert(self, audits: list[Audit]) -> int:
+        """Import completed audits: all of them or, if any is refused, none."""
+        self.session.require(Role.admin, "import audits")
+        with self.session.transaction():
+            problems: list[str] = []
+            ids = [a.audit_id for a in audits]
+            duplicates = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
+            problems += [f"audit {i}: appears more than once" for i in duplicates]
+            cases: dict[str, Case | None] = {}
+            known, themes = self.store.people.usernames(), list(self.store.reference.themes())
+            for audit in audits:
+                if self.db.execute("SELECT 1 FROM audits WHERE audit_id = ?", [audit.audit_id]).fetchone():
+                    problems.append(f"audit {audit.audit_id}: already in the database")
+                    continue
+                if audit.submitted_on is None:
+                    problems.append(f"audit {audit.audit_id}: submitted_on: only completed audits can be imported")
+                    continue
+                if audit.case_ref not in cases:
+                    cases[audit.case_ref] = self.store.cases.get(audit.case_ref)
+                problems += [f"audit {audit.audit_id}: {p}"
+                             for p in self._problems(audit, cases[audit.case_ref], known, themes)]
+                if audit.moderation is not None:
+                    problems += [f"audit {audit.audit_id}: moderation: {p}" for p in
+                                 moderator_independence(audit, cases[audit.case_ref], audit.moderation.moderator)]
+            if problems:
+                raise BadInput(*problems)
+            for audit in audits:
+                self._write_row(audit, 1, exists=False)
+                self._write_submitted(audit)
+                if audit.moderation is not None:
+                    self.store.moderation.write(audit.audit_id, audit.moderation)
+            self.session.record("audits imported", {"audits": [a.model_dump(mode="json") for a in audits]})
+        return len(audits)
+
+    def save_draft(self, audit: Audit, expected_revision: int | None) -> int:
+        """Save a draft; returns its new revision.
+
+        `expected_revision` is the revision the form opened (None or 0 for a new audit).
+        If someone saved in between, DraftConflict: reopen, never overwrite.
+        """
+        user = self.session.require(Role.auditor, "save audits")
+        self._may_edit(user, audit, f"save audit {audit.audit_id}")
+        if audit.submitted_on is not None:
+            raise BadInput(f"audit {audit.audit_id}: a draft has no submission date; submit it instead")
+        with self.session.transaction():
+            current = self._revision(audit.audit_id, expected_revision)
+            case = self.store.cases.get(audit.case_ref)
+            if case is None:
+                raise NotFound(f"case {audit.case_ref}: not in the database; import the case first")
+            problems = auditor_independence(case, audit.auditor)
+            if problems:
+                raise Refused(*problems)
+            revision = current + 1
+            self._write_row(audit, revision, exists=current > 0)
+            self.session.record("audit draft saved", {"revision": revision, "audit": audit.model_dump(mode="json")})
+            return revision
+
+    def _revision(self, audit_id: str, expected: int | None) -> int:
+        """The stored revision (0: none yet), after checking nobody saved since `expected`."""
+        row = self.db.execute(
+            "SELECT revision, status, saved_by, saved_at FROM audits WHERE audit_id = ?", [audit_id]
+        ).fetchone()
+        if row is None:
+            if expected:
+                raise DraftConflict(f"audit {audit_id} was deleted since you opened it; start a new audit",
+                                    audit_id=audit_id)
+            return 0
+        revision, status, saved_by, saved_at = row
+        if status == "submitted":
+            raise Refused(f"audit {audit_id} is submitted and locked; record an amendment to correct it")
+        if expected != revision:
+            raise DraftConflict.changed(audit_id, saved_by, datetime.fromisoformat(saved_at) if saved_at else None,
+                                        self.session.now())
+        return revision
+
+    def submit(self, audit: Audit, expected_revision: int | None = None) -> Audit:
+        """Submit (and lock) an audit; every rule it breaks is listed at once (Refused)."""
+        user = self.session.require(Role.auditor, "submit audits")
+        self._may_edit(user, audit, f"submit audit {audit.audit_id}")
+        if audit.submitted_on is None:
+            audit = audit.model_copy(update={"submitted_on": self.session.today()})
+        if audit.submitted_on < audit.as_of:
+            raise BadInput(f"audit {audit.audit_id}: submitted_on is before the as-at date")
+        with self.session.transaction():
+            row = self.db.execute("SELECT revision, status FROM audits WHERE audit_id = ?",
+                                  [audit.audit_id]).fetchone()
+            if row is not None and row[1] == "submitted":
+                raise Refused(f"audit {audit.audit_id} is already submitted")
+            # None means "whatever is stored": submitting straight from an import or a test.
+            expected = (row[0] if row else None) if expected_revision is None else expected_revision
+            current = self._revision(audit.audit_id, expected)
+            problems = self._problems(audit, self.store.cases.get(audit.case_ref))
+            if problems:
+                raise Refused(*problems)
+            self._write_row(audit, current + 1, exists=current > 0)
+            self._write_submitted(audit)
+            self.session.record("audit submitted", {"audit": audit.model_dump(mode="json")})
+        stored = self.get(audit.audit_id)
+        assert stored is not None
+        return stored
+
+    def discard(self, audit_id: str, expected_revision: int) -> None:
+        user = self.session.require(Role.auditor, "discard drafts")
+        with self.session.transaction():
+            audit = self.get(audit_id)
+            if audit is None:
+                raise NotFound(f"audit {audit_id}: not in the database")
+            self._may_edit(user, audit, f"discard audit {audit_id}")
+            self._revision(audit_id, expected_revision)
+            self.db.execute("DELETE FROM audits WHERE audit_id = ?", [audit_id])
+            self.session.record("audit draft discarded", {"audit_id": audit_id})
+
+    def revision(self, audit_id: str) -> int | None:
+        row = self.db.execute("SELECT revision FROM audits WHERE audit_id = ?", [audit_id]).fetchone()
+        return row[0] if row else None
+
+    # -- reading: the stored current state, never the log re-applied ---------------------
+
+    def from_rows(self, found: list[tuple], id_query: str, params: list) -> list[Audit]:
+        """Audits from (audit_id, status, data) rows, with the actions in force and the
+        moderation of the same selection loaded in two more queries."""
+        if not found:
+            return []
+        actions: dict[str, list[dict]] = {}
+        for r in self.db.execute(
+            f"SELECT audit_id, description, owner, due, completed_on, standard FROM actions "
+            f"WHERE audit_id IN ({id_query}) ORDER BY audit_id, position", params):
+            actions.setdefault(r[0], []).append(
+                {"description": r[1], "owner": r[2], "due": r[3], "completed_on": r[4], "standard": r[5]})
+        moderations = {r[0]: json.loads(r[1]) for r in self.db.execute(
+            f"SELECT audit_id, data FROM moderations WHERE audit_id IN ({id_query})", params)}
+        out = []
+        for audit_id, status, data in found:
+            values = json.loads(data)
+            if status == "submitted":
+                values["actions"] = actions.get(audit_id, [])
+            values["moderation"] = moderations.get(audit_id)
+            out.append(Audit.model_validate(values))
+        return out
+
+    def get(self, audit_id: str) -> Audit | None:
+        found = self.db.execute(f"SELECT {COLUMNS} FROM audits a WHERE a.audit_id = ?", [audit_id]).fetchall()
+        audits = self.from_rows(found, "?", [audit_id])
+        return audits[0] if audits else None
+
+    def submitted(self, audit_id: str) -> Audit | None:
+        """The audit exactly as it was submitted, before any amendment."""
+        row = self.db.execute("SELECT data FROM submitted_audits WHERE audit_id = ?", [audit_id]).fetchone()
+        return Audit.model_validate(json.loads(row[0])) if row else None
+
+    @staticmethod
+    def _filters(submitted_from, submitted_to, auditor, status, case_ref, team=None,
+                 moderator=None) -> tuple[list[str], list]:
+        where, params = [], []
+        if submitted_from is not None:
+            where.append("a.submitted_on >= ?")
+            params.append(submitted_from.isoformat())
+        if submitted_to is not None:
+            where.append("a.submitted_on <= ?")
+            params.append(submitted_to.isoformat())
+        if auditor is not None:
+            where.append("a.auditor = ?")
+            params.append(auditor)
+        if status is not None:
+            if status not in ("draft", "submitted"):
+                raise BadInput(f"status: {status!r} is not draft or submitted")
+            where.append("a.status = ?")
+            params.append(status)
+        if case_ref is not None:
+            where.append("a.case_ref = ?")
+            params.append(case_ref)
+        if team is not None:
+            where.append("a.case_ref IN (SELECT case_ref FROM cases WHERE team = ?)")
+            params.append(team)
+        if moderator is not None:
+            where.append("a.audit_id IN (SELECT audit_id FROM assignments WHERE moderator = ? "
+                         "UNION SELECT audit_id FROM moderations WHERE moderator = ?)")
+            params.extend([moderator, moderator])
+        return where, params
+
+    def list(self, submitted_from: date | None = None, submitted_to: date | None = None,
+             auditor: str | None = None, status: str | None = None, case_ref: str | None = None,
+             team: str | None = None) -> list[Audit]:
+        """Whole audits as they stand, by submission date then id; drafts last."""
+        where, params = self._filters(submitted_from, submitted_to, auditor, status, case_ref, team)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        found = self.db.execute(
+            f"SELECT {COLUMNS} FROM audits a{clause} "
+            "ORDER BY a.submitted_on IS NULL, a.submitted_on, a.audit_id", params).fetchall()
+        return self.from_rows(found, f"SELECT a.audit_id FROM audits a{clause}", params)
+
+    def page(self, submitted_from: date | None = None, submitted_to: date | None = None,
+             auditor: str | None = None, status: str | None = None, case_ref: str | None = None,
+             team: str | None = None, moderator: str | None = None, after: str | None = None,
+             limit: int = PAGE) -> list[AuditRow]:
+        """Audit summaries in audit_id order, `limit` at a time after the audit_id `after`."""
+        where, params = self._filters(submitted_from, submitted_to, auditor, status, case_ref, team, moderator)
+        if after is not None:
+            where.append("a.audit_id > ?")
+            params.append(after)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        keys = list(AuditRow.model_fields)
+        return [AuditRow(**dict(zip(keys, r))) for r in self.db.execute(
+            "SELECT a.audit_id, a.case_ref, a.auditor, a.as_of, a.submitted_on, a.grade, "
+            "coalesce(m.final_grade, a.grade), a.status, a.revision, a.saved_by, a.saved_at, c.team, "
+            "coalesce(m.moderator, s.moderator) "
+            "FROM audits a LEFT JOIN cases c ON c.case_ref = a.case_ref "
+            "LEFT JOIN moderations m ON m.audit_id = a.audit_id "
+            "LEFT JOIN assignments s ON s.audit_id = a.audit_id"
+            f"{clause} ORDER BY a.audit_id LIMIT ?", [*params, limit])]
+
+    def last_for_case(self, case_ref: str, before: date | None = None, exclude: str | None = None) -> date | None:
+        """As-of date of the case's latest submitted audit (on or before `before`)."""
+        sql = "SELECT max(as_of) FROM audits WHERE case_ref = ? AND status = 'submitted'"
+        params: list = [case_ref]
+        if before is not None:
+            sql += " AND as_of <= ?"
+            params.append(before.isoformat())
+        if exclude is not None:
+            sql += " AND audit_id != ?"
+            params.append(exclude)
+        return rows.day(self.db.execute(sql, params).fetchone()[0])
+
+    def count_by_auditor_month(self, start: date, end: date) -> dict[str, dict[str, int]]:
+        """Submitted audits per auditor per calendar month ("YYYY-MM"), submission dates in [start, end]."""
+        out: dict[str, dict[str, int]] = {}
+        for auditor, month, n in self.db.execute(
+            "SELECT auditor, substr(submitted_on, 1, 7), count(*) FROM audits "
+            "WHERE status = 'submitted' AND submitted_on BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2",
+            [start.isoformat(), end.isoformat()]):
+            out.setdefault(auditor, {})[month] = n
+        return out
+
+    def count_drafts(self, auditor: str) -> int:
+        """Drafts the auditor has in progress."""
+        return self.db.execute("SELECT count(*) FROM audits WHERE auditor = ? AND status = 'draft'",
+                               [auditor]).fetchone()[0]

@@ -1,0 +1,163 @@
+"""Cases and their events; keyset-paged case lists with the filters in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from audit_tools.errors import Refused
+from audit_tools.models import Case, CaseType, Event, Role
+from db import rows
+from db.errors import NotFound
+from db.rows import PAGE, CaseRow
+from db.session import Aggregate
+
+
+class Cases(Aggregate):
+    def upsert(self, cases: list[Case]) -> int:
+        """Add or update cases. A case given with events has its events replaced by them."""
+        self.session.require(Role.admin, "import cases")
+        with self.session.transaction():
+            self.store.people.write_teams(c.team for c in cases)
+            self.db["cases"].upsert_all(
+                [{"case_ref": c.case_ref, "case_type": c.case_type.value, "start_date": c.start_date.isoformat(),
+                  "team": c.team, "worker": c.worker, "line_manager": c.line_manager,
+                  "closed_date": rows.iso(c.closed_date)} for c in cases],
+                pk="case_ref",
+            )
+            with_events = [c for c in cases if c.events]
+            for case in with_events:
+                self.db.execute("DELETE FROM case_events WHERE case_ref = ?", [case.case_ref])
+            self._insert_events((c.case_ref, e) for c in with_events for e in c.events)
+            self.session.record("cases imported", {"cases": [c.model_dump(mode="json") for c in cases]})
+        return len(cases)
+
+    def add_events(self, events: list[tuple[str, Event]]) -> int:
+        self.session.require(Role.admin, "import events")
+        with self.session.transaction():
+            refs = sorted({ref for ref, _ in events})
+            known = self._known(refs)
+            unknown = [r for r in refs if r not in known]
+            if unknown:
+                raise NotFound(*(f"case {r}: not in the database; import the case first" for r in unknown))
+            # The importer skipped what was stored when it checked the file; anything stored
+            # since (a second import of the same file at the same moment) must not be doubled.
+            stored = self._stored_event_keys(refs)
+            clash = sorted({(ref, e.kind.value, e.date.isoformat()) for ref, e in events
+                            if (ref, e.kind.value, e.date.isoformat()) in stored})
+            if clash:
+                ref, kind, day = clash[0]
+                more = f" and {len(clash) - 1} more" if len(clash) > 1 else ""
+                raise Refused(f"case {ref}: {kind} on {day}{more} was stored by someone else while these "
+                              "events were being checked; nothing was written: run the import again")
+            self._insert_events(events)
+            self.session.record(
+                "events imported",
+                {"events": [{"case_ref": ref, **e.model_dump(mode="json")} for ref, e in events]},
+            )
+        return len(events)
+
+    def _known(self, refs: list[str]) -> set[str]:
+        known: set[str] = set()
+        for chunk, marks in rows.chunks(refs):
+            known.update(r[0] for r in self.db.execute(
+                f"SELECT case_ref FROM cases WHERE case_ref IN ({marks})", chunk))
+        return known
+
+    def _stored_event_keys(self, refs: list[str]) -> set[tuple[str, str, str]]:
+        keys: set[tuple[str, str, str]] = set()
+        for chunk, marks in rows.chunks(refs):
+            keys.update((r[0], r[1], r[2]) for r in self.db.execute(
+                f"SELECT case_ref, kind, date FROM case_events WHERE case_ref IN ({marks})", chunk))
+        return keys
+
+    def _insert_events(self, events: Iterable[tuple[str, Event]]) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO case_events (case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(ref, e.kind.value, e.date.isoformat(), int(e.child_seen),
+              None if e.seen_alone is None else int(e.seen_alone), e.reason_not_alone, e.note)
+             for ref, e in events],
+        )
+
+    def get(self, case_ref: str) -> Case | None:
+        row = self.db.execute(
+            "SELECT case_ref, case_type, start_date, team, worker, line_manager, closed_date "
+            "FROM cases WHERE case_ref = ?", [case_ref]
+        ).fetchone()
+        if row is None:
+            return None
+        events = [
+            Event(kind=e[0], date=e[1], child_seen=bool(e[2]),
+                  seen_alone=None if e[3] is None else bool(e[3]), reason_not_alone=e[4], note=e[5])
+            for e in self.db.execute(
+                "SELECT kind, date, child_seen, seen_alone, reason_not_alone, note FROM case_events "
+                "WHERE case_ref = ? ORDER BY date, id", [case_ref])
+        ]
+        return Case(case_ref=row[0], case_type=row[1], start_date=row[2], team=row[3], worker=row[4],
+                    line_manager=row[5], closed_date=row[6], events=events)
+
+    @staticmethod
+    def _filters(team, case_type, worker, search, open_only) -> tuple[list[str], list]:
+        where, params = [], []
+        if team is not None:
+            where.append("c.team = ?")
+            params.append(team)
+        if case_type is not None:
+            where.append("c.case_type = ?")
+            params.append(CaseType(case_type).value)
+        if worker is not None:
+            where.append("c.worker = ?")
+            params.append(worker)
+        if search:
+            like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append(
+                "(c.case_ref LIKE ? ESCAPE '\\' OR c.worker LIKE ? ESCAPE '\\' "
+                "OR c.line_manager LIKE ? ESCAPE '\\' OR c.team LIKE ? ESCAPE '\\')"
+            )
+            params.extend([like] * 4)
+        if open_only:
+            where.append("c.closed_date IS NULL")
+        return where, params
+
+    def page(
+        self,
+        team: str | None = None,
+        case_type: CaseType | str | None = None,
+        worker: str | None = None,
+        search: str | None = None,
+        after: str | None = None,
+        limit: int = PAGE,
+        open_only: bool = False,
+    ) -> list[CaseRow]:
+        """Cases in case_ref order, `limit` at a time after the case_ref `after`."""
+        where, params = self._filters(team, case_type, worker, search, open_only)
+        if after is not None:
+            where.append("c.case_ref > ?")
+            params.append(after)
+        sql = (
+            "SELECT c.case_ref, c.case_type, c.start_date, c.team, c.worker, c.line_manager, c.closed_date, "
+            "(SELECT max(a.as_of) FROM audits a WHERE a.case_ref = c.case_ref AND a.status = 'submitted') "
+            "FROM cases c"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY c.case_ref LIMIT ?"
+        return [
+            CaseRow(case_ref=r[0], case_type=r[1], start_date=r[2], team=r[3], worker=r[4],
+                    line_manager=r[5], closed_date=r[6], last_audit=r[7])
+            for r in self.db.execute(sql, [*params, limit])
+        ]
+
+    def count(
+        self,
+        team: str | None = None,
+        case_type: CaseType | str | None = None,
+        worker: str | None = None,
+        search: str | None = None,
+        open_only: bool = False,
+    ) -> int:
+        where, params = self._filters(team, case_type, worker, search, open_only)
+        sql = "SELECT count(*) FROM cases c"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return self.db.execute(sql, params).fetchone()[0]

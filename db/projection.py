@@ -1,0 +1,66 @@
+"""The stored current state of a submitted audit: its row, scores, themes and actions.
+
+Written at submission and again, in the same transaction, by each amendment, so every
+read (screens, reports, counts) takes the audit as it stands without re-applying the
+amendment log. The audit as submitted is kept apart, unchangeable, in `submitted_audits`.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from db.rows import dumps
+
+
+def write_scores(db: sqlite_utils.Database, audit_id: str, audit: dict) -> None:
+    scores, automatic = audit.get("scores") or {}, audit.get("automatic") or {}
+    notes, reasons = audit.get("notes") or {}, audit.get("override_reasons") or {}
+    db.execute("DELETE FROM scores WHERE audit_id = ?", [audit_id])
+    db.conn.executemany(
+        "INSERT INTO scores (audit_id, standard, automatic_status, status, note, override_reason) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(audit_id, s, automatic.get(s), scores.get(s), notes.get(s), reasons.get(s))
+         for s in sorted(set(scores) | set(automatic))],
+    )
+
+
+def write_themes(db: sqlite_utils.Database, audit_id: str, audit: dict) -> None:
+    themes = audit.get("themes") or {}
+    db.execute("DELETE FROM audit_themes WHERE audit_id = ?", [audit_id])
+    rows = [(audit_id, t, "strength") for t in dict.fromkeys(themes.get("strengths") or [])]
+    rows += [(audit_id, t, "improvement") for t in dict.fromkeys(themes.get("improvements") or [])]
+    db.conn.executemany("INSERT INTO audit_themes (audit_id, theme, kind) VALUES (?, ?, ?)", rows)
+
+
+def write_actions(db: sqlite_utils.Database, audit_id: str, plan: list[dict]) -> None:
+    """Make the actions table hold `plan`, matched by place: a kept place keeps its id and
+    its completion, a new place gets a row of its own, a dropped place loses its row."""
+    stored = dict(db.execute("SELECT position, id FROM actions WHERE audit_id = ?", [audit_id]).fetchall())
+    for position, action in enumerate(plan):
+        values = [action.get("description") or "", action.get("owner"), action.get("due"),
+                  action.get("standard"), action.get("completed_on")]
+        if position in stored:
+            db.execute("UPDATE actions SET description = ?, owner = ?, due = ?, standard = ?, "
+                       "completed_on = coalesce(completed_on, ?) WHERE id = ?", [*values, stored[position]])
+        else:
+            db.execute("INSERT INTO actions (description, owner, due, standard, completed_on, audit_id, position) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)", [*values, audit_id, position])
+    for position, action_id in stored.items():
+        if position >= len(plan):
+            db.execute("DELETE FROM actions WHERE id = ? AND completed_on IS NULL", [action_id])
+
+
+def project(db: sqlite_utils.Database, audit_id: str, audit: dict, amendment_id: int,
+            changed: set[str] | None = None) -> None:
+    """Store `audit` (JSON values, no moderation) as the current state after amendment
+    `amendment_id`; the guards allow this only while that amendment is the newest and
+    not yet carried by the row."""
+    if changed is None or changed & {"scores", "automatic", "notes", "override_reasons"}:
+        write_scores(db, audit_id, audit)
+    if changed is None or "themes" in changed:
+        write_themes(db, audit_id, audit)
+    if changed is None or "actions" in changed:
+        write_actions(db, audit_id, audit.get("actions") or [])
+    db.execute("UPDATE audits SET data = ?, grade = ?, amendment_id = ? WHERE audit_id = ?",
+               [dumps({k: v for k, v in audit.items() if k != "moderation"}), audit.get("grade"),
+                amendment_id, audit_id])

@@ -1,0 +1,108 @@
+"""The rows the Store's lists return (no scores, no events): enough to show and to open."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from audit_tools.models import CaseType, User
+
+PAGE = 50
+
+
+class CaseRow(BaseModel):
+    """One line of the cases list: the case without its events, and when it was last audited."""
+
+    case_ref: str
+    case_type: CaseType
+    start_date: date
+    team: str | None = None
+    worker: str | None = None
+    line_manager: str | None = None
+    closed_date: date | None = None
+    last_audit: date | None = None  # as-of date of the latest submitted audit
+
+
+class AuditRow(BaseModel):
+    """One line of an audits list (no scores): enough to show and to open the audit."""
+
+    audit_id: str
+    case_ref: str
+    auditor: str
+    as_of: date
+    submitted_on: date | None = None
+    grade: str | None = None
+    final_grade: str | None = None
+    status: str
+    revision: int
+    saved_by: str | None = None
+    saved_at: str | None = None
+    team: str | None = None
+    moderator: str | None = None
+
+
+class ActionRow(BaseModel):
+    """An action from an audit's action plan in force, with where it came from."""
+
+    action_id: int
+    audit_id: str
+    case_ref: str
+    team: str | None = None
+    auditor: str
+    description: str
+    owner: str | None = None
+    due: date | None = None
+    completed_on: date | None = None
+    standard: str | None = None
+
+    def overdue(self, today: date) -> bool:
+        return self.completed_on is None and self.due is not None and self.due < today
+
+
+class Assignment(BaseModel):
+    audit_id: str
+    moderator: str
+    assigned_by: str | None = None
+    assigned_at: str | None = None
+    moderated: bool = False  # the blind re-audit is stored
+    case_ref: str | None = None
+    auditor: str | None = None
+    submitted_on: date | None = None
+    reconciled: bool = False  # the outcome is stored too: the moderator's task is done
+
+
+class HistoryEntry(BaseModel):
+    id: int
+    at: str
+    actor: str
+    what: str
+    details: Any
+
+
+USER_COLUMNS = "username, display_name, team, roles"
+
+
+def user(row: tuple) -> User:
+    return User(username=row[0], display_name=row[1], team=row[2], roles=json.loads(row[3]))
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chunks(values: list, size: int = 500):
+    """`values` in slices small enough for one IN (...) list each."""
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))

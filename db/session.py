@@ -1,0 +1,115 @@
+"""What every aggregate shares: the file, the acting person, the clock, one connection
+per thread, the transaction helper and the history entry each change appends."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from audit_tools.errors import BadInput
+from audit_tools.models import Role, User
+from audit_tools.permissions import require
+from db import clock as clocks
+from db import history, rows
+from db.connection import PerThread, transaction
+
+
+class Session:
+    """One person (`actor`) at one SQLite file, on a clock.
+
+    Safe to share between threads: each thread gets its own connection on first use.
+    """
+
+    def __init__(self, path: str | Path, actor: str, clock: clocks.Clock | None = None) -> None:
+        self.path = Path(path)
+        self.actor = actor
+        self.clock = clock or clocks.system_clock
+        self._connections = PerThread(self.path)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self._connections.get()
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        self._connections.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One BEGIN IMMEDIATE transaction (a savepoint when one is already open)."""
+        try:
+            with transaction(self.db) as db:
+                yield db
+        except sqlite3.OperationalError as err:
+            raise self._cannot_write(err) from None
+
+    def _cannot_write(self, err: sqlite3.OperationalError) -> Exception:
+        """What the person can do about a write the file itself refused (nothing was written)."""
+        text = str(err)
+        if "readonly" in text or "read-only" in text:
+            return BadInput(f"{self.path}: the database file is read-only for you, so nothing was written; "
+                            "ask whoever looks after it for write access")
+        if "locked" in text or "busy" in text:
+            return BadInput(f"{self.path}: another change held the database for too long, so nothing was "
+                            "written; try again")
+        if "full" in text:
+            return BadInput(f"{self.path}: the disk is full, so nothing was written; free some space and try again")
+        return err
+
+    # -- time -------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return clocks.now(self.clock)
+
+    def today(self) -> date:
+        """Today in Europe/London."""
+        return clocks.today(self.clock)
+
+    def at(self) -> str:
+        """The moment a write is stamped with."""
+        return self.now().isoformat(timespec="seconds")
+
+    # -- who is acting ----------------------------------------------------------------
+
+    @property
+    def user(self) -> User | None:
+        """The actor as a caseaudit user (None when not in the users list)."""
+        row = self.db.execute(f"SELECT {rows.USER_COLUMNS} FROM users WHERE username = ?",
+                              [self.actor]).fetchone()
+        return rows.user(row) if row else None
+
+    def require(self, role: Role, doing: str) -> User:
+        user = self.user
+        require(user, role, doing)
+        assert user is not None
+        return user
+
+    # -- the record of every change ---------------------------------------------------
+
+    def record(self, what: str, details: object, at: str | None = None) -> int:
+        """Append a history entry; call inside the transaction of the change it records."""
+        return history.record(self.db, at or self.at(), self.actor, what, details)
+
+
+class Aggregate:
+    """One part of the Store: its tables and queries, over the Store's session.
+
+    Aggregates reach each other through the Store (`self.store.cases.get(...)`), so every
+    part runs over the same connection and transaction.
+    """
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    @property
+    def session(self) -> Session:
+        return self.store.session
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self.store.session.db

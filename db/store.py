@@ -1,0 +1,135 @@
+"""The Store: caseaudit's data in one SQLite file, by aggregate, over one session.
+
+Callers write `store.cases.get(ref)`, `store.audits.submit(...)`, `store.moderation.assign(...)`.
+Each write checks the actor's role (and the audit rules where they apply), runs in one
+short BEGIN IMMEDIATE transaction and appends its history entry in that same
+transaction, so a change and its record of who, when and what are committed together.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from audit_tools.errors import BadInput
+from audit_tools.models import User
+from db.amendments import Amendments
+from db.audits import Audits
+from db.cases import Cases
+from db.clock import Clock
+from db.history import History
+from db.migrations import migrate, refuse_foreign
+from db.moderation import ModerationAggregate
+from db.people import People
+from db.reference import Reference
+from db.samples import Samples
+from db.session import Session
+
+
+class Store:
+    """caseaudit's data seen by one person (`actor`); safe to share between threads."""
+
+    def __init__(self, path: str | Path, actor: str, clock: Clock | None = None, *, _migrate: bool = True) -> None:
+        self.session = Session(path, actor, clock)
+        self.people = People(self)
+        self.cases = Cases(self)
+        self.audits = Audits(self)
+        self.amendments = Amendments(self)
+        self.moderation = ModerationAggregate(self)
+        self.samples = Samples(self)
+        self.reference = Reference(self)
+        self.history = History(self)
+        if _migrate:
+            refuse_foreign(self.path)
+            try:
+                migrate(self.db)
+            except sqlite3.DatabaseError as err:
+                raise BadInput(f"{self.path}: cannot open the database: {err}") from None
+
+    # The old one-class names the screens still being split into packages call
+    # (tui/screens/moderation.py, audit_form.py, sampling.py, agreement.py); remove this
+    # once /work/rename_store_calls.py has rewritten them.
+    _NOT_YET_RENAMED = {
+        "get_audit": ("audits", "get"), "get_case": ("cases", "get"),
+        "list_assignments": ("moderation", "assignments"), "assign_moderator": ("moderation", "assign"),
+        "list_samples": ("samples", "list"), "catalogue": ("reference", "catalogue"),
+    }
+
+    def __getattr__(self, name: str):
+        if name in Store._NOT_YET_RENAMED:
+            aggregate, method = Store._NOT_YET_RENAMED[name]
+            return getattr(getattr(self, aggregate), method)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    @property
+    def path(self) -> Path:
+        return self.session.path
+
+    @property
+    def actor(self) -> str:
+        return self.session.actor
+
+    @property
+    def clock(self) -> Clock:
+        return self.session.clock
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return self.session.db
+
+    @property
+    def user(self) -> User | None:
+        """The actor as a caseaudit user (None when not in the users list)."""
+        return self.session.user
+
+    def clone(self, actor: str | None = None) -> Store:
+        """The same file for another thread or another person (no migration check)."""
+        return Store(self.path, actor or self.actor, self.clock, _migrate=False)
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        self.session.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        with self.session.transaction() as db:
+            yield db
+
+    def now(self) -> datetime:
+        return self.session.now()
+
+    def today(self) -> date:
+        """Today in Europe/London, by the Store's clock."""
+        return self.session.today()
+
+    def record(self, what: str, details: object) -> int:
+        """Append a history entry for something done outside the database (e.g. an export)."""
+        with self.transaction():
+            return self.session.record(what, details)
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the main file (before copying or renaming it)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows in each table (tests use this to prove a refused change wrote nothing)."""
+        names = [r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        return {n: self.db.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def open_store(path: str | Path, actor: str, clock: Clock | None = None) -> Store:
+    """Open (creating and migrating as needed) the caseaudit database at `path` as `actor`."""
+    path = Path(path)
+    if path.is_dir():
+        raise BadInput(f"{path}: is a folder, not a database file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BadInput(f"{path.parent}: cannot create the folder for the database: {err.strerror}") from None
+    return Store(path, actor, clock)
