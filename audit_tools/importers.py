@@ -739,7 +739,7 @@ class AuditLine(Row):
         data["themes"] = Themes(**data["themes"])
         data["actions"] = [Action(**a) for a in data["actions"]]
         data["moderation"] = Moderation(**data["moderation"]) if data["moderation"] else None
-        return Audit(**data, automatic=automatic, catalogue_version=catalogue_version)
+        return Audit(**data, automatic=automatic, catalogue_version=catalogue_version, imported=True)
 
 
 def _future_dates(line: AuditLine, today: date) -> list[str]:
@@ -772,8 +772,9 @@ def check_audits(
     cannot have been submitted, moderated or acted on in the future.
 
     `cases(case_ref)` gives the stored case with its events (None when unknown); the
-    automatic statuses are evaluated from those events as at each audit's as-of date,
-    so an override without a reason is refused here just as in the audit form.
+    automatic statuses are evaluated from those events as at each audit's as-of date
+    and kept beside the scores. The audits are marked imported: they were scored outside
+    caseaudit, so a score differing from the automatic status needs no reason.
     """
     from audit_tools.standards import evaluate
 
@@ -859,7 +860,8 @@ def check_audits(
             automatic = {r.standard: r.status for r in report.results}
             audit = line.to_model(automatic, getattr(catalogue, "version", None))
             known = set(users)
-            own.extend(p.in_file() for p in submission_rule_problems(audit, case, catalogue, known, vocabulary))
+            own.extend(p.in_file() for p in submission_rule_problems(audit, case, catalogue, known, vocabulary,
+                                                                     imported=True))
             for field_name, texts in (("notes", line.notes), ("override_reasons", line.override_reasons)):
                 for standard in texts:
                     if standard not in line.scores:

@@ -224,8 +224,6 @@ BAD_AUDITS = [
      "1: actions[0].due: due 1 Apr 2024 must be after the audit's as-at date 1 May 2024"),
     (audit_line(scores={"voice-of-child": "met", "management-oversight": "met"}, notes={}),
      "1: scores.return-interview: no status"),
-    (audit_line(scores={"return-interview": "met", "voice-of-child": "partly_met", "management-oversight": "met"}),
-     "1: override_reasons.return-interview: changing the automatic status (not applicable) to met needs a reason"),
     (audit_line(themes={"strengths": ["glitter"]}), "1: themes.strengths: 'glitter' is not in the theme vocabulary"),
     (audit_line(moderation={"moderator": "cat.b", "moderated_on": "2024-05-20", "grade": "good",
                             "outcome": "agreed"}), "1: moderation.moderator: cat.b is the line manager"),
