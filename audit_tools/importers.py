@@ -25,6 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from audit_tools.assignment import moderator_conflicts
 from audit_tools.audit import auditor_independence, submission_rule_problems
 from audit_tools.errors import BadInput
+from audit_tools.reconciliation import reconciliation_rule_problems
 from audit_tools.models import (
     Action,
     Audit,
@@ -837,12 +838,10 @@ def check_audits(
             if m.moderated_on < line.submitted_on:
                 own.append(f"moderation.moderated_on: {m.moderated_on.isoformat()} is before the "
                            f"audit was submitted ({line.submitted_on.isoformat()})")
-            if m.outcome is Outcome.grade_changed:
-                if m.final_grade is None:
-                    own.append("moderation.final_grade: grade_changed needs the final grade")
-                if not (m.reason or "").strip():
-                    own.append("moderation.reason: grade_changed needs a reason")
-            elif m.final_grade is not None and m.outcome is Outcome.agreed and m.final_grade != line.grade:
+            # the moderator's own rules, as the reconciliation screen applies them
+            own.extend(f"moderation.{p.in_file()}" for p in reconciliation_rule_problems(
+                line.to_model({}, None), Moderation(**m.model_dump()), imported=True))
+            if m.final_grade is not None and m.outcome is Outcome.agreed and m.final_grade != line.grade:
                 own.append("moderation.final_grade: differs from the audit's grade, "
                            "so the outcome should be grade_changed")
             if case is not None:

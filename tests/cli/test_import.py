@@ -228,7 +228,7 @@ BAD_AUDITS = [
     (audit_line(moderation={"moderator": "cat.b", "moderated_on": "2024-05-20", "grade": "good",
                             "outcome": "agreed"}), "1: moderation.moderator: cat.b is the line manager"),
     (audit_line(moderation={"moderator": "dev.m", "moderated_on": "2024-05-20", "grade": "good",
-                            "outcome": "grade_changed"}), "1: moderation.final_grade: grade_changed needs the final grade"),
+                            "outcome": "grade_changed"}), "1: moderation.final_grade: a changed grade needs the final grade"),
     (audit_line(secret="x"), "1: secret: unknown field; remove it"),
     ("[]", "1: line: holds a JSON array of 0 items; write each audit as one JSON object"),
     ("42", "1: line: expected one audit as a JSON object"),

@@ -58,3 +58,15 @@ def test_override_reasons_from_systems_that_had_them_are_kept(db, tmp_path, caps
     assert code == 0, err
     audit = stored(db, "A-0001")
     assert audit.override_reasons == reasons and audit.imported is True
+
+
+def test_an_escalated_moderation_without_a_reason_is_refused(db, tmp_path, capsys):
+    load_basics(db, tmp_path, capsys)
+    before = counts(db)
+    escalated = {"moderator": "dev.m", "moderated_on": "2024-05-20", "grade": "good", "outcome": "escalated"}
+    lines = [audit_line(moderation=None), audit_line(audit_id="A-0002", moderation=escalated)]
+    path = write(tmp_path, "audits.jsonl", "".join(json.dumps(x) + "\n" for x in lines))
+    code, out, err = run(db, "audits", path, capsys)
+    assert (code, out) == (2, "")
+    assert err == f"caseaudit: {path}:2: moderation.reason: say what the QA lead should look at\n"
+    assert counts(db) == before
