@@ -8,7 +8,7 @@ records the import in the history).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -80,18 +80,35 @@ def _check_other(store, what: str, path: str | Path, progress: Progress | None, 
         table = importers.read_table(path, importers.CASES)
         return importers.check_cases(table, store.usernames(), progress)
     if what == "audits":
-        name, lines = importers.read_lines(path)
-        return importers.check_audits(
-            name, lines,
-            cases=store.get_case,
-            users={u.username: u for u in store.list_users()},
-            catalogue=store.catalogue(),
-            themes_vocabulary=store.themes().keys(),
-            known_audit_ids=_KnownAudits(store),
-            progress=progress,
-            today=today,
-        )
+        return [audit for audits in _audit_batches(store, path, progress, today) for audit in audits]
     raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
+
+
+def _cases(store, refs: Iterable[str]) -> dict:
+    """The stored cases (with events) among a batch's refs, each asked for once."""
+    found = {}
+    for ref in sorted(refs):
+        case = store.get_case(ref)
+        if case is not None:
+            found[ref] = case
+    return found
+
+
+def _audit_batches(store, path: str | Path, progress: Progress | None, today: date) -> Iterator[list]:
+    """An audits file checked a batch at a time (see importers.checked_audit_batches)."""
+    lines = importers.JsonLines(path)
+    return importers.checked_audit_batches(
+        lines.name, lines,
+        cases=lambda refs: _cases(store, refs),
+        users={u.username: u for u in store.list_users()},
+        catalogue=store.catalogue(),
+        themes_vocabulary=store.themes().keys(),
+        known_audit_ids=_KnownAudits(store),
+        progress=progress,
+        # counting first costs one quick pass, and only when someone is watching
+        total=lines.count() if progress else None,
+        today=today,
+    )
 
 
 def import_file(store, what: str, path: str | Path, progress: Progress | None = None,
@@ -109,6 +126,15 @@ def import_file_report(store, what: str, path: str | Path,
     """
     role, doing = DOING[what]
     require(store.user, role, doing)
+    if what == "audits":
+        # Streamed: each checked batch is written as it comes, inside one transaction, so
+        # memory holds one batch and a bad line anywhere in the file leaves nothing written.
+        written = 0
+        batches = _audit_batches(store, path, progress, today or date.today())  # a file refused whole: no lock
+        with store.transaction():
+            for audits in batches:
+                written += store.insert_audits(audits)
+        return written, 0
     rows, present = _check(store, what, path, progress, today)
     if what == "users":
         return store.upsert_users(rows), present
@@ -116,4 +142,4 @@ def import_file_report(store, what: str, path: str | Path,
         return store.upsert_cases(rows), present
     if what == "events":
         return (store.add_events(rows) if rows else 0), present
-    return store.insert_audits(rows), present
+    raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
