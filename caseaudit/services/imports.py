@@ -8,13 +8,15 @@ records the import in the history).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from audit_tools import importers
 from audit_tools.errors import BadInput
-from audit_tools.models import Role
+from audit_tools.models import Audit, Role
 from audit_tools.permissions import require
 
 WHAT = ("users", "cases", "events", "audits")
@@ -111,6 +113,24 @@ def _audit_batches(store, path: str | Path, progress: Progress | None, today: da
     )
 
 
+def _import_audits(store, path: str | Path, progress: Progress | None, today: date) -> int:
+    """Check the whole file, then write it in one transaction, a batch at a time.
+
+    The checked audits wait in a temporary file, not in memory, so memory holds one batch
+    however long the file; and the write lock is taken only once every line is good, so
+    other people's changes wait for the writing alone, never for the checking.
+    """
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as checked:
+        for audits in _audit_batches(store, path, progress, today):
+            checked.writelines(audit.model_dump_json() + "\n" for audit in audits)
+        checked.seek(0)
+        written = 0
+        with store.transaction():
+            while batch := list(islice(checked, importers.BATCH_SIZE)):
+                written += store.insert_audits([Audit.model_validate_json(line) for line in batch])
+    return written
+
+
 def import_file(store, what: str, path: str | Path, progress: Progress | None = None,
                 today: date | None = None) -> int:
     """Import one file into the store: every row or none. Returns the number written."""
@@ -127,14 +147,7 @@ def import_file_report(store, what: str, path: str | Path,
     role, doing = DOING[what]
     require(store.user, role, doing)
     if what == "audits":
-        # Streamed: each checked batch is written as it comes, inside one transaction, so
-        # memory holds one batch and a bad line anywhere in the file leaves nothing written.
-        written = 0
-        batches = _audit_batches(store, path, progress, today or date.today())  # a file refused whole: no lock
-        with store.transaction():
-            for audits in batches:
-                written += store.insert_audits(audits)
-        return written, 0
+        return _import_audits(store, path, progress, today or date.today()), 0
     rows, present = _check(store, what, path, progress, today)
     if what == "users":
         return store.upsert_users(rows), present

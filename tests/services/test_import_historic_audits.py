@@ -95,7 +95,7 @@ def test_bad_lines_in_different_batches_are_all_reported_and_nothing_is_written(
         "ask a manager outside the line to audit it",
         f"caseaudit: {path}:6: audit_id: 'A-0001' is also on line 1; each audit may appear only once",
     ]
-    # the good batch before the bad one was written inside the transaction, then rolled back
+    # the good batch before the bad one is not written either
     assert counts(db) == before
 
 
