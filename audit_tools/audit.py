@@ -86,7 +86,7 @@ class Problem:
     text: str
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.text}"
+        return f"{self.label}: {self.text}" if self.label else self.text
 
     def in_file(self) -> str:
         return f"{self.field}: {self.text}"
@@ -98,14 +98,19 @@ def submission_problems(
     catalogue,
     known_users: Collection[str],
     themes_vocabulary: Iterable[str],
+    *,
+    imported: bool | None = None,
 ) -> list[str]:
     """Every reason the audit may not be submitted, all at once (empty: it may be).
 
     `catalogue` is an audit_tools.standards Catalogue (only `.applicable(case_type)` and
     `.standards` are used); `known_users` the usernames the service knows;
-    `themes_vocabulary` the theme ids in use.
+    `themes_vocabulary` the theme ids in use. `imported` (default: the audit's own
+    `imported` mark) lifts only the rule that a departure from the automatic status needs
+    a reason: a historic audit was scored without seeing it (product.md "Historic audits").
     """
-    return [str(p) for p in submission_rule_problems(audit, case, catalogue, known_users, themes_vocabulary)]
+    return [str(p) for p in submission_rule_problems(audit, case, catalogue, known_users, themes_vocabulary,
+                                                     imported=imported)]
 
 
 def submission_rule_problems(
@@ -114,8 +119,12 @@ def submission_rule_problems(
     catalogue,
     known_users: Collection[str],
     themes_vocabulary: Iterable[str],
+    *,
+    imported: bool | None = None,
 ) -> list[Problem]:
     """`submission_problems` with the field of the audit each one is about."""
+    if imported is None:
+        imported = audit.imported
     problems: list[Problem] = []
     applicable = [s.id for s in catalogue.applicable(case.case_type)]
     applicable_set = set(applicable)
@@ -142,7 +151,8 @@ def submission_rule_problems(
             problems.append(Problem(f"notes.{standard}", standard,
                                     f"{status.label} needs an evidence note saying why"))
 
-    for standard in overridden(audit):
+    # An imported audit was scored without the pre-fill, so its departures were never overrides.
+    for standard in () if imported else overridden(audit):
         if not (audit.override_reasons.get(standard) or "").strip():
             problems.append(Problem(
                 f"override_reasons.{standard}", standard,

@@ -14,9 +14,10 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,6 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from audit_tools.assignment import moderator_conflicts
 from audit_tools.audit import auditor_independence, submission_rule_problems
 from audit_tools.errors import BadInput
+from audit_tools.reconciliation import reconciliation_rule_problems
 from audit_tools.models import (
     Action,
     Audit,
@@ -223,12 +225,17 @@ def _cell(value: Any) -> Any:
     return value  # date, datetime
 
 
-def _decode_text(data: bytes, name: str, kind: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _refuse_other_kinds(head: bytes, name: str, kind: str) -> None:
+    """Refuse, from its first bytes, a file that is not text at all."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         # What Excel writes as "Unicode Text": readable, but not what we read; say which to choose.
         raise BadInput(f"{name}: is saved as UTF-16 (\"Unicode\") text; save it as {kind} UTF-8")
-    if data.startswith(_ZIP_MAGIC) or b"\x00" in data[:4096]:
+    if head.startswith(_ZIP_MAGIC) or b"\x00" in head[:4096]:
         raise BadInput(f"{name}: is not a {kind} file (it holds binary data); save it as {kind}")
+
+
+def _decode_text(data: bytes, name: str, kind: str) -> str:
+    _refuse_other_kinds(data, name, kind)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -412,40 +419,109 @@ def _one_document(text: str) -> str | None:
     return "one JSON object" if isinstance(value, dict) else "one JSON value"
 
 
-def read_lines(path: str | Path) -> tuple[str, list[tuple[int, Any]]]:
-    """Read a JSON Lines file: (name, [(line number, parsed value)]); blank lines skipped."""
-    path = Path(path)
-    name = str(path)
-    data = _read_bytes(path, name)
-    if path.suffix.lower() not in JSONL_SUFFIXES:
-        raise BadInput(
-            f"{name}: not a JSON Lines file; audits are imported from a .jsonl file, one audit a line"
-        )
-    text = _decode_text(data, name, "JSON Lines")
-    lines: list[tuple[int, Any]] = []
-    problems: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+# Beyond this size a file of unparsable lines is not re-read whole to see if it is one
+# pretty-printed document: the per-line reasons are given instead, and memory stays small.
+_WHOLE_DOCUMENT_LIMIT = 64 * 1024 * 1024
+
+
+class JsonLines:
+    """A JSON Lines file read one line at a time, so memory does not grow with the file.
+
+    Iterating gives (line number, parsed value) for each non-blank line. A line that is
+    not JSON stops the values (no rule is checked against the lines after it) but not the
+    reading: at the end every such line is refused at once, as is a file with no lines.
+    The kind of file (suffix, UTF-16, binary) is checked on opening.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.name = str(self.path)
+        head = self._head()
+        if self.path.suffix.lower() not in JSONL_SUFFIXES:
+            raise BadInput(
+                f"{self.name}: not a JSON Lines file; audits are imported from a .jsonl file, one audit a line"
+            )
+        _refuse_other_kinds(head, self.name, "JSON Lines")
+
+    def _head(self) -> bytes:
+        if not self.path.exists():
+            raise BadInput(f"{self.name}: no such file")
+        if self.path.is_dir():
+            raise BadInput(f"{self.name}: is a folder, not a file")
         try:
-            lines.append((number, json.loads(line)))
-        except json.JSONDecodeError as err:
-            problems.append(f"{name}:{number}: not valid JSON ({err.msg} at column {err.colno})")
-    if not lines and not problems:
-        raise BadInput(f"{name}: the file is empty; it needs one audit a line, as JSON")
-    if problems:
-        whole = _one_document(text)
-        if whole is not None:
-            # Pretty-printed JSON: every line "fails"; one sentence says what to do instead.
-            raise BadInput(f"{name}: holds {whole} written over several lines, not JSON Lines; "
-                           "write each audit as one JSON object on its own line")
-    if problems and not lines:
-        # Nothing parsed at all: the file is not JSON Lines; one sentence beats a line per row.
-        raise BadInput(f"{name}: is not a JSON Lines file (line {problems[0].split(':', 2)[1]} is not JSON); "
-                       "write one audit a line, as JSON")
-    if problems:
-        raise BadInput(*problems)
-    return name, lines
+            with self.path.open("rb") as f:
+                return f.read(4096)
+        except OSError as err:
+            raise BadInput(f"{self.name}: cannot be read ({err.strerror or err})") from None
+
+    def _texts(self) -> Iterator[tuple[int, str]]:
+        """(line number, text) for every line, numbered as an editor does (a lone CR ends a line too)."""
+        number = 0
+        offset = 0  # bytes before this line, after any BOM: where a bad byte is
+        try:
+            with self.path.open("rb") as f:
+                for raw in f:
+                    if number == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                        raw = raw[3:]
+                    try:
+                        text = raw.decode("utf-8")
+                    except UnicodeDecodeError as err:
+                        raise BadInput(
+                            f"{self.name}: is not UTF-8 text (a byte at position {offset + err.start} cannot "
+                            "be read); save it as JSON Lines UTF-8"
+                        ) from None
+                    offset += len(raw)
+                    text = text[:-1] if text.endswith("\n") else text
+                    text = text[:-1] if text.endswith("\r") else text
+                    for part in text.split("\r"):  # a raw CR cannot be inside a JSON string
+                        number += 1
+                        yield number, part
+        except OSError as err:
+            raise BadInput(f"{self.name}: cannot be read ({err.strerror or err})") from None
+
+    def count(self) -> int:
+        """How many non-blank lines the file has (one quick pass, for progress)."""
+        return sum(1 for _, text in self._texts() if text.strip())
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        problems: list[str] = []
+        parsed = 0
+        first_failed = False
+        for number, text in self._texts():
+            if not text.strip():
+                continue
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as err:
+                first_failed = first_failed or (parsed == 0 and not problems)
+                problems.append(f"{self.name}:{number}: not valid JSON ({err.msg} at column {err.colno})")
+                continue
+            parsed += 1
+            if not problems:
+                yield number, value
+        if not parsed and not problems:
+            raise BadInput(f"{self.name}: the file is empty; it needs one audit a line, as JSON")
+        if problems and first_failed and self.path.stat().st_size <= _WHOLE_DOCUMENT_LIMIT:
+            whole = _one_document(self.path.read_bytes().decode("utf-8-sig"))
+            if whole is not None:
+                # Pretty-printed JSON: every line "fails"; one sentence says what to do instead.
+                raise BadInput(f"{self.name}: holds {whole} written over several lines, not JSON Lines; "
+                               "write each audit as one JSON object on its own line")
+        if problems and not parsed:
+            # Nothing parsed at all: the file is not JSON Lines; one sentence beats a line per row.
+            raise BadInput(f"{self.name}: is not a JSON Lines file (line {problems[0].split(':', 2)[1]} is not "
+                           "JSON); write one audit a line, as JSON")
+        if problems:
+            raise BadInput(*problems)
+
+
+def read_lines(path: str | Path) -> tuple[str, list[tuple[int, Any]]]:
+    """Read a whole JSON Lines file: (name, [(line number, parsed value)]); blank lines skipped.
+
+    For a small file; `JsonLines` reads a large one a line at a time.
+    """
+    lines = JsonLines(path)
+    return lines.name, list(lines)
 
 
 # --- checking rows ------------------------------------------------------------------------
@@ -745,7 +821,7 @@ class AuditLine(Row):
         data["themes"] = Themes(**data["themes"])
         data["actions"] = [Action(**a) for a in data["actions"]]
         data["moderation"] = Moderation(**data["moderation"]) if data["moderation"] else None
-        return Audit(**data, automatic=automatic, catalogue_version=catalogue_version)
+        return Audit(**data, automatic=automatic, catalogue_version=catalogue_version, imported=True)
 
 
 def _future_dates(line: AuditLine, today: date) -> list[str]:
@@ -760,64 +836,113 @@ def _future_dates(line: AuditLine, today: date) -> list[str]:
             for where, day in dated if day is not None and day > today]
 
 
-def check_audits(
-    name: str,
-    lines: list[tuple[int, Any]],
-    *,
-    cases: Callable[[str], Case | None],
-    users: Mapping[str, User],
-    catalogue,
-    themes_vocabulary: Iterable[str],
-    known_audit_ids: Collection[str] = (),
-    progress: Progress | None = None,
-    today: date | None = None,
-) -> list[Audit]:
-    """Audits that obey every rule of product.md, with the engine's automatic statuses.
+# Lines checked together: the caller fetches a batch's cases at once, and memory holds one batch.
+BATCH_SIZE = 2000
 
-    `today` (when given) refuses dates that have not happened yet: a completed audit
-    cannot have been submitted, moderated or acted on in the future.
 
-    `cases(case_ref)` gives the stored case with its events (None when unknown); the
-    automatic statuses are evaluated from those events as at each audit's as-of date,
-    so an override without a reason is refused here just as in the audit form.
+def _text_field(value: Any, key: str) -> str | None:
+    text = value.get(key) if isinstance(value, dict) else None
+    return text.strip() if isinstance(text, str) and text.strip() else None
+
+
+class _CatalogueByType:
+    """The catalogue with the standards of each case type worked out once (the rules ask per line)."""
+
+    def __init__(self, catalogue) -> None:
+        self.catalogue = catalogue
+        self.standards = catalogue.standards
+        self._applicable: dict[str, list] = {}
+
+    def applicable(self, case_type) -> list:
+        key = getattr(case_type, "value", case_type)
+        if key not in self._applicable:
+            self._applicable[key] = list(self.catalogue.applicable(case_type))
+        return self._applicable[key]
+
+    def ids(self, case_type) -> set[str]:
+        return {s.id for s in self.applicable(case_type)}
+
+
+class AuditCheck:
+    """The rules for the lines of one audits file, checked a batch at a time.
+
+    Between batches it remembers only the audit ids met so far (with the line each was
+    first on, to name duplicates), so memory does not grow with the file. Nothing here
+    reads the database: each batch comes with the cases it names and the audit ids
+    already stored, as the caller looked them up.
     """
-    from audit_tools.standards import evaluate
 
-    vocabulary = list(themes_vocabulary)
-    problems: list[str] = []
-    audits: list[Audit] = []
-    first: dict[str, int] = {}
-    case_cache: dict[str, Case | None] = {}
-    total = len(lines)
-    for i, (number, value) in enumerate(lines, start=1):
-        if progress:
-            progress(i, total)
-        at = f"{name}:{number}"
+    def __init__(self, name: str, *, users: Mapping[str, User], catalogue,
+                 themes_vocabulary: Iterable[str], today: date | None = None) -> None:
+        self.name = name
+        self.users = users
+        self.known_users = set(users)
+        self.catalogue = catalogue
+        self.by_type = _CatalogueByType(catalogue) if catalogue is not None else None
+        self.catalogue_version = getattr(catalogue, "version", None)
+        self.vocabulary = list(themes_vocabulary)
+        self.today = today
+        self.first_line: dict[str, int] = {}
+        self.stored: set[str] = set()  # ids already in the database when first met: each a problem
+
+    @staticmethod
+    def case_refs(batch: Iterable[tuple[int, Any]]) -> set[str]:
+        """The case refs a batch's lines name (what the caller looks up for `check`)."""
+        return {ref for _, value in batch if (ref := _text_field(value, "case_ref"))}
+
+    def audit_ids(self, batch: Iterable[tuple[int, Any]]) -> set[str]:
+        """The audit ids of a batch not met earlier in the file (whether stored is the caller's to say)."""
+        return {i for _, value in batch if (i := _text_field(value, "audit_id")) and i not in self.first_line}
+
+    def check(self, batch: Sequence[tuple[int, Any]], cases: Mapping[str, Case],
+              known_audit_ids: Collection[str] = (),
+              progress: Callable[[], None] | None = None) -> tuple[list[Audit], list[str]]:
+        """The batch's good audits, and every problem of its bad lines (`FILE:LINE: field: reason`).
+
+        `cases` maps each ref the batch names to the stored case with its events (a ref
+        missing from it is unknown); `known_audit_ids` holds (at least) the batch's ids
+        already stored. The engine runs once per case and as-of date.
+        """
+        audits: list[Audit] = []
+        problems: list[str] = []
+        automatic: dict[tuple[str, date], dict[str, Status | None]] = {}
+        for number, value in batch:
+            if progress:
+                progress()
+            audit, own = self._line(number, value, cases, known_audit_ids, automatic)
+            if own:
+                problems.extend(f"{self.name}:{number}: {p}" for p in own)
+            elif audit is not None:
+                audits.append(audit)
+        return audits, problems
+
+    def _line(self, number: int, value: Any, cases: Mapping[str, Case], known_audit_ids: Collection[str],
+              automatic: dict[tuple[str, date], dict[str, Status | None]]) -> tuple[Audit | None, list[str]]:
         if isinstance(value, list):
-            problems.append(f"{at}: line: holds a JSON array of {len(value)} item{'s' if len(value) != 1 else ''}; "
-                            "write each audit as one JSON object {...} on its own line")
-            continue
+            return None, [f"line: holds a JSON array of {len(value)} item{'s' if len(value) != 1 else ''}; "
+                          "write each audit as one JSON object {...} on its own line"]
         if not isinstance(value, dict):
-            problems.append(f"{at}: line: expected one audit as a JSON object {{...}}")
-            continue
+            return None, ["line: expected one audit as a JSON object {...}"]
         try:
             line = AuditLine.model_validate(value)
         except ValidationError as err:
-            problems.extend(describe(err, name, number, missing_word="field"))
-            continue
+            at = f"{self.name}:{number}: "
+            return None, [p.removeprefix(at) for p in describe(err, self.name, number, missing_word="field")]
         own: list[str] = []
-        if line.audit_id in first:
-            own.append(f"audit_id: {line.audit_id!r} is also on line {first[line.audit_id]}; "
+        if line.audit_id in self.first_line:
+            own.append(f"audit_id: {line.audit_id!r} is also on line {self.first_line[line.audit_id]}; "
                        "each audit may appear only once")
+            stored = line.audit_id in self.stored
         else:
-            first[line.audit_id] = number
-        if line.audit_id in known_audit_ids:
+            self.first_line[line.audit_id] = number
+            stored = line.audit_id in known_audit_ids
+            if stored:
+                self.stored.add(line.audit_id)
+        if stored:
             own.append(f"audit_id: {line.audit_id!r} is already in the database; "
                        "a submitted audit cannot be imported again")
-        if line.case_ref not in case_cache:
-            case_cache[line.case_ref] = cases(line.case_ref)
-        case = case_cache[line.case_ref]
-        auditor = users.get(line.auditor)
+        case = cases.get(line.case_ref)
+        auditor = self.users.get(line.auditor)
         if auditor is None:
             own.append(f"auditor: {line.auditor!r} is not a known username")
         elif not auditor.has(Role.auditor):
@@ -825,16 +950,27 @@ def check_audits(
         if line.submitted_on < line.as_of:
             own.append(f"submitted_on: {line.submitted_on.isoformat()} is before the as-at date "
                        f"{line.as_of.isoformat()}")
-        if today is not None:
-            own.extend(_future_dates(line, today))
+        if self.today is not None:
+            own.extend(_future_dates(line, self.today))
         for i, action in enumerate(line.actions):
             if action.completed_on is not None and action.completed_on < line.as_of:
                 # an action is raised by the audit, so it cannot be done before the audit's date
                 own.append(f"actions[{i}].completed_on: {action.completed_on.isoformat()} is before the "
                            f"audit's as-at date {line.as_of.isoformat()}")
+        if case is None:
+            auto: dict[str, Status | None] = {}
+        else:
+            key = (case.case_ref, line.as_of)
+            if key not in automatic:
+                from audit_tools.standards import evaluate
+
+                report = evaluate(case, line.as_of, self.catalogue)
+                automatic[key] = {r.standard: r.status for r in report.results}
+            auto = automatic[key]
+        audit = line.to_model(auto, self.catalogue_version)
         m = line.moderation
         if m is not None:
-            mod_user = users.get(m.moderator)
+            mod_user = self.users.get(m.moderator)
             if mod_user is None:
                 own.append(f"moderation.moderator: {m.moderator!r} is not a known username")
             elif not mod_user.has(Role.moderator):
@@ -842,12 +978,11 @@ def check_audits(
             if m.moderated_on < line.submitted_on:
                 own.append(f"moderation.moderated_on: {m.moderated_on.isoformat()} is before the "
                            f"audit was submitted ({line.submitted_on.isoformat()})")
-            if m.outcome is Outcome.grade_changed:
-                if m.final_grade is None:
-                    own.append("moderation.final_grade: grade_changed needs the final grade")
-                if not (m.reason or "").strip():
-                    own.append("moderation.reason: grade_changed needs a reason")
-            elif m.final_grade is not None and m.outcome is Outcome.agreed and m.final_grade != line.grade:
+            assert audit.moderation is not None
+            # the moderator's own rules, as the reconciliation screen applies them
+            own.extend(f"moderation.{p.in_file()}"
+                       for p in reconciliation_rule_problems(audit, audit.moderation, imported=True))
+            if m.final_grade is not None and m.outcome is Outcome.agreed and m.final_grade != line.grade:
                 own.append("moderation.final_grade: differs from the audit's grade, "
                            "so the outcome should be grade_changed")
             if case is not None:
@@ -858,27 +993,107 @@ def check_audits(
         if case is None:
             own.append(f"case_ref: {line.case_ref!r} is not a known case; "
                        "import it with `caseaudit import cases` first")
-        else:
-            # the rule names the case; on an audit line the field at fault is the auditor
-            own.extend(f"auditor: {p.split(': ', 1)[-1]}" for p in auditor_independence(case, line.auditor))
-            report = evaluate(case, line.as_of, catalogue)
-            automatic = {r.standard: r.status for r in report.results}
-            audit = line.to_model(automatic, getattr(catalogue, "version", None))
-            known = set(users)
-            own.extend(p.in_file() for p in submission_rule_problems(audit, case, catalogue, known, vocabulary))
-            for field_name, texts in (("notes", line.notes), ("override_reasons", line.override_reasons)):
-                for standard in texts:
-                    if standard not in line.scores:
-                        own.append(f"{field_name}.{standard}: there is no score for this standard; "
-                                   "score it or remove the text")
-            if m is not None:
-                ids = {s.id for s in catalogue.applicable(case.case_type)}
-                for standard in m.scores:
-                    if standard not in ids:
-                        own.append(f"moderation.scores.{standard}: not a standard of this audit")
-            if not own:
-                audits.append(audit)
-        problems.extend(f"{at}: {p}" for p in own)
+            return None, own
+        # the rule names the case; on an audit line the field at fault is the auditor
+        own.extend(f"auditor: {p.split(': ', 1)[-1]}" for p in auditor_independence(case, line.auditor))
+        own.extend(p.in_file() for p in submission_rule_problems(
+            audit, case, self.by_type, self.known_users, self.vocabulary, imported=True))
+        for field_name, texts in (("notes", line.notes), ("override_reasons", line.override_reasons)):
+            for standard in texts:
+                if standard not in line.scores:
+                    own.append(f"{field_name}.{standard}: there is no score for this standard; "
+                               "score it or remove the text")
+        if m is not None:
+            ids = self.by_type.ids(case.case_type)
+            for standard in m.scores:
+                if standard not in ids:
+                    own.append(f"moderation.scores.{standard}: not a standard of this audit")
+        return audit, own
+
+
+def _batches(lines: Iterable[tuple[int, Any]], size: int) -> Iterator[list[tuple[int, Any]]]:
+    it = iter(lines)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def checked_audit_batches(
+    name: str,
+    lines: Iterable[tuple[int, Any]],
+    *,
+    cases: Callable[[set[str]], Mapping[str, Case]],
+    users: Mapping[str, User],
+    catalogue,
+    themes_vocabulary: Iterable[str],
+    known_audit_ids: Callable[[set[str]], Collection[str]] | Collection[str] = (),
+    progress: Progress | None = None,
+    total: int | None = None,
+    today: date | None = None,
+    batch_size: int | None = None,
+) -> Iterator[list[Audit]]:
+    """Check an audits file batch by batch: each batch's audits while every line so far is good.
+
+    Every line is checked; if any is bad, the batches after it yield nothing and the end
+    raises BadInput naming every bad line of the file, so a writer that stored what came
+    out, inside one transaction, rolls it all back. `cases(refs)` gives a batch's stored
+    cases by ref (with their events); `known_audit_ids` the stored audit ids, or a function
+    giving those among a batch's ids. `progress(done, total)` after each line (`total`
+    defaults to the number of lines when they are a list).
+    """
+    check = AuditCheck(name, users=users, catalogue=catalogue, themes_vocabulary=themes_vocabulary, today=today)
+    if total is None and isinstance(lines, Sized):
+        total = len(lines)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total if total is not None else done)
+
+    problems: list[str] = []
+    for batch in _batches(lines, batch_size or BATCH_SIZE):
+        known = known_audit_ids(check.audit_ids(batch)) if callable(known_audit_ids) else known_audit_ids
+        audits, bad = check.check(batch, cases(check.case_refs(batch)), known, tick)
+        problems.extend(bad)
+        if not problems:
+            yield audits
     if problems:
         raise BadInput(*problems)
-    return audits
+
+
+def check_audits(
+    name: str,
+    lines: Iterable[tuple[int, Any]],
+    *,
+    cases: Callable[[str], Case | None],
+    users: Mapping[str, User],
+    catalogue,
+    themes_vocabulary: Iterable[str],
+    known_audit_ids: Collection[str] = (),
+    progress: Progress | None = None,
+    today: date | None = None,
+    batch_size: int | None = None,
+) -> list[Audit]:
+    """Audits that obey every rule of product.md, with the engine's automatic statuses.
+
+    `today` (when given) refuses dates that have not happened yet: a completed audit
+    cannot have been submitted, moderated or acted on in the future.
+
+    `cases(case_ref)` gives the stored case with its events (None when unknown); the
+    automatic statuses are evaluated from those events as at each audit's as-of date
+    and kept beside the scores. The audits are marked imported: they were scored outside
+    caseaudit, so a score differing from the automatic status needs no reason.
+    """
+
+    def batch_cases(refs: set[str]) -> dict[str, Case]:
+        return {ref: case for ref in sorted(refs) if (case := cases(ref)) is not None}
+
+    out: list[Audit] = []
+    for audits in checked_audit_batches(
+        name, lines, cases=batch_cases, users=users, catalogue=catalogue,
+        themes_vocabulary=themes_vocabulary, known_audit_ids=known_audit_ids,
+        progress=progress, today=today, batch_size=batch_size,
+    ):
+        out.extend(audits)
+    return out

@@ -205,7 +205,9 @@ class Audit(Model):
     """One audit of one case as of a date by one auditor.
 
     `scores` are the auditor's final statuses; `automatic` what the engine said when the
-    audit was scored; `override_reasons` why the auditor departed from it.
+    audit was scored; `override_reasons` why the auditor departed from it. An `imported`
+    audit was scored outside caseaudit: nobody saw `automatic` (computed at import, for
+    comparison), so a difference from it is not an override.
     """
 
     audit_id: str = Field(min_length=1)
@@ -222,6 +224,7 @@ class Audit(Model):
     automatic: dict[str, Status | None] = Field(default_factory=dict)
     override_reasons: dict[str, str] = Field(default_factory=dict)
     catalogue_version: str | None = None
+    imported: bool = False
 
     @property
     def final_grade(self) -> Grade | None:

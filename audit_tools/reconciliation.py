@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from audit_tools.audit import Problem
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Audit, Grade, Model, Moderation, Outcome, Role, Status, User
 from audit_tools.permissions import require
@@ -33,22 +34,33 @@ def blind_problems(moderation: Moderation, applicable: Iterable[str]) -> list[st
 
 def reconciliation_problems(audit: Audit, moderation: Moderation) -> list[str]:
     """Why the reconciliation cannot be stored yet (empty when it can), all at once."""
-    problems: list[str] = []
+    return [str(p) for p in reconciliation_rule_problems(audit, moderation)]
+
+
+def reconciliation_rule_problems(audit: Audit, moderation: Moderation, *,
+                                 imported: bool = False) -> list[Problem]:
+    """`reconciliation_problems` with the field of the moderation each one is about.
+
+    An `imported` moderation (`import audits`) was fed back outside caseaudit, so it
+    needs no feedback text; every other rule is the moderator's own.
+    """
+    problems: list[Problem] = []
     if moderation.grade is None or moderation.moderated_on is None:
-        problems.append("submit the blind re-audit before reconciling")
+        problems.append(Problem("grade", "", "submit the blind re-audit before reconciling"))
     if moderation.outcome is None:
-        problems.append("outcome: choose agreed, grade changed or escalated")
+        problems.append(Problem("outcome", "outcome", "choose agreed, grade changed or escalated"))
     if moderation.outcome == Outcome.grade_changed:
         if moderation.final_grade is None:
-            problems.append("final grade: a changed grade needs the final grade")
+            problems.append(Problem("final_grade", "final grade", "a changed grade needs the final grade"))
         elif moderation.final_grade == audit.grade:
-            problems.append("final grade: it is the auditor's grade; choose agreed instead, or another grade")
+            problems.append(Problem("final_grade", "final grade",
+                                    "it is the auditor's grade; choose agreed instead, or another grade"))
         if not (moderation.reason or "").strip():
-            problems.append("reason: say why the grade changed")
+            problems.append(Problem("reason", "reason", "say why the grade changed"))
     if moderation.outcome == Outcome.escalated and not (moderation.reason or "").strip():
-        problems.append("reason: say what the QA lead should look at")
-    if not (moderation.feedback or "").strip():
-        problems.append("feedback: write feedback for the auditor")
+        problems.append(Problem("reason", "reason", "say what the QA lead should look at"))
+    if not imported and not (moderation.feedback or "").strip():
+        problems.append(Problem("feedback", "feedback", "write feedback for the auditor"))
     return problems
 
 

@@ -285,9 +285,12 @@ def quarter_figures(quarter: Quarter, data: ThemesInput) -> QuarterFigures:
         overdue=states["overdue"],
     )
 
-    # Overrides: an auditor's status differing from the automatic one.
+    # Overrides: an auditor's status differing from the automatic one they were shown;
+    # imported audits were scored without it, so they are no one's override.
     automatic = overridden = 0
     for a in audits:
+        if a.imported:
+            continue
         for sid, auto in a.automatic.items():
             if auto is None or sid not in a.scores:
                 continue

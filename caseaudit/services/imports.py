@@ -8,13 +8,15 @@ records the import in the history).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from audit_tools import importers
 from audit_tools.errors import BadInput
-from audit_tools.models import Role
+from audit_tools.models import Audit, Role
 from audit_tools.permissions import require
 
 WHAT = ("users", "cases", "events", "audits")
@@ -80,18 +82,53 @@ def _check_other(store, what: str, path: str | Path, progress: Progress | None, 
         table = importers.read_table(path, importers.CASES)
         return importers.check_cases(table, store.people.usernames(), progress)
     if what == "audits":
-        name, lines = importers.read_lines(path)
-        return importers.check_audits(
-            name, lines,
-            cases=store.cases.get,
-            users={u.username: u for u in store.people.list()},
-            catalogue=store.reference.catalogue_for(),
-            themes_vocabulary=store.reference.themes().keys(),
-            known_audit_ids=_KnownAudits(store),
-            progress=progress,
-            today=today,
-        )
+        return [audit for audits in _audit_batches(store, path, progress, today) for audit in audits]
     raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
+
+
+def _cases(store, refs: Iterable[str]) -> dict:
+    """The stored cases (with events) among a batch's refs, each asked for once."""
+    found = {}
+    for ref in sorted(refs):
+        case = store.cases.get(ref)
+        if case is not None:
+            found[ref] = case
+    return found
+
+
+def _audit_batches(store, path: str | Path, progress: Progress | None, today: date) -> Iterator[list]:
+    """An audits file checked a batch at a time (see importers.checked_audit_batches)."""
+    lines = importers.JsonLines(path)
+    return importers.checked_audit_batches(
+        lines.name, lines,
+        cases=lambda refs: _cases(store, refs),
+        users={u.username: u for u in store.people.list()},
+        catalogue=store.reference.catalogue_for(),
+        themes_vocabulary=store.reference.themes().keys(),
+        known_audit_ids=_KnownAudits(store),
+        progress=progress,
+        # counting first costs one quick pass, and only when someone is watching
+        total=lines.count() if progress else None,
+        today=today,
+    )
+
+
+def _import_audits(store, path: str | Path, progress: Progress | None, today: date) -> int:
+    """Check the whole file, then write it in one transaction, a batch at a time.
+
+    The checked audits wait in a temporary file, not in memory, so memory holds one batch
+    however long the file; and the write lock is taken only once every line is good, so
+    other people's changes wait for the writing alone, never for the checking.
+    """
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as checked:
+        for audits in _audit_batches(store, path, progress, today):
+            checked.writelines(audit.model_dump_json() + "\n" for audit in audits)
+        checked.seek(0)
+        written = 0
+        with store.transaction():
+            while batch := list(islice(checked, importers.BATCH_SIZE)):
+                written += store.audits.insert([Audit.model_validate_json(line) for line in batch])
+    return written
 
 
 def import_file(store, what: str, path: str | Path, progress: Progress | None = None,
@@ -109,6 +146,8 @@ def import_file_report(store, what: str, path: str | Path,
     """
     role, doing = DOING[what]
     require(store.user, role, doing)
+    if what == "audits":
+        return _import_audits(store, path, progress, today or store.today()), 0
     rows, present = _check(store, what, path, progress, today)
     if what == "users":
         return store.people.upsert(rows), present
@@ -116,4 +155,4 @@ def import_file_report(store, what: str, path: str | Path,
         return store.cases.upsert(rows), present
     if what == "events":
         return (store.cases.add_events(rows) if rows else 0), present
-    return store.audits.insert(rows), present
+    raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")

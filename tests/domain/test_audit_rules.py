@@ -151,6 +151,26 @@ def test_override_of_an_automatic_status_needs_a_reason():
     assert problems(with_reason) == []
 
 
+def test_an_imported_audit_needs_no_reason_for_differing_from_the_automatic_status():
+    audit = good_audit(automatic={"cp-visits": Status.not_met, "chronology": Status.partly_met})
+    wanting = ["cp-visits: changing the automatic status (not met) to met needs a reason"]
+    assert problems(audit) == wanting
+    assert submission_problems(audit, CASE, CATALOGUE, USERS, DEFAULT_THEMES, imported=True) == []
+    # The audit's own mark is the default, so the store's check of an imported audit agrees.
+    historic = audit.model_copy(update={"imported": True})
+    assert problems(historic) == []
+    assert submission_problems(historic, CASE, CATALOGUE, USERS, DEFAULT_THEMES, imported=False) == wanting
+
+
+def test_an_imported_audit_obeys_every_other_rule():
+    audit = good_audit(imported=True, automatic={"cp-visits": Status.not_met},
+                       notes={}, grade=Grade.requires_improvement, actions=[])
+    assert problems(audit) == [
+        "chronology: partly met needs an evidence note saying why",
+        "grade: requires improvement needs at least one action in the action plan",
+    ]
+
+
 def test_judgement_standards_are_never_overrides():
     audit = good_audit(automatic={"voice-of-child": None})
     assert overridden(audit) == []

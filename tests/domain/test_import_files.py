@@ -259,8 +259,9 @@ def test_every_bad_audit_line_is_reported(tmp_path):
     assert f"{f}:1: audit_id: 'A-1' is already in the database; a submitted audit cannot be imported again" in lines
     assert f"{f}:2: audit_id: 'A-1' is also on line 1; each audit may appear only once" in lines
     assert f"{f}:3: auditor: ben is the allocated worker and may not audit this case; ask another manager to audit it" in lines
-    assert f"{f}:3: moderation.final_grade: grade_changed needs the final grade" in lines
-    assert f"{f}:3: moderation.reason: grade_changed needs a reason" in lines
+    # the reconciliation screen's own rules and words, naming the line's fields
+    assert f"{f}:3: moderation.final_grade: a changed grade needs the final grade" in lines
+    assert f"{f}:3: moderation.reason: say why the grade changed" in lines
     assert f"{f}:3: moderation.moderated_on: 2024-05-01 is before the audit was submitted (2024-05-02)" in lines
     assert any(line.startswith(f"{f}:3: moderation.moderator: cat") and "line manager" in line for line in lines)
     assert f"{f}:4: as_of: expected a date written YYYY-MM-DD, got '1 May 2024'" in lines

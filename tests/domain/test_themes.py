@@ -257,6 +257,30 @@ def test_override_rate(report):
     assert (o.automatic, o.overridden, o.rate) == (3, 1, 0.3333)
 
 
+def test_override_rate_counts_audits_made_in_caseaudit_only():
+    data = dataset()
+    # A historic audit scored outside caseaudit: both its scores differ from the automatic
+    # statuses computed at import, yet nobody was shown those, so nobody overrode them.
+    historic = Audit(
+        audit_id="H1", case_ref="C4", auditor="eve", as_of=date(2024, 4, 20),
+        submitted_on=date(2024, 4, 22), grade="good", imported=True,
+        scores={"cp-visits": "met", "chronology": "met"},
+        automatic={"cp-visits": "not_met", "chronology": "not_met"},
+    )
+    data.audits.append(historic)
+    report = themes_report(Q1, data)
+    o = report.overrides
+    # As in test_override_rate: A1's chronology is the one override among 3; H1 adds none.
+    assert (o.automatic, o.overridden, o.rate) == (3, 1, 0.3333)
+    # Every other figure still counts it: it is a completed audit of the quarter.
+    assert report.audits.completed == 5
+    assert report.standards["chronology"].met == 3
+    # The same audit made in caseaudit would count as two overrides.
+    data.audits[-1] = historic.model_copy(update={"imported": False})
+    o = themes_report(Q1, data).overrides
+    assert (o.automatic, o.overridden) == (5, 3)
+
+
 def test_previous_quarter_and_boundaries(report):
     p = report.previous
     # P1 submitted 31 March 2024 and P2 on 1 January 2024 are both 2023-24 Q4.
