@@ -51,21 +51,6 @@ class Store:
             except sqlite3.DatabaseError as err:
                 raise BadInput(f"{self.path}: cannot open the database: {err}") from None
 
-    # The old one-class names the screens still being split into packages call
-    # (tui/screens/moderation.py, audit_form.py, sampling.py, agreement.py); remove this
-    # once /work/rename_store_calls.py has rewritten them.
-    _NOT_YET_RENAMED = {
-        "get_audit": ("audits", "get"), "get_case": ("cases", "get"),
-        "list_assignments": ("moderation", "assignments"), "assign_moderator": ("moderation", "assign"),
-        "list_samples": ("samples", "list"), "catalogue": ("reference", "catalogue"),
-    }
-
-    def __getattr__(self, name: str):
-        if name in Store._NOT_YET_RENAMED:
-            aggregate, method = Store._NOT_YET_RENAMED[name]
-            return getattr(getattr(self, aggregate), method)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
     @property
     def path(self) -> Path:
         return self.session.path

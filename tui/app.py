@@ -26,14 +26,14 @@ log = logging.getLogger("caseaudit.tui")
 # Screens written elsewhere in tui/screens, opened by name so a missing one is a sentence,
 # not a crash: (module, class, what the user calls it, roles allowed to open it).
 OTHER_SCREENS: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
-    "moderation": ("tui.screens.moderation", "ModerationQueueScreen", "Moderation",
+    "moderation": ("tui.screens.moderation.queue", "ModerationQueueScreen", "Moderation",
                    (Role.moderator, Role.qa_lead)),
     "sampling": ("tui.screens.sampling", "SamplingScreen", "Moderation sampling", (Role.qa_lead,)),
     "agreement": ("tui.screens.agreement", "AgreementScreen", "Moderation agreement",
                   (Role.qa_lead, Role.moderator)),
     "reports": ("tui.screens.reports", "ReportsScreen", "Quarterly reports", (Role.qa_lead,)),
-    "feedback": ("tui.screens.moderation", "FeedbackScreen", "Moderation feedback", (Role.auditor,)),
-    "escalations": ("tui.screens.moderation", "EscalationsScreen", "Escalations to resolve",
+    "feedback": ("tui.screens.moderation.feedback", "FeedbackScreen", "Moderation feedback", (Role.auditor,)),
+    "escalations": ("tui.screens.moderation.escalations", "EscalationsScreen", "Escalations to resolve",
                     (Role.qa_lead,)),
     "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", (Role.admin,)),
 }

@@ -12,7 +12,7 @@ import pytest
 import audit_tools.importers as importers
 from caseaudit.cli import main
 from db.identity import current_username
-from db.repository import open_store
+from db import open_store
 from tests.cli.test_import import Terminal, audit_line, counts, load_basics, run, write
 
 ME = current_username()
@@ -25,7 +25,7 @@ DIFFERS = {"return-interview": "met", "voice-of-child": "partly_met", "managemen
 def db(tmp_path):
     path = tmp_path / "caseaudit.db"
     store = open_store(path, ME)
-    store.ensure_admin()
+    store.people.ensure_admin()
     store.close()
     return path
 
@@ -33,7 +33,7 @@ def db(tmp_path):
 def stored(db, audit_id):
     store = open_store(db, ME)
     try:
-        return store.get_audit(audit_id)
+        return store.audits.get(audit_id)
     finally:
         store.close()
 

@@ -99,7 +99,7 @@ def test_reconciliation_100x36(snap_compare, blind_db):
 
 
 def test_escalation_to_resolve_80x24(snap_compare, blind_db):
-    from tui.screens.moderation import ResolveEscalationScreen
+    from tui.screens.moderation.escalations import ResolveEscalationScreen
 
     mo = open_store(blind_db, "mo")
     audit = mo.audits.get("A-000001")

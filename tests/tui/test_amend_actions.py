@@ -10,6 +10,7 @@ from db import open_store
 from tests.tui.conftest import add_submitted_audit
 from tests.tui.test_audit_keyboard import choose, open_app, settle, tab_to
 from tui.screens.audit_form import AuditFormScreen
+from tui.screens.audit_form_mode import FormMode
 from tui.widgets.prompts import AskText
 
 
@@ -33,7 +34,7 @@ async def test_amending_corrects_an_owner_and_due_date_and_adds_an_action(db_pat
         form = await open_submitted(pilot)
         await pilot.press("ctrl+e")
         await pilot.pause()
-        first, second = form.action_numbers
+        first, second = form.plan.numbers
         # The completed action's record cannot be edited or removed.
         assert form.query_one(f"#action-description-{second}", Input).disabled
         assert not form.query_one(f"#action-description-{first}", Input).disabled
@@ -44,7 +45,7 @@ async def test_amending_corrects_an_owner_and_due_date_and_adds_an_action(db_pat
         await pilot.press(*"2024-03-29")
         await pilot.press("ctrl+n")
         await settle(pilot)
-        third = form.action_numbers[-1]
+        third = form.plan.numbers[-1]
         await pilot.press(*"Share the chronology with the family")
         await choose(pilot, f"action-owner-{third}", "Amy Auditor")
         await tab_to(pilot, f"action-due-{third}")
@@ -54,7 +55,7 @@ async def test_amending_corrects_an_owner_and_due_date_and_adds_an_action(db_pat
         assert isinstance(app.screen, AskText)
         await pilot.press(*"amy is leaving the team", "enter")
         await settle(pilot)
-        assert form.read_only and not form.amending
+        assert form.mode is FormMode.SUBMITTED
     store = open_store(db_path, "admin")
     actions = store.audits.get("A-0001").actions
     assert [(a.owner, a.due, a.completed_on) for a in actions] == [
@@ -74,7 +75,7 @@ async def test_an_amendment_submission_would_refuse_is_listed_not_saved(db_path)
         form = await open_submitted(pilot)
         await pilot.press("ctrl+e")
         await pilot.pause()
-        first = form.action_numbers[0]
+        first = form.plan.numbers[0]
         await tab_to(pilot, f"action-due-{first}")
         form.query_one(f"#action-due-{first}", Input).value = "2024-01-15"  # before the as-at date
         await pilot.press("ctrl+s")
@@ -113,10 +114,38 @@ async def test_leaving_an_amendment_puts_the_form_back_as_stored(db_path):
         assert form.dirty
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is form and form.read_only and not form.amending
+        assert app.screen is form and form.mode is FormMode.SUBMITTED
         assert form.query_one("#grade-select", Select).value == Grade.requires_improvement
-        assert len(form.action_numbers) == 2
+        assert len(form.plan.numbers) == 2
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is not form
+    assert open_store(db_path, "admin").amendments.list("A-0001") == []
+
+
+async def test_the_cursor_goes_to_the_field_a_problem_is_about_whatever_its_words(db_path, monkeypatch):
+    import tui.screens.audit_form as audit_form
+    from audit_tools.audit import Problem
+
+    real = audit_form.submission_rule_problems
+
+    def reworded(*args, **kwargs):
+        # The same rules and fields, in words that name another box of the action.
+        return [Problem(p.field, p.label, "ask the owner when it is due") for p in real(*args, **kwargs)]
+
+    monkeypatch.setattr(audit_form, "submission_rule_problems", reworded)
+    add_submitted_audit(db_path)
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_submitted(pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        first = form.plan.numbers[0]
+        await tab_to(pilot, f"action-due-{first}")
+        form.query_one(f"#action-description-{first}", Input).value = ""
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        problems = str(form.query_one("#audit-problems").render())
+        assert "action 1: ask the owner when it is due" in problems
+        assert app.focused is form.query_one(f"#action-description-{first}", Input)
     assert open_store(db_path, "admin").amendments.list("A-0001") == []

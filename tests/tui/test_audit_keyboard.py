@@ -9,6 +9,7 @@ from db import open_store
 from tests.tui.conftest import TODAY
 from tui.app import make_app
 from tui.screens.audit_form import AuditFormScreen
+from tui.screens.audit_form_mode import FormMode
 from tui.screens.case_detail import CaseDetailScreen
 from tui.screens.cases import CasesScreen
 
@@ -172,7 +173,7 @@ async def test_a_draft_saved_elsewhere_is_never_overwritten(db_path):
         await choose(pilot, "status-plan-quality", "partly met")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert form.conflicted
+        assert form.mode is FormMode.CONFLICTED
         assert "someone else changed this draft" in str(form.query_one("#save-state").render())
     stored = open_store(db_path, "admin").audits.get(form.audit_id)
     assert stored.notes == {"voice-of-child": "theirs"}
@@ -200,3 +201,16 @@ async def test_drafts_save_themselves_and_on_leaving(db_path, monkeypatch):
     assert draft.scores["voice-of-child"] == Status.met
     assert draft.scores["plan-quality"] == Status.partly_met
     assert store.audits.revision(form.audit_id) == 2
+
+
+async def test_the_add_action_button_adds_an_action(db_path):
+    from textual.widgets import Button
+
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_new_audit(pilot)
+        assert form.plan.numbers == []
+        form.query_one("#add-action", Button).press()
+        await settle(pilot)
+        assert len(form.plan.numbers) == 1
+        assert form.query_one(f"#action-description-{form.plan.numbers[0]}").has_focus

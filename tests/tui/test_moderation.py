@@ -11,7 +11,10 @@ from audit_tools.standards import evaluate, load_catalogue
 from db import open_store
 from tests.tui.conftest import TODAY
 from tui.app import make_app
-from tui.screens.moderation import BlindReauditScreen, FeedbackScreen, ModerationQueueScreen, ReconcileScreen
+from tui.screens.moderation.blind import BlindReauditScreen
+from tui.screens.moderation.feedback import FeedbackScreen
+from tui.screens.moderation.queue import ModerationQueueScreen
+from tui.screens.moderation.reconcile import ReconcileScreen
 
 ORIGINAL_NOTE = "ORIGINAL-NOTE chronology lacks analysis"
 AS_OF = date(2024, 2, 29)

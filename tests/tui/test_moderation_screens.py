@@ -154,7 +154,7 @@ async def test_agreement_screen_shows_words_n_and_flags(db_path):
 
 async def test_qa_lead_reads_a_finished_moderation_from_the_progress_list(db_path):
     from caseaudit.services import moderation as ms
-    from tui.screens.moderation import ResolveEscalationScreen
+    from tui.screens.moderation.escalations import ResolveEscalationScreen
 
     build(db_path)
     lee = open_store(db_path, "lee")
@@ -207,7 +207,8 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
 
     from audit_tools.models import Grade
     from caseaudit.services import moderation as ms
-    from tui.screens.moderation import EscalationsScreen, FeedbackScreen, ResolveEscalationScreen
+    from tui.screens.moderation.escalations import EscalationsScreen, ResolveEscalationScreen
+    from tui.screens.moderation.feedback import FeedbackScreen
 
     build(db_path)
     lee = open_store(db_path, "lee")
@@ -302,7 +303,7 @@ async def test_sampling_at_80_columns_stacks_keeps_the_cursor_and_enter_leaves_t
 
 async def test_a_qa_lead_who_moderated_the_audit_is_told_before_typing_a_resolution(db_path):
     from caseaudit.services import moderation as ms
-    from tui.screens.moderation import ResolveEscalationScreen
+    from tui.screens.moderation.escalations import ResolveEscalationScreen
 
     build(db_path)
     admin = open_store(db_path, "admin")

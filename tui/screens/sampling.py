@@ -6,9 +6,6 @@ so a sample drawn here verifies with `caseaudit sample verify` like any other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,34 +17,12 @@ from textual.worker import Worker, WorkerState
 from audit_tools import sampling
 from audit_tools.errors import BadInput
 from audit_tools.quarters import Quarter
+from caseaudit.services.sampling_view import SamplingView, sampling_view
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import AskText, Confirm
+from tui.widgets.tables import repaint_later
 
 STATE_STYLE = {"unassigned": "bold red", "assigned": "bold", "re-audited": "yellow", "reconciled": "green"}
-
-
-@dataclass
-class SamplingView:
-    quarter: Quarter
-    frame_size: int
-    strata: list[sampling.StratumPreview]
-    progress: list  # caseaudit.services.moderation.ProgressRow
-    samples: list  # SampleDraw of the quarter
-    problem: str | None = None
-
-
-def load_view(app: Any, quarter: Quarter, rate: str, minimum: str) -> SamplingView:
-    from caseaudit.services import moderation as ms
-
-    frame = ms.sample_frame(app.store, quarter)
-    view = SamplingView(quarter=quarter, frame_size=len(frame), strata=[],
-                        progress=ms.progress(app.store, quarter),
-                        samples=app.store.samples.list(quarter.code))
-    try:
-        view.strata = sampling.preview(frame, rate, minimum)
-    except BadInput as err:
-        view.problem = " ".join(err.lines)
-    return view
 
 
 class SamplingScreen(CaseauditScreen):
@@ -198,14 +173,15 @@ class SamplingScreen(CaseauditScreen):
             self.app.notify("Not re-audited yet: the original stays hidden until the moderator has scored it.",
                             severity="warning")
             return
-        from tui.screens.moderation import ReconcileScreen, ResolveEscalationScreen
+        from tui.screens.moderation.escalations import ResolveEscalationScreen
+        from tui.screens.moderation.reconcile import ReconcileScreen
 
         # An escalation waits for the QA lead: open it where the resolution is recorded.
         screen = ResolveEscalationScreen if row.outcome == "escalated" else ReconcileScreen
         self.app.push_screen(screen(row.audit_id))
 
     def action_escalations(self) -> None:
-        from tui.screens.moderation import EscalationsScreen
+        from tui.screens.moderation.escalations import EscalationsScreen
 
         self.app.push_screen(EscalationsScreen())
 
@@ -213,7 +189,7 @@ class SamplingScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self, quarter: Quarter, rate: str, minimum: str) -> SamplingView:
-        return load_view(self.app, quarter, rate, minimum)
+        return sampling_view(self.app.store, quarter, rate, minimum)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draw")
     def draw(self, quarter: Quarter, rate: str, minimum: str, seed: str | None):
@@ -303,7 +279,5 @@ class SamplingScreen(CaseauditScreen):
                              key=row.audit_id)
         if progress.row_count:
             progress.move_cursor(row=min(kept, progress.row_count - 1), scroll=True)
-        from tui.screens.moderation import repaint_later
-
         repaint_later(table)
         repaint_later(progress)

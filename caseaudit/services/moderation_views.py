@@ -1,0 +1,154 @@
+"""What the moderation screens show, read in one call each: the moderator's queue, the blind
+re-audit, both audits side by side, and the auditor's feedback to acknowledge.
+
+Every function takes what it needs (the store, the moderator, the catalogue the app runs)
+and returns plain data, so a screen or a test calls it without an application around it.
+
+The blind re-audit never receives the original audit's scores, grade or notes: its view
+holds only the case, its events and the automatic evidence, so nothing on screen can give
+the original away. Only once the moderator's own grade is stored does the side-by-side
+view load the original.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from audit_tools.errors import Refused
+from audit_tools.models import Audit, Case, CheckReport, Outcome
+from audit_tools.reconciliation import Resolution
+from audit_tools.standards import evaluate
+from caseaudit.services.moderation import feedback_waiting, resolutions
+from db.errors import NotFound
+
+STAGES = ("to re-audit", "to reconcile", "done")
+
+
+def stage(audit: Audit) -> str:
+    """Where a moderation stands for its moderator: to re-audit, to reconcile, or done."""
+    m = audit.moderation
+    if m is None or m.grade is None:
+        return "to re-audit"
+    if m.outcome is None:
+        return "to reconcile"
+    return "done"
+
+
+def audit_catalogue(store: Any, audit: Audit, running: Any):
+    """The catalogue the audit was scored against, so both sides see the same standards.
+
+    `running` is the catalogue the app runs, used when the stored one cannot be read.
+    """
+    try:
+        return store.reference.catalogue_for(audit)
+    except Exception:  # an unreadable stored catalogue: fall back to the one the app runs
+        return running
+
+
+# --- the queue ----------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    audit_id: str
+    case_ref: str
+    case_type: str
+    submitted_on: date | None
+    stage: str
+    outcome: Outcome | None
+
+
+def moderation_queue(store: Any, moderator: str) -> list[QueueRow]:
+    """The audits assigned to `moderator`, the ones still to re-audit first."""
+    rows = []
+    for a in store.moderation.assignments(moderator=moderator):
+        audit = store.audits.get(a.audit_id)
+        if audit is None:
+            continue
+        case = store.cases.get(audit.case_ref)
+        rows.append(QueueRow(
+            audit_id=audit.audit_id, case_ref=audit.case_ref,
+            case_type=case.case_type.value if case else "?",
+            submitted_on=audit.submitted_on, stage=stage(audit),
+            outcome=audit.moderation.outcome if audit.moderation else None,
+        ))
+    return sorted(rows, key=lambda r: (STAGES.index(r.stage), r.audit_id))
+
+
+def moderation_stage(store: Any, audit_id: str) -> str | None:
+    """The stage of one audit's moderation (None when the audit is gone)."""
+    audit = store.audits.get(audit_id)
+    return None if audit is None else stage(audit)
+
+
+# --- blind re-audit -----------------------------------------------------------------
+
+
+@dataclass
+class BlindView:
+    """All the blind re-audit may show: the case, its events and the automatic evidence."""
+
+    audit_id: str
+    as_of: date
+    case: Case
+    report: CheckReport
+    standards: list  # Standard, the applicable ones in catalogue order
+
+
+def blind_view(store: Any, audit_id: str, running_catalogue: Any) -> BlindView:
+    audit = store.audits.get(audit_id)
+    if audit is None:
+        raise NotFound(f"audit {audit_id}: not in the database")
+    case = store.cases.get(audit.case_ref)
+    if case is None:
+        raise NotFound(f"case {audit.case_ref}: not in the database")
+    catalogue = audit_catalogue(store, audit, running_catalogue)
+    # Built field by field from the case and the engine: the audit's own scores, grade
+    # and notes are deliberately left behind here.
+    return BlindView(audit_id=audit.audit_id, as_of=audit.as_of, case=case,
+                     report=evaluate(case, audit.as_of, catalogue),
+                     standards=catalogue.applicable(case.case_type))
+
+
+# --- both audits side by side -------------------------------------------------------
+
+
+@dataclass
+class ReconcileView:
+    audit: Audit
+    case: Case | None
+    order: list[str]
+    titles: dict[str, str]
+    resolution: Resolution | None = None  # the QA lead's, once an escalation is settled
+
+
+def reconcile_view(store: Any, audit_id: str, running_catalogue: Any) -> ReconcileView:
+    """The original audit beside its blind re-audit; refused until the re-audit is stored."""
+    audit = store.audits.get(audit_id)
+    if audit is None:
+        raise NotFound(f"audit {audit_id}: not in the database")
+    if audit.moderation is None or audit.moderation.grade is None:
+        raise Refused(f"audit {audit_id}: submit the blind re-audit first")
+    case = store.cases.get(audit.case_ref)
+    catalogue = audit_catalogue(store, audit, running_catalogue)
+    standards = catalogue.applicable(case.case_type) if case else catalogue.standards
+    return ReconcileView(audit=audit, case=case, order=[s.id for s in standards],
+                         titles={s.id: s.title for s in catalogue.standards},
+                         resolution=resolutions(store, [audit_id]).get(audit_id))
+
+
+# --- the auditor's side: feedback to acknowledge ------------------------------------
+
+
+@dataclass
+class FeedbackView:
+    audits: list[Audit]
+    resolutions: dict[str, Resolution]
+
+
+def feedback_view(store: Any) -> FeedbackView:
+    """The store's actor's moderated audits with feedback to acknowledge, and any resolutions."""
+    audits = feedback_waiting(store)
+    return FeedbackView(audits, resolutions(store, [a.audit_id for a in audits]))

@@ -1,0 +1,36 @@
+"""What the QA lead's sampling screen shows for a quarter, read in one call: the frame
+still to sample, the draw a rate and minimum would make, the samples drawn and where
+each sampled audit stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from audit_tools import sampling
+from audit_tools.errors import BadInput
+from audit_tools.models import SampleDraw
+from audit_tools.quarters import Quarter
+from caseaudit.services.moderation import ProgressRow, progress, sample_frame
+
+
+@dataclass
+class SamplingView:
+    quarter: Quarter
+    frame_size: int
+    strata: list[sampling.StratumPreview]
+    progress: list[ProgressRow]
+    samples: list[SampleDraw]  # of the quarter
+    problem: str | None = None  # why the rate or minimum gives no preview
+
+
+def sampling_view(store: Any, quarter: Quarter, rate: str, minimum: str) -> SamplingView:
+    frame = sample_frame(store, quarter)
+    view = SamplingView(quarter=quarter, frame_size=len(frame), strata=[],
+                        progress=progress(store, quarter),
+                        samples=store.samples.list(quarter.code))
+    try:
+        view.strata = sampling.preview(frame, rate, minimum)
+    except BadInput as err:
+        view.problem = " ".join(err.lines)
+    return view

@@ -1,0 +1,178 @@
+"""The QA lead's side of moderation: every escalated moderation, and the resolution of one
+read beside both audits."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from audit_tools.models import Outcome
+from audit_tools.reconciliation import Resolution, resolution_problems, resolver_conflict
+from caseaudit.services.moderation import Escalation, escalations, resolve_escalation
+from caseaudit.services.moderation_views import ReconcileView
+from tui.screens.base import CaseauditScreen
+from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text, short_grade
+from tui.screens.moderation.reconcile import SideBySideScreen
+from tui.widgets.prompts import Confirm
+from tui.widgets.tables import repaint_later
+from tui.words import grade_options
+
+
+class EscalationsScreen(CaseauditScreen):
+    """Every escalated moderation, those still to resolve first (QA lead)."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("f5", "reload", "Refresh", id="refresh_escalations"),
+    ]
+
+    DEFAULT_CSS = """
+    #escalations-title { height: auto; padding: 0 1; }
+    #escalations-table { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading escalated moderations…", id="escalations-title")
+        yield DataTable(id="escalations-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self) -> list[Escalation]:
+        return escalations(self.app.store)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS and event.worker.group == "load":
+            self.show(event.worker.result)
+
+    def show(self, rows: list[Escalation]) -> None:
+        todo = sum(not r.resolved for r in rows)
+        title = Text()
+        title.append("Escalated moderations: ", style="bold")
+        if rows:
+            title.append(f"{todo} of {len(rows)} to resolve. Enter reads both sides and records the resolution.")
+        else:
+            title.append("none; a moderator escalates a moderation they cannot settle with the auditor.")
+        self.query_one("#escalations-title", Static).update(title)
+        table = self.query_one("#escalations-table", DataTable)
+        kept = table.cursor_row if table.row_count else 0  # back from an audit: stay on it
+        table.clear(columns=True)
+        # State first and grades in short words, so nothing that matters is cut at 80 columns.
+        table.add_columns("audit", "state", "auditor", "moderator", "grades: auditor → moderator", "case")
+        for r in rows:
+            a, m = r.audit, r.audit.moderation
+            state = (Text(f"resolved: {short_grade(r.resolution.final_grade)}", style="dim") if r.resolved
+                     else Text("to resolve", style="bold"))
+            table.add_row(a.audit_id, state, a.auditor, m.moderator,
+                          f"{short_grade(a.grade)} → {short_grade(m.grade)}", a.case_ref, key=a.audit_id)
+        if table.row_count:
+            table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
+        table.focus()
+        repaint_later(table)
+
+    @on(DataTable.RowSelected, "#escalations-table")
+    def open_escalation(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(ResolveEscalationScreen(event.row_key.value))
+
+
+class ResolveEscalationScreen(SideBySideScreen):
+    """Both sides of an escalated reconciliation, and the QA lead's resolution."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+s", "save", "Save resolution", id="save_resolution"),
+    ]
+
+    DEFAULT_CSS = """
+    #resolve-form { height: auto; }
+    #resolve-feedback { height: 5; }
+    #resolve-buttons { height: auto; margin: 1 0; }
+    """
+    HIDDEN_UNTIL_SHOWN = "#resolve-form"
+    SAVED = ("Resolution stored; the auditor will be asked to acknowledge it.", "Resolved")
+
+    @property
+    def done(self) -> bool:
+        """Nothing to record here: already resolved, not escalated, or not this QA lead's to settle."""
+        return self.view is None or not self.query_one("#resolve-form").display
+
+    def compose_form(self) -> ComposeResult:
+        with Vertical(id="resolve-form"):
+            yield Static("Your resolution", classes="section")
+            yield Select(grade_options(), prompt="final grade (required)", compact=True,
+                         id="resolve-final-grade")
+            yield Input("", placeholder="Reason (required)", compact=True, id="resolve-reason")
+            yield Static("Feedback to the auditor", classes="section")
+            yield TextArea("", id="resolve-feedback")
+            yield Horizontal(Button("Save resolution (ctrl+s)", variant="primary", id="resolve-save",
+                                    compact=True), id="resolve-buttons")
+
+    def show(self, view: ReconcileView) -> None:
+        self.view = view
+        m = view.audit.moderation
+        assert m is not None
+        notes = self.fill_side_by_side(view, "Escalation")
+        extra = Text()
+        extra.append(f"\n\nModerator's outcome: {OUTCOME_WORDS[m.outcome] if m.outcome else 'not reconciled yet'}",
+                     style="bold")
+        extra.append(f"\nModerator's reason: {m.reason or '—'}")
+        extra.append(f"\nModerator's feedback to the auditor: {m.feedback or '—'}")
+        conflict = resolver_conflict(self.app.user.username, view.audit)
+        if view.resolution is None and m.outcome != Outcome.escalated:
+            extra.append("\nOnly an escalated moderation is resolved here.", style="italic")
+        elif view.resolution is None and conflict:
+            extra.append(f"\nYou cannot resolve this one: {conflict}.", style="bold yellow")
+        open_ = m.outcome == Outcome.escalated and view.resolution is None and conflict is None
+        if open_:
+            extra.append("\n\nRead both sides, then tab to your resolution below; ctrl+s saves it.", style="italic")
+        self.query_one("#reconcile-notes", Static).update(notes + extra + resolution_text(view.resolution))
+        form = self.query_one("#resolve-form")
+        form.display = open_
+        self.refresh_bindings()
+        # The cursor starts at the top, where the reading starts: the form lies below the fold
+        # on a small terminal, and a cursor out of sight is a cursor lost.
+        self.query_one("#reconcile-table", DataTable).focus()
+
+    @on(Button.Pressed, "#resolve-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        if self.view is None or self.done:
+            return
+        grade = self.query_one("#resolve-final-grade", Select).value
+        values = dict(
+            final_grade=None if grade == Select.NULL else grade,
+            reason=self.query_one("#resolve-reason", Input).value.strip() or None,
+            feedback=self.query_one("#resolve-feedback", TextArea).text.strip() or None,
+        )
+        problems = resolution_problems(values["final_grade"], values["reason"])
+        if problems:
+            self.app.notify("\n".join(problems), title="Not yet", severity="warning", timeout=10)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.save(values)
+
+        self.app.push_screen(Confirm(
+            f"Resolve audit {self.audit_id} at {grade_words(values['final_grade'])}? "
+            "The resolution is recorded and not changed afterwards.", yes="Resolve"), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def save(self, values: dict) -> Resolution:
+        return resolve_escalation(self.app.store, self.audit_id, **values)

@@ -1,0 +1,47 @@
+"""Words the moderation screens share: outcomes, statuses and grades (a dash for none), and
+the QA lead's resolution."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from audit_tools.calendar import format_day
+from audit_tools.models import Grade, Outcome, Status
+from audit_tools.reconciliation import Resolution
+from tui.words import STATUS_WORDS
+
+OUTCOME_WORDS = {
+    Outcome.agreed: "agreed",
+    Outcome.grade_changed: "grade changed",
+    Outcome.escalated: "escalated to the QA lead",
+}
+
+
+def status_words(status: Status | None) -> str:
+    return "—" if status is None else STATUS_WORDS[status]
+
+
+def grade_words(grade: Grade | None) -> str:
+    return "—" if grade is None else grade.label
+
+
+def short_grade(grade: Grade | None) -> str:
+    """A grade in few letters for narrow tables; RI is how practitioners say it."""
+    if grade is None:
+        return "—"
+    return "RI" if grade == Grade.requires_improvement else grade.label
+
+
+def resolution_text(resolution: Resolution | None) -> Text:
+    """The QA lead's resolution in words (empty when there is none)."""
+    text = Text()
+    if resolution is None:
+        return text
+    text.append(f"\nResolved by QA lead {resolution.resolved_by} on {format_day(resolution.resolved_at.date())}: ",
+                style="bold")
+    text.append("final grade ")
+    text.append(grade_words(resolution.final_grade), style="bold")
+    text.append(f".\nReason: {resolution.reason}")
+    if resolution.feedback:
+        text.append(f"\nFeedback from the QA lead: {resolution.feedback}")
+    return text

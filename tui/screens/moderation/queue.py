@@ -1,0 +1,90 @@
+"""The moderator's queue: the audits assigned to them, the ones still to do first."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState
+
+from audit_tools.calendar import format_day
+from caseaudit.services.moderation_views import QueueRow, moderation_queue, moderation_stage
+from tui.screens.base import CaseauditScreen
+from tui.screens.moderation.blind import BlindReauditScreen
+from tui.screens.moderation.format import OUTCOME_WORDS
+from tui.screens.moderation.reconcile import ReconcileScreen
+from tui.widgets.tables import repaint_later
+
+
+class ModerationQueueScreen(CaseauditScreen):
+    """The audits assigned to me for moderation, the ones still to do first."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("f5", "reload", "Refresh", id="refresh_moderation_queue"),
+    ]
+
+    DEFAULT_CSS = """
+    #queue-title { height: auto; padding: 0 1; }
+    #queue-table { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading your moderation queue…", id="queue-title")
+        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self) -> list[QueueRow]:
+        return moderation_queue(self.app.store, self.app.user.username)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS and event.worker.group == "load":
+            self.show(event.worker.result)
+
+    def show(self, rows: list[QueueRow]) -> None:
+        todo = sum(r.stage != "done" for r in rows)
+        title = Text()
+        title.append(f"Moderation queue of {self.app.user.display_name}: ", style="bold")
+        if rows:
+            title.append(f"{todo} of {len(rows)} still to finish. Enter opens the audit.")
+        else:
+            title.append("nothing assigned to you yet.")
+        self.query_one("#queue-title", Static).update(title)
+        table = self.query_one("#queue-table", DataTable)
+        kept = table.cursor_row if table.row_count else 0  # back from an audit: stay on it
+        table.clear(columns=True)
+        table.add_columns("audit", "case", "type", "submitted", "stage", "outcome")
+        for r in rows:
+            stage_text = Text(r.stage, style="bold" if r.stage != "done" else "dim")
+            table.add_row(r.audit_id, r.case_ref, r.case_type,
+                          format_day(r.submitted_on) if r.submitted_on else "—", stage_text,
+                          OUTCOME_WORDS[r.outcome] if r.outcome else "", key=r.audit_id)
+        if table.row_count:
+            table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
+        table.focus()
+        repaint_later(table)
+
+    @on(DataTable.RowSelected, "#queue-table")
+    def open_audit(self, event: DataTable.RowSelected) -> None:
+        self.open_moderation(event.row_key.value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open")
+    def open_moderation(self, audit_id: str) -> None:
+        stage = moderation_stage(self.app.store, audit_id)
+        if stage is None:
+            return
+        screen = BlindReauditScreen(audit_id) if stage == "to re-audit" else ReconcileScreen(audit_id)
+        self.app.call_from_thread(self.app.push_screen, screen)

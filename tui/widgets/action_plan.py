@@ -1,0 +1,168 @@
+"""The audit form's action plan: one row per action (what, owner, due date, linked
+standard), added with ctrl+n and removed with ctrl+y.
+
+Each row remembers the stored action it was opened from, so a completion date stays with
+its action when rows above it are removed, and a completed action is never removed or
+changed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Select, Static
+
+from audit_tools.audit import Problem
+from audit_tools.calendar import format_day
+from audit_tools.models import Action
+
+
+class ActionPlan(Vertical):
+    """The action plan's rows and the hint under them."""
+
+    DEFAULT_CSS = """
+    ActionPlan { height: auto; }
+    """
+
+    def __init__(self, owners: list[tuple[str, str]], standards: list[str]) -> None:
+        super().__init__()
+        self.owners = owners  # (what the list shows, username)
+        self.standards = standards
+        self.numbers: list[int] = []  # the rows on screen, in order
+        # The stored action each row was opened from (a row added since has none).
+        self.origin: dict[int, Action] = {}
+        self._next = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static("Action plan", classes="section")
+        yield Vertical(id="action-plan")
+        yield Static("", id="action-plan-empty", classes="muted")
+
+    def _row(self, number: int, action: Action) -> Vertical:
+        usernames = {username for _, username in self.owners}
+        standards = [(s, s) for s in self.standards]
+        return Vertical(
+            Input(action.description, placeholder=f"Action {number}: what must be done", compact=True,
+                  id=f"action-description-{number}"),
+            Horizontal(
+                Select(self.owners, prompt="owner", compact=True, id=f"action-owner-{number}",
+                       value=action.owner if action.owner in usernames else Select.NULL),
+                Input(action.due.isoformat() if action.due else "", placeholder="due YYYY-MM-DD",
+                      compact=True, id=f"action-due-{number}"),
+                Select(standards, prompt="linked standard", compact=True, id=f"action-standard-{number}",
+                       value=action.standard if action.standard in self.standards else Select.NULL),
+            ),
+            classes="action-row", id=f"action-{number}",
+        )
+
+    async def add(self, action: Action, stored: bool = False) -> Vertical:
+        """Mount a row for `action` (`stored`: as the audit holds it) and return it."""
+        self._next += 1
+        number = self._next
+        row = self._row(number, action)
+        await self.query_one("#action-plan", Vertical).mount(row)
+        # Counted only once mounted: the form is read back from its widgets.
+        self.numbers.append(number)
+        if stored:
+            self.origin[number] = action
+        return row
+
+    async def show_stored(self, actions: list[Action]) -> None:
+        for action in actions:
+            await self.add(action, stored=True)
+
+    def remove_row_of(self, widget: Widget | None) -> str | None:
+        """Remove the row `widget` sits in; otherwise say why not."""
+        row = None
+        node = widget
+        while node is not None and node is not self:
+            if isinstance(node, Vertical) and "action-row" in node.classes:
+                row = node
+                break
+            node = node.parent
+        if row is None:
+            return "Move to the action you want to remove first (tab into it)."
+        number = int(row.id.removeprefix("action-"))
+        previous = self.origin.get(number)
+        if previous is not None and previous.completed_on is not None:
+            return (f"This action was completed on {format_day(previous.completed_on)}; "
+                    "its record stays in the plan.")
+        self.numbers.remove(number)
+        self.origin.pop(number, None)
+        row.remove()
+        return None
+
+    def _value(self, selector: str):
+        widget = self.query_one(selector)
+        if isinstance(widget, Select):
+            return None if widget.value == Select.NULL else widget.value
+        return widget.value
+
+    def actions(self) -> list[Action]:
+        """The plan as the rows now show it (a due date that is not a date counts as none)."""
+        actions = []
+        for number in self.numbers:
+            due_text = self.query_one(f"#action-due-{number}", Input).value.strip()
+            try:
+                due = date.fromisoformat(due_text) if due_text else None
+            except ValueError:
+                due = None
+            previous = self.origin.get(number)
+            actions.append(Action(
+                description=self.query_one(f"#action-description-{number}", Input).value.strip(),
+                owner=self._value(f"#action-owner-{number}"),
+                due=due,
+                standard=self._value(f"#action-standard-{number}"),
+                completed_on=previous.completed_on if previous else None,
+            ))
+        return actions
+
+    def bad_due_dates(self) -> list[Problem]:
+        """Due dates typed that are not dates, which the actions above read as none."""
+        problems = []
+        for position, number in enumerate(self.numbers, start=1):
+            text = self.query_one(f"#action-due-{number}", Input).value.strip()
+            if text:
+                try:
+                    date.fromisoformat(text)
+                except ValueError:
+                    problems.append(Problem(f"actions[{position - 1}].due", f"action {position}",
+                                            f"due {text!r} is not a date; write YYYY-MM-DD"))
+        return problems
+
+    def now_stored(self, actions: list[Action]) -> None:
+        """After a save, submit or amendment the rows stand for the actions as stored."""
+        self.origin = dict(zip(self.numbers, actions))
+
+    def lock_completed(self) -> None:
+        """A completed action's record stays as it is; the rest of the plan may be corrected."""
+        for number in self.numbers:
+            previous = self.origin.get(number)
+            if previous is not None and previous.completed_on is not None:
+                for widget in self.query(f"#action-{number} Input, #action-{number} Select"):
+                    widget.disabled = True
+
+    def show_hint(self, editable: bool) -> None:
+        hint = self.query_one("#action-plan-empty", Static)
+        if not editable:
+            words = "" if self.numbers else "No actions."
+        elif self.numbers:
+            words = "ctrl+y removes the action you are in; ctrl+n adds another."
+        else:
+            words = "No actions yet: ctrl+n adds one."
+        hint.update(words)
+        hint.display = bool(words)
+
+    def widget_for(self, field: str) -> Widget | None:
+        """The box for a field of the plan ("actions[0].owner": the first action's owner)."""
+        found = re.fullmatch(r"actions\[(\d+)\]\.(\w+)", field)
+        if found is None or int(found[1]) >= len(self.numbers):
+            return None
+        number, part = self.numbers[int(found[1])], found[2]
+        if part in ("owner", "due", "standard"):
+            return self.query_one(f"#action-{part}-{number}")
+        return self.query_one(f"#action-description-{number}")

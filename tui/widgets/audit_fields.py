@@ -1,0 +1,82 @@
+"""Every field of one audit on the form, read back as an Audit: a StandardRow per
+applicable standard, the grade, the themes and the action plan, with the form's buttons
+under them. Each part builds its own values and finds its own boxes."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from audit_tools.models import Audit, CheckReport
+from tui.widgets.action_plan import ActionPlan
+from tui.widgets.grade_picker import GradePicker
+from tui.widgets.standard_row import StandardRow, read_rows
+from tui.widgets.themes_picker import ThemesPicker
+
+
+class AuditFields(Vertical):
+    DEFAULT_CSS = """
+    AuditFields { height: auto; }
+    """
+
+    def __init__(self, audit: Audit, standards: list, report: CheckReport, users: list,
+                 themes: dict[str, str]) -> None:
+        super().__init__()
+        self.audit = audit  # as opened
+        self.standards = standards  # the applicable ones, in catalogue order
+        self.report = report
+        self.users = users
+        self.vocabulary = themes
+
+    def compose(self) -> ComposeResult:
+        audit = self.audit
+        results = {r.standard: r for r in self.report.results}
+        yield Static("Standards", classes="section")
+        for standard in self.standards:
+            result = results.get(standard.id)
+            yield StandardRow(standard, result, audit.scores.get(standard.id, result.status if result else None),
+                              reason=audit.override_reasons.get(standard.id, ""),
+                              note=audit.notes.get(standard.id, ""))
+        yield GradePicker(audit.grade)
+        yield ThemesPicker(self.vocabulary, audit.themes)
+        yield ActionPlan([(f"{u.display_name} ({u.username})", u.username) for u in self.users],
+                         [s.id for s in self.standards])
+        yield Horizontal(
+            Button("Add action (ctrl+n)", id="add-action", compact=True),
+            Button("Save draft (ctrl+s)", id="save-draft", compact=True),
+            Button("Submit (ctrl+r)", id="submit", variant="primary", compact=True),
+            id="audit-buttons",
+        )
+
+    @property
+    def plan(self) -> ActionPlan:
+        return self.query_one(ActionPlan)
+
+    def read(self, audit: Audit, catalogue_version: str) -> Audit:
+        """`audit` with what the fields now show."""
+        return audit.model_copy(update={
+            **read_rows(self.query(StandardRow)),
+            "grade": self.query_one(GradePicker).grade(), "themes": self.query_one(ThemesPicker).themes(),
+            "actions": self.plan.actions(),
+            "catalogue_version": audit.catalogue_version or catalogue_version,
+        })
+
+    def widget_for(self, field: str) -> Widget | None:
+        """The box of a field of the audit ("notes.cp-visits", "actions[1].owner", "grade")."""
+        for part in (*self.query(StandardRow), self.query_one(GradePicker), self.query_one(ThemesPicker),
+                     self.plan):
+            widget = part.widget_for(field)
+            if widget is not None:
+                return widget
+        return None
+
+    def set_locked(self, locked: bool, amending: bool) -> None:
+        """Read-only: every box and button off. Amending: all on but submit and completed actions."""
+        self.plan.show_hint(editable=not locked)
+        for widget in self.query("Input, Select, SelectionList, Button"):
+            widget.disabled = locked
+        if amending:
+            self.plan.lock_completed()
+            self.query_one("#submit", Button).disabled = True

@@ -1,0 +1,124 @@
+"""One standard on the audit form: the engine's evidence, the status, and the override
+reason and evidence note the status may need.
+
+The row shows the reason box only when the auditor changes an automatic status, and the
+note box only for a status that needs one (or a note already written); which status
+needs what is audit_tools' rule, checked again on submission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Select, Static
+
+from audit_tools.models import Status
+from tui.words import evidence_text, status_options
+
+NEEDS_NOTE = (Status.partly_met, Status.not_met)
+
+
+@dataclass
+class StandardValues:
+    """What the row holds, as the audit stores it (None or empty where nothing is given)."""
+
+    automatic: Status | None
+    status: Status | None
+    note: str
+    reason: str  # kept only when the status differs from the automatic one
+
+
+class StandardRow(Vertical):
+    """A standard, its automatic evidence and the auditor's status, reason and note."""
+
+    def __init__(self, standard, result, status: Status | None, reason: str = "", note: str = "") -> None:
+        classes = "standard-row"
+        if result is not None and result.status is None:
+            classes += " judgement"
+        elif result is not None and result.late:
+            classes += " late"
+        super().__init__(classes=classes, id=f"row-{standard.id}")
+        self.standard = standard
+        self.result = result
+        self._start = (status, reason, note)
+
+    @property
+    def automatic(self) -> Status | None:
+        return self.result.status if self.result else None
+
+    def compose(self) -> ComposeResult:
+        sid = self.standard.id
+        status, reason, note = self._start
+        yield Static(Text.assemble((self.standard.title, "bold"), f"  [{sid}]"))
+        yield Static(evidence_text(self.result), classes="evidence")
+        yield Select(status_options(self.automatic), prompt="choose a status", compact=True,
+                     value=status if status is not None else Select.NULL, id=f"status-{sid}")
+        yield Input(reason, compact=True, placeholder="Why you changed the automatic status (needed)",
+                    id=f"reason-{sid}")
+        yield Input(note, compact=True, placeholder="Evidence note: what is missing or late (needed)",
+                    id=f"note-{sid}")
+
+    def on_mount(self) -> None:
+        self.show_needed_boxes()
+
+    @on(Select.Changed)
+    def _status_changed(self) -> None:
+        # Not stopped: the form counts the change as the auditor's work too.
+        self.show_needed_boxes()
+
+    @property
+    def _status_select(self) -> Select:
+        return self.query_one(f"#status-{self.standard.id}", Select)
+
+    @property
+    def _reason(self) -> Input:
+        return self.query_one(f"#reason-{self.standard.id}", Input)
+
+    @property
+    def _note(self) -> Input:
+        return self.query_one(f"#note-{self.standard.id}", Input)
+
+    @property
+    def status(self) -> Status | None:
+        value = self._status_select.value
+        return None if value == Select.NULL else value
+
+    def show_needed_boxes(self) -> None:
+        status, automatic = self.status, self.automatic
+        self._reason.display = automatic is not None and status is not None and status != automatic
+        self._note.display = status in NEEDS_NOTE or bool(self._note.value.strip())
+
+    def values(self) -> StandardValues:
+        status = self.status
+        reason = self._reason.value.strip()
+        overridden = status is not None and status != self.automatic
+        return StandardValues(automatic=self.automatic, status=status, note=self._note.value.strip(),
+                              reason=reason if overridden else "")
+
+    def widget_for(self, field: str) -> Widget | None:
+        """The box for a field of the audit ("scores.<id>", "notes.<id>", "override_reasons.<id>")."""
+        part, _, standard = field.partition(".")
+        if standard != self.standard.id:
+            return None
+        return {"scores": self._status_select, "notes": self._note,
+                "override_reasons": self._reason}.get(part)
+
+
+def read_rows(rows) -> dict[str, dict]:
+    """The audit's scores, notes, override reasons and automatic statuses, from its rows."""
+    read: dict[str, dict] = {"scores": {}, "notes": {}, "override_reasons": {}, "automatic": {}}
+    for row in rows:
+        sid, values = row.standard.id, row.values()
+        read["automatic"][sid] = values.automatic
+        if values.status is not None:
+            read["scores"][sid] = values.status
+        if values.note:
+            read["notes"][sid] = values.note
+        if values.reason:
+            read["override_reasons"][sid] = values.reason
+    return read

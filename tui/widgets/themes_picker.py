@@ -1,0 +1,46 @@
+"""The audit form's themes: the strengths and the areas for improvement, ticked from the
+service's theme vocabulary."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import SelectionList, Static
+
+from audit_tools.models import Themes
+
+
+class ThemesPicker(Vertical):
+    """Two lists of the vocabulary's themes: strengths, then areas for improvement."""
+
+    DEFAULT_CSS = """
+    ThemesPicker { height: auto; }
+    """
+
+    def __init__(self, vocabulary: dict[str, str], chosen: Themes) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary  # theme id: what the list shows
+        self.chosen = chosen
+
+    def compose(self) -> ComposeResult:
+        yield Static("Strengths (space to tick)", classes="section")
+        yield SelectionList(*[(label, theme, theme in self.chosen.strengths)
+                              for theme, label in self.vocabulary.items()],
+                            id="strengths", classes="theme-list", compact=True)
+        yield Static("Areas for improvement (space to tick)", classes="section")
+        yield SelectionList(*[(label, theme, theme in self.chosen.improvements)
+                              for theme, label in self.vocabulary.items()],
+                            id="improvements", classes="theme-list", compact=True)
+
+    def themes(self) -> Themes:
+        return Themes(
+            strengths=list(self.query_one("#strengths", SelectionList).selected),
+            improvements=list(self.query_one("#improvements", SelectionList).selected),
+        )
+
+    def widget_for(self, field: str) -> Widget | None:
+        """The list for "themes.strengths" or "themes.improvements"."""
+        if field in ("themes.strengths", "themes.improvements"):
+            return self.query_one("#" + field.removeprefix("themes."))
+        return None

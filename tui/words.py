@@ -1,0 +1,42 @@
+"""How the screens say statuses and grades, and offer them in drop-downs: the same words on
+the audit form and in the moderator's blind re-audit."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from audit_tools.models import Grade, Status
+
+STATUS_WORDS = {
+    Status.met: "met",
+    Status.partly_met: "partly met",
+    Status.not_met: "not met",
+    Status.not_applicable: "not applicable",
+}
+GRADE_ORDER = [Grade.outstanding, Grade.good, Grade.requires_improvement, Grade.inadequate]
+
+
+def status_options(automatic: Status | None) -> list[tuple[str, Status]]:
+    options = []
+    for status, words in STATUS_WORDS.items():
+        label = f"{words}  (automatic)" if status == automatic else words
+        options.append((label, status))
+    return options
+
+
+def grade_options() -> list[tuple[str, Grade]]:
+    return [(g.label, g) for g in GRADE_ORDER]
+
+
+def evidence_text(result) -> Text:
+    """The engine's evidence in a line or two, with each late one spelled out."""
+    text = Text()
+    if result is None:
+        return text
+    if result.status is None:
+        text.append("Your judgement: no automatic status.", style="italic")
+        return text
+    text.append(f"Automatic: {STATUS_WORDS[result.status]}. ", style="bold")
+    # The engine's evidence already names each late one with its due and actual dates.
+    text.append(result.evidence, style="bold" if result.late else "")
+    return text
