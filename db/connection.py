@@ -7,6 +7,7 @@ instead of failing half-way through with "database is locked".
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -19,6 +20,18 @@ import sqlite_utils
 # Long enough for six managers importing at once to queue behind each other.
 BUSY_TIMEOUT_MS = 10_000
 
+# Case references, staff names and grades of their practice: readable and writable by the
+# owner only, whatever the umask. SQLite gives the -wal and -shm files the database's mode.
+PRIVATE_FILE = 0o600
+
+
+def create_private(path: Path) -> None:
+    """Create `path` empty with owner-only permissions, unless it exists already."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE))
+    except FileExistsError:  # pragma: no cover - O_CREAT without O_EXCL does not raise it
+        pass
+
 
 def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
     """Open `path` (created if missing) as a sqlite-utils Database in autocommit mode.
@@ -26,6 +39,8 @@ def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
     `wal=False` leaves the journal mode alone (checking a backup copy must not change it).
     """
     path = Path(path)
+    if not path.exists() and path.parent.is_dir():
+        create_private(path)
     conn = sqlite3.connect(
         str(path),
         timeout=BUSY_TIMEOUT_MS / 1000,

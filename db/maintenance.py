@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 from collections import Counter
 from pathlib import Path
 
 from audit_tools.errors import BadInput, CheckFailed
-from db.connection import connect
+from db.connection import connect, create_private
 from db.history import Verification, canonical
 from db.history import verify as verify_chain
 from db.migrations import refuse_foreign
@@ -110,6 +111,10 @@ def backup_file(path: Path, dest: Path) -> int:
             raise BadInput(f"{path}: cannot back up: {err}") from None
         try:
             try:
+                try:
+                    create_private(partial)  # a full copy of the database: the owner's only
+                except OSError:
+                    pass  # SQLite says below, in its words, why the folder will not do
                 target = sqlite3.connect(str(partial), isolation_level=None)
             except sqlite3.DatabaseError as err:
                 raise BadInput(f"{dest}: cannot write the backup here: {err}") from None
@@ -134,3 +139,19 @@ def backup_file(path: Path, dest: Path) -> int:
         if partial.exists():
             partial.unlink()
     return entries
+
+
+def exposure(path: Path) -> list[str]:
+    """What lets other accounts on this machine at the database: a file others (or, without
+    a chosen group, the group) can read, or a folder others can open. Empty when private."""
+    found = []
+    for where, mode, what in ((path, path.stat().st_mode, "the database"),
+                              (path.parent, path.parent.stat().st_mode, "its folder")):
+        if where.is_dir():
+            if mode & stat.S_IROTH or mode & stat.S_IXOTH:
+                found.append(f"{where}: {what} lets every account on this machine list and open its "
+                             f"files (mode {stat.filemode(mode)}); chmod o-rwx {where}")
+        elif mode & (stat.S_IROTH | stat.S_IWOTH):
+            found.append(f"{where}: {what} can be read by every account on this machine "
+                         f"(mode {stat.filemode(mode)}); chmod 600 {where}")
+    return found

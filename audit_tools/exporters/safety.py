@@ -73,7 +73,7 @@ def atomic_file(path: Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        os.chmod(tmp_path, 0o644)
+        os.chmod(tmp_path, 0o600)  # staff names and grades: the owner's only
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
@@ -87,7 +87,9 @@ def atomic_folder(path: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or "."))
     try:
         yield tmp
-        os.chmod(tmp, 0o755)
+        for file in tmp.iterdir():
+            os.chmod(file, 0o600)
+        os.chmod(tmp, 0o700)
         if path.is_dir():
             # Swap with the earlier report, then drop it: the folder is never half new.
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent or "."))
