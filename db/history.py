@@ -219,6 +219,29 @@ def _loads(text: str | None) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def head(db: sqlite_utils.Database) -> tuple[int, str]:
+    """The newest entry's number and hash (0 and the genesis hash for an empty history)."""
+    row = db.execute("SELECT id, hash FROM history ORDER BY id DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
+
+def anchor_problem(db: sqlite_utils.Database, entry_id: int, expected_hash: str) -> str | None:
+    """Why the history up to `entry_id` is not the one whose head was published as
+    `entry_id:expected_hash` (None when it is). Call after the chain itself verifies: a
+    chain rewritten from an edit onwards, every hash recomputed, is whole again, and only
+    a head noted outside the file (a board paper) shows it is not the history it was."""
+    row = db.execute("SELECT hash FROM history WHERE id = ?", [entry_id]).fetchone()
+    if row is None:
+        last, _ = head(db)
+        return (f"entry {entry_id} of the published head is not in the history, which ends at entry "
+                f"{last}: entries have been removed")
+    if row[0] != expected_hash:
+        return (f"the history up to entry {entry_id} is not the one published as {entry_id}:{expected_hash}; "
+                f"its hash there is now {row[0]}: entries 1 to {entry_id} were changed and the chain "
+                "recomputed after that head was published")
+    return None
+
+
 class History:
     """The history aggregate of the Store: reading entries and checking the chain."""
 
@@ -245,3 +268,6 @@ class History:
 
     def verify(self) -> Verification:
         return verify(self.store.session.db)
+
+    def head(self) -> tuple[int, str]:
+        return head(self.store.session.db)

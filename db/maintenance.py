@@ -14,7 +14,7 @@ from pathlib import Path
 
 from audit_tools.errors import BadInput, CheckFailed
 from db.connection import connect, create_private
-from db.history import Verification, canonical
+from db.history import Verification, anchor_problem, canonical, head
 from db.history import verify as verify_chain
 from db.migrations import refuse_foreign
 
@@ -155,3 +155,21 @@ def exposure(path: Path) -> list[str]:
             found.append(f"{where}: {what} can be read by every account on this machine "
                          f"(mode {stat.filemode(mode)}); chmod 600 {where}")
     return found
+
+
+def history_head(path: Path) -> tuple[int, str]:
+    """The newest history entry's number and hash, read without changing the file."""
+    db = connect(path, wal=False)
+    try:
+        return head(db)
+    finally:
+        db.close()
+
+
+def anchor_problem_of_file(path: Path, entry_id: int, expected_hash: str) -> str | None:
+    """Why the file's history up to `entry_id` is not the published one (None when it is)."""
+    db = connect(path, wal=False)
+    try:
+        return anchor_problem(db, entry_id, expected_hash)
+    finally:
+        db.close()

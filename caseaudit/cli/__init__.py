@@ -37,6 +37,17 @@ def quarter_arg(text: str) -> str:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
+def anchor_arg(text: str) -> tuple[int, str]:
+    """ENTRY:HASH, as `caseaudit history head` prints it."""
+    entry, _, digest = text.strip().partition(":")
+    digest = digest.lower()
+    if not entry.isdigit() or int(entry) < 1 or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise argparse.ArgumentTypeError(
+            f"invalid head {text!r}: expected ENTRY:HASH, an entry number, a colon and 64 hex digits, "
+            "as `caseaudit history head` prints it")
+    return int(entry), digest
+
+
 def default_db_path() -> Path:
     import platformdirs
 
@@ -179,8 +190,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify", help="check the database and its history chain",
                        description="Runs PRAGMA integrity_check and re-walks the history hash "
-                       "chain; exit 1 naming the first broken entry.")
+                       "chain; exit 1 naming the first broken entry. With --against, also "
+                       "proves the history up to a published head (e.g. from last quarter's "
+                       "board paper) is unchanged.")
+    p.add_argument("--against", type=anchor_arg, metavar="ENTRY:HASH",
+                   help="a head printed earlier by `caseaudit history head` or in a themes report")
     p.set_defaults(handler="caseaudit.cli.admin:verify")
+
+    p = sub.add_parser("history", help="the history's head, to publish and check against later")
+    hsub = p.add_subparsers(dest="history_command", metavar="WHAT", required=True)
+    hp = hsub.add_parser("head", help="print the newest entry's number and hash (ENTRY:HASH)",
+                         description="Prints ENTRY:HASH of the newest history entry. Noted outside "
+                         "the file, it lets `caseaudit verify --against ENTRY:HASH` prove later that "
+                         "the history up to it was not rewritten.")
+    hp.set_defaults(handler="caseaudit.cli.admin:history_head")
 
     p = sub.add_parser("backup", help="consistent online copy of the database")
     p.add_argument("dest", metavar="DEST")

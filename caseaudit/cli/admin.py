@@ -11,7 +11,8 @@ from audit_tools.models import Role
 from audit_tools.standards.catalogue import read_catalogue_file
 from caseaudit.cli import db_path
 from db import current_username, open_store
-from db.maintenance import backup_file, exposure, verify_file
+from db.maintenance import anchor_problem_of_file, backup_file, exposure, verify_file
+from db.maintenance import history_head as history_head_of
 
 
 def _display_name(username: str) -> str:
@@ -80,9 +81,15 @@ def verify(args: argparse.Namespace) -> int:
             f"entries after {result.entries} have been removed"
         )
     problems += result.altered
+    if getattr(args, "against", None) and result.broken_entry is None:
+        problem = anchor_problem_of_file(path, *args.against)
+        if problem:
+            problems.append(f"history: {problem}")
     if problems:
         raise CheckFailed(*problems)
     print(f"database and history chain OK ({result.entries} entries; latest hash {result.last_hash})")
+    if getattr(args, "against", None):
+        print(f"the history up to entry {args.against[0]} is the one published with that head")
     return 0
 
 
@@ -102,4 +109,13 @@ def backup(args: argparse.Namespace) -> int:
         raise BadInput(f"{dest.parent}: no such folder for the backup")
     entries = backup_file(path, dest)
     print(f"backup written to {dest} ({entries} history entries)", file=sys.stdout)
+    return 0
+
+
+def history_head(args: argparse.Namespace) -> int:
+    """The newest history entry as ENTRY:HASH, to note down outside the file."""
+    path = db_path(args)
+    _existing_database(path)
+    entry, digest = history_head_of(path)
+    print(f"{entry}:{digest}")
     return 0

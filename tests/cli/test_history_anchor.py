@@ -1,0 +1,83 @@
+"""A history rewritten by someone who knows how the chain is built: every hash recomputed
+after an edit. Plain verify cannot tell (the chain is whole again); a head published
+earlier (`caseaudit history head`, printed in a board paper) can."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from caseaudit.cli import main
+from db.history import GENESIS, entry_hash
+from tests.support import admin_store
+
+
+def rewrite_chain(path, entry_id: int, new_details: dict) -> None:
+    """Edit one entry and recompute every hash from it on, the guard triggers dropped first."""
+    conn = sqlite3.connect(path)
+    triggers = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'history'")]
+    for name in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE history SET details = ? WHERE id = ?",
+                 [json.dumps(new_details, sort_keys=True, separators=(",", ":")), entry_id])
+    prev = GENESIS
+    for row_id, at, actor, what, details in conn.execute(
+            "SELECT id, at, actor, what, details FROM history ORDER BY id").fetchall():
+        digest = entry_hash(prev, row_id, at, actor, what, json.loads(details))
+        conn.execute("UPDATE history SET prev_hash = ?, hash = ? WHERE id = ?", [prev, digest, row_id])
+        prev = digest
+    conn.commit()
+    conn.close()
+
+
+def head(path, capsys) -> str:
+    assert main(["--db", str(path), "history", "head"]) == 0
+    return capsys.readouterr().out.strip()
+
+
+def test_a_recomputed_chain_passes_plain_verify_but_not_the_published_head(tmp_path, capsys):
+    path = tmp_path / "caseaudit.db"
+    admin_store(path).close()  # first admin, users imported, a case imported: three entries
+    published = head(path, capsys)
+    entry, digest = published.split(":")
+    assert entry == "3" and len(digest) == 64
+
+    rewrite_chain(path, 2, {"users": []})  # the users import, made to say nobody was imported
+
+    assert main(["--db", str(path), "verify"]) == 0  # the chain alone is whole again
+    capsys.readouterr()
+    assert main(["--db", str(path), "verify", "--against", published]) == 1
+    err = capsys.readouterr().err
+    assert f"caseaudit: history: the history up to entry 3 is not the one published as {published}" in err
+    assert "entries 1 to 3 were changed and the chain recomputed" in err
+
+
+def test_an_unchanged_history_matches_its_published_head_after_more_entries(tmp_path, capsys):
+    path = tmp_path / "caseaudit.db"
+    store = admin_store(path)
+    published = head(path, capsys)
+    store.record("themes exported", {"quarter": "2024-25-Q1"})  # history moves on after the paper
+    store.close()
+    assert main(["--db", str(path), "verify", "--against", published]) == 0
+    out = capsys.readouterr().out
+    assert f"the history up to entry {published.split(':')[0]} is the one published with that head" in out
+
+
+def test_a_head_beyond_the_history_means_entries_were_removed(tmp_path, capsys):
+    path = tmp_path / "caseaudit.db"
+    admin_store(path).close()
+    assert main(["--db", str(path), "verify", "--against", "9:" + "a" * 64]) == 1
+    assert "entry 9 of the published head is not in the history, which ends at entry 3" in capsys.readouterr().err
+
+
+def test_a_malformed_head_is_bad_input(tmp_path, capsys):
+    path = tmp_path / "caseaudit.db"
+    admin_store(path).close()
+    with pytest.raises(SystemExit) as exit:
+        main(["--db", str(path), "verify", "--against", "three:abc"])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid head 'three:abc': expected ENTRY:HASH" in err
