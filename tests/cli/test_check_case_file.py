@@ -51,11 +51,20 @@ def test_readable_table(case_file, capsys):
     assert "cp-visits" in out and "not met" in out and "due 24 Jan 2024" in out
 
 
-def test_as_of_defaults_to_today(case_file, capsys):
-    from datetime import date
+@pytest.mark.parametrize("moment,today", [
+    ("2024-07-15T12:00:00+00:00", "2024-07-15"),
+    # 23:30 UTC on 14 July is 00:30 on 15 July in London (BST): today is London's date.
+    ("2024-07-14T23:30:00+00:00", "2024-07-15"),
+    # 23:30 UTC on 14 January is 23:30 in London too (GMT): still the 14th.
+    ("2024-01-14T23:30:00+00:00", "2024-01-14"),
+])
+def test_as_of_defaults_to_today(case_file, capsys, monkeypatch, moment, today):
+    # Today comes from the one clock (db.clock.system_clock), fixed here, never the real date.
+    from datetime import datetime
 
+    monkeypatch.setattr("db.clock.system_clock", lambda: datetime.fromisoformat(moment))
     assert main(["check", "--case-file", str(case_file), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["as_of"] == date.today().isoformat()
+    assert json.loads(capsys.readouterr().out)["as_of"] == today
 
 
 def bad(tmp_path, capsys, content, *extra):

@@ -1,16 +1,26 @@
-"""Audit lines dated after today are refused: a completed audit has already happened."""
+"""Audit lines dated after today are refused: a completed audit has already happened.
+
+Today is fixed through the one clock (db.clock.system_clock, which the command line's store
+and its "today" read), never the real date, so a run that crosses midnight sees one today.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timezone
 
 import pytest
 
 from tests.cli.test_import import audit_line, counts, db, load_basics, run, write  # noqa: F401
 
-TODAY = date.today()
-TOMORROW = TODAY + timedelta(days=1)
+TODAY = date(2024, 7, 15)
+TOMORROW = date(2024, 7, 16)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """The command line runs in this process; its clock is the system clock, fixed here at noon."""
+    monkeypatch.setattr("db.clock.system_clock", lambda: datetime(2024, 7, 15, 12, 0, tzinfo=timezone.utc))
 
 
 def history_length(path) -> int:

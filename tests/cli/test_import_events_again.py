@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -107,16 +107,16 @@ def test_same_day_visits_count_once_for_timeliness_but_each_for_seen_alone():
     assert alone["cp-seen-alone"].status == Status.met
 
 
-def test_an_event_dated_after_today_is_refused(db, tmp_path, capsys):
-    from datetime import timedelta
-
+def test_an_event_dated_after_today_is_refused(db, tmp_path, capsys, monkeypatch):
+    # Today is fixed through the one clock the command line's store reads: Monday 15 July 2024,
+    # 12:00 UTC. An event on 15 July is today's; one on 16 July is in the future.
+    monkeypatch.setattr("db.clock.system_clock", lambda: datetime(2024, 7, 15, 12, 0, tzinfo=timezone.utc))
     load_basics(db, tmp_path, capsys)
     before = counts(db)
-    tomorrow = date.today() + timedelta(days=1)
-    path = write(tmp_path, "events.csv", f"case_ref,kind,date\nC-1001,visit,{date.today()}\nC-1001,supervision,{tomorrow}\n")
+    path = write(tmp_path, "events.csv", "case_ref,kind,date\nC-1001,visit,2024-07-15\nC-1001,supervision,2024-07-16\n")
     code, out, err = run(db, "events", path, capsys)
     assert (code, out) == (2, "")
-    assert err == (f"caseaudit: {path}:3: date: {tomorrow} is in the future (today is {date.today()}); "
+    assert err == (f"caseaudit: {path}:3: date: 2024-07-16 is in the future (today is 2024-07-15); "
                    "import only what has already happened\n")
     assert counts(db) == before
 

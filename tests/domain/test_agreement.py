@@ -117,10 +117,16 @@ def test_overall_and_per_auditor_figures():
     assert doc["within_one"] == pytest.approx(4 / 5)
     assert doc["moved_down"] == 2
     assert doc["moved_up"] == 1
-    first = [2, 3, 2, 1, 0]
-    second = [2, 1, 1, 2, 0]
-    assert doc["kappa"] == pytest.approx(cohen_kappa(first, second))
-    assert doc["kappa_quadratic"] == pytest.approx(cohen_kappa(first, second, weights="quadratic"))
+    # Pairs (auditor, moderator) on inadequate 0 .. outstanding 3:
+    #   (2,2) (3,1) (2,1) (1,2) (0,0);  row totals R = [1, 1, 2, 1], column totals C = [1, 2, 2, 0], n = 5.
+    # Unweighted: observed agreement 2/5; chance sum R[i]C[i] / n^2 = (1 + 2 + 4 + 0) / 25 = 7/25;
+    #   kappa = (2/5 - 7/25) / (1 - 7/25) = (3/25) / (18/25) = 1/6.
+    # Quadratic, w = (i - j)^2: sum w*O = 0 + 4 + 1 + 1 + 0 = 6, times n = 30;
+    #   sum w*R[i]*C[j] = row 0: 1*(0*1 + 1*2 + 4*2 + 9*0) = 10, row 1: 1*(1*1 + 0 + 1*2 + 0) = 3,
+    #   row 2: 2*(4*1 + 1*2 + 0 + 0) = 12, row 3: 1*(9*1 + 4*2 + 1*2 + 0) = 19; total 44;
+    #   kappa = 1 - 30/44 = 7/22 = 0.31818...
+    assert doc["kappa"] == pytest.approx(1 / 6)
+    assert doc["kappa_quadratic"] == pytest.approx(7 / 22)
     assert doc["by_auditor"] == {
         "amy": {"pairs": 3, "exact_agreement": pytest.approx(1 / 3), "moved_down": 2, "moved_up": 0},
         "ben": {"pairs": 2, "exact_agreement": 0.5, "moved_down": 0, "moved_up": 1},

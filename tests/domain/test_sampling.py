@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from fractions import Fraction
 from datetime import date
 
 import pytest
@@ -190,7 +191,10 @@ def test_any_draw_verifies_and_has_the_right_size(sizes, rate, minimum, seed):
     assert sampling.verify(sample) == (True, [])
     by_auditor = Counter(i.rsplit("-", 1)[0] for i in sample.selected)
     for auditor, n in sizes.items():
-        assert by_auditor[auditor] == sampling.sample_size(n, rate, minimum)
+        # The rule as written, in exact fractions: k = min(n, max(minimum, ceil(rate * n))).
+        exact = Fraction(rate) * n
+        expected = min(n, max(minimum, -(-exact.numerator // exact.denominator)))
+        assert by_auditor[auditor] == expected
 
 
 # --- verify ---------------------------------------------------------------------------
