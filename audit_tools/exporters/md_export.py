@@ -12,6 +12,7 @@ from audit_tools.exporters.tables import FRACTION, PCT, Table, cell_text, themes
 from audit_tools.models import Grade
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport, movers, pct, top_themes
+from audit_tools.wording import percent
 
 _ESCAPE = str.maketrans({c: "\\" + c for c in "\\|<>`*[]"})
 
@@ -52,7 +53,8 @@ def _table(table: Table) -> list[str]:
 
 
 def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}%"
+    """A percentage the themes figures give as 0..100, to one decimal."""
+    return percent(None if value is None else value / 100, 1)
 
 
 def _was(now: int | float | None, then: int | float | None, kind: str = "int") -> str:

@@ -10,11 +10,12 @@ import argparse
 import json
 import textwrap
 
-from audit_tools.agreement import FLAG_WORDS, Agreement, landis_koch
+from audit_tools.agreement import FLAG_WORDS, Agreement
 from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.models import Role, SampleDraw
 from audit_tools.permissions import require
 from audit_tools.quarters import Quarter
+from audit_tools.wording import kappa_words, percent
 from caseaudit.cli import db_path
 
 
@@ -95,16 +96,6 @@ def sample_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.0f}%"
-
-
-def _kappa(value: float | None, n: int) -> str:
-    if value is None:
-        return f"not defined (n={n})"
-    return f"{value:.2f} ({landis_koch(value)}, n={n})"
-
-
 def agreement_table(figures: Agreement) -> list[str]:
     label = Quarter.parse(figures.quarter).label if figures.quarter else "all quarters"
     lines = [f"Moderation agreement, {label}"]
@@ -112,10 +103,10 @@ def agreement_table(figures: Agreement) -> list[str]:
         lines.append("no moderated audits yet (pairs 0)")
         return lines
     lines += [
-        f"pairs {figures.pairs}; exact agreement {_pct(figures.exact_agreement)}; "
-        f"within one grade {_pct(figures.within_one)}",
-        f"Cohen's kappa {_kappa(figures.kappa, figures.pairs)}",
-        f"quadratic-weighted kappa {_kappa(figures.kappa_quadratic, figures.pairs)}",
+        f"pairs {figures.pairs}; exact agreement {percent(figures.exact_agreement)}; "
+        f"within one grade {percent(figures.within_one)}",
+        f"Cohen's kappa {kappa_words(figures.kappa, figures.pairs)}",
+        f"quadratic-weighted kappa {kappa_words(figures.kappa_quadratic, figures.pairs)}",
         f"moved down {figures.moved_down} (auditor more generous); moved up {figures.moved_up}",
         "",
     ]
@@ -126,7 +117,7 @@ def agreement_table(figures: Agreement) -> list[str]:
     lines.append(f"{'auditor':<{width}} {'pairs':>5} {'exact':>6} {'down':>5} {'up':>4}")
     for name, row in figures.by_auditor.items():
         mark = " *" if row.flagged else ""
-        lines.append(f"{name:<{width}} {row.pairs:>5} {_pct(row.exact_agreement):>6} "
+        lines.append(f"{name:<{width}} {row.pairs:>5} {percent(row.exact_agreement):>6} "
                      f"{row.moved_down:>5} {row.moved_up:>4}{mark}")
     if figures.flagged_auditors:
         lines += textwrap.wrap(
@@ -136,7 +127,7 @@ def agreement_table(figures: Agreement) -> list[str]:
         width = max(len("standard"), *(len(s) for s in figures.by_standard))
         lines += ["", f"{'standard':<{width}} {'pairs':>5} {'agreement':>9}"]
         for sid, row in figures.by_standard.items():
-            lines.append(f"{sid:<{width}} {row.pairs:>5} {_pct(row.agreement):>9}")
+            lines.append(f"{sid:<{width}} {row.pairs:>5} {percent(row.agreement):>9}")
     return lines
 
 

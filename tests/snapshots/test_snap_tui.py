@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.conftest import TODAY, add_submitted_audit, build_db
+from tests.tui.conftest import TODAY, add_imported_audit, add_submitted_audit, build_db
 from tui.app import make_app
 
 
@@ -91,3 +91,22 @@ def test_audit_form_160x48(snap_compare, db):
 
 def test_case_detail_light_theme_80x24(snap_compare, db):
     assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("t", "c", "down", "enter"))
+
+
+@pytest.fixture
+def imported_db(tmp_path):
+    """C-1 with one historic audit brought in by `caseaudit import audits`."""
+    path = tmp_path / "caseaudit.db"
+    build_db(path)
+    add_imported_audit(path, tmp_path)
+    return path
+
+
+def test_imported_audit_80x24(snap_compare, imported_db):
+    assert snap_compare(app_as(imported_db), terminal_size=(80, 24),
+                        run_before=keys("c", "enter", "tab", "enter"))
+
+
+def test_imported_audit_160x48(snap_compare, imported_db):
+    assert snap_compare(app_as(imported_db), terminal_size=(160, 48),
+                        run_before=keys("c", "enter", "tab", "enter"))

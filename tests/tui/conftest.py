@@ -74,3 +74,30 @@ def add_submitted_audit(path) -> None:
     )
     store.audits.insert([audit])
     store.close()
+
+
+def add_imported_audit(path, tmp_path) -> str:
+    """A historic audit of C-1 by amy, brought in with `caseaudit import audits`: its
+    chronology was scored partly met where the automatic status is met. Returns its id."""
+    import json
+
+    from audit_tools.standards import evaluate, load_catalogue
+    from caseaudit.cli import main
+    from db.identity import current_username
+
+    store = open_store(path, "admin")
+    # The command line acts as the operating-system user, who must be an admin to import.
+    store.people.upsert([User(username=current_username(), display_name="Ian Importer",
+                              roles=[Role.admin], team="qa")])
+    report = evaluate(store.cases.get("C-1"), date(2024, 2, 1), load_catalogue())
+    store.close()
+    scores = {r.standard: (r.status.value if r.status else "met") for r in report.results}
+    scores["chronology"] = "partly_met"
+    line = {"audit_id": "H-0001", "case_ref": "C-1", "auditor": "amy", "as_of": "2024-02-01",
+            "submitted_on": "2024-02-02", "grade": "good", "scores": scores,
+            "notes": {"chronology": "events listed, no analysis"},
+            "themes": {"strengths": [], "improvements": []}, "actions": []}
+    file = tmp_path / "historic-audits.jsonl"
+    file.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert main(["--db", str(path), "import", "audits", str(file)]) == 0
+    return "H-0001"

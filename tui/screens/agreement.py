@@ -12,19 +12,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
-from audit_tools.agreement import FLAG_WORDS, Agreement, landis_koch
+from audit_tools.agreement import FLAG_WORDS, Agreement
 from audit_tools.quarters import Quarter
+from audit_tools.wording import kappa_words, percent
 from tui.screens.base import CaseauditScreen
-
-
-def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"
-
-
-def kappa_words(value: float | None, n: int) -> str:
-    if value is None:
-        return f"not defined (n={n})"
-    return f"{value:.2f} {landis_koch(value)} (n={n})"
 
 
 class AgreementScreen(CaseauditScreen):
@@ -95,8 +86,8 @@ class AgreementScreen(CaseauditScreen):
             text.append("No moderated audits submitted in this quarter yet.")
         else:
             text.append(f"{n} pairs (auditor's grade and the moderator's blind grade). ")
-            text.append(f"Exact agreement {pct(figures.exact_agreement)}, within one grade "
-                        f"{pct(figures.within_one)}.\n")
+            text.append(f"Exact agreement {percent(figures.exact_agreement)}, within one grade "
+                        f"{percent(figures.within_one)}.\n")
             text.append("Cohen's kappa ")
             text.append(kappa_words(figures.kappa, n), style="bold")
             text.append("; quadratic-weighted kappa ")
@@ -116,7 +107,7 @@ class AgreementScreen(CaseauditScreen):
         for name, row in figures.by_auditor.items():
             # The summary spells the flag out; the table keeps it short enough for 80 columns.
             flag = Text("⚑", style="bold red") if row.flagged else Text("")
-            auditors.add_row(name, str(row.pairs), pct(row.exact_agreement), str(row.moved_down),
+            auditors.add_row(name, str(row.pairs), percent(row.exact_agreement), str(row.moved_down),
                              str(row.moved_up), flag, key=name)
 
         standards = self.query_one("#agreement-standards", DataTable)
@@ -125,5 +116,5 @@ class AgreementScreen(CaseauditScreen):
         standards.add_columns("standard", "pairs", "agreed")
         for sid, row in figures.by_standard.items():
             low = row.agreement is not None and row.agreement < 0.8
-            standards.add_row(sid, str(row.pairs), Text(pct(row.agreement), style="bold yellow" if low else ""),
+            standards.add_row(sid, str(row.pairs), Text(percent(row.agreement), style="bold yellow" if low else ""),
                               key=sid)

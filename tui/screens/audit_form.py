@@ -36,6 +36,8 @@ from tui.widgets.problems import ProblemsBox, things
 from tui.widgets.prompts import AskText
 
 AUTOSAVE_SECONDS = 1.5
+IMPORTED_WORDS = ("Imported from the council's earlier records: scored outside caseaudit; "
+                  "the automatic status is shown beside each score for comparison.")
 
 
 class AuditFormScreen(CaseauditScreen):
@@ -179,6 +181,8 @@ class AuditFormScreen(CaseauditScreen):
                 text.append(" — amending", style="bold")
         else:
             text.append(" — draft")
+        if audit.imported:
+            text.append(f"\n{IMPORTED_WORDS}", style="italic")
         self.query_one("#audit-header", Static).update(text)
 
     # --- reading the form ------------------------------------------------------------

@@ -105,8 +105,13 @@ class CaseDetailScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> dict:
-        return case_service.case_detail(self.app.store, self.app.user, self.app.catalogue, self.app.today,
-                                         self.case_ref)
+        found = case_service.case_detail(self.app.store, self.app.user, self.app.catalogue, self.app.today,
+                                          self.case_ref)
+        # The audit rows do not say which audits were imported; only submitted ones can be.
+        found["imported"] = {audit.audit_id for audit in
+                             self.app.store.audits.list(case_ref=self.case_ref, status="submitted")
+                             if audit.imported}
+        return found
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.
@@ -144,8 +149,10 @@ class CaseDetailScreen(CaseauditScreen):
         audits.add_columns("audit", "auditor", "as at", "submitted", "grade")
         # Newest first, as the events are: ids from imports and from caseaudit do not sort by date.
         for row in sorted(found["audits"], key=lambda r: (r.as_of, r.audit_id), reverse=True):
-            audits.add_row(row.audit_id, row.auditor, format_day(row.as_of),
-                           format_day(row.submitted_on) if row.submitted_on else "draft",
+            submitted = format_day(row.submitted_on) if row.submitted_on else "draft"
+            if row.audit_id in found["imported"]:
+                submitted += ", imported"
+            audits.add_row(row.audit_id, row.auditor, format_day(row.as_of), submitted,
                            (row.final_grade or "").replace("_", " "), key=row.audit_id)
         if not found["audits"]:
             audits.add_row("none yet", "", "", "", "")

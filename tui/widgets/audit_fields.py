@@ -38,7 +38,8 @@ class AuditFields(Vertical):
             result = results.get(standard.id)
             yield StandardRow(standard, result, audit.scores.get(standard.id, result.status if result else None),
                               reason=audit.override_reasons.get(standard.id, ""),
-                              note=audit.notes.get(standard.id, ""))
+                              note=audit.notes.get(standard.id, ""), imported=audit.imported,
+                              recorded_automatic=audit.automatic.get(standard.id))
         yield GradePicker(audit.grade)
         yield ThemesPicker(self.vocabulary, audit.themes)
         yield ActionPlan([(f"{u.display_name} ({u.username})", u.username) for u in self.users],

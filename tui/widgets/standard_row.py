@@ -4,6 +4,10 @@ reason and evidence note the status may need.
 The row shows the reason box only when the auditor changes an automatic status, and the
 note box only for a status that needs one (or a note already written); which status
 needs what is audit_tools' rule, checked again on submission.
+
+An imported audit was scored outside caseaudit: nobody saw the automatic status, so its row
+shows the one computed at import beside the score for comparison and never asks why they
+differ (product.md, "Historic audits").
 """
 
 from __future__ import annotations
@@ -13,12 +17,12 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from audit_tools.models import Status
-from tui.words import evidence_text, status_options
+from tui.words import STATUS_WORDS, evidence_text, status_options
 
 NEEDS_NOTE = (Status.partly_met, Status.not_met)
 
@@ -36,7 +40,8 @@ class StandardValues:
 class StandardRow(Vertical):
     """A standard, its automatic evidence and the auditor's status, reason and note."""
 
-    def __init__(self, standard, result, status: Status | None, reason: str = "", note: str = "") -> None:
+    def __init__(self, standard, result, status: Status | None, reason: str = "", note: str = "",
+                 imported: bool = False, recorded_automatic: Status | None = None) -> None:
         classes = "standard-row"
         if result is not None and result.status is None:
             classes += " judgement"
@@ -46,9 +51,13 @@ class StandardRow(Vertical):
         self.standard = standard
         self.result = result
         self._start = (status, reason, note)
+        self.imported = imported
+        self._recorded_automatic = recorded_automatic
 
     @property
     def automatic(self) -> Status | None:
+        if self.imported:  # kept as computed at import, not worked out again from today's events
+            return self._recorded_automatic
         return self.result.status if self.result else None
 
     def compose(self) -> ComposeResult:
@@ -56,12 +65,27 @@ class StandardRow(Vertical):
         status, reason, note = self._start
         yield Static(Text.assemble((self.standard.title, "bold"), f"  [{sid}]"))
         yield Static(evidence_text(self.result), classes="evidence")
-        yield Select(status_options(self.automatic), prompt="choose a status", compact=True,
-                     value=status if status is not None else Select.NULL, id=f"status-{sid}")
+        # An imported row says the automatic status beside the score, so its options need not.
+        options = status_options(None if self.imported else self.automatic)
+        select = Select(options, prompt="choose a status", compact=True,
+                        value=status if status is not None else Select.NULL, id=f"status-{sid}")
+        if self.imported:
+            with Horizontal(classes="imported-score"):
+                yield select
+                yield Static(self._automatic_beside(status), classes="automatic-beside", id=f"automatic-{sid}")
+        else:
+            yield select
         yield Input(reason, compact=True, placeholder="Why you changed the automatic status (needed)",
                     id=f"reason-{sid}")
         yield Input(note, compact=True, placeholder="Evidence note: what is missing or late (needed)",
                     id=f"note-{sid}")
+
+    def _automatic_beside(self, status: Status | None) -> Text:
+        automatic = self.automatic
+        words = STATUS_WORDS[automatic] if automatic is not None else "none (a judgement)"
+        # A difference is shown, not called an override: nobody saw the automatic status.
+        differs = automatic is not None and status is not None and status != automatic
+        return Text(f"automatic: {words}", style="bold" if differs else "dim")
 
     def on_mount(self) -> None:
         self.show_needed_boxes()
@@ -70,6 +94,8 @@ class StandardRow(Vertical):
     def _status_changed(self) -> None:
         # Not stopped: the form counts the change as the auditor's work too.
         self.show_needed_boxes()
+        if self.imported:
+            self.query_one(f"#automatic-{self.standard.id}", Static).update(self._automatic_beside(self.status))
 
     @property
     def _status_select(self) -> Select:
@@ -90,7 +116,11 @@ class StandardRow(Vertical):
 
     def show_needed_boxes(self) -> None:
         status, automatic = self.status, self.automatic
-        self._reason.display = automatic is not None and status is not None and status != automatic
+        if self.imported:
+            # Only a reason the earlier system recorded is shown; none is asked for.
+            self._reason.display = bool(self._reason.value.strip())
+        else:
+            self._reason.display = automatic is not None and status is not None and status != automatic
         self._note.display = status in NEEDS_NOTE or bool(self._note.value.strip())
 
     def values(self) -> StandardValues:
