@@ -39,10 +39,11 @@ QUERIES: dict[str, str] = {
         "JOIN moderations m ON m.audit_id = a.audit_id "
         f"WHERE {IN_QUARTER} AND a.grade IS NOT NULL AND m.grade IS NOT NULL GROUP BY 1, 2, 3"),
     "agreement by standard": (
+        # CROSS JOIN holds the order: the quarter's audits first, not every score by standard.
         "SELECT s.standard, count(*), sum(s.status = j.value) FROM audits a "
-        "JOIN moderations m ON m.audit_id = a.audit_id "
-        "JOIN json_each(m.data, '$.scores') j "
-        "JOIN scores s ON s.audit_id = a.audit_id AND s.standard = j.key "
+        "CROSS JOIN moderations m ON m.audit_id = a.audit_id "
+        "CROSS JOIN scores s ON s.audit_id = a.audit_id "
+        "CROSS JOIN json_each(m.data, '$.scores') j ON j.key = s.standard "
         f"WHERE {IN_QUARTER} AND a.grade IS NOT NULL AND m.grade IS NOT NULL AND s.status IS NOT NULL "
         "GROUP BY 1"),
     "sampled": (
