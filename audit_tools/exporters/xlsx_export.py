@@ -1,4 +1,10 @@
-"""xlsx: a sheet per table, bold frozen headers, number formats and native bar charts."""
+"""xlsx: a sheet per table, bold frozen headers, number formats and native bar charts.
+
+Written in openpyxl's write-only mode: rows stream to the file instead of a cell object
+each living in memory, which matters for the audit and action lists at council scale.
+Write-only sheets still take charts (`add_chart`), frozen panes and column widths, as
+long as widths and panes are set before the first row is appended.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference, Series
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -20,29 +27,29 @@ NUMBER_FORMATS = {PCT: "0.0", FRACTION: "0.000", INT: "0", DATE: "yyyy-mm-dd"}
 BOLD = Font(bold=True)
 
 
-def _put(ws, row: int, col: int, value: Any, kind: str) -> None:
-    cell = ws.cell(row=row, column=col)
+def _cell(ws, value: Any, kind: str, bold: bool = False) -> WriteOnlyCell:
     if isinstance(value, str):
+        cell = WriteOnlyCell(ws)
         cell.value = neutralise(value)
         cell.data_type = "s"  # never let openpyxl take text for a formula
     else:
-        cell.value = value
+        cell = WriteOnlyCell(ws, value=value)
         if value is not None and kind in NUMBER_FORMATS:
             cell.number_format = NUMBER_FORMATS[kind]
+    if bold:
+        cell.font = BOLD
+    return cell
 
 
 def _sheet(wb: Workbook, table: Table):
     ws = wb.create_sheet(table.name[:31])
     for col, column in enumerate(table.columns, start=1):
-        _put(ws, 1, col, column.name, "text")
-        ws.cell(row=1, column=col).font = BOLD
-    for r, row in enumerate(table.rows, start=2):
-        for col, (value, column) in enumerate(zip(row, table.columns), start=1):
-            _put(ws, r, col, value, column.kind)
-    for col, column in enumerate(table.columns, start=1):
         longest = max([len(column.name)] + [len(cell_text(row[col - 1])) for row in table.rows])
         ws.column_dimensions[get_column_letter(col)].width = min(max(longest + 2, 8), 60)
     ws.freeze_panes = "A2"
+    ws.append([_cell(ws, column.name, "text", bold=True) for column in table.columns])
+    for row in table.rows:
+        ws.append([_cell(ws, value, column.kind) for value, column in zip(row, table.columns)])
     return ws
 
 
@@ -74,22 +81,21 @@ def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
 
 
 def build_workbook(report: ThemesReport) -> Workbook:
-    wb = Workbook()
-    about = wb.active
-    about.title = "report"
-    for r, (key, value) in enumerate([
+    """A write-only workbook: save it once (write_xlsx); it cannot be read back in memory."""
+    wb = Workbook(write_only=True)
+    about = wb.create_sheet("report")
+    about.column_dimensions["A"].width = 20
+    about.column_dimensions["B"].width = 28
+    for key, value in [
         ("report", "Quarterly themes report"),
         ("quarter", report.label),
         ("from", report.from_),
         ("to", report.to),
         ("previous quarter", report.previous.quarter),
         ("free text included", "yes" if report.include_notes else "no"),
-    ], start=1):
-        _put(about, r, 1, key, "text")
-        about.cell(row=r, column=1).font = BOLD
-        _put(about, r, 2, value, DATE if isinstance(value, date) else "text")
-    about.column_dimensions["A"].width = 20
-    about.column_dimensions["B"].width = 28
+    ]:
+        about.append([_cell(about, key, "text", bold=True),
+                      _cell(about, value, DATE if isinstance(value, date) else "text")])
 
     this, before = report.label, Quarter.parse(report.previous.quarter).label
     for table in themes_tables(report):
@@ -106,6 +112,13 @@ def build_workbook(report: ThemesReport) -> Workbook:
 
 def write_xlsx(report: ThemesReport, path: Path) -> Path:
     wb = build_workbook(report)
-    with atomic_file(path) as tmp:
-        wb.save(tmp)
+    try:
+        with atomic_file(path) as tmp:
+            wb.save(tmp)
+    except BaseException:
+        # A write-only sheet streams into a temporary file: finish it, so nothing is left open.
+        for ws in wb.worksheets:
+            if not ws.closed:
+                ws.close()
+        raise
     return Path(path)
