@@ -29,9 +29,10 @@ def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=N
         catalogue = store.reference.catalogue_for()
     themes = store.reference.themes() or None
     reports = store.reports
+    this, before = reports.quarter_counts(previous.start, quarter.start, quarter.end)
     rows = ReportRows(
-        this=QuarterCounts(**reports.quarter_counts(quarter.start, quarter.end)),
-        previous=QuarterCounts(**reports.quarter_counts(previous.start, previous.end)),
+        this=QuarterCounts(**this),
+        previous=QuarterCounts(**before),
         users=store.people.list(),
         audit_list=reports.audit_list(quarter.start, quarter.end),
         action_list=reports.action_list(quarter.start, quarter.end),
