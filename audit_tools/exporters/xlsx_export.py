@@ -27,7 +27,11 @@ NUMBER_FORMATS = {PCT: "0.0", FRACTION: "0.000", INT: "0", DATE: "yyyy-mm-dd"}
 BOLD = Font(bold=True)
 
 
-def _cell(ws, value: Any, kind: str, bold: bool = False) -> WriteOnlyCell:
+def _cell(ws, value: Any, kind: str, bold: bool = False) -> Any:
+    if not bold and (value is None or isinstance(value, str)):
+        # Plain text needs no cell object of its own (most of the audit and action lists):
+        # neutralised text never starts with "=", so openpyxl keeps it as text, not a formula.
+        return neutralise(value)
     if isinstance(value, str):
         cell = WriteOnlyCell(ws)
         cell.value = neutralise(value)
