@@ -9,14 +9,9 @@ long as widths and panes are set before the first row is appended.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference, Series
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from audit_tools.exporters.safety import atomic_file, neutralise
 from audit_tools.exporters.tables import DATE, FRACTION, INT, PCT, Table, cell_text, themes_tables
@@ -24,10 +19,28 @@ from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport
 
 NUMBER_FORMATS = {PCT: "0.0", FRACTION: "0.000", INT: "0", DATE: "yyyy-mm-dd"}
-BOLD = Font(bold=True)
+
+
+def __getattr__(name: str) -> Any:
+    # openpyxl loads when a workbook is first built, not when the exporters are imported:
+    # the json, csv and md exports (and start-up) never pay for it.
+    if name == "Workbook":
+        from openpyxl import Workbook
+
+        return Workbook
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _bold():
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
 
 
 def _cell(ws, value: Any, kind: str, bold: bool = False) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
     if not bold and (value is None or isinstance(value, str)):
         # Plain text needs no cell object of its own (most of the audit and action lists):
         # neutralised text never starts with "=", so openpyxl keeps it as text, not a formula.
@@ -41,11 +54,13 @@ def _cell(ws, value: Any, kind: str, bold: bool = False) -> Any:
         if value is not None and kind in NUMBER_FORMATS:
             cell.number_format = NUMBER_FORMATS[kind]
     if bold:
-        cell.font = BOLD
+        cell.font = _bold()
     return cell
 
 
 def _sheet(wb: Workbook, table: Table):
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet(table.name[:31])
     for col, column in enumerate(table.columns, start=1):
         longest = max([len(column.name)] + [len(cell_text(row[col - 1])) for row in table.rows])
@@ -62,6 +77,8 @@ def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
     """Columns of this quarter against the previous one, one category per row."""
     if not table.rows:
         return
+    from openpyxl.chart import BarChart, Reference, Series
+
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
@@ -86,6 +103,9 @@ def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
 
 def build_workbook(report: ThemesReport) -> Workbook:
     """A write-only workbook: save it once (write_xlsx); it cannot be read back in memory."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook(write_only=True)
     about = wb.create_sheet("report")
     about.column_dimensions["A"].width = 20
