@@ -27,6 +27,7 @@ from db.migrations import migrate, refuse_foreign
 from db.moderation import ModerationAggregate
 from db.people import People
 from db.reference import Reference
+from db.reports import Reports
 from db.samples import Samples
 from db.session import Session
 
@@ -44,6 +45,7 @@ class Store:
         self.samples = Samples(self)
         self.reference = Reference(self)
         self.history = History(self)
+        self.reports = Reports(self)
         if _migrate:
             refuse_foreign(self.path)
             try:

@@ -1,15 +1,17 @@
-"""xlsx: a sheet per table, bold frozen headers, number formats and native bar charts."""
+"""xlsx: a sheet per table, bold frozen headers, number formats and native bar charts.
+
+Written in openpyxl's write-only mode: rows stream to the file instead of a cell object
+each living in memory, which matters for the audit and action lists at council scale.
+Write-only sheets still take charts (`add_chart`), frozen panes and column widths, as
+long as widths and panes are set before the first row is appended.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference, Series
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from audit_tools.exporters.safety import atomic_file, neutralise
 from audit_tools.exporters.tables import DATE, FRACTION, INT, PCT, Table, cell_text, themes_tables
@@ -17,32 +19,56 @@ from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport
 
 NUMBER_FORMATS = {PCT: "0.0", FRACTION: "0.000", INT: "0", DATE: "yyyy-mm-dd"}
-BOLD = Font(bold=True)
 
 
-def _put(ws, row: int, col: int, value: Any, kind: str) -> None:
-    cell = ws.cell(row=row, column=col)
+def __getattr__(name: str) -> Any:
+    # openpyxl loads when a workbook is first built, not when the exporters are imported:
+    # the json, csv and md exports (and start-up) never pay for it.
+    if name == "Workbook":
+        from openpyxl import Workbook
+
+        return Workbook
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _bold():
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
+def _cell(ws, value: Any, kind: str, bold: bool = False) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if not bold and (value is None or isinstance(value, str)):
+        # Plain text needs no cell object of its own (most of the audit and action lists):
+        # neutralised text never starts with "=", so openpyxl keeps it as text, not a formula.
+        return neutralise(value)
     if isinstance(value, str):
+        cell = WriteOnlyCell(ws)
         cell.value = neutralise(value)
         cell.data_type = "s"  # never let openpyxl take text for a formula
     else:
-        cell.value = value
+        cell = WriteOnlyCell(ws, value=value)
         if value is not None and kind in NUMBER_FORMATS:
             cell.number_format = NUMBER_FORMATS[kind]
+    if bold:
+        cell.font = _bold()
+    return cell
 
 
 def _sheet(wb: Workbook, table: Table):
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet(table.name[:31])
-    for col, column in enumerate(table.columns, start=1):
-        _put(ws, 1, col, column.name, "text")
-        ws.cell(row=1, column=col).font = BOLD
-    for r, row in enumerate(table.rows, start=2):
-        for col, (value, column) in enumerate(zip(row, table.columns), start=1):
-            _put(ws, r, col, value, column.kind)
     for col, column in enumerate(table.columns, start=1):
         longest = max([len(column.name)] + [len(cell_text(row[col - 1])) for row in table.rows])
         ws.column_dimensions[get_column_letter(col)].width = min(max(longest + 2, 8), 60)
     ws.freeze_panes = "A2"
+    ws.append([_cell(ws, column.name, "text", bold=True) for column in table.columns])
+    for row in table.rows:
+        ws.append([_cell(ws, value, column.kind) for value, column in zip(row, table.columns)])
     return ws
 
 
@@ -51,6 +77,8 @@ def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
     """Columns of this quarter against the previous one, one category per row."""
     if not table.rows:
         return
+    from openpyxl.chart import BarChart, Reference, Series
+
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
@@ -74,22 +102,24 @@ def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
 
 
 def build_workbook(report: ThemesReport) -> Workbook:
-    wb = Workbook()
-    about = wb.active
-    about.title = "report"
-    for r, (key, value) in enumerate([
+    """A write-only workbook: save it once (write_xlsx); it cannot be read back in memory."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    about = wb.create_sheet("report")
+    about.column_dimensions["A"].width = 20
+    about.column_dimensions["B"].width = 28
+    for key, value in [
         ("report", "Quarterly themes report"),
         ("quarter", report.label),
         ("from", report.from_),
         ("to", report.to),
         ("previous quarter", report.previous.quarter),
         ("free text included", "yes" if report.include_notes else "no"),
-    ], start=1):
-        _put(about, r, 1, key, "text")
-        about.cell(row=r, column=1).font = BOLD
-        _put(about, r, 2, value, DATE if isinstance(value, date) else "text")
-    about.column_dimensions["A"].width = 20
-    about.column_dimensions["B"].width = 28
+    ]:
+        about.append([_cell(about, key, "text", bold=True),
+                      _cell(about, value, DATE if isinstance(value, date) else "text")])
 
     this, before = report.label, Quarter.parse(report.previous.quarter).label
     for table in themes_tables(report):
@@ -106,6 +136,13 @@ def build_workbook(report: ThemesReport) -> Workbook:
 
 def write_xlsx(report: ThemesReport, path: Path) -> Path:
     wb = build_workbook(report)
-    with atomic_file(path) as tmp:
-        wb.save(tmp)
+    try:
+        with atomic_file(path) as tmp:
+            wb.save(tmp)
+    except BaseException:
+        # A write-only sheet streams into a temporary file: finish it, so nothing is left open.
+        for ws in wb.worksheets:
+            if not ws.closed:
+                ws.close()
+        raise
     return Path(path)

@@ -13,13 +13,14 @@ from datetime import date
 from typing import Any
 
 from audit_tools import sampling
-from audit_tools.agreement import Agreement, agreement
+from audit_tools.agreement import Agreement
 from audit_tools.assignment import assign
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Audit, Grade, Moderation, Outcome, Role, SampleDraw
 from audit_tools.permissions import require
 from audit_tools.quarters import Quarter
 from audit_tools.reconciliation import Resolution, blind_problems, reconciliation_problems, resolve, settle
+from audit_tools.themes import agreement_from_counts
 from db.errors import NotFound
 
 
@@ -39,8 +40,16 @@ def quarter_audits(store: Any, quarter: Quarter | str) -> list[Audit]:
 
 
 def sample_frame(store: Any, quarter: Quarter | str) -> list[Audit]:
-    """What a draw would pick from now: the quarter's unmoderated, unsampled audits."""
-    return sampling.build_frame(quarter_audits(store, quarter), _quarter(quarter), store.samples.audit_ids())
+    """What a draw would pick from now: the quarter's unmoderated, unsampled audits.
+
+    Selected in SQL; each frame audit carries only what a draw reads (id, case, auditor, dates).
+    """
+    q = _quarter(quarter)
+    # Validated rather than model_construct: pydantic's construct inspects every default
+    # factory's signature per call, forty times slower than validating these five fields.
+    keys = ("audit_id", "case_ref", "auditor", "as_of", "submitted_on")
+    frame = [Audit.model_validate(dict(zip(keys, row))) for row in store.reports.sample_frame(q.start, q.end)]
+    return sampling.build_frame(frame, q)
 
 
 def preview_sample(store: Any, quarter: Quarter | str, rate: object, minimum: object) -> list[sampling.StratumPreview]:
@@ -88,7 +97,10 @@ def verify_sample(store: Any, sample_id: str) -> tuple[SampleDraw, bool, list[st
 
 
 def quarter_agreement(store: Any, quarter: Quarter | str) -> Agreement:
-    return agreement(quarter_audits(store, quarter), _quarter(quarter))
+    """Agreement over the quarter's moderated audits, from pairs grouped in SQL."""
+    q = _quarter(quarter)
+    pairs, by_standard = store.reports.agreement_rows(q.start, q.end)
+    return agreement_from_counts(q.code, pairs, by_standard)
 
 
 def moderators(store: Any) -> list[str]:
@@ -142,30 +154,22 @@ class ProgressRow:
 
 
 def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
-    """Where each sampled audit of the quarter stands."""
-    assignments = {a.audit_id: a.moderator for a in store.moderation.assignments()}
-    sampled = sampled_in_quarter(store, quarter)
-    resolved = store.moderation.resolutions(sampled)
+    """Where each sampled audit of the quarter stands (one SQL read for all of them)."""
+    q = _quarter(quarter)
     rows = []
-    for audit_id in sampled:
-        audit = store.audits.get(audit_id)
-        if audit is None:
-            continue
-        m = audit.moderation
-        if m is not None and m.outcome is not None:
+    for (audit_id, case_ref, auditor, moderator, assignee, grade, outcome, acknowledged_on,
+         resolved) in store.reports.sample_progress(q.code):
+        if outcome is not None:
             state = "reconciled"
-        elif m is not None and m.grade is not None:
+        elif grade is not None:
             state = "re-audited"
-        elif audit_id in assignments:
+        elif assignee is not None:
             state = "assigned"
         else:
             state = "unassigned"
         rows.append(ProgressRow(
-            audit_id=audit_id, case_ref=audit.case_ref, auditor=audit.auditor,
-            moderator=(m.moderator if m else None) or assignments.get(audit_id), state=state,
-            outcome=m.outcome.value if m and m.outcome else None,
-            acknowledged=bool(m and m.acknowledged_on),
-            resolved=audit_id in resolved,
+            audit_id=audit_id, case_ref=case_ref, auditor=auditor, moderator=moderator or assignee,
+            state=state, outcome=outcome, acknowledged=bool(acknowledged_on), resolved=bool(resolved),
         ))
     return rows
 
