@@ -10,7 +10,7 @@ caseaudit's start-up is part of each command:
         (b) fetch one quarter's grades, scores, themes, actions and moderation rows from
             a caseaudit database with plain SQL (`quarter_rows`)
 
-Only `quarter_rows` knows caseaudit's schema (db/migrations.py); when the schema changes,
+Only `quarter_rows` knows caseaudit's schema (db/migrations/); when the schema changes,
 that one function is what to adapt.
 """
 
@@ -139,7 +139,7 @@ def quarter_dates(quarter: str) -> tuple[date, date]:
 
 
 def quarter_rows(conn: sqlite3.Connection, start: str, end: str) -> dict[str, list]:
-    """One quarter's audits (by submission date) as plain rows: the schema of db/migrations.py
+    """One quarter's audits (by submission date) as plain rows: the schema of db/migrations/
     (m002_audits, m003_moderation). Adapt here when the schema changes."""
     # unary + on status: without ANALYZE statistics SQLite would pick the status index and read every
     # submitted audit; the floor reads the quarter through audits_by_submitted.
@@ -170,7 +170,7 @@ def case_page_rows(conn: sqlite3.Connection, case_type: str | None, after: str |
                    limit: int = 50) -> tuple[list, int | None]:
     """One page of the case list with plain SQL (the floor of the TUI's filter and page down):
     cases of a type in case_ref order after `after`, with the date of each one's last audit,
-    and the count of all matching cases for a first page. Schema: db/migrations.py."""
+    and the count of all matching cases for a first page. Schema: db/migrations/."""
     where, params = [], []
     if case_type:
         where.append("c.case_type = ?")
@@ -191,7 +191,7 @@ def case_page_rows(conn: sqlite3.Connection, case_type: str | None, after: str |
 
 
 def row_counts(db_path, tables=("users", "cases", "case_events", "audits", "scores", "moderations")) -> dict:
-    """Rows in some of the caseaudit database's tables (db/migrations.py), for the report."""
+    """Rows in some of the caseaudit database's tables (db/migrations/), for the report."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}

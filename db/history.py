@@ -3,7 +3,7 @@
 Each entry's hash is SHA-256 over the previous entry's hash followed by the
 canonical JSON (sorted keys, no spaces) of the entry itself, so changing,
 removing or reordering any entry breaks every hash after it. Triggers (see
-migrations.m005_guards) refuse UPDATE and DELETE; the chain catches anyone who
+migrations.steps_001_006.m005_guards) refuse UPDATE and DELETE; the chain catches anyone who
 drops them first.
 """
 

@@ -16,7 +16,7 @@ from audit_tools.errors import BadInput, CheckFailed
 from db.connection import connect, create_private
 from db.history import Verification, anchor_problem, canonical, head
 from db.history import verify as verify_chain
-from db.migrations import refuse_foreign
+from db.foreign import refuse_foreign
 
 
 def _made_by_caseaudit(path: Path) -> bool:

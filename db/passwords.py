@@ -5,7 +5,7 @@ never the password. Failed sign-ins are counted by a SHA-256 of the name typed, 
 name itself: someone who types their password into the name box leaves no trace of it.
 Every change is in the history; the history names the user only when the name is one.
 
-The tables come from migration m008 (db/migrations.py).
+The tables come from migration m008 (db/migrations/).
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ from db.audits import Audits
 from db.cases import Cases
 from db.clock import Clock
 from db.history import History
-from db.migrations import migrate, refuse_foreign
+from db.foreign import refuse_foreign
+from db.migrations import migrate
 from db.moderation import ModerationAggregate
 from db.people import People
 from db.reference import Reference
