@@ -144,6 +144,9 @@ class ThemesReport(QuarterFigures):
     action_list: list[ActionRow] = Field(default_factory=list)
     include_notes: bool = False
     notes: list[NoteRow] = Field(default_factory=list)
+    # The history's head when the report was exported (ENTRY:HASH): printed in the paper so
+    # `caseaudit verify --against` can later prove the history up to it was not rewritten.
+    history_head: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The canonical JSON document (cli.md's keys, `from` spelled as such)."""

@@ -128,6 +128,11 @@ def render_md(report: ThemesReport) -> str:
         if table.name == "grades":
             table.rows = [[Grade(r[0]).label, *r[1:]] for r in table.rows]
         lines += _table(table)
+    if report.history_head:
+        lines += ["## The record behind these figures", "",
+                  f"caseaudit's history stood at entry `{report.history_head}` when this paper was "
+                  "written. Anyone can check later that the record up to that entry is unchanged with "
+                  f"`caseaudit verify --against {report.history_head}`.", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

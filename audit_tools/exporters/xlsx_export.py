@@ -117,6 +117,7 @@ def build_workbook(report: ThemesReport) -> Workbook:
         ("to", report.to),
         ("previous quarter", report.previous.quarter),
         ("free text included", "yes" if report.include_notes else "no"),
+        *([("history head", report.history_head)] if report.history_head else []),
     ]:
         about.append([_cell(about, key, "text", bold=True),
                       _cell(about, value, DATE if isinstance(value, date) else "text")])

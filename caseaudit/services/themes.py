@@ -79,12 +79,15 @@ def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
 
     require(store.user, Role.qa_lead, DOING)
     report = themes_for(store, quarter, include_notes=include_notes, catalogue=catalogue)
+    entry, digest = store.history.head()
+    report.history_head = f"{entry}:{digest}"
     written = export_report(report, fmt, out)
     store.record("themes exported", {
         "quarter": quarter.code,
         "format": fmt,
         "path": str(Path(written).resolve()),
         "include_notes": include_notes,
+        "history_head": report.history_head,
     })
     return written
 

@@ -81,3 +81,24 @@ def test_a_malformed_head_is_bad_input(tmp_path, capsys):
     assert exit.value.code == 2
     err = capsys.readouterr().err
     assert "invalid head 'three:abc': expected ENTRY:HASH" in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "xlsx"])
+def test_the_board_paper_carries_the_head_it_can_be_checked_against(tmp_path, capsys, fmt):
+    path = tmp_path / "caseaudit.db"
+    admin_store(path).close()
+    published = head(path, capsys)
+    out = tmp_path / f"paper.{fmt}"
+    assert main(["--db", str(path), "export", "themes", "--quarter", "2024-25-Q1", "--format", fmt,
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    if fmt == "json":
+        assert json.loads(out.read_text("utf-8"))["history_head"] == published
+    elif fmt == "md":
+        assert f"`caseaudit verify --against {published}`" in out.read_text("utf-8")
+    else:
+        from openpyxl import load_workbook
+
+        rows = {r[0]: r[1] for r in load_workbook(out, read_only=True)["report"].iter_rows(values_only=True)}
+        assert rows["history head"] == published
+    assert main(["--db", str(path), "verify", "--against", published]) == 0  # after the export's own entry
