@@ -39,6 +39,14 @@ def may_start_audit(store, user: User, today: date, case: Case) -> tuple[list[st
 # --- the audit form -----------------------------------------------------------------
 
 
+def may_start_audit_of(store, user: User, today: date, case_ref: str) -> tuple[list[str], str | None, bool]:
+    """The same, for a case known by its reference (a refusal when it is not stored)."""
+    case = store.cases.get(case_ref)
+    if case is None:
+        return [f"case {case_ref}: not in the database"], None, False
+    return may_start_audit(store, user, today, case)
+
+
 def audit_context(store, user: User, catalogue, today: date, case_ref: str | None = None,
                   audit_id: str | None = None) -> dict:
     """Everything the audit form needs: case, engine report, audit, revision, users, themes.

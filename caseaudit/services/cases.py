@@ -35,4 +35,6 @@ def case_detail(store, user: User, catalogue, today: date, case_ref: str) -> dic
     blind = set()
     if user.has(Role.moderator):
         blind = {a.audit_id for a in store.moderation.assignments(moderator=user.username) if not a.moderated}
-    return {"case": case, "report": report, "audits": audits, "blind": blind}
+    # Which of them were imported from the council's earlier records (only submitted ones can be).
+    imported = {a.audit_id for a in store.audits.list(case_ref=case_ref, status="submitted") if a.imported}
+    return {"case": case, "report": report, "audits": audits, "blind": blind, "imported": imported}

@@ -64,11 +64,7 @@ def start_audit(screen: Screen, case_ref: str) -> None:
 
     def check() -> None:
         try:
-            case = app.store.cases.get(case_ref)
-            if case is None:
-                result = ([f"case {case_ref}: not in the database"], None, False)
-            else:
-                result = audit_service.may_start_audit(app.store, app.user, app.today, case)
+            result = audit_service.may_start_audit_of(app.store, app.user, app.today, case_ref)
         except Exception as err:  # told as a sentence on the screen, never a traceback
             app.call_from_thread(app.show_problem, err)
             return
@@ -105,13 +101,8 @@ class CaseDetailScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> dict:
-        found = case_service.case_detail(self.app.store, self.app.user, self.app.catalogue, self.app.today,
-                                          self.case_ref)
-        # The audit rows do not say which audits were imported; only submitted ones can be.
-        found["imported"] = {audit.audit_id for audit in
-                             self.app.store.audits.list(case_ref=self.case_ref, status="submitted")
-                             if audit.imported}
-        return found
+        return case_service.case_detail(self.app.store, self.app.user, self.app.catalogue, self.app.today,
+                                        self.case_ref)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.
