@@ -59,11 +59,20 @@ def bank_holiday_name(day: date) -> str | None:
     return holidays.country_holidays("GB", subdiv="ENG", years=day.year).get(day)
 
 
+@lru_cache(maxsize=65536)
+def _shift_months(day: date, months: int) -> date:
+    """`day` moved by whole months, clamped to the month's end; the engine asks the same
+    sums for every audit it scores, and relativedelta is slow to build each time."""
+    return day + relativedelta(months=months)
+
+
 class Calendar:
     """Working-day arithmetic for one council: bank holidays plus its own closure days."""
 
     def __init__(self, closures: Iterable[date] = ()) -> None:
         self.closures = frozenset(closures)
+        # The engine asks the same few thousand (day, n) sums again for every audit it scores.
+        self._working_days: dict[tuple[date, int], date] = {}
 
     def is_bank_holiday(self, day: date) -> bool:
         return day in _bank_holidays(day.year)
@@ -75,10 +84,17 @@ class Calendar:
         """The n-th working day after `start` (counting starts the day after)."""
         if n < 0:
             raise ValueError("working days to add must not be negative")
+        key = (start, n)
+        if key not in self._working_days:
+            self._working_days[key] = self._count_working_days(start, n, 1)
+        return self._working_days[key]
+
+    def _count_working_days(self, start: date, n: int, step: int) -> date:
+        """The n-th working day after (step 1) or before (step -1) `start`."""
         day = start
         left = n
         while left:
-            day += timedelta(days=1)
+            day += timedelta(days=step)
             if self.is_working_day(day):
                 left -= 1
         return day
@@ -102,23 +118,21 @@ class Calendar:
             return start + timedelta(days=d.amount)
         if d.unit == "w":
             return start + timedelta(weeks=d.amount)
-        return start + relativedelta(months=d.amount)
+        return _shift_months(start, d.amount)
 
     def subtract(self, end: date, duration: Duration | str) -> date:
         """`duration` before `end`; used for look-back windows (months clamp to month end)."""
         d = Duration.parse(duration) if isinstance(duration, str) else duration
         if d.unit == "wd":
-            day, left = end, d.amount
-            while left:
-                day -= timedelta(days=1)
-                if self.is_working_day(day):
-                    left -= 1
-            return day
+            key = (end, -d.amount)
+            if key not in self._working_days:
+                self._working_days[key] = self._count_working_days(end, d.amount, -1)
+            return self._working_days[key]
         if d.unit == "d":
             return end - timedelta(days=d.amount)
         if d.unit == "w":
             return end - timedelta(weeks=d.amount)
-        return end - relativedelta(months=d.amount)
+        return _shift_months(end, -d.amount)
 
 
 ENGLAND_AND_WALES = Calendar()

@@ -56,6 +56,10 @@ class Cases(Aggregate):
             )
         return len(events)
 
+    def known(self, refs: Iterable[str]) -> set[str]:
+        """Those of `refs` that are stored cases."""
+        return self._known(sorted(set(refs)))
+
     def _known(self, refs: list[str]) -> set[str]:
         known: set[str] = set()
         for chunk, marks in rows.chunks(refs):
@@ -78,6 +82,26 @@ class Cases(Aggregate):
               None if e.seen_alone is None else int(e.seen_alone), e.reason_not_alone, e.note)
              for ref, e in events],
         )
+
+    def get_many(self, refs: Iterable[str]) -> dict[str, Case]:
+        """The stored cases among `refs`, each with its events: two queries per chunk of
+        refs, however many there are (a batch of an import asks for thousands at once)."""
+        refs = sorted(set(refs))
+        found: dict[str, dict] = {}
+        events: dict[str, list[Event]] = {}
+        for chunk, marks in rows.chunks(refs):
+            for r in self.db.execute(
+                "SELECT case_ref, case_type, start_date, team, worker, line_manager, closed_date "
+                f"FROM cases WHERE case_ref IN ({marks})", chunk):
+                found[r[0]] = {"case_ref": r[0], "case_type": r[1], "start_date": r[2], "team": r[3],
+                               "worker": r[4], "line_manager": r[5], "closed_date": r[6]}
+            for e in self.db.execute(
+                "SELECT case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note FROM case_events "
+                f"WHERE case_ref IN ({marks}) ORDER BY case_ref, date, id", chunk):
+                events.setdefault(e[0], []).append(
+                    Event(kind=e[1], date=e[2], child_seen=bool(e[3]),
+                          seen_alone=None if e[4] is None else bool(e[4]), reason_not_alone=e[5], note=e[6]))
+        return {ref: Case(**values, events=events.get(ref, [])) for ref, values in found.items()}
 
     def get(self, case_ref: str) -> Case | None:
         row = self.db.execute(

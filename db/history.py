@@ -93,27 +93,61 @@ def verify(db: sqlite_utils.Database) -> Verification:
         expected_id = entry_id + 1
     result.last_hash = prev
     if result.broken_entry is None:
-        recorded = _recorded_audits(db)
+        recorded = _recorded_audits(db, result.altered)
         result.unrecorded = _unrecorded_audits(db, recorded)
-        result.altered = _altered_audits(db, recorded)
+        result.altered += _altered_audits(db, recorded)
     return result
 
 
-def _recorded_audits(db: sqlite_utils.Database) -> dict[str, tuple[int, dict]]:
-    """Each submitted audit as its history entry recorded it: audit_id -> (entry id, audit JSON)."""
-    recorded: dict[str, tuple[int, dict]] = {}
+IMPORT_DIGEST = ("SHA-256 over each imported audit as submitted, in audit id order: its canonical JSON "
+                 "(no moderation) followed by a newline")
+
+
+def _recorded_audits(db: sqlite_utils.Database, found: list[str]) -> dict[str, tuple[int, dict | None]]:
+    """Each submitted audit as its history entry recorded it: audit_id -> (entry id, audit JSON).
+
+    An import entry records its audits by id, count and digest instead (IMPORT_DIGEST): those
+    stored as submitted are digested again, and, when they match, each maps
+    to (entry id, None): what is stored as submitted is then what the history recorded.
+    A mismatch is added to `found`.
+    """
+    recorded: dict[str, tuple[int, dict | None]] = {}
+    imports: list[tuple[int, dict]] = []
     for entry_id, what, details in db.execute(
-        "SELECT id, what, details FROM history WHERE what IN ('audits imported', 'audit submitted') ORDER BY id"
+        "SELECT id, what, details FROM history WHERE what IN ('audits imported', 'audit submitted') "
+        "ORDER BY id"
     ):
         data = json.loads(details)
+        if what == "audits imported" and "digest" in data:
+            imports.append((entry_id, data))
+            continue
         audits = data.get("audits", []) if what == "audits imported" else [data.get("audit", {})]
         for audit in audits:
             if isinstance(audit, dict) and audit.get("audit_id"):
                 recorded[audit["audit_id"]] = (entry_id, audit)
+    for entry_id, data in imports:
+        digest, count = hashlib.sha256(), 0
+        ids = sorted(i for i in data.get("ids") or [] if isinstance(i, str))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            for audit_id, text in db.execute(
+                f"SELECT audit_id, data FROM submitted_audits WHERE audit_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY audit_id", chunk,
+            ):
+                recorded[audit_id] = (entry_id, None)
+                digest.update((text or "").encode("utf-8") + b"\n")
+                count += 1
+        if count != data.get("count"):
+            found.append(f"history entry {entry_id} recorded an import of {data.get('count')} audits "
+                         f"({data.get('first')} to {data.get('last')}); {count} of them are stored")
+        elif digest.hexdigest() != data.get("digest"):
+            found.append(f"history entry {entry_id} recorded an import of {count} audits "
+                         f"({data.get('first')} to {data.get('last')}); they are not stored as it recorded them: "
+                         "one or more of them was changed outside caseaudit")
     return recorded
 
 
-def _unrecorded_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, dict]]) -> list[str]:
+def _unrecorded_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, dict | None]]) -> list[str]:
     """Submitted audits that no history entry records.
 
     Removing the newest entries leaves an intact but shorter chain; the audits those
@@ -158,7 +192,7 @@ def _differences(audit: dict, stored: dict, grade: str | None, scores: dict, act
     return differs
 
 
-def _altered_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, dict]]) -> list[str]:
+def _altered_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, dict | None]]) -> list[str]:
     """Submitted audits whose stored rows differ from what history recorded.
 
     The audit as submitted (`submitted_audits`) must be what the submission entry recorded,
@@ -192,6 +226,8 @@ def _altered_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, di
             continue
         entry_id, audit = recorded[audit_id]
         differs: list[str] = []
+        if audit is None:  # imported: the digest matched what is stored as submitted
+            audit = _loads(first_data)
         columns = {"case_ref": case_ref, "auditor": auditor, "as_of": as_of, "submitted_on": submitted_on}
         differs += [f"{k} column" for k, v in columns.items() if audit.get(k) != v]
         if first_data is None:

@@ -89,19 +89,23 @@ class ModerationAggregate(Aggregate):
 
     def write(self, audit_id: str, moderation: Moderation) -> None:
         """Store a moderation row (inside the caller's transaction)."""
-        self.db.execute(
+        self.write_many([(audit_id, moderation)])
+
+    def write_many(self, moderations: list[tuple[str, Moderation]]) -> None:
+        """Store moderation rows in one statement (inside the caller's transaction)."""
+        self.db.conn.executemany(
             "INSERT INTO moderations (audit_id, moderator, moderated_on, grade, outcome, final_grade, "
             "reason, feedback, acknowledged_on, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(audit_id) DO UPDATE SET moderator = excluded.moderator, "
             "moderated_on = excluded.moderated_on, grade = excluded.grade, outcome = excluded.outcome, "
             "final_grade = excluded.final_grade, reason = excluded.reason, feedback = excluded.feedback, "
             "acknowledged_on = excluded.acknowledged_on, data = excluded.data",
-            [audit_id, moderation.moderator, rows.iso(moderation.moderated_on),
-             moderation.grade.value if moderation.grade else None,
-             moderation.outcome.value if moderation.outcome else None,
-             moderation.final_grade.value if moderation.final_grade else None,
-             moderation.reason, moderation.feedback, rows.iso(moderation.acknowledged_on),
-             rows.dumps(moderation.model_dump(mode="json"))],
+            [(audit_id, moderation.moderator, rows.iso(moderation.moderated_on),
+              moderation.grade.value if moderation.grade else None,
+              moderation.outcome.value if moderation.outcome else None,
+              moderation.final_grade.value if moderation.final_grade else None,
+              moderation.reason, moderation.feedback, rows.iso(moderation.acknowledged_on),
+              rows.dumps(moderation.model_dump(mode="json"))) for audit_id, moderation in moderations],
         )
 
     def save(self, audit_id: str, moderation: Moderation) -> None:

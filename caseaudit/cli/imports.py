@@ -14,7 +14,7 @@ from caseaudit.services.imports import Progress, import_file_report
 PROGRESS_FROM = 200
 
 
-def _terminal_progress() -> Progress | None:
+def _terminal_progress(doing: str = "checking") -> Progress | None:
     """A progress line on stderr, only for a person watching a terminal (never in a pipe or log)."""
     if not sys.stderr.isatty():
         return None
@@ -24,7 +24,7 @@ def _terminal_progress() -> Progress | None:
         if total < PROGRESS_FROM:
             return
         if done % 50 == 0 or done == total:
-            print(f"\rchecking {done} of {total} rows", end="", file=sys.stderr, flush=True)
+            print(f"\r{doing} {done} of {total} rows", end="", file=sys.stderr, flush=True)
             shown["any"] = True
         if done == total and shown["any"]:
             print(file=sys.stderr, flush=True)
@@ -49,7 +49,8 @@ def _run(args: argparse.Namespace, what: str) -> int:
         raise BadInput(f"{args.file}: no such file")
     store = open_for_import(args)
     try:
-        count, present = import_file_report(store, what, path, _terminal_progress())
+        count, present = import_file_report(store, what, path, _terminal_progress(),
+                                            writing=_terminal_progress("writing"))
     finally:
         store.close()
     noun = what if count != 1 else what[:-1]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from itertools import islice
 from pathlib import Path
+from typing import IO
 
 from audit_tools import importers
 from audit_tools.errors import BadInput
@@ -29,16 +29,6 @@ DOING = {
 Progress = Callable[[int, int], None]
 
 
-class _KnownAudits:
-    """Answers "is this audit id already stored?" one id at a time, without loading every audit."""
-
-    def __init__(self, store) -> None:
-        self.store = store
-
-    def __contains__(self, audit_id: object) -> bool:
-        return isinstance(audit_id, str) and self.store.audits.get(audit_id) is not None
-
-
 def check_file(store, what: str, path: str | Path, progress: Progress | None = None,
                today: date | None = None) -> list:
     """Read and check `path` as `what`; the rows ready for the Store (BadInput lists every problem).
@@ -50,16 +40,12 @@ def check_file(store, what: str, path: str | Path, progress: Progress | None = N
 
 def _stored_events(store, refs: Iterable[str]) -> tuple[set[str], dict]:
     """Known case refs among `refs`, and their stored events by (case_ref, kind, date)."""
-    known: set[str] = set()
+    cases = store.cases.get_many(refs)
     stored: dict = {}
-    for ref in sorted(refs):
-        case = store.cases.get(ref)
-        if case is None:
-            continue
-        known.add(ref)
+    for ref, case in cases.items():
         for event in case.events:
             stored.setdefault((ref, event.kind, event.date), []).append(event)
-    return known, stored
+    return set(cases), stored
 
 
 def _check(store, what: str, path: str | Path, progress: Progress | None,
@@ -86,26 +72,17 @@ def _check_other(store, what: str, path: str | Path, progress: Progress | None, 
     raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
 
 
-def _cases(store, refs: Iterable[str]) -> dict:
-    """The stored cases (with events) among a batch's refs, each asked for once."""
-    found = {}
-    for ref in sorted(refs):
-        case = store.cases.get(ref)
-        if case is not None:
-            found[ref] = case
-    return found
-
-
 def _audit_batches(store, path: str | Path, progress: Progress | None, today: date) -> Iterator[list]:
-    """An audits file checked a batch at a time (see importers.checked_audit_batches)."""
+    """An audits file checked a batch at a time (see importers.checked_audit_batches); each
+    batch's cases (with events) and stored ids are asked for in a few queries, not one a line."""
     lines = importers.JsonLines(path)
     return importers.checked_audit_batches(
         lines.name, lines,
-        cases=lambda refs: _cases(store, refs),
+        cases=store.cases.get_many,
         users={u.username: u for u in store.people.list()},
         catalogue=store.reference.catalogue_for(),
         themes_vocabulary=store.reference.themes().keys(),
-        known_audit_ids=_KnownAudits(store),
+        known_audit_ids=store.audits.stored_ids,
         progress=progress,
         # counting first costs one quick pass, and only when someone is watching
         total=lines.count() if progress else None,
@@ -113,33 +90,54 @@ def _audit_batches(store, path: str | Path, progress: Progress | None, today: da
     )
 
 
-def _import_audits(store, path: str | Path, progress: Progress | None, today: date) -> int:
+def _in_id_order(checked: IO[str], places: list[tuple[str, int]],
+                 writing: Progress | None) -> Iterator[list[Audit]]:
+    """The checked audits read back from `checked` a batch at a time, in audit id order."""
+    places.sort()
+    total = len(places)
+    for start in range(0, total, importers.BATCH_SIZE):
+        batch = []
+        for _, offset in places[start:start + importers.BATCH_SIZE]:
+            checked.seek(offset)
+            batch.append(Audit.model_validate_json(checked.readline()))
+        yield batch
+        if writing:
+            writing(min(start + importers.BATCH_SIZE, total), total)
+
+
+def _import_audits(store, path: str | Path, progress: Progress | None, today: date,
+                   writing: Progress | None = None) -> int:
     """Check the whole file, then write it in one transaction, a batch at a time.
 
     The checked audits wait in a temporary file, not in memory, so memory holds one batch
-    however long the file; and the write lock is taken only once every line is good, so
-    other people's changes wait for the writing alone, never for the checking.
+    (and each audit's id and place in the file) however long the file; and the write lock
+    is taken only once every line is good, so other people's changes wait for the writing
+    alone, never for the checking. They are written in audit id order, the order the
+    import's history entry digests them in.
     """
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as checked:
+    with tempfile.TemporaryFile("w+b") as checked:
+        places: list[tuple[str, int]] = []
         for audits in _audit_batches(store, path, progress, today):
-            checked.writelines(audit.model_dump_json() + "\n" for audit in audits)
-        checked.seek(0)
-        written = 0
+            for audit in audits:
+                places.append((audit.audit_id, checked.tell()))
+                checked.write(audit.model_dump_json().encode("utf-8") + b"\n")
         with store.transaction():
-            while batch := list(islice(checked, importers.BATCH_SIZE)):
-                written += store.audits.insert([Audit.model_validate_json(line) for line in batch])
-    return written
+            return store.audits.import_checked(_in_id_order(checked, places, writing))
 
 
 def import_file(store, what: str, path: str | Path, progress: Progress | None = None,
-                today: date | None = None) -> int:
+                today: date | None = None, writing: Progress | None = None) -> int:
     """Import one file into the store: every row or none. Returns the number written."""
-    return import_file_report(store, what, path, progress, today)[0]
+    return import_file_report(store, what, path, progress, today, writing)[0]
 
 
 def import_file_report(store, what: str, path: str | Path,
-                       progress: Progress | None = None, today: date | None = None) -> tuple[int, int]:
+                       progress: Progress | None = None, today: date | None = None,
+                       writing: Progress | None = None) -> tuple[int, int]:
     """Import one file: (rows written, rows skipped because already stored).
+
+    `progress(done, total)` follows the checking of the rows; `writing(done, total)` the
+    writing of a long audits file, a batch at a time.
 
     Events identical to stored ones are skipped, so a cumulative export can be imported
     again; when nothing is new, nothing is written (not even a history entry).
@@ -147,7 +145,7 @@ def import_file_report(store, what: str, path: str | Path,
     role, doing = DOING[what]
     require(store.user, role, doing)
     if what == "audits":
-        return _import_audits(store, path, progress, today or store.today()), 0
+        return _import_audits(store, path, progress, today or store.today(), writing), 0
     rows, present = _check(store, what, path, progress, today)
     if what == "users":
         return store.people.upsert(rows), present
