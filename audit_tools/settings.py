@@ -15,6 +15,9 @@ class Settings(Model):
     audit_quota_per_month: int = Field(default=2, ge=0, strict=True)
     independence_window_months: int = Field(default=12, ge=0, strict=True)
     independence_mode: Literal["warn", "block"] = "warn"  # what a recent audit of the case does
+    # The operating-system group a council shares the database with (`init --group`): the
+    # database, backups and exports are then 0660 owned by it, else the owner's only (0600).
+    file_group: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,31}$")
 
 
 def changed(settings: Settings, key: str, value: object) -> Settings:
@@ -26,4 +29,6 @@ def changed(settings: Settings, key: str, value: object) -> Settings:
     except ValidationError:
         if key == "independence_mode":
             raise BadInput(f"independence_mode: {value!r} is not warn or block") from None
+        if key == "file_group":
+            raise BadInput(f"file_group: {value!r} is not a group name") from None
         raise BadInput(f"{key}: {value!r} is not a whole number of 0 or more") from None

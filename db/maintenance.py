@@ -17,6 +17,7 @@ from db.connection import connect, create_private
 from db.history import Verification, anchor_problem, canonical, head
 from db.history import verify as verify_chain
 from db.foreign import refuse_foreign
+from db.sharing import share
 
 
 def _made_by_caseaudit(path: Path) -> bool:
@@ -104,6 +105,7 @@ def backup_file(path: Path, dest: Path) -> int:
     """
     refuse_foreign(path)
     partial = dest.with_name(dest.name + ".partial")
+    group = None
     try:
         try:
             source = connect(path)
@@ -124,6 +126,7 @@ def backup_file(path: Path, dest: Path) -> int:
                 # The copy should be one self-contained file, not a WAL database.
                 target.execute("PRAGMA journal_mode = DELETE")
                 entries = target.execute("SELECT count(*) FROM history").fetchone()[0]
+                group = target.execute("SELECT value FROM settings WHERE key = 'file_group'").fetchone()
             except sqlite3.DatabaseError as err:
                 raise BadInput(f"cannot back up {path} to {dest}: {err}") from None
             finally:
@@ -133,6 +136,8 @@ def backup_file(path: Path, dest: Path) -> int:
         if dest.exists():
             raise BadInput(f"{dest}: appeared while the backup was being made; nothing overwritten")
         os.replace(partial, dest)
+        if group and json.loads(group[0]):
+            share(dest, json.loads(group[0]))  # shared like the database it copies
     except OSError as err:
         raise BadInput(f"{dest}: cannot write the backup: {err.strerror}") from None
     finally:

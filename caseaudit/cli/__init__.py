@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "The user who runs it becomes the first admin.")
     _standards_option(p)
     p.add_argument("--sample", action="store_true", help="load the sample data in sample_audits/")
+    p.add_argument("--group", metavar="NAME", help="share the database with this operating-system group "
+                   "(files 0660, owned by it) instead of keeping it the owner's only (0600)")
     p.set_defaults(handler="caseaudit.cli.admin:init")
 
     p = sub.add_parser("import", help="import users, cases, events or audits from a file",

@@ -11,6 +11,7 @@ from audit_tools.models import Role
 from audit_tools.standards.catalogue import read_catalogue_file
 from caseaudit.cli import db_path
 from db import current_username, open_store
+from db.sharing import folder_warnings, group_id, share_database
 from db.maintenance import anchor_problem_of_file, backup_file, exposure, verify_file
 from db.maintenance import history_head as history_head_of
 
@@ -31,6 +32,9 @@ def init(args: argparse.Namespace) -> int:
     if path.is_dir():
         raise BadInput(f"{path}: is a folder; give a database file name with --db")
     catalogue_text = read_catalogue_file(args.standards) if getattr(args, "standards", None) else None
+    group = getattr(args, "group", None)
+    if group:
+        group_id(group)  # an unknown group is bad input before anything is written
     existed = path.exists()
     username = current_username()
     store = open_store(path, username)
@@ -43,6 +47,12 @@ def init(args: argparse.Namespace) -> int:
 
         # Keep the catalogue audits are scored against, so later versions can be told apart.
         store.reference.store_catalogue(default_catalogue_text(), where="default catalogue")
+    if group:
+        store.reference.set_setting("file_group", group)
+        share_database(path, group)
+        print(f"shared with the group {group}: the database, backups and exports are 0660, owned by it")
+        for warning in folder_warnings(path, group):
+            print(f"caseaudit: warning: {warning}", file=sys.stderr)
     print(f"database {'ready' if existed else 'created'}: {path}")
     if made_admin:
         print(f"{username} is the first admin")

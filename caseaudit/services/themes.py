@@ -82,6 +82,11 @@ def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
     entry, digest = store.history.head()
     report.history_head = f"{entry}:{digest}"
     written = export_report(report, fmt, out)
+    group = store.reference.settings().file_group
+    if group:  # a council that shares the database with a group shares its reports the same way
+        from db.sharing import share
+
+        share(Path(written), group)
     store.record("themes exported", {
         "quarter": quarter.code,
         "format": fmt,
