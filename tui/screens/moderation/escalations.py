@@ -8,14 +8,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static, TextArea
-from textual.worker import Worker, WorkerState
+from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from audit_tools.models import Outcome
 from audit_tools.reconciliation import Resolution, resolution_problems, resolver_conflict
 from caseaudit.services.moderation import Escalation, escalations, resolve_escalation
 from caseaudit.services.moderation_views import ReconcileView
-from tui.screens.base import CaseauditScreen
+from tui.screens.listing import RowsScreen
 from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text, short_grade
 from tui.screens.moderation.reconcile import SideBySideScreen
 from tui.widgets.prompts import Confirm
@@ -23,8 +22,11 @@ from tui.widgets.tables import repaint_later
 from tui.words import grade_options
 
 
-class EscalationsScreen(CaseauditScreen):
+class EscalationsScreen(RowsScreen):
     """Every escalated moderation, those still to resolve first (QA lead)."""
+
+    LIST = "escalations"
+    LOADING = "Loading escalated moderations…"
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -36,28 +38,8 @@ class EscalationsScreen(CaseauditScreen):
     #escalations-table { height: 1fr; }
     """
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Loading escalated moderations…", id="escalations-title")
-        yield DataTable(id="escalations-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.action_reload()
-
-    def on_screen_resume(self) -> None:
-        self.action_reload()
-
-    def action_reload(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self) -> list[Escalation]:
+    def fetch(self) -> list[Escalation]:
         return escalations(self.app.store)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.SUCCESS and event.worker.group == "load":
-            self.show(event.worker.result)
 
     def show(self, rows: list[Escalation]) -> None:
         todo = sum(not r.resolved for r in rows)

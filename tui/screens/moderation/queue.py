@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets import DataTable, Static
 
 from audit_tools.calendar import format_day
 from caseaudit.services.moderation_views import QueueRow, moderation_queue, moderation_stage
-from tui.screens.base import CaseauditScreen
+from tui.screens.listing import RowsScreen
 from tui.screens.moderation.blind import BlindReauditScreen
 from tui.screens.moderation.format import OUTCOME_WORDS
 from tui.screens.moderation.reconcile import ReconcileScreen
 from tui.widgets.tables import repaint_later
 
 
-class ModerationQueueScreen(CaseauditScreen):
+class ModerationQueueScreen(RowsScreen):
     """The audits assigned to me for moderation, the ones still to do first."""
+
+    LIST = "queue"
+    LOADING = "Loading your moderation queue…"
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -31,28 +32,8 @@ class ModerationQueueScreen(CaseauditScreen):
     #queue-table { height: 1fr; }
     """
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Loading your moderation queue…", id="queue-title")
-        yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.action_reload()
-
-    def on_screen_resume(self) -> None:
-        self.action_reload()
-
-    def action_reload(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self) -> list[QueueRow]:
+    def fetch(self) -> list[QueueRow]:
         return moderation_queue(self.app.store, self.app.user.username)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.SUCCESS and event.worker.group == "load":
-            self.show(event.worker.result)
 
     def show(self, rows: list[QueueRow]) -> None:
         todo = sum(r.stage != "done" for r in rows)
