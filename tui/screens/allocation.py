@@ -165,6 +165,9 @@ class AllocationScreen(CaseauditScreen):
         if not view.allocations:
             summary.append("not allocated yet. ctrl+n allocates each auditor cases open on "
                            f"{first.day} {first:%B} from other teams, not audited in the 12 months before.")
+        else:
+            n = len(view.allocations)
+            summary.append(f"{n} allocation{'s' if n > 1 else ''} made")
         for made in view.allocations:
             total = sum(len(refs) for refs in made.allocated.values())
             summary.append(f"\n{made.allocation_id}: {total} cases, {made.per_auditor} per auditor from "
@@ -173,7 +176,7 @@ class AllocationScreen(CaseauditScreen):
                 allocated.setdefault(auditor, []).extend(refs)
             short = dict(made.short)  # the latest allocation's shortfalls are what is still missing
         if short:
-            summary.append(f"\n{len(short)} short: ", style="bold yellow")
+            summary.append(f"\n{len(short)} auditor{'s' if len(short) > 1 else ''} short: ", style="bold yellow")
             summary.append("no more open cases outside their team, not theirs to work or manage, "
                            "not audited in the last 12 months and not yet allocated this month.")
         summary.append("\ntab moves between the tables and the boxes above (enter refreshes)", style="dim")
@@ -197,7 +200,7 @@ class AllocationScreen(CaseauditScreen):
 
         teams = self.query_one("#allocation-teams", DataTable)
         teams.clear(columns=True)
-        teams.add_columns("team", "allocated", "started", "submitted")
+        teams.add_columns("auditors' team", "allocated", "started", "submitted")
         for row in view.completion.by_team:
             teams.add_row(row.name, str(row.allocated), str(row.started), str(row.submitted), key=row.name)
         repaint_later(table)
