@@ -29,6 +29,7 @@ class Dashboard:
     overdue_count: int = 0
     overdue_actions: list = field(default_factory=list)  # ActionRow
     compliance: list[tuple[str, str, int]] | None = None  # (username, display name, done)
+    allocated: list = field(default_factory=list)  # AllocatedCase: allocated to the user this month
 
 
 SHOWN = 3  # feedback and overdue actions listed on the dashboard; the rest are a key away
@@ -46,6 +47,9 @@ def dashboard(store, user: User, today: date) -> Dashboard:
         figures.drafts_count = store.audits.count_drafts(user.username)
         figures.drafts = store.audits.page(auditor=user.username, status="draft", limit=DRAFTS_SHOWN)
         figures.feedback_count = store.moderation.count_feedback_waiting(user.username)
+        from caseaudit.services.allocation import allocated_to
+
+        figures.allocated = allocated_to(store, user.username, today)
         figures.feedback_to_acknowledge = store.moderation.feedback_waiting(user.username, limit=SHOWN)
         if figures.feedback_to_acknowledge:
             from caseaudit.services.moderation import resolutions
