@@ -11,7 +11,7 @@ from audit_tools.exporters.safety import atomic_file
 from audit_tools.exporters.tables import FRACTION, PCT, Table, cell_text, themes_tables
 from audit_tools.models import Grade
 from audit_tools.quarters import Quarter
-from audit_tools.themes import ThemesReport, movers, pct, top_themes
+from audit_tools.themes import ModerationCounts, ThemesReport, movers, pct, top_themes
 from audit_tools.wording import percent
 
 _ESCAPE = str.maketrans({c: "\\" + c for c in "\\|<>`*[]"})
@@ -86,7 +86,7 @@ def render_headline(report: ThemesReport) -> list[str]:
         f"{auditors[0].expected if auditors else 0} audits.",
         f"- **Good or better (after moderation):** {good} of {graded} audits, "
         f"{_pct(pct(good, graded))} (previous quarter {_pct(pct(prev_good, prev_graded))}).",
-        f"- **Moderation:** {m.sampled} audits sampled, {m.moderated} moderated; exact grade agreement "
+        f"- **Moderation:** {ModerationCounts.of(m).words}; exact grade agreement "
         f"{_number(m.exact_agreement, FRACTION)}; quadratic-weighted kappa "
         f"{_number(m.kappa_quadratic, FRACTION)} ({landis_koch(m.kappa_quadratic)}, n = {m.moderated}); "
         f"grades moved down {m.moved_down}, up {m.moved_up}.",

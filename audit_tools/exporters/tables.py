@@ -111,9 +111,11 @@ def themes_tables(report: ThemesReport) -> list[Table]:
 
     tables.append(Table(
         "moderation", "Moderation sample and agreement",
-        _cols(("quarter", TEXT), ("sampled", INT), ("moderated", INT), ("exact_agreement", FRACTION),
+        _cols(("quarter", TEXT), ("sampled", INT), ("moderated", INT), ("reconciled", INT),
+              ("sample_moderated", INT), ("exact_agreement", FRACTION),
               ("kappa_quadratic", FRACTION), ("moved_down", INT), ("moved_up", INT)),
         _quarter_rows(report, lambda q: [q.moderation.sampled, q.moderation.moderated,
+                                         q.moderation.reconciled, q.moderation.sample_moderated,
                                          q.moderation.exact_agreement, q.moderation.kappa_quadratic,
                                          q.moderation.moved_down, q.moderation.moved_up]),
     ))

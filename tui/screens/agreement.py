@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from audit_tools.agreement import FLAG_WORDS, Agreement
 from audit_tools.quarters import Quarter
+from audit_tools.themes import ModerationCounts
 from audit_tools.wording import kappa_words, percent
 from tui.screens.base import CaseauditScreen
 
@@ -67,21 +68,22 @@ class AgreementScreen(CaseauditScreen):
         self.action_reload()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self, quarter: Quarter) -> Agreement:
-        from caseaudit.services.moderation import quarter_agreement
+    def load(self, quarter: Quarter) -> tuple[Agreement, ModerationCounts]:
+        from caseaudit.services.moderation import moderation_figures, quarter_agreement
 
-        return quarter_agreement(self.app.store, quarter)
+        return quarter_agreement(self.app.store, quarter), moderation_figures(self.app.store, quarter)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS and event.worker.group == "load":
-            self.show(event.worker.result)
+            self.show(*event.worker.result)
 
-    def show(self, figures: Agreement) -> None:
+    def show(self, figures: Agreement, counts: ModerationCounts) -> None:
         label = Quarter.parse(figures.quarter).label
         n = figures.pairs
         text = Text()
         text.append(f"Moderation agreement, {label}", style="bold")
         text.append("   ([ and ] change quarter)\n", style="dim")
+        text.append(f"Moderation this quarter: {counts.words}.\n")
         if n == 0:
             text.append("No moderated audits submitted in this quarter yet.")
         else:

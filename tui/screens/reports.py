@@ -30,6 +30,7 @@ from audit_tools.exporters import render_headline
 from audit_tools.models import Grade
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport, pct
+from audit_tools.wording import kappa_words, percent
 from caseaudit.services.themes import export_themes_report, latest_quarter_with_audits, themes_for
 from tui.screens.base import CaseauditScreen
 
@@ -238,9 +239,12 @@ class ReportsScreen(CaseauditScreen):
         a, pa = r.actions, r.previous.actions
         rows = [
             ("Audits sampled", m.sampled, pm.sampled),
-            ("Audits moderated", m.moderated, pm.moderated),
-            ("Exact grade agreement", _num(m.exact_agreement, 3), _num(pm.exact_agreement, 3)),
-            ("Quadratic kappa", _num(m.kappa_quadratic, 3), _num(pm.kappa_quadratic, 3)),
+            ("Audits moderated (agreement pairs)", m.moderated, pm.moderated),
+            ("  of them from the sample", m.sample_moderated, pm.sample_moderated),
+            ("Moderations reconciled", m.reconciled, pm.reconciled),
+            ("Exact grade agreement", percent(m.exact_agreement), percent(pm.exact_agreement)),
+            ("Quadratic-weighted kappa", kappa_words(m.kappa_quadratic, m.moderated),
+             kappa_words(pm.kappa_quadratic, pm.moderated)),
             ("Grades moved down", m.moved_down, pm.moved_down),
             ("Grades moved up", m.moved_up, pm.moved_up),
             ("Actions raised", a.raised, pa.raised),
@@ -248,7 +252,7 @@ class ReportsScreen(CaseauditScreen):
             ("Completed on time", a.completed_on_time, pa.completed_on_time),
             ("Actions open", a.open, pa.open),
             ("Actions overdue", a.overdue, pa.overdue),
-            ("Automatic statuses overridden", _num(r.overrides.rate, 3), _num(r.previous.overrides.rate, 3)),
+            ("Automatic statuses overridden", percent(r.overrides.rate, 1), percent(r.previous.overrides.rate, 1)),
         ]
         for row in rows:
             t.add_row(*row)
