@@ -18,7 +18,7 @@ from db import open_store
 from tui.app import CaseauditApp
 from tui.screens.reports import ReportsScreen
 
-TODAY = date(2024, 8, 10)  # in 2024-25 Q2, so the last complete quarter is Q1
+TODAY = date(2024, 6, 28)  # in 2024-25 Q1: the screen opens on it
 
 
 def build_reports_db(path: Path) -> Path:
@@ -70,10 +70,10 @@ class ReportsApp(CaseauditApp):
 
     CSS_PATH = str(Path(tui.__file__).parent / "app.tcss")
 
-    def __init__(self, db_path: Path, username: str, export_folder: Path | str) -> None:
+    def __init__(self, db_path: Path, username: str, export_folder: Path | str, today: date = TODAY) -> None:
         store = open_store(db_path, actor=username)
         super().__init__(store=store, user=store.people.get(username), catalogue=load_catalogue(None),
-                         today=TODAY)
+                         today=today)
         self.export_folder = export_folder
 
     def on_mount(self) -> None:
@@ -100,7 +100,20 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
-async def test_opens_on_the_last_complete_quarter_with_its_figures(db, tmp_path):
+async def test_opens_on_the_quarter_of_the_as_at_date(db, tmp_path):
+    """As at 10 August 2024 the QA lead is in 2024-25 Q2: the report opens there, even
+    though Q1 is the last complete quarter; [ steps back to Q1."""
+    app = ReportsApp(db, "qa", tmp_path / "out", today=date(2024, 8, 10))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.report.quarter == "2024-25-Q2"
+        assert app.screen.query_one("#reports-quarter").value == "2024-25-Q2"
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert app.screen.report.quarter == "2024-25-Q1"
+
+
+async def test_opens_with_the_quarters_figures(db, tmp_path):
     app = ReportsApp(db, "qa", tmp_path / "out")
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(app, pilot)

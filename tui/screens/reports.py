@@ -31,7 +31,7 @@ from audit_tools.models import Grade
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport, pct
 from audit_tools.wording import kappa_words, percent
-from caseaudit.services.themes import export_themes_report, latest_quarter_with_audits, themes_for
+from caseaudit.services.themes import export_themes_report, themes_for
 from tui.screens.base import CaseauditScreen
 
 FORMAT_WORDS = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "md": "board paper (md)"}
@@ -111,10 +111,9 @@ class ReportsScreen(CaseauditScreen):
         return quarters
 
     def compose(self) -> ComposeResult:
-        self.quarter = latest_quarter_with_audits(self.app.store, self.app.today)
+        # The quarter the QA lead is in (as at the app's today); [ steps back to earlier ones.
+        self.quarter = Quarter.of(self.app.today)
         options = [(q.label, q.code) for q in self._quarters()]
-        if self.quarter.code not in {code for _, code in options}:
-            options.append((self.quarter.label, self.quarter.code))
         self._codes = [code for _, code in options]  # newest first
         yield Header()
         with Vertical(id="reports-controls"):
