@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from audit_tools.agreement import Agreement, AuditorAgreement, StandardAgreement, agreement, is_pair
+from audit_tools.agreement import DEFAULT_MIN_PAIRS, Agreement, AuditorAgreement, StandardAgreement, agreement, is_pair
 from audit_tools.models import Audit, Case, Grade, Role, Status, User
 from audit_tools.quarters import Quarter
 from audit_tools.vocabulary import DEFAULT_THEMES
@@ -453,16 +453,17 @@ class ReportRows:
 
 
 def agreement_from_counts(quarter: str | None, pairs: Iterable[tuple[str, str, str, int]],
-                          by_standard: Iterable[tuple[str, int, int]] = ()) -> Agreement:
+                          by_standard: Iterable[tuple[str, int, int]] = (),
+                          min_pairs: int = DEFAULT_MIN_PAIRS) -> Agreement:
     """The agreement figures from (auditor, grade, moderator's grade, n) groups and
     (standard, pairs, agreed) rows: the same Agreement `agreement` computes from audits."""
-    result = Agreement(quarter=quarter)
+    result = Agreement(quarter=quarter, min_pairs=min_pairs)
     by_auditor: dict[str, AuditorAgreement] = {}
     for auditor, grade, theirs_grade, n in pairs:
         mine, theirs = Grade(grade).rank, Grade(theirs_grade).rank
         result.auditor_grades += [mine] * n
         result.moderator_grades += [theirs] * n
-        row = by_auditor.setdefault(auditor, AuditorAgreement(auditor))
+        row = by_auditor.setdefault(auditor, AuditorAgreement(auditor, min_pairs=min_pairs))
         row.pairs += n
         row.exact += n * (mine == theirs)
         row.moved_down += n * (theirs < mine)

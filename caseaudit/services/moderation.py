@@ -100,7 +100,8 @@ def quarter_agreement(store: Any, quarter: Quarter | str) -> Agreement:
     """Agreement over the quarter's moderated audits, from pairs grouped in SQL."""
     q = _quarter(quarter)
     pairs, by_standard = store.reports.agreement_rows(q.start, q.end)
-    return agreement_from_counts(q.code, pairs, by_standard)
+    return agreement_from_counts(q.code, pairs, by_standard,
+                                 min_pairs=store.reference.settings().agreement_min_pairs)
 
 
 def moderation_figures(store: Any, quarter: Quarter | str):

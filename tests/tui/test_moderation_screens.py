@@ -126,8 +126,26 @@ async def test_an_empty_quarter_cannot_be_drawn(db_path):
         assert open_store(db_path, "admin").samples.list() == []
 
 
+async def test_agreement_flag_needs_the_minimum_pairs_and_says_so(db_path):
+    """amy's four pairs were all moved down: under the default minimum of 5 pairs she is not
+    flagged, and the screen says why beside her row."""
+    build(db_path, moderated=True)
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        summary = text_of(app.screen, "#agreement-summary")
+        assert "insufficiently critical" not in summary
+        assert "Mostly moved down but under 5 pairs, so not flagged: amy (4)." in summary
+        assert column(app.screen.query_one("#agreement-auditors", DataTable), 5) == ["n<5", ""]
+
+
 async def test_agreement_screen_shows_words_n_and_flags(db_path):
     build(db_path, moderated=True)
+    admin = open_store(db_path, "admin")
+    admin.reference.set_setting("agreement_min_pairs", 4)
+    admin.close()
     app = make_app(db_path, username="lee", today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -139,7 +157,8 @@ async def test_agreement_screen_shows_words_n_and_flags(db_path):
         assert "Moderation agreement, 2024-25 Q1" in summary
         assert "6 pairs" in summary and "Exact agreement 33%" in summary
         assert "(n=6)" in summary  # the sample size beside every kappa
-        assert "Possibly insufficiently critical: amy" in summary
+        assert ("Possibly insufficiently critical (moderators moved most grades down, over 4 or more "
+                "pairs): amy.") in summary
         auditors = screen.query_one("#agreement-auditors", DataTable)
         assert column(auditors, 0) == ["amy", "bob"]
         assert column(auditors, 5) == ["⚑", ""]

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
-from audit_tools.agreement import FLAG_WORDS, Agreement
+from audit_tools.agreement import Agreement, flag_words
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ModerationCounts
 from audit_tools.wording import kappa_words, percent
@@ -99,8 +99,12 @@ class AgreementScreen(CaseauditScreen):
                         f"and {figures.moved_up} up.")
             flagged = figures.flagged_auditors
             if flagged:
-                text.append(f"\n{FLAG_WORDS.capitalize()}: {', '.join(flagged)} "
-                            "(⚑: moderators moved most of their grades down).", style="bold red")
+                text.append(f"\n⚑ {flag_words(figures.min_pairs).capitalize()}: {', '.join(flagged)}.",
+                            style="bold red")
+            few = [f"{name} ({row.pairs})" for name, row in figures.by_auditor.items() if row.too_few_to_flag]
+            if few:
+                text.append(f"\nMostly moved down but under {figures.min_pairs} pairs, so not flagged: "
+                            f"{', '.join(few)}.", style="yellow")
         self.query_one("#agreement-summary", Static).update(text)
 
         auditors = self.query_one("#agreement-auditors", DataTable)
@@ -108,7 +112,8 @@ class AgreementScreen(CaseauditScreen):
         auditors.add_columns("auditor", "pairs", "exact", "down", "up", "flag")
         for name, row in figures.by_auditor.items():
             # The summary spells the flag out; the table keeps it short enough for 80 columns.
-            flag = Text("⚑", style="bold red") if row.flagged else Text("")
+            flag = (Text("⚑", style="bold red") if row.flagged
+                    else Text(f"n<{figures.min_pairs}", style="yellow") if row.too_few_to_flag else Text(""))
             auditors.add_row(name, str(row.pairs), percent(row.exact_agreement), str(row.moved_down),
                              str(row.moved_up), flag, key=name)
 
