@@ -181,7 +181,7 @@ async def test_qa_lead_reads_a_finished_moderation_from_the_progress_list(db_pat
     plan = ms.assign_sample(lee, "2024-25-Q1")
     first = sample.selected[0]
     mod = open_store(db_path, plan[first])
-    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="outstanding"), [])
+    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="requires_improvement"), [])
     ms.reconcile(mod, first, "escalated", None, "grade far from the evidence", "Let us talk")
     app = make_app(db_path, username="lee", today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -235,7 +235,7 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
     plan = ms.assign_sample(lee, "2024-25-Q1")
     first = sample.selected[0]
     mod = open_store(db_path, plan[first])
-    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="outstanding"), [])
+    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="requires_improvement"), [])
     ms.reconcile(mod, first, "escalated", None, "grade far from the evidence", "Let us talk")
     auditor = lee.audits.get(first).auditor
 
@@ -249,13 +249,15 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         await settle(pilot)
         assert isinstance(app.screen, EscalationsScreen)
         assert "1 of 1 to resolve" in text_of(app.screen, "#escalations-title")
+        # Grades spelled out as on every other screen, not "RI → RI".
+        assert column(app.screen.query_one("#escalations-table", DataTable), 4) == ["Good → Requires improvement"]
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ResolveEscalationScreen)
         notes = text_of(screen, "#reconcile-notes")
         assert "Moderator's reason: grade far from the evidence" in notes and "Let us talk" in notes
-        assert "outstanding" in text_of(screen, "#reconcile-grades").lower()
+        assert "requires improvement" in text_of(screen, "#reconcile-grades").lower()
         await pilot.press("ctrl+s")  # nothing chosen yet: refused on screen, nothing stored
         await settle(pilot)
         assert ms.resolutions(lee) == {}
