@@ -13,6 +13,26 @@ STATUS_WORDS = {
     Status.not_met: "not met",
     Status.not_applicable: "not applicable",
 }
+# A case's counts (audit_tools.standards.status_counts): the case list's column headings and
+# the case header's words, so both say the same thing.
+COUNT_WORDS = {"not_met": "not met", "partly_met": "partly met"}
+COUNT_STYLE = {"not_met": "bold red", "partly_met": "bold dark_orange3"}
+
+
+def counts_text(counts) -> Text:
+    """ "0 not met, 2 partly met; 1 standard with late events", the first two coloured and
+    worded as the case list's columns."""
+    text = Text()
+    for i, (field, words) in enumerate(COUNT_WORDS.items()):
+        n = getattr(counts, field)
+        if i:
+            text.append(", ")
+        text.append(f"{n} {words}", style=COUNT_STYLE[field] if n else "green")
+    late = counts.late
+    text.append(f"; {late} standard{'' if late == 1 else 's'} with late events", style="bold red" if late else "")
+    return text
+
+
 GRADE_ORDER = [Grade.outstanding, Grade.good, Grade.requires_improvement, Grade.inadequate]
 
 

@@ -19,6 +19,7 @@ from caseaudit.services import cases as case_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import Confirm
 from tui.widgets.footer import KeysFooter
+from tui.words import counts_text
 
 STATUS_STYLE = {
     Status.met: "green",
@@ -113,7 +114,6 @@ class CaseDetailScreen(CaseauditScreen):
         case, report = found["case"], found["report"]
         self.report = report
         self.blind = found["blind"]
-        late = sum(1 for r in report.results if r.late)
         summary = Text()
         summary.append(f"{case.case_ref}", style="bold")
         summary.append(f"  {case.case_type.value}, started {format_day(case.start_date)}, team "
@@ -121,9 +121,8 @@ class CaseDetailScreen(CaseauditScreen):
         if case.closed_date:
             summary.append(f", closed {format_day(case.closed_date)}")
         summary.append(f"\nAs at {format_day(report.as_of)}: ")
-        not_met = sum(1 for r in report.results if r.status == Status.not_met)
-        summary.append(f"{not_met} not met", style="bold red" if not_met else "green")
-        summary.append(f", {late} with late events. n starts an audit.")
+        summary.append_text(counts_text(found["counts"]))
+        summary.append(". n starts an audit.")
         self.query_one("#case-summary", Static).update(summary)
 
         standards = self.query_one("#standards-table", DataTable)
