@@ -14,11 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from audit_tools.exporters.safety import atomic_file, neutralise
-from audit_tools.exporters.tables import DATE, FRACTION, INT, PCT, Table, cell_text, themes_tables
+from audit_tools.exporters.tables import DATE, FRACTION, INT, KAPPA, PCT, Table, cell_text, human_tables
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport
 
-NUMBER_FORMATS = {PCT: "0.0", FRACTION: "0.000", INT: "0", DATE: "yyyy-mm-dd"}
+# Shares are stored as fractions and shown as percentages (0.75 reads 75.0%), as on every
+# screen; the figures themselves keep their precision for anyone who calculates with them.
+NUMBER_FORMATS = {PCT: "0.0%", FRACTION: "0.0%", KAPPA: "0.00", INT: "0", DATE: "d mmm yyyy"}
+
+
+def _stored(value: Any, kind: str) -> Any:
+    """A percentage (0–100) is written as the fraction a percent format shows: 75.0 → 0.75."""
+    if kind == PCT and isinstance(value, (int, float)):
+        return round(value / 100, 6)
+    return value
 
 
 def __getattr__(name: str) -> Any:
@@ -50,7 +59,7 @@ def _cell(ws, value: Any, kind: str, bold: bool = False) -> Any:
         cell.value = neutralise(value)
         cell.data_type = "s"  # never let openpyxl take text for a formula
     else:
-        cell = WriteOnlyCell(ws, value=value)
+        cell = WriteOnlyCell(ws, value=_stored(value, kind))
         if value is not None and kind in NUMBER_FORMATS:
             cell.number_format = NUMBER_FORMATS[kind]
     if bold:
@@ -63,10 +72,10 @@ def _sheet(wb: Workbook, table: Table):
 
     ws = wb.create_sheet(table.name[:31])
     for col, column in enumerate(table.columns, start=1):
-        longest = max([len(column.name)] + [len(cell_text(row[col - 1])) for row in table.rows])
+        longest = max([len(column.heading)] + [len(cell_text(row[col - 1])) for row in table.rows])
         ws.column_dimensions[get_column_letter(col)].width = min(max(longest + 2, 8), 60)
     ws.freeze_panes = "A2"
-    ws.append([_cell(ws, column.name, "text", bold=True) for column in table.columns])
+    ws.append([_cell(ws, column.heading, "text", bold=True) for column in table.columns])
     for row in table.rows:
         ws.append([_cell(ws, value, column.kind) for value, column in zip(row, table.columns)])
     return ws
@@ -91,10 +100,11 @@ def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
         # A percentage axis stops at 100: a spreadsheet's automatic 120 reads as an error.
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = y_max
+        chart.y_axis.number_format = "0%"
     chart.height, chart.width = 9, max(16, len(table.rows) * 1.6)
     last = len(table.rows) + 1
     for header, label in series:
-        col = table.headers.index(header) + 1
+        col = table.headers.index(header) + 1  # by the column's name: the heading is for people
         chart.append(Series(Reference(ws, min_col=col, min_row=2, max_row=last), title=label))
     cat = table.headers.index(category) + 1
     chart.set_categories(Reference(ws, min_col=cat, min_row=2, max_row=last))
@@ -115,7 +125,7 @@ def build_workbook(report: ThemesReport) -> Workbook:
         ("quarter", report.label),
         ("from", report.from_),
         ("to", report.to),
-        ("previous quarter", report.previous.quarter),
+        ("previous quarter", Quarter.parse(report.previous.quarter).label),
         ("free text included", "yes" if report.include_notes else "no"),
         *([("history head", report.history_head)] if report.history_head else []),
     ]:
@@ -123,12 +133,12 @@ def build_workbook(report: ThemesReport) -> Workbook:
                       _cell(about, value, DATE if isinstance(value, date) else "text")])
 
     this, before = report.label, Quarter.parse(report.previous.quarter).label
-    for table in themes_tables(report):
+    for table in human_tables(report):
         ws = _sheet(wb, table)
         anchor = f"{get_column_letter(len(table.columns) + 2)}2"
         if table.name == "standards":
-            _bar_chart(ws, table, "% met by standard", "% met", "standard",
-                       [("pct_met", this), ("previous_pct_met", before)], anchor, y_max=100)
+            _bar_chart(ws, table, "% met by standard", "% met", "title",
+                       [("pct_met", this), ("previous_pct_met", before)], anchor, y_max=1)
         elif table.name == "grades":
             _bar_chart(ws, table, "Grades after moderation", "audits", "grade",
                        [("audits", this), ("previous_audits", before)], anchor)

@@ -71,7 +71,7 @@ async def test_preview_draw_and_assign_from_the_keyboard(db_path):
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SamplingScreen)
-        assert screen.query_one("#sampling-quarter", Input).value == "2024-25-Q1"
+        assert screen.query_one("#sampling-quarter", Input).value == "2024-25 Q1"  # as every screen writes it
         assert "6 audits can still be sampled; a draw now takes 2" in text_of(screen, "#sampling-summary")
         preview = screen.query_one("#sampling-preview", DataTable)
         assert [list(map(str, preview.get_row(k))) for k in preview.rows] == [["amy", "4", "1"], ["bob", "2", "1"]]
@@ -218,7 +218,7 @@ async def test_sampling_screen_arrives_on_the_table_so_letters_navigate(db_path)
         await pilot.press("d")  # leaves for the dashboard instead of typing into the quarter box
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert quarter.value == "2024-25-Q1"
+        assert quarter.value == "2024-25 Q1"
 
 
 async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db_path):
@@ -258,6 +258,9 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         notes = text_of(screen, "#reconcile-notes")
         assert "Moderator's reason: grade far from the evidence" in notes and "Let us talk" in notes
         assert "requires improvement" in text_of(screen, "#reconcile-grades").lower()
+        # Standards by their titles side by side, not their ids.
+        shown = column(screen.query_one("#reconcile-table", DataTable), 0)
+        assert "Chronology on file and up to date" in shown and "chronology" not in shown
         await pilot.press("ctrl+s")  # nothing chosen yet: refused on screen, nothing stored
         await settle(pilot)
         assert ms.resolutions(lee) == {}

@@ -86,10 +86,14 @@ def _exports(store, folder) -> dict[str, dict[str, int]]:
     path = export_themes_report(store, Q1, "xlsx", folder / "t.xlsx")
     rows = list(load_workbook(path, read_only=True)["moderation"].values)
     xlsx = dict(zip(rows[0], rows[1]))
-    got["xlsx"] = {k: xlsx[k] for k in KNOWN}
+    assert xlsx["Quarter"] == Q1.label
+    headings = {"sampled": "Sampled", "moderated": "Moderated", "reconciled": "Reconciled",
+                "sample_moderated": "Moderated from the sample"}
+    got["xlsx"] = {k: xlsx[headings[k]] for k in KNOWN}
     md = export_themes_report(store, Q1, "md", folder / "t.md").read_text(encoding="utf-8")
     assert WORDS in md
-    table = next(line for line in md.splitlines() if line.startswith(f"| {Q1.code} |"))
+    section = md.split("### Moderation sample and agreement")[1]
+    table = next(line for line in section.splitlines() if line.startswith(f"| {Q1.label} |"))
     cells = [c.strip() for c in table.strip("|").split("|")]
     got["md"] = {"sampled": int(cells[1]), "moderated": int(cells[2]), "reconciled": int(cells[3]),
                  "sample_moderated": int(cells[4])}

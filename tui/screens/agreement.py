@@ -37,6 +37,8 @@ class AgreementScreen(CaseauditScreen):
     #agreement-tables Vertical { width: 1fr; height: 1fr; }
     .agreement-caption { height: auto; padding: 0 1; text-style: bold; }
     #agreement-auditors, #agreement-standards { height: 1fr; }
+    /* Below 120 columns the tables stack, so standards' titles have the width. */
+    #agreement-tables.narrow { layout: vertical; }
     """
 
     def __init__(self, quarter: Quarter | None = None) -> None:
@@ -59,6 +61,9 @@ class AgreementScreen(CaseauditScreen):
         if self.quarter is None:
             self.quarter = Quarter.of(self.app.today)
         self.action_reload()
+
+    def on_resize(self, event) -> None:
+        self.query_one("#agreement-tables").set_class(event.size.width < 120, "narrow")
 
     def action_reload(self) -> None:
         self.load(self.quarter)
@@ -119,9 +124,18 @@ class AgreementScreen(CaseauditScreen):
 
         standards = self.query_one("#agreement-standards", DataTable)
         standards.clear(columns=True)
-        # "agreed", not "agreement": the longest catalogue ids leave no more room at 80 columns.
+        # Standards by title, shortened to the room the table has (the full title is in the catalogue).
         standards.add_columns("standard", "pairs", "agreed")
-        for sid, row in figures.by_standard.items():
+        width = self.size.width if self.size.width < 120 else self.size.width // 2
+        room = max(20, width - 24)
+        # In catalogue order, as the audit form and the reports list them.
+        known = [s.id for s in self.app.catalogue.standards if s.id in figures.by_standard]
+        for sid in known + [sid for sid in figures.by_standard if sid not in known]:
+            row = figures.by_standard[sid]
             low = row.agreement is not None and row.agreement < 0.8
-            standards.add_row(sid, str(row.pairs), Text(percent(row.agreement), style="bold yellow" if low else ""),
+            found = self.app.catalogue.get(sid)
+            title = found.title if found is not None else sid
+            if len(title) > room:
+                title = title[: room - 1] + "…"
+            standards.add_row(title, str(row.pairs), Text(percent(row.agreement), style="bold yellow" if low else ""),
                               key=sid)

@@ -131,7 +131,9 @@ class CaseDetailScreen(CaseauditScreen):
         for result in report.results:
             status = Text(STATUS_WORDS[result.status], style=STATUS_STYLE[result.status])
             evidence = result.evidence if result.status is not None else "needs the auditor's judgement"
-            standards.add_row(status, result.standard, Text(evidence, style="bold" if result.late else ""),
+            standard = self.app.catalogue.get(result.standard)
+            title = standard.title if standard is not None else result.standard
+            standards.add_row(status, title, Text(evidence, style="bold" if result.late else ""),
                               key=result.standard)
 
         audits = self.query_one("#case-audits-table", DataTable)

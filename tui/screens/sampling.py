@@ -66,7 +66,7 @@ class SamplingScreen(CaseauditScreen):
         with Horizontal(id="sampling-form"):
             with Vertical():
                 yield Label("Quarter")
-                yield Input(quarter.code, id="sampling-quarter", compact=True)
+                yield Input(quarter.label, id="sampling-quarter", compact=True)
             with Vertical():
                 yield Label("Rate")
                 yield Input(sampling.DEFAULT_RATE, id="sampling-rate", compact=True)

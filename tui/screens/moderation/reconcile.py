@@ -108,7 +108,8 @@ class SideBySideScreen(CaseauditScreen):
         table.add_columns("standard", "auditor", "moderator", "")
         for row in rows:
             style = "bold yellow" if row.differs else ""
-            table.add_row(Text(row.standard, style=style), Text(status_words(row.auditor), style=style),
+            table.add_row(Text(view.titles.get(row.standard, row.standard), style=style),
+                          Text(status_words(row.auditor), style=style),
                           Text(status_words(row.moderator), style=style),
                           Text("differs", style="bold yellow") if row.differs else Text("same", style="dim"),
                           key=row.standard)
@@ -130,7 +131,7 @@ class SideBySideScreen(CaseauditScreen):
                 continue
             mine, theirs = audit.notes.get(row.standard), m.notes.get(row.standard)
             if mine or theirs:
-                notes.append(f"\n{row.standard}", style="bold")
+                notes.append(f"\n{view.titles.get(row.standard, row.standard)}", style="bold")
                 notes.append(f"\n  auditor: {mine or '—'}\n  moderator: {theirs or '—'}")
         return notes
 
