@@ -285,3 +285,28 @@ def test_a_failed_export_leaves_nothing_half_written(tmp_path, report, monkeypat
         export_report(report, "csv", folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["q1"]
+
+
+def test_xlsx_charts_print_whole(tmp_path, report):
+    """The standards chart prints on one page with its table, one bar per standard in table
+    order with the title beside it; every chart's legend sits under the plot, uncut."""
+    import re
+
+    path = export_report(report, "xlsx", tmp_path / "q1.xlsx")
+    wb = load_workbook(path)
+    with zipfile.ZipFile(path) as z:
+        charts = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")}
+        sheets = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
+        drawings = [z.read(n).decode() for n in z.namelist() if re.match(r"xl/drawings/drawing\d+\.xml$", n)]
+    assert all('<legendPos val="b"' in xml for xml in charts.values())
+    [standards_chart] = [xml for xml in charts.values() if "% met by standard" in xml]
+    assert '<barDir val="bar"' in standards_chart and '<orientation val="maxMin"' in standards_chart
+    ws = wb["standards"]
+    rows = ws.max_row
+    # Under the table, not beside it: the anchor row is past the last row of figures.
+    anchors = [int(m) for d in drawings for m in re.findall(r"<from><col>0</col><colOff>0</colOff><row>(\d+)", d)]
+    assert anchors and all(a >= rows for a in anchors)
+    standards_xml = sheets[f"xl/worksheets/sheet{wb.sheetnames.index('standards') + 1}.xml"]
+    assert '<pageSetUpPr fitToPage="1"' in standards_xml
+    assert 'fitToHeight="1"' in standards_xml and 'fitToWidth="1"' in standards_xml
+    assert ws.print_area and int(re.findall(r"\d+", ws.print_area.split(":")[-1])[0]) > rows + 10
