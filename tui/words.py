@@ -33,6 +33,22 @@ def counts_text(counts) -> Text:
     return text
 
 
+def shorten(text: str, width: int) -> str:
+    """`text` in `width` characters, its middle left out: a standard's title in a table whose
+    other columns must stay on screen at 80 columns. The start and the end both stay, since
+    titles that begin alike differ at the end ("Child on a protection plan seen alone")."""
+    if len(text) <= width:
+        return text
+    words = text.split()
+    budget = (width - 1) * 2 // 5
+    end: list[str] = []
+    while words[len(words) - len(end) - 1:] and len(" ".join([words[-len(end) - 1], *end])) <= budget:
+        end.insert(0, words[-len(end) - 1])
+    tail = " ".join(end) if end else text[-budget:]
+    head = text[: width - 1 - len(tail) - (1 if end else 0)].rstrip()
+    return f"{head}…{' ' if end else ''}{tail}"
+
+
 GRADE_ORDER = [Grade.outstanding, Grade.good, Grade.requires_improvement, Grade.inadequate]
 
 

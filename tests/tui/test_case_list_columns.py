@@ -73,6 +73,6 @@ async def test_case_header_says_the_case_lists_counts_in_its_words(tmp_path):
             assert f"{row[0]} not met, {row[1]} partly met;" in header, header
             standards = app.screen.query_one("#standards-table", DataTable)
             titles = [str(standards.get_row_at(i)[1]) for i in range(standards.row_count)]
-            assert "Child on a protection plan seen alone" in titles and "cp-seen-alone" not in titles
+            assert "Chronology on file and up to date" in titles and "chronology" not in titles
             await pilot.press("escape")
             await settle(pilot)

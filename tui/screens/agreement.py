@@ -17,6 +17,7 @@ from audit_tools.quarters import Quarter
 from audit_tools.themes import ModerationCounts
 from audit_tools.wording import kappa_words, percent
 from tui.screens.base import CaseauditScreen
+from tui.words import shorten
 
 
 class AgreementScreen(CaseauditScreen):
@@ -134,8 +135,6 @@ class AgreementScreen(CaseauditScreen):
             row = figures.by_standard[sid]
             low = row.agreement is not None and row.agreement < 0.8
             found = self.app.catalogue.get(sid)
-            title = found.title if found is not None else sid
-            if len(title) > room:
-                title = title[: room - 1] + "…"
+            title = shorten(found.title if found is not None else sid, room)
             standards.add_row(title, str(row.pairs), Text(percent(row.agreement), style="bold yellow" if low else ""),
                               key=sid)

@@ -13,13 +13,13 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
-from audit_tools.models import Status
+from audit_tools.models import Grade, Status
 from caseaudit.services import audits as audit_service
 from caseaudit.services import cases as case_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import Confirm
 from tui.widgets.footer import KeysFooter
-from tui.words import counts_text
+from tui.words import counts_text, shorten
 
 STATUS_STYLE = {
     Status.met: "green",
@@ -133,7 +133,8 @@ class CaseDetailScreen(CaseauditScreen):
             evidence = result.evidence if result.status is not None else "needs the auditor's judgement"
             standard = self.app.catalogue.get(result.standard)
             title = standard.title if standard is not None else result.standard
-            standards.add_row(status, title, Text(evidence, style="bold" if result.late else ""),
+            # Room left for the evidence at 80 columns; the full title shows under the table.
+            standards.add_row(status, shorten(title, max(24, self.size.width - 44)), Text(evidence, style="bold" if result.late else ""),
                               key=result.standard)
 
         audits = self.query_one("#case-audits-table", DataTable)
@@ -145,7 +146,7 @@ class CaseDetailScreen(CaseauditScreen):
             if row.audit_id in found["imported"]:
                 submitted += ", imported"
             audits.add_row(row.audit_id, row.auditor, format_day(row.as_of), submitted,
-                           (row.final_grade or "").replace("_", " "), key=row.audit_id)
+                           Grade(row.final_grade).label if row.final_grade else "", key=row.audit_id)
         if not found["audits"]:
             audits.add_row("none yet", "", "", "", "")
 

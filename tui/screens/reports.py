@@ -33,6 +33,7 @@ from audit_tools.wording import kappa_words, percent
 from caseaudit.services.themes import export_themes_report, themes_for
 from tui.screens.base import CaseauditScreen
 from tui.widgets.bar_chart import BarChart, BarRow
+from tui.words import shorten
 
 FORMAT_WORDS = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "md": "board paper (md)"}
 QUARTERS_SHOWN = 8
@@ -202,9 +203,7 @@ class ReportsScreen(CaseauditScreen):
             p = r.previous.standards.get(sid)
             p_pct = p.pct_met if p else None
             change = None if s.pct_met is None or p_pct is None else round(s.pct_met - p_pct, 1)
-            title = r.standard_titles.get(sid, sid)
-            if len(title) > room:
-                title = title[: room - 1] + "…"
+            title = shorten(r.standard_titles.get(sid, sid), room)
             t.add_row(title, _pct(s.pct_met), _pct(p_pct), "–" if change is None else f"{change:+.1f}",
                       s.n, s.met, s.partly_met, s.not_met, key=sid)
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.words import shorten
+
 NOW_STYLE_RICH = "bold cyan"
 THEN_STYLE = "bold yellow"
 BAR, THEN_MARK, TRACK = "█", "┃", "·"
@@ -22,10 +24,6 @@ class BarRow:
     then: float | None
     now_text: str  # the value as a person reads it: "75.0%", "12"
     then_text: str
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def chart_lines(rows: list[BarRow], width: int, maximum: float, now_label: str, then_label: str) -> list[Text]:
@@ -46,7 +44,7 @@ def chart_lines(rows: list[BarRow], width: int, maximum: float, now_label: str, 
         if r.then is not None and maximum > 0:
             mark = min(round(bar_width * min(r.then, maximum) / maximum), bar_width - 1)
         line = Text()
-        line.append(_fit(r.label, label_width).ljust(label_width) + " ")
+        line.append(shorten(r.label, label_width).ljust(label_width) + " ")
         for i in range(bar_width):
             if i == mark:
                 line.append(THEN_MARK, style=THEN_STYLE)

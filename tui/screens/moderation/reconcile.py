@@ -22,7 +22,7 @@ from caseaudit.services.moderation import reconcile
 from caseaudit.services.moderation_views import ReconcileView, reconcile_view
 from tui.screens.base import CaseauditScreen
 from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text, status_words
-from tui.words import grade_options
+from tui.words import grade_options, shorten
 
 
 class SideBySideScreen(CaseauditScreen):
@@ -108,7 +108,9 @@ class SideBySideScreen(CaseauditScreen):
         table.add_columns("standard", "auditor", "moderator", "")
         for row in rows:
             style = "bold yellow" if row.differs else ""
-            table.add_row(Text(view.titles.get(row.standard, row.standard), style=style),
+            # Both statuses and "differs" stay on screen at 80 columns: a long title is shortened.
+            title = shorten(view.titles.get(row.standard, row.standard), max(24, self.size.width - 48))
+            table.add_row(Text(title, style=style),
                           Text(status_words(row.auditor), style=style),
                           Text(status_words(row.moderator), style=style),
                           Text("differs", style="bold yellow") if row.differs else Text("same", style="dim"),
