@@ -250,7 +250,9 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         assert isinstance(app.screen, EscalationsScreen)
         assert "1 of 1 to resolve" in text_of(app.screen, "#escalations-title")
         # Grades spelled out as on every other screen, not "RI → RI".
-        assert column(app.screen.query_one("#escalations-table", DataTable), 4) == ["Good → Requires improvement"]
+        table = app.screen.query_one("#escalations-table", DataTable)
+        assert column(table, 5) == ["Good → Requires improvement"]
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # whole at 80 columns
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
