@@ -25,6 +25,9 @@ LANDIS_KOCH: list[tuple[float, str]] = [
 ]
 
 FLAG_WORDS = "possibly insufficiently critical"
+# The fewest pairs an auditor needs before the flag is raised (setting agreement_min_pairs):
+# below it one or two moderations decide the flag (docs/moderation.md, "Flag").
+DEFAULT_MIN_PAIRS = 5
 
 
 def cohen_kappa(
@@ -64,6 +67,12 @@ def cohen_kappa(
     return 1 - disagreement / chance
 
 
+def flag_words(min_pairs: int) -> str:
+    """The flag with the minimum it needs beside it: "possibly insufficiently critical
+    (moderators moved most grades down, over 5 or more pairs)"."""
+    return f"{FLAG_WORDS} (moderators moved most grades down, over {min_pairs} or more pairs)"
+
+
 def landis_koch(kappa: float | None) -> str:
     """Landis–Koch words for a kappa: poor, slight, fair, moderate, substantial, almost perfect."""
     if kappa is None:
@@ -87,15 +96,26 @@ class AuditorAgreement:
     exact: int = 0
     moved_down: int = 0
     moved_up: int = 0
+    min_pairs: int = DEFAULT_MIN_PAIRS
 
     @property
     def exact_agreement(self) -> float | None:
         return _ratio(self.exact, self.pairs)
 
     @property
-    def flagged(self) -> bool:
+    def mostly_moved_down(self) -> bool:
         """Moderators moved the grade down in most (more than half) of this auditor's audits."""
         return self.pairs > 0 and self.moved_down * 2 > self.pairs
+
+    @property
+    def flagged(self) -> bool:
+        """Mostly moved down, over at least `min_pairs` pairs."""
+        return self.mostly_moved_down and self.pairs >= self.min_pairs
+
+    @property
+    def too_few_to_flag(self) -> bool:
+        """Mostly moved down, but on fewer pairs than the flag needs."""
+        return self.mostly_moved_down and self.pairs < self.min_pairs
 
     def as_json(self) -> dict:
         return {
@@ -125,6 +145,7 @@ class Agreement:
     """Agreement figures for a set of moderated audits (one quarter, usually)."""
 
     quarter: str | None
+    min_pairs: int = DEFAULT_MIN_PAIRS  # the fewest pairs for an auditor's flag
     auditor_grades: list[int] = field(default_factory=list)
     moderator_grades: list[int] = field(default_factory=list)
     by_auditor: dict[str, AuditorAgreement] = field(default_factory=dict)
@@ -161,7 +182,7 @@ class Agreement:
 
     @property
     def flagged_auditors(self) -> list[str]:
-        """Auditors whose grades moderators moved down in most of their moderated audits."""
+        """Auditors whose grades moderators moved down in most of at least `min_pairs` pairs."""
         return [name for name, row in self.by_auditor.items() if row.flagged]
 
     def _pairs(self) -> list[tuple[int, int]]:
@@ -188,10 +209,11 @@ def is_pair(audit: Audit) -> bool:
     return audit.grade is not None and audit.moderation is not None and audit.moderation.grade is not None
 
 
-def agreement(audits: Iterable[Audit], quarter: Quarter | str | None = None) -> Agreement:
+def agreement(audits: Iterable[Audit], quarter: Quarter | str | None = None,
+              min_pairs: int = DEFAULT_MIN_PAIRS) -> Agreement:
     """Agreement over the moderated audits given; with a quarter, only those submitted in it."""
     q = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
-    result = Agreement(quarter=q.code if q else None)
+    result = Agreement(quarter=q.code if q else None, min_pairs=min_pairs)
     by_auditor: dict[str, AuditorAgreement] = {}
     by_standard: dict[str, StandardAgreement] = {}
     chosen = [a for a in audits if is_pair(a) and (q is None or q.contains(a.submitted_on))]
@@ -200,7 +222,7 @@ def agreement(audits: Iterable[Audit], quarter: Quarter | str | None = None) -> 
         mine, theirs = audit.grade.rank, audit.moderation.grade.rank
         result.auditor_grades.append(mine)
         result.moderator_grades.append(theirs)
-        row = by_auditor.setdefault(audit.auditor, AuditorAgreement(audit.auditor))
+        row = by_auditor.setdefault(audit.auditor, AuditorAgreement(audit.auditor, min_pairs=min_pairs))
         row.pairs += 1
         row.exact += mine == theirs
         row.moved_down += theirs < mine

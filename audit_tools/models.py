@@ -201,6 +201,14 @@ class Moderation(Model):
     acknowledged_on: IsoDate | None = None
 
 
+AUDIT_ID_PATTERN = r"^A-\d{6}$"
+
+
+def audit_id_for(number: int) -> str:
+    """The one way an audit id is written: "A-000123" (new audits and the demo's alike)."""
+    return f"A-{number:06d}"
+
+
 class Audit(Model):
     """One audit of one case as of a date by one auditor.
 

@@ -23,13 +23,13 @@ class Quarter:
         match = _CODE.match(str(text))
         if not match:
             raise ValueError(
-                f"bad quarter {text!r}: write the financial year and quarter, e.g. 2024-25-Q1"
+                f"bad quarter {text!r}: write the financial year and quarter, e.g. 2024-25 Q1"
             )
         year, short, number = int(match.group(1)), int(match.group(2)), int(match.group(3))
         if (year + 1) % 100 != short:
             raise ValueError(
                 f"bad quarter {text!r}: the financial year {year} runs into "
-                f"{(year + 1) % 100:02d}, so write {year}-{(year + 1) % 100:02d}-Q{number}"
+                f"{(year + 1) % 100:02d}, so write {year}-{(year + 1) % 100:02d} Q{number}"
             )
         return cls(year, number)
 
@@ -42,12 +42,13 @@ class Quarter:
 
     @property
     def code(self) -> str:
-        """As written on the command line: 2024-25-Q1."""
+        """The id: in JSON, CSV, file names and what is stored (2024-25-Q1); the command line
+        takes it or the label. People read the label."""
         return f"{self.year}-{(self.year + 1) % 100:02d}-Q{self.number}"
 
     @property
     def label(self) -> str:
-        """As written in reports: 2024-25 Q1."""
+        """As a person reads it, on every screen and in the xlsx and board paper: 2024-25 Q1."""
         return f"{self.year}-{(self.year + 1) % 100:02d} Q{self.number}"
 
     @property

@@ -17,10 +17,11 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from audit_tools.agreement import Agreement, AuditorAgreement, StandardAgreement, agreement, is_pair
+from audit_tools.agreement import DEFAULT_MIN_PAIRS, Agreement, AuditorAgreement, StandardAgreement, agreement, is_pair
 from audit_tools.models import Audit, Case, Grade, Role, Status, User
 from audit_tools.quarters import Quarter
 from audit_tools.vocabulary import DEFAULT_THEMES
+from audit_tools.wording import moderation_words
 
 # Best first, as a board paper lists them.
 GRADE_ORDER: list[Grade] = [
@@ -64,12 +65,37 @@ class ThemeFigures(Figures):
 
 
 class ModerationFigures(Figures):
+    """The quarter's moderation figures, one definition each (docs/moderation.md):
+    sampled, in a moderation sample; moderated, the blind re-audit's grade stored beside
+    the auditor's (an agreement pair, sampled or brought in by import); reconciled,
+    moderated with an outcome recorded; sample_moderated, sampled and moderated."""
+
     sampled: int
     moderated: int
+    reconciled: int
+    sample_moderated: int
     exact_agreement: float | None
     kappa_quadratic: float | None
     moved_down: int
     moved_up: int
+
+
+@dataclass(frozen=True)
+class ModerationCounts:
+    """sampled, moderated, reconciled and sample_moderated: docs/moderation.md's definitions."""
+
+    sampled: int
+    moderated: int
+    reconciled: int
+    sample_moderated: int
+
+    @classmethod
+    def of(cls, figures: "ModerationFigures") -> "ModerationCounts":
+        return cls(figures.sampled, figures.moderated, figures.reconciled, figures.sample_moderated)
+
+    @property
+    def words(self) -> str:
+        return moderation_words(self.sampled, self.moderated, self.reconciled, self.sample_moderated)
 
 
 class ActionFigures(Figures):
@@ -260,11 +286,13 @@ def quarter_figures(quarter: Quarter, data: ThemesInput) -> QuarterFigures:
     }
 
     # Moderation: the same agreement figures as `stats agreement` for this quarter's audits.
-    sampled = sum(1 for a in audits if a.audit_id in data.sampled_ids)
+    sampled = [a for a in audits if a.audit_id in data.sampled_ids]
     agreed = agreement(audits)
     moderation = ModerationFigures(
-        sampled=sampled,
+        sampled=len(sampled),
         moderated=sum(1 for a in audits if is_pair(a)),
+        reconciled=sum(1 for a in audits if is_pair(a) and a.moderation.outcome is not None),
+        sample_moderated=sum(1 for a in sampled if is_pair(a)),
         exact_agreement=agreed.exact_agreement,
         kappa_quadratic=agreed.kappa_quadratic,
         moved_down=agreed.moved_down,
@@ -407,7 +435,7 @@ class QuarterCounts:
     scores: list[tuple[str, str, int]] = field(default_factory=list)  # (standard, status, count)
     themes: list[tuple[str, str, int]] = field(default_factory=list)  # (theme, kind, audits)
     pairs: list[tuple[str, str, str, int]] = field(default_factory=list)  # (auditor, grade, moderator's, n)
-    sampled: int = 0
+    moderation: tuple[int, int, int, int] = (0, 0, 0, 0)  # sampled, moderated, reconciled, sample_moderated
     actions: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # raised, completed, on time, open, overdue
     overrides: tuple[int, int] = (0, 0)  # automatic, overridden
 
@@ -428,16 +456,17 @@ class ReportRows:
 
 
 def agreement_from_counts(quarter: str | None, pairs: Iterable[tuple[str, str, str, int]],
-                          by_standard: Iterable[tuple[str, int, int]] = ()) -> Agreement:
+                          by_standard: Iterable[tuple[str, int, int]] = (),
+                          min_pairs: int = DEFAULT_MIN_PAIRS) -> Agreement:
     """The agreement figures from (auditor, grade, moderator's grade, n) groups and
     (standard, pairs, agreed) rows: the same Agreement `agreement` computes from audits."""
-    result = Agreement(quarter=quarter)
+    result = Agreement(quarter=quarter, min_pairs=min_pairs)
     by_auditor: dict[str, AuditorAgreement] = {}
     for auditor, grade, theirs_grade, n in pairs:
         mine, theirs = Grade(grade).rank, Grade(theirs_grade).rank
         result.auditor_grades += [mine] * n
         result.moderator_grades += [theirs] * n
-        row = by_auditor.setdefault(auditor, AuditorAgreement(auditor))
+        row = by_auditor.setdefault(auditor, AuditorAgreement(auditor, min_pairs=min_pairs))
         row.pairs += n
         row.exact += n * (mine == theirs)
         row.moved_down += n * (theirs < mine)
@@ -485,8 +514,10 @@ def figures_from_counts(quarter: Quarter, counts: QuarterCounts, users: list[Use
                                      improvement=tagged.get(t, Counter())["improvement"]) for t in theme_ids}
 
     agreed = agreement_from_counts(quarter.code, counts.pairs)
+    sampled, moderated, reconciled, sample_moderated = counts.moderation
     moderation = ModerationFigures(
-        sampled=counts.sampled, moderated=agreed.pairs, exact_agreement=agreed.exact_agreement,
+        sampled=sampled, moderated=moderated, reconciled=reconciled, sample_moderated=sample_moderated,
+        exact_agreement=agreed.exact_agreement,
         kappa_quadratic=agreed.kappa_quadratic, moved_down=agreed.moved_down, moved_up=agreed.moved_up)
 
     raised, completed, on_time, open_, overdue = counts.actions

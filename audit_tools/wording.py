@@ -22,3 +22,11 @@ def kappa_words(value: float | None, n: int) -> str:
     if value is None:
         return f"not defined (n={n})"
     return f"{value:.2f} {landis_koch(value)} (n={n})"
+
+
+def moderation_words(sampled: int, moderated: int, reconciled: int, sample_moderated: int) -> str:
+    """A quarter's moderation figures in the words every screen and the board paper use:
+    "16 sampled, 29 moderated (1 from the sample, 28 outside it), 29 reconciled"."""
+    outside = moderated - sample_moderated
+    return (f"{sampled} sampled, {moderated} moderated ({sample_moderated} from the sample, "
+            f"{outside} outside it), {reconciled} reconciled")

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from audit_tools.audit import audit_problems, auditor_independence
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Audit, Case, Role, User
+from audit_tools.models import Audit, Case, Role, User, audit_id_for
 from audit_tools.permissions import moderator_independence
 from db import projection, rows
 from db.errors import DraftConflict, NotFound
@@ -28,7 +28,7 @@ class Audits(Aggregate):
             number = row[0] if row else 0
             while True:
                 number += 1
-                audit_id = f"A-{number:06d}"
+                audit_id = audit_id_for(number)
                 if not self.db.execute("SELECT 1 FROM audits WHERE audit_id = ?", [audit_id]).fetchone():
                     break
             self.db.execute(

@@ -22,18 +22,33 @@ BOTH_QUARTERS = "a.submitted_on BETWEEN :previous_start AND :end AND +a.status =
 
 _TEAM = "coalesce(nullif(c.team, ''), 'unallocated')"
 
+# The one definition of each moderation figure of a quarter (docs/moderation.md, "The
+# quarter's moderation figures"), over `audits a LEFT JOIN moderations m LEFT JOIN
+# sample_members sm`. Every query, screen and export counts with these and no other.
+SAMPLED = "sm.audit_id IS NOT NULL"
+# A blind re-audit is stored with its grade, beside the auditor's grade: an agreement pair.
+MODERATED = "a.grade IS NOT NULL AND m.grade IS NOT NULL"
+RECONCILED = f"{MODERATED} AND m.outcome IS NOT NULL"
+
 # (what, SQL) of each report query, for EXPLAIN QUERY PLAN (db.maintenance.report_plans).
 QUERIES: dict[str, str] = {
     # The counts of the themes report read the quarter and the one before it in one pass
     # each: `this` is 1 for the quarter, 0 for the previous one.
     "audits grouped": (
         f"SELECT a.submitted_on >= :start AS this, {_TEAM}, a.auditor, coalesce(m.final_grade, a.grade), "
-        "CASE WHEN a.grade IS NOT NULL AND m.grade IS NOT NULL THEN a.grade END, "
-        "CASE WHEN a.grade IS NOT NULL AND m.grade IS NOT NULL THEN m.grade END, "
-        "sm.audit_id IS NOT NULL, count(*) FROM audits a LEFT JOIN cases c ON c.case_ref = a.case_ref "
+        f"CASE WHEN {MODERATED} THEN a.grade END, CASE WHEN {MODERATED} THEN m.grade END, "
+        "count(*) FROM audits a LEFT JOIN cases c ON c.case_ref = a.case_ref "
+        "LEFT JOIN moderations m ON m.audit_id = a.audit_id "
+        f"WHERE {BOTH_QUARTERS} GROUP BY 1, 2, 3, 4, 5, 6"),
+    # The quarter's (and the previous one's) moderation figures: the one query every screen
+    # and export reads them from.
+    "moderation figures": (
+        f"SELECT a.submitted_on >= :start AS this, coalesce(sum({SAMPLED}), 0), "
+        f"coalesce(sum({MODERATED}), 0), coalesce(sum({RECONCILED}), 0), "
+        f"coalesce(sum({SAMPLED} AND {MODERATED}), 0) FROM audits a "
         "LEFT JOIN moderations m ON m.audit_id = a.audit_id "
         "LEFT JOIN sample_members sm ON sm.audit_id = a.audit_id "
-        f"WHERE {BOTH_QUARTERS} GROUP BY 1, 2, 3, 4, 5, 6, 7"),
+        f"WHERE {BOTH_QUARTERS} GROUP BY 1"),
     # Imported audits are no one's override; `imported` is read once per audit, not per score.
     "scores grouped": (
         "WITH q AS MATERIALIZED (SELECT a.audit_id, a.submitted_on >= :start AS this, "
@@ -60,14 +75,14 @@ QUERIES: dict[str, str] = {
     "moderation pairs": (
         "SELECT a.auditor, a.grade, m.grade, count(*) FROM audits a "
         "JOIN moderations m ON m.audit_id = a.audit_id "
-        f"WHERE {IN_QUARTER} AND a.grade IS NOT NULL AND m.grade IS NOT NULL GROUP BY 1, 2, 3"),
+        f"WHERE {IN_QUARTER} AND {MODERATED} GROUP BY 1, 2, 3"),
     "agreement by standard": (
         # CROSS JOIN holds the order: the quarter's audits first, not every score by standard.
         "SELECT s.standard, count(*), sum(s.status = j.value) FROM audits a "
         "CROSS JOIN moderations m ON m.audit_id = a.audit_id "
         "CROSS JOIN scores s ON s.audit_id = a.audit_id "
         "CROSS JOIN json_each(m.data, '$.scores') j ON j.key = s.standard "
-        f"WHERE {IN_QUARTER} AND a.grade IS NOT NULL AND m.grade IS NOT NULL AND s.status IS NOT NULL "
+        f"WHERE {IN_QUARTER} AND {MODERATED} AND s.status IS NOT NULL "
         "GROUP BY 1"),
     "audit list": (
         f"SELECT a.audit_id, a.case_ref, a.auditor, {_TEAM}, a.submitted_on, a.grade, "
@@ -131,17 +146,18 @@ class Reports(Aggregate):
         params = {"previous_start": previous_start.isoformat(), "start": start.isoformat(),
                   "end": end.isoformat(), "previous_end": (start - timedelta(days=1)).isoformat()}
         counts = {flag: {"by_team": Counter(), "by_auditor": Counter(), "final_grades": Counter(),
-                         "pairs": Counter(), "sampled": 0, "scores": [], "themes": [],
+                         "pairs": Counter(), "moderation": (0, 0, 0, 0), "scores": [], "themes": [],
                          "actions": (0, 0, 0, 0, 0), "overrides": [0, 0]} for flag in (1, 0)}
         # Fold the small groups (team x auditor x grades) into each figure's own counts.
-        for this, team, auditor, final, grade, theirs, sampled, n in self._rows("audits grouped", params):
+        for this, team, auditor, final, grade, theirs, n in self._rows("audits grouped", params):
             c = counts[this]
             c["by_team"][team] += n
             c["by_auditor"][auditor] += n
             c["final_grades"][final] += n
             if theirs is not None:
                 c["pairs"][(auditor, grade, theirs)] += n
-            c["sampled"] += n if sampled else 0
+        for this, *figures in self._rows("moderation figures", params):
+            counts[this]["moderation"] = tuple(figures)
         for this, standard, status, n, automatic, overridden in self._rows("scores grouped", params):
             counts[this]["scores"].append((standard, status, n))
             counts[this]["overrides"][0] += automatic
@@ -158,6 +174,13 @@ class Reports(Aggregate):
                         "pairs": [(*k, n) for k, n in sorted(c["pairs"].items())],
                         "overrides": tuple(c["overrides"])})
         return out[0], out[1]
+
+    def moderation_figures(self, start: date, end: date) -> tuple[int, int, int, int]:
+        """(sampled, moderated, reconciled, moderated of the sample) of the quarter [start, end]:
+        the same query and definitions as the themes report's moderation figures."""
+        params = {"previous_start": start.isoformat(), "start": start.isoformat(), "end": end.isoformat()}
+        rows = self._rows("moderation figures", params)
+        return tuple(rows[0][1:]) if rows else (0, 0, 0, 0)
 
     def agreement_rows(self, start: date, end: date) -> tuple[list[tuple], list[tuple]]:
         """(auditor, grade, moderator's grade, pairs) and (standard, pairs, agreed) of the quarter."""

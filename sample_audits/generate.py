@@ -20,7 +20,9 @@ from pathlib import Path
 
 from audit_tools.audit import submission_problems
 from audit_tools.calendar import ENGLAND_AND_WALES as CAL
-from audit_tools.models import Action, Audit, Case, CaseType, Event, EventKind, Grade, Role, Status, Themes, User
+from audit_tools.models import (
+    Action, Audit, Case, CaseType, Event, EventKind, Grade, Role, Status, Themes, User, audit_id_for,
+)
 from audit_tools.standards import evaluate, load_catalogue
 from audit_tools.vocabulary import DEFAULT_THEMES
 
@@ -401,7 +403,7 @@ def make_audits(rng: random.Random, users: list[User], cases: list[Case]) -> lis
                 case = rng.choice([c for c in eligible if audited[c.case_ref] == fewest])
                 audited[case.case_ref] += 1
                 submitted_on = as_of + timedelta(days=rng.randint(0, 3))
-                audit = make_audit(rng, f"A-{number:04d}", case, auditor, as_of, submitted_on, catalogue)
+                audit = make_audit(rng, audit_id_for(number), case, auditor, as_of, submitted_on, catalogue)
                 problems = submission_problems(audit, case, catalogue, known, DEFAULT_THEMES)
                 if problems:  # the generator must only write audits the importer accepts
                     raise AssertionError(f"{audit.audit_id}: {problems}")

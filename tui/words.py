@@ -13,6 +13,42 @@ STATUS_WORDS = {
     Status.not_met: "not met",
     Status.not_applicable: "not applicable",
 }
+# A case's counts (audit_tools.standards.status_counts): the case list's column headings and
+# the case header's words, so both say the same thing.
+COUNT_WORDS = {"not_met": "not met", "partly_met": "partly met"}
+COUNT_STYLE = {"not_met": "bold red", "partly_met": "bold dark_orange3"}
+
+
+def counts_text(counts) -> Text:
+    """ "0 not met, 2 partly met; 1 standard with late events", the first two coloured and
+    worded as the case list's columns."""
+    text = Text()
+    for i, (field, words) in enumerate(COUNT_WORDS.items()):
+        n = getattr(counts, field)
+        if i:
+            text.append(", ")
+        text.append(f"{n} {words}", style=COUNT_STYLE[field] if n else "green")
+    late = counts.late
+    text.append(f"; {late} standard{'' if late == 1 else 's'} with late events", style="bold red" if late else "")
+    return text
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` in `width` characters, its middle left out: a standard's title in a table whose
+    other columns must stay on screen at 80 columns. The start and the end both stay, since
+    titles that begin alike differ at the end ("Child on a protection plan seen alone")."""
+    if len(text) <= width:
+        return text
+    words = text.split()
+    budget = (width - 1) * 2 // 5
+    end: list[str] = []
+    while words[len(words) - len(end) - 1:] and len(" ".join([words[-len(end) - 1], *end])) <= budget:
+        end.insert(0, words[-len(end) - 1])
+    tail = " ".join(end) if end else text[-budget:]
+    head = text[: width - 1 - len(tail) - (1 if end else 0)].rstrip()
+    return f"{head}…{' ' if end else ''}{tail}"
+
+
 GRADE_ORDER = [Grade.outstanding, Grade.good, Grade.requires_improvement, Grade.inadequate]
 
 

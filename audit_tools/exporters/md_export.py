@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from audit_tools.agreement import landis_koch
 from audit_tools.calendar import format_day
 from audit_tools.exporters.safety import atomic_file
-from audit_tools.exporters.tables import FRACTION, PCT, Table, cell_text, themes_tables
-from audit_tools.models import Grade
+from audit_tools.exporters.tables import FRACTION, KAPPA, PCT, Table, cell_text, human_tables
 from audit_tools.quarters import Quarter
-from audit_tools.themes import ThemesReport, movers, pct, top_themes
-from audit_tools.wording import percent
+from audit_tools.themes import ModerationCounts, ThemesReport, movers, pct, top_themes
+from audit_tools.wording import kappa_words, percent
 
 _ESCAPE = str.maketrans({c: "\\" + c for c in "\\|<>`*[]"})
 
@@ -24,12 +22,15 @@ def _md(value: Any) -> str:
 
 
 def _number(value: float | None, kind: str) -> str:
+    """Shares as percentages, as every screen writes them; a kappa to two places."""
     if value is None:
         return "–"
     if kind == PCT:
-        return f"{value:.1f}"
+        return f"{value:.1f}%"
     if kind == FRACTION:
-        return f"{value:.3f}"
+        return percent(value, 1)
+    if kind == KAPPA:
+        return f"{value:.2f}"
     return cell_text(value)
 
 
@@ -37,14 +38,14 @@ def _table(table: Table) -> list[str]:
     lines = [f"### {table.title}", ""]
     if not table.rows:
         return lines + ["None this quarter.", ""]
-    head = [c.name.replace("_", " ") for c in table.columns]
+    head = [c.heading for c in table.columns]
     lines.append("| " + " | ".join(head) + " |")
     lines.append("| " + " | ".join("---:" if c.kind not in ("text", "date") else "---"
                                    for c in table.columns) + " |")
     for row in table.rows:
         cells = []
         for value, column in zip(row, table.columns):
-            if column.kind in (PCT, FRACTION) or isinstance(value, (int, float)):
+            if column.kind in (PCT, FRACTION, KAPPA) or isinstance(value, (int, float)):
                 cells.append(_number(value, column.kind))
             else:
                 cells.append(_md(value))
@@ -86,9 +87,9 @@ def render_headline(report: ThemesReport) -> list[str]:
         f"{auditors[0].expected if auditors else 0} audits.",
         f"- **Good or better (after moderation):** {good} of {graded} audits, "
         f"{_pct(pct(good, graded))} (previous quarter {_pct(pct(prev_good, prev_graded))}).",
-        f"- **Moderation:** {m.sampled} audits sampled, {m.moderated} moderated; exact grade agreement "
+        f"- **Moderation:** {ModerationCounts.of(m).words}; exact grade agreement "
         f"{_number(m.exact_agreement, FRACTION)}; quadratic-weighted kappa "
-        f"{_number(m.kappa_quadratic, FRACTION)} ({landis_koch(m.kappa_quadratic)}, n = {m.moderated}); "
+        f"{kappa_words(m.kappa_quadratic, m.moderated)}; "
         f"grades moved down {m.moved_down}, up {m.moved_up}.",
         f"- **Actions** (as at {format_day(report.to)}): {act.raised} raised, {act.completed} completed "
         f"({act.completed_on_time} on time), {act.open} open, of which {act.overdue} overdue.",
@@ -108,7 +109,7 @@ def render_headline(report: ThemesReport) -> list[str]:
             now = report.standards[sid].pct_met
             then = prev.standards[sid].pct_met
             title = report.standard_titles.get(sid, sid)
-            lines.append(f"- {_md(title)} (`{sid}`): {_pct(then)} → {_pct(now)} "
+            lines.append(f"- {_md(title)}: {_pct(then)} → {_pct(now)} "
                          f"({delta:+.1f} points)")
         lines.append("")
 
@@ -124,9 +125,7 @@ def render_headline(report: ThemesReport) -> list[str]:
 def render_md(report: ThemesReport) -> str:
     lines = render_headline(report)
     lines += ["## Tables", ""]
-    for table in themes_tables(report):
-        if table.name == "grades":
-            table.rows = [[Grade(r[0]).label, *r[1:]] for r in table.rows]
+    for table in human_tables(report):
         lines += _table(table)
     if report.history_head:
         lines += ["## The record behind these figures", "",

@@ -11,16 +11,29 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from audit_tools.models import Grade
+from audit_tools.quarters import Quarter
 from audit_tools.themes import QuarterFigures, ThemesReport, pct
 
-# Column kinds, for number formats: text, int, pct (0–100, one decimal), fraction (0–1), date.
+# Column kinds, for number formats: text, int, pct (0–100, one decimal), fraction (0–1),
+# kappa (a statistic, not a share), date; and ids that a person reads by name: a grade, a
+# standard, a quarter code.
 TEXT, INT, PCT, FRACTION, DATE = "text", "int", "pct", "fraction", "date"
+KAPPA, GRADE, STANDARD, QUARTER = "kappa", "grade", "standard", "quarter"
 
 
 @dataclass
 class Column:
-    name: str
+    name: str  # the csv header (and the xlsx column's key): an id, as cli.md's JSON keys
     kind: str = TEXT
+    label: str | None = None  # the heading a person reads (xlsx, board paper)
+    # False for an id column beside its name (a standard's id, a theme's): only json and csv
+    # carry ids; the human formats show the name column instead.
+    human: bool = True
+
+    @property
+    def heading(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
 
 
 @dataclass
@@ -42,8 +55,9 @@ def change(now: float | None, then: float | None) -> float | None:
     return float(Decimal(str(now)) - Decimal(str(then)))
 
 
-def _cols(*spec: tuple[str, str]) -> list[Column]:
-    return [Column(name, kind) for name, kind in spec]
+def _cols(*spec: tuple) -> list[Column]:
+    """(name, kind[, label[, human]]) of each column."""
+    return [Column(*c) for c in spec]
 
 
 def _quarter_rows(report: ThemesReport, pick) -> list[list[Any]]:
@@ -58,14 +72,15 @@ def themes_tables(report: ThemesReport) -> list[Table]:
     teams = list(report.audits.by_team) + [t for t in prev.audits.by_team if t not in report.audits.by_team]
     tables.append(Table(
         "audits_by_team", "Audits completed by team",
-        _cols(("team", TEXT), ("completed", INT), ("previous_completed", INT)),
+        _cols(("team", TEXT, "Team"), ("completed", INT, "Completed"),
+              ("previous_completed", INT, "Previous quarter")),
         [[t, report.audits.by_team.get(t, 0), prev.audits.by_team.get(t, 0)] for t in teams],
     ))
 
     tables.append(Table(
         "audits_by_auditor", "Audits completed by auditor against quota",
-        _cols(("auditor", TEXT), ("completed", INT), ("expected", INT), ("pct_of_expected", PCT),
-              ("previous_completed", INT)),
+        _cols(("auditor", TEXT, "Auditor"), ("completed", INT, "Completed"), ("expected", INT, "Expected"),
+              ("pct_of_expected", PCT, "% of expected"), ("previous_completed", INT, "Previous quarter")),
         [
             [name, row.completed, row.expected, pct(row.completed, row.expected),
              prev.audits.by_auditor[name].completed if name in prev.audits.by_auditor else 0]
@@ -76,7 +91,8 @@ def themes_tables(report: ThemesReport) -> list[Table]:
     total, prev_total = sum(report.grades.values()), sum(prev.grades.values())
     tables.append(Table(
         "grades", "Grades after moderation",
-        _cols(("grade", TEXT), ("audits", INT), ("pct", PCT), ("previous_audits", INT), ("previous_pct", PCT)),
+        _cols(("grade", GRADE, "Grade"), ("audits", INT, "Audits"), ("pct", PCT, "%"),
+              ("previous_audits", INT, "Previous quarter"), ("previous_pct", PCT, "Previous %")),
         [
             [g, n, pct(n, total), prev.grades.get(g, 0), pct(prev.grades.get(g, 0), prev_total)]
             for g, n in report.grades.items()
@@ -91,16 +107,19 @@ def themes_tables(report: ThemesReport) -> list[Table]:
                      s.not_applicable, s.pct_met, p.n if p else 0, p_pct, change(s.pct_met, p_pct)])
     tables.append(Table(
         "standards", "Standards: % met (auditors' scores as submitted)",
-        _cols(("standard", TEXT), ("title", TEXT), ("n", INT), ("met", INT), ("partly_met", INT),
-              ("not_met", INT), ("not_applicable", INT), ("pct_met", PCT), ("previous_n", INT),
-              ("previous_pct_met", PCT), ("change", PCT)),
+        _cols(("standard", TEXT, "Standard id", False), ("title", TEXT, "Standard"), ("n", INT, "Scored"),
+              ("met", INT, "Met"), ("partly_met", INT, "Partly met"), ("not_met", INT, "Not met"),
+              ("not_applicable", INT, "Not applicable"), ("pct_met", PCT, "% met"),
+              ("previous_n", INT, "Previous scored"), ("previous_pct_met", PCT, "Previous % met"),
+              ("change", PCT, "Change (points)")),
         rows,
     ))
 
     tables.append(Table(
         "themes", "Themes: strengths and areas for improvement",
-        _cols(("theme", TEXT), ("label", TEXT), ("strength", INT), ("improvement", INT),
-              ("previous_strength", INT), ("previous_improvement", INT)),
+        _cols(("theme", TEXT, "Theme id", False), ("label", TEXT, "Theme"), ("strength", INT, "Strength"),
+              ("improvement", INT, "Improvement"), ("previous_strength", INT, "Previous strength"),
+              ("previous_improvement", INT, "Previous improvement")),
         [
             [t, report.theme_labels.get(t, t), f.strength, f.improvement,
              prev.themes[t].strength if t in prev.themes else 0,
@@ -111,31 +130,37 @@ def themes_tables(report: ThemesReport) -> list[Table]:
 
     tables.append(Table(
         "moderation", "Moderation sample and agreement",
-        _cols(("quarter", TEXT), ("sampled", INT), ("moderated", INT), ("exact_agreement", FRACTION),
-              ("kappa_quadratic", FRACTION), ("moved_down", INT), ("moved_up", INT)),
+        _cols(("quarter", QUARTER, "Quarter"), ("sampled", INT, "Sampled"), ("moderated", INT, "Moderated"),
+              ("reconciled", INT, "Reconciled"), ("sample_moderated", INT, "Moderated from the sample"),
+              ("exact_agreement", FRACTION, "Exact grade agreement"),
+              ("kappa_quadratic", KAPPA, "Quadratic-weighted kappa"), ("moved_down", INT, "Grades moved down"),
+              ("moved_up", INT, "Grades moved up")),
         _quarter_rows(report, lambda q: [q.moderation.sampled, q.moderation.moderated,
+                                         q.moderation.reconciled, q.moderation.sample_moderated,
                                          q.moderation.exact_agreement, q.moderation.kappa_quadratic,
                                          q.moderation.moved_down, q.moderation.moved_up]),
     ))
 
     tables.append(Table(
         "actions", "Actions, as at each quarter's last day",
-        _cols(("quarter", TEXT), ("raised", INT), ("completed", INT), ("completed_on_time", INT),
-              ("open", INT), ("overdue", INT)),
+        _cols(("quarter", QUARTER, "Quarter"), ("raised", INT, "Raised"), ("completed", INT, "Completed"),
+              ("completed_on_time", INT, "Completed on time"), ("open", INT, "Open"), ("overdue", INT, "Overdue")),
         _quarter_rows(report, lambda q: [q.actions.raised, q.actions.completed,
                                          q.actions.completed_on_time, q.actions.open, q.actions.overdue]),
     ))
 
     tables.append(Table(
         "overrides", "Automatic statuses overridden by auditors",
-        _cols(("quarter", TEXT), ("automatic", INT), ("overridden", INT), ("rate", FRACTION)),
+        _cols(("quarter", QUARTER, "Quarter"), ("automatic", INT, "Automatic statuses"),
+              ("overridden", INT, "Overridden"), ("rate", FRACTION, "Share overridden")),
         _quarter_rows(report, lambda q: [q.overrides.automatic, q.overrides.overridden, q.overrides.rate]),
     ))
 
     tables.append(Table(
         "audits", "Audits of the quarter",
-        _cols(("audit_id", TEXT), ("case_ref", TEXT), ("auditor", TEXT), ("team", TEXT),
-              ("submitted_on", DATE), ("grade", TEXT), ("final_grade", TEXT), ("moderated", TEXT)),
+        _cols(("audit_id", TEXT, "Audit"), ("case_ref", TEXT, "Case"), ("auditor", TEXT, "Auditor"),
+              ("team", TEXT, "Team"), ("submitted_on", DATE, "Submitted"), ("grade", GRADE, "Auditor's grade"),
+              ("final_grade", GRADE, "Final grade"), ("moderated", TEXT, "Moderated")),
         [
             [a.audit_id, a.case_ref, a.auditor, a.team, a.submitted_on,
              a.grade.value if a.grade else None, a.final_grade.value if a.final_grade else None,
@@ -144,10 +169,11 @@ def themes_tables(report: ThemesReport) -> list[Table]:
         ],
     ))
 
-    action_cols = _cols(("audit_id", TEXT), ("case_ref", TEXT), ("standard", TEXT), ("owner", TEXT),
-                        ("due", DATE), ("completed_on", DATE), ("state", TEXT))
+    action_cols = _cols(("audit_id", TEXT, "Audit"), ("case_ref", TEXT, "Case"), ("standard", STANDARD, "Standard"),
+                        ("owner", TEXT, "Owner"), ("due", DATE, "Due"), ("completed_on", DATE, "Completed"),
+                        ("state", TEXT, "State"))
     if report.include_notes:
-        action_cols.append(Column("description", TEXT))
+        action_cols.append(Column("description", TEXT, "Description"))
     tables.append(Table(
         "action_plan", "Actions raised by the quarter's audits",
         action_cols,
@@ -161,10 +187,38 @@ def themes_tables(report: ThemesReport) -> list[Table]:
     if report.include_notes:
         tables.append(Table(
             "notes", "Notes (free text)",
-            _cols(("audit_id", TEXT), ("case_ref", TEXT), ("source", TEXT), ("topic", TEXT), ("text", TEXT)),
+            _cols(("audit_id", TEXT, "Audit"), ("case_ref", TEXT, "Case"), ("source", TEXT, "From"),
+                  ("topic", STANDARD, "About"), ("text", TEXT, "Text")),
             [[n.audit_id, n.case_ref, n.source, n.topic, n.text] for n in report.notes],
         ))
     return tables
+
+
+def human_value(value: Any, kind: str, report: ThemesReport) -> Any:
+    """A value as a person reads it: a grade in words, a standard by its title, a quarter as
+    "2024-25 Q1"; anything else as it is."""
+    if value is None or not isinstance(value, str):
+        return value
+    if kind == GRADE:
+        return Grade(value).label
+    if kind == STANDARD:
+        return report.standard_titles.get(value, value)
+    if kind == QUARTER:
+        return Quarter.parse(value).label
+    return value
+
+
+def human_tables(report: ThemesReport) -> list[Table]:
+    """The tables as the xlsx and the board paper show them: headings in words, grades,
+    standards and quarters by name, and no id column that has a name column beside it."""
+    out = []
+    for table in themes_tables(report):
+        keep = [i for i, c in enumerate(table.columns) if c.human]
+        out.append(Table(
+            table.name, table.title, [table.columns[i] for i in keep],
+            [[human_value(row[i], table.columns[i].kind, report) for i in keep] for row in table.rows],
+        ))
+    return out
 
 
 def cell_text(value: Any) -> str:

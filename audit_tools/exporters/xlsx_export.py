@@ -8,17 +8,27 @@ long as widths and panes are set before the first row is appended.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from audit_tools.exporters.safety import atomic_file, neutralise
-from audit_tools.exporters.tables import DATE, FRACTION, INT, PCT, Table, cell_text, themes_tables
+from audit_tools.exporters.tables import DATE, FRACTION, INT, KAPPA, PCT, Table, cell_text, human_tables
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport
 
-NUMBER_FORMATS = {PCT: "0.0", FRACTION: "0.000", INT: "0", DATE: "yyyy-mm-dd"}
+# Shares are stored as fractions and shown as percentages (0.75 reads 75.0%), as on every
+# screen; the figures themselves keep their precision for anyone who calculates with them.
+NUMBER_FORMATS = {PCT: "0.0%", FRACTION: "0.0%", KAPPA: "0.00", INT: "0", DATE: "d mmm yyyy"}
+
+
+def _stored(value: Any, kind: str) -> Any:
+    """A percentage (0–100) is written as the fraction a percent format shows: 75.0 → 0.75."""
+    if kind == PCT and isinstance(value, (int, float)):
+        return round(value / 100, 6)
+    return value
 
 
 def __getattr__(name: str) -> Any:
@@ -50,7 +60,7 @@ def _cell(ws, value: Any, kind: str, bold: bool = False) -> Any:
         cell.value = neutralise(value)
         cell.data_type = "s"  # never let openpyxl take text for a formula
     else:
-        cell = WriteOnlyCell(ws, value=value)
+        cell = WriteOnlyCell(ws, value=_stored(value, kind))
         if value is not None and kind in NUMBER_FORMATS:
             cell.number_format = NUMBER_FORMATS[kind]
     if bold:
@@ -58,53 +68,82 @@ def _cell(ws, value: Any, kind: str, bold: bool = False) -> Any:
     return cell
 
 
-def _sheet(wb: Workbook, table: Table):
+def _sheet(wb: Workbook, table: Table, one_page: bool = False):
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(table.name[:31])
+    _printable(ws, table, one_page)  # the sheet's properties are written with its first row
     for col, column in enumerate(table.columns, start=1):
-        longest = max([len(column.name)] + [len(cell_text(row[col - 1])) for row in table.rows])
+        longest = max([len(column.heading)] + [len(cell_text(row[col - 1])) for row in table.rows])
         ws.column_dimensions[get_column_letter(col)].width = min(max(longest + 2, 8), 60)
     ws.freeze_panes = "A2"
-    ws.append([_cell(ws, column.name, "text", bold=True) for column in table.columns])
+    ws.append([_cell(ws, column.heading, "text", bold=True) for column in table.columns])
     for row in table.rows:
         ws.append([_cell(ws, value, column.kind) for value, column in zip(row, table.columns)])
     return ws
 
 
+# A4 in centimetres, less margins: the width a chart may take to print on the page with its table.
+PRINT_WIDTH_CM = 17.0
+
+
 def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
-               series: list[tuple[str, str]], anchor: str, y_max: float | None = None) -> None:
-    """Columns of this quarter against the previous one, one category per row."""
+               series: list[tuple[str, str]], horizontal: bool = False, y_max: float | None = None) -> None:
+    """This quarter against the previous one, placed under the table so both print on one
+    page: a horizontal bar per category (one standard a row, its title beside it, in table
+    order) or columns; the legend under the plot, where it covers nothing and is not cut."""
     if not table.rows:
         return
     from openpyxl.chart import BarChart, Reference, Series
 
     chart = BarChart()
-    chart.type = "col"
+    chart.type = "bar" if horizontal else "col"
     chart.grouping = "clustered"
     chart.title = title
     chart.y_axis.title = y_title
     # openpyxl 3.1 hides both axes unless told otherwise.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.legend.position = "b"
+    if horizontal:
+        chart.x_axis.scaling.orientation = "maxMin"  # the first row of the table at the top
     if y_max is not None:
-        # A percentage axis stops at 100: a spreadsheet's automatic 120 reads as an error.
+        # A percentage axis stops at 100%: a spreadsheet's automatic 120 reads as an error.
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = y_max
-    chart.height, chart.width = 9, max(16, len(table.rows) * 1.6)
-    last = len(table.rows) + 1
+        chart.y_axis.number_format = "0%"
+    rows = len(table.rows)
+    chart.width = PRINT_WIDTH_CM
+    chart.height = max(7.5, 1.0 * rows + 4) if horizontal else 9
+    last = rows + 1
     for header, label in series:
-        col = table.headers.index(header) + 1
+        col = table.headers.index(header) + 1  # by the column's name: the heading is for people
         chart.append(Series(Reference(ws, min_col=col, min_row=2, max_row=last), title=label))
     cat = table.headers.index(category) + 1
     chart.set_categories(Reference(ws, min_col=cat, min_row=2, max_row=last))
-    ws.add_chart(chart, anchor)
+    ws.add_chart(chart, f"A{last + 3}")
+    # The table and the chart under it are what prints (a row is about 0.5 cm high).
+    from openpyxl.utils import get_column_letter
+
+    ws.print_area = f"A1:{get_column_letter(len(table.columns))}{last + 3 + math.ceil(chart.height / 0.5) + 1}"
+
+
+def _printable(ws, table: Table, one_page: bool = False) -> None:
+    """Printed as a person would: landscape when wide, every column on the page width, the
+    heading row repeated on each page; `one_page` fits the table and its chart on one page.
+    Set before the first row is appended: a write-only sheet writes its properties then."""
+    wide = len(table.columns) > 6
+    ws.page_setup.orientation = "landscape" if wide else "portrait"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages tall as the rows need
+    ws.print_title_rows = "1:1"
 
 
 def build_workbook(report: ThemesReport) -> Workbook:
     """A write-only workbook: save it once (write_xlsx); it cannot be read back in memory."""
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     about = wb.create_sheet("report")
@@ -115,7 +154,7 @@ def build_workbook(report: ThemesReport) -> Workbook:
         ("quarter", report.label),
         ("from", report.from_),
         ("to", report.to),
-        ("previous quarter", report.previous.quarter),
+        ("previous quarter", Quarter.parse(report.previous.quarter).label),
         ("free text included", "yes" if report.include_notes else "no"),
         *([("history head", report.history_head)] if report.history_head else []),
     ]:
@@ -123,15 +162,14 @@ def build_workbook(report: ThemesReport) -> Workbook:
                       _cell(about, value, DATE if isinstance(value, date) else "text")])
 
     this, before = report.label, Quarter.parse(report.previous.quarter).label
-    for table in themes_tables(report):
-        ws = _sheet(wb, table)
-        anchor = f"{get_column_letter(len(table.columns) + 2)}2"
+    for table in human_tables(report):
+        ws = _sheet(wb, table, one_page=table.name in ("standards", "grades"))
         if table.name == "standards":
-            _bar_chart(ws, table, "% met by standard", "% met", "standard",
-                       [("pct_met", this), ("previous_pct_met", before)], anchor, y_max=100)
+            _bar_chart(ws, table, "% met by standard", "% met", "title",
+                       [("pct_met", this), ("previous_pct_met", before)], horizontal=True, y_max=1)
         elif table.name == "grades":
             _bar_chart(ws, table, "Grades after moderation", "audits", "grade",
-                       [("audits", this), ("previous_audits", before)], anchor)
+                       [("audits", this), ("previous_audits", before)])
     return wb
 
 

@@ -301,3 +301,21 @@ def evaluate(
         for standard in catalogue.applicable(case.case_type)
     ]
     return CheckReport(case_ref=case.case_ref, as_of=as_of, catalogue=catalogue.name, results=results)
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """What a case's check finds, counted once for the case list and the case's own header:
+    standards not met, partly met, and standards with late events (any status)."""
+
+    not_met: int
+    partly_met: int
+    late: int
+
+
+def status_counts(report: CheckReport) -> StatusCounts:
+    return StatusCounts(
+        not_met=sum(1 for r in report.results if r.status == Status.not_met),
+        partly_met=sum(1 for r in report.results if r.status == Status.partly_met),
+        late=sum(1 for r in report.results if r.late),
+    )

@@ -10,7 +10,7 @@ import argparse
 import json
 import textwrap
 
-from audit_tools.agreement import FLAG_WORDS, Agreement
+from audit_tools.agreement import Agreement, flag_words
 from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.models import Role, SampleDraw
 from audit_tools.permissions import require
@@ -121,8 +121,13 @@ def agreement_table(figures: Agreement) -> list[str]:
                      f"{row.moved_down:>5} {row.moved_up:>4}{mark}")
     if figures.flagged_auditors:
         lines += textwrap.wrap(
-            f"* {FLAG_WORDS} (moderators graded lower in more than half): "
-            + ", ".join(figures.flagged_auditors), width=WIDTH, subsequent_indent="  ")
+            f"* {flag_words(figures.min_pairs)}: " + ", ".join(figures.flagged_auditors),
+            width=WIDTH, subsequent_indent="  ")
+    few = [f"{name} ({row.pairs})" for name, row in figures.by_auditor.items() if row.too_few_to_flag]
+    if few:
+        lines += textwrap.wrap(
+            f"mostly moved down but under {figures.min_pairs} pairs, so not flagged: " + ", ".join(few),
+            width=WIDTH, subsequent_indent="  ")
     if figures.by_standard:
         width = max(len("standard"), *(len(s) for s in figures.by_standard))
         lines += ["", f"{'standard':<{width}} {'pairs':>5} {'agreement':>9}"]

@@ -6,22 +6,19 @@ from __future__ import annotations
 from datetime import date
 
 from audit_tools.errors import BadInput
-from audit_tools.models import Role, Status, User
-from audit_tools.standards import evaluate
+from audit_tools.models import Role, User
+from audit_tools.standards import StatusCounts, evaluate, status_counts
 
 
-def failing_counts(store, catalogue, today: date, case_refs: list[str]) -> dict[str, tuple[int, int]]:
-    """(not met, partly met) now, per case of the visible page only."""
-    out: dict[str, tuple[int, int]] = {}
+def failing_counts(store, catalogue, today: date, case_refs: list[str]) -> dict[str, StatusCounts]:
+    """Not met, partly met and late now, per case of the visible page only: the same counts
+    as the case's own header (case_detail)."""
+    out: dict[str, StatusCounts] = {}
     for ref in case_refs:
         case = store.cases.get(ref)
         if case is None:
             continue
-        report = evaluate(case, today, catalogue)
-        out[ref] = (
-            sum(1 for r in report.results if r.status == Status.not_met),
-            sum(1 for r in report.results if r.status == Status.partly_met),
-        )
+        out[ref] = status_counts(evaluate(case, today, catalogue))
     return out
 
 
@@ -37,4 +34,5 @@ def case_detail(store, user: User, catalogue, today: date, case_ref: str) -> dic
         blind = {a.audit_id for a in store.moderation.assignments(moderator=user.username) if not a.moderated}
     # Which of them were imported from the council's earlier records (only submitted ones can be).
     imported = {a.audit_id for a in store.audits.list(case_ref=case_ref, status="submitted") if a.imported}
-    return {"case": case, "report": report, "audits": audits, "blind": blind, "imported": imported}
+    return {"case": case, "report": report, "counts": status_counts(report), "audits": audits,
+            "blind": blind, "imported": imported}

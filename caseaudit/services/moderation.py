@@ -20,7 +20,7 @@ from audit_tools.models import Audit, Grade, Moderation, Outcome, Role, SampleDr
 from audit_tools.permissions import require
 from audit_tools.quarters import Quarter
 from audit_tools.reconciliation import Resolution, blind_problems, reconciliation_problems, resolve, settle
-from audit_tools.themes import agreement_from_counts
+from audit_tools.themes import ModerationCounts, agreement_from_counts
 from db.errors import NotFound
 
 
@@ -100,7 +100,16 @@ def quarter_agreement(store: Any, quarter: Quarter | str) -> Agreement:
     """Agreement over the quarter's moderated audits, from pairs grouped in SQL."""
     q = _quarter(quarter)
     pairs, by_standard = store.reports.agreement_rows(q.start, q.end)
-    return agreement_from_counts(q.code, pairs, by_standard)
+    return agreement_from_counts(q.code, pairs, by_standard,
+                                 min_pairs=store.reference.settings().agreement_min_pairs)
+
+
+def moderation_figures(store: Any, quarter: Quarter | str):
+    """The quarter's moderation figures (audit_tools.themes.ModerationFigures' counts: sampled,
+    moderated, reconciled, sample_moderated), from the one query the themes report reads."""
+    q = _quarter(quarter)
+    sampled, moderated, reconciled, sample_moderated = store.reports.moderation_figures(q.start, q.end)
+    return ModerationCounts(sampled, moderated, reconciled, sample_moderated)
 
 
 def moderators(store: Any) -> list[str]:
@@ -147,7 +156,9 @@ class ProgressRow:
     case_ref: str
     auditor: str
     moderator: str | None
-    state: str  # unassigned, assigned, re-audited, reconciled
+    # unassigned, assigned (waiting for the blind re-audit), to reconcile (re-audited, no
+    # outcome yet), reconciled: one state each, so the four add up to the audits sampled.
+    state: str
     outcome: str | None = None
     acknowledged: bool = False
     resolved: bool = False  # an escalation the QA lead has settled
@@ -162,7 +173,7 @@ def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
         if outcome is not None:
             state = "reconciled"
         elif grade is not None:
-            state = "re-audited"
+            state = "to reconcile"
         elif assignee is not None:
             state = "assigned"
         else:

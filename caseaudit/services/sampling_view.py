@@ -11,7 +11,8 @@ from audit_tools import sampling
 from audit_tools.errors import BadInput
 from audit_tools.models import SampleDraw
 from audit_tools.quarters import Quarter
-from caseaudit.services.moderation import ProgressRow, progress, sample_frame
+from audit_tools.themes import ModerationCounts
+from caseaudit.services.moderation import ProgressRow, moderation_figures, progress, sample_frame
 
 
 @dataclass
@@ -21,6 +22,7 @@ class SamplingView:
     strata: list[sampling.StratumPreview]
     progress: list[ProgressRow]
     samples: list[SampleDraw]  # of the quarter
+    figures: ModerationCounts  # the quarter's, as the reports and agreement screens count them
     problem: str | None = None  # why the rate or minimum gives no preview
 
 
@@ -28,7 +30,8 @@ def sampling_view(store: Any, quarter: Quarter, rate: str, minimum: str) -> Samp
     frame = sample_frame(store, quarter)
     view = SamplingView(quarter=quarter, frame_size=len(frame), strata=[],
                         progress=progress(store, quarter),
-                        samples=store.samples.list(quarter.code))
+                        samples=store.samples.list(quarter.code),
+                        figures=moderation_figures(store, quarter))
     try:
         view.strata = sampling.preview(frame, rate, minimum)
     except BadInput as err:

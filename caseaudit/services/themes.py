@@ -3,7 +3,6 @@ written by an exporter. The reports screen and `caseaudit export themes` both ca
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from audit_tools.models import Role
@@ -99,14 +98,3 @@ def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
     })
     return written
 
-
-def latest_quarter_with_audits(store, today: date, look_back: int = 8) -> Quarter:
-    """The last complete quarter with submitted audits (else simply the last complete one)."""
-    last = Quarter.of(today).previous()
-    quarter = last
-    for _ in range(look_back):
-        if store.audits.page(submitted_from=quarter.start, submitted_to=quarter.end,
-                             status="submitted", limit=1):
-            return quarter
-        quarter = quarter.previous()
-    return last

@@ -19,6 +19,7 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "audit_quota_per_month": 2,
     "independence_window_months": 12,
     "independence_mode": "warn",  # warn | block
+    "agreement_min_pairs": 5,  # audit_tools.agreement.DEFAULT_MIN_PAIRS
 }
 
 # Imported for the steps they register, in order: m001-m006, then m007 onwards.

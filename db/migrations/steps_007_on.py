@@ -7,7 +7,7 @@ import json
 import sqlite_utils
 
 
-from db.migrations import migrations
+from db.migrations import DEFAULT_SETTINGS, migrations
 
 
 @migrations()
@@ -189,3 +189,11 @@ def m011_allocations(db: sqlite_utils.Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'an allocated case is kept as it was allocated'); END;
         """
     )
+
+
+@migrations()
+def m013_agreement_min_pairs(db: sqlite_utils.Database) -> None:
+    # The fewest moderated pairs before an auditor is flagged "possibly insufficiently
+    # critical" (audit_tools.settings): stored with its default so it is listed with the rest.
+    db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('agreement_min_pairs', ?)",
+               [json.dumps(DEFAULT_SETTINGS["agreement_min_pairs"])])

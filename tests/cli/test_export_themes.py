@@ -14,7 +14,7 @@ from audit_tools.errors import Refused
 from audit_tools.models import Action, Audit, Case, Moderation, Themes, User
 from audit_tools.quarters import Quarter
 from caseaudit.cli import main
-from caseaudit.services.themes import export_themes_report, latest_quarter_with_audits
+from caseaudit.services.themes import export_themes_report
 from db import open_store
 from db.identity import current_username
 
@@ -177,12 +177,3 @@ def test_only_qa_lead_or_admin_may_export(db, tmp_path):
     assert not (tmp_path / "q.json").exists()
     assert store.history.entries(what="themes exported") == []
 
-
-def test_latest_complete_quarter_with_audits(db):
-    store = open_store(db, actor=ME)
-    # On 10 August 2024 (Q2) the last complete quarter, Q1, has audits.
-    assert latest_quarter_with_audits(store, date(2024, 8, 10)).code == "2024-25-Q1"
-    # In Q1 itself, the last complete quarter is 2023-24 Q4 (P1).
-    assert latest_quarter_with_audits(store, date(2024, 5, 1)).code == "2023-24-Q4"
-    # Long after, with nothing recent, it goes back to the last quarter that had audits.
-    assert latest_quarter_with_audits(store, date(2025, 2, 1)).code == "2024-25-Q1"

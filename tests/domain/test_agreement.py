@@ -131,7 +131,8 @@ def test_overall_and_per_auditor_figures():
         "amy": {"pairs": 3, "exact_agreement": pytest.approx(1 / 3), "moved_down": 2, "moved_up": 0},
         "ben": {"pairs": 2, "exact_agreement": 0.5, "moved_down": 0, "moved_up": 1},
     }
-    assert figures.flagged_auditors == ["amy"]
+    assert figures.flagged_auditors == []  # 3 pairs: under the minimum of 5
+    assert agreement(audits, "2024-25-Q1", min_pairs=3).flagged_auditors == ["amy"]
     assert set(doc) == {
         "quarter", "pairs", "exact_agreement", "within_one", "kappa", "kappa_quadratic",
         "moved_down", "moved_up", "by_auditor", "by_standard",
@@ -159,9 +160,20 @@ def test_the_blind_grade_counts_not_the_final_grade():
 
 def test_flag_needs_more_than_half_moved_down():
     half = [moderated("A-1", "amy", G.good, G.requires_improvement), moderated("A-2", "amy", G.good, G.good)]
-    assert agreement(half).flagged_auditors == []
+    assert agreement(half, min_pairs=1).flagged_auditors == []
     most = half + [moderated("A-3", "amy", G.outstanding, G.good)]
-    assert agreement(most).flagged_auditors == ["amy"]
+    assert agreement(most, min_pairs=1).flagged_auditors == ["amy"]
+
+
+def test_flag_needs_the_minimum_pairs():
+    one = [moderated("A-1", "ben", G.good, G.requires_improvement)]
+    figures = agreement(one)
+    assert figures.min_pairs == 5 and figures.flagged_auditors == []
+    assert figures.by_auditor["ben"].too_few_to_flag
+    five = one + [moderated(f"A-{i}", "ben", G.good, g) for i, g in
+                  [(2, G.requires_improvement), (3, G.inadequate), (4, G.good), (5, G.good)]]
+    assert agreement(five).flagged_auditors == ["ben"]
+    assert not agreement(five).by_auditor["ben"].too_few_to_flag
 
 
 def test_no_pairs_gives_nulls_not_errors():

@@ -37,9 +37,13 @@ def read_csv(folder: Path, name: str) -> list[dict[str, str]]:
 
 
 def read_sheet(path: Path, name: str) -> list[dict]:
+    """A sheet's rows keyed by heading, as a person reads them."""
     ws = load_workbook(path)[name]
     rows = list(ws.iter_rows(values_only=True))
     return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+TITLES = {"Child protection visits": "cp-visits"}
 
 
 def number(text: str):
@@ -90,23 +94,38 @@ def test_xlsx_agrees_with_json_and_has_charts(tmp_path, report, doc):
                  "moderation", "actions"]:
         assert name in wb.sheetnames
 
-    assert {r["auditor"]: {"completed": r["completed"], "expected": r["expected"]}
+    assert {r["Auditor"]: {"completed": r["Completed"], "expected": r["Expected"]}
             for r in read_sheet(path, "audits_by_auditor")} == doc["audits"]["by_auditor"]
-    assert {r["grade"]: r["audits"] for r in read_sheet(path, "grades")} == doc["grades"]
-    for r in read_sheet(path, "standards"):
-        want = doc["standards"][r["standard"]]
-        assert (r["n"], r["met"], r["partly_met"], r["not_met"], r["pct_met"]) == (
-            want["n"], want["met"], want["partly_met"], want["not_met"], want["pct_met"])
+    # Grades in words, standards by title, quarters as "2024-25 Q1": ids stay in json and csv.
+    assert {r["Grade"]: r["Audits"] for r in read_sheet(path, "grades")} == {
+        "Outstanding": 0, "Good": 2, "Requires improvement": 1, "Inadequate": 1}
+    assert doc["grades"] == {"outstanding": 0, "good": 2, "requires_improvement": 1, "inadequate": 1}
+    [visits] = [r for r in read_sheet(path, "standards") if r["Standard"] == "Child protection visits"]
+    want = doc["standards"]["cp-visits"]
+    assert (visits["Scored"], visits["Met"], visits["Partly met"], visits["Not met"]) == (
+        want["n"], want["met"], want["partly_met"], want["not_met"])
+    assert visits["% met"] == 0.75 and want["pct_met"] == 75.0  # a share, shown as a percentage
+    assert "Standard id" not in visits
     mod = read_sheet(path, "moderation")[0]
-    assert {k: mod[k] for k in doc["moderation"]} == doc["moderation"]
+    assert mod["Quarter"] == "2024-25 Q1"
+    assert (mod["Sampled"], mod["Moderated"], mod["Exact grade agreement"], mod["Grades moved down"]) == (
+        doc["moderation"]["sampled"], doc["moderation"]["moderated"], doc["moderation"]["exact_agreement"],
+        doc["moderation"]["moved_down"])
     act = read_sheet(path, "actions")[0]
-    assert {k: act[k] for k in doc["actions"]} == doc["actions"]
+    assert (act["Raised"], act["Completed"], act["Open"], act["Overdue"]) == (
+        doc["actions"]["raised"], doc["actions"]["completed"], doc["actions"]["open"], doc["actions"]["overdue"])
 
     ws = wb["standards"]
     assert ws["A1"].font.bold and ws.freeze_panes == "A2"
-    pct_col = [c.value for c in ws[1]].index("pct_met")
-    assert ws.cell(row=2, column=pct_col + 1).number_format == "0.0"
-    assert ws.column_dimensions["B"].width > 10  # titles are wider than the default
+    headings = [c.value for c in ws[1]]
+    assert headings[:3] == ["Standard", "Scored", "Met"]
+    # Rates as percentages: a percent number format, never a long decimal on show.
+    assert ws.cell(row=2, column=headings.index("% met") + 1).number_format == "0.0%"
+    modws = wb["moderation"]
+    mod_headings = [c.value for c in modws[1]]
+    assert modws.cell(row=2, column=mod_headings.index("Exact grade agreement") + 1).number_format == "0.0%"
+    assert modws.cell(row=2, column=mod_headings.index("Quadratic-weighted kappa") + 1).number_format == "0.00"
+    assert ws.column_dimensions["A"].width > 10  # titles are wider than the default
     # Native bar charts: % met by standard and grades, each this quarter against the last.
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
@@ -115,8 +134,9 @@ def test_xlsx_agrees_with_json_and_has_charts(tmp_path, report, doc):
     assert xml.count("barChart>") == 4  # two charts, each opened and closed
     assert xml.count("<ser>") == 4  # this quarter and the last, in each
     assert "2024-25 Q1" in xml and "2023-24 Q4" in xml
-    # the % met axis runs from 0 to 100, not to a spreadsheet's automatic 120
-    assert '<max val="100"' in xml and xml.count('<max val=') == 1
+    # the % met axis runs from 0 to 100%, not to a spreadsheet's automatic 120
+    assert '<max val="1"' in xml and xml.count('<max val=') == 1 and 'formatCode="0%"' in xml
+    assert "Child protection visits" in str(wb["standards"]["A2"].value) or "standards" in xml
 
 
 def test_md_is_a_board_paper(report, doc, tmp_path):
@@ -125,10 +145,12 @@ def test_md_is_a_board_paper(report, doc, tmp_path):
     assert text.startswith("# Quarterly themes report: 2024-25 Q1")
     assert "## Headline figures" in text
     assert "**Audits completed:** 4 (previous quarter 2)" in text
-    assert "| cp-visits | Child protection visits | 4 | 3 | 0 | 1 | 0 | 75.0 | 2 | 50.0 | 25.0 |" in text
-    assert "| chronology | Chronology | 4 | 2 | 1 | 1 | 0 | 50.0 |" in text
-    assert "| 2024-25-Q1 | 6 | 2 | 1 | 4 | 2 |" in text  # actions
-    assert "| Good | 2 | 50.0 | 1 | 50.0 |" in text
+    # Standards by title, rates as percentages, quarters as "2024-25 Q1": no ids on paper.
+    assert "| Child protection visits | 4 | 3 | 0 | 1 | 0 | 75.0% | 2 | 50.0% | 25.0% |" in text
+    assert "| Chronology | 4 | 2 | 1 | 1 | 0 | 50.0% |" in text
+    assert "| 2024-25 Q1 | 6 | 2 | 1 | 4 | 2 |" in text  # actions
+    assert "| Good | 2 | 50.0% | 1 | 50.0% |" in text
+    assert "cp-visits" not in text and "2024-25-Q1" not in text and "partly_met" not in text
     assert "**Rose most:**" in text and "50.0% → 75.0% (+25.0 points)" in text
     assert "**Areas for improvement:** Chronology (2), Visits (1)" in text
     assert text == render_md(report)
@@ -181,7 +203,7 @@ def test_formulas_neutralised_in_csv_and_xlsx_numbers_stay_numbers(tmp_path):
                     seen_evil |= cell.value == "'" + EVIL_NAME
     assert seen_evil
     standards = read_sheet(path, "standards")
-    assert next(r for r in standards if r["standard"] == "cp-visits")["change"] == -25.0
+    assert next(r for r in standards if r["Standard"] == "Child protection visits")["Change (points)"] == -0.25
     # And in the raw sheet XML nothing is stored as a formula.
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
@@ -263,3 +285,28 @@ def test_a_failed_export_leaves_nothing_half_written(tmp_path, report, monkeypat
         export_report(report, "csv", folder)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["q1"]
+
+
+def test_xlsx_charts_print_whole(tmp_path, report):
+    """The standards chart prints on one page with its table, one bar per standard in table
+    order with the title beside it; every chart's legend sits under the plot, uncut."""
+    import re
+
+    path = export_report(report, "xlsx", tmp_path / "q1.xlsx")
+    wb = load_workbook(path)
+    with zipfile.ZipFile(path) as z:
+        charts = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")}
+        sheets = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
+        drawings = [z.read(n).decode() for n in z.namelist() if re.match(r"xl/drawings/drawing\d+\.xml$", n)]
+    assert all('<legendPos val="b"' in xml for xml in charts.values())
+    [standards_chart] = [xml for xml in charts.values() if "% met by standard" in xml]
+    assert '<barDir val="bar"' in standards_chart and '<orientation val="maxMin"' in standards_chart
+    ws = wb["standards"]
+    rows = ws.max_row
+    # Under the table, not beside it: the anchor row is past the last row of figures.
+    anchors = [int(m) for d in drawings for m in re.findall(r"<from><col>0</col><colOff>0</colOff><row>(\d+)", d)]
+    assert anchors and all(a >= rows for a in anchors)
+    standards_xml = sheets[f"xl/worksheets/sheet{wb.sheetnames.index('standards') + 1}.xml"]
+    assert '<pageSetUpPr fitToPage="1"' in standards_xml
+    assert 'fitToHeight="1"' in standards_xml and 'fitToWidth="1"' in standards_xml
+    assert ws.print_area and int(re.findall(r"\d+", ws.print_area.split(":")[-1])[0]) > rows + 10

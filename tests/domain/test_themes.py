@@ -155,7 +155,7 @@ def test_json_has_exactly_the_contract_keys(report):
     assert set(doc["audits"]["by_auditor"]["amy"]) == {"completed", "expected"}
     assert set(doc["standards"]["cp-visits"]) == {"n", "met", "partly_met", "not_met", "not_applicable", "pct_met"}
     assert set(doc["themes"]["chronology"]) == {"strength", "improvement"}
-    assert set(doc["moderation"]) == {"sampled", "moderated", "exact_agreement",
+    assert set(doc["moderation"]) == {"sampled", "moderated", "reconciled", "sample_moderated", "exact_agreement",
                                       "kappa_quadratic", "moved_down", "moved_up"}
     assert set(doc["actions"]) == {"raised", "completed", "completed_on_time", "open", "overdue"}
     assert set(doc["previous"]) == {"quarter", "from", "to", "audits", "grades", "standards", "themes",

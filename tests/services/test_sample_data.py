@@ -123,3 +123,15 @@ def test_sample_goes_in_whole_or_not_at_all(tmp_path, monkeypatch):
         load_sample(store)
     assert store.row_counts() == before
     store.close()
+
+
+def test_audit_ids_are_written_one_way_in_the_demo_and_by_caseaudit(loaded):
+    """The demo's audits and a new one alike read "A-000123", never "A-0113" beside "A-000004"."""
+    import re
+
+    from audit_tools.models import AUDIT_ID_PATTERN
+
+    store, _ = loaded
+    ids = [a.audit_id for a in store.audits.list(status="submitted")]
+    assert ids and all(re.match(AUDIT_ID_PATTERN, i) for i in ids), ids[:3]
+    assert re.match(AUDIT_ID_PATTERN, store.audits.next_id())

@@ -45,3 +45,12 @@ def test_charts_160x48(snap_compare, app):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=charts)
+
+
+def test_charts_80x24(snap_compare, app):
+    async def charts(pilot):
+        await settled(pilot)
+        await pilot.press("right", "right")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=charts)

@@ -100,7 +100,7 @@ async def test_complete_an_audit_with_the_keyboard(db_path):
         await type_text(pilot, "action-description-1", "Rewrite the chronology with analysis")
         await choose(pilot, "action-owner-1", "Max Manager")
         await type_text(pilot, "action-due-1", "2024-04-01")
-        await choose(pilot, "action-standard-1", "chronology")
+        await choose(pilot, "action-standard-1", "Chronology on file")  # picked by its title
 
         await pilot.press("ctrl+r")
         await settle(pilot)

@@ -127,7 +127,7 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
         assert ORIGINAL_NOTE in shown  # differing notes are shown side by side now
         table = reconcile.query_one("#reconcile-table", DataTable)
         row = [str(c) for c in table.get_row("chronology")]
-        assert row == ["chronology", "partly met", "met", "differs"]
+        assert row == ["Chronology on file and up to date", "partly met", "met", "differs"]
         assert [str(c) for c in table.get_row("cp-visits")][-1] == "same"
 
         # A changed grade needs the final grade and a reason; feedback always.

@@ -71,7 +71,7 @@ async def test_preview_draw_and_assign_from_the_keyboard(db_path):
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, SamplingScreen)
-        assert screen.query_one("#sampling-quarter", Input).value == "2024-25-Q1"
+        assert screen.query_one("#sampling-quarter", Input).value == "2024-25 Q1"  # as every screen writes it
         assert "6 audits can still be sampled; a draw now takes 2" in text_of(screen, "#sampling-summary")
         preview = screen.query_one("#sampling-preview", DataTable)
         assert [list(map(str, preview.get_row(k))) for k in preview.rows] == [["amy", "4", "1"], ["bob", "2", "1"]]
@@ -126,8 +126,26 @@ async def test_an_empty_quarter_cannot_be_drawn(db_path):
         assert open_store(db_path, "admin").samples.list() == []
 
 
+async def test_agreement_flag_needs_the_minimum_pairs_and_says_so(db_path):
+    """amy's four pairs were all moved down: under the default minimum of 5 pairs she is not
+    flagged, and the screen says why beside her row."""
+    build(db_path, moderated=True)
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        summary = text_of(app.screen, "#agreement-summary")
+        assert "insufficiently critical" not in summary
+        assert "Mostly moved down but under 5 pairs, so not flagged: amy (4)." in summary
+        assert column(app.screen.query_one("#agreement-auditors", DataTable), 5) == ["n<5", ""]
+
+
 async def test_agreement_screen_shows_words_n_and_flags(db_path):
     build(db_path, moderated=True)
+    admin = open_store(db_path, "admin")
+    admin.reference.set_setting("agreement_min_pairs", 4)
+    admin.close()
     app = make_app(db_path, username="lee", today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -139,7 +157,8 @@ async def test_agreement_screen_shows_words_n_and_flags(db_path):
         assert "Moderation agreement, 2024-25 Q1" in summary
         assert "6 pairs" in summary and "Exact agreement 33%" in summary
         assert "(n=6)" in summary  # the sample size beside every kappa
-        assert "Possibly insufficiently critical: amy" in summary
+        assert ("Possibly insufficiently critical (moderators moved most grades down, over 4 or more "
+                "pairs): amy.") in summary
         auditors = screen.query_one("#agreement-auditors", DataTable)
         assert column(auditors, 0) == ["amy", "bob"]
         assert column(auditors, 5) == ["⚑", ""]
@@ -162,7 +181,7 @@ async def test_qa_lead_reads_a_finished_moderation_from_the_progress_list(db_pat
     plan = ms.assign_sample(lee, "2024-25-Q1")
     first = sample.selected[0]
     mod = open_store(db_path, plan[first])
-    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="outstanding"), [])
+    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="requires_improvement"), [])
     ms.reconcile(mod, first, "escalated", None, "grade far from the evidence", "Let us talk")
     app = make_app(db_path, username="lee", today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -199,7 +218,7 @@ async def test_sampling_screen_arrives_on_the_table_so_letters_navigate(db_path)
         await pilot.press("d")  # leaves for the dashboard instead of typing into the quarter box
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert quarter.value == "2024-25-Q1"
+        assert quarter.value == "2024-25 Q1"
 
 
 async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db_path):
@@ -216,7 +235,7 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
     plan = ms.assign_sample(lee, "2024-25-Q1")
     first = sample.selected[0]
     mod = open_store(db_path, plan[first])
-    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="outstanding"), [])
+    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="requires_improvement"), [])
     ms.reconcile(mod, first, "escalated", None, "grade far from the evidence", "Let us talk")
     auditor = lee.audits.get(first).auditor
 
@@ -230,13 +249,20 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         await settle(pilot)
         assert isinstance(app.screen, EscalationsScreen)
         assert "1 of 1 to resolve" in text_of(app.screen, "#escalations-title")
+        # Grades spelled out as on every other screen, not "RI → RI".
+        table = app.screen.query_one("#escalations-table", DataTable)
+        assert column(table, 5) == ["Good → Requires improvement"]
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # whole at 80 columns
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ResolveEscalationScreen)
         notes = text_of(screen, "#reconcile-notes")
         assert "Moderator's reason: grade far from the evidence" in notes and "Let us talk" in notes
-        assert "outstanding" in text_of(screen, "#reconcile-grades").lower()
+        assert "requires improvement" in text_of(screen, "#reconcile-grades").lower()
+        # Standards by their titles side by side, not their ids.
+        shown = column(screen.query_one("#reconcile-table", DataTable), 0)
+        assert "Chronology on file a… up to date" in shown and "chronology" not in shown  # 80 columns: shortened
         await pilot.press("ctrl+s")  # nothing chosen yet: refused on screen, nothing stored
         await settle(pilot)
         assert ms.resolutions(lee) == {}

@@ -18,7 +18,7 @@ from db import open_store
 from tui.app import CaseauditApp
 from tui.screens.reports import ReportsScreen
 
-TODAY = date(2024, 8, 10)  # in 2024-25 Q2, so the last complete quarter is Q1
+TODAY = date(2024, 6, 28)  # in 2024-25 Q1: the screen opens on it
 
 
 def build_reports_db(path: Path) -> Path:
@@ -70,10 +70,10 @@ class ReportsApp(CaseauditApp):
 
     CSS_PATH = str(Path(tui.__file__).parent / "app.tcss")
 
-    def __init__(self, db_path: Path, username: str, export_folder: Path | str) -> None:
+    def __init__(self, db_path: Path, username: str, export_folder: Path | str, today: date = TODAY) -> None:
         store = open_store(db_path, actor=username)
         super().__init__(store=store, user=store.people.get(username), catalogue=load_catalogue(None),
-                         today=TODAY)
+                         today=today)
         self.export_folder = export_folder
 
     def on_mount(self) -> None:
@@ -100,7 +100,20 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
-async def test_opens_on_the_last_complete_quarter_with_its_figures(db, tmp_path):
+async def test_opens_on_the_quarter_of_the_as_at_date(db, tmp_path):
+    """As at 10 August 2024 the QA lead is in 2024-25 Q2: the report opens there, even
+    though Q1 is the last complete quarter; [ steps back to Q1."""
+    app = ReportsApp(db, "qa", tmp_path / "out", today=date(2024, 8, 10))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.report.quarter == "2024-25-Q2"
+        assert app.screen.query_one("#reports-quarter").value == "2024-25-Q2"
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert app.screen.report.quarter == "2024-25-Q1"
+
+
+async def test_opens_with_the_quarters_figures(db, tmp_path):
     app = ReportsApp(db, "qa", tmp_path / "out")
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(app, pilot)
@@ -109,10 +122,12 @@ async def test_opens_on_the_last_complete_quarter_with_its_figures(db, tmp_path)
         assert screen.report.quarter == "2024-25-Q1"
         assert "2024-25 Q1: 2 audits submitted" in status(app)
         # management-oversight: partly (A1) and not met (A2): n 2, 0.0 % met; last quarter 100.0.
-        assert cell(app, "reports-standards", "management-oversight", 1) == "2"
-        assert cell(app, "reports-standards", "management-oversight", 5) == "0.0"
-        assert cell(app, "reports-standards", "management-oversight", 6) == "100.0"
-        assert cell(app, "reports-standards", "management-oversight", 7) == "-100.0"
+        # By title, rates as percentages, the change in points.
+        assert cell(app, "reports-standards", "management-oversight", 0) == "Management oversight"
+        assert cell(app, "reports-standards", "management-oversight", 4) == "2"
+        assert cell(app, "reports-standards", "management-oversight", 1) == "0.0%"
+        assert cell(app, "reports-standards", "management-oversight", 2) == "100.0%"
+        assert cell(app, "reports-standards", "management-oversight", 3) == "-100.0"
         # Both Q1 audits end requires improvement after moderation.
         assert cell(app, "reports-grades", "requires_improvement", 1) == "2"
         assert cell(app, "reports-auditors", "ben", 1) == "0"  # listed at zero
@@ -126,7 +141,7 @@ async def test_quarter_keys_step_through_quarters(db, tmp_path):
         await pilot.press("left_square_bracket")
         await settle(app, pilot)
         assert app.screen.report.quarter == "2023-24-Q4"
-        assert cell(app, "reports-standards", "management-oversight", 5) == "100.0"
+        assert cell(app, "reports-standards", "management-oversight", 1) == "100.0%"
         await pilot.press("right_square_bracket")
         await settle(app, pilot)
         assert app.screen.report.quarter == "2024-25-Q1"
@@ -178,3 +193,40 @@ async def test_export_refused_without_the_qa_lead_role(db, tmp_path):
         assert "was not written" in status(app)
         assert not (out / "themes-2024-25-Q1.json").exists()
         assert any("amy may not export" in n.message for n in app._notifications)
+
+
+async def test_rates_read_as_percentages_and_standards_by_title(db, tmp_path):
+    """Where a person reads: "0%" and "0.0%", not 0.000; a standard's title, not its id."""
+    app = ReportsApp(db, "qa", tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#reports-moderation", DataTable)
+        rows = {str(table.get_row_at(i)[0]).strip(): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        # A1 is Q1's one pair: good against the moderator's requires improvement.
+        assert rows["Exact grade agreement"] == "0%"
+        assert rows["Quadratic-weighted kappa"] == "0.00 slight (n=1)"
+        assert rows["Automatic statuses overridden"] == "–"
+        assert cell(app, "reports-grades", "requires_improvement", 0) == "Requires improvement"
+        assert cell(app, "reports-grades", "requires_improvement", 2) == "100.0%"
+        chart = app.screen.query_one("#reports-chart-standards")
+        assert [r.label for r in chart.rows][:2] == ["Return interview within 72 hours", "Voice of the child"]
+
+
+def test_chart_lines_fit_the_width_one_standard_a_line():
+    """The legend on its own line, then one line per standard, none wider than the terminal,
+    at 80 and 160 columns: nothing covers a bar and no label straddles two rows."""
+    from tui.widgets.bar_chart import BarRow, chart_lines
+
+    rows = [BarRow("Child on a protection plan seen every 10 working days", 54.3, 57.7, "54.3%", "57.7%"),
+            BarRow("Child on a protection plan seen alone", 14.3, None, "14.3%", "–"),
+            BarRow("Voice of the child", 100.0, 0.0, "100.0%", "0.0%")]
+    for width in (78, 158):
+        lines = [line.plain for line in chart_lines(rows, width, 100, "2025-26 Q2", "2025-26 Q1")]
+        assert len(lines) == 1 + len(rows)
+        assert lines[0].startswith("██ 2025-26 Q2") and "┃ 2025-26 Q1" in lines[0]
+        assert all(len(line) <= width for line in lines), [len(line) for line in lines]
+        # Titles that begin alike keep their ends, so the two stay told apart.
+        assert lines[1].startswith("Child on a protection") and "working days" in lines[1]
+        assert lines[1].rstrip().endswith("54.3% (57.7%)")
+        assert lines[2].startswith("Child on a protection") and "seen alone" in lines[2]
+        assert "┃" not in lines[2]  # no previous figure: no mark

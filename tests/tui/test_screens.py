@@ -65,7 +65,7 @@ async def test_case_list_is_paged_and_never_loads_every_case(tmp_path):
         assert table.row_count == PAGE
         assert f"{PAGE} of 130 cases" in text_of(screen, "#case-status")
         # The engine has counted the failing standards of the loaded page.
-        assert str(table.get_cell("C-001", "failing")) == "0"
+        assert str(table.get_cell("C-001", "not_met")) == "0"
         # Moving down towards the end of the page loads the next one.
         for _ in range(PAGE - 3):
             await pilot.press("down")
@@ -109,7 +109,7 @@ async def test_case_detail_highlights_late_events(tmp_path):
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CaseDetailScreen)
-        assert "1 with late events" in text_of(screen, "#case-summary")
+        assert "1 standard with late events" in text_of(screen, "#case-summary")
         table = screen.query_one("#standards-table", DataTable)
         assert str(table.get_row("cp-visits")[0]) in ("partly met", "NOT MET")
         assert "late: due" in text_of(screen, "#standard-evidence")

@@ -12,10 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
-from audit_tools.agreement import FLAG_WORDS, Agreement
+from audit_tools.agreement import Agreement, flag_words
 from audit_tools.quarters import Quarter
+from audit_tools.themes import ModerationCounts
 from audit_tools.wording import kappa_words, percent
 from tui.screens.base import CaseauditScreen
+from tui.words import shorten
 
 
 class AgreementScreen(CaseauditScreen):
@@ -36,6 +38,8 @@ class AgreementScreen(CaseauditScreen):
     #agreement-tables Vertical { width: 1fr; height: 1fr; }
     .agreement-caption { height: auto; padding: 0 1; text-style: bold; }
     #agreement-auditors, #agreement-standards { height: 1fr; }
+    /* Below 120 columns the tables stack, so standards' titles have the width. */
+    #agreement-tables.narrow { layout: vertical; }
     """
 
     def __init__(self, quarter: Quarter | None = None) -> None:
@@ -59,6 +63,9 @@ class AgreementScreen(CaseauditScreen):
             self.quarter = Quarter.of(self.app.today)
         self.action_reload()
 
+    def on_resize(self, event) -> None:
+        self.query_one("#agreement-tables").set_class(event.size.width < 120, "narrow")
+
     def action_reload(self) -> None:
         self.load(self.quarter)
 
@@ -67,21 +74,22 @@ class AgreementScreen(CaseauditScreen):
         self.action_reload()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self, quarter: Quarter) -> Agreement:
-        from caseaudit.services.moderation import quarter_agreement
+    def load(self, quarter: Quarter) -> tuple[Agreement, ModerationCounts]:
+        from caseaudit.services.moderation import moderation_figures, quarter_agreement
 
-        return quarter_agreement(self.app.store, quarter)
+        return quarter_agreement(self.app.store, quarter), moderation_figures(self.app.store, quarter)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS and event.worker.group == "load":
-            self.show(event.worker.result)
+            self.show(*event.worker.result)
 
-    def show(self, figures: Agreement) -> None:
+    def show(self, figures: Agreement, counts: ModerationCounts) -> None:
         label = Quarter.parse(figures.quarter).label
         n = figures.pairs
         text = Text()
         text.append(f"Moderation agreement, {label}", style="bold")
         text.append("   ([ and ] change quarter)\n", style="dim")
+        text.append(f"Moderation this quarter: {counts.words}.\n")
         if n == 0:
             text.append("No moderated audits submitted in this quarter yet.")
         else:
@@ -97,8 +105,12 @@ class AgreementScreen(CaseauditScreen):
                         f"and {figures.moved_up} up.")
             flagged = figures.flagged_auditors
             if flagged:
-                text.append(f"\n{FLAG_WORDS.capitalize()}: {', '.join(flagged)} "
-                            "(⚑: moderators moved most of their grades down).", style="bold red")
+                text.append(f"\n⚑ {flag_words(figures.min_pairs).capitalize()}: {', '.join(flagged)}.",
+                            style="bold red")
+            few = [f"{name} ({row.pairs})" for name, row in figures.by_auditor.items() if row.too_few_to_flag]
+            if few:
+                text.append(f"\nMostly moved down but under {figures.min_pairs} pairs, so not flagged: "
+                            f"{', '.join(few)}.", style="yellow")
         self.query_one("#agreement-summary", Static).update(text)
 
         auditors = self.query_one("#agreement-auditors", DataTable)
@@ -106,15 +118,23 @@ class AgreementScreen(CaseauditScreen):
         auditors.add_columns("auditor", "pairs", "exact", "down", "up", "flag")
         for name, row in figures.by_auditor.items():
             # The summary spells the flag out; the table keeps it short enough for 80 columns.
-            flag = Text("⚑", style="bold red") if row.flagged else Text("")
+            flag = (Text("⚑", style="bold red") if row.flagged
+                    else Text(f"n<{figures.min_pairs}", style="yellow") if row.too_few_to_flag else Text(""))
             auditors.add_row(name, str(row.pairs), percent(row.exact_agreement), str(row.moved_down),
                              str(row.moved_up), flag, key=name)
 
         standards = self.query_one("#agreement-standards", DataTable)
         standards.clear(columns=True)
-        # "agreed", not "agreement": the longest catalogue ids leave no more room at 80 columns.
+        # Standards by title, shortened to the room the table has (the full title is in the catalogue).
         standards.add_columns("standard", "pairs", "agreed")
-        for sid, row in figures.by_standard.items():
+        width = self.size.width if self.size.width < 120 else self.size.width // 2
+        room = max(20, width - 24)
+        # In catalogue order, as the audit form and the reports list them.
+        known = [s.id for s in self.app.catalogue.standards if s.id in figures.by_standard]
+        for sid in known + [sid for sid in figures.by_standard if sid not in known]:
+            row = figures.by_standard[sid]
             low = row.agreement is not None and row.agreement < 0.8
-            standards.add_row(sid, str(row.pairs), Text(percent(row.agreement), style="bold yellow" if low else ""),
+            found = self.app.catalogue.get(sid)
+            title = shorten(found.title if found is not None else sid, room)
+            standards.add_row(title, str(row.pairs), Text(percent(row.agreement), style="bold yellow" if low else ""),
                               key=sid)

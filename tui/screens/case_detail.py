@@ -13,12 +13,13 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
-from audit_tools.models import Status
+from audit_tools.models import Grade, Status
 from caseaudit.services import audits as audit_service
 from caseaudit.services import cases as case_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import Confirm
 from tui.widgets.footer import KeysFooter
+from tui.words import counts_text, shorten
 
 STATUS_STYLE = {
     Status.met: "green",
@@ -113,7 +114,6 @@ class CaseDetailScreen(CaseauditScreen):
         case, report = found["case"], found["report"]
         self.report = report
         self.blind = found["blind"]
-        late = sum(1 for r in report.results if r.late)
         summary = Text()
         summary.append(f"{case.case_ref}", style="bold")
         summary.append(f"  {case.case_type.value}, started {format_day(case.start_date)}, team "
@@ -121,9 +121,8 @@ class CaseDetailScreen(CaseauditScreen):
         if case.closed_date:
             summary.append(f", closed {format_day(case.closed_date)}")
         summary.append(f"\nAs at {format_day(report.as_of)}: ")
-        not_met = sum(1 for r in report.results if r.status == Status.not_met)
-        summary.append(f"{not_met} not met", style="bold red" if not_met else "green")
-        summary.append(f", {late} with late events. n starts an audit.")
+        summary.append_text(counts_text(found["counts"]))
+        summary.append(". n starts an audit.")
         self.query_one("#case-summary", Static).update(summary)
 
         standards = self.query_one("#standards-table", DataTable)
@@ -132,7 +131,10 @@ class CaseDetailScreen(CaseauditScreen):
         for result in report.results:
             status = Text(STATUS_WORDS[result.status], style=STATUS_STYLE[result.status])
             evidence = result.evidence if result.status is not None else "needs the auditor's judgement"
-            standards.add_row(status, result.standard, Text(evidence, style="bold" if result.late else ""),
+            standard = self.app.catalogue.get(result.standard)
+            title = standard.title if standard is not None else result.standard
+            # Room left for the evidence at 80 columns; the full title shows under the table.
+            standards.add_row(status, shorten(title, max(24, self.size.width - 44)), Text(evidence, style="bold" if result.late else ""),
                               key=result.standard)
 
         audits = self.query_one("#case-audits-table", DataTable)
@@ -144,7 +146,7 @@ class CaseDetailScreen(CaseauditScreen):
             if row.audit_id in found["imported"]:
                 submitted += ", imported"
             audits.add_row(row.audit_id, row.auditor, format_day(row.as_of), submitted,
-                           (row.final_grade or "").replace("_", " "), key=row.audit_id)
+                           Grade(row.final_grade).label if row.final_grade else "", key=row.audit_id)
         if not found["audits"]:
             audits.add_row("none yet", "", "", "", "")
 

@@ -19,6 +19,7 @@ from audit_tools.models import CaseType
 from caseaudit.services import cases as case_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
+from tui.words import COUNT_STYLE, COUNT_WORDS
 
 PAGE = 50
 TYPE_WORDS = {
@@ -82,10 +83,10 @@ class CasesScreen(CaseauditScreen):
         table.add_column("worker", key="worker")
         table.add_column("start", key="start")
         table.add_column("last audit", key="last")
-        # Two narrow columns of fixed width: "0 +1 partly" in one grew the column past 80
-        # characters once the counts arrived, and was cut off.
-        table.add_column("not met", key="failing", width=7)
-        table.add_column("partly", key="partly", width=6)
+        # The case header's counts, under the same words (tui.words.COUNT_WORDS), each in a
+        # narrow column of fixed width so the counts arriving never widen the table.
+        for field, words in COUNT_WORDS.items():
+            table.add_column(words, key=field, width=len(words))
         table.focus()
         # Scrolling with the mouse wheel near the end loads the next page too.
         self.watch(table, "scroll_y", self._scrolled, init=False)
@@ -189,7 +190,7 @@ class CasesScreen(CaseauditScreen):
             table.add_row(
                 row.case_ref, row.case_type.value, row.team or "", row.worker or "",
                 format_day(row.start_date), format_day(row.last_audit) if row.last_audit else "never",
-                Text("…", style="dim"), Text("…", style="dim"), key=row.case_ref,
+                *(Text("…", style="dim") for _ in COUNT_WORDS), key=row.case_ref,
             )
         if rows:
             self.last_ref = rows[-1].case_ref
@@ -207,12 +208,13 @@ class CasesScreen(CaseauditScreen):
     def count_failing(self, generation: int, refs: list[str]) -> tuple[int, dict]:
         return generation, case_service.failing_counts(self.app.store, self.app.catalogue, self.app.today, refs)
 
-    def _show_failing(self, counts: dict[str, tuple[int, int]]) -> None:
+    def _show_failing(self, counts: dict) -> None:
         table = self.query_one("#case-table", DataTable)
-        for ref, (not_met, partly) in counts.items():
+        for ref, found in counts.items():
             try:
-                table.update_cell(ref, "failing", Text(str(not_met), style="bold red" if not_met else "green"))
-                table.update_cell(ref, "partly", Text(str(partly), style="bold dark_orange3" if partly else "green"))
+                for field in COUNT_WORDS:
+                    n = getattr(found, field)
+                    table.update_cell(ref, field, Text(str(n), style=COUNT_STYLE[field] if n else "green"))
             except Exception:
                 pass  # the row left the table (filters changed)
 

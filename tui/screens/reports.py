@@ -24,25 +24,24 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
-from textual_plotext import PlotextPlot
 
 from audit_tools.exporters import render_headline
 from audit_tools.models import Grade
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport, pct
-from caseaudit.services.themes import export_themes_report, latest_quarter_with_audits, themes_for
+from audit_tools.wording import kappa_words, percent
+from caseaudit.services.themes import export_themes_report, themes_for
 from tui.screens.base import CaseauditScreen
+from tui.widgets.bar_chart import BarChart, BarRow
+from tui.words import shorten
 
 FORMAT_WORDS = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "md": "board paper (md)"}
 QUARTERS_SHOWN = 8
 
 
-def _num(value, places: int = 1) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.{places}f}"
-    return str(value)
+def _pct(value: float | None) -> str:
+    """A percentage the themes figures give as 0..100, written as every screen writes one."""
+    return percent(None if value is None else value / 100, 1)
 
 
 def export_target(folder: Path, quarter: Quarter, fmt: str) -> Path:
@@ -75,8 +74,7 @@ class ReportsScreen(CaseauditScreen):
     ReportsScreen #reports-tabs { height: 1fr; }
     ReportsScreen DataTable { height: auto; max-height: 100%; }
     ReportsScreen .reports-caption { text-style: bold; color: $accent; margin-top: 1; }
-    ReportsScreen #reports-chart-standards { height: 20; }
-    ReportsScreen #reports-chart-grades { height: 14; }
+    ReportsScreen #reports-chart-grades { margin-top: 1; }
     """
 
     BINDINGS = [
@@ -110,10 +108,9 @@ class ReportsScreen(CaseauditScreen):
         return quarters
 
     def compose(self) -> ComposeResult:
-        self.quarter = latest_quarter_with_audits(self.app.store, self.app.today)
+        # The quarter the QA lead is in (as at the app's today); [ steps back to earlier ones.
+        self.quarter = Quarter.of(self.app.today)
         options = [(q.label, q.code) for q in self._quarters()]
-        if self.quarter.code not in {code for _, code in options}:
-            options.append((self.quarter.label, self.quarter.code))
         self._codes = [code for _, code in options]  # newest first
         yield Header()
         with Vertical(id="reports-controls"):
@@ -142,8 +139,8 @@ class ReportsScreen(CaseauditScreen):
                 yield DataTable(id="reports-standards", zebra_stripes=True, cursor_type="row")
             with TabPane("Charts", id="reports-tab-charts"):
                 with VerticalScroll(id="reports-charts"):
-                    yield PlotextPlot(id="reports-chart-standards")
-                    yield PlotextPlot(id="reports-chart-grades")
+                    yield BarChart(id="reports-chart-standards")
+                    yield BarChart(id="reports-chart-grades")
             with TabPane("Grades & themes", id="reports-tab-grades"):
                 with VerticalScroll():
                     yield Static("Grades after moderation", classes="reports-caption")
@@ -197,21 +194,25 @@ class ReportsScreen(CaseauditScreen):
         return table
 
     def _fill_standards(self, r: ThemesReport, prev: str) -> None:
-        t = self._table("reports-standards", "Standard", "n", "Met", "Partly", "Not met", "% met",
-                        "Previous", "Change")
+        # The rates first, beside the title: at 80 columns the counts scroll into view, the
+        # % met never does; a long title is shortened rather than pushing the rates off screen.
+        t = self._table("reports-standards", "Standard", "% met", "Previous", "Change (points)", "Scored", "Met",
+                        "Partly met", "Not met")
+        room = max(24, self.size.width - 42)
         for sid, s in r.standards.items():
             p = r.previous.standards.get(sid)
             p_pct = p.pct_met if p else None
             change = None if s.pct_met is None or p_pct is None else round(s.pct_met - p_pct, 1)
-            t.add_row(sid, s.n, s.met, s.partly_met, s.not_met, _num(s.pct_met), _num(p_pct),
-                      "–" if change is None else f"{change:+.1f}", key=sid)
+            title = shorten(r.standard_titles.get(sid, sid), room)
+            t.add_row(title, _pct(s.pct_met), _pct(p_pct), "–" if change is None else f"{change:+.1f}",
+                      s.n, s.met, s.partly_met, s.not_met, key=sid)
 
     def _fill_grades(self, r: ThemesReport, prev: str) -> None:
         t = self._table("reports-grades", "Grade", r.label, "%", prev, "% ")
         total, p_total = sum(r.grades.values()), sum(r.previous.grades.values())
         for grade, n in r.grades.items():
             p = r.previous.grades.get(grade, 0)
-            t.add_row(Grade(grade).label, n, _num(pct(n, total)), p, _num(pct(p, p_total)), key=grade)
+            t.add_row(Grade(grade).label, n, _pct(pct(n, total)), p, _pct(pct(p, p_total)), key=grade)
 
     def _fill_themes(self, r: ThemesReport, prev: str) -> None:
         t = self._table("reports-themes", "Theme", "Strength", "Improvement",
@@ -226,7 +227,7 @@ class ReportsScreen(CaseauditScreen):
         t = self._table("reports-auditors", "Auditor", "Completed", "Expected", "% of expected", prev)
         for name, a in r.audits.by_auditor.items():
             p = r.previous.audits.by_auditor.get(name)
-            t.add_row(name, a.completed, a.expected, _num(pct(a.completed, a.expected)),
+            t.add_row(name, a.completed, a.expected, _pct(pct(a.completed, a.expected)),
                       p.completed if p else 0, key=name)
         t = self._table("reports-teams", "Team", "Completed", prev)
         for team in dict.fromkeys([*r.audits.by_team, *r.previous.audits.by_team]):
@@ -238,9 +239,12 @@ class ReportsScreen(CaseauditScreen):
         a, pa = r.actions, r.previous.actions
         rows = [
             ("Audits sampled", m.sampled, pm.sampled),
-            ("Audits moderated", m.moderated, pm.moderated),
-            ("Exact grade agreement", _num(m.exact_agreement, 3), _num(pm.exact_agreement, 3)),
-            ("Quadratic kappa", _num(m.kappa_quadratic, 3), _num(pm.kappa_quadratic, 3)),
+            ("Audits moderated (agreement pairs)", m.moderated, pm.moderated),
+            ("  of them from the sample", m.sample_moderated, pm.sample_moderated),
+            ("Moderations reconciled", m.reconciled, pm.reconciled),
+            ("Exact grade agreement", percent(m.exact_agreement), percent(pm.exact_agreement)),
+            ("Quadratic-weighted kappa", kappa_words(m.kappa_quadratic, m.moderated),
+             kappa_words(pm.kappa_quadratic, pm.moderated)),
             ("Grades moved down", m.moved_down, pm.moved_down),
             ("Grades moved up", m.moved_up, pm.moved_up),
             ("Actions raised", a.raised, pa.raised),
@@ -248,39 +252,32 @@ class ReportsScreen(CaseauditScreen):
             ("Completed on time", a.completed_on_time, pa.completed_on_time),
             ("Actions open", a.open, pa.open),
             ("Actions overdue", a.overdue, pa.overdue),
-            ("Automatic statuses overridden", _num(r.overrides.rate, 3), _num(r.previous.overrides.rate, 3)),
+            ("Automatic statuses overridden", percent(r.overrides.rate, 1), percent(r.previous.overrides.rate, 1)),
         ]
         for row in rows:
             t.add_row(*row)
 
     def _draw_charts(self, r: ThemesReport, prev: str) -> None:
+        """% met by standard (one standard per row, by title) and grades after moderation,
+        this quarter's bar with the previous quarter marked on it."""
         scored = [sid for sid, s in r.standards.items()
                   if s.n or (sid in r.previous.standards and r.previous.standards[sid].n)]
-        chart = self.query_one("#reports-chart-standards", PlotextPlot)
-        plt = chart.plt
-        plt.clear_data()
-        plt.clear_figure()
-        plt.title(f"% met by standard: {r.label} against {prev}")
-        if scored:
-            # Bottom-up in a horizontal chart, so reverse to read in catalogue order.
-            names = list(reversed(scored))
-            now = [r.standards[s].pct_met or 0 for s in names]
-            then = [(r.previous.standards[s].pct_met or 0) if s in r.previous.standards else 0 for s in names]
-            plt.multiple_bar(names, [now, then], labels=[r.label, prev], orientation="horizontal")
-            plt.xlim(0, 100)
-        chart.styles.height = max(10, 3 * len(scored) + 6)
-        chart.refresh()
+        rows = []
+        for sid in scored:
+            now = r.standards[sid].pct_met
+            then = r.previous.standards[sid].pct_met if sid in r.previous.standards else None
+            rows.append(BarRow(r.standard_titles.get(sid, sid), now, then, _pct(now), _pct(then)))
+        self.query_one("#reports-chart-standards", BarChart).show(
+            f"% met by standard: {r.label} against {prev}", rows, 100, r.label, prev)
 
-        chart = self.query_one("#reports-chart-grades", PlotextPlot)
-        plt = chart.plt
-        plt.clear_data()
-        plt.clear_figure()
-        plt.title(f"Grades after moderation: {r.label} against {prev}")
-        labels = [Grade(g).label for g in r.grades]
-        plt.multiple_bar(labels, [list(r.grades.values()),
-                                  [r.previous.grades.get(g, 0) for g in r.grades]],
-                         labels=[r.label, prev])
-        chart.refresh()
+        total, p_total = sum(r.grades.values()), sum(r.previous.grades.values())
+        rows = []
+        for grade, n in r.grades.items():
+            p = r.previous.grades.get(grade, 0)
+            rows.append(BarRow(Grade(grade).label, pct(n, total), pct(p, p_total),
+                               _pct(pct(n, total)), _pct(pct(p, p_total))))
+        self.query_one("#reports-chart-grades", BarChart).show(
+            f"Grades after moderation, % of audits: {r.label} against {prev}", rows, 100, r.label, prev)
 
     # -- actions --------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import AskText, Confirm
 from tui.widgets.tables import repaint_later
 
-STATE_STYLE = {"unassigned": "bold red", "assigned": "bold", "re-audited": "yellow", "reconciled": "green"}
+STATE_STYLE = {"unassigned": "bold red", "assigned": "bold", "to reconcile": "yellow", "reconciled": "green"}
 
 
 class SamplingScreen(CaseauditScreen):
@@ -66,7 +66,7 @@ class SamplingScreen(CaseauditScreen):
         with Horizontal(id="sampling-form"):
             with Vertical():
                 yield Label("Quarter")
-                yield Input(quarter.code, id="sampling-quarter", compact=True)
+                yield Input(quarter.label, id="sampling-quarter", compact=True)
             with Vertical():
                 yield Label("Rate")
                 yield Input(sampling.DEFAULT_RATE, id="sampling-rate", compact=True)
@@ -242,6 +242,7 @@ class SamplingScreen(CaseauditScreen):
         if view.samples:
             ids = ", ".join(s.sample_id for s in view.samples)
             summary.append(f"\nDrawn already: {ids} ({sum(len(s.selected) for s in view.samples)} audits).")
+        summary.append(f"\nModeration this quarter: {view.figures.words}.")
         summary.append("\ntab moves between the tables and the boxes above (enter previews)",
                        style="dim")
         self.query_one("#sampling-summary", Static).update(summary)
@@ -255,7 +256,7 @@ class SamplingScreen(CaseauditScreen):
         counts: dict[str, int] = {}
         for row in view.progress:
             counts[row.state] = counts.get(row.state, 0) + 1
-        title = Text("Moderation progress: ", style="bold")
+        title = Text("Where each sampled audit stands: ", style="bold")
         if view.progress:
             title.append(", ".join(f"{counts.get(s, 0)} {s}" for s in STATE_STYLE))
             waiting = sum(r.outcome == "escalated" and not r.resolved for r in view.progress)

@@ -28,10 +28,10 @@ class ActionPlan(Vertical):
     ActionPlan { height: auto; }
     """
 
-    def __init__(self, owners: list[tuple[str, str]], standards: list[str]) -> None:
+    def __init__(self, owners: list[tuple[str, str]], standards: list[tuple[str, str]]) -> None:
         super().__init__()
         self.owners = owners  # (what the list shows, username)
-        self.standards = standards
+        self.standards = standards  # (the standard's title, its id): people pick by title
         self.numbers: list[int] = []  # the rows on screen, in order
         # The stored action each row was opened from (a row added since has none).
         self.origin: dict[int, Action] = {}
@@ -44,7 +44,7 @@ class ActionPlan(Vertical):
 
     def _row(self, number: int, action: Action) -> Vertical:
         usernames = {username for _, username in self.owners}
-        standards = [(s, s) for s in self.standards]
+        standard_ids = {sid for _, sid in self.standards}
         return Vertical(
             Input(action.description, placeholder=f"Action {number}: what must be done", compact=True,
                   id=f"action-description-{number}"),
@@ -53,8 +53,8 @@ class ActionPlan(Vertical):
                        value=action.owner if action.owner in usernames else Select.NULL),
                 Input(action.due.isoformat() if action.due else "", placeholder="due YYYY-MM-DD",
                       compact=True, id=f"action-due-{number}"),
-                Select(standards, prompt="linked standard", compact=True, id=f"action-standard-{number}",
-                       value=action.standard if action.standard in self.standards else Select.NULL),
+                Select(self.standards, prompt="linked standard", compact=True, id=f"action-standard-{number}",
+                       value=action.standard if action.standard in standard_ids else Select.NULL),
             ),
             classes="action-row", id=f"action-{number}",
         )

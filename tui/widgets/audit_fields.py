@@ -43,7 +43,7 @@ class AuditFields(Vertical):
         yield GradePicker(audit.grade)
         yield ThemesPicker(self.vocabulary, audit.themes)
         yield ActionPlan([(f"{u.display_name} ({u.username})", u.username) for u in self.users],
-                         [s.id for s in self.standards])
+                         [(s.title, s.id) for s in self.standards])
         yield Horizontal(
             Button("Add action (ctrl+n)", id="add-action", compact=True),
             Button("Save draft (ctrl+s)", id="save-draft", compact=True),

@@ -15,7 +15,7 @@ from audit_tools.reconciliation import Resolution, resolution_problems, resolver
 from caseaudit.services.moderation import Escalation, escalations, resolve_escalation
 from caseaudit.services.moderation_views import ReconcileView
 from tui.screens.listing import RowsScreen
-from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text, short_grade
+from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text
 from tui.screens.moderation.reconcile import SideBySideScreen
 from tui.widgets.prompts import Confirm
 from tui.widgets.tables import repaint_later
@@ -53,14 +53,19 @@ class EscalationsScreen(RowsScreen):
         table = self.query_one("#escalations-table", DataTable)
         kept = table.cursor_row if table.row_count else 0  # back from an audit: stay on it
         table.clear(columns=True)
-        # State first and grades in short words, so nothing that matters is cut at 80 columns.
-        table.add_columns("audit", "state", "auditor", "moderator", "grades: auditor → moderator", "case")
+        # State first, the case before the grades; grades spelled out as on every other screen,
+        # on two lines when both will not fit in one at 80 columns.
+        table.add_columns("audit", "state", "auditor", "moderator", "case", "grades: auditor → moderator")
         for r in rows:
             a, m = r.audit, r.audit.moderation
-            state = (Text(f"resolved: {short_grade(r.resolution.final_grade)}", style="dim") if r.resolved
+            state = (Text(f"resolved:\n{grade_words(r.resolution.final_grade)}", style="dim") if r.resolved
                      else Text("to resolve", style="bold"))
-            table.add_row(a.audit_id, state, a.auditor, m.moderator,
-                          f"{short_grade(a.grade)} → {short_grade(m.grade)}", a.case_ref, key=a.audit_id)
+            grades = f"{grade_words(a.grade)} → {grade_words(m.grade)}"
+            two = len(grades) > 27 or r.resolved  # 27: the heading's own width
+            if len(grades) > 27:
+                grades = f"{grade_words(a.grade)} →\n{grade_words(m.grade)}"
+            table.add_row(a.audit_id, state, a.auditor, m.moderator, a.case_ref, grades,
+                          height=2 if two else 1, key=a.audit_id)
         if table.row_count:
             table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
         table.focus()

@@ -17,7 +17,7 @@ from audit_tools.reconciliation import Resolution
 from caseaudit.services.moderation import acknowledge as acknowledge_feedback
 from caseaudit.services.moderation_views import FeedbackView, feedback_view
 from tui.screens.base import CaseauditScreen
-from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text, short_grade
+from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text
 
 
 class FeedbackScreen(CaseauditScreen):
@@ -84,8 +84,8 @@ class FeedbackScreen(CaseauditScreen):
             outcome = m.outcome.value.replace("_", " ")
             if a.audit_id in self.resolutions:
                 outcome += ", resolved"
-            table.add_row(a.audit_id, a.case_ref, m.moderator, outcome, short_grade(a.grade),
-                          short_grade(a.final_grade), key=a.audit_id)
+            table.add_row(a.audit_id, a.case_ref, m.moderator, outcome, grade_words(a.grade),
+                          grade_words(a.final_grade), key=a.audit_id)
         self._detail()
         self.refresh_bindings()
         table.focus()

@@ -25,13 +25,6 @@ def grade_words(grade: Grade | None) -> str:
     return "—" if grade is None else grade.label
 
 
-def short_grade(grade: Grade | None) -> str:
-    """A grade in few letters for narrow tables; RI is how practitioners say it."""
-    if grade is None:
-        return "—"
-    return "RI" if grade == Grade.requires_improvement else grade.label
-
-
 def resolution_text(resolution: Resolution | None) -> Text:
     """The QA lead's resolution in words (empty when there is none)."""
     text = Text()

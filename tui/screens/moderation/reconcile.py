@@ -22,7 +22,7 @@ from caseaudit.services.moderation import reconcile
 from caseaudit.services.moderation_views import ReconcileView, reconcile_view
 from tui.screens.base import CaseauditScreen
 from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text, status_words
-from tui.words import grade_options
+from tui.words import grade_options, shorten
 
 
 class SideBySideScreen(CaseauditScreen):
@@ -108,7 +108,10 @@ class SideBySideScreen(CaseauditScreen):
         table.add_columns("standard", "auditor", "moderator", "")
         for row in rows:
             style = "bold yellow" if row.differs else ""
-            table.add_row(Text(row.standard, style=style), Text(status_words(row.auditor), style=style),
+            # Both statuses and "differs" stay on screen at 80 columns: a long title is shortened.
+            title = shorten(view.titles.get(row.standard, row.standard), max(24, self.size.width - 48))
+            table.add_row(Text(title, style=style),
+                          Text(status_words(row.auditor), style=style),
                           Text(status_words(row.moderator), style=style),
                           Text("differs", style="bold yellow") if row.differs else Text("same", style="dim"),
                           key=row.standard)
@@ -130,7 +133,7 @@ class SideBySideScreen(CaseauditScreen):
                 continue
             mine, theirs = audit.notes.get(row.standard), m.notes.get(row.standard)
             if mine or theirs:
-                notes.append(f"\n{row.standard}", style="bold")
+                notes.append(f"\n{view.titles.get(row.standard, row.standard)}", style="bold")
                 notes.append(f"\n  auditor: {mine or '—'}\n  moderator: {theirs or '—'}")
         return notes
 
