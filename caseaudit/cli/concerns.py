@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from audit_tools.calendar import format_moment
+from db.clock import local
 from audit_tools.errors import BadInput
 from caseaudit.cli.moderation import _store
 
@@ -19,15 +19,15 @@ def _user(store):
     return user
 
 
-def _line(concern, now) -> str:
+def _line(concern) -> str:
     state = concern.state.value
     if concern.acknowledged_by and state != "closed":
         state += f" by {concern.acknowledged_by}"
     if state == "closed":
         state += f" by {concern.closed_by}"
     audit = f" (audit {concern.audit_id})" if concern.audit_id else ""
-    return (f"{concern.concern_id}  {concern.case_ref}{audit}  raised by {concern.raised_by} at "
-            f"{format_moment(concern.raised_at, now)}  {state}")
+    return (f"{concern.concern_id}  {concern.case_ref}{audit}  raised by {concern.raised_by} "
+            f"{local(concern.raised_at):%Y-%m-%d %H:%M}  {state}")
 
 
 def list_concerns(args: argparse.Namespace) -> int:
@@ -41,9 +41,8 @@ def list_concerns(args: argparse.Namespace) -> int:
     if not found:
         print("no open safeguarding concerns" if args.open else "no safeguarding concerns")
         return 0
-    now = store.now()
     for concern in found:
-        print(_line(concern, now))
+        print(_line(concern))
         if args.include_notes:
             print(f"    found: {concern.found}")
             print(f"    should happen now: {concern.should_happen}")
