@@ -121,6 +121,14 @@ class Concerns(Aggregate):
             f"SELECT count(*) {_FROM} WHERE {_FOR_USER} AND k.acknowledged_at IS NULL",
             {"everyone": int(everyone), "username": username}).fetchone()[0]
 
+    def waiting_figures(self, username: str | None, everyone: bool) -> tuple[int, int]:
+        """(not acknowledged, not closed) among the concerns the user would see; polled."""
+        row = self.db.execute(
+            f"SELECT coalesce(sum(k.acknowledged_at IS NULL), 0), count(*) {_FROM} "
+            f"WHERE {_FOR_USER} AND k.closed_at IS NULL",
+            {"everyone": int(everyone), "username": username}).fetchone()
+        return int(row[0]), int(row[1])
+
     def times(self, start: date, end: date) -> list[ConcernTimes]:
         """When each concern that may count in a report for [start, end] was raised,
         acknowledged and closed: raised by `end`, not closed before `start`. Two days' margin

@@ -9,7 +9,7 @@ from audit_tools.concerns import Concern, check_raise, may_act, raise_problems
 from audit_tools.models import Role, User
 
 __all__ = ["Concern", "raise_problems", "raise_concern", "acknowledge", "close", "visible", "for_user",
-           "unacknowledged_count", "may_act", "as_json", "sees_all"]
+           "unacknowledged_count", "waiting_figures", "may_act", "as_json", "sees_all"]
 
 
 def sees_all(user: User) -> bool:
@@ -40,6 +40,12 @@ def for_user(store, user: User, limit: int | None = None) -> list[Concern]:
 def unacknowledged_count(store, user: User) -> int:
     """For the header indicator: concerns the user sees that nobody has acknowledged."""
     return store.concerns.count_unacknowledged(user.username, sees_all(user))
+
+
+def waiting_figures(store, user: User) -> tuple[int, int]:
+    """(not yet acknowledged, not yet closed) among the concerns the user must act on: the
+    header indicator shows the first; a change in either refreshes the dashboard."""
+    return store.concerns.waiting_figures(user.username, sees_all(user))
 
 
 def visible(store, user: User, open_only: bool = False) -> list[Concern]:
