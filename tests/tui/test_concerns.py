@@ -135,3 +135,4 @@ async def test_raised_from_a_blind_reaudit(db_path):
         await raise_one(pilot)
         assert isinstance(app.screen, BlindReauditScreen)
     assert [r[:5] for r in stored(db_path)] == [("SC-000001", "C-1", audit_id, "blind re-audit", "mo")]
+

@@ -141,8 +141,6 @@ class ConcernScreen(ModalScreen[bool]):
     """One concern in full: acknowledge it, or close it with the action taken. Dismisses
     with True when something changed."""
 
-    HOLDS_NAVIGATION = True
-
     BINDINGS = [Binding("escape", "cancel", "Back", id="concern_back")]
 
     def __init__(self, concern: Concern) -> None:

@@ -119,10 +119,13 @@ class DashboardScreen(CaseauditScreen):
         tile.update(words)
         table.clear(columns=True)
         table.add_columns("concern", "case", "raised", "by", "state", "found")
+        # What was found, in what the row leaves of the width (the whole of it is enter away).
+        used = max((len(c.concern_id) + len(c.case_ref) + len(c.raised_by) for c in figures.concerns), default=0)
+        room = max(16, self.size.width - used - 12 - len("acknowledged") - 16)
         for c in figures.concerns:
             state = Text(c.state.value, style="bold red" if c.state.value == "open" else "")
             table.add_row(c.concern_id, c.case_ref, f"{local(c.raised_at):%d %b %H:%M}", c.raised_by, state,
-                          first_words(c.found, 40), key=c.concern_id)
+                          first_words(c.found, room), key=c.concern_id)
         self._concerns = {c.concern_id: c for c in figures.concerns}
 
     def show(self, figures: data.Dashboard) -> None:
