@@ -16,7 +16,7 @@ The quarter's counts (`quarter_counts`), each for a financial-year quarter [star
 - raised: concerns raised on a day in the quarter;
 - acknowledged_within_1wd: of those, the ones acknowledged on or before the first working
   day after the day raised (working days from audit_tools.calendar: Monday to Friday less
-  England and Wales bank holidays and the council's closure days). Raised on Friday
+  England and Wales bank holidays, and any closure days the Calendar passed in holds). Raised on Friday
   before a bank-holiday Monday, acknowledged on Tuesday: within 1 working day. Raised on a
   Saturday, acknowledged on Monday: within. An acknowledgement given after the quarter's
   end still counts for the quarter of the day raised;

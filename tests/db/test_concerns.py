@@ -90,3 +90,18 @@ def test_raise_refuses_an_unknown_case_and_writes_nothing(store):
     with pytest.raises(BadInput, match="what you found: required"):
         store.clone("amy").concerns.raise_concern("C-1001", None, " ", "act")
     assert store.row_counts() == before
+
+
+def test_the_step_brings_an_older_file_up_to_date(tmp_path):
+    from db.connection import connect
+    from db.migrations import migrations
+
+    path = tmp_path / "old.db"
+    old = connect(path)
+    migrations.apply(old, stop_before="m012_concerns")
+    assert "concerns" not in old.table_names()
+    old.close()
+    store = admin_store(path)  # opening migrates
+    store.clone("amy").concerns.raise_concern("C-1001", None, "found", "act now")
+    assert [c.concern_id for c in store.concerns.list(open_only=True)] == ["SC-000001"]
+    assert store.history.verify().ok
