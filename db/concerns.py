@@ -104,10 +104,10 @@ class Concerns(Aggregate):
             return self._get(concern_id)
 
     def list(self, *, open_only: bool = False, username: str | None = None, everyone: bool = True,
-             limit: int | None = None) -> list[Concern]:
+             raised_too: bool = False, limit: int | None = None) -> list[Concern]:
         """Concerns newest first; `open_only` leaves out closed ones; `everyone=False` keeps
-        those on cases `username` line-manages."""
-        where = [_FOR_USER]
+        those on cases `username` line-manages (and, with `raised_too`, those they raised)."""
+        where = ["(" + _FOR_USER + (" OR k.raised_by = :username" if raised_too else "") + ")"]
         if open_only:
             where.append("k.closed_at IS NULL")
         sql = f"SELECT {_COLUMNS} {_FROM} WHERE {' AND '.join(where)} ORDER BY k.raised_at DESC, k.concern_id DESC"

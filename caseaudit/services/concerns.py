@@ -51,13 +51,8 @@ def waiting_figures(store, user: User) -> tuple[int, int]:
 def visible(store, user: User, open_only: bool = False) -> list[Concern]:
     """`caseaudit concerns`: every concern the user may see, newest first. A QA lead or
     admin sees all; a line manager those on their cases; an auditor the ones they raised."""
-    if sees_all(user):
-        return store.concerns.list(open_only=open_only)
-    mine = store.concerns.list(open_only=open_only, username=user.username, everyone=False)
-    raised = [c for c in store.concerns.list(open_only=open_only) if c.raised_by == user.username]
-    seen = {c.concern_id for c in mine}
-    merged = mine + [c for c in raised if c.concern_id not in seen]
-    return sorted(merged, key=lambda c: (c.raised_at, c.concern_id), reverse=True)
+    return store.concerns.list(open_only=open_only, username=user.username, everyone=sees_all(user),
+                               raised_too=True)
 
 
 def _moment(value) -> str | None:
