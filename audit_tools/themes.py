@@ -159,6 +159,9 @@ class ThemesReport(QuarterFigures):
     # The history's head when the report was exported (ENTRY:HASH): printed in the paper so
     # `caseaudit verify --against` can later prove the history up to it was not rewritten.
     history_head: str | None = None
+    # Completion against the monthly allocations of the quarter's months (extra key, set on export):
+    # {"months", "allocated", "started", "submitted", "by_auditor": {..}, "by_team": {..}}.
+    allocation: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The canonical JSON document (cli.md's keys, `from` spelled as such)."""

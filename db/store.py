@@ -18,6 +18,7 @@ import sqlite_utils
 
 from audit_tools.errors import BadInput
 from audit_tools.models import User
+from db.allocations import Allocations
 from db.amendments import Amendments
 from db.audits import Audits
 from db.cases import Cases
@@ -45,6 +46,7 @@ class Store:
         self.amendments = Amendments(self)
         self.moderation = ModerationAggregate(self)
         self.samples = Samples(self)
+        self.allocations = Allocations(self)
         self.reference = Reference(self)
         self.history = History(self)
         self.reports = Reports(self)

@@ -1,7 +1,7 @@
 """The `caseaudit` command line: a thin shell over the same functions the screens call.
 
 The parser is the contract of ../shared/cli.md; each command's work lives in a module
-of this package (`check`, `admin`, `imports`, `moderation`, `export`, `app`) and is
+of this package (`check`, `admin`, `imports`, `moderation`, `allocation`, `export`, `app`) and is
 named here as "module:function" so the parser loads only what a command needs.
 """
 
@@ -148,6 +148,21 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Re-derives a stored sample; exit 0 if it matches, 1 if not.")
     sp.add_argument("sample_id", metavar="SAMPLE_ID")
     sp.set_defaults(handler="caseaudit.cli.moderation:sample_verify")
+
+    p = sub.add_parser("allocate", help="allocate this month's audits, or verify an allocation",
+                       description="Allocates each auditor's cases for a month at random from other "
+                       "teams' open cases (algorithm alloc-v1) and stores the allocation. "
+                       "`allocate verify ALLOCATION_ID` re-derives a stored one.")
+    p.add_argument("--month", metavar="YYYY-MM", help="the month to allocate, e.g. 2025-09")
+    p.add_argument("--per-auditor", metavar="K", help="cases per auditor (default: the monthly audit quota)")
+    p.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(handler="caseaudit.cli.allocation:allocate")
+    asub = p.add_subparsers(dest="allocate_command", metavar="verify")
+    ap = asub.add_parser("verify", help="re-derive a stored allocation and compare",
+                         description="Re-derives a stored allocation; exit 0 if it matches, 1 if not.")
+    ap.add_argument("allocation_id", metavar="ALLOCATION_ID")
+    ap.set_defaults(handler="caseaudit.cli.allocation:allocate_verify")
 
     p = sub.add_parser("stats", help="moderation statistics")
     tsub = p.add_subparsers(dest="stats_command", metavar="WHAT", required=True)

@@ -92,13 +92,20 @@ def audit_context(store, user: User, catalogue, today: date, case_ref: str | Non
 
 
 def save_draft(store, audit: Audit, revision: int | None) -> int:
-    return store.audits.save_draft(audit, revision)
+    # Saved with its link to this month's allocation of the case, if it was allocated to the auditor.
+    with store.transaction():
+        saved = store.audits.save_draft(audit, revision)
+        store.allocations.link(audit)
+    return saved
 
 
 def submit_audit(store, today: date, audit: Audit, revision: int | None) -> Audit:
     audit = audit.model_copy(update={"submitted_on": today})
-    # A new audit never saved as a draft has nothing to compare against.
-    return store.audits.submit(audit, revision if revision is not None else 0)
+    with store.transaction():
+        # A new audit never saved as a draft has nothing to compare against.
+        submitted = store.audits.submit(audit, revision if revision is not None else 0)
+        store.allocations.link(submitted)
+    return submitted
 
 
 # What the form may amend: the one list the store also enforces.

@@ -29,6 +29,7 @@ class Dashboard:
     overdue_count: int = 0
     overdue_actions: list = field(default_factory=list)  # ActionRow
     compliance: list[tuple[str, str, int]] | None = None  # (username, display name, done)
+    allocated: list = field(default_factory=list)  # AllocatedCase: allocated to the user this month
     # Safeguarding concerns not yet closed on the user's cases (every one for a QA lead): at the top.
     concerns_count: int = 0
     concerns: list = field(default_factory=list)  # audit_tools.concerns.Concern, newest first
@@ -55,6 +56,9 @@ def dashboard(store, user: User, today: date) -> Dashboard:
         figures.drafts_count = store.audits.count_drafts(user.username)
         figures.drafts = store.audits.page(auditor=user.username, status="draft", limit=DRAFTS_SHOWN)
         figures.feedback_count = store.moderation.count_feedback_waiting(user.username)
+        from caseaudit.services.allocation import allocated_to
+
+        figures.allocated = allocated_to(store, user.username, today)
         figures.feedback_to_acknowledge = store.moderation.feedback_waiting(user.username, limit=SHOWN)
         if figures.feedback_to_acknowledge:
             from caseaudit.services.moderation import resolutions

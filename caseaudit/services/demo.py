@@ -23,6 +23,12 @@ DEMO_TODAY = date(2025, 9, 30)
 # The quarter the demo's moderation sample is drawn from, with a seed anyone can re-run.
 DEMO_QUARTER = "2025-26-Q2"
 DEMO_SEED = "caseaudit-demo-2025-26-Q2"
+# The demo month's allocation of audits (alloc-v1), with a seed anyone can re-run.
+DEMO_MONTH = "2025-09"
+DEMO_ALLOCATION_SEED = "caseaudit-demo-2025-09"
+# Every sample case was audited in the last year, so the demo opens a few cases over the
+# summer (four a team, not audited yet): the ones the month's allocation can give out.
+NEW_CASES_PER_TEAM = 4
 # The demo user's own submitted audit, moderated and reconciled, with feedback to read.
 DEMO_SUBMITTED_ON = date(2025, 8, 14)
 # The open safeguarding concern the demo user raised from their draft, waiting at the top of
@@ -162,3 +168,34 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
     # The quarter's moderation sample and its moderators, as the sampling screen does it.
     ms.draw_sample(store, DEMO_QUARTER, seed=DEMO_SEED)
     ms.assign_sample(store, DEMO_QUARTER)
+
+    # The month's allocation, as the allocation screen does it, over the summer's new cases.
+    from caseaudit.services.allocation import allocate_month
+
+    store.cases.upsert(summer_cases(store, cases))
+    allocate_month(store, DEMO_MONTH, seed=DEMO_ALLOCATION_SEED)
+
+
+def summer_cases(store, cases: list) -> list:
+    """Cases opened in July and August 2025, NEW_CASES_PER_TEAM a team, each with a worker
+    and the line manager of that team's existing cases."""
+    from datetime import timedelta
+
+    from audit_tools.models import Case
+
+    by_team: dict[str, list] = {}
+    for case in cases:
+        if case.team:
+            by_team.setdefault(case.team, []).append(case)
+    number = max(int(c.case_ref.split("-")[1]) for c in cases)
+    new: list[Case] = []
+    for t, team in enumerate(sorted(by_team)):
+        sample = by_team[team]
+        workers = sorted({c.worker for c in sample if c.worker})
+        for i in range(NEW_CASES_PER_TEAM):
+            like = sample[i % len(sample)]
+            number += 1
+            new.append(Case(case_ref=f"C-{number}", case_type=like.case_type,
+                            start_date=date(2025, 7, 1) + timedelta(days=7 * i + t),
+                            team=team, worker=workers[i % len(workers)], line_manager=like.line_manager))
+    return new

@@ -83,6 +83,9 @@ def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
     report = themes_for(store, quarter, include_notes=include_notes, catalogue=catalogue)
     entry, digest = store.history.head()
     report.history_head = f"{entry}:{digest}"
+    from caseaudit.services.allocation import completion
+
+    report.allocation = completion(store, quarter.start.strftime("%Y-%m"), quarter.end.strftime("%Y-%m")).as_json()
     written = export_report(report, fmt, out)
     group = store.reference.settings().file_group
     if group:  # a council that shares the database with a group shares its reports the same way

@@ -146,6 +146,53 @@ def m010_report_covering_indexes(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m011_allocations(db: sqlite_utils.Database) -> None:
+    # Monthly allocation of audits (alloc-v1): each allocation keeps its inputs as they
+    # stood (data) so `allocate verify` can re-derive it; a case is allocated at most once
+    # a month (primary key), and the audit started from an allocated case is linked to it.
+    db.executescript(
+        """
+        CREATE TABLE allocations (
+            allocation_id TEXT PRIMARY KEY,
+            month TEXT NOT NULL,
+            seed TEXT NOT NULL,
+            algorithm TEXT NOT NULL,
+            per_auditor INTEGER NOT NULL,
+            frame_sha256 TEXT NOT NULL,
+            frame_size INTEGER NOT NULL,
+            allocated_by TEXT NOT NULL,
+            allocated_at TEXT NOT NULL,
+            data TEXT NOT NULL  -- the whole Allocation as JSON: frame, auditors, exclusions, result
+        );
+        CREATE INDEX allocations_by_month ON allocations(month, allocation_id);
+        CREATE TABLE allocated_cases (
+            month TEXT NOT NULL,
+            case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+            allocation_id TEXT NOT NULL REFERENCES allocations(allocation_id),
+            auditor TEXT NOT NULL,
+            audit_id TEXT,  -- the audit started from it (a discarded draft frees it again)
+            PRIMARY KEY (month, case_ref)  -- never allocated twice in a month
+        );
+        CREATE INDEX allocated_by_auditor ON allocated_cases(auditor, month);
+        CREATE INDEX allocated_by_allocation ON allocated_cases(allocation_id);
+        CREATE TRIGGER allocations_no_update BEFORE UPDATE ON allocations
+        BEGIN SELECT RAISE(ABORT, 'an allocation is kept as it was made'); END;
+        CREATE TRIGGER allocations_no_delete BEFORE DELETE ON allocations
+        BEGIN SELECT RAISE(ABORT, 'an allocation is kept as it was made'); END;
+        CREATE TRIGGER allocated_cases_locked
+            BEFORE UPDATE OF month, case_ref, allocation_id, auditor ON allocated_cases
+        BEGIN SELECT RAISE(ABORT, 'an allocated case is kept as it was allocated'); END;
+        CREATE TRIGGER allocated_cases_link_once BEFORE UPDATE OF audit_id ON allocated_cases
+            WHEN EXISTS (SELECT 1 FROM audits WHERE audit_id = OLD.audit_id)
+        BEGIN SELECT RAISE(ABORT, 'an allocated case stays linked to the audit started from it'); END;
+        CREATE TRIGGER allocated_cases_no_delete BEFORE DELETE ON allocated_cases
+        BEGIN SELECT RAISE(ABORT, 'an allocated case is kept as it was allocated'); END;
+        """
+    )
+
+
+
+@migrations()
 def m012_concerns(db: sqlite_utils.Database) -> None:
     # Safeguarding concerns raised while auditing (product.md): written at once on their own,
     # never with a draft, so discarding the draft or the audit cannot take one with it.

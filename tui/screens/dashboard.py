@@ -49,6 +49,7 @@ def how_many(n: int, one: str, many: str | None = None, none: str | None = None)
 
 class DashboardScreen(CaseauditScreen):
     NAVIGATION_KEY = "dashboard"  # this screen's own key is not offered on it
+    allocated: dict = {}  # case ref -> AllocatedCase shown in the allocated list (set on each load)
 
     BINDINGS = [
         Binding("f5", "reload", "Refresh", id="refresh_dashboard"),
@@ -63,6 +64,8 @@ class DashboardScreen(CaseauditScreen):
             yield Static("", id="concerns", classes="tile concerns-tile")
             yield DataTable(id="concerns-table", cursor_type="row", zebra_stripes=True)
             yield Static("Loading…", id="quota", classes="tile")
+            yield Static("", id="allocated", classes="tile")
+            yield DataTable(id="allocated-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="drafts", classes="tile")
             yield DataTable(id="drafts-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="waiting", classes="tile")
@@ -74,6 +77,8 @@ class DashboardScreen(CaseauditScreen):
         self.query_one("#concerns").display = False
         self.query_one("#concerns-table").display = False
         self.query_one("#drafts-table").display = False
+        self.query_one("#allocated").display = False
+        self.query_one("#allocated-table").display = False
         self.query_one("#quota-table").display = False
         self.query_one("#quota-title").display = False
         self.action_reload()
@@ -142,6 +147,8 @@ class DashboardScreen(CaseauditScreen):
             quota.append(": quota met.")
         self.query_one("#quota", Static).update(quota)
 
+        self.show_allocated(figures.allocated, month)
+
         drafts = Text()
         drafts.append(how_many(figures.drafts_count, "draft") + " in progress", style="bold")
         if figures.drafts:
@@ -156,12 +163,14 @@ class DashboardScreen(CaseauditScreen):
         table.display = bool(figures.drafts)
         # Carrying on with a draft is the likeliest next step. The page itself takes the
         # focus when the screen opens, so that counts as nothing chosen yet.
-        # An open safeguarding concern comes before any draft.
+        # An open safeguarding concern comes before anything else; then a draft, then an allocated case.
         if self.focused in (None, self.query_one("#dashboard-body")):
             if figures.concerns:
                 self.query_one("#concerns-table", DataTable).focus()
             elif figures.drafts:
                 table.focus()
+            elif figures.allocated:
+                self.query_one("#allocated-table", DataTable).focus()
 
         waiting = Text()
         if user.has(Role.moderator):
@@ -218,6 +227,37 @@ class DashboardScreen(CaseauditScreen):
         concern = getattr(self, "_concerns", {}).get(event.row_key.value)
         if concern is not None:
             self.app.push_screen(ConcernScreen(concern), lambda changed: self.load() if changed else None)
+
+    def show_allocated(self, allocated: list, month: str) -> None:
+        """The cases allocated to the user this month, with what is done (hidden when none)."""
+        title = self.query_one("#allocated", Static)
+        table = self.query_one("#allocated-table", DataTable)
+        title.display = table.display = bool(allocated)
+        if not allocated:
+            return
+        done = sum(c.status == "submitted" for c in allocated)
+        words = Text()
+        words.append(f"Allocated to you this month: {plural(len(allocated), 'case')}, {done} done", style="bold")
+        if done < len(allocated):
+            words.append(": choose one and press enter to start or carry on its audit.")
+        title.update(words)
+        table.clear(columns=True)
+        table.add_columns("case", "type", "team", "audit")
+        for case in allocated:
+            table.add_row(case.case_ref, case.case_type, case.team or "", case.done_words, key=case.case_ref)
+        self.allocated = {c.case_ref: c for c in allocated}
+
+    @on(DataTable.RowSelected, "#allocated-table")
+    def open_allocated(self, event: DataTable.RowSelected) -> None:
+        """Start the audit of an allocated case, or carry on the one started from it; saving
+        links it to the allocation."""
+        from tui.screens.audit_form import AuditFormScreen
+
+        case = self.allocated.get(event.row_key.value)
+        if case is not None and case.audit_id is not None:
+            self.app.push_screen(AuditFormScreen(audit_id=case.audit_id))
+        else:
+            self.app.push_screen(AuditFormScreen(case_ref=event.row_key.value))
 
     @on(DataTable.RowSelected, "#drafts-table")
     def open_draft(self, event: DataTable.RowSelected) -> None:

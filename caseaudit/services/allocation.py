@@ -1,0 +1,192 @@
+"""Monthly allocation of audits (alloc-v1) as the command line and the screens both do it.
+
+The rule lives in audit_tools.allocation; this module reads its inputs from the Store,
+stores the result (the Store records it in the history) and shapes what the QA lead's
+allocation screen, the auditor's dashboard and the themes export show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from audit_tools import allocation as alloc
+from audit_tools.allocation import Allocation
+from audit_tools.errors import BadInput
+from audit_tools.models import Audit, Role
+from audit_tools.permissions import require
+from db.errors import NotFound
+
+DOING = "allocate audits"
+
+
+def month_of(day: date) -> str:
+    return day.strftime("%Y-%m")
+
+
+def default_per_auditor(store: Any) -> int:
+    """The monthly quota: what each auditor is allocated unless told otherwise."""
+    return store.reference.settings().audit_quota_per_month
+
+
+def allocate_month(store: Any, month: object, per_auditor: object | None = None,
+                   seed: object | None = None) -> Allocation:
+    """Allocate the month by alloc-v1 and store it; returns it with its id, who and when."""
+    require(store.user, Role.qa_lead, DOING)
+    code = alloc.parse_month(month)
+    k = alloc.parse_per_auditor(default_per_auditor(store) if per_auditor is None else per_auditor)
+    seed_text = alloc.parse_seed(seed)
+    first = alloc.first_day(code)
+    # One write transaction from reading the frame to storing the result, so two QA leads
+    # allocating at once cannot both give out the same case.
+    with store.transaction():
+        auditors = store.people.list(role=Role.auditor)
+        if not auditors:
+            raise BadInput("nobody holds the auditor role, so there is nobody to allocate to; import users first")
+        start, end = alloc.look_back(first)
+        made = alloc.allocate(
+            store.allocations.open_cases(first), auditors, store.allocations.submissions(start, end),
+            store.allocations.allocated_refs(code), code, k, seed_text,
+            allocated_by=store.actor, allocated_at=store.now().replace(microsecond=0))
+        if not any(made.allocated.values()):
+            raise BadInput(
+                f"month {code}: no case can be allocated: of the {made.frame_size} cases open on "
+                f"{first.isoformat()}, every one is already allocated this month, audited in the 12 months "
+                "before, or worked or line-managed by the auditor or in the auditor's own team")
+        allocation_id = store.allocations.save(made)
+    stored = store.allocations.get(allocation_id)
+    assert stored is not None
+    return stored
+
+
+def verify_allocation(store: Any, allocation_id: str) -> tuple[Allocation, bool, list[str]]:
+    """Re-derive a stored allocation: (the allocation, whether it matches, what differs)."""
+    ident = allocation_id.strip()
+    stored = store.allocations.get(ident)
+    if stored is None:
+        raise NotFound(f"allocation {allocation_id}: not in the database")
+    reasons: list[str] = []
+    columns = store.allocations.columns(ident) or {}
+    recorded = {"month": stored.month, "seed": stored.seed, "algorithm": stored.algorithm,
+                "per_auditor": stored.per_auditor, "frame_sha256": stored.frame_sha256,
+                "frame_size": stored.frame_size}
+    for key, value in recorded.items():
+        if columns.get(key) != value:
+            reasons.append(f"{key} differs: the allocation's row says {columns.get(key)!r}, its record {value!r}")
+    ok, more = alloc.verify(stored, store.allocations.rows_of(ident),
+                            store.allocations.earlier_refs(stored.month, ident))
+    reasons += more
+    return stored, not reasons, reasons
+
+
+def allocations_of(store: Any, month: str) -> list[Allocation]:
+    return store.allocations.list(alloc.parse_month(month))
+
+
+def link_audit(store: Any, audit: Audit) -> str | None:
+    """Link an audit being saved or submitted to the case allocated to its auditor that month."""
+    return store.allocations.link(audit)
+
+
+# --- what the screens show ------------------------------------------------------------
+
+
+@dataclass
+class AllocatedCase:
+    case_ref: str
+    case_type: str
+    team: str | None
+    allocation_id: str
+    audit_id: str | None
+    status: str | None  # None: not started; "draft"; "submitted"
+    submitted_on: str | None
+
+    @property
+    def done_words(self) -> str:
+        if self.status == "submitted":
+            return f"submitted {self.submitted_on}"
+        if self.status == "draft":
+            return f"draft {self.audit_id}"
+        return "not started"
+
+
+def allocated_to(store: Any, username: str, today: date) -> list[AllocatedCase]:
+    """The cases allocated to `username` in today's month, with what is done."""
+    return [AllocatedCase(*row) for row in store.allocations.for_auditor(username, month_of(today))]
+
+
+@dataclass
+class Completion:
+    name: str
+    allocated: int
+    started: int
+    submitted: int
+
+    def as_json(self) -> dict:
+        return {"allocated": self.allocated, "started": self.started, "submitted": self.submitted}
+
+
+@dataclass
+class CompletionView:
+    first_month: str
+    last_month: str
+    by_auditor: list[Completion] = field(default_factory=list)
+    by_team: list[Completion] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """The themes export's extra `allocation` key."""
+        total = Completion("total", sum(c.allocated for c in self.by_auditor),
+                           sum(c.started for c in self.by_auditor), sum(c.submitted for c in self.by_auditor))
+        return {"months": [self.first_month, self.last_month], **total.as_json(),
+                "by_auditor": {c.name: c.as_json() for c in self.by_auditor},
+                "by_team": {c.name: c.as_json() for c in self.by_team}}
+
+
+NO_TEAM = "(no team)"
+
+
+def completion(store: Any, first_month: str, last_month: str | None = None) -> CompletionView:
+    """Completion against allocation per auditor and per auditor's team (counted in SQL)."""
+    last_month = last_month or first_month
+    view = CompletionView(first_month, last_month)
+    teams: dict[str, Completion] = {}
+    for auditor, team, allocated, started, submitted in store.allocations.completion(first_month, last_month):
+        view.by_auditor.append(Completion(auditor, allocated, started, submitted or 0))
+        row = teams.setdefault(team or NO_TEAM, Completion(team or NO_TEAM, 0, 0, 0))
+        row.allocated += allocated
+        row.started += started
+        row.submitted += submitted or 0
+    view.by_team = [teams[t] for t in sorted(teams)]
+    return view
+
+
+@dataclass
+class AllocationView:
+    """What the QA lead's allocation screen shows for a month."""
+
+    month: str
+    per_auditor: int
+    allocations: list[Allocation]
+    completion: CompletionView
+    teams: dict[str, str | None]  # auditor -> team
+
+
+def allocation_view(store: Any, month: str) -> AllocationView:
+    code = alloc.parse_month(month)
+    teams = {u.username: u.team for u in store.people.list(role=Role.auditor)}
+    allocations = store.allocations.list(code)
+    for made in allocations:
+        for a in made.auditors:
+            teams.setdefault(a.username, a.team)
+    return AllocationView(month=code, per_auditor=default_per_auditor(store), allocations=allocations,
+                          completion=completion(store, code), teams=teams)
+
+
+def shortfall_words(made: Allocation, auditor: str) -> str | None:
+    """Why an auditor got fewer than asked, in words (None when they got them all)."""
+    missing = made.short.get(auditor)
+    if not missing:
+        return None
+    return (f"{missing} short: only {len(made.allocated.get(auditor, []))} open cases outside their team, "
+            "not theirs to work or manage, not audited in the last 12 months and not yet allocated")
