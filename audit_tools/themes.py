@@ -18,6 +18,9 @@ from typing import Any, Iterable, Mapping
 from pydantic import BaseModel, ConfigDict, Field
 
 from audit_tools.agreement import DEFAULT_MIN_PAIRS, Agreement, AuditorAgreement, StandardAgreement, agreement, is_pair
+from audit_tools.calendar import ENGLAND_AND_WALES, Calendar
+from audit_tools.concerns import ConcernTimes
+from audit_tools.concerns import quarter_counts as concern_counts
 from audit_tools.models import Audit, Case, Grade, Role, Status, User
 from audit_tools.quarters import Quarter
 from audit_tools.vocabulary import DEFAULT_THEMES
@@ -106,6 +109,14 @@ class ActionFigures(Figures):
     overdue: int
 
 
+class ConcernFigures(Figures):
+    """Safeguarding concerns (audit_tools.concerns.quarter_counts says exactly what counts)."""
+
+    raised: int = 0
+    acknowledged_within_1wd: int = 0
+    open: int = 0
+
+
 class OverrideFigures(Figures):
     """How often auditors departed from the engine's automatic status."""
 
@@ -157,6 +168,7 @@ class QuarterFigures(Figures):
     moderation: ModerationFigures
     actions: ActionFigures
     overrides: OverrideFigures
+    concerns: ConcernFigures = Field(default_factory=ConcernFigures)
 
 
 class ThemesReport(QuarterFigures):
@@ -212,6 +224,14 @@ class ThemesInput:
     quota: int = DEFAULT_QUOTA
     standards: list[tuple[str, str]] = field(default_factory=list)  # (id, title), catalogue order
     themes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_THEMES))
+    concerns: list[ConcernTimes] = field(default_factory=list)  # when each was raised, acknowledged, closed
+    calendar: Calendar = ENGLAND_AND_WALES
+
+
+def concern_figures(quarter: Quarter, concerns: Iterable[ConcernTimes], calendar: Calendar) -> ConcernFigures:
+    counts = concern_counts(quarter, concerns, calendar)
+    return ConcernFigures(raised=counts.raised, acknowledged_within_1wd=counts.acknowledged_within_1wd,
+                          open=counts.open)
 
 
 def standards_of(catalogue: Any) -> list[tuple[str, str]]:
@@ -346,6 +366,7 @@ def quarter_figures(quarter: Quarter, data: ThemesInput) -> QuarterFigures:
         moderation=moderation,
         actions=actions,
         overrides=overrides,
+        concerns=concern_figures(quarter, data.concerns, data.calendar),
     )
 
 
@@ -453,6 +474,8 @@ class ReportRows:
     quota: int = DEFAULT_QUOTA
     standards: list[tuple[str, str]] = field(default_factory=list)
     themes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_THEMES))
+    concerns: list[ConcernTimes] = field(default_factory=list)  # both quarters' (db.concerns.times)
+    calendar: Calendar = ENGLAND_AND_WALES
 
 
 def agreement_from_counts(quarter: str | None, pairs: Iterable[tuple[str, str, str, int]],
@@ -478,7 +501,9 @@ def agreement_from_counts(quarter: str | None, pairs: Iterable[tuple[str, str, s
 
 
 def figures_from_counts(quarter: Quarter, counts: QuarterCounts, users: list[User], quota: int,
-                        standards: list[tuple[str, str]], vocabulary: Mapping[str, str]) -> QuarterFigures:
+                        standards: list[tuple[str, str]], vocabulary: Mapping[str, str],
+                        concerns: Iterable[ConcernTimes] = (),
+                        calendar: Calendar = ENGLAND_AND_WALES) -> QuarterFigures:
     """QuarterFigures from one quarter's grouped counts; the same rules as `quarter_figures`."""
     done = dict(counts.by_auditor)
     expected = quota * len(quarter.months())
@@ -536,15 +561,17 @@ def figures_from_counts(quarter: Quarter, counts: QuarterCounts, users: list[Use
                               open=open_, overdue=overdue),
         overrides=OverrideFigures(automatic=automatic, overridden=overridden,
                                   rate=fraction(overridden, automatic)),
+        concerns=concern_figures(quarter, concerns, calendar),
     )
 
 
 def report_from_rows(quarter: Quarter, rows: ReportRows, include_notes: bool = False) -> ThemesReport:
     """The themes report from grouped counts and detail rows: the same document as
     `themes_report` gives from whole audits, without loading them."""
-    this = figures_from_counts(quarter, rows.this, rows.users, rows.quota, rows.standards, rows.themes)
+    this = figures_from_counts(quarter, rows.this, rows.users, rows.quota, rows.standards, rows.themes,
+                               rows.concerns, rows.calendar)
     before = figures_from_counts(quarter.previous(), rows.previous, rows.users, rows.quota,
-                                 rows.standards, rows.themes)
+                                 rows.standards, rows.themes, rows.concerns, rows.calendar)
     as_at = quarter.end
     audit_list = [
         AuditRow(audit_id=r[0], case_ref=r[1], auditor=r[2], team=r[3], submitted_on=r[4],

@@ -23,6 +23,7 @@ from db.amendments import Amendments
 from db.audits import Audits
 from db.cases import Cases
 from db.clock import Clock
+from db.concerns import Concerns
 from db.history import History
 from db.foreign import refuse_foreign
 from db.migrations import migrate
@@ -49,6 +50,7 @@ class Store:
         self.reference = Reference(self)
         self.history = History(self)
         self.reports = Reports(self)
+        self.concerns = Concerns(self)
         if _migrate:
             refuse_foreign(self.path)
             try:

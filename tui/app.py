@@ -116,9 +116,50 @@ class CaseauditApp(App[int]):
         self.catalogue = catalogue
         self.today = today or store.today()  # the store's clock: today in Europe/London
         self.demo = demo
-        roles = ", ".join(ROLE_WORDS[r] for r in user.roles) or "no role"
-        self.sub_title = f"{user.display_name}: {roles}"
+        self.concern_figures: tuple[int, int] | None = None  # (unacknowledged, not closed) last seen
+        self.show_who()
         self.theme = "textual-dark"
+
+    # --- who is signed in, and safeguarding concerns waiting for them ------------------
+
+    CONCERN_POLL_SECONDS = 5.0  # another program on the same file may raise one at any time
+
+    def show_who(self) -> None:
+        """The header's sub-title: who is at the keyboard, and any concern nobody has acknowledged."""
+        user = self.user
+        roles = ", ".join(ROLE_WORDS[r] for r in user.roles) or "no role"
+        words = f"{user.display_name}: {roles}"
+        waiting = self.concern_figures[0] if self.concern_figures else 0
+        if waiting:  # first, so a narrow terminal never cuts it off
+            words = f"⚠ {waiting} open concern{'' if waiting == 1 else 's'} · {words}"
+        self.sub_title = words
+
+    def on_mount(self) -> None:
+        self.poll_concerns()
+        self.set_interval(self.CONCERN_POLL_SECONDS, self.poll_concerns, name="concern poll")
+
+    def poll_concerns(self) -> None:
+        """Read the counts off the UI thread (a count over an index: cheap enough to poll)."""
+        if self.store is None:
+            return  # a browser session not signed in yet
+        self.run_worker(self._read_concerns, thread=True, exclusive=True, group="concern poll",
+                        exit_on_error=False)
+
+    def _read_concerns(self) -> None:
+        from caseaudit.services.concerns import waiting_figures
+
+        figures = waiting_figures(self.store, self.user)
+        self.call_from_thread(self._concerns_read, figures)
+
+    def _concerns_read(self, figures: tuple[int, int]) -> None:
+        if figures == self.concern_figures:
+            return
+        first = self.concern_figures is None
+        self.concern_figures = figures
+        self.show_who()
+        reload = getattr(self.screen, "concerns_changed", None)
+        if reload is not None and not first:
+            reload()
 
     def get_default_screen(self) -> Screen:
         from tui.screens.dashboard import DashboardScreen

@@ -15,7 +15,7 @@ from typing import Any
 from textual.screen import Screen
 
 from audit_tools.models import User
-from tui.app import ROLE_WORDS, CaseauditApp
+from tui.app import CaseauditApp
 
 # Before sign-in only the fields can be moved between (the sign-in screen adds ctrl+q).
 SIGN_IN_APP_ACTIONS = {"focus_next", "focus_previous"}
@@ -68,8 +68,8 @@ class ServedApp(CaseauditApp):
         self.user = user
         self.signed_in = True
         self.use_command_palette = True
-        roles = ", ".join(ROLE_WORDS[r] for r in user.roles) or "no role"
-        self.sub_title = f"{user.display_name}: {roles}"
+        self.show_who()
+        self.poll_concerns()  # the header's concern indicator, polled from now on
         self.call_later(self._enter_app)
 
     async def _enter_app(self) -> None:

@@ -93,6 +93,9 @@ def render_headline(report: ThemesReport) -> list[str]:
         f"grades moved down {m.moved_down}, up {m.moved_up}.",
         f"- **Actions** (as at {format_day(report.to)}): {act.raised} raised, {act.completed} completed "
         f"({act.completed_on_time} on time), {act.open} open, of which {act.overdue} overdue.",
+        f"- **Safeguarding concerns raised while auditing:** {report.concerns.raised} raised, "
+        f"{report.concerns.acknowledged_within_1wd} acknowledged within 1 working day; "
+        f"{report.concerns.open} open at {format_day(report.to)}.",
         f"- **Automatic statuses overridden:** {report.overrides.overridden} of "
         f"{report.overrides.automatic} ({_number(report.overrides.rate, FRACTION)}).",
         "",

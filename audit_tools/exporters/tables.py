@@ -150,6 +150,13 @@ def themes_tables(report: ThemesReport) -> list[Table]:
     ))
 
     tables.append(Table(
+        "concerns", "Safeguarding concerns raised while auditing",
+        _cols(("quarter", TEXT), ("raised", INT), ("acknowledged_within_1wd", INT), ("open", INT)),
+        _quarter_rows(report, lambda q: [q.concerns.raised, q.concerns.acknowledged_within_1wd,
+                                         q.concerns.open]),
+    ))
+
+    tables.append(Table(
         "overrides", "Automatic statuses overridden by auditors",
         _cols(("quarter", QUARTER, "Quarter"), ("automatic", INT, "Automatic statuses"),
               ("overridden", INT, "Overridden"), ("rate", FRACTION, "Share overridden")),

@@ -182,6 +182,26 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("--include-notes", action="store_true", help="include free-text notes")
     ep.set_defaults(handler="caseaudit.cli.export:export_themes")
 
+    p = sub.add_parser("concerns", help="safeguarding concerns raised while auditing, newest first",
+                       description="Safeguarding concerns raised while auditing, newest first: every one "
+                       "for a QA lead, else those on cases you line-manage or that you raised. "
+                       "`concerns acknowledge ID` and `concerns close ID --action TEXT` act on one.")
+    p.add_argument("--open", action="store_true", help="only concerns not yet closed")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--include-notes", action="store_true",
+                   help="include what was found, what should happen and the action taken")
+    p.set_defaults(handler="caseaudit.cli.concerns:list_concerns")
+    csub = p.add_subparsers(dest="concerns_command", metavar="ACTION")
+    cp = csub.add_parser("acknowledge", help="acknowledge an open concern (line manager or QA lead)",
+                         description="Records that you have taken the concern on (who, when).")
+    cp.add_argument("concern_id", metavar="ID")
+    cp.set_defaults(handler="caseaudit.cli.concerns:acknowledge")
+    cp = csub.add_parser("close", help="close an acknowledged concern with the action taken",
+                         description="Closes an acknowledged concern, recording the action taken.")
+    cp.add_argument("concern_id", metavar="ID")
+    cp.add_argument("--action", required=True, metavar="TEXT", help="the action taken")
+    cp.set_defaults(handler="caseaudit.cli.concerns:close")
+
     p = sub.add_parser("passwd", help="set a user's password for signing in with `serve`",
                        description="Sets the password USERNAME signs in with from a web browser "
                        "(`caseaudit serve`): asked twice, never shown, kept only as an argon2 hash. "

@@ -30,8 +30,12 @@ class Dashboard:
     overdue_actions: list = field(default_factory=list)  # ActionRow
     compliance: list[tuple[str, str, int]] | None = None  # (username, display name, done)
     allocated: list = field(default_factory=list)  # AllocatedCase: allocated to the user this month
+    # Safeguarding concerns not yet closed on the user's cases (every one for a QA lead): at the top.
+    concerns_count: int = 0
+    concerns: list = field(default_factory=list)  # audit_tools.concerns.Concern, newest first
 
 
+CONCERNS_SHOWN = 5  # open concerns listed at the top; `caseaudit concerns --open` lists them all
 SHOWN = 3  # feedback and overdue actions listed on the dashboard; the rest are a key away
 DRAFTS_SHOWN = 20
 
@@ -43,6 +47,11 @@ def dashboard(store, user: User, today: date) -> Dashboard:
     month = start.strftime("%Y-%m")
     quota = store.reference.settings().audit_quota_per_month
     figures = Dashboard(quota=quota, done_this_month=counts.get(user.username, {}).get(month, 0))
+    from caseaudit.services import concerns
+
+    figures.concerns_count = concerns.waiting_figures(store, user)[1]
+    if figures.concerns_count:
+        figures.concerns = concerns.for_user(store, user, limit=CONCERNS_SHOWN)
     if user.has(Role.auditor):
         figures.drafts_count = store.audits.count_drafts(user.username)
         figures.drafts = store.audits.page(auditor=user.username, status="draft", limit=DRAFTS_SHOWN)

@@ -31,6 +31,13 @@ DEMO_ALLOCATION_SEED = "caseaudit-demo-2025-09"
 NEW_CASES_PER_TEAM = 4
 # The demo user's own submitted audit, moderated and reconciled, with feedback to read.
 DEMO_SUBMITTED_ON = date(2025, 8, 14)
+# The open safeguarding concern the demo user raised from their draft, waiting at the top of
+# the dashboard (and in the header) for the case's line manager or a QA lead to act on.
+DEMO_CONCERN = (
+    "The last three visits record the child as not seen, and the newest note mentions a new adult "
+    "living in the household who is not on the plan.",
+    "The line manager to arrange a visit today, the child seen alone; consider a strategy discussion.",
+)
 DEMO_FEEDBACK = ("Agreed: a careful audit. The chronology notes could say which events are "
                  "missing, not only that some are; that makes the action easier to follow up.")
 
@@ -119,7 +126,8 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
     the demo user's own audit submitted in the quarter, re-audited blind and reconciled
     by a moderator with feedback still to acknowledge; a draft in progress; and the
     quarter's moderation sample drawn (fixed seed) and assigned, the demo user among the
-    moderators. The demo user is never a case's worker or line manager."""
+    moderators; and one open safeguarding concern raised from the draft. The demo user is
+    never a case's worker or line manager."""
     from audit_tools.models import Moderation
     from audit_tools.permissions import moderator_independence
     from caseaudit.services import moderation as ms
@@ -150,6 +158,12 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
     draft_case = next(c for c in open_cases if c.case_ref != case.case_ref)
     draft = _scored(draft_case, today, catalogue, me, store.audits.next_id(), complete=False)
     store.audits.save_draft(draft, None)
+
+    # Reading that case, the demo user found a child who may be at risk now: a concern, raised
+    # from the draft on its own, still open.
+    from caseaudit.services.concerns import raise_concern
+
+    raise_concern(store, DEMO_USER, draft_case.case_ref, draft.audit_id, *DEMO_CONCERN)
 
     # The quarter's moderation sample and its moderators, as the sampling screen does it.
     ms.draw_sample(store, DEMO_QUARTER, seed=DEMO_SEED)

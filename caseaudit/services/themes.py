@@ -38,6 +38,7 @@ def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=N
         notes=reports.notes(quarter.start, quarter.end) if include_notes else [],
         quota=store.reference.settings().audit_quota_per_month,
         standards=standards_of(catalogue),
+        concerns=store.concerns.times(previous.start, quarter.end),
     )
     if themes:
         rows.themes = themes
@@ -64,6 +65,7 @@ def themes_from_audits(store, quarter: Quarter, include_notes: bool = False, cat
         sampled_ids=store.samples.audit_ids(),
         quota=store.reference.settings().audit_quota_per_month,
         standards=standards_of(catalogue),
+        concerns=store.concerns.times(previous.start, quarter.end),
     )
     if themes:
         data.themes = themes

@@ -192,6 +192,50 @@ def m011_allocations(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
+def m012_concerns(db: sqlite_utils.Database) -> None:
+    # Safeguarding concerns raised while auditing (product.md): written at once on their own,
+    # never with a draft, so discarding the draft or the audit cannot take one with it.
+    # `audit_id` is the audit it was raised from (a draft's id may never be saved, so it is no
+    # foreign key); a moderator's blind re-audit raises it against the audit being moderated,
+    # with `source` 'blind re-audit'. A concern only moves forward (open, acknowledged,
+    # closed): the triggers refuse deleting it, changing what was raised, and any change to
+    # an acknowledgement or closure once recorded.
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS concerns (
+            concern_id TEXT PRIMARY KEY,
+            case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+            audit_id TEXT,
+            source TEXT NOT NULL DEFAULT 'audit',
+            raised_by TEXT NOT NULL,
+            raised_at TEXT NOT NULL,
+            found TEXT NOT NULL,
+            should_happen TEXT NOT NULL,
+            acknowledged_by TEXT,
+            acknowledged_at TEXT,
+            closed_by TEXT,
+            closed_at TEXT,
+            action_taken TEXT
+        );
+        CREATE INDEX IF NOT EXISTS concerns_by_case ON concerns(case_ref, closed_at);
+        CREATE INDEX IF NOT EXISTS concerns_by_raised ON concerns(raised_at);
+        CREATE TRIGGER concerns_no_delete BEFORE DELETE ON concerns
+        BEGIN SELECT RAISE(ABORT, 'a safeguarding concern is never deleted'); END;
+        CREATE TRIGGER concerns_raised_kept BEFORE UPDATE ON concerns
+        WHEN NEW.concern_id IS NOT OLD.concern_id OR NEW.case_ref IS NOT OLD.case_ref
+            OR NEW.audit_id IS NOT OLD.audit_id OR NEW.source IS NOT OLD.source
+            OR NEW.raised_by IS NOT OLD.raised_by OR NEW.raised_at IS NOT OLD.raised_at
+            OR NEW.found IS NOT OLD.found OR NEW.should_happen IS NOT OLD.should_happen
+            OR (OLD.acknowledged_at IS NOT NULL AND (NEW.acknowledged_by IS NOT OLD.acknowledged_by
+                OR NEW.acknowledged_at IS NOT OLD.acknowledged_at))
+            OR (OLD.closed_at IS NOT NULL AND (NEW.closed_by IS NOT OLD.closed_by
+                OR NEW.closed_at IS NOT OLD.closed_at OR NEW.action_taken IS NOT OLD.action_taken))
+        BEGIN SELECT RAISE(ABORT, 'a safeguarding concern keeps what was recorded; it only moves on'); END;
+        """
+    )
+
+
+@migrations()
 def m013_agreement_min_pairs(db: sqlite_utils.Database) -> None:
     # The fewest moderated pairs before an auditor is flagged "possibly insufficiently
     # critical" (audit_tools.settings): stored with its default so it is listed with the rest.

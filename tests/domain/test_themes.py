@@ -158,8 +158,9 @@ def test_json_has_exactly_the_contract_keys(report):
     assert set(doc["moderation"]) == {"sampled", "moderated", "reconciled", "sample_moderated", "exact_agreement",
                                       "kappa_quadratic", "moved_down", "moved_up"}
     assert set(doc["actions"]) == {"raised", "completed", "completed_on_time", "open", "overdue"}
+    assert set(doc["concerns"]) == {"raised", "acknowledged_within_1wd", "open"}
     assert set(doc["previous"]) == {"quarter", "from", "to", "audits", "grades", "standards", "themes",
-                                    "moderation", "actions", "overrides"}
+                                    "moderation", "actions", "overrides", "concerns"}
     json.dumps(doc)  # plain JSON all the way down
 
 

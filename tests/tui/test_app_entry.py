@@ -127,6 +127,12 @@ def test_demo_shows_the_whole_cycle(tmp_path):
     draft_case = store.cases.get(draft.case_ref)
     assert "demo" not in (draft_case.worker, draft_case.line_manager)
     assert store.amendments.count_overdue("demo", today) >= 1
+    # One open safeguarding concern, raised from that draft on the demo's today, for the
+    # case's line manager and the QA leads (the demo user among them) to act on.
+    [concern] = store.concerns.list(open_only=True)
+    assert (concern.case_ref, concern.audit_id, concern.raised_by, concern.state.value) == (
+        draft.case_ref, draft.audit_id, "demo", "open")
+    assert concern.raised_at.date() == today and concern.line_manager == draft_case.line_manager
     store.close()
     assert verify_file(path).ok
 
@@ -146,3 +152,5 @@ async def test_demo_dashboard_has_something_in_every_panel(tmp_path):
         assert "1 feedback to acknowledge" in waiting
         assert "overdue" in waiting and "None of your actions" not in waiting
         assert app.screen.query_one("#quota-table").display
+        assert "1 safeguarding concern to act on" in text_of(app.screen, "#concerns")
+        assert app.sub_title.startswith("⚠ 1 open concern · ")

@@ -31,6 +31,9 @@ async def test_form_footer_keeps_help_in_80_columns(db_path):
         await settle(pilot)
         assert "remove_action" not in offered(form)
         assert "ctrl+y removes the action you are in" in str(form.query_one("#action-plan-empty").render())
-        width = sum(len(str(key)) + len(description) + 3
-                    for key, _, description, enabled, _ in shown_keys(form) if enabled)
+        # As the footer writes each key: its display ("^s", "esc", "?"), a space, the words, two spaces.
+        width = sum(len(form.app.get_key_display(active.binding)) + len(active.binding.description) + 3
+                    for active in form.active_bindings.values()
+                    if active.binding.show and active.enabled)
+        assert "raise_concern" in offered(form)  # a safeguarding concern is a key away, in the footer
         assert width <= 80 - 14  # beside the palette key

@@ -54,6 +54,8 @@ class AuditFormScreen(CaseauditScreen):
         Binding("ctrl+y", "remove_action", "Remove action", id="remove_action", show=False),
         Binding("ctrl+r", "submit", "Submit", id="submit_audit"),
         Binding("ctrl+e", "amend", "Amend", id="amend_audit"),
+        # Any time, whatever the form's mode: a child may be at risk now (tui/screens/concerns.py).
+        Binding("ctrl+g", "raise_concern", "Concern", id="raise_concern"),
     ]
 
     def __init__(self, case_ref: str | None = None, audit_id: str | None = None) -> None:
@@ -367,6 +369,11 @@ class AuditFormScreen(CaseauditScreen):
         words = self.mode.locked_words(self.audit.auditor, self.may_amend)
         if words:
             self._set_state(words)
+
+    def action_raise_concern(self) -> None:
+        from tui.screens.concerns import raise_from
+
+        raise_from(self, self.case.case_ref if self.case else None, self.audit_id)
 
     def action_amend(self) -> None:
         if self.mode is not FormMode.SUBMITTED or not self.may_amend:

@@ -35,6 +35,8 @@ class FormMode(Enum):
 
     def offers(self, action: str, may_amend: bool) -> bool:
         """Whether the form's key for `action` applies (False hides it from the footer)."""
+        if action == "raise_concern":
+            return True  # a concern cannot wait for the form, in any mode
         if self is FormMode.LOADING:
             return action == "back"
         if action in ("save", "add_action", "remove_action"):

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
+from db.clock import local
 from audit_tools.models import Role
 from caseaudit.services import dashboard as dashboard_service
 from tui.screens.base import CaseauditScreen
@@ -60,6 +61,8 @@ class DashboardScreen(CaseauditScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="dashboard-body"):
+            yield Static("", id="concerns", classes="tile concerns-tile")
+            yield DataTable(id="concerns-table", cursor_type="row", zebra_stripes=True)
             yield Static("Loading…", id="quota", classes="tile")
             yield Static("", id="allocated", classes="tile")
             yield DataTable(id="allocated-table", cursor_type="row", zebra_stripes=True)
@@ -71,6 +74,8 @@ class DashboardScreen(CaseauditScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#concerns").display = False
+        self.query_one("#concerns-table").display = False
         self.query_one("#drafts-table").display = False
         self.query_one("#allocated").display = False
         self.query_one("#allocated-table").display = False
@@ -90,6 +95,10 @@ class DashboardScreen(CaseauditScreen):
     def action_reload(self) -> None:
         self.load()
 
+    def concerns_changed(self) -> None:
+        """The app's poll saw a concern raised, acknowledged or closed (here or elsewhere)."""
+        self.load()
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> data.Dashboard:
         return dashboard_service.dashboard(self.app.store, self.app.user, self.app.today)
@@ -99,8 +108,34 @@ class DashboardScreen(CaseauditScreen):
         if event.state == WorkerState.SUCCESS:
             self.show(event.worker.result)
 
+    def show_concerns(self, figures: data.Dashboard) -> None:
+        """Open safeguarding concerns first of all, until closed."""
+        tile = self.query_one("#concerns", Static)
+        table = self.query_one("#concerns-table", DataTable)
+        tile.display = table.display = bool(figures.concerns)
+        if not figures.concerns:
+            return
+        count = figures.concerns_count
+        words = Text()
+        words.append(f"⚠ {plural(count, 'safeguarding concern')} to act on", style="bold red")
+        words.append(": enter on one reads it, to acknowledge it or close it with the action taken.")
+        if count > len(figures.concerns):
+            words.append(f" Showing the newest {len(figures.concerns)}; `caseaudit concerns --open` lists all.")
+        tile.update(words)
+        table.clear(columns=True)
+        table.add_columns("concern", "case", "raised", "by", "state", "found")
+        # What was found, in what the row leaves of the width (the whole of it is enter away).
+        used = max((len(c.concern_id) + len(c.case_ref) + len(c.raised_by) for c in figures.concerns), default=0)
+        room = max(16, self.size.width - used - 12 - len("acknowledged") - 16)
+        for c in figures.concerns:
+            state = Text(c.state.value, style="bold red" if c.state.value == "open" else "")
+            table.add_row(c.concern_id, c.case_ref, f"{local(c.raised_at):%d %b %H:%M}", c.raised_by, state,
+                          first_words(c.found, room), key=c.concern_id)
+        self._concerns = {c.concern_id: c for c in figures.concerns}
+
     def show(self, figures: data.Dashboard) -> None:
         user = self.app.user
+        self.show_concerns(figures)
         month = self.app.today.strftime("%B %Y")
         quota = Text()
         done, needed = figures.done_this_month, figures.quota
@@ -128,10 +163,14 @@ class DashboardScreen(CaseauditScreen):
         table.display = bool(figures.drafts)
         # Carrying on with a draft is the likeliest next step. The page itself takes the
         # focus when the screen opens, so that counts as nothing chosen yet.
-        if figures.drafts and self.focused in (None, self.query_one("#dashboard-body")):
-            table.focus()
-        elif figures.allocated and self.focused in (None, self.query_one("#dashboard-body")):
-            self.query_one("#allocated-table", DataTable).focus()
+        # An open safeguarding concern comes before anything else; then a draft, then an allocated case.
+        if self.focused in (None, self.query_one("#dashboard-body")):
+            if figures.concerns:
+                self.query_one("#concerns-table", DataTable).focus()
+            elif figures.drafts:
+                table.focus()
+            elif figures.allocated:
+                self.query_one("#allocated-table", DataTable).focus()
 
         waiting = Text()
         if user.has(Role.moderator):
@@ -180,6 +219,14 @@ class DashboardScreen(CaseauditScreen):
                 mark = Text("met", style="green") if count >= figures.quota else Text("behind", style="bold red")
                 compliance.add_row(username, name, str(count), str(figures.quota), mark, key=username)
             compliance.display = True
+
+    @on(DataTable.RowSelected, "#concerns-table")
+    def open_concern(self, event: DataTable.RowSelected) -> None:
+        from tui.screens.concerns import ConcernScreen
+
+        concern = getattr(self, "_concerns", {}).get(event.row_key.value)
+        if concern is not None:
+            self.app.push_screen(ConcernScreen(concern), lambda changed: self.load() if changed else None)
 
     def show_allocated(self, allocated: list, month: str) -> None:
         """The cases allocated to the user this month, with what is done (hidden when none)."""

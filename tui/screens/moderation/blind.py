@@ -46,6 +46,7 @@ class BlindReauditScreen(CaseauditScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("ctrl+s", "submit", "Submit re-audit", id="submit_blind_reaudit"),
+        Binding("ctrl+g", "raise_concern", "Safeguarding concern", id="raise_concern_blind"),
     ]
 
     DEFAULT_CSS = """
@@ -149,6 +150,11 @@ class BlindReauditScreen(CaseauditScreen):
         grade = self.query_one("#blind-grade", Select).value
         return Moderation(moderator=self.app.user.username, scores=scores, notes=notes,
                           grade=None if grade == Select.NULL else grade, moderated_on=self.app.today)
+
+    def action_raise_concern(self) -> None:
+        from tui.screens.concerns import raise_from
+
+        raise_from(self, self.view.case.case_ref if self.view else None, self.audit_id, source="blind re-audit")
 
     def action_submit(self) -> None:
         if self.view is None:
