@@ -138,8 +138,8 @@ class ActionsScreen(CaseauditScreen):
             if text:
                 self.complete(action_id, what, date.fromisoformat(text))
 
-        self.app.push_screen(AskText(f"{what}: completed on (YYYY-MM-DD)",
-                                     value=self.app.today.isoformat(), as_date=True), answered)
+        self.app.push_screen(AskText(f"{what}: completed on (e.g. 31/10/2025)",
+                                     value=format_day(self.app.today), as_date=True), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complete")
     def complete(self, action_id: int, what: str, on_day: date) -> str:

@@ -314,8 +314,11 @@ class AuditFormScreen(CaseauditScreen):
 
     def _rule_problems(self, audit: Audit) -> list[Problem]:
         known = [u.username for u in self.users]
-        return self.plan.bad_due_dates() + submission_rule_problems(
-            audit, self.case, self.app.catalogue, known, self.themes.keys())
+        # A due date typed that is not a date reads as none: one sentence for that box, not two.
+        bad = self.plan.bad_due_dates()
+        said = {problem.field for problem in bad}
+        return bad + [problem for problem in submission_rule_problems(
+            audit, self.case, self.app.catalogue, known, self.themes.keys()) if problem.field not in said]
 
     def _refuse(self, problems: list[Problem], heading: str) -> None:
         """List every problem at the top and take the auditor to the first."""

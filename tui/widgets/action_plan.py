@@ -9,15 +9,13 @@ changed.
 from __future__ import annotations
 
 import re
-from datetime import date
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from audit_tools.audit import Problem
-from audit_tools.calendar import format_day
+from audit_tools.calendar import format_day, parse_day
 from audit_tools.models import Action
 
 
@@ -51,7 +49,7 @@ class ActionPlan(Vertical):
             Horizontal(
                 Select(self.owners, prompt="owner", compact=True, id=f"action-owner-{number}",
                        value=action.owner if action.owner in usernames else Select.NULL),
-                Input(action.due.isoformat() if action.due else "", placeholder="due YYYY-MM-DD",
+                Input(format_day(action.due) if action.due else "", placeholder="due, e.g. 31/10/2025",
                       compact=True, id=f"action-due-{number}"),
                 Select(standards, prompt="linked standard", compact=True, id=f"action-standard-{number}",
                        value=action.standard if action.standard in self.standards else Select.NULL),
@@ -108,7 +106,7 @@ class ActionPlan(Vertical):
         for number in self.numbers:
             due_text = self.query_one(f"#action-due-{number}", Input).value.strip()
             try:
-                due = date.fromisoformat(due_text) if due_text else None
+                due = parse_day(due_text) if due_text else None
             except ValueError:
                 due = None
             previous = self.origin.get(number)
@@ -128,10 +126,9 @@ class ActionPlan(Vertical):
             text = self.query_one(f"#action-due-{number}", Input).value.strip()
             if text:
                 try:
-                    date.fromisoformat(text)
-                except ValueError:
-                    problems.append(Problem(f"actions[{position - 1}].due", f"action {position}",
-                                            f"due {text!r} is not a date; write YYYY-MM-DD"))
+                    parse_day(text)
+                except ValueError as err:
+                    problems.append(Problem(f"actions[{position - 1}].due", f"action {position}", f"due {err}"))
         return problems
 
     def now_stored(self, actions: list[Action]) -> None:
