@@ -33,7 +33,7 @@ from tui.widgets.action_plan import ActionPlan
 from tui.widgets.audit_fields import AuditFields
 from tui.widgets.footer import KeysFooter
 from tui.widgets.problems import ProblemsBox, things
-from tui.widgets.prompts import AskText
+from tui.widgets.prompts import AskText, Confirm
 
 AUTOSAVE_SECONDS = 1.5
 IMPORTED_WORDS = ("Imported from the council's earlier records: scored outside caseaudit; "
@@ -250,12 +250,23 @@ class AuditFormScreen(CaseauditScreen):
         self.call_after_refresh(row.query_one(Input).focus)
 
     def action_remove_action(self) -> None:
-        refusal = self.plan.remove_row_of(self.focused)
-        if refusal:
+        number, refusal = self.plan.row_of(self.focused)
+        if number is None:
             self.notify(refusal, severity="warning")
             return
-        self.plan.show_hint(editable=not self.read_only)
-        self._changed()
+
+        def remove(yes: bool | None = True) -> None:
+            if yes and number in self.plan.numbers:
+                self.plan.remove(number)
+                self.plan.show_hint(editable=not self.read_only)
+                self._changed()
+
+        what = self.plan.describe(number)
+        if what is None:
+            remove()  # an empty row loses nothing
+            return
+        self.app.push_screen(Confirm(f"Remove {what}? What it says is lost.", yes="Remove",
+                                     no="Keep it"), remove)
 
     def action_save(self) -> None:
         if self.mode is FormMode.AMENDING:

@@ -73,8 +73,8 @@ class ActionPlan(Vertical):
         for action in actions:
             await self.add(action, stored=True)
 
-    def remove_row_of(self, widget: Widget | None) -> str | None:
-        """Remove the row `widget` sits in; otherwise say why not."""
+    def row_of(self, widget: Widget | None) -> tuple[int | None, str | None]:
+        """The number of the row `widget` sits in, if it may be removed; otherwise why not."""
         row = None
         node = widget
         while node is not None and node is not self:
@@ -83,16 +83,29 @@ class ActionPlan(Vertical):
                 break
             node = node.parent
         if row is None:
-            return "Move to the action you want to remove first (tab into it)."
+            return None, "Move to the action you want to remove first (tab into it)."
         number = int(row.id.removeprefix("action-"))
         previous = self.origin.get(number)
         if previous is not None and previous.completed_on is not None:
-            return (f"This action was completed on {format_day(previous.completed_on)}; "
-                    "its record stays in the plan.")
+            return None, (f"This action was completed on {format_day(previous.completed_on)}; "
+                          "its record stays in the plan.")
+        return number, None
+
+    def describe(self, number: int) -> str | None:
+        """What row `number` holds, in a few words (None: nothing has been put in it)."""
+        position = self.numbers.index(number) + 1
+        description = self.query_one(f"#action-description-{number}", Input).value.strip()
+        due = self.query_one(f"#action-due-{number}", Input).value.strip()
+        owner = self._value(f"#action-owner-{number}")
+        standard = self._value(f"#action-standard-{number}")
+        if not (description or due or owner or standard):
+            return None
+        return f"action {position}" + (f" ({description})" if description else "")
+
+    def remove(self, number: int) -> None:
         self.numbers.remove(number)
         self.origin.pop(number, None)
-        row.remove()
-        return None
+        self.query_one(f"#action-{number}").remove()
 
     def _value(self, selector: str):
         widget = self.query_one(selector)
