@@ -143,3 +143,19 @@ def m010_report_covering_indexes(db: sqlite_utils.Database) -> None:
         CREATE INDEX IF NOT EXISTS actions_for_reports ON actions(audit_id, completed_on, due);
         """
     )
+
+
+@migrations()
+def m014_reaudit_drafts(db: sqlite_utils.Database) -> None:
+    # A moderator's half-done blind re-audit, kept like an audit draft until it is submitted
+    # (then the submitted re-audit lives in moderations and the draft row goes).
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS reaudit_drafts (
+            audit_id TEXT PRIMARY KEY REFERENCES audits(audit_id),
+            moderator TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        """
+    )

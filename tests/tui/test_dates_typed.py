@@ -21,7 +21,7 @@ async def test_a_due_date_typed_day_first_is_read_and_a_bad_one_is_said_once(db_
         await type_text(pilot, f"action-due-{number}", "31/13/2024")
         await pilot.press("ctrl+r")
         await settle(pilot)
-        said = [line for line in str(form.query_one("#audit-problems").render()).splitlines()
+        said = [line for line in str(form.query_one("#audit-problems").text).splitlines()
                 if line.startswith("• action 1")]
         assert said == ["• action 1: due '31/13/2024' is not a date (there is no month 13): "
                         "write it as 31/10/2025, 31 Oct 2025 or 2025-10-31"]

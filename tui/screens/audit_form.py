@@ -77,7 +77,7 @@ class AuditFormScreen(CaseauditScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the case…", id="audit-header")
-        yield ProblemsBox("", id="audit-problems")
+        yield ProblemsBox(id="audit-problems")
         yield VerticalScroll(id="audit-form")
         yield Static("", id="save-state")
         yield KeysFooter()
@@ -219,6 +219,12 @@ class AuditFormScreen(CaseauditScreen):
     @on(SelectionList.SelectedChanged)
     def _field_changed(self) -> None:
         self._changed()
+        self._recheck_problems()
+
+    def _recheck_problems(self) -> None:
+        # The list of what to put right shrinks as each thing is put right.
+        if self.mode.editable:
+            self.query_one(ProblemsBox).recheck()
 
     @on(Button.Pressed, "#add-action")
     async def _add_pressed(self) -> None:
@@ -246,6 +252,7 @@ class AuditFormScreen(CaseauditScreen):
         row = await self.plan.add(Action())
         self.plan.show_hint(editable=True)
         self._changed()
+        self._recheck_problems()
         # Once laid out, so the new row is scrolled into view with its first box focused.
         self.call_after_refresh(row.query_one(Input).focus)
 
@@ -260,6 +267,7 @@ class AuditFormScreen(CaseauditScreen):
                 self.plan.remove(number)
                 self.plan.show_hint(editable=not self.read_only)
                 self._changed()
+                self._recheck_problems()
 
         what = self.plan.describe(number)
         if what is None:
@@ -276,7 +284,7 @@ class AuditFormScreen(CaseauditScreen):
         elif self.mode is FormMode.DRAFT:
             bad = self.plan.bad_due_dates()
             if bad:
-                self._show_problems(bad)
+                self._show_problems(bad, "Saved, but not yet right", check=self.plan.bad_due_dates)
             self.save_draft(self.build_audit(), self.revision)
 
     def action_back(self) -> None:
@@ -320,8 +328,8 @@ class AuditFormScreen(CaseauditScreen):
 
     # --- submitting ------------------------------------------------------------------
 
-    def _show_problems(self, problems: list[Problem], heading: str = "Not submitted") -> None:
-        self.query_one(ProblemsBox).show(problems, heading)
+    def _show_problems(self, problems: list[Problem], heading: str = "Not submitted", check=None) -> None:
+        self.query_one(ProblemsBox).show(problems, heading, check)
 
     def _rule_problems(self, audit: Audit) -> list[Problem]:
         known = [u.username for u in self.users]
@@ -333,7 +341,7 @@ class AuditFormScreen(CaseauditScreen):
 
     def _refuse(self, problems: list[Problem], heading: str) -> None:
         """List every problem at the top and take the auditor to the first."""
-        self._show_problems(problems, heading)
+        self._show_problems(problems, heading, check=lambda: self._rule_problems(self.build_audit()))
         self.notify(f"{heading}: {things(len(problems))} to put right, listed at the top.",
                     severity="error")
         target = self.query_one(AuditFields).widget_for(problems[0].field)
