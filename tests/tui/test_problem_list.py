@@ -22,7 +22,7 @@ async def test_every_problem_is_listed_scrollable_and_the_list_shrinks_as_they_a
         box = form.query_one("#audit-problems", ProblemsBox)
         count = len(box.problems)
         assert count > ProblemsBox.FITS
-        assert box.text.startswith(f"Not submitted: {count} things to put right (every one below")
+        assert box.text.startswith(f"Not submitted: {count} things to put right (scroll for the rest")
         assert len(listed(box)) == count
         assert "• cp-visits: changing the automatic status (met) to not met needs a reason" in listed(box)
         # More than fit: the box scrolls to its last line, with the keyboard too.

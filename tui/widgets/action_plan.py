@@ -49,7 +49,7 @@ class ActionPlan(Vertical):
             Horizontal(
                 Select(self.owners, prompt="owner", compact=True, id=f"action-owner-{number}",
                        value=action.owner if action.owner in usernames else Select.NULL),
-                Input(format_day(action.due) if action.due else "", placeholder="due, e.g. 31/10/2025",
+                Input(format_day(action.due) if action.due else "", placeholder="due 31/10/2025",
                       compact=True, id=f"action-due-{number}"),
                 Select(standards, prompt="linked standard", compact=True, id=f"action-standard-{number}",
                        value=action.standard if action.standard in self.standards else Select.NULL),

@@ -40,7 +40,8 @@ class ProblemsBox(VerticalScroll, can_focus=True):
     ProblemsBox:focus { background: $boost; }
     """
 
-    # More lines than this and the heading says the list scrolls.
+    # More problems than this and the heading says the list scrolls (it says so too when
+    # fewer, longer ones wrap past the box's height).
     FITS = 7
 
     def __init__(self, id: str | None = None) -> None:
@@ -66,14 +67,24 @@ class ProblemsBox(VerticalScroll, can_focus=True):
 
     def _list(self, problems: list[Problem | str]) -> None:
         self.problems = problems
-        heading = f"{self.heading}: {things(len(problems))} to put right"
-        if len(problems) > self.FITS:
-            heading += " (every one below: scroll, or tab here and use ↑/↓)"
-        text = Text(heading + "\n", style="bold")
-        for problem in problems:
-            text.append(f"• {problem}\n")
-        self.text = text.plain
-        self.query_one(".problems-text", Static).update(text)
+        self._write(scrolls=len(problems) > self.FITS)
         self.set_class(bool(problems), "shown")
         if not problems:
             self.check = None
+        else:
+            # Long sentences wrap, so whether the list scrolls is known once it is laid out.
+            self.call_after_refresh(self._say_if_it_scrolls)
+
+    def _say_if_it_scrolls(self) -> None:
+        if self.problems and self.max_scroll_y > 0 and "scroll" not in self.text.partition("\n")[0]:
+            self._write(scrolls=True)
+
+    def _write(self, scrolls: bool) -> None:
+        heading = f"{self.heading}: {things(len(self.problems))} to put right"
+        if scrolls:
+            heading += " (scroll for the rest: tab here, then ↓)"
+        text = Text(heading + "\n", style="bold")
+        for problem in self.problems:
+            text.append(f"• {problem}\n")
+        self.text = text.plain
+        self.query_one(".problems-text", Static).update(text)

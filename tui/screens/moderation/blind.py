@@ -85,10 +85,10 @@ class BlindReauditScreen(CaseauditScreen):
     def load(self) -> BlindView:
         return blind_view(self.app.store, self.audit_id, self.app.catalogue)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if event.state == WorkerState.SUCCESS and worker.group == "load":
-            self.show(worker.result)
+            await self.show(worker.result)
         elif event.state == WorkerState.SUCCESS and worker.group == "save":
             self.saved = worker.result
             self.query_one("#blind-state", Static).update("Draft saved: it is here when you come back.")
@@ -101,7 +101,7 @@ class BlindReauditScreen(CaseauditScreen):
             self.app.notify("Blind re-audit stored. Now compare it with the original.", title="Stored")
             self.app.switch_screen(ReconcileScreen(self.audit_id))
 
-    def show(self, view: BlindView) -> None:
+    async def show(self, view: BlindView) -> None:
         self.view = view
         case = view.case
         header = Text()
@@ -111,12 +111,13 @@ class BlindReauditScreen(CaseauditScreen):
         header.append("The original audit is shown after you submit.", style="italic")
         self.query_one("#blind-header", Static).update(header)
         form = self.query_one("#blind-form", VerticalScroll)
-        form.remove_children()
-        form.mount_all(list(self._widgets(view)))
+        await form.remove_children()
+        # Awaited: the form is read back (as the starting point) once the rows are there.
+        await form.mount_all(list(self._widgets(view)))
         self.call_after_refresh(self._fill_events)
         if view.draft is not None:
             self.query_one("#blind-state", Static).update(
-                "Your draft, as saved: carry on where you left off. ctrl+s saves, ctrl+r submits.")
+                "Your draft as saved: carry on where you left off.")
 
     def _widgets(self, view: BlindView):
         yield Static("Case events up to the as-at date, newest first", classes="section")
