@@ -7,6 +7,7 @@ of tests/tui/conftest.py in tmp_path.
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from tests.tui.conftest import TODAY, add_imported_audit, add_submitted_audit, build_db
 from tui.app import make_app
@@ -38,6 +39,11 @@ def keys(*presses: str):
         for key in presses:
             await pilot.press(key)
             await settled(pilot)
+        # A focused box's cursor blinks: shown steadily, so the picture does not depend on
+        # the moment it is taken.
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await settled(pilot)
 
     return run
 

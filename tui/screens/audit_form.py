@@ -253,8 +253,10 @@ class AuditFormScreen(CaseauditScreen):
         self.plan.show_hint(editable=True)
         self._changed()
         self._recheck_problems()
-        # Once laid out, so the new row is scrolled into view with its first box focused.
-        self.call_after_refresh(row.query_one(Input).focus)
+        # Its first box takes the focus at once (a key pressed next goes there); once laid
+        # out, the form shows its end: the new row (the plan's last), its hint and the buttons.
+        row.query_one(Input).focus(scroll_visible=False)
+        self.call_after_refresh(self.query_one("#audit-form", VerticalScroll).scroll_end, animate=False)
 
     def action_remove_action(self) -> None:
         number, refusal = self.plan.row_of(self.focused)
