@@ -8,7 +8,9 @@ Nothing here reads the database: the audit as it stands and the changes are pass
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
+from audit_tools.calendar import format_day
 from audit_tools.models import Action
 
 # Fields an amendment may correct. Who, which case and when are the audit's identity and
@@ -89,3 +91,30 @@ def amendment_problems(before, amended, changes: dict, case, catalogue, known_us
         return problems + [f"case {amended.case_ref}: not in the database"]
     return problems + list(auditor_independence(case, amended.auditor)) + submission_problems(
         amended, case, catalogue, known_users, themes_vocabulary)
+
+
+def completion_problem(action_id: int, on: date, today: date, completed: date | None,
+                       reason: str | None, reopening: bool = False) -> str | None:
+    """Why an action cannot be marked complete on `on` (or, `reopening`, put back to open).
+
+    A completion is a fact about the past: never after today. A completion already
+    recorded is corrected (another date) or undone only with a reason, which the history
+    keeps with who and when; the actions tracker and the store ask this one rule.
+    """
+    where = f"action {action_id}"
+    if reopening:
+        if completed is None:
+            return f"{where}: is not completed, so there is nothing to undo"
+        if not (reason or "").strip():
+            return f"{where}: say why the completion on {format_day(completed)} is undone (kept in its history)"
+        return None
+    if on > today:
+        return (f"{where}: completed on {format_day(on)} is after today ({format_day(today)}); "
+                "give the day it was done")
+    if completed is not None:
+        if completed == on:
+            return f"{where}: already completed on {format_day(completed)}"
+        if not (reason or "").strip():
+            return (f"{where}: already completed on {format_day(completed)}; to correct the date "
+                    "say why (kept in its history)")
+    return None

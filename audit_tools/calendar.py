@@ -150,6 +150,64 @@ def format_day(day: date | None) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+_MONTHS = {name.lower(): number for number, name in enumerate(
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December"), start=1)}
+_MONTHS.update({name[:3]: number for name, number in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMBERS_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$")
+_WORDS_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{2,4})$")
+_US_WORDS_DAY = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{2,4})$")
+DATE_EXAMPLES = "31/10/2025, 31 Oct 2025 or 2025-10-31"
+
+
+def parse_day(text: str) -> date:
+    """A date as a person in England types it: day first (31/10/2025, 31 Oct 2025,
+    31 October 2025) or ISO (2025-10-31). Anything that could be read two ways (a
+    two-digit year, month first as in the US) is refused with a sentence saying how to
+    write it, never guessed. `format_day`'s "30 Sep 2025" reads back as the same day."""
+    words = " ".join(str(text).split()).lower()
+    if not words:
+        raise ValueError(f"no date given: write it as {DATE_EXAMPLES}")
+
+    def refuse(why: str = "") -> ValueError:
+        return ValueError(f"{text.strip()!r} is not a date{why}: write it as {DATE_EXAMPLES}")
+
+    def year_of(digits: str) -> int:
+        if len(digits) != 4:
+            raise refuse(" (give the year in full, e.g. 2025)")
+        return int(digits)
+
+    def made(year: int, month: int, day: int) -> date:
+        if not 1 <= month <= 12:
+            raise refuse(f" (there is no month {month})")
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise refuse(f" ({calendar_month_name(month)} {year} has no day {day})") from None
+
+    if found := _ISO_DAY.match(words):
+        return made(int(found[1]), int(found[2]), int(found[3]))
+    if found := _NUMBERS_DAY.match(words):
+        day, month = int(found[1]), int(found[2])
+        if month > 12 and day <= 12:
+            raise refuse(" (that looks month first, as in the US; write the day first)")
+        return made(year_of(found[3]), month, day)
+    if found := _WORDS_DAY.match(words):
+        month = _MONTHS.get(found[2])
+        if month is None:
+            raise refuse(f" ({found[2]!r} is not a month)")
+        return made(year_of(found[3]), month, int(found[1]))
+    if (found := _US_WORDS_DAY.match(words)) and found[1] in _MONTHS:
+        raise refuse(" (write the day before the month)")
+    raise refuse()
+
+
+def calendar_month_name(month: int) -> str:
+    return date(2000, month, 1).strftime("%B")
+
+
 def format_moment(moment: datetime | None, now: datetime) -> str:
     """When something happened, as the clocks in England showed it: "14:02" today,
     "14:02 on 2024-05-01" on another day."""

@@ -128,27 +128,54 @@ class Amendments(Aggregate):
         keys = list(ActionRow.model_fields)
         return [ActionRow(**dict(zip(keys, r))) for r in self.db.execute(sql, params)]
 
-    def complete_action(self, action_id: int, on: date) -> None:
-        """Mark an action done: its owner, the audit's auditor or a QA lead may."""
+    def complete_action(self, action_id: int, on: date, reason: str | None = None) -> None:
+        """Mark an action done: its owner, the audit's auditor or a QA lead may. Never on a
+        day after today; a completion already recorded is corrected to another day only
+        with a reason, which the history keeps (audit_tools.amendments.completion_problem)."""
+        with self.session.transaction():
+            completed = self._completable(action_id, "complete")
+            problem = rules.completion_problem(action_id, on, self.session.today(), completed, reason)
+            if problem:
+                raise BadInput(problem)
+            self.db.execute("UPDATE actions SET completed_on = ? WHERE id = ?", [on.isoformat(), action_id])
+            if completed is None:
+                self.session.record("action completed", {"action_id": action_id, "on": on.isoformat()})
+            else:
+                self.session.record("action completion corrected", {
+                    "action_id": action_id, "was": completed.isoformat(), "on": on.isoformat(),
+                    "reason": reason.strip()})
+
+    def reopen_action(self, action_id: int, reason: str) -> None:
+        """Undo a completion recorded by mistake: the action is open again, and the history
+        keeps who undid it, when, why and the day it had been marked done."""
+        with self.session.transaction():
+            completed = self._completable(action_id, "reopen")
+            problem = rules.completion_problem(action_id, self.session.today(), self.session.today(),
+                                               completed, reason, reopening=True)
+            if problem:
+                raise BadInput(problem)
+            self.db.execute("UPDATE actions SET completed_on = NULL WHERE id = ?", [action_id])
+            self.session.record("action reopened", {
+                "action_id": action_id, "was": completed.isoformat(), "reason": reason.strip()})
+
+    def _completable(self, action_id: int, doing: str) -> date | None:
+        """The action's completion date, once the actor is known to be one who may
+        complete it: its owner, the audit's auditor or a QA lead."""
         user = self.session.user
         if user is None:
-            require(user, Role.auditor, "complete actions")
+            require(user, Role.auditor, f"{doing} actions")
         assert user is not None
-        with self.session.transaction():
-            row = self.db.execute(
-                "SELECT x.owner, a.auditor, x.completed_on FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
-                "WHERE x.id = ? AND a.status = 'submitted'", [action_id]).fetchone()
-            if row is None:
-                raise NotFound(f"action {action_id}: not in the database (the action plan may have been "
-                               "amended since you looked; look again)")
-            owner, auditor, completed = row
-            if user.username not in (owner, auditor) and not user.has(Role.qa_lead):
-                raise Refused(f"{user.username} may not complete action {action_id}: "
-                              f"it belongs to {owner or auditor}")
-            if completed is not None:
-                raise BadInput(f"action {action_id}: already completed on {completed}")
-            self.db.execute("UPDATE actions SET completed_on = ? WHERE id = ?", [on.isoformat(), action_id])
-            self.session.record("action completed", {"action_id": action_id, "on": on.isoformat()})
+        row = self.db.execute(
+            "SELECT x.owner, a.auditor, x.completed_on FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
+            "WHERE x.id = ? AND a.status = 'submitted'", [action_id]).fetchone()
+        if row is None:
+            raise NotFound(f"action {action_id}: not in the database (the action plan may have been "
+                           "amended since you looked; look again)")
+        owner, auditor, completed = row
+        if user.username not in (owner, auditor) and not user.has(Role.qa_lead):
+            raise Refused(f"{user.username} may not {doing} action {action_id}: "
+                          f"it belongs to {owner or auditor}")
+        return date.fromisoformat(completed) if completed else None
 
     def count_overdue(self, owner: str, today: date) -> int:
         """Open actions the owner holds on submitted audits, due before `today`."""

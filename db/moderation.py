@@ -121,6 +121,39 @@ class ModerationAggregate(Aggregate):
             self.session.record("moderation saved",
                                 {"audit_id": audit_id, "moderation": moderation.model_dump(mode="json")})
 
+    # --- a blind re-audit not yet submitted ------------------------------------------
+
+    def save_blind_draft(self, audit_id: str, moderation: Moderation) -> None:
+        """Keep the moderator's half-done blind re-audit (one per audit), as an audit draft
+        is kept; refused once the re-audit has been submitted."""
+        user = self.session.require(Role.moderator, "moderate audits")
+        if moderation.moderator != user.username:
+            raise Refused(f"{user.username} may not save {moderation.moderator}'s re-audit")
+        with self.session.transaction():
+            self._submitted(audit_id)
+            done = self.db.execute("SELECT grade IS NOT NULL FROM moderations WHERE audit_id = ?",
+                                   [audit_id]).fetchone()
+            if done and done[0]:
+                raise Refused(f"audit {audit_id}: the blind re-audit was already submitted; "
+                              "it cannot change once the original has been shown")
+            data = moderation.model_dump(mode="json")
+            self.db.execute(
+                "INSERT INTO reaudit_drafts (audit_id, moderator, saved_at, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(audit_id) DO UPDATE SET moderator = excluded.moderator, "
+                "saved_at = excluded.saved_at, data = excluded.data",
+                [audit_id, moderation.moderator, self.session.at(), rows.dumps(data)])
+            self.session.record("re-audit draft saved", {"audit_id": audit_id, "moderation": data})
+
+    def blind_draft(self, audit_id: str, moderator: str) -> Moderation | None:
+        """The moderator's own saved draft of the blind re-audit of `audit_id`, if any."""
+        row = self.db.execute("SELECT data FROM reaudit_drafts WHERE audit_id = ? AND moderator = ?",
+                              [audit_id, moderator]).fetchone()
+        return Moderation.model_validate_json(row[0]) if row else None
+
+    def drop_blind_draft(self, audit_id: str) -> None:
+        """The draft is done with once the re-audit is submitted (inside that transaction)."""
+        self.db.execute("DELETE FROM reaudit_drafts WHERE audit_id = ?", [audit_id])
+
     def acknowledge(self, audit_id: str, on: date) -> None:
         """The auditor confirms they have read the moderator's feedback."""
         user = self.session.require(Role.auditor, "acknowledge moderation feedback")

@@ -30,6 +30,11 @@ class FixedClock:
         return self.moment
 
 
+def clock_on(day: date) -> FixedClock:
+    """A fixed clock at 14:02 London time on `day` (a summer day: 13:02 UTC)."""
+    return FixedClock(datetime(day.year, day.month, day.day, 13, 2, tzinfo=timezone.utc))
+
+
 def make_case(ref: str = "C-1001", team: str = "North") -> Case:
     return Case(
         case_ref=ref, case_type=CaseType.CIN, start_date=date(2024, 1, 2), team=team,

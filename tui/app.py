@@ -13,9 +13,11 @@ from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Select
 
 from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
@@ -206,6 +208,18 @@ class CaseauditApp(App[int]):
         if action == "cases":
             return self.may(Role.auditor, Role.qa_lead, Role.moderator)
         return True
+
+    async def on_event(self, event: events.Event) -> None:
+        # q quits wherever Help says so, an open drop-down included: its list would take
+        # the q as the start of an option to jump to, and quitting looked broken. Where
+        # the screen holds navigation (a form being filled in) the q is the list's.
+        if isinstance(event, events.Key) and event.key == "q" and not event.is_forwarded:
+            select = self.focused.parent if self.focused is not None else None
+            if isinstance(select, Select) and select.expanded and self.check_action("quit", ()):
+                select.expanded = False
+                await self.run_action("quit")
+                return
+        await super().on_event(event)
 
     def _back_to_dashboard(self) -> None:
         while len(self.screen_stack) > 1:

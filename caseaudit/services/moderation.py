@@ -216,7 +216,15 @@ def submit_blind(store: Any, audit_id: str, moderation: Moderation, applicable: 
             "acknowledged_on": None,
         })
         store.moderation.save(audit_id, done)
+        store.moderation.drop_blind_draft(audit_id)
     return done
+
+
+def save_blind_draft(store: Any, audit_id: str, moderation: Moderation) -> None:
+    """Keep a half-done blind re-audit so the moderator can come back to it: anything
+    scored so far, with no rule checked until it is submitted."""
+    _assigned_to_me(store, audit_id)
+    store.moderation.save_blind_draft(audit_id, moderation)
 
 
 def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_grade: Grade | str | None,

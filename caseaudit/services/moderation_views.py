@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from audit_tools.errors import Refused
-from audit_tools.models import Audit, Case, CheckReport, Outcome
+from audit_tools.models import Audit, Case, CheckReport, Moderation, Outcome
 from audit_tools.reconciliation import Resolution
 from audit_tools.standards import evaluate
 from caseaudit.services.moderation import feedback_waiting, resolutions
@@ -95,6 +95,7 @@ class BlindView:
     case: Case
     report: CheckReport
     standards: list  # Standard, the applicable ones in catalogue order
+    draft: Moderation | None = None  # the moderator's own re-audit saved so far, if any
 
 
 def blind_view(store: Any, audit_id: str, running_catalogue: Any) -> BlindView:
@@ -109,7 +110,8 @@ def blind_view(store: Any, audit_id: str, running_catalogue: Any) -> BlindView:
     # and notes are deliberately left behind here.
     return BlindView(audit_id=audit.audit_id, as_of=audit.as_of, case=case,
                      report=evaluate(case, audit.as_of, catalogue),
-                     standards=catalogue.applicable(case.case_type))
+                     standards=catalogue.applicable(case.case_type),
+                     draft=store.moderation.blind_draft(audit.audit_id, store.actor))
 
 
 # --- both audits side by side -------------------------------------------------------

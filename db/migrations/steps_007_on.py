@@ -241,3 +241,19 @@ def m013_agreement_min_pairs(db: sqlite_utils.Database) -> None:
     # critical" (audit_tools.settings): stored with its default so it is listed with the rest.
     db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('agreement_min_pairs', ?)",
                [json.dumps(DEFAULT_SETTINGS["agreement_min_pairs"])])
+
+
+@migrations()
+def m014_reaudit_drafts(db: sqlite_utils.Database) -> None:
+    # A moderator's half-done blind re-audit, kept like an audit draft until it is submitted
+    # (then the submitted re-audit lives in moderations and the draft row goes).
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS reaudit_drafts (
+            audit_id TEXT PRIMARY KEY REFERENCES audits(audit_id),
+            moderator TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        """
+    )

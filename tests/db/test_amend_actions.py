@@ -11,7 +11,7 @@ import pytest
 from audit_tools.errors import Refused
 from db import open_store
 from db.maintenance import verify_file
-from tests.support import FixedClock, admin_store, make_audit
+from tests.support import admin_store, clock_on, make_audit
 
 PLAN = {"description": "Update chronology", "owner": "ben", "due": "2024-06-01", "completed_on": None,
         "standard": "chronology"}
@@ -25,7 +25,7 @@ def path(tmp_path):
 
 
 def amy(path):
-    return open_store(path, "amy", clock=FixedClock())
+    return open_store(path, "amy", clock=clock_on(date(2024, 6, 30)))
 
 
 def test_owner_and_due_corrected_and_tracked(path):

@@ -6,7 +6,7 @@ from datetime import date
 
 from audit_tools.models import Grade, Moderation, Outcome, Status
 from db import open_store
-from tests.support import FixedClock, admin_store, make_audit
+from tests.support import FixedClock, admin_store, clock_on, make_audit
 
 
 def test_counts_follow_each_state(tmp_path):
@@ -20,7 +20,7 @@ def test_counts_follow_each_state(tmp_path):
     # Overdue: open, owned, due before today; a completed one no longer counts.
     assert amy.amendments.count_overdue("ben", date(2024, 6, 1)) == 0
     assert amy.amendments.count_overdue("ben", date(2024, 6, 2)) == 2
-    ben = open_store(path, "ben", clock=FixedClock())
+    ben = open_store(path, "ben", clock=clock_on(date(2024, 6, 2)))
     first = ben.amendments.actions(owner="ben")[0]
     ben.amendments.complete_action(first.action_id, date(2024, 5, 30))
     assert ben.amendments.count_overdue("ben", date(2024, 6, 2)) == 1

@@ -9,7 +9,7 @@ import pytest
 
 from audit_tools.models import Grade
 from db import open_store
-from tests.support import FixedClock, admin_store, make_audit
+from tests.support import FixedClock, admin_store, clock_on, make_audit
 
 PLAN = {"description": "Update chronology", "owner": "ben", "due": "2024-06-01", "standard": "chronology"}
 
@@ -42,7 +42,7 @@ def test_an_amendment_updates_the_stored_row_scores_themes_and_actions(tmp_path)
 def test_an_added_action_completed_stays_completed_through_later_amendments(tmp_path):
     amy = amended(tmp_path / "ca.db")
     added = amy.amendments.actions(owner="eve")[0]
-    open_store(tmp_path / "ca.db", "eve", clock=FixedClock()).amendments.complete_action(
+    open_store(tmp_path / "ca.db", "eve", clock=clock_on(date(2024, 5, 31))).amendments.complete_action(
         added.action_id, date(2024, 5, 20))
     amy.amendments.amend("A-0001", {"notes": {"chronology": "updated"}}, "typo")
     [done] = amy.amendments.actions(state="done")

@@ -9,7 +9,7 @@ import pytest
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Event, EventKind, Grade, Moderation, Outcome, Role, Status
 from db import DraftConflict, open_store
-from tests.support import USERS, FixedClock, admin_store, make_audit, make_case
+from tests.support import USERS, FixedClock, admin_store, clock_on, make_audit, make_case
 
 
 def test_users_round_trip_and_role_filter(tmp_path):
@@ -182,7 +182,7 @@ def test_moderation_assignment_and_sample(tmp_path):
 def test_actions_by_state_and_completion(tmp_path):
     path = tmp_path / "ca.db"
     admin_store(path).audits.insert([make_audit()])
-    ben = open_store(path, "ben", clock=FixedClock())
+    ben = open_store(path, "ben", clock=clock_on(date(2024, 6, 30)))
     [action] = ben.amendments.actions(owner="ben")
     assert action.due == date(2024, 6, 1) and action.team == "North"
     assert ben.amendments.actions(state="overdue", today=date(2024, 6, 2)) == [action]

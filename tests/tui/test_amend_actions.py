@@ -81,7 +81,7 @@ async def test_an_amendment_submission_would_refuse_is_listed_not_saved(db_path)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, AskText)
-        problems = str(form.query_one("#audit-problems").render())
+        problems = str(form.query_one("#audit-problems").text)
         assert "Not amended" in problems and "must be after the audit's as-at date" in problems
         assert app.focused is form.query_one(f"#action-due-{first}", Input)
     assert open_store(db_path, "admin").amendments.list("A-0001") == []
@@ -95,7 +95,7 @@ async def test_problems_are_counted_in_words(db_path):
         form = await open_new_audit(pilot)
         await pilot.press("ctrl+r")
         await settle(pilot)
-        words = str(form.query_one("#audit-problems").render())
+        words = str(form.query_one("#audit-problems").text)
         assert "things to put right" in words and "(s)" not in words
 
 
@@ -145,7 +145,7 @@ async def test_the_cursor_goes_to_the_field_a_problem_is_about_whatever_its_word
         form.query_one(f"#action-description-{first}", Input).value = ""
         await pilot.press("ctrl+s")
         await settle(pilot)
-        problems = str(form.query_one("#audit-problems").render())
+        problems = str(form.query_one("#audit-problems").text)
         assert "action 1: ask the owner when it is due" in problems
         assert app.focused is form.query_one(f"#action-description-{first}", Input)
     assert open_store(db_path, "admin").amendments.list("A-0001") == []

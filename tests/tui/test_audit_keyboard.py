@@ -104,7 +104,7 @@ async def test_complete_an_audit_with_the_keyboard(db_path):
 
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert form.audit.submitted, form.query_one("#audit-problems").render()
+        assert form.audit.submitted, form.query_one("#audit-problems").text
 
     store = open_store(db_path, "admin")
     audits = store.audits.list(auditor="amy")
@@ -147,7 +147,7 @@ async def test_submit_lists_every_unmet_rule_and_focuses_the_first(db_path):
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert not form.audit.submitted
-        problems = str(form.query_one("#audit-problems").render())
+        problems = str(form.query_one("#audit-problems").text)
         # Every rule at once: the judgement standards, the grade, the missing action.
         assert "voice-of-child: no status" in problems
         assert "absent-parent-views: no status" in problems

@@ -107,13 +107,13 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
         assert blind.query_one("#blind-status-chronology", Select).value.value == "met"  # automatic, not amy's
 
         # Submitting too early lists what is missing and stores nothing.
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         assert isinstance(pilot.app.screen, BlindReauditScreen)
         for standard in ["voice-of-child", "management-oversight", "plan-quality", "absent-parent-views"]:
             await choose(pilot, f"blind-status-{standard}", "met")
         await choose(pilot, "blind-grade", "Good")
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+r")
         await pilot.pause()
         await pilot.press("y")  # confirm: the blind part is final
         await settle(pilot)
@@ -188,27 +188,22 @@ async def test_a_reconciled_audit_opens_read_only(db_path):
         assert not screen.check_action("save", ())
 
 
-async def test_leaving_a_started_reaudit_asks_first(db_path):
-    add_moderated_case(db_path)
+async def test_leaving_a_started_reaudit_keeps_it_as_a_draft(db_path):
+    audit_id = add_moderated_case(db_path)
     app = make_app(db_path, username="mo", today=TODAY)
     async with app.run_test(size=(100, 40)) as pilot:
         blind = await open_first_in_queue(pilot)
         await settle(pilot)
-        await pilot.press("escape")  # nothing changed: leaves at once
+        await pilot.press("escape")  # nothing changed: leaves at once, nothing stored
         await settle(pilot)
         assert isinstance(app.screen, ModerationQueueScreen)
+        assert open_store(db_path, "admin").moderation.blind_draft(audit_id, "mo") is None
         await pilot.press("enter")
         await settle(pilot)
         blind = app.screen
         assert isinstance(blind, BlindReauditScreen)
         await choose(pilot, "blind-grade", "Good")
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("n")  # stay
-        await pilot.pause()
-        assert app.screen is blind
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")
+        await pilot.press("escape")  # leaving saves what is scored so far
         await settle(pilot)
         assert isinstance(app.screen, ModerationQueueScreen)
+    assert open_store(db_path, "admin").moderation.blind_draft(audit_id, "mo").grade.value == "good"

@@ -194,14 +194,14 @@ async def test_actions_tracker_marks_an_action_complete(db_path):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, AskText)
-        await pilot.press(*"2024-03-02", "enter")  # typing replaces the suggested date
+        await pilot.press(*"29/02/2024", "enter")  # typing replaces the suggested date
         await settle(pilot)
         assert table.row_count == 0  # no longer open
         await pilot.press("e")  # done ones
         await settle(pilot)
         assert table.row_count == 1
     [action] = open_store(db_path, "admin").amendments.actions(owner="amy")
-    assert action.completed_on == date(2024, 3, 2)
+    assert action.completed_on == date(2024, 2, 29)
 
 
 async def test_a_bad_completion_date_is_refused_in_words(db_path):

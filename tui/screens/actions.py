@@ -1,4 +1,6 @@
-"""The actions tracker: my actions and my team's, open / overdue / done; mark one complete."""
+"""The actions tracker: my actions and my team's, open / overdue / done; mark one complete,
+correct a completion date or undo a completion (with a reason the history keeps). The rules
+are the store's (audit_tools.amendments.completion_problem): this screen only asks."""
 
 from __future__ import annotations
 
@@ -34,6 +36,8 @@ class ActionsScreen(CaseauditScreen):
         Binding("v", "state('overdue')", "Overdue", id="show_overdue"),
         Binding("e", "state('done')", "Done", id="show_done"),
         Binding("w", "toggle_whose", "Mine/team", id="toggle_whose"),
+        # Told in the line under the table rather than the footer, which must fit 80 columns.
+        Binding("u", "reopen", "Undo completion", id="reopen_action", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -48,6 +52,7 @@ class ActionsScreen(CaseauditScreen):
 
     def on_mount(self) -> None:
         self.descriptions: dict[str, str] = {}  # action id -> description, for the sentences
+        self.completed: dict[str, date] = {}  # action id -> the day it was marked done
         table = self.query_one("#action-table", DataTable)
         table.add_column("due", key="due", width=11)
         table.add_column("action", key="description", width=self._description_width())
@@ -101,7 +106,7 @@ class ActionsScreen(CaseauditScreen):
             return  # failures are told by CaseauditScreen's own handler, which Textual calls next
         if worker.group == "load":
             self.show(worker.result)
-        elif worker.group == "complete":
+        elif worker.group in ("complete", "reopen"):
             self.notify(worker.result)
             self.reload()
 
@@ -109,6 +114,7 @@ class ActionsScreen(CaseauditScreen):
         table = self.query_one("#action-table", DataTable)
         table.clear()
         self.descriptions = {}
+        self.completed = {}
         today = self.app.today
         for row in rows:
             overdue = row.overdue(today)
@@ -116,32 +122,83 @@ class ActionsScreen(CaseauditScreen):
             done = format_day(row.completed_on) if row.completed_on else ("OVERDUE" if overdue else "")
             table.add_row(due, row.description, row.owner or "", row.case_ref, done, key=str(row.action_id))
             self.descriptions[str(row.action_id)] = row.description
+            if row.completed_on:
+                self.completed[str(row.action_id)] = row.completed_on
         words = f"{len(rows)} action{'s' if len(rows) != 1 else ''}"
         if len(rows) >= PAGE:
             words += f" (the first {PAGE})"
         self.query_one("#action-status", Static).update(
-            words + ". Enter marks the highlighted one complete.")
+            words + ". Enter marks the highlighted one complete (or corrects its date); "
+            "u undoes a completion.")
 
     @on(DataTable.RowSelected, "#action-table")
     def _selected(self) -> None:
         self.action_complete()
 
-    def action_complete(self) -> None:
+    def _highlighted(self) -> str | None:
         table = self.query_one("#action-table", DataTable)
         if table.row_count == 0:
-            return
+            return None
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        action_id = int(row_key.value)
-        what = self.descriptions.get(row_key.value, "The action")
+        return row_key.value
 
-        def answered(text: str | None) -> None:
-            if text:
-                self.complete(action_id, what, date.fromisoformat(text))
+    def action_complete(self) -> None:
+        key = self._highlighted()
+        if key is None:
+            return
+        action_id, what = int(key), self.descriptions.get(key, "The action")
+        done = self.completed.get(key)
+        if done is None:
+            def answered(text: str | None) -> None:
+                if text:
+                    self.complete(action_id, what, date.fromisoformat(text), None)
 
-        self.app.push_screen(AskText(f"{what}: completed on (YYYY-MM-DD)",
-                                     value=self.app.today.isoformat(), as_date=True), answered)
+            self.app.push_screen(AskText(f"{what}: completed on (e.g. 31/10/2025)",
+                                         value=format_day(self.app.today), as_date=True), answered)
+            return
+
+        def corrected(text: str | None) -> None:
+            if not text:
+                return
+            on_day = date.fromisoformat(text)
+
+            def why(reason: str | None) -> None:
+                if reason:
+                    self.complete(action_id, what, on_day, reason)
+
+            self.app.push_screen(AskText(f"Why correct the completion from {format_day(done)} to "
+                                         f"{format_day(on_day)}? (kept in its history)",
+                                         placeholder="reason for the correction"), why)
+
+        self.app.push_screen(AskText(f"{what}: marked complete on {format_day(done)}. The right date "
+                                     "(u undoes the completion instead):",
+                                     value=format_day(done), as_date=True), corrected)
+
+    def action_reopen(self) -> None:
+        key = self._highlighted()
+        if key is None:
+            return
+        action_id, what = int(key), self.descriptions.get(key, "The action")
+        done = self.completed.get(key)
+        if done is None:
+            self.notify(f"{what}: not completed, so there is nothing to undo.", severity="warning")
+            return
+
+        def why(reason: str | None) -> None:
+            if reason:
+                self.reopen(action_id, what, reason)
+
+        self.app.push_screen(AskText(f"{what}: undo the completion on {format_day(done)}? Say why "
+                                     "(kept in its history).", placeholder="reason for undoing it"), why)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complete")
-    def complete(self, action_id: int, what: str, on_day: date) -> str:
-        self.app.store.amendments.complete_action(action_id, on_day)
+    def complete(self, action_id: int, what: str, on_day: date, reason: str | None) -> str:
+        self.app.store.amendments.complete_action(action_id, on_day, reason)
+        if reason:
+            return f"Completion date corrected to {format_day(on_day)}: {what}"
         return f"Marked complete on {format_day(on_day)}: {what}"
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reopen")
+    def reopen(self, action_id: int, what: str, reason: str) -> str:
+        self.app.store.amendments.reopen_action(action_id, reason)
+        return f"Open again (the completion was undone): {what}"

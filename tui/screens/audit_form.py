@@ -33,7 +33,7 @@ from tui.widgets.action_plan import ActionPlan
 from tui.widgets.audit_fields import AuditFields
 from tui.widgets.footer import KeysFooter
 from tui.widgets.problems import ProblemsBox, things
-from tui.widgets.prompts import AskText
+from tui.widgets.prompts import AskText, Confirm
 
 AUTOSAVE_SECONDS = 1.5
 IMPORTED_WORDS = ("Imported from the council's earlier records: scored outside caseaudit; "
@@ -79,7 +79,7 @@ class AuditFormScreen(CaseauditScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the case…", id="audit-header")
-        yield ProblemsBox("", id="audit-problems")
+        yield ProblemsBox(id="audit-problems")
         yield VerticalScroll(id="audit-form")
         yield Static("", id="save-state")
         yield KeysFooter()
@@ -221,6 +221,12 @@ class AuditFormScreen(CaseauditScreen):
     @on(SelectionList.SelectedChanged)
     def _field_changed(self) -> None:
         self._changed()
+        self._recheck_problems()
+
+    def _recheck_problems(self) -> None:
+        # The list of what to put right shrinks as each thing is put right.
+        if self.mode.editable:
+            self.query_one(ProblemsBox).recheck()
 
     @on(Button.Pressed, "#add-action")
     async def _add_pressed(self) -> None:
@@ -248,16 +254,31 @@ class AuditFormScreen(CaseauditScreen):
         row = await self.plan.add(Action())
         self.plan.show_hint(editable=True)
         self._changed()
-        # Once laid out, so the new row is scrolled into view with its first box focused.
-        self.call_after_refresh(row.query_one(Input).focus)
+        self._recheck_problems()
+        # Its first box takes the focus at once (a key pressed next goes there); once laid
+        # out, the form shows its end: the new row (the plan's last), its hint and the buttons.
+        row.query_one(Input).focus(scroll_visible=False)
+        self.call_after_refresh(self.query_one("#audit-form", VerticalScroll).scroll_end, animate=False)
 
     def action_remove_action(self) -> None:
-        refusal = self.plan.remove_row_of(self.focused)
-        if refusal:
+        number, refusal = self.plan.row_of(self.focused)
+        if number is None:
             self.notify(refusal, severity="warning")
             return
-        self.plan.show_hint(editable=not self.read_only)
-        self._changed()
+
+        def remove(yes: bool | None = True) -> None:
+            if yes and number in self.plan.numbers:
+                self.plan.remove(number)
+                self.plan.show_hint(editable=not self.read_only)
+                self._changed()
+                self._recheck_problems()
+
+        what = self.plan.describe(number)
+        if what is None:
+            remove()  # an empty row loses nothing
+            return
+        self.app.push_screen(Confirm(f"Remove {what}? What it says is lost.", yes="Remove",
+                                     no="Keep it"), remove)
 
     def action_save(self) -> None:
         if self.mode is FormMode.AMENDING:
@@ -267,7 +288,7 @@ class AuditFormScreen(CaseauditScreen):
         elif self.mode is FormMode.DRAFT:
             bad = self.plan.bad_due_dates()
             if bad:
-                self._show_problems(bad)
+                self._show_problems(bad, "Saved, but not yet right", check=self.plan.bad_due_dates)
             self.save_draft(self.build_audit(), self.revision)
 
     def action_back(self) -> None:
@@ -311,17 +332,20 @@ class AuditFormScreen(CaseauditScreen):
 
     # --- submitting ------------------------------------------------------------------
 
-    def _show_problems(self, problems: list[Problem], heading: str = "Not submitted") -> None:
-        self.query_one(ProblemsBox).show(problems, heading)
+    def _show_problems(self, problems: list[Problem], heading: str = "Not submitted", check=None) -> None:
+        self.query_one(ProblemsBox).show(problems, heading, check)
 
     def _rule_problems(self, audit: Audit) -> list[Problem]:
         known = [u.username for u in self.users]
-        return self.plan.bad_due_dates() + submission_rule_problems(
-            audit, self.case, self.app.catalogue, known, self.themes.keys())
+        # A due date typed that is not a date reads as none: one sentence for that box, not two.
+        bad = self.plan.bad_due_dates()
+        said = {problem.field for problem in bad}
+        return bad + [problem for problem in submission_rule_problems(
+            audit, self.case, self.app.catalogue, known, self.themes.keys()) if problem.field not in said]
 
     def _refuse(self, problems: list[Problem], heading: str) -> None:
         """List every problem at the top and take the auditor to the first."""
-        self._show_problems(problems, heading)
+        self._show_problems(problems, heading, check=lambda: self._rule_problems(self.build_audit()))
         self.notify(f"{heading}: {things(len(problems))} to put right, listed at the top.",
                     severity="error")
         target = self.query_one(AuditFields).widget_for(problems[0].field)

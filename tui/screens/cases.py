@@ -18,6 +18,7 @@ from audit_tools.calendar import format_day
 from audit_tools.models import CaseType
 from caseaudit.services import cases as case_service
 from tui.screens.base import CaseauditScreen
+from tui.widgets.filters import FilterSelect, SearchBox
 from tui.widgets.footer import KeysFooter
 from tui.words import COUNT_STYLE, COUNT_WORDS
 
@@ -29,18 +30,6 @@ TYPE_WORDS = {
     CaseType.CLA: "looked after",
     CaseType.CL: "care leaver",
 }
-
-
-class SearchBox(Input):
-    """The reference search box: keeps the cursor while the table below reloads.
-
-    Textual can lay the screen out for a frame without its top widgets while a
-    DataTable is cleared and refilled; the Hide that follows would move the focus to
-    the table in the middle of typing a reference.
-    """
-
-    def _on_hide(self, event) -> None:
-        event.prevent_default()  # no blur: a screen on top keeps its own focus anyway
 
 
 class CasesScreen(CaseauditScreen):
@@ -67,10 +56,10 @@ class CasesScreen(CaseauditScreen):
         yield Header()
         with Horizontal(id="case-filters"):
             yield SearchBox(placeholder="/ search reference", id="case-search", compact=True)
-            yield Select([], prompt="any team", id="team-filter", compact=True)
-            yield Select([(f"{t.value} {TYPE_WORDS[t]}", t.value) for t in CaseType],
-                         prompt="any type", id="type-filter", compact=True)
-            yield Select([], prompt="any worker", id="worker-filter", compact=True)
+            yield FilterSelect([], prompt="any team", id="team-filter", compact=True)
+            yield FilterSelect([(f"{t.value} {TYPE_WORDS[t]}", t.value) for t in CaseType],
+                               prompt="any type", id="type-filter", compact=True)
+            yield FilterSelect([], prompt="any worker", id="worker-filter", compact=True)
         yield DataTable(id="case-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="case-status")
         yield KeysFooter()

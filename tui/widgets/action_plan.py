@@ -9,15 +9,13 @@ changed.
 from __future__ import annotations
 
 import re
-from datetime import date
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from audit_tools.audit import Problem
-from audit_tools.calendar import format_day
+from audit_tools.calendar import format_day, parse_day
 from audit_tools.models import Action
 
 
@@ -51,7 +49,7 @@ class ActionPlan(Vertical):
             Horizontal(
                 Select(self.owners, prompt="owner", compact=True, id=f"action-owner-{number}",
                        value=action.owner if action.owner in usernames else Select.NULL),
-                Input(action.due.isoformat() if action.due else "", placeholder="due YYYY-MM-DD",
+                Input(format_day(action.due) if action.due else "", placeholder="due 31/10/2025",
                       compact=True, id=f"action-due-{number}"),
                 Select(self.standards, prompt="linked standard", compact=True, id=f"action-standard-{number}",
                        value=action.standard if action.standard in standard_ids else Select.NULL),
@@ -75,8 +73,8 @@ class ActionPlan(Vertical):
         for action in actions:
             await self.add(action, stored=True)
 
-    def remove_row_of(self, widget: Widget | None) -> str | None:
-        """Remove the row `widget` sits in; otherwise say why not."""
+    def row_of(self, widget: Widget | None) -> tuple[int | None, str | None]:
+        """The number of the row `widget` sits in, if it may be removed; otherwise why not."""
         row = None
         node = widget
         while node is not None and node is not self:
@@ -85,16 +83,29 @@ class ActionPlan(Vertical):
                 break
             node = node.parent
         if row is None:
-            return "Move to the action you want to remove first (tab into it)."
+            return None, "Move to the action you want to remove first (tab into it)."
         number = int(row.id.removeprefix("action-"))
         previous = self.origin.get(number)
         if previous is not None and previous.completed_on is not None:
-            return (f"This action was completed on {format_day(previous.completed_on)}; "
-                    "its record stays in the plan.")
+            return None, (f"This action was completed on {format_day(previous.completed_on)}; "
+                          "its record stays in the plan.")
+        return number, None
+
+    def describe(self, number: int) -> str | None:
+        """What row `number` holds, in a few words (None: nothing has been put in it)."""
+        position = self.numbers.index(number) + 1
+        description = self.query_one(f"#action-description-{number}", Input).value.strip()
+        due = self.query_one(f"#action-due-{number}", Input).value.strip()
+        owner = self._value(f"#action-owner-{number}")
+        standard = self._value(f"#action-standard-{number}")
+        if not (description or due or owner or standard):
+            return None
+        return f"action {position}" + (f" ({description})" if description else "")
+
+    def remove(self, number: int) -> None:
         self.numbers.remove(number)
         self.origin.pop(number, None)
-        row.remove()
-        return None
+        self.query_one(f"#action-{number}").remove()
 
     def _value(self, selector: str):
         widget = self.query_one(selector)
@@ -108,7 +119,7 @@ class ActionPlan(Vertical):
         for number in self.numbers:
             due_text = self.query_one(f"#action-due-{number}", Input).value.strip()
             try:
-                due = date.fromisoformat(due_text) if due_text else None
+                due = parse_day(due_text) if due_text else None
             except ValueError:
                 due = None
             previous = self.origin.get(number)
@@ -128,10 +139,9 @@ class ActionPlan(Vertical):
             text = self.query_one(f"#action-due-{number}", Input).value.strip()
             if text:
                 try:
-                    date.fromisoformat(text)
-                except ValueError:
-                    problems.append(Problem(f"actions[{position - 1}].due", f"action {position}",
-                                            f"due {text!r} is not a date; write YYYY-MM-DD"))
+                    parse_day(text)
+                except ValueError as err:
+                    problems.append(Problem(f"actions[{position - 1}].due", f"action {position}", f"due {err}"))
         return problems
 
     def now_stored(self, actions: list[Action]) -> None:

@@ -74,10 +74,16 @@ class AuditFields(Vertical):
         return None
 
     def set_locked(self, locked: bool, amending: bool) -> None:
-        """Read-only: every box and button off. Amending: all on but submit and completed actions."""
+        """Read-only: every box off, and no button or hint offers a change that cannot be
+        made. Amending: all on but submit and completed actions."""
         self.plan.show_hint(editable=not locked)
+        self.query_one(ThemesPicker).show_hint(editable=not locked)
         for widget in self.query("Input, Select, SelectionList, Button"):
             widget.disabled = locked
+        self.query_one("#audit-buttons").display = not locked
+        submit = self.query_one("#submit", Button)
+        submit.display = not amending
+        self.query_one("#save-draft", Button).label = "Save amendment (ctrl+s)" if amending else "Save draft (ctrl+s)"
         if amending:
             self.plan.lock_completed()
-            self.query_one("#submit", Button).disabled = True
+            submit.disabled = True

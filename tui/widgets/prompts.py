@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,11 +9,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from audit_tools.calendar import parse_day
+
 
 class AskText(ModalScreen[str | None]):
     """Ask for one line of text; dismisses with the text, or None when cancelled.
 
-    `as_date` asks for a YYYY-MM-DD date and refuses anything else with a sentence.
+    `as_date` asks for a date as a person types it (audit_tools.calendar.parse_day: 31/10/2025,
+    31 Oct 2025, 2025-10-31), refuses anything else with one sentence, and dismisses with the
+    date written YYYY-MM-DD.
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_prompt")]
@@ -49,9 +51,9 @@ class AskText(ModalScreen[str | None]):
             return
         if self.as_date:
             try:
-                date.fromisoformat(text)
-            except ValueError:
-                problem.update(f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2024-05-31.")
+                text = parse_day(text).isoformat()
+            except ValueError as err:
+                problem.update(f"{err}.")
                 return
         self.dismiss(text)
 

@@ -18,20 +18,30 @@ class ThemesPicker(Vertical):
     ThemesPicker { height: auto; }
     """
 
+    STRENGTHS = "Strengths"
+    IMPROVEMENTS = "Areas for improvement"
+    TICK = " (space to tick)"
+
     def __init__(self, vocabulary: dict[str, str], chosen: Themes) -> None:
         super().__init__()
         self.vocabulary = vocabulary  # theme id: what the list shows
         self.chosen = chosen
 
     def compose(self) -> ComposeResult:
-        yield Static("Strengths (space to tick)", classes="section")
+        yield Static(self.STRENGTHS + self.TICK, classes="section", id="strengths-heading")
         yield SelectionList(*[(label, theme, theme in self.chosen.strengths)
                               for theme, label in self.vocabulary.items()],
                             id="strengths", classes="theme-list", compact=True)
-        yield Static("Areas for improvement (space to tick)", classes="section")
+        yield Static(self.IMPROVEMENTS + self.TICK, classes="section", id="improvements-heading")
         yield SelectionList(*[(label, theme, theme in self.chosen.improvements)
                               for theme, label in self.vocabulary.items()],
                             id="improvements", classes="theme-list", compact=True)
+
+    def show_hint(self, editable: bool) -> None:
+        """The headings say how to tick only where ticking is possible."""
+        tick = self.TICK if editable else ""
+        self.query_one("#strengths-heading", Static).update(self.STRENGTHS + tick)
+        self.query_one("#improvements-heading", Static).update(self.IMPROVEMENTS + tick)
 
     def themes(self) -> Themes:
         return Themes(

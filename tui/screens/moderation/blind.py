@@ -1,7 +1,10 @@
 """The blind re-audit: the moderator scores the case afresh, without the original in sight.
 
-Its view (caseaudit.services.moderation_views.blind_view) holds only the case, its events
-and the automatic evidence, so nothing here can give the original audit away.
+Its view (caseaudit.services.moderation_views.blind_view) holds only the case, its events,
+the automatic evidence and the moderator's own draft, so nothing here can give the original
+audit away. The keys are the audit form's: ctrl+s saves a draft (leaving saves one too, so a
+half-done re-audit is never lost), ctrl+r submits; what is still missing is listed at the top
+in the same problem list as the audit form's, shrinking as it is put right.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from textual.worker import Worker, WorkerState
 from audit_tools.calendar import format_day
 from audit_tools.models import Moderation, Status
 from audit_tools.reconciliation import blind_problems
-from caseaudit.services.moderation import submit_blind
+from caseaudit.services.moderation import save_blind_draft, submit_blind
 from caseaudit.services.moderation_views import BlindView, blind_view
 from tui.screens.base import CaseauditScreen
 from tui.screens.moderation.reconcile import ReconcileScreen
+from tui.widgets.problems import ProblemsBox, things
 from tui.widgets.prompts import Confirm
 from tui.words import evidence_text, grade_options, status_options
 
@@ -45,8 +49,9 @@ class BlindReauditScreen(CaseauditScreen):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("ctrl+s", "submit", "Submit re-audit", id="submit_blind_reaudit"),
-        Binding("ctrl+g", "raise_concern", "Safeguarding concern", id="raise_concern_blind"),
+        Binding("ctrl+s", "save", "Save draft", id="save_blind_draft"),
+        Binding("ctrl+r", "submit", "Submit re-audit", id="submit_blind_reaudit"),
+        Binding("ctrl+g", "raise_concern", "Concern", id="raise_concern_blind"),
     ]
 
     DEFAULT_CSS = """
@@ -56,17 +61,22 @@ class BlindReauditScreen(CaseauditScreen):
     .blind-row { height: auto; margin: 0 0 1 0; }
     .blind-row .evidence { color: $text-muted; }
     #blind-buttons { height: auto; margin: 1 0; }
+    #blind-state { height: auto; padding: 0 1; }
     """
 
     def __init__(self, audit_id: str) -> None:
         super().__init__()
         self.audit_id = audit_id
         self.view: BlindView | None = None
+        self.saved: Moderation | None = None  # as last saved (or as opened)
+        self.close_after_save = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the case…", id="blind-header")
+        yield ProblemsBox(id="blind-problems")
         yield VerticalScroll(id="blind-form")
+        yield Static("", id="blind-state")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -76,15 +86,23 @@ class BlindReauditScreen(CaseauditScreen):
     def load(self) -> BlindView:
         return blind_view(self.app.store, self.audit_id, self.app.catalogue)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if event.state == WorkerState.SUCCESS and worker.group == "load":
-            self.show(worker.result)
+            await self.show(worker.result)
+        elif event.state == WorkerState.SUCCESS and worker.group == "save":
+            self.saved = worker.result
+            self.query_one("#blind-state", Static).update("Draft saved: it is here when you come back.")
+            if self.close_after_save:
+                self.app.notify("Your re-audit so far is kept as a draft.", title="Draft saved")
+                super().action_back()
+        elif event.state == WorkerState.ERROR and worker.group == "save":
+            self.close_after_save = False
         elif event.state == WorkerState.SUCCESS and worker.group == "submit":
             self.app.notify("Blind re-audit stored. Now compare it with the original.", title="Stored")
             self.app.switch_screen(ReconcileScreen(self.audit_id))
 
-    def show(self, view: BlindView) -> None:
+    async def show(self, view: BlindView) -> None:
         self.view = view
         case = view.case
         header = Text()
@@ -94,32 +112,41 @@ class BlindReauditScreen(CaseauditScreen):
         header.append("The original audit is shown after you submit.", style="italic")
         self.query_one("#blind-header", Static).update(header)
         form = self.query_one("#blind-form", VerticalScroll)
-        form.remove_children()
-        form.mount_all(list(self._widgets(view)))
+        await form.remove_children()
+        # Awaited: the form is read back (as the starting point) once the rows are there.
+        await form.mount_all(list(self._widgets(view)))
         self.call_after_refresh(self._fill_events)
+        if view.draft is not None:
+            self.query_one("#blind-state", Static).update(
+                "Your draft as saved: carry on where you left off.")
 
     def _widgets(self, view: BlindView):
         yield Static("Case events up to the as-at date, newest first", classes="section")
         yield DataTable(id="blind-events", cursor_type="row", zebra_stripes=True)
         yield Static("Standards", classes="section")
         results = {r.standard: r for r in view.report.results}
+        draft = view.draft
         for standard in view.standards:
             result = results.get(standard.id)
             automatic = result.status if result else None
+            chosen = draft.scores.get(standard.id) if draft is not None else automatic
             yield Vertical(
                 Static(Text.assemble((standard.title, "bold"), f"  [{standard.id}]")),
                 Static(evidence_text(result), classes="evidence"),
                 Select(status_options(automatic), prompt="choose a status", compact=True,
-                       value=automatic if automatic is not None else Select.NULL,
+                       value=chosen if chosen is not None else Select.NULL,
                        id=f"blind-status-{standard.id}"),
-                Input("", compact=True, placeholder="Evidence note (needed for partly met / not met)",
+                Input(draft.notes.get(standard.id, "") if draft is not None else "", compact=True,
+                      placeholder="Evidence note (needed for partly met / not met)",
                       id=f"blind-note-{standard.id}"),
                 classes="blind-row",
             )
         yield Static("Your grade for the case", classes="section")
+        grade = draft.grade if draft is not None else None
         yield Select(grade_options(), prompt="choose your grade", compact=True,
-                     id="blind-grade")
-        yield Horizontal(Button("Submit re-audit (ctrl+s)", variant="primary", id="blind-submit",
+                     value=grade if grade is not None else Select.NULL, id="blind-grade")
+        yield Horizontal(Button("Save draft (ctrl+s)", id="blind-save", compact=True),
+                         Button("Submit re-audit (ctrl+r)", variant="primary", id="blind-submit",
                                 compact=True), id="blind-buttons")
 
     def _fill_events(self) -> None:
@@ -136,6 +163,8 @@ class BlindReauditScreen(CaseauditScreen):
             table.add_row("—", "no events recorded", "")
         first = self.query(".blind-row Select").first() if self.query(".blind-row Select") else None
         (first or self.query_one("#blind-grade")).focus()
+        # What the form shows now (the automatic statuses, or the draft) is the starting point.
+        self.saved = self.build()
 
     def build(self) -> Moderation:
         scores: dict[str, Status] = {}
@@ -156,14 +185,39 @@ class BlindReauditScreen(CaseauditScreen):
 
         raise_from(self, self.view.case.case_ref if self.view else None, self.audit_id, source="blind re-audit")
 
+    def _problems(self) -> list[str]:
+        return blind_problems(self.build(), [s.id for s in self.view.standards]) if self.view else []
+
+    def _field_for(self, problem: str):
+        """The box a problem is about ("chronology: choose a status", "grade: ...")."""
+        where, _, words = problem.partition(":")
+        if where == "grade":
+            return self.query_one("#blind-grade")
+        kind = "note" if "evidence note" in words else "status"
+        found = self.query(f"#blind-{kind}-{where}")
+        return found.first() if found else None
+
+    @on(Select.Changed)
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.query_one(ProblemsBox).recheck()
+
     def action_submit(self) -> None:
         if self.view is None:
             return
         moderation = self.build()
-        problems = blind_problems(moderation, [s.id for s in self.view.standards])
+        problems = self._problems()
+        box = self.query_one(ProblemsBox)
         if problems:
-            self.app.notify("\n".join(problems), title="Not yet", severity="warning", timeout=10)
+            box.show(problems, "Not submitted", check=self._problems)
+            self.notify(f"Not submitted: {things(len(problems))} to put right, listed at the top.",
+                        severity="warning")
+            target = self._field_for(problems[0])
+            if target is not None:
+                target.focus()
+                self.call_after_refresh(target.scroll_visible)
             return
+        box.show([])
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -173,24 +227,26 @@ class BlindReauditScreen(CaseauditScreen):
             Confirm("Submit your re-audit? It cannot change once the original audit is shown."),
             answered)
 
+    def action_save(self) -> None:
+        if self.view is not None:
+            self.save_draft(self.build())
+
     def action_back(self) -> None:
-        # Nothing of a blind re-audit is kept until it is submitted: ask before dropping it.
-        if self.view is None or self.build() == Moderation(moderator=self.app.user.username,
-                                                           moderated_on=self.app.today,
-                                                           scores=self._automatic()):
+        # A half-done re-audit is kept as a draft, as an audit is, never dropped.
+        if self.view is None or self.saved is None or self.build() == self.saved:
             super().action_back()
             return
+        self.close_after_save = True
+        self.save_draft(self.build())
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                super(BlindReauditScreen, self).action_back()
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def save_draft(self, moderation: Moderation) -> Moderation:
+        save_blind_draft(self.app.store, self.audit_id, moderation)
+        return moderation
 
-        self.app.push_screen(Confirm("Leave the re-audit? What you have scored is not kept.",
-                                     yes="Leave", no="Stay"), answered)
-
-    def _automatic(self) -> dict[str, Status]:
-        return {r.standard: r.status for r in self.view.report.results
-                if r.status is not None and r.standard in {s.id for s in self.view.standards}}
+    @on(Button.Pressed, "#blind-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
 
     @on(Button.Pressed, "#blind-submit")
     def _submit_pressed(self) -> None:
