@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test layers unit snapshots bench clean
+.PHONY: run test layers unit test-frozen snapshots bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,21 @@ test: layers unit snapshots
 layers: $(STAMP)
 	$(BIN)/lint-imports
 
-# Domain, db, services, command line and Pilot tests (tests/snapshots runs on its own).
+# Domain, db, services, command line and Pilot tests (tests/snapshots runs on its own),
+# with the process clock stopped at 23:59:59 on a quarter's last day (tests/conftest.py):
+# no test reads the real clock, so the suite passes whatever day it is run on, and
+# tests/test_frozen_clock.py says the clock really stood there.
+QUARTER_END := 2025-12-31T23:59:59+00:00
+# The same in British Summer Time: London's 31 March is still going at 22:59:59 UTC.
+QUARTER_END_BST := 2026-03-31T23:59:59+01:00
+
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests --ignore=tests/snapshots
+	$(BIN)/python -m pytest -q tests --ignore=tests/snapshots --frozen-clock=$(QUARTER_END)
+
+# The whole unit suite at both quarter-end moments (not part of `make test`).
+test-frozen: $(STAMP)
+	$(BIN)/python -m pytest -q tests --ignore=tests/snapshots --frozen-clock=$(QUARTER_END)
+	$(BIN)/python -m pytest -q tests --ignore=tests/snapshots --frozen-clock=$(QUARTER_END_BST)
 
 # Snapshot tests run in their own process: an earlier asyncio.run in the same
 # process breaks pytest-textual-snapshot.
