@@ -32,13 +32,19 @@ QUARTER_END := 2025-12-31T23:59:59+00:00
 # The same in British Summer Time: London's 31 March is still going at 22:59:59 UTC.
 QUARTER_END_BST := 2026-03-31T23:59:59+01:00
 
+# Two pytest-xdist workers, one a core: every test makes its own files under tmp_path, so
+# they run side by side; worksteal hands the long Pilot tests out so neither worker idles.
+# `make unit JOBS=0` runs in one process (e.g. to read a failure in order).
+JOBS ?= 2
+UNIT := $(BIN)/python -m pytest -q tests --ignore=tests/snapshots -n $(JOBS) --dist worksteal
+
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests --ignore=tests/snapshots --frozen-clock=$(QUARTER_END)
+	$(UNIT) --frozen-clock=$(QUARTER_END)
 
 # The whole unit suite at both quarter-end moments (not part of `make test`).
 test-frozen: $(STAMP)
-	$(BIN)/python -m pytest -q tests --ignore=tests/snapshots --frozen-clock=$(QUARTER_END)
-	$(BIN)/python -m pytest -q tests --ignore=tests/snapshots --frozen-clock=$(QUARTER_END_BST)
+	$(UNIT) --frozen-clock=$(QUARTER_END)
+	$(UNIT) --frozen-clock=$(QUARTER_END_BST)
 
 # Snapshot tests run in their own process: an earlier asyncio.run in the same
 # process breaks pytest-textual-snapshot.
