@@ -57,6 +57,8 @@ snapshots: $(STAMP)
 # from the optional `mutate` extra: each surviving mutant is a small wrong change to a rule
 # that no test notices. Slow (an hour or more on two cores), so not part of `make test`;
 # it picks up where it stopped if run again. `.venv/bin/mutmut show NAME` shows a survivor.
+# MUTANTS picks modules, e.g. make mutate MUTANTS='audit_tools.calendar.* audit_tools.sampling.*'
+MUTANTS ?=
 MUTATE_STAMP := $(VENV)/.mutate-installed
 
 $(MUTATE_STAMP): $(STAMP)
@@ -64,7 +66,7 @@ $(MUTATE_STAMP): $(STAMP)
 	touch $(MUTATE_STAMP)
 
 mutate: $(MUTATE_STAMP)
-	CI=true $(BIN)/mutmut run --max-children 2
+	CI=true $(BIN)/mutmut run --max-children 2 $(MUTANTS)
 	@echo 'Surviving mutants (each a wrong change no domain test notices):'
 	$(BIN)/mutmut results
 	$(BIN)/mutmut export-cicd-stats
