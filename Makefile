@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test layers unit snapshots bench clean
+.PHONY: run test layers unit test-frozen snapshots mutate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,27 @@ test: layers unit snapshots
 layers: $(STAMP)
 	$(BIN)/lint-imports
 
-# Domain, db, services, command line and Pilot tests (tests/snapshots runs on its own).
+# Domain, db, services, command line and Pilot tests (tests/snapshots runs on its own),
+# with the process clock stopped at 23:59:59 on a quarter's last day (tests/conftest.py):
+# no test reads the real clock, so the suite passes whatever day it is run on, and
+# tests/test_frozen_clock.py says the clock really stood there.
+QUARTER_END := 2025-12-31T23:59:59+00:00
+# The same in British Summer Time: London's 31 March is still going at 22:59:59 UTC.
+QUARTER_END_BST := 2026-03-31T23:59:59+01:00
+
+# Two pytest-xdist workers, one a core: every test makes its own files under tmp_path, so
+# they run side by side; worksteal hands the long Pilot tests out so neither worker idles.
+# `make unit JOBS=0` runs in one process (e.g. to read a failure in order).
+JOBS ?= 2
+UNIT := $(BIN)/python -m pytest -q tests --ignore=tests/snapshots -n $(JOBS) --dist worksteal
+
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q tests --ignore=tests/snapshots
+	$(UNIT) --frozen-clock=$(QUARTER_END)
+
+# The whole unit suite at both quarter-end moments (not part of `make test`).
+test-frozen: $(STAMP)
+	$(UNIT) --frozen-clock=$(QUARTER_END)
+	$(UNIT) --frozen-clock=$(QUARTER_END_BST)
 
 # Snapshot tests run in their own process: an earlier asyncio.run in the same
 # process breaks pytest-textual-snapshot.
@@ -34,6 +52,25 @@ snapshots: $(STAMP)
 	@if ls tests/snapshots/test_*.py >/dev/null 2>&1; then \
 		$(BIN)/python -m pytest -q tests/snapshots; \
 	else echo "no snapshot tests yet"; fi
+
+# Mutation testing of the pure domain (audit_tools/) against the domain tests, with mutmut
+# from the optional `mutate` extra: each surviving mutant is a small wrong change to a rule
+# that no test notices. Slow (an hour or more on two cores), so not part of `make test`;
+# it picks up where it stopped if run again. `.venv/bin/mutmut show NAME` shows a survivor.
+# MUTANTS picks modules, e.g. make mutate MUTANTS='audit_tools.calendar.* audit_tools.sampling.*'
+MUTANTS ?=
+MUTATE_STAMP := $(VENV)/.mutate-installed
+
+$(MUTATE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	touch $(MUTATE_STAMP)
+
+mutate: $(MUTATE_STAMP)
+	CI=true $(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	@echo 'Surviving mutants (each a wrong change no domain test notices):'
+	$(BIN)/mutmut results
+	$(BIN)/mutmut export-cicd-stats
+	cat mutants/mutmut-cicd-stats.json
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -1,14 +1,24 @@
-"""Shared test settings: the hypothesis profile.
+"""Shared test settings: the hypothesis profile and the frozen process clock.
 
 On CI (CI=true) property tests run derandomized, with the example database off, so a run
 is repeatable and leaves nothing behind; elsewhere hypothesis's defaults apply (random
 examples, failures remembered in .hypothesis/ and tried first next time).
+
+`--frozen-clock=MOMENT` (or CASEAUDIT_FROZEN_CLOCK=MOMENT) stops the process clock at an
+ISO moment with its offset for the whole run (time-machine: datetime.now, date.today,
+time.time; not the monotonic clock that asyncio and Textual wait on). No test reads the
+real clock, so the suite must pass whatever the clock says; `make unit` runs it stopped at
+23:59:59 on a quarter's last day, the moment a date taken in the wrong zone or a day
+counted from the wrong end shows itself. Programs a test starts in a child process run
+on the real clock.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
+import pytest
 from hypothesis import settings
 
 # Both from hypothesis's own defaults, not from whatever profile hypothesis picked itself
@@ -24,3 +34,46 @@ def hypothesis_profile(environ=os.environ) -> str:
 
 
 settings.load_profile(hypothesis_profile())
+
+FROZEN_CLOCK_ENV = "CASEAUDIT_FROZEN_CLOCK"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--frozen-clock", metavar="MOMENT", default=os.environ.get(FROZEN_CLOCK_ENV) or None,
+                     help="stop the process clock at this ISO moment with its offset for the whole "
+                          f"run, e.g. 2025-12-31T23:59:59+00:00 (or set {FROZEN_CLOCK_ENV})")
+
+
+def frozen_moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(f"--frozen-clock: {text!r} is not an ISO moment such as "
+                                "2025-12-31T23:59:59+00:00") from None
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"--frozen-clock: {text!r} has no offset; give one, "
+                                "e.g. +00:00 in winter, +01:00 in British Summer Time")
+    return moment
+
+
+def pytest_configure(config):
+    # Runs in every xdist worker too, so each process's clock is stopped.
+    text = config.getoption("frozen_clock")
+    if not text:
+        return
+    import time_machine
+
+    traveller = time_machine.travel(frozen_moment(text), tick=False)
+    traveller.start()
+    config._frozen_clock = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_frozen_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    text = config.getoption("frozen_clock")
+    return f"process clock frozen at {text}" if text else None

@@ -44,7 +44,10 @@ def test_json_output_follows_the_contract(case_file, capsys):
     assert len(out["results"]) == 12
 
 
-def test_readable_table(case_file, capsys):
+def test_readable_table(case_file, capsys, monkeypatch):
+    # The evidence column wraps at the terminal's width: a known width, whatever runs the test
+    # (pytest-xdist's workers, or a Textual test before this one, leave other widths behind).
+    monkeypatch.setenv("COLUMNS", "120")
     assert main(["check", "--case-file", str(case_file), "--as-of", "2024-02-01"]) == 0
     out = capsys.readouterr().out
     assert "Case C-1001 as at 2024-02-01" in out

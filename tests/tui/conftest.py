@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pytest
@@ -39,10 +40,21 @@ def build_db(path, cases: list[Case] | None = None) -> None:
     store.close()
 
 
-@pytest.fixture
-def db_path(tmp_path):
-    path = tmp_path / "caseaudit.db"
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory):
+    """The small database built once per run (per xdist worker): no test writes to it."""
+    path = tmp_path_factory.mktemp("built") / "caseaudit.db"
     build_db(path)
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path, built_db):
+    """A test's own copy of the small database: a file copy, not a build per test (the
+    build is a tenth of a second; about a hundred Pilot tests take one). copy2 keeps the
+    file's private mode. The build closed the store, so the file is whole, no -wal beside it."""
+    path = tmp_path / "caseaudit.db"
+    shutil.copy2(built_db, path)
     return path
 
 
