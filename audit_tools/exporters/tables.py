@@ -151,7 +151,9 @@ def themes_tables(report: ThemesReport) -> list[Table]:
 
     tables.append(Table(
         "concerns", "Safeguarding concerns raised while auditing",
-        _cols(("quarter", TEXT), ("raised", INT), ("acknowledged_within_1wd", INT), ("open", INT)),
+        _cols(("quarter", QUARTER, "Quarter"), ("raised", INT, "Raised"),
+              ("acknowledged_within_1wd", INT, "Acknowledged within 1 working day"),
+              ("open", INT, "Open at the quarter's end")),
         _quarter_rows(report, lambda q: [q.concerns.raised, q.concerns.acknowledged_within_1wd,
                                          q.concerns.open]),
     ))
