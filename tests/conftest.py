@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from hypothesis import settings
 
 # Both from hypothesis's own defaults, not from whatever profile hypothesis picked itself
@@ -24,3 +26,10 @@ def hypothesis_profile(environ=os.environ) -> str:
 
 
 settings.load_profile(hypothesis_profile())
+
+
+@pytest.fixture(autouse=True)
+def _own_config_folder(tmp_path_factory, monkeypatch):
+    """Each test's app reads and writes its preferences (the theme) in a folder of its own,
+    never the user config folder of whoever runs the tests."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))

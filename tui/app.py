@@ -96,6 +96,10 @@ class CaseauditApp(App[int]):
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
+    # Whether the theme chosen is kept for the next run (in the user config folder). The
+    # browser app runs as the server's user for everyone, so it keeps nothing.
+    REMEMBERS_PREFERENCES = True
+
     # Keys that leave the current screen: a screen that must not be left by accident
     # (an audit form with unsaved work) sets HOLDS_NAVIGATION.
     NAVIGATION = {"dashboard", "cases", "actions", "open", "quit"}
@@ -107,6 +111,7 @@ class CaseauditApp(App[int]):
         catalogue: Any,
         today: date | None = None,
         demo: bool = False,
+        preferences: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -116,7 +121,32 @@ class CaseauditApp(App[int]):
         self.demo = demo
         roles = ", ".join(ROLE_WORDS[r] for r in user.roles) or "no role"
         self.sub_title = f"{user.display_name}: {roles}"
-        self.theme = "textual-dark"
+        # The theme the person chose last time (from the palette or with t), if they did.
+        self.preferences = preferences
+        if self.REMEMBERS_PREFERENCES and self.preferences is None:
+            from tui.preferences import default_path
+
+            self.preferences = default_path()
+        chosen = None
+        if self.preferences is not None:
+            from tui import preferences as kept
+
+            chosen = kept.load(self.preferences).get("theme")
+        self.theme = chosen if chosen in self.available_themes else "textual-dark"
+
+    def on_mount(self) -> None:
+        if self.preferences is not None:
+            self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Any) -> None:
+        from tui import preferences as kept
+
+        try:
+            if kept.load(self.preferences).get("theme") != theme.name:
+                kept.remember(self.preferences, theme=theme.name)
+        except OSError as err:
+            log.warning("theme not remembered: %s", err)
+            self.notify(f"The theme could not be remembered for next time ({err}).", severity="warning")
 
     def get_default_screen(self) -> Screen:
         from tui.screens.dashboard import DashboardScreen
