@@ -34,6 +34,8 @@ class ActionsScreen(CaseauditScreen):
         Binding("v", "state('overdue')", "Overdue", id="show_overdue"),
         Binding("e", "state('done')", "Done", id="show_done"),
         Binding("w", "toggle_whose", "Mine/team", id="toggle_whose"),
+        Binding("k", "open_case", "Open its case", id="open_action_case", show=False),
+        Binding("u", "open_audit", "Open its audit", id="open_action_audit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -92,8 +94,9 @@ class ActionsScreen(CaseauditScreen):
             filters = {"team": user.team}
         else:
             filters = {"owner": user.username}
+        # The most pressing first: overdue, then by due date.
         return store.amendments.actions(**filters, state=None if state == "all" else state,
-                                  today=self.app.today, limit=PAGE)
+                                        today=self.app.today, limit=PAGE, order="urgency")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -109,6 +112,7 @@ class ActionsScreen(CaseauditScreen):
         table = self.query_one("#action-table", DataTable)
         table.clear()
         self.descriptions = {}
+        self.origins = {str(row.action_id): (row.case_ref, row.audit_id) for row in rows}
         today = self.app.today
         for row in rows:
             overdue = row.overdue(today)
@@ -120,7 +124,28 @@ class ActionsScreen(CaseauditScreen):
         if len(rows) >= PAGE:
             words += f" (the first {PAGE})"
         self.query_one("#action-status", Static).update(
-            words + ". Enter marks the highlighted one complete.")
+            words + ". Enter marks the highlighted one complete; k opens its case, u its audit.")
+
+    def _highlighted_origin(self) -> tuple[str, str] | None:
+        table = self.query_one("#action-table", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return getattr(self, "origins", {}).get(row_key.value)
+
+    def action_open_case(self) -> None:
+        from tui.screens.case_detail import CaseDetailScreen
+
+        origin = self._highlighted_origin()
+        if origin is not None:
+            self.app.push_screen(CaseDetailScreen(origin[0]))
+
+    def action_open_audit(self) -> None:
+        from tui.screens.audit_form import AuditFormScreen
+
+        origin = self._highlighted_origin()
+        if origin is not None:
+            self.app.push_screen(AuditFormScreen(audit_id=origin[1]))
 
     @on(DataTable.RowSelected, "#action-table")
     def _selected(self) -> None:
