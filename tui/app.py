@@ -35,6 +35,7 @@ OTHER_SCREENS: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
     "feedback": ("tui.screens.moderation.feedback", "FeedbackScreen", "Moderation feedback", (Role.auditor,)),
     "escalations": ("tui.screens.moderation.escalations", "EscalationsScreen", "Escalations to resolve",
                     (Role.qa_lead,)),
+    "my_audits": ("tui.screens.my_audits", "MyAuditsScreen", "My audits", (Role.auditor,)),
     "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", (Role.admin,)),
 }
 
@@ -89,6 +90,7 @@ class CaseauditApp(App[int]):
         Binding("g", "open('agreement')", "Agreement", id="agreement", show=False),
         Binding("r", "open('reports')", "Reports", id="reports", show=False),
         Binding("f", "open('feedback')", "Feedback", id="feedback", show=False),
+        Binding("y", "open('my_audits')", "My audits", id="my_audits", show=False),
         Binding("e", "open('escalations')", "Escalations", id="escalations", show=False),
         Binding("i", "open('annex_a')", "Annex A import", id="annex_a_import", show=False),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),

@@ -105,6 +105,8 @@ class DashboardScreen(CaseauditScreen):
             quota.append(f": {plural(needed - done, 'more audit')} to do. Press c for the case list.")
         else:
             quota.append(": quota met.")
+        if user.has(Role.auditor):
+            quota.append(" y lists the audits you have submitted.")
         self.query_one("#quota", Static).update(quota)
 
         drafts = Text()
