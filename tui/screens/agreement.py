@@ -9,13 +9,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.agreement import FLAG_WORDS, Agreement
 from audit_tools.quarters import Quarter
 from audit_tools.wording import kappa_words, percent
 from tui.screens.base import CaseauditScreen
+from tui.widgets.footer import KeysFooter
 
 
 class AgreementScreen(CaseauditScreen):
@@ -52,7 +53,7 @@ class AgreementScreen(CaseauditScreen):
             with Vertical():
                 yield Static("By standard (both scored)", classes="agreement-caption")
                 yield DataTable(id="agreement-standards", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.quarter is None:

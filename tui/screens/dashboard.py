@@ -74,6 +74,8 @@ class DashboardScreen(CaseauditScreen):
         self.action_reload()
 
     def on_resize(self) -> None:
+        if getattr(self, "figures", None) is not None:
+            self._show_waiting(self.figures)  # the feedback lines use the width there is
         # Twelve auditors fit at 80x24 with the rest a scroll away; a tall terminal shows
         # the whole service instead of twelve rows above empty space.
         self.query_one("#quota-table").styles.max_height = max(12, self.size.height - 22)
@@ -126,6 +128,26 @@ class DashboardScreen(CaseauditScreen):
         if figures.drafts and self.focused in (None, self.query_one("#dashboard-body")):
             table.focus()
 
+        self.figures = figures
+        self._show_waiting(figures)
+
+        if figures.compliance is not None:
+            title = self.query_one("#quota-title", Static)
+            title.update(f"Audit quota by auditor, {month} (QA lead)")
+            title.display = True
+            compliance = self.query_one("#quota-table", DataTable)
+            compliance.clear(columns=True)
+            compliance.add_columns("auditor", "name", "done", "quota", "")
+            for username, name, count in sorted(figures.compliance, key=lambda c: (c[2], c[0])):
+                mark = Text("met", style="green") if count >= figures.quota else Text("behind", style="bold red")
+                compliance.add_row(username, name, str(count), str(figures.quota), mark, key=username)
+            compliance.display = True
+
+    def _show_waiting(self, figures: dashboard_service.Dashboard) -> None:
+        """What waits for the user: moderation tasks, feedback to read, overdue actions."""
+        user = self.app.user
+        tile = self.query_one("#waiting", Static)
+        room = tile.content_size.width or (self.size.width - 6)
         waiting = Text()
         if user.has(Role.moderator):
             waiting.append(how_many(figures.moderation_waiting, "moderation task") + " waiting",
@@ -143,7 +165,9 @@ class DashboardScreen(CaseauditScreen):
                             + (f": {resolution.feedback}" if resolution.feedback else ""))
                 else:
                     said = audit.moderation.feedback
-                waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {first_words(said)}")
+                lead = f"\n  {audit.audit_id} ({audit.case_ref}): "
+                # As much of it as the tile has room for on one line (the whole is a key away).
+                waiting.append(lead + first_words(said, max(20, room - len(lead) + 1)))
             if figures.feedback_count > len(figures.feedback_to_acknowledge):
                 waiting.append(f"\n  and {figures.feedback_count - len(figures.feedback_to_acknowledge)} more")
             if figures.feedback_to_acknowledge:
@@ -161,18 +185,6 @@ class DashboardScreen(CaseauditScreen):
         if overdue:
             waiting.append("\n  a opens the actions tracker")
         self.query_one("#waiting", Static).update(waiting)
-
-        if figures.compliance is not None:
-            title = self.query_one("#quota-title", Static)
-            title.update(f"Audit quota by auditor, {month} (QA lead)")
-            title.display = True
-            compliance = self.query_one("#quota-table", DataTable)
-            compliance.clear(columns=True)
-            compliance.add_columns("auditor", "name", "done", "quota", "")
-            for username, name, count in sorted(figures.compliance, key=lambda c: (c[2], c[0])):
-                mark = Text("met", style="green") if count >= figures.quota else Text("behind", style="bold red")
-                compliance.add_row(username, name, str(count), str(figures.quota), mark, key=username)
-            compliance.display = True
 
     @on(DataTable.RowSelected, "#drafts-table")
     def open_draft(self, event: DataTable.RowSelected) -> None:

@@ -13,7 +13,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -32,6 +31,7 @@ from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport, pct
 from caseaudit.services.themes import export_themes_report, latest_quarter_with_audits, themes_for
 from tui.screens.base import CaseauditScreen
+from tui.widgets.footer import KeysFooter
 
 FORMAT_WORDS = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "md": "board paper (md)"}
 QUARTERS_SHOWN = 8
@@ -159,7 +159,7 @@ class ReportsScreen(CaseauditScreen):
             with TabPane("Moderation & actions", id="reports-tab-moderation"):
                 with VerticalScroll():
                     yield DataTable(id="reports-moderation", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load_report(self.quarter)
@@ -337,4 +337,7 @@ class ReportsScreen(CaseauditScreen):
             return
         self.last_written = written
         self._set_status(f"Written: {written}")
-        self.app.notify(f"{FORMAT_WORDS[fmt]} report written to {written}", title="Exported")
+        # The toast names the file; the whole path, too long for a toast's width (it would
+        # break mid-word), is on the status line and in the folder box.
+        self.app.notify(f"{FORMAT_WORDS[fmt]} report written: {written.name}, in the export folder",
+                        title="Exported")

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools import sampling
@@ -19,6 +19,7 @@ from audit_tools.errors import BadInput
 from audit_tools.quarters import Quarter
 from caseaudit.services.sampling_view import SamplingView, sampling_view
 from tui.screens.base import CaseauditScreen
+from tui.widgets.footer import KeysFooter
 from tui.widgets.prompts import ChooseOne, Confirm
 from tui.widgets.tables import repaint_later
 
@@ -82,7 +83,7 @@ class SamplingScreen(CaseauditScreen):
             with Vertical(id="sampling-progress"):
                 yield Static("", id="sampling-progress-title")
                 yield DataTable(id="sampling-progress-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_preview()

@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
@@ -21,6 +21,7 @@ from caseaudit.services.moderation import submit_blind
 from caseaudit.services.moderation_views import BlindView, blind_view
 from tui.screens.base import CaseauditScreen
 from tui.screens.moderation.reconcile import ReconcileScreen
+from tui.widgets.footer import KeysFooter
 from tui.widgets.prompts import Confirm
 from tui.words import evidence_text, grade_options, status_options
 
@@ -66,7 +67,7 @@ class BlindReauditScreen(CaseauditScreen):
         yield Header()
         yield Static("Loading the case…", id="blind-header")
         yield VerticalScroll(id="blind-form")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()
