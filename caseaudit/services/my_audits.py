@@ -13,7 +13,7 @@ from audit_tools.errors import Refused
 from audit_tools.models import Role, User
 from db.errors import NotFound
 
-OUTCOME_WORDS = {"agreed": "moderated: agreed", "grade_changed": "moderated: grade changed"}
+OUTCOME_WORDS = {"agreed": "agreed", "grade_changed": "grade changed"}
 
 
 @dataclass
@@ -26,14 +26,14 @@ class MyAudit:
 def stage_words(row) -> str:
     """Where an audit's moderation stands, for its auditor."""
     if row.outcome == "escalated":
-        return "escalation settled by the QA lead" if row.resolved else "escalated to the QA lead"
+        return "escalated, settled by the QA lead" if row.resolved else "escalated to the QA lead"
     if row.outcome in OUTCOME_WORDS:
         read = "feedback read" if row.acknowledged_on else "feedback to read"
-        return f"{OUTCOME_WORDS[row.outcome]}, {read}"
+        return f"moderated: {OUTCOME_WORDS[row.outcome]}, {read}"
     if row.reaudited:
-        return "re-audited, being reconciled"
+        return "re-audited, to reconcile"
     if row.assigned_to:
-        return f"sampled: with {row.assigned_to}"
+        return f"sampled, with {row.assigned_to}"
     return "not sampled"
 
 

@@ -14,15 +14,15 @@ def row(**values) -> MyAuditRow:
 
 def test_each_stage_of_moderation_in_words():
     assert stage_words(row()) == "not sampled"
-    assert stage_words(row(assigned_to="dan.m")) == "sampled: with dan.m"
-    assert stage_words(row(assigned_to="dan.m", reaudited=True)) == "re-audited, being reconciled"
+    assert stage_words(row(assigned_to="dan.m")) == "sampled, with dan.m"
+    assert stage_words(row(assigned_to="dan.m", reaudited=True)) == "re-audited, to reconcile"
     assert stage_words(row(assigned_to="dan.m", reaudited=True, outcome="agreed")) == \
         "moderated: agreed, feedback to read"
     assert stage_words(row(reaudited=True, outcome="grade_changed", acknowledged_on=date(2025, 9, 20))) == \
         "moderated: grade changed, feedback read"
     assert stage_words(row(reaudited=True, outcome="escalated")) == "escalated to the QA lead"
     assert stage_words(row(reaudited=True, outcome="escalated", resolved=True)) == \
-        "escalation settled by the QA lead"
+        "escalated, settled by the QA lead"
 
 
 def test_amended_in_words():

@@ -131,3 +131,25 @@ def test_status_dropdown_open_80x24(snap_compare, db):
 
 def test_my_audits_80x24(snap_compare, db):
     assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("y"))
+
+
+def test_my_audits_amended_160x48(snap_compare, db):
+    from datetime import datetime, timezone
+
+    from db import open_store
+
+    store = open_store(db, "amy", clock=lambda: datetime(2024, 2, 20, 10, 0, tzinfo=timezone.utc))
+    store.amendments.amend("A-0001", {"grade": "good"}, "graded on the wrong case")
+    store.close()
+    assert snap_compare(app_as(db), terminal_size=(160, 48), run_before=keys("y"))
+
+
+def test_amendment_trail_80x24(snap_compare, db):
+    from datetime import datetime, timezone
+
+    from db import open_store
+
+    store = open_store(db, "amy", clock=lambda: datetime(2024, 2, 20, 10, 0, tzinfo=timezone.utc))
+    store.amendments.amend("A-0001", {"grade": "good"}, "graded on the wrong case")
+    store.close()
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("y", "h"))

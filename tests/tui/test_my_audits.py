@@ -66,7 +66,8 @@ async def test_my_audits_lists_submitted_audits_with_moderation_and_amendments(d
         assert isinstance(screen, MyAuditsScreen)
         table = screen.query_one("#my-audits-table", DataTable)
         assert [str(c) for c in table.get_row_at(0)] == [
-            "A-0001", "C-2", "1 Feb 2024", "Good", "not sampled", "2 Mar 2024 (1)"]
+            "A-0001", "C-2", "1 Feb 2024", "Good", "2 Mar 2024 (1)", "not sampled"]
+        assert text_of(screen, "#my-audits-detail") == "A-0001 (C-2): not sampled; amended 2 Mar 2024 (1)"
         await pilot.press("h")
         await settle(pilot)
         trail = text_of(app.screen, "#trail-text")

@@ -41,7 +41,17 @@ class MyAuditsScreen(RowsScreen):
     DEFAULT_CSS = """
     #my-audits-title { height: auto; padding: 0 1; }
     #my-audits-table { height: 1fr; }
+    #my-audits-detail { height: auto; padding: 0 1; }
     """
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.LOADING, id="my-audits-title")
+        yield DataTable(id="my-audits-table", cursor_type="row", zebra_stripes=True)
+        # The highlighted audit's whole state: the table's last column is cut at 80 columns.
+        yield Static("", id="my-audits-detail")
+        yield KeysFooter()
+
 
     def fetch(self) -> list[MyAudit]:
         return my_audits(self.app.store, self.app.user)
@@ -57,12 +67,13 @@ class MyAuditsScreen(RowsScreen):
         table = self.query_one("#my-audits-table", DataTable)
         kept = table.cursor_row if table.row_count else 0  # back from an audit: stay on it
         table.clear(columns=True)
-        table.add_columns("audit", "case", "submitted", "grade", "moderation", "amended")
+        table.add_columns("audit", "case", "submitted", "grade", "amended", "moderation")
+        self.rows = {mine.row.audit_id: mine for mine in rows}
         for mine in rows:
             row = mine.row
             table.add_row(row.audit_id, row.case_ref,
                           format_day(row.submitted_on) if row.submitted_on else "",
-                          grade_label(row.final_grade), mine.stage, mine.amended or "—", key=row.audit_id)
+                          grade_label(row.final_grade), mine.amended or "—", mine.stage, key=row.audit_id)
         if table.row_count:
             table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
         table.focus()
@@ -73,6 +84,17 @@ class MyAuditsScreen(RowsScreen):
             return None
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return row_key.value
+
+    @on(DataTable.RowHighlighted, "#my-audits-table")
+    def _detail(self, event: DataTable.RowHighlighted) -> None:
+        mine = getattr(self, "rows", {}).get(event.row_key.value if event.row_key else None)
+        if mine is None:
+            return
+        text = Text()
+        text.append(f"{mine.row.audit_id} ({mine.row.case_ref}): ", style="bold")
+        text.append(mine.stage)
+        text.append(f"; amended {mine.amended}" if mine.amended else "; never amended")
+        self.query_one("#my-audits-detail", Static).update(text)
 
     @on(DataTable.RowSelected, "#my-audits-table")
     def _open(self, event: DataTable.RowSelected) -> None:
