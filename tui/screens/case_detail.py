@@ -167,7 +167,9 @@ class CaseDetailScreen(CaseauditScreen):
             events.add_row(format_day(event.date), event.kind.value.replace("_", " "), "; ".join(detail))
         if not getattr(self, "_shown_once", False):
             self._shown_once = True  # coming back keeps the focus where the user left it
-            standards.focus()
+            standards.focus(scroll_visible=False)
+            # The case opens at its top, its first heading in view, however the layout settled.
+            self.query_one("#case-detail-body", VerticalScroll).scroll_home(animate=False)
 
     @on(DataTable.RowHighlighted, "#standards-table")
     def _show_evidence(self, event: DataTable.RowHighlighted) -> None:
