@@ -118,3 +118,68 @@ def completion_problem(action_id: int, on: date, today: date, completed: date | 
             return (f"{where}: already completed on {format_day(completed)}; to correct the date "
                     "say why (kept in its history)")
     return None
+
+
+def _status_words(value: object) -> str:
+    from audit_tools.models import Status
+
+    try:
+        return Status(value).label
+    except ValueError:
+        return "no status" if value is None else str(value)
+
+
+def _grade_words(value: object) -> str:
+    from audit_tools.models import Grade
+
+    try:
+        return Grade(value).label
+    except ValueError:
+        return "no grade" if value is None else str(value)
+
+
+def describe(before: dict, changes: dict) -> list[str]:
+    """What one amendment changed, a line a field (or a standard), as a person reads it:
+    "grade: Good → Requires improvement", "chronology: met → not met"."""
+    lines: list[str] = []
+    for name in AMENDABLE:
+        if name not in changes:
+            continue
+        old, new = before.get(name), changes[name]
+        if name == "grade":
+            lines.append(f"grade: {_grade_words(old)} → {_grade_words(new)}")
+        elif name in ("scores", "automatic"):
+            old, new = old or {}, new or {}
+            what = "" if name == "scores" else "automatic status of "
+            for standard in sorted(set(old) | set(new)):
+                if old.get(standard) != new.get(standard):
+                    lines.append(f"{what}{standard}: {_status_words(old.get(standard))} → "
+                                 f"{_status_words(new.get(standard))}")
+        elif name in ("notes", "override_reasons"):
+            old, new = old or {}, new or {}
+            what = "note" if name == "notes" else "override reason"
+            for standard in sorted(set(old) | set(new)):
+                if old.get(standard) != new.get(standard):
+                    done = "added" if not old.get(standard) else ("removed" if not new.get(standard) else "changed")
+                    lines.append(f"{what} on {standard} {done}")
+        elif name == "themes":
+            old, new = old or {}, new or {}
+            for kind, words in (("strengths", "strength"), ("improvements", "improvement")):
+                added = [t for t in new.get(kind, []) if t not in old.get(kind, [])]
+                taken = [t for t in old.get(kind, []) if t not in new.get(kind, [])]
+                if added or taken:
+                    lines.append(f"{words} themes: " + ", ".join(
+                        [f"+ {t}" for t in added] + [f"− {t}" for t in taken]))
+        elif name == "actions":
+            old, new = old or [], new or []
+            for number in range(1, max(len(old), len(new)) + 1):
+                was = old[number - 1] if number <= len(old) else None
+                now = new[number - 1] if number <= len(new) else None
+                if was is None and now is not None:
+                    lines.append(f"action {number} added: {now.get('description', '')}")
+                elif now is None and was is not None:
+                    lines.append(f"action {number} removed: {was.get('description', '')}")
+                elif was != now and was is not None and now is not None:
+                    fields = [k for k in ("description", "owner", "due", "standard") if was.get(k) != now.get(k)]
+                    lines.append(f"action {number}: {', '.join(fields) or 'changed'} changed")
+    return lines

@@ -90,8 +90,18 @@ class Amendments(Aggregate):
         due_to: date | None = None,
         after: int | None = None,
         limit: int | None = PAGE,
+        order: str = "id",
     ) -> list[ActionRow]:
-        """Actions in force of submitted audits by id; `state` open | overdue (needs `today`) | done."""
+        """Actions in force of submitted audits; `state` open | overdue (needs `today`) | done.
+
+        `order` "id" pages by action id (`after`); "urgency" puts the overdue first (needs
+        `today`), then the rest, each by due date (no date last), so a page holds the most
+        pressing ones.
+        """
+        if order not in ("id", "urgency"):
+            raise BadInput(f"order: {order!r} is not id or urgency")
+        if order == "urgency" and (today is None or after is not None):
+            raise BadInput("actions by urgency need today's date and are not paged by id")
         where, params = ["a.status = 'submitted'"], []
         for column, value in (("x.owner", owner), ("c.team", team), ("x.audit_id", audit_id)):
             if value is not None:
@@ -120,8 +130,14 @@ class Amendments(Aggregate):
         sql = (
             "SELECT x.id, x.audit_id, a.case_ref, c.team, a.auditor, x.description, x.owner, x.due, "
             "x.completed_on, x.standard FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
-            "LEFT JOIN cases c ON c.case_ref = a.case_ref WHERE " + " AND ".join(where) + " ORDER BY x.id"
+            "LEFT JOIN cases c ON c.case_ref = a.case_ref WHERE " + " AND ".join(where)
         )
+        if order == "urgency":
+            assert today is not None
+            sql += " ORDER BY (x.completed_on IS NULL AND x.due < ?) DESC, x.due IS NULL, x.due, x.id"
+            params.append(today.isoformat())
+        else:
+            sql += " ORDER BY x.id"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

@@ -14,7 +14,7 @@ from audit_tools.models import Audit, Case, Role, User, audit_id_for
 from audit_tools.permissions import moderator_independence
 from db import projection, rows
 from db.errors import DraftConflict, NotFound
-from db.rows import PAGE, AuditRow
+from db.rows import PAGE, AuditRow, MyAuditRow
 from db.session import Aggregate
 
 COLUMNS = "a.audit_id, a.status, a.data"
@@ -390,6 +390,22 @@ class Audits(Aggregate):
             "LEFT JOIN moderations m ON m.audit_id = a.audit_id "
             "LEFT JOIN assignments s ON s.audit_id = a.audit_id"
             f"{clause} ORDER BY a.audit_id LIMIT ?", [*params, limit])]
+
+    def by_auditor(self, auditor: str, limit: int = 200) -> list[MyAuditRow]:
+        """The auditor's submitted audits, newest submission first, each with its moderation
+        stage and amendment count (one query, on the audits_by_auditor index)."""
+        keys = list(MyAuditRow.model_fields)
+        return [MyAuditRow(**dict(zip(keys, r))) for r in self.db.execute(
+            "SELECT a.audit_id, a.case_ref, a.as_of, a.submitted_on, a.grade, "
+            "coalesce(r.final_grade, m.final_grade, a.grade), coalesce(s.moderator, m.moderator), "
+            "m.grade IS NOT NULL, m.outcome, r.audit_id IS NOT NULL, m.acknowledged_on, "
+            "(SELECT count(*) FROM amendments x WHERE x.audit_id = a.audit_id), "
+            "(SELECT max(at) FROM amendments x WHERE x.audit_id = a.audit_id) "
+            "FROM audits a LEFT JOIN moderations m ON m.audit_id = a.audit_id "
+            "LEFT JOIN assignments s ON s.audit_id = a.audit_id "
+            "LEFT JOIN escalation_resolutions r ON r.audit_id = a.audit_id "
+            "WHERE a.auditor = ? AND a.status = 'submitted' "
+            "ORDER BY a.submitted_on DESC, a.audit_id DESC LIMIT ?", [auditor, limit])]
 
     def last_for_case(self, case_ref: str, before: date | None = None, exclude: str | None = None) -> date | None:
         """As-of date of the case's latest submitted audit (on or before `before`)."""

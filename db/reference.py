@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from audit_tools import settings as settings_rules
@@ -51,6 +52,26 @@ class Reference(Aggregate):
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, json.dumps(value)])
             self.session.record("setting changed", {"key": key, "value": value})
         return changed
+
+    # -- the demo ------------------------------------------------------------------------
+
+    def mark_demo(self, username: str, today: date) -> None:
+        """Record that this file is the demo (`caseaudit demo`), seen as `username` on `today`:
+        the command line then works on it as that user and on that day."""
+        self.session.require(Role.admin, "mark the demo database")
+        value = {"user": username, "today": today.isoformat()}
+        with self.session.transaction():
+            self.db.execute("INSERT INTO settings (key, value) VALUES ('demo', ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [json.dumps(value)])
+            self.session.record("demo database marked", value)
+
+    def demo(self) -> tuple[str, date] | None:
+        """(user, today) of a demo database; None for a council's own."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = 'demo'").fetchone()
+        if row is None:
+            return None
+        value = json.loads(row[0])
+        return value["user"], date.fromisoformat(value["today"])
 
     # -- standards catalogues -------------------------------------------------------------
 

@@ -44,6 +44,25 @@ class AuditRow(BaseModel):
     moderator: str | None = None
 
 
+class MyAuditRow(BaseModel):
+    """One of an auditor's submitted audits: where its moderation stands and how often it
+    was amended (for the "My audits" list)."""
+
+    audit_id: str
+    case_ref: str
+    as_of: date
+    submitted_on: date | None = None
+    grade: str | None = None
+    final_grade: str | None = None  # after moderation (or the QA lead's resolution)
+    assigned_to: str | None = None  # the moderator it was assigned to, if sampled
+    reaudited: bool = False  # the moderator's blind re-audit is stored
+    outcome: str | None = None  # agreed | grade_changed | escalated, once reconciled
+    resolved: bool = False  # an escalation the QA lead has settled
+    acknowledged_on: date | None = None
+    amendments: int = 0
+    last_amended_at: str | None = None
+
+
 class ActionRow(BaseModel):
     """An action from an audit's action plan in force, with where it came from."""
 

@@ -19,6 +19,7 @@ import os
 from datetime import datetime
 
 import pytest
+
 from hypothesis import settings
 
 # Both from hypothesis's own defaults, not from whatever profile hypothesis picked itself
@@ -77,3 +78,10 @@ def pytest_unconfigure(config):
 def pytest_report_header(config):
     text = config.getoption("frozen_clock")
     return f"process clock frozen at {text}" if text else None
+
+
+@pytest.fixture(autouse=True)
+def _own_config_folder(tmp_path_factory, monkeypatch):
+    """Each test's app reads and writes its preferences (the theme) in a folder of its own,
+    never the user config folder of whoever runs the tests."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))

@@ -38,6 +38,7 @@ OTHER_SCREENS: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
     "feedback": ("tui.screens.moderation.feedback", "FeedbackScreen", "Moderation feedback", (Role.auditor,)),
     "escalations": ("tui.screens.moderation.escalations", "EscalationsScreen", "Escalations to resolve",
                     (Role.qa_lead,)),
+    "my_audits": ("tui.screens.my_audits", "MyAuditsScreen", "My audits", (Role.auditor,)),
     "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", (Role.admin,)),
 }
 
@@ -93,12 +94,17 @@ class CaseauditApp(App[int]):
         Binding("g", "open('agreement')", "Agreement", id="agreement", show=False),
         Binding("r", "open('reports')", "Reports", id="reports", show=False),
         Binding("f", "open('feedback')", "Feedback", id="feedback", show=False),
+        Binding("y", "open('my_audits')", "My audits", id="my_audits", show=False),
         Binding("e", "open('escalations')", "Escalations", id="escalations", show=False),
         Binding("i", "open('annex_a')", "Annex A import", id="annex_a_import", show=False),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("t", "toggle_dark", "Light/dark", id="toggle_theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),
     ]
+
+    # Whether the theme chosen is kept for the next run (in the user config folder). The
+    # browser app runs as the server's user for everyone, so it keeps nothing.
+    REMEMBERS_PREFERENCES = True
 
     # Keys that leave the current screen: a screen that must not be left by accident
     # (an audit form with unsaved work) sets HOLDS_NAVIGATION.
@@ -111,6 +117,7 @@ class CaseauditApp(App[int]):
         catalogue: Any,
         today: date | None = None,
         demo: bool = False,
+        preferences: Path | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -120,7 +127,28 @@ class CaseauditApp(App[int]):
         self.demo = demo
         self.concern_figures: tuple[int, int] | None = None  # (unacknowledged, not closed) last seen
         self.show_who()
-        self.theme = "textual-dark"
+        # The theme the person chose last time (from the palette or with t), if they did.
+        self.preferences = preferences
+        if self.REMEMBERS_PREFERENCES and self.preferences is None:
+            from tui.preferences import default_path
+
+            self.preferences = default_path()
+        chosen = None
+        if self.preferences is not None:
+            from tui import preferences as kept
+
+            chosen = kept.load(self.preferences).get("theme")
+        self.theme = chosen if chosen in self.available_themes else "textual-dark"
+
+    def _remember_theme(self, theme: Any) -> None:
+        from tui import preferences as kept
+
+        try:
+            if kept.load(self.preferences).get("theme") != theme.name:
+                kept.remember(self.preferences, theme=theme.name)
+        except OSError as err:
+            log.warning("theme not remembered: %s", err)
+            self.notify(f"The theme could not be remembered for next time ({err}).", severity="warning")
 
     # --- who is signed in, and safeguarding concerns waiting for them ------------------
 
@@ -137,6 +165,8 @@ class CaseauditApp(App[int]):
         self.sub_title = words
 
     def on_mount(self) -> None:
+        if self.preferences is not None:
+            self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.poll_concerns()
         self.set_interval(self.CONCERN_POLL_SECONDS, self.poll_concerns, name="concern poll")
 

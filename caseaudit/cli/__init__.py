@@ -64,6 +64,16 @@ def db_path(args: argparse.Namespace) -> Path:
     return default_db_path()
 
 
+def open_as_user(path: Path):
+    """The store as the person running the command: the operating-system user on today,
+    or, on the demo database `caseaudit demo` built, the demo user on the demo's day."""
+    from caseaudit.services.demo import acting, fixed_clock
+    from db import current_username, open_store
+
+    username, today = acting(path, current_username())
+    return open_store(path, actor=username, clock=fixed_clock(today) if today else None)
+
+
 def _standards_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--standards",
@@ -91,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "then opens the terminal application on it as a demo user with every role.")
     _standards_option(p)
     p.add_argument("--rebuild", action="store_true", help="rebuild the demo database from scratch")
+    p.add_argument("--path", action="store_true", help="print where the demo database is (building it "
+                   "if missing) and exit: export CASEAUDIT_DB=\"$(caseaudit demo --path)\" points the "
+                   "other commands at it, as the demo user on the demo's day")
     p.set_defaults(handler="caseaudit.cli.app:open_demo")
 
     p = sub.add_parser("init", help="create or migrate the database",

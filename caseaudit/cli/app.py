@@ -33,17 +33,33 @@ def open_tui(args: argparse.Namespace) -> int:
             f"{path}: no caseaudit database here yet; an admin creates it with `caseaudit init`, "
             "or try `caseaudit demo`"
         )
-    return _run(make_app(path, catalogue_path=getattr(args, "standards", None)))
+    from caseaudit.services.demo import acting
+    from db.identity import current_username
+
+    # The demo database opened by its path is still the demo: its user, on its day.
+    username, today = acting(path, current_username())
+    return _run(make_app(path, username=username, catalogue_path=getattr(args, "standards", None),
+                         today=today, demo=today is not None))
 
 
 def open_demo(args: argparse.Namespace) -> int:
     """Create the demo database if missing (or --rebuild), then open it as the demo user."""
     from tui.app import make_app
 
+    import sys
+
     path = Path(args.db) if getattr(args, "db", None) else demo_db_path()
+    only_path = getattr(args, "path", False)
     if getattr(args, "rebuild", False) or not path.exists():
-        print(f"caseaudit: building the demo database at {path} …", flush=True)
+        # With --path, stdout carries the path alone, for $(caseaudit demo --path).
+        print(f"caseaudit: building the demo database at {path} …", flush=True,
+              file=sys.stderr if only_path else sys.stdout)
         build_demo(path)
+    else:
+        demo.mark_if_unmarked(path, DEMO_USER.username, DEMO_TODAY)  # one built before the mark
+    if only_path:
+        print(path)
+        return 0
     app = make_app(path, username=DEMO_USER.username, catalogue_path=getattr(args, "standards", None),
                    today=DEMO_TODAY, demo=True)
     return _run(app)

@@ -52,16 +52,16 @@ def report_table(report: CheckReport, catalogue_label: str, width: int | None = 
 
 def _case_from_database(args: argparse.Namespace):
     """The stored case and the catalogue the database scores against (--standards wins)."""
-    from caseaudit.cli import db_path
-    from db import open_store
-    from db.identity import current_username
+    from caseaudit.cli import db_path, open_as_user
 
     path = db_path(args)
     if not path.exists():
         raise BadInput(f"{path}: no database here; run `caseaudit init` first or pass --db")
-    store = open_store(path, actor=current_username())
+    store = open_as_user(path)
     try:
-        return stored_case(store, args.case_ref, load_catalogue(args.standards) if args.standards else None)
+        case, catalogue = stored_case(store, args.case_ref,
+                                      load_catalogue(args.standards) if args.standards else None)
+        return case, catalogue, store.today()  # the demo database's day on the demo
     finally:
         store.close()
 
@@ -74,9 +74,10 @@ def run(args: argparse.Namespace) -> int:
     if args.case_file:
         catalogue = load_catalogue(args.standards)
         case = read_case_file(args.case_file)
+        today = london_today()  # the one clock: today in Europe/London
     else:
-        case, catalogue = _case_from_database(args)
-    as_of: date = args.as_of or london_today()  # the one clock: today in Europe/London
+        case, catalogue, today = _case_from_database(args)
+    as_of: date = args.as_of or today
     report = check_case(case, as_of, catalogue)
     if args.json:
         json.dump(report_json(report), sys.stdout, indent=2)

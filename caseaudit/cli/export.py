@@ -11,9 +11,7 @@ from audit_tools.quarters import Quarter
 from caseaudit.services.themes import export_themes_report
 
 def export_themes(args: argparse.Namespace) -> int:
-    from caseaudit.cli import db_path
-    from db import open_store
-    from db.identity import current_username
+    from caseaudit.cli import db_path, open_as_user
 
     path = db_path(args)
     if not path.exists():
@@ -23,7 +21,7 @@ def export_themes(args: argparse.Namespace) -> int:
         from audit_tools.standards import load_catalogue
 
         catalogue = load_catalogue(args.standards)
-    store = open_store(path, actor=current_username())
+    store = open_as_user(path)
     try:
         written = export_themes_report(store, Quarter.parse(args.quarter), args.format, args.out,
                                        include_notes=args.include_notes, catalogue=catalogue)

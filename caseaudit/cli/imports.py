@@ -33,14 +33,12 @@ def _terminal_progress(doing: str = "checking") -> Progress | None:
 
 
 def open_for_import(args: argparse.Namespace):
-    from caseaudit.cli import db_path
-    from db.identity import current_username
-    from db import open_store
+    from caseaudit.cli import db_path, open_as_user
 
     path = db_path(args)
     if not path.exists():
         raise BadInput(f"{path}: no database here yet; run `caseaudit init` first")
-    return open_store(path, actor=current_username())
+    return open_as_user(path)
 
 
 def _run(args: argparse.Namespace, what: str) -> int:

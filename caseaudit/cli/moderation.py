@@ -20,12 +20,12 @@ from caseaudit.cli import db_path
 
 
 def _store(args: argparse.Namespace):
-    from db import current_username, open_store
+    from caseaudit.cli import open_as_user
 
     path = db_path(args)
     if not path.exists():  # never create an empty database as a side effect of a query
         raise BadInput(f"no caseaudit database at {path}: run `caseaudit init` first, or give --db")
-    return open_store(path, current_username())
+    return open_as_user(path)
 
 
 WIDTH = 80  # readable outputs fit a standard terminal

@@ -82,6 +82,7 @@ def audit_context(store, user: User, catalogue, today: date, case_ref: str | Non
             revision = None
     report = evaluate(case, audit.as_of, catalogue)
     return {
+        "amended": amended_summary(store, audit),
         "case": case,
         "report": report,
         "audit": audit,
@@ -119,3 +120,13 @@ def audit_changes(before: Audit, after: Audit) -> dict:
 
 def amend_audit(store, audit_id: str, changes: dict, reason: str) -> Audit:
     return store.amendments.amend(audit_id, changes, reason)
+
+
+def amended_summary(store, audit: Audit) -> str:
+    """"2 Oct 2025 (2)": when a submitted audit was last amended and how often; "" if never."""
+    from caseaudit.services.my_audits import amended_words
+
+    if not audit.submitted:
+        return ""
+    log = store.amendments.list(audit.audit_id)
+    return amended_words(len(log), log[-1].at if log else None)

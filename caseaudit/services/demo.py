@@ -48,6 +48,40 @@ def demo_db_path() -> Path:
     return Path(platformdirs.user_data_dir("caseaudit", appauthor=False)) / "caseaudit-demo.db"
 
 
+def fixed_clock(today: date):
+    """A clock that stands at noon on `today` (UTC: the same day in Europe/London)."""
+    return lambda: datetime.combine(today, time(12, 0), tzinfo=timezone.utc)
+
+
+def acting(path: Path, username: str) -> tuple[str, date | None]:
+    """Who a command works as on the database at `path`, and on which day (None: today).
+
+    On a council's database it is `username` (the operating-system user) on today. On the
+    demo database (`caseaudit demo` marks the one it builds) it is the demo user on the
+    demo's day, so the README's commands work on the demo as they read.
+    """
+    from db import open_store
+
+    store = open_store(path, actor=username)
+    try:
+        demo = store.reference.demo()
+    finally:
+        store.close()
+    return demo if demo is not None else (username, None)
+
+
+def mark_if_unmarked(path: Path, username: str, today: date) -> None:
+    """Mark a demo database built before demo databases were marked (see `acting`)."""
+    from db import open_store
+
+    store = open_store(path, actor=username, clock=fixed_clock(today))
+    try:
+        if store.reference.demo() is None and store.user is not None:
+            store.reference.mark_demo(username, today)
+    finally:
+        store.close()
+
+
 def _remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         try:
@@ -77,6 +111,7 @@ def build_demo(path: Path, load_sample: Callable[[object], object], today: date 
         load_sample(store)
         store.people.upsert([DEMO_USER])
         demo_cycle(store, today)
+        store.reference.mark_demo(DEMO_USER.username, today)
         # Fold the write-ahead log into the file so the rename carries everything.
         store.checkpoint()
         store.close()

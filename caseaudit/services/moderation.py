@@ -130,24 +130,59 @@ def sampled_in_quarter(store: Any, quarter: Quarter | str) -> list[str]:
     return sorted({i for s in store.samples.list(q.code) for i in s.selected})
 
 
-def assign_sample(store: Any, quarter: Quarter | str) -> dict[str, str]:
-    """Assign every sampled, unassigned, unmoderated audit of the quarter; all or none."""
+def plan_assignment(store: Any, quarter: Quarter | str) -> dict[str, str]:
+    """Audit id -> moderator that `assign_sample` would store now, for every sampled,
+    unassigned, unmoderated audit of the quarter; nothing is written (a preview)."""
+    require(store.user, Role.qa_lead, "assign moderators")
+    assigned = {a.audit_id for a in store.moderation.assignments()}
+    moderated = store.moderation.moderated_audit_ids()
+    todo = [i for i in sampled_in_quarter(store, quarter) if i not in assigned and i not in moderated]
+    pairs = []
+    for audit_id in todo:
+        audit = store.audits.get(audit_id)
+        case = store.cases.get(audit.case_ref) if audit else None
+        if audit is None or case is None:
+            raise NotFound(f"audit {audit_id}: its audit or case is no longer in the database")
+        pairs.append((audit, case))
+    return assign(pairs, moderators(store), open_loads(store))
+
+
+def assign_sample(store: Any, quarter: Quarter | str, expected: dict[str, str] | None = None) -> dict[str, str]:
+    """Assign every sampled, unassigned, unmoderated audit of the quarter; all or none.
+
+    With `expected` (a plan the QA lead previewed) nothing is stored unless the plan is
+    still exactly that one.
+    """
     require(store.user, Role.qa_lead, "assign moderators")
     with store.transaction():
-        assigned = {a.audit_id for a in store.moderation.assignments()}
-        moderated = store.moderation.moderated_audit_ids()
-        todo = [i for i in sampled_in_quarter(store, quarter) if i not in assigned and i not in moderated]
-        pairs = []
-        for audit_id in todo:
-            audit = store.audits.get(audit_id)
-            case = store.cases.get(audit.case_ref) if audit else None
-            if audit is None or case is None:
-                raise NotFound(f"audit {audit_id}: its audit or case is no longer in the database")
-            pairs.append((audit, case))
-        plan = assign(pairs, moderators(store), open_loads(store))
+        plan = plan_assignment(store, quarter)
+        if expected is not None and plan != expected:
+            raise BadInput("the sample or the moderators changed since the preview: nothing was assigned; "
+                           "press ctrl+t again to see the assignment as it is now")
         for audit_id, moderator in plan.items():
             store.moderation.assign(audit_id, moderator)
     return plan
+
+
+@dataclass
+class EligibleModerator:
+    username: str
+    display_name: str
+    open_load: int  # assignments not yet re-audited
+
+
+def eligible_moderators_for(store: Any, audit_id: str) -> list[EligibleModerator]:
+    """The moderators who may take the audit (audit_tools.assignment: not its auditor, nor
+    the case's worker or line manager), each with the work they have open."""
+    from audit_tools.assignment import eligible_moderators
+
+    audit = store.audits.get(audit_id)
+    case = store.cases.get(audit.case_ref) if audit else None
+    if audit is None or case is None:
+        raise NotFound(f"audit {audit_id}: its audit or case is no longer in the database")
+    names = {u.username: u.display_name for u in store.people.list(role=Role.moderator)}
+    loads = open_loads(store)
+    return [EligibleModerator(m, names[m], loads.get(m, 0)) for m in eligible_moderators(audit, case, names)]
 
 
 @dataclass

@@ -127,3 +127,46 @@ def test_imported_audit_80x24(snap_compare, imported_db):
 def test_imported_audit_160x48(snap_compare, imported_db):
     assert snap_compare(app_as(imported_db), terminal_size=(160, 48),
                         run_before=keys("c", "enter", "tab", "enter"))
+
+
+def test_cases_child_protection_filter_80x24(snap_compare, db):
+    """The chosen type, "CP child protection", whole on its one line at 80 columns."""
+    async def run(pilot) -> None:
+        await settled(pilot)
+        await pilot.press("c")
+        await settled(pilot)
+        pilot.app.screen.query_one("#type-filter").value = "CP"
+        await settled(pilot)
+
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=run)
+
+
+def test_status_dropdown_open_80x24(snap_compare, db):
+    """An open drop-down is framed on its own background: nothing beneath shows through."""
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("c", "enter", "n", "enter"))
+
+
+def test_my_audits_80x24(snap_compare, db):
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("y"))
+
+
+def test_my_audits_amended_160x48(snap_compare, db):
+    from datetime import datetime, timezone
+
+    from db import open_store
+
+    store = open_store(db, "amy", clock=lambda: datetime(2024, 2, 20, 10, 0, tzinfo=timezone.utc))
+    store.amendments.amend("A-0001", {"grade": "good"}, "graded on the wrong case")
+    store.close()
+    assert snap_compare(app_as(db), terminal_size=(160, 48), run_before=keys("y"))
+
+
+def test_amendment_trail_80x24(snap_compare, db):
+    from datetime import datetime, timezone
+
+    from db import open_store
+
+    store = open_store(db, "amy", clock=lambda: datetime(2024, 2, 20, 10, 0, tzinfo=timezone.utc))
+    store.amendments.amend("A-0001", {"grade": "good"}, "graded on the wrong case")
+    store.close()
+    assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("y", "h"))

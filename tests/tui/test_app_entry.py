@@ -95,6 +95,20 @@ def test_demo_opens_the_app_as_the_demo_user(tmp_path, monkeypatch):
     assert (tmp_path / "demo.db").exists()
 
 
+def test_the_demo_database_opened_by_its_path_is_still_the_demo(tmp_path, monkeypatch):
+    opened = {}
+
+    def run(app):
+        opened["app"] = app
+        return 0
+
+    monkeypatch.setattr(entry, "_run", run)
+    path = entry.build_demo(tmp_path / "demo.db")
+    assert main(["--db", str(path)]) == 0  # `caseaudit --db DEMO`, not `caseaudit demo`
+    app = opened["app"]
+    assert app.user.username == "demo" and app.today == entry.DEMO_TODAY and app.demo
+
+
 def test_demo_shows_the_whole_cycle(tmp_path):
     from audit_tools.models import Status
     from audit_tools.quarters import Quarter

@@ -119,3 +119,28 @@ async def test_a_tall_terminal_shows_every_auditor_in_the_quota_table(tmp_path):
         table = app.screen.query_one("#quota-table", DataTable)
         assert table.row_count > 12
         assert table.size.height >= table.row_count + 1  # every row and the header
+
+
+FEEDBACK = ("Agreed: a careful audit. The chronology notes could say which events are missing, not "
+            "only that some are; that makes the action easier to follow up with the team manager.")
+
+
+async def feedback_line(db_path, size: tuple[int, int]) -> str:
+    app = open_app(db_path, username="amy")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        [line] = [line for line in text_of(app.screen, "#waiting").splitlines() if "A-0001 (C-2): " in line]
+        return line
+
+
+async def test_the_feedback_preview_uses_the_width_there_is(db_path):
+    with_moderation_task(db_path)
+    mo = open_store(db_path, "mo")
+    blind_part(mo)
+    moderation_store.reconcile(mo, "A-0001", "agreed", None, None, FEEDBACK)
+    narrow = await feedback_line(db_path, (80, 24))
+    wide = await feedback_line(db_path, (160, 48))
+    # One line each, cut at a word with "…" at 80 columns; at 160 nearly the whole of it.
+    assert narrow.endswith("…") and len(narrow) <= 76
+    assert len(narrow) > 60
+    assert wide.endswith("…") and len(wide) > 140 and len(wide) <= 156

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from audit_tools import sampling
 from audit_tools.models import Audit, Moderation, Role, User
@@ -14,6 +14,7 @@ from tests.tui.conftest import cp_case
 from tui.app import make_app
 from tui.screens.agreement import AgreementScreen
 from tui.screens.sampling import SamplingScreen
+from tui.widgets.prompts import ChooseOne, Confirm
 
 TODAY = date(2024, 6, 28)  # inside 2024-25 Q1
 
@@ -92,7 +93,29 @@ async def test_preview_draw_and_assign_from_the_keyboard(db_path):
         assert len(sample.selected) == 3
         assert "0 assigned" in text_of(screen, "#sampling-progress-title")
 
+        # Drawing again in a quarter already sampled is said plainly first; n draws nothing.
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert (f"2024-25 Q1 has been sampled already: {sample.sample_id} (3 audits). Draw another sample "
+                "of 2 from the 3 audits not yet sampled?")  # amy 1 of 2, bob 1 of 1 in text_of(app.screen, "Static")
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(store.samples.list("2024-25-Q1")) == 1
+
+        # Assigning shows who gets what before anything is stored.
         await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        question = text_of(app.screen, "Static")
+        assert "Assign 3 sampled audits of 2024-25 Q1:" in question
+        assert "  mia: " in question and "  mo: " in question
+        await pilot.press("n")
+        await settle(pilot)
+        assert store.moderation.assignments() == []
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press("y")
         await settle(pilot)
         assignments = store.moderation.assignments()
         assert {a.audit_id for a in assignments} == set(sample.selected)
@@ -100,17 +123,19 @@ async def test_preview_draw_and_assign_from_the_keyboard(db_path):
         progress = screen.query_one("#sampling-progress-table", DataTable)
         assert set(column(progress, 4)) == {"assigned"}
 
-        # Reassigning to the case's line manager is refused with the reason, and nothing changes.
+        # Reassigning offers only the moderators who may take the audit: never the case's
+        # line manager, whatever roles they hold.
         store.people.upsert([User(username="max", display_name="Max Manager",
                                  roles=[Role.auditor, Role.moderator], team="north")])
         progress.focus()
         await pilot.press("ctrl+o")
-        await pilot.pause()
-        await pilot.press(*"max", "enter")
         await settle(pilot)
-        first = column(progress, 0)[0]
-        assert store.moderation.assignments()[0].audit_id == first
-        assert store.moderation.assignments()[0].moderator != "max"
+        assert isinstance(app.screen, ChooseOne)
+        offered = app.screen.query_one("#choice-list", OptionList)
+        assert [offered.get_option_at_index(i).id for i in range(offered.option_count)] == ["mia", "mo"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "max" not in {a.moderator for a in store.moderation.assignments()}
 
 
 async def test_an_empty_quarter_cannot_be_drawn(db_path):
@@ -318,10 +343,10 @@ async def test_sampling_at_80_columns_stacks_keeps_the_cursor_and_enter_leaves_t
         progress = screen.query_one("#sampling-progress-table", DataTable)
         progress.focus()
         await pilot.press("down", "ctrl+o")
-        await pilot.pause()
+        await settle(pilot)
         second = column(progress, 0)[1]
         other = "mia" if column(progress, 3)[1] == "mo" else "mo"
-        await pilot.press(*other, "enter")
+        await pilot.press(*(["down"] if other == "mo" else []), "enter")  # mia, then mo
         await settle(pilot)
         assert lee.moderation.assignments(moderator=other) and column(progress, 3)[1] == other
         assert progress.cursor_row == 1 and column(progress, 0)[1] == second  # not sent back to the top

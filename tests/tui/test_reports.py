@@ -163,6 +163,9 @@ async def test_export_from_the_keyboard_writes_the_file(db, tmp_path, key, name)
         written = out / name
         assert written.exists()
         assert f"Written: {written}" in status(app)
+        # The toast names the file alone: a folder path in a toast breaks mid-word.
+        [toast] = [n.message for n in app._notifications if n.title == "Exported"]
+        assert f"report written: {name}, in the export folder" in toast and str(out) not in toast
     store = open_store(db, actor="qa")
     [entry] = store.history.entries(what="themes exported")
     assert entry.details["quarter"] == "2024-25-Q1" and entry.details["path"] == str(written.resolve())

@@ -38,6 +38,8 @@ class ActionsScreen(CaseauditScreen):
         Binding("w", "toggle_whose", "Mine/team", id="toggle_whose"),
         # Told in the line under the table rather than the footer, which must fit 80 columns.
         Binding("u", "reopen", "Undo completion", id="reopen_action", show=False),
+        Binding("k", "open_case", "Open its case", id="open_action_case", show=False),
+        Binding("p", "open_audit", "Open its audit", id="open_action_audit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -97,8 +99,9 @@ class ActionsScreen(CaseauditScreen):
             filters = {"team": user.team}
         else:
             filters = {"owner": user.username}
+        # The most pressing first: overdue, then by due date.
         return store.amendments.actions(**filters, state=None if state == "all" else state,
-                                  today=self.app.today, limit=PAGE)
+                                        today=self.app.today, limit=PAGE, order="urgency")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -115,6 +118,7 @@ class ActionsScreen(CaseauditScreen):
         table.clear()
         self.descriptions = {}
         self.completed = {}
+        self.origins = {str(row.action_id): (row.case_ref, row.audit_id) for row in rows}
         today = self.app.today
         for row in rows:
             overdue = row.overdue(today)
@@ -129,7 +133,28 @@ class ActionsScreen(CaseauditScreen):
             words += f" (the first {PAGE})"
         self.query_one("#action-status", Static).update(
             words + ". Enter marks the highlighted one complete (or corrects its date); "
-            "u undoes a completion.")
+            "u undoes a completion; k opens its case, p its audit.")
+
+    def _highlighted_origin(self) -> tuple[str, str] | None:
+        table = self.query_one("#action-table", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return getattr(self, "origins", {}).get(row_key.value)
+
+    def action_open_case(self) -> None:
+        from tui.screens.case_detail import CaseDetailScreen
+
+        origin = self._highlighted_origin()
+        if origin is not None:
+            self.app.push_screen(CaseDetailScreen(origin[0]))
+
+    def action_open_audit(self) -> None:
+        from tui.screens.audit_form import AuditFormScreen
+
+        origin = self._highlighted_origin()
+        if origin is not None:
+            self.app.push_screen(AuditFormScreen(audit_id=origin[1]))
 
     @on(DataTable.RowSelected, "#action-table")
     def _selected(self) -> None:

@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.agreement import Agreement, flag_words
@@ -17,6 +17,7 @@ from audit_tools.quarters import Quarter
 from audit_tools.themes import ModerationCounts
 from audit_tools.wording import kappa_words, percent
 from tui.screens.base import CaseauditScreen
+from tui.widgets.footer import KeysFooter
 from tui.words import shorten
 
 
@@ -56,7 +57,7 @@ class AgreementScreen(CaseauditScreen):
             with Vertical():
                 yield Static("By standard (both scored)", classes="agreement-caption")
                 yield DataTable(id="agreement-standards", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.quarter is None:

@@ -12,13 +12,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools import allocation as alloc
 from audit_tools.errors import BadInput
 from caseaudit.services.allocation import NO_TEAM, AllocationView, allocation_view, month_of
 from tui.screens.base import CaseauditScreen
+from tui.widgets.footer import KeysFooter
 from tui.widgets.prompts import Confirm
 from tui.widgets.tables import repaint_later
 
@@ -68,7 +69,7 @@ class AllocationScreen(CaseauditScreen):
         with Horizontal(id="allocation-tables"):
             yield DataTable(id="allocation-auditors", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="allocation-teams", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

@@ -10,11 +10,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.widgets import DataTable, Header, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.errors import BadInput
 from tui.screens.base import CaseauditScreen
+from tui.widgets.footer import KeysFooter
 
 LIST_TITLES = {3: "contacts and referrals", 4: "assessments", 5: "section 47 enquiries",
                6: "children in need", 7: "child protection", 8: "children looked after", 9: "care leavers"}
@@ -49,7 +50,7 @@ class AnnexAImportScreen(CaseauditScreen):
         yield DataTable(id="annex-a-summary", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="annex-a-problems"):
             yield Static("", id="annex-a-messages")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#annex-a-summary", DataTable)

@@ -56,6 +56,8 @@ class AuditFormScreen(CaseauditScreen):
         Binding("ctrl+e", "amend", "Amend", id="amend_audit"),
         # Any time, whatever the form's mode: a child may be at risk now (tui/screens/concerns.py).
         Binding("ctrl+g", "raise_concern", "Concern", id="raise_concern"),
+        # Offered once the audit has been amended; the header says so beside the date.
+        Binding("ctrl+l", "amendment_trail", "Amendments", id="amendment_trail_of_audit", show=False),
     ]
 
     def __init__(self, case_ref: str | None = None, audit_id: str | None = None) -> None:
@@ -68,6 +70,7 @@ class AuditFormScreen(CaseauditScreen):
         self.revision: Any = None
         self.users: list = []
         self.themes: dict[str, str] = {}
+        self.amended = ""  # "2 Oct 2025 (2)" once the submitted audit has been amended
         self.mode = FormMode.LOADING
         # Changes not yet saved: in a draft, a conflicted draft or an amendment alike.
         self.dirty = False
@@ -107,6 +110,8 @@ class AuditFormScreen(CaseauditScreen):
         return self.query_one(AuditFields).plan
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "amendment_trail":
+            return bool(self.amended)
         return self.mode.offers(action, self.may_amend)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
@@ -138,7 +143,7 @@ class AuditFormScreen(CaseauditScreen):
         elif worker.group == "submit":
             self._submitted(worker.result)
         elif worker.group == "amend":
-            self._amended(worker.result)
+            self._amended(*worker.result)
 
     async def _show(self, context: dict) -> None:
         self.case = context["case"]
@@ -147,6 +152,7 @@ class AuditFormScreen(CaseauditScreen):
         self.revision = context["revision"]
         self.users = context["users"]
         self.themes = context["themes"]
+        self.amended = context.get("amended", "")
         self.case_ref = self.case.case_ref
         self.audit_id = self.audit.audit_id
         form = self.query_one("#audit-form", VerticalScroll)
@@ -179,6 +185,8 @@ class AuditFormScreen(CaseauditScreen):
         text.append(f"as at {format_day(audit.as_of)}")
         if audit.submitted:
             text.append(f" — submitted {format_day(audit.submitted_on)}", style="bold")
+            if self.amended:
+                text.append(f" · amended {self.amended}", style="bold")
             if self.mode is FormMode.AMENDING:
                 text.append(" — amending", style="bold")
         else:
@@ -430,15 +438,23 @@ class AuditFormScreen(CaseauditScreen):
                                      placeholder="reason for the amendment"), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="amend")
-    def amend(self, changes: dict, reason: str) -> Audit:
-        return audit_service.amend_audit(self.app.store, self.audit.audit_id, changes, reason)
+    def amend(self, changes: dict, reason: str) -> tuple[Audit, str]:
+        audit = audit_service.amend_audit(self.app.store, self.audit.audit_id, changes, reason)
+        return audit, audit_service.amended_summary(self.app.store, audit)
 
-    def _amended(self, audit: Audit) -> None:
+    def _amended(self, audit: Audit, amended: str) -> None:
         self.audit = audit
+        self.amended = amended
         self.plan.now_stored(audit.actions)
         self.mode = FormMode.SUBMITTED
         self.dirty = False
         self._refresh_header()
         self._apply_read_only()
         self.refresh_bindings()
-        self.notify("Amendment saved with its reason.", title="Amended")
+        self.notify("Amendment saved with its reason; ctrl+l shows every amendment.", title="Amended")
+
+    def action_amendment_trail(self) -> None:
+        from tui.screens.my_audits import AmendmentTrailScreen
+
+        if self.amended and self.audit is not None:
+            self.app.push_screen(AmendmentTrailScreen(self.audit.audit_id))

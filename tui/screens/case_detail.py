@@ -97,7 +97,9 @@ class CaseDetailScreen(CaseauditScreen):
             yield DataTable(id="events-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
-    def on_mount(self) -> None:
+    def on_screen_resume(self) -> None:
+        # On opening, and on coming back from an audit: one just submitted (or amended,
+        # or a draft started) is in the list without reopening the case.
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -165,7 +167,11 @@ class CaseDetailScreen(CaseauditScreen):
             if event.note:
                 detail.append(event.note)
             events.add_row(format_day(event.date), event.kind.value.replace("_", " "), "; ".join(detail))
-        standards.focus()
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True  # coming back keeps the focus where the user left it
+            standards.focus(scroll_visible=False)
+            # The case opens at its top, its first heading in view, however the layout settled.
+            self.query_one("#case-detail-body", VerticalScroll).scroll_home(animate=False)
 
     @on(DataTable.RowHighlighted, "#standards-table")
     def _show_evidence(self, event: DataTable.RowHighlighted) -> None:

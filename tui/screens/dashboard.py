@@ -84,6 +84,8 @@ class DashboardScreen(CaseauditScreen):
         self.action_reload()
 
     def on_resize(self) -> None:
+        if getattr(self, "figures", None) is not None:
+            self._show_waiting(self.figures)  # the feedback lines use the width there is
         # Twelve auditors fit at 80x24 with the rest a scroll away; a tall terminal shows
         # the whole service instead of twelve rows above empty space.
         self.query_one("#quota-table").styles.max_height = max(12, self.size.height - 22)
@@ -100,7 +102,7 @@ class DashboardScreen(CaseauditScreen):
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> data.Dashboard:
+    def load(self) -> dashboard_service.Dashboard:
         return dashboard_service.dashboard(self.app.store, self.app.user, self.app.today)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -108,7 +110,7 @@ class DashboardScreen(CaseauditScreen):
         if event.state == WorkerState.SUCCESS:
             self.show(event.worker.result)
 
-    def show_concerns(self, figures: data.Dashboard) -> None:
+    def show_concerns(self, figures: dashboard_service.Dashboard) -> None:
         """Open safeguarding concerns first of all, until closed."""
         tile = self.query_one("#concerns", Static)
         table = self.query_one("#concerns-table", DataTable)
@@ -133,7 +135,7 @@ class DashboardScreen(CaseauditScreen):
                           first_words(c.found, room), key=c.concern_id)
         self._concerns = {c.concern_id: c for c in figures.concerns}
 
-    def show(self, figures: data.Dashboard) -> None:
+    def show(self, figures: dashboard_service.Dashboard) -> None:
         user = self.app.user
         self.show_concerns(figures)
         month = self.app.today.strftime("%B %Y")
@@ -145,6 +147,8 @@ class DashboardScreen(CaseauditScreen):
             quota.append(f": {plural(needed - done, 'more audit')} to do. Press c for the case list.")
         else:
             quota.append(": quota met.")
+        if user.has(Role.auditor):
+            quota.append(" y lists the audits you have submitted.")
         self.query_one("#quota", Static).update(quota)
 
         self.show_allocated(figures.allocated, month)
@@ -172,6 +176,26 @@ class DashboardScreen(CaseauditScreen):
             elif figures.allocated:
                 self.query_one("#allocated-table", DataTable).focus()
 
+        self.figures = figures
+        self._show_waiting(figures)
+
+        if figures.compliance is not None:
+            title = self.query_one("#quota-title", Static)
+            title.update(f"Audit quota by auditor, {month} (QA lead)")
+            title.display = True
+            compliance = self.query_one("#quota-table", DataTable)
+            compliance.clear(columns=True)
+            compliance.add_columns("auditor", "name", "done", "quota", "")
+            for username, name, count in sorted(figures.compliance, key=lambda c: (c[2], c[0])):
+                mark = Text("met", style="green") if count >= figures.quota else Text("behind", style="bold red")
+                compliance.add_row(username, name, str(count), str(figures.quota), mark, key=username)
+            compliance.display = True
+
+    def _show_waiting(self, figures: dashboard_service.Dashboard) -> None:
+        """What waits for the user: moderation tasks, feedback to read, overdue actions."""
+        user = self.app.user
+        tile = self.query_one("#waiting", Static)
+        room = tile.content_size.width or (self.size.width - 6)
         waiting = Text()
         if user.has(Role.moderator):
             waiting.append(how_many(figures.moderation_waiting, "moderation task") + " waiting",
@@ -189,7 +213,9 @@ class DashboardScreen(CaseauditScreen):
                             + (f": {resolution.feedback}" if resolution.feedback else ""))
                 else:
                     said = audit.moderation.feedback
-                waiting.append(f"\n  {audit.audit_id} ({audit.case_ref}): {first_words(said)}")
+                lead = f"\n  {audit.audit_id} ({audit.case_ref}): "
+                # As much of it as the tile has room for on one line (the whole is a key away).
+                waiting.append(lead + first_words(said, max(20, room - len(lead) + 1)))
             if figures.feedback_count > len(figures.feedback_to_acknowledge):
                 waiting.append(f"\n  and {figures.feedback_count - len(figures.feedback_to_acknowledge)} more")
             if figures.feedback_to_acknowledge:
@@ -207,18 +233,6 @@ class DashboardScreen(CaseauditScreen):
         if overdue:
             waiting.append("\n  a opens the actions tracker")
         self.query_one("#waiting", Static).update(waiting)
-
-        if figures.compliance is not None:
-            title = self.query_one("#quota-title", Static)
-            title.update(f"Audit quota by auditor, {month} (QA lead)")
-            title.display = True
-            compliance = self.query_one("#quota-table", DataTable)
-            compliance.clear(columns=True)
-            compliance.add_columns("auditor", "name", "done", "quota", "")
-            for username, name, count in sorted(figures.compliance, key=lambda c: (c[2], c[0])):
-                mark = Text("met", style="green") if count >= figures.quota else Text("behind", style="bold red")
-                compliance.add_row(username, name, str(count), str(figures.quota), mark, key=username)
-            compliance.display = True
 
     @on(DataTable.RowSelected, "#concerns-table")
     def open_concern(self, event: DataTable.RowSelected) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from tui.screens.base import CaseauditScreen
+from tui.widgets.footer import KeysFooter
 
 
 class RowsScreen(CaseauditScreen):
@@ -19,7 +20,7 @@ class RowsScreen(CaseauditScreen):
         yield Header()
         yield Static(self.LOADING, id=f"{self.LIST}-title")
         yield DataTable(id=f"{self.LIST}-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

@@ -13,7 +13,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -34,6 +33,7 @@ from caseaudit.services.themes import export_themes_report, themes_for
 from tui.screens.base import CaseauditScreen
 from tui.widgets.bar_chart import BarChart, BarRow
 from tui.words import shorten
+from tui.widgets.footer import KeysFooter
 
 FORMAT_WORDS = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "md": "board paper (md)"}
 QUARTERS_SHOWN = 8
@@ -156,7 +156,7 @@ class ReportsScreen(CaseauditScreen):
             with TabPane("Moderation & actions", id="reports-tab-moderation"):
                 with VerticalScroll():
                     yield DataTable(id="reports-moderation", zebra_stripes=True, cursor_type="row")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load_report(self.quarter)
@@ -334,4 +334,7 @@ class ReportsScreen(CaseauditScreen):
             return
         self.last_written = written
         self._set_status(f"Written: {written}")
-        self.app.notify(f"{FORMAT_WORDS[fmt]} report written to {written}", title="Exported")
+        # The toast names the file; the whole path, too long for a toast's width (it would
+        # break mid-word), is on the status line and in the folder box.
+        self.app.notify(f"{FORMAT_WORDS[fmt]} report written: {written.name}, in the export folder",
+                        title="Exported")

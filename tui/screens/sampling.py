@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools import sampling
@@ -19,7 +19,8 @@ from audit_tools.errors import BadInput
 from audit_tools.quarters import Quarter
 from caseaudit.services.sampling_view import SamplingView, sampling_view
 from tui.screens.base import CaseauditScreen
-from tui.widgets.prompts import AskText, Confirm
+from tui.widgets.footer import KeysFooter
+from tui.widgets.prompts import ChooseOne, Confirm
 from tui.widgets.tables import repaint_later
 
 STATE_STYLE = {"unassigned": "bold red", "assigned": "bold", "to reconcile": "yellow", "reconciled": "green"}
@@ -82,7 +83,7 @@ class SamplingScreen(CaseauditScreen):
             with Vertical(id="sampling-progress"):
                 yield Static("", id="sampling-progress-title")
                 yield DataTable(id="sampling-progress-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_preview()
@@ -132,16 +133,30 @@ class SamplingScreen(CaseauditScreen):
         except BadInput as err:
             self.app.show_problem(err)
             return
-        size = sum(s.k for s in self.view.strata) if self.view and self.view.quarter == quarter else None
-        question = f"Draw the moderation sample for {quarter.label}"
-        question += f" ({size} audits)?" if size is not None else "?"
-        question += " It is stored and recorded, and cannot be undone."
+        # Read the quarter as it is now (the boxes may have changed since the last preview),
+        # then ask: a quarter already sampled is said plainly before a second draw.
+        self.before_draw(quarter, rate, minimum, seed)
+
+    def _ask_draw(self, view: SamplingView, rate: str, minimum: str, seed: str | None) -> None:
+        quarter = view.quarter
+        size = sum(s.k for s in view.strata)
+        if view.samples:
+            drawn = sum(len(s.selected) for s in view.samples)
+            ids = ", ".join(s.sample_id for s in view.samples)
+            question = (f"{quarter.label} has been sampled already: {ids} ({drawn} audits). "
+                        f"Draw another sample of {size} from the {view.frame_size} audits not yet sampled? "
+                        "It is stored and recorded, and cannot be undone.")
+            yes = "Draw another"
+        else:
+            question = (f"Draw the moderation sample for {quarter.label} ({size} audits)? "
+                        "It is stored and recorded, and cannot be undone.")
+            yes = "Draw"
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.draw(quarter, rate, minimum, seed)
 
-        self.app.push_screen(Confirm(question, yes="Draw"), answered)
+        self.app.push_screen(Confirm(question, yes=yes), answered)
 
     def action_assign(self) -> None:
         try:
@@ -149,7 +164,26 @@ class SamplingScreen(CaseauditScreen):
         except BadInput as err:
             self.app.show_problem(err)
             return
-        self.assign(quarter)
+        self.plan_assignment(quarter)  # a preview first; nothing is stored until confirmed
+
+    def _ask_assign(self, quarter: Quarter, plan: dict[str, str]) -> None:
+        if not plan:
+            self.app.notify(f"Nothing left to assign in {quarter.label}.", title="Moderators assigned")
+            return
+        per: dict[str, list[str]] = {}
+        for audit_id, moderator in plan.items():
+            per.setdefault(moderator, []).append(audit_id)
+        lines = [f"Assign {len(plan)} sampled audit{'s' if len(plan) != 1 else ''} of {quarter.label}:"]
+        for moderator, ids in sorted(per.items()):
+            shown = ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+            lines.append(f"  {moderator}: {len(ids)} ({shown})")
+        lines.append("No one moderates their own audit or a case they work or manage.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.assign(quarter, plan)
+
+        self.app.push_screen(Confirm("\n".join(lines), yes="Assign"), answered)
 
     def action_reassign(self) -> None:
         table = self.query_one("#sampling-progress-table", DataTable)
@@ -157,13 +191,19 @@ class SamplingScreen(CaseauditScreen):
             self.app.notify("No sampled audit to reassign in this quarter.", severity="warning")
             return
         audit_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.eligible(audit_id)
+
+    def _ask_moderator(self, audit_id: str, eligible: list) -> None:
+        options = [(f"{m.username}  {m.display_name}  ({m.open_load} open)", m.username) for m in eligible]
 
         def answered(moderator: str | None) -> None:
             if moderator:
-                self.reassign(audit_id, moderator.strip())
+                self.reassign(audit_id, moderator)
 
-        self.app.push_screen(AskText(f"Moderator for audit {audit_id} (username)",
-                                     placeholder="username of a moderator"), answered)
+        self.app.push_screen(ChooseOne(
+            f"Moderator for audit {audit_id}: those who may take it, with the work they have open",
+            options, empty="No moderator may take it: each is its auditor, or the case's worker or "
+            "line manager. Give someone outside the line the moderator role."), answered)
 
     @on(DataTable.RowSelected, "#sampling-progress-table")
     def open_moderation(self, event: DataTable.RowSelected) -> None:
@@ -197,11 +237,27 @@ class SamplingScreen(CaseauditScreen):
 
         return draw_sample(self.app.store, quarter, rate, minimum, seed)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="before-draw")
+    def before_draw(self, quarter: Quarter, rate: str, minimum: str, seed: str | None) -> tuple:
+        return sampling_view(self.app.store, quarter, rate, minimum), rate, minimum, seed
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="plan-assignment")
+    def plan_assignment(self, quarter: Quarter) -> tuple[Quarter, dict[str, str]]:
+        from caseaudit.services.moderation import plan_assignment
+
+        return quarter, plan_assignment(self.app.store, quarter)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="assign")
-    def assign(self, quarter: Quarter) -> dict[str, str]:
+    def assign(self, quarter: Quarter, plan: dict[str, str]) -> dict[str, str]:
         from caseaudit.services.moderation import assign_sample
 
-        return assign_sample(self.app.store, quarter)
+        return assign_sample(self.app.store, quarter, expected=plan)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="eligible")
+    def eligible(self, audit_id: str) -> tuple[str, list]:
+        from caseaudit.services.moderation import eligible_moderators_for
+
+        return audit_id, eligible_moderators_for(self.app.store, audit_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reassign")
     def reassign(self, audit_id: str, moderator: str) -> str:
@@ -214,6 +270,15 @@ class SamplingScreen(CaseauditScreen):
             return  # failures are told by CaseauditScreen's own handler
         if worker.group == "load":
             self.show(worker.result)
+            return
+        if worker.group == "before-draw":
+            self._ask_draw(*worker.result)
+            return
+        if worker.group == "plan-assignment":
+            self._ask_assign(*worker.result)
+            return
+        if worker.group == "eligible":
+            self._ask_moderator(*worker.result)
             return
         if worker.group == "draw":
             sample = worker.result

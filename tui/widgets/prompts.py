@@ -134,3 +134,44 @@ class Confirm(ModalScreen[bool]):
 
     def action_no(self) -> None:
         self.dismiss(False)
+
+
+class ChooseOne(ModalScreen[str | None]):
+    """Choose one of a short list (up, down, enter); dismisses with its value, or None
+    when cancelled with escape. An empty list says why there is nothing to choose."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_choice")]
+
+    def __init__(self, question: str, options: list[tuple[str, str]], empty: str = "Nothing to choose.") -> None:
+        super().__init__(classes="prompt")
+        self.question = question
+        self.options = options
+        self.empty = empty
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        with Vertical():
+            yield Static(Text(self.question))
+            if self.options:
+                yield OptionList(*(Option(label, id=value) for label, value in self.options), id="choice-list")
+            else:
+                yield Static(self.empty, id="choice-empty", classes="problem")
+            hint = Text()
+            hint.append("enter", style="bold")
+            hint.append(" chooses · ")
+            hint.append("esc", style="bold")
+            hint.append(" cancels")
+            yield Static(hint, classes="muted")
+
+    def on_mount(self) -> None:
+        if self.options:
+            self.query_one("#choice-list").focus()
+
+    def on_option_list_option_selected(self, event) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

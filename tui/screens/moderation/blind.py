@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
@@ -24,6 +24,7 @@ from caseaudit.services.moderation import save_blind_draft, submit_blind
 from caseaudit.services.moderation_views import BlindView, blind_view
 from tui.screens.base import CaseauditScreen
 from tui.screens.moderation.reconcile import ReconcileScreen
+from tui.widgets.footer import KeysFooter
 from tui.widgets.problems import ProblemsBox, things
 from tui.widgets.prompts import Confirm
 from tui.words import evidence_text, grade_options, status_options
@@ -77,7 +78,7 @@ class BlindReauditScreen(CaseauditScreen):
         yield ProblemsBox(id="blind-problems")
         yield VerticalScroll(id="blind-form")
         yield Static("", id="blind-state")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
@@ -18,6 +18,7 @@ from caseaudit.services.moderation import acknowledge as acknowledge_feedback
 from caseaudit.services.moderation_views import FeedbackView, feedback_view
 from tui.screens.base import CaseauditScreen
 from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text
+from tui.widgets.footer import KeysFooter
 
 
 class FeedbackScreen(CaseauditScreen):
@@ -45,7 +46,7 @@ class FeedbackScreen(CaseauditScreen):
         yield Static("Loading moderation feedback…", id="feedback-title")
         yield DataTable(id="feedback-table", cursor_type="row", zebra_stripes=True)
         yield VerticalScroll(Static("", id="feedback-text"), id="feedback-detail")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

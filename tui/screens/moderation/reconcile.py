@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Header, Input, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
@@ -22,6 +22,7 @@ from caseaudit.services.moderation import reconcile
 from caseaudit.services.moderation_views import ReconcileView, reconcile_view
 from tui.screens.base import CaseauditScreen
 from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text, status_words
+from tui.widgets.footer import KeysFooter
 from tui.words import grade_options, shorten
 
 
@@ -58,7 +59,7 @@ class SideBySideScreen(CaseauditScreen):
             yield Static("", id="reconcile-grades")
             yield Static("", id="reconcile-notes")
             yield from self.compose_form()
-        yield Footer()
+        yield KeysFooter()
 
     def compose_form(self) -> ComposeResult:
         raise NotImplementedError
