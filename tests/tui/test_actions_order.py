@@ -61,7 +61,7 @@ async def test_every_teams_actions_overdue_first_then_by_due_date(db_path):
         assert isinstance(app.screen, CaseDetailScreen) and app.screen.case_ref == "C-1"
         await pilot.press("escape")
         await settle(pilot)
-        await pilot.press("down", "u")  # the next action's audit
+        await pilot.press("down", "p")  # the next action's audit
         await settle(pilot)
         assert isinstance(app.screen, AuditFormScreen) and app.screen.audit_id == "A-0001"
 

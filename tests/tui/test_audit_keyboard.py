@@ -15,9 +15,14 @@ from tui.screens.cases import CasesScreen
 
 
 async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Until no worker is left running: a finished worker may start another (the app's
+    safeguarding-concern poll reloads the dashboard when it first reads the counts)."""
+    for _ in range(10):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            return
 
 
 async def tab_to(pilot, widget_id: str, limit: int = 120) -> None:
