@@ -9,7 +9,7 @@ or the database: the case, the catalogue, the known users and the vocabulary are
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -90,6 +90,12 @@ class Problem:
 
     def in_file(self) -> str:
         return f"{self.field}: {self.text}"
+
+    def titled(self, catalogue) -> "Problem":
+        """The same problem named as a person reads it: a standard by its title, not its id
+        (an import file keeps the field and the id, which is what its writer must change)."""
+        standard = catalogue.get(self.label) if self.label else None
+        return replace(self, label=standard.title) if standard is not None else self
 
 
 def submission_problems(

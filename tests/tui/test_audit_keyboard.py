@@ -154,10 +154,11 @@ async def test_submit_lists_every_unmet_rule_and_focuses_the_first(db_path):
         assert not form.audit.submitted
         problems = str(form.query_one("#audit-problems").text)
         # Every rule at once: the judgement standards, the grade, the missing action.
-        assert "voice-of-child: no status" in problems
-        assert "absent-parent-views: no status" in problems
+        assert "Voice of the child: no status" in problems
+        assert "Views of absent parents: no status" in problems
         assert "grade: no grade" in problems
-        assert "cp-visits: not met needs at least one action linked to it" in problems
+        assert ("Child on a protection plan seen every 10 working days: not met needs at least one "
+                "action linked to it") in problems
         assert app.focused is form.query_one("#status-voice-of-child")
     store = open_store(db_path, "admin")
     assert [a.submitted for a in store.audits.list()] in ([], [False])

@@ -24,7 +24,10 @@ async def test_every_problem_is_listed_scrollable_and_the_list_shrinks_as_they_a
         assert count > ProblemsBox.FITS
         assert box.text.startswith(f"Not submitted: {count} things to put right (scroll for the rest")
         assert len(listed(box)) == count
-        assert "• cp-visits: changing the automatic status (met) to not met needs a reason" in listed(box)
+        # Standards by their title, as everywhere a person reads; the ids are for files.
+        assert ("• Child on a protection plan seen every 10 working days: changing the automatic "
+                "status (met) to not met needs a reason") in listed(box)
+        assert not any(line.startswith("• cp-visits") for line in listed(box))
         # More than fit: the box scrolls to its last line, with the keyboard too.
         assert box.max_scroll_y > 0 and box.can_focus
         box.focus()

@@ -341,7 +341,9 @@ class AuditFormScreen(CaseauditScreen):
     # --- submitting ------------------------------------------------------------------
 
     def _show_problems(self, problems: list[Problem], heading: str = "Not submitted", check=None) -> None:
-        self.query_one(ProblemsBox).show(problems, heading, check)
+        catalogue = self.app.catalogue
+        titled = None if check is None else (lambda: [p.titled(catalogue) for p in check()])
+        self.query_one(ProblemsBox).show([p.titled(catalogue) for p in problems], heading, titled)
 
     def _rule_problems(self, audit: Audit) -> list[Problem]:
         known = [u.username for u in self.users]
