@@ -44,12 +44,7 @@ class Allocations(Aggregate):
         """Store an allocation; returns its id ("AL-000001"). A case is allocated once a month."""
         self.session.require(Role.qa_lead, "allocate audits")
         with self.session.transaction():
-            row = self.db.execute("SELECT value FROM counters WHERE name = 'allocation'").fetchone()
-            number = (row[0] if row else 0) + 1
-            allocation_id = f"AL-{number:06d}"
-            self.db.execute(
-                "INSERT INTO counters (name, value) VALUES ('allocation', ?) "
-                "ON CONFLICT(name) DO UPDATE SET value = excluded.value", [number])
+            allocation_id = f"AL-{self.session.next_number('allocation'):06d}"
             allocation = allocation.model_copy(update={
                 "allocation_id": allocation_id,
                 "allocated_by": allocation.allocated_by or self.session.actor,

@@ -23,18 +23,12 @@ COLUMNS = "a.audit_id, a.status, a.data"
 class Audits(Aggregate):
     def next_id(self) -> str:
         """A new audit id, "A-000123", never used before (imported ids are skipped)."""
+        def taken(number: int) -> bool:
+            return self.db.execute("SELECT 1 FROM audits WHERE audit_id = ?",
+                                   [audit_id_for(number)]).fetchone() is not None
+
         with self.session.transaction():
-            row = self.db.execute("SELECT value FROM counters WHERE name = 'audit'").fetchone()
-            number = row[0] if row else 0
-            while True:
-                number += 1
-                audit_id = audit_id_for(number)
-                if not self.db.execute("SELECT 1 FROM audits WHERE audit_id = ?", [audit_id]).fetchone():
-                    break
-            self.db.execute(
-                "INSERT INTO counters (name, value) VALUES ('audit', ?) "
-                "ON CONFLICT(name) DO UPDATE SET value = excluded.value", [number])
-            return audit_id
+            return audit_id_for(self.session.next_number("audit", taken))
 
     # -- writing ------------------------------------------------------------------------
 

@@ -47,12 +47,7 @@ class Concerns(Aggregate):
         with self.session.transaction():
             if self.store.cases.get(case_ref) is None:
                 raise NotFound(f"case {case_ref}: not in the database")
-            row = self.db.execute("SELECT value FROM counters WHERE name = 'concern'").fetchone()
-            number = (row[0] if row else 0) + 1
-            concern_id = f"SC-{number:06d}"
-            self.db.execute(
-                "INSERT INTO counters (name, value) VALUES ('concern', ?) "
-                "ON CONFLICT(name) DO UPDATE SET value = excluded.value", [number])
+            concern_id = f"SC-{self.session.next_number('concern'):06d}"
             at = self.session.at()
             found, should_happen = found.strip(), should_happen.strip()
             self.db.execute(

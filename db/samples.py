@@ -20,12 +20,7 @@ class Samples(Aggregate):
             already = self._sampled(draw.selected)
             if already:
                 raise Refused(*(f"audit {a}: already in a moderation sample" for a in already))
-            row = self.db.execute("SELECT value FROM counters WHERE name = 'sample'").fetchone()
-            number = (row[0] if row else 0) + 1
-            sample_id = f"S-{number:06d}"
-            self.db.execute(
-                "INSERT INTO counters (name, value) VALUES ('sample', ?) "
-                "ON CONFLICT(name) DO UPDATE SET value = excluded.value", [number])
+            sample_id = f"S-{self.session.next_number('sample'):06d}"
             draw = draw.model_copy(update={
                 "sample_id": sample_id,
                 "drawn_by": draw.drawn_by or self.session.actor,

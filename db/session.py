@@ -61,6 +61,18 @@ class Session:
             return BadInput(f"{self.path}: the disk is full, so nothing was written; free some space and try again")
         return err
 
+    def next_number(self, counter: str, taken=None) -> int:
+        """The next number of a named counter (audit, sample, allocation, concern), stored as
+        used; `taken(number)` says a number is already in use (imported ids) and is skipped.
+        Call inside the transaction that writes the row it numbers."""
+        row = self.db.execute("SELECT value FROM counters WHERE name = ?", [counter]).fetchone()
+        number = (row[0] if row else 0) + 1
+        while taken is not None and taken(number):
+            number += 1
+        self.db.execute("INSERT INTO counters (name, value) VALUES (?, ?) "
+                        "ON CONFLICT(name) DO UPDATE SET value = excluded.value", [counter, number])
+        return number
+
     # -- time -------------------------------------------------------------------------
 
     def now(self) -> datetime:

@@ -136,11 +136,8 @@ class ActionsScreen(CaseauditScreen):
             "u undoes a completion; k opens its case, p its audit.")
 
     def _highlighted_origin(self) -> tuple[str, str] | None:
-        table = self.query_one("#action-table", DataTable)
-        if table.row_count == 0:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return getattr(self, "origins", {}).get(row_key.value)
+        key = self._highlighted()
+        return None if key is None else getattr(self, "origins", {}).get(key)
 
     def action_open_case(self) -> None:
         from tui.screens.case_detail import CaseDetailScreen
@@ -167,12 +164,18 @@ class ActionsScreen(CaseauditScreen):
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return row_key.value
 
-    def action_complete(self) -> None:
+    def _highlighted_action(self) -> tuple[int, str, date | None] | None:
+        """The highlighted action: its id, its words, and the day it was completed (if it was)."""
         key = self._highlighted()
         if key is None:
+            return None
+        return int(key), self.descriptions.get(key, "The action"), self.completed.get(key)
+
+    def action_complete(self) -> None:
+        chosen = self._highlighted_action()
+        if chosen is None:
             return
-        action_id, what = int(key), self.descriptions.get(key, "The action")
-        done = self.completed.get(key)
+        action_id, what, done = chosen
         if done is None:
             def answered(text: str | None) -> None:
                 if text:
@@ -200,11 +203,10 @@ class ActionsScreen(CaseauditScreen):
                                      value=format_day(done), as_date=True), corrected)
 
     def action_reopen(self) -> None:
-        key = self._highlighted()
-        if key is None:
+        chosen = self._highlighted_action()
+        if chosen is None:
             return
-        action_id, what = int(key), self.descriptions.get(key, "The action")
-        done = self.completed.get(key)
+        action_id, what, done = chosen
         if done is None:
             self.notify(f"{what}: not completed, so there is nothing to undo.", severity="warning")
             return
