@@ -70,3 +70,30 @@ def test_grade_step_words():
     assert grade_step(Grade.good, Grade.outstanding) == "moderator graded higher"
     assert grade_step(Grade.good, Grade.good) == "same grade"
     assert grade_step(None, Grade.good) == "not comparable"
+
+
+def test_each_reconciliation_problem_points_at_its_field():
+    from audit_tools.reconciliation import reconciliation_rule_problems
+
+    def fields(moderation, imported=False):
+        return [(p.field, p.label, p.text)
+                for p in reconciliation_rule_problems(AUDIT, moderation, imported=imported)]
+
+    # A grade with no date is not a submitted blind re-audit, nor a date with no grade.
+    assert fields(BLIND.model_copy(update={"moderated_on": None, "outcome": Outcome.agreed,
+                                           "feedback": "x"})) == [
+        ("grade", "", "submit the blind re-audit before reconciling")]
+    assert fields(BLIND.model_copy(update={"grade": None, "outcome": Outcome.agreed, "feedback": "x"})) == [
+        ("grade", "", "submit the blind re-audit before reconciling")]
+    assert fields(BLIND) == [
+        ("outcome", "outcome", "choose agreed, grade changed or escalated"),
+        ("feedback", "feedback", "write feedback for the auditor"),
+    ]
+    assert fields(BLIND.model_copy(update={"outcome": Outcome.escalated}), imported=True) == [
+        ("reason", "reason", "say what the QA lead should look at")]
+    assert fields(BLIND.model_copy(update={"outcome": Outcome.grade_changed, "final_grade": Grade.good,
+                                           "reason": "r", "feedback": "f"})) == [
+        ("final_grade", "final grade", "it is the auditor's grade; choose agreed instead, or another grade")]
+    assert fields(BLIND.model_copy(update={"outcome": Outcome.grade_changed, "reason": "r",
+                                           "feedback": "f"})) == [
+        ("final_grade", "final grade", "a changed grade needs the final grade")]

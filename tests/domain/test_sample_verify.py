@@ -67,3 +67,46 @@ def test_a_changed_frame_is_named_by_its_hash():
     assert not ok
     assert reasons[0] == (f"frame hash differs: stored {FRAME_SHA}, the stored frame hashes to "
                           "ea3b9846cd3cc081e0b913607295ec3bb00bf990f24e3aa68942b4b0e8bd63c7")
+
+
+def test_a_draw_by_an_unknown_algorithm_never_verifies():
+    # A draw stored by a later version of caseaudit, read as it is: verify stops at once,
+    # since nothing can be re-derived without the algorithm.
+    unknown = SampleDraw.model_construct(**{**draw().model_dump(), "algorithm": "v2"})
+    assert verify(unknown) == (False, ["algorithm 'v2' is not known (expected 'v1')"])
+
+
+def test_stored_parameters_the_draw_refuses_never_verify():
+    ok, reasons = verify(draw(rate="1.5"))
+    assert ok is False
+    assert reasons and all(r.startswith("stored parameters are invalid: ") for r in reasons)
+    # A difference found before the parameters is kept with them.
+    ok, reasons = verify(draw(rate="1.5", strata={"amy": ["A-01", "A-03"], "ben": ["B-01"]}))
+    assert ok is False
+    assert reasons[0] == "frame audits missing from the auditor strata: A-02"
+    assert reasons[1].startswith("stored parameters are invalid: ")
+
+
+def test_an_audit_of_the_frame_no_longer_stored_is_named():
+    ok, reasons = verify(draw(), {"A-01": "amy", "A-03": "amy", "B-01": "ben"})
+    assert (ok, reasons) == (False, ["audit A-02 in the frame is no longer in the database"])
+
+
+def test_several_differences_are_each_named_with_their_audits_listed():
+    # Two audits outside the frame (A-06 ranks c8c28a..., A-08 f57bfb...: amy, n = 5, k = 1,
+    # still gets A-01 at 6b5118...), and the selection both missing A-01 and adding A-03.
+    ok, reasons = verify(draw(strata={"amy": ["A-01", "A-02", "A-03", "A-06", "A-08"], "ben": ["B-01"]},
+                              selected=["A-03", "B-01"]))
+    assert ok is False
+    assert reasons == [
+        "strata audits not in the frame: A-06, A-08",
+        "selected but not drawn by the seed: A-03",
+        "drawn by the seed but not selected: A-01",
+    ]
+
+
+def test_an_extra_audit_selected_is_named_alone():
+    ok, reasons = verify(draw(selected=["A-01", "A-03", "B-01"]))
+    assert (ok, reasons) == (False, ["selected but not drawn by the seed: A-03"])
+    ok, reasons = verify(draw(selected=["B-01"]))
+    assert (ok, reasons) == (False, ["drawn by the seed but not selected: A-01"])
