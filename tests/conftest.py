@@ -36,6 +36,24 @@ def hypothesis_profile(environ=os.environ) -> str:
 
 settings.load_profile(hypothesis_profile())
 
+# Pilot's wait after each key press: textual._wait polls the process clock every 1/50 s and
+# calls the app idle once a poll used less than a twentieth of it, so every key costs at
+# least two polls, 40 ms, however little the app had to do. The same test of idleness at a
+# five times finer grain (5 ms polls, idle under 0.25 ms): a key that needs no work costs
+# 10 ms, a key that does still waits until that work is done. A test that needs a worker
+# finished waits for the worker itself (`settle`), never on this poll.
+PILOT_POLL_SECONDS = 1 / 200
+
+
+def _finer_pilot_polls() -> None:
+    import textual._wait
+
+    textual._wait.SLEEP_GRANULARITY = PILOT_POLL_SECONDS
+    textual._wait.SLEEP_IDLE = PILOT_POLL_SECONDS / 20
+
+
+_finer_pilot_polls()
+
 FROZEN_CLOCK_ENV = "CASEAUDIT_FROZEN_CLOCK"
 
 

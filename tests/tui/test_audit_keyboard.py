@@ -7,6 +7,7 @@ from textual.widgets import Select
 from audit_tools.models import Grade, Status
 from db import open_store
 from tests.tui.conftest import TODAY
+from tests.tui.keys import tab_to
 from tui.app import make_app
 from tui.screens.audit_form import AuditFormScreen
 from tui.screens.audit_form_mode import FormMode
@@ -23,15 +24,6 @@ async def settle(pilot) -> None:
         await pilot.pause()
         if not any(w.is_running for w in pilot.app.workers):
             return
-
-
-async def tab_to(pilot, widget_id: str, limit: int = 120) -> None:
-    """Press tab until the field is focused, as a person tabbing down the form would."""
-    for _ in range(limit):
-        if pilot.app.focused is not None and pilot.app.focused.id == widget_id:
-            return
-        await pilot.press("tab")
-    raise AssertionError(f"tab never reached {widget_id}; stuck on {pilot.app.focused!r}")
 
 
 async def choose(pilot, select_id: str, label_start: str) -> None:

@@ -10,6 +10,7 @@ from audit_tools.models import Audit, Role, User
 from audit_tools.standards import evaluate, load_catalogue
 from db import open_store
 from tests.tui.conftest import TODAY
+from tests.tui.keys import tab_to
 from tui.app import make_app
 from tui.screens.moderation.blind import BlindReauditScreen
 from tui.screens.moderation.feedback import FeedbackScreen
@@ -60,11 +61,7 @@ async def settle(pilot) -> None:
 
 
 async def focus(pilot, widget_id: str, limit: int = 200) -> None:
-    for _ in range(limit):
-        if pilot.app.focused is not None and pilot.app.focused.id == widget_id:
-            return
-        await pilot.press("tab")
-    raise AssertionError(f"tab never reached {widget_id}")
+    await tab_to(pilot, widget_id, limit)
 
 
 async def choose(pilot, select_id: str, label_start: str) -> None:
