@@ -7,6 +7,7 @@ deterministic). Screens reach them through `self.app`.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 from datetime import date, datetime, time, timezone
@@ -77,6 +78,19 @@ def log_failure(error: BaseException) -> Path | None:
         return None
 
 
+# Python's cyclic garbage collector, tuned for a screen of a hundred long-lived widgets. At
+# the default thresholds (a young collection every 700 new objects) the audit form set off
+# several collections a key press, and every few keys a full one that walked every widget
+# on the screen: a tenth of a second's pause now and then while typing, and a fifth of the
+# time the form took to open. A young collection every 10,000 objects keeps the memory the
+# same to within a few megabytes and makes full collections rare.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+def tune_garbage_collection() -> None:
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 class CaseauditApp(App[int]):
     """The auditor's, moderator's and QA lead's terminal application."""
 
@@ -120,6 +134,7 @@ class CaseauditApp(App[int]):
         preferences: Path | None = None,
     ) -> None:
         super().__init__()
+        tune_garbage_collection()
         self.store = store
         self.user = user
         self.catalogue = catalogue

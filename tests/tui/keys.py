@@ -1,4 +1,5 @@
-"""Moving through a screen with the keyboard in Pilot tests, as a person would."""
+"""Moving through a screen with the keyboard in Pilot tests, as a person would, and waiting
+for what a key sets going (a scroll after the next refresh) instead of for a fixed time."""
 
 from __future__ import annotations
 
@@ -25,3 +26,13 @@ async def tab_to(pilot, widget_id: str, limit: int = 120) -> None:
             return
         await pilot.press(key)
     raise AssertionError(f"{key} never reached {widget_id}; stuck on {app.focused!r}")
+
+
+async def wait_until(pilot, condition, what: str, tries: int = 100) -> None:
+    """Let the app run until `condition()` holds: a scroll or a message lands a refresh or
+    two after the key, and how long that takes depends on the machine."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"never happened: {what}")

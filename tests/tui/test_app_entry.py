@@ -168,3 +168,17 @@ async def test_demo_dashboard_has_something_in_every_panel(tmp_path):
         assert app.screen.query_one("#quota-table").display
         assert "1 safeguarding concern to act on" in text_of(app.screen, "#concerns")
         assert app.sub_title.startswith("⚠ 1 open concern · ")
+
+
+def test_the_app_collects_garbage_at_its_own_thresholds(db_path):
+    import gc
+
+    from tui.app import GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)  # Python's defaults
+        make_app(db_path, username="amy")
+        assert gc.get_threshold() == GC_THRESHOLDS == (10_000, 10, 10)
+    finally:
+        gc.set_threshold(*before)

@@ -4,6 +4,7 @@ put right."""
 
 from __future__ import annotations
 
+from tests.tui.keys import wait_until
 from tests.tui.test_audit_keyboard import choose, open_app, open_new_audit, settle, type_text
 from tui.widgets.problems import ProblemsBox
 
@@ -32,8 +33,7 @@ async def test_every_problem_is_listed_scrollable_and_the_list_shrinks_as_they_a
         assert box.max_scroll_y > 0 and box.can_focus
         box.focus()
         await pilot.press("end")
-        await pilot.pause()
-        assert box.scroll_y == box.max_scroll_y
+        await wait_until(pilot, lambda: box.scroll_y == box.max_scroll_y, "the box scrolled to its end")
 
         await type_text(pilot, "reason-cp-visits", "visits were not purposeful")
         await settle(pilot)
