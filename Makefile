@@ -38,13 +38,15 @@ QUARTER_END_BST := 2026-03-31T23:59:59+01:00
 JOBS ?= 2
 UNIT := $(BIN)/python -m pytest -q tests --ignore=tests/snapshots -n $(JOBS) --dist worksteal
 
+# CI=true: hypothesis's "ci" profile (tests/conftest.py), derandomized with no example
+# database, so `make test` tries the same examples on a newcomer's machine as on CI.
 unit: $(STAMP)
-	$(UNIT) --frozen-clock=$(QUARTER_END)
+	CI=true $(UNIT) --frozen-clock=$(QUARTER_END)
 
 # The whole unit suite at both quarter-end moments (not part of `make test`).
 test-frozen: $(STAMP)
-	$(UNIT) --frozen-clock=$(QUARTER_END)
-	$(UNIT) --frozen-clock=$(QUARTER_END_BST)
+	CI=true $(UNIT) --frozen-clock=$(QUARTER_END)
+	CI=true $(UNIT) --frozen-clock=$(QUARTER_END_BST)
 
 # Snapshot tests run in their own pytest run: an earlier asyncio.run in the same process
 # breaks pytest-textual-snapshot. Two workers here too (each picture is its own app), which
