@@ -58,8 +58,9 @@ snapshots: $(STAMP)
 
 # Mutation testing of the pure domain (audit_tools/) against the domain tests, with mutmut
 # from the optional `mutate` extra: each surviving mutant is a small wrong change to a rule
-# that no test notices. Slow (an hour or more on two cores), so not part of `make test`;
-# it picks up where it stopped if run again. `.venv/bin/mutmut show NAME` shows a survivor.
+# that no test notices. Slow (7,724 mutants, about 50 minutes on two cores), so not part
+# of `make test`; it picks up where it stopped if run again. `.venv/bin/mutmut show NAME`
+# shows a survivor.
 # MUTANTS picks modules, e.g. make mutate MUTANTS='audit_tools.calendar.* audit_tools.sampling.*'
 MUTANTS ?=
 MUTATE_STAMP := $(VENV)/.mutate-installed
