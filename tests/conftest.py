@@ -49,6 +49,10 @@ PILOT_POLL_SECONDS = 1 / 200
 def _finer_pilot_polls() -> None:
     import textual._wait
 
+    # Private to Textual: a version that renames them must fail here, not quietly go slow.
+    for name in ("SLEEP_GRANULARITY", "SLEEP_IDLE"):
+        if not hasattr(textual._wait, name):
+            raise RuntimeError(f"textual._wait.{name} is gone: see PILOT_POLL_SECONDS in tests/conftest.py")
     textual._wait.SLEEP_GRANULARITY = PILOT_POLL_SECONDS
     textual._wait.SLEEP_IDLE = PILOT_POLL_SECONDS / 20
 
