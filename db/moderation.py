@@ -150,6 +150,11 @@ class ModerationAggregate(Aggregate):
                               [audit_id, moderator]).fetchone()
         return Moderation.model_validate_json(row[0]) if row else None
 
+    def blind_drafts_of(self, moderator: str) -> set[str]:
+        """The audits whose blind re-audit `moderator` has saved a draft of."""
+        rows = self.db.execute("SELECT audit_id FROM reaudit_drafts WHERE moderator = ?", [moderator])
+        return {row[0] for row in rows}
+
     def drop_blind_draft(self, audit_id: str) -> None:
         """The draft is done with once the re-audit is submitted (inside that transaction)."""
         self.db.execute("DELETE FROM reaudit_drafts WHERE audit_id = ?", [audit_id])

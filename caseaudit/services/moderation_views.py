@@ -58,10 +58,16 @@ class QueueRow:
     submitted_on: date | None
     stage: str
     outcome: Outcome | None
+    draft_saved: bool = False  # to re-audit, with the moderator's half-done re-audit kept
+
+    @property
+    def stage_words(self) -> str:
+        return f"{self.stage}, draft saved" if self.draft_saved else self.stage
 
 
 def moderation_queue(store: Any, moderator: str) -> list[QueueRow]:
     """The audits assigned to `moderator`, the ones still to re-audit first."""
+    drafts = store.moderation.blind_drafts_of(moderator)
     rows = []
     for a in store.moderation.assignments(moderator=moderator):
         audit = store.audits.get(a.audit_id)
@@ -73,6 +79,7 @@ def moderation_queue(store: Any, moderator: str) -> list[QueueRow]:
             case_type=case.case_type.value if case else "?",
             submitted_on=audit.submitted_on, stage=stage(audit),
             outcome=audit.moderation.outcome if audit.moderation else None,
+            draft_saved=stage(audit) == "to re-audit" and audit.audit_id in drafts,
         ))
     return sorted(rows, key=lambda r: (STAGES.index(r.stage), r.audit_id))
 

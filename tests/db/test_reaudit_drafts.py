@@ -18,7 +18,10 @@ def test_a_draft_is_the_moderators_own_and_ends_with_the_submission(tmp_path):
     build_db(path)
     audit_id = add_moderated_case(path)
     mo = open_store(path, "mo")
+    assert mo.moderation.blind_drafts_of("mo") == set()
     ms.save_blind_draft(mo, audit_id, Moderation(moderator="mo", grade="good", scores={"cp-visits": "met"}))
+    assert mo.moderation.blind_drafts_of("mo") == {audit_id}
+    assert mo.moderation.blind_drafts_of("amy") == set()
     assert mo.moderation.blind_draft(audit_id, "mo").scores["cp-visits"].value == "met"
     assert mo.moderation.blind_draft(audit_id, "amy") is None
     [entry] = mo.history.entries(what="re-audit draft saved")
@@ -28,6 +31,7 @@ def test_a_draft_is_the_moderators_own_and_ends_with_the_submission(tmp_path):
 
     ms.submit_blind(mo, audit_id, Moderation(moderator="mo", grade="good"), [])
     assert mo.moderation.blind_draft(audit_id, "mo") is None
+    assert mo.moderation.blind_drafts_of("mo") == set()
     with pytest.raises(Refused, match="already submitted"):
         ms.save_blind_draft(mo, audit_id, Moderation(moderator="mo", grade="outstanding"))
     assert mo.history.verify().ok

@@ -195,6 +195,8 @@ async def test_leaving_a_started_reaudit_keeps_it_as_a_draft(db_path):
         await settle(pilot)
         assert isinstance(app.screen, ModerationQueueScreen)
         assert open_store(db_path, "admin").moderation.blind_draft(audit_id, "mo") is None
+        table = app.screen.query_one("#queue-table", DataTable)
+        assert str(table.get_row(audit_id)[4]) == "to re-audit"
         await pilot.press("enter")
         await settle(pilot)
         blind = app.screen
@@ -203,4 +205,7 @@ async def test_leaving_a_started_reaudit_keeps_it_as_a_draft(db_path):
         await pilot.press("escape")  # leaving saves what is scored so far
         await settle(pilot)
         assert isinstance(app.screen, ModerationQueueScreen)
+        # The queue says the re-audit is begun, so the moderator knows what is waiting.
+        table = app.screen.query_one("#queue-table", DataTable)
+        assert str(table.get_row(audit_id)[4]) == "to re-audit, draft saved"
     assert open_store(db_path, "admin").moderation.blind_draft(audit_id, "mo").grade.value == "good"

@@ -49,7 +49,7 @@ class ModerationQueueScreen(RowsScreen):
         table.clear(columns=True)
         table.add_columns("audit", "case", "type", "submitted", "stage", "outcome")
         for r in rows:
-            stage_text = Text(r.stage, style="bold" if r.stage != "done" else "dim")
+            stage_text = Text(r.stage_words, style="bold" if r.stage != "done" else "dim")
             table.add_row(r.audit_id, r.case_ref, r.case_type,
                           format_day(r.submitted_on) if r.submitted_on else "—", stage_text,
                           OUTCOME_WORDS[r.outcome] if r.outcome else "", key=r.audit_id)
