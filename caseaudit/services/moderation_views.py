@@ -74,12 +74,13 @@ def moderation_queue(store: Any, moderator: str) -> list[QueueRow]:
         if audit is None:
             continue
         case = store.cases.get(audit.case_ref)
+        where = stage(audit)
         rows.append(QueueRow(
             audit_id=audit.audit_id, case_ref=audit.case_ref,
             case_type=case.case_type.value if case else "?",
-            submitted_on=audit.submitted_on, stage=stage(audit),
+            submitted_on=audit.submitted_on, stage=where,
             outcome=audit.moderation.outcome if audit.moderation else None,
-            draft_saved=stage(audit) == "to re-audit" and audit.audit_id in drafts,
+            draft_saved=where == "to re-audit" and audit.audit_id in drafts,
         ))
     return sorted(rows, key=lambda r: (STAGES.index(r.stage), r.audit_id))
 

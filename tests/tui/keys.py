@@ -1,5 +1,6 @@
-"""Moving through a screen with the keyboard in Pilot tests, as a person would, and waiting
-for what a key sets going (a scroll after the next refresh) instead of for a fixed time."""
+"""Driving the app in Pilot tests as a person would: moving through a screen with the
+keyboard, opening a screen by its key, and waiting for what a key sets going (a worker, a
+scroll after the next refresh) instead of for a fixed time."""
 
 from __future__ import annotations
 
@@ -36,3 +37,24 @@ async def wait_until(pilot, condition, what: str, tries: int = 100) -> None:
             return
         await pilot.pause()
     raise AssertionError(f"never happened: {what}")
+
+
+async def settle(pilot) -> None:
+    """Until no worker is left running: a finished worker may start another (the app's
+    safeguarding-concern poll reloads the dashboard when it first reads the counts)."""
+    for _ in range(10):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in pilot.app.workers):
+            return
+
+
+async def open_screen(pilot, key: str, screen_type: type):
+    """Press a screen's key once the app is settled; the screen it opens, loaded."""
+    await settle(pilot)
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, screen_type), f"{key} opened {screen!r}, not a {screen_type.__name__}"
+    return screen

@@ -9,7 +9,8 @@ from textual.widgets import DataTable, Input
 
 from db import open_store
 from tests.tui.conftest import add_submitted_audit
-from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.keys import open_screen, settle
+from tests.tui.test_audit_keyboard import open_app
 from tui.screens.actions import ActionsScreen
 from tui.widgets.prompts import AskText
 
@@ -34,11 +35,7 @@ async def test_a_future_completion_is_refused_and_a_wrong_one_corrected_then_und
     async with app.run_test(size=(80, 24)) as pilot:
         original_notify = app.notify
         app.notify = lambda message, *a, **k: (notes.append(str(message)), original_notify(message, *a, **k))
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ActionsScreen)
+        screen = await open_screen(pilot, "a", ActionsScreen)
         table = screen.query_one("#action-table", DataTable)
 
         await pilot.press("enter")

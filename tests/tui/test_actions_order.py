@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Select
 from audit_tools.models import Action
 from db import open_store
 from tests.tui.conftest import add_submitted_audit
-from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.keys import open_screen, settle
+from tests.tui.test_audit_keyboard import open_app
 from tui.screens.actions import ActionsScreen
 from tui.screens.audit_form import AuditFormScreen
 from tui.screens.case_detail import CaseDetailScreen
@@ -40,11 +41,7 @@ async def test_every_teams_actions_overdue_first_then_by_due_date(db_path):
     add_second_audit(db_path)
     app = open_app(db_path, username="lee")  # TODAY is 1 Mar 2024
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ActionsScreen)
+        screen = await open_screen(pilot, "a", ActionsScreen)
         screen.query_one("#whose", Select).value = "all"
         screen.query_one("#state", Select).value = "all"
         await settle(pilot)

@@ -12,6 +12,7 @@ from audit_tools.models import Case
 from caseaudit.services.allocation import allocate_month
 from db import open_store
 from tests.tui.conftest import TODAY
+from tests.tui.keys import open_screen, settle
 from tui.app import make_app
 from tui.screens.allocation import AllocationScreen
 from tui.screens.audit_form import AuditFormScreen
@@ -33,21 +34,11 @@ def rows(table: DataTable) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row(key)] for key in table.rows]
 
 
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_the_qa_lead_allocates_the_month_from_the_keyboard(db_path):
     add_south_cases(db_path)
     app = make_app(db_path, username="lee", today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AllocationScreen)
+        screen = await open_screen(pilot, "l", AllocationScreen)
         assert screen.query_one("#allocation-month", Input).value == "2024-03"
         assert "March 2024: not allocated yet" in text_of(screen, "#allocation-summary")
 

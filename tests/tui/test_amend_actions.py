@@ -8,7 +8,8 @@ from textual.widgets import Input
 
 from db import open_store
 from tests.tui.conftest import add_submitted_audit
-from tests.tui.test_audit_keyboard import choose, open_app, settle, tab_to
+from tests.tui.keys import settle, tab_to
+from tests.tui.test_audit_keyboard import choose, open_app
 from tui.screens.audit_form import AuditFormScreen
 from tui.screens.audit_form_mode import FormMode
 from tui.widgets.prompts import AskText

@@ -11,6 +11,7 @@ from audit_tools.models import Role, User
 from db import open_store
 from tests.domain.test_annex_a import L7, SAMPLE, person, workbook
 from tests.tui.conftest import TODAY
+from tests.tui.keys import settle
 from tui.app import CaseauditApp
 from tui.screens.annex_a_import import AnnexAImportScreen
 
@@ -20,12 +21,6 @@ def make(db_path, username="admin") -> CaseauditApp:
 
     store = open_store(db_path, username)
     return CaseauditApp(store=store, user=store.people.get(username), catalogue=load_catalogue(), today=TODAY)
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_path(pilot, selector: str, text: str) -> None:
@@ -42,7 +37,7 @@ async def test_refused_sample_writes_nothing_and_lists_bad_cells(db_path):
         assert isinstance(app.screen, AnnexAImportScreen)
         await type_path(pilot, "#annex-a-file", str(SAMPLE))
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         status = str(app.screen.query_one("#annex-a-status", Static).render())
         messages = str(app.screen.query_one("#annex-a-messages", Static).render())
         assert "Nothing was imported: 10 problem(s)" in status
@@ -59,7 +54,7 @@ async def test_good_workbook_shows_summary_and_is_stored(db_path, tmp_path):
         await pilot.pause()
         await type_path(pilot, "#annex-a-file", str(path))
         await pilot.press("ctrl+r")
-        await settle(app, pilot)
+        await settle(pilot)
         table = app.screen.query_one("#annex-a-summary", DataTable)
         assert table.row_count == 1
         assert [str(c) for c in table.get_row_at(0)] == ["7 child protection", "1", "1", "0", "1", "0", "0"]

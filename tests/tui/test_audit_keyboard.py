@@ -7,23 +7,12 @@ from textual.widgets import Select
 from audit_tools.models import Grade, Status
 from db import open_store
 from tests.tui.conftest import TODAY
-from tests.tui.keys import tab_to
+from tests.tui.keys import settle, tab_to
 from tui.app import make_app
 from tui.screens.audit_form import AuditFormScreen
 from tui.screens.audit_form_mode import FormMode
 from tui.screens.case_detail import CaseDetailScreen
 from tui.screens.cases import CasesScreen
-
-
-async def settle(pilot) -> None:
-    """Until no worker is left running: a finished worker may start another (the app's
-    safeguarding-concern poll reloads the dashboard when it first reads the counts)."""
-    for _ in range(10):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            return
 
 
 async def choose(pilot, select_id: str, label_start: str) -> None:

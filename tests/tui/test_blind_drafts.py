@@ -7,7 +7,8 @@ from __future__ import annotations
 from textual.widgets import Input, Select
 
 from db import open_store
-from tests.tui.test_moderation import TODAY, add_moderated_case, choose, focus, open_first_in_queue, settle
+from tests.tui.keys import settle
+from tests.tui.test_moderation import TODAY, add_moderated_case, choose, focus, open_first_in_queue
 from tui.app import make_app
 from tui.screens.moderation.blind import BlindReauditScreen
 from tui.screens.moderation.queue import ModerationQueueScreen

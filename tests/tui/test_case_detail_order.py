@@ -8,7 +8,8 @@ from textual.widgets import DataTable
 
 from db import open_store
 from tests.tui.conftest import add_submitted_audit
-from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import open_app
 
 
 async def test_audits_of_a_case_newest_first(db_path):

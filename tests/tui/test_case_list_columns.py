@@ -6,7 +6,8 @@ import pytest
 from textual.widgets import DataTable
 
 from tests.tui.conftest import build_db, cp_case
-from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import open_app
 
 
 def without_visits(ref: str, *drop: int):

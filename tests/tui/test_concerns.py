@@ -9,7 +9,8 @@ from textual.widgets import DataTable, Static, TextArea
 from audit_tools.models import Role
 from db import open_store
 from tests.tui.conftest import TODAY, add_submitted_audit
-from tests.tui.test_audit_keyboard import open_app, open_new_audit, settle
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import open_app, open_new_audit
 from tests.tui.test_moderation import add_moderated_case, open_first_in_queue
 from tui.app import make_app
 from tui.screens.audit_form import AuditFormScreen

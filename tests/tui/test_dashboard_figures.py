@@ -9,7 +9,8 @@ from audit_tools.standards import load_catalogue
 from caseaudit.services import moderation as moderation_store
 from db import open_store
 from tests.tui.conftest import USERS, add_submitted_audit
-from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import open_app
 from tests.tui.test_screens import text_of
 
 MODERATOR = User(username="mo", display_name="Mo Moderator", roles=[Role.moderator], team="qa")

@@ -6,7 +6,8 @@ from datetime import date
 
 from textual.widgets import Input
 
-from tests.tui.test_audit_keyboard import choose, open_app, open_new_audit, settle, type_text
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import choose, open_app, open_new_audit, type_text
 
 
 async def test_a_due_date_typed_day_first_is_read_and_a_bad_one_is_said_once(db_path):

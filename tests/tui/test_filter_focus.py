@@ -4,7 +4,8 @@ re-opened it)."""
 
 from __future__ import annotations
 
-from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import open_app
 
 
 async def choose_next_option(pilot) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.tui.test_audit_keyboard import open_app, open_new_audit, settle
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import open_app, open_new_audit
 from tui.widgets.footer import shown_keys
 
 

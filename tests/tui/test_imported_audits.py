@@ -7,7 +7,8 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input, Select
 
 from tests.tui.conftest import add_imported_audit, add_submitted_audit
-from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import open_app
 from tui.screens.audit_form import AuditFormScreen
 from tui.screens.case_detail import CaseDetailScreen
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.tui.test_audit_keyboard import open_app, open_new_audit, settle
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import open_app, open_new_audit
 from tui.widgets.prompts import Confirm
 
 

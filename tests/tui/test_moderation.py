@@ -10,7 +10,7 @@ from audit_tools.models import Audit, Role, User
 from audit_tools.standards import evaluate, load_catalogue
 from db import open_store
 from tests.tui.conftest import TODAY
-from tests.tui.keys import tab_to
+from tests.tui.keys import settle, tab_to
 from tui.app import make_app
 from tui.screens.moderation.blind import BlindReauditScreen
 from tui.screens.moderation.feedback import FeedbackScreen
@@ -52,12 +52,6 @@ def screen_text(screen) -> str:
         if select.value != Select.NULL:
             parts.append(str(select.value))
     return "\n".join(parts)
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def focus(pilot, widget_id: str, limit: int = 200) -> None:

@@ -11,6 +11,7 @@ from audit_tools.models import Audit, Moderation, Role, User
 from audit_tools.standards import evaluate, load_catalogue
 from db import open_store
 from tests.tui.conftest import cp_case
+from tests.tui.keys import open_screen, settle
 from tui.app import make_app
 from tui.screens.agreement import AgreementScreen
 from tui.screens.sampling import SamplingScreen
@@ -57,21 +58,11 @@ def column(table: DataTable, index: int) -> list[str]:
     return [str(table.get_row(key)[index]) for key in table.rows]
 
 
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_preview_draw_and_assign_from_the_keyboard(db_path):
     build(db_path)
     app = make_app(db_path, username="lee", today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SamplingScreen)
+        screen = await open_screen(pilot, "s", SamplingScreen)
         assert screen.query_one("#sampling-quarter", Input).value == "2024-25 Q1"  # as every screen writes it
         assert "6 audits can still be sampled; a draw now takes 2" in text_of(screen, "#sampling-summary")
         preview = screen.query_one("#sampling-preview", DataTable)
@@ -173,11 +164,7 @@ async def test_agreement_screen_shows_words_n_and_flags(db_path):
     admin.close()
     app = make_app(db_path, username="lee", today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("g")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AgreementScreen)
+        screen = await open_screen(pilot, "g", AgreementScreen)
         summary = text_of(screen, "#agreement-summary")
         assert "Moderation agreement, 2024-25 Q1" in summary
         assert "6 pairs" in summary and "Exact agreement 33%" in summary
@@ -233,11 +220,7 @@ async def test_sampling_screen_arrives_on_the_table_so_letters_navigate(db_path)
     build(db_path)
     app = make_app(db_path, username="lee", today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SamplingScreen)
+        screen = await open_screen(pilot, "s", SamplingScreen)
         assert app.focused is screen.query_one("#sampling-preview", DataTable)
         quarter = screen.query_one("#sampling-quarter", Input)
         await pilot.press("d")  # leaves for the dashboard instead of typing into the quarter box

@@ -9,8 +9,9 @@ from textual.widgets import DataTable, Static
 
 from db import open_store
 from tests.tui.conftest import add_submitted_audit
+from tests.tui.keys import open_screen, settle
 from tests.tui.test_amend_actions import open_submitted
-from tests.tui.test_audit_keyboard import choose, open_app, settle
+from tests.tui.test_audit_keyboard import choose, open_app
 from tui.screens.audit_form import AuditFormScreen
 from tui.screens.my_audits import AmendmentTrailScreen, MyAuditsScreen
 from tui.widgets.prompts import AskText
@@ -59,11 +60,7 @@ async def test_my_audits_lists_submitted_audits_with_moderation_and_amendments(d
     amend_as_amy(db_path)
     app = open_app(db_path)
     async with app.run_test(size=(100, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, MyAuditsScreen)
+        screen = await open_screen(pilot, "y", MyAuditsScreen)
         table = screen.query_one("#my-audits-table", DataTable)
         assert [str(c) for c in table.get_row_at(0)] == [
             "A-0001", "C-2", "1 Feb 2024", "Good", "2 Mar 2024 (1)", "not sampled"]

@@ -24,6 +24,7 @@ from caseaudit.services.sampling_view import sampling_view
 from caseaudit.services.themes import export_themes_report, themes_for
 from db import open_store
 from tests.tui.conftest import cp_case
+from tests.tui.keys import settle
 from tui.app import make_app
 from tui.screens.agreement import AgreementScreen
 from tui.screens.reports import ReportsScreen
@@ -98,12 +99,6 @@ def _exports(store, folder) -> dict[str, dict[str, int]]:
     got["md"] = {"sampled": int(cells[1]), "moderated": int(cells[2]), "reconciled": int(cells[3]),
                  "sample_moderated": int(cells[4])}
     return got
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_every_screen_and_export_counts_the_quarter_alike(db_path, tmp_path):

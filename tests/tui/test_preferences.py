@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.tui.conftest import TODAY
-from tests.tui.test_audit_keyboard import settle
+from tests.tui.keys import settle
+
 from tui import preferences
 from tui.app import make_app
 

@@ -4,8 +4,8 @@ put right."""
 
 from __future__ import annotations
 
-from tests.tui.keys import wait_until
-from tests.tui.test_audit_keyboard import choose, open_app, open_new_audit, settle, type_text
+from tests.tui.keys import settle, wait_until
+from tests.tui.test_audit_keyboard import choose, open_app, open_new_audit, type_text
 from tui.widgets.problems import ProblemsBox
 
 

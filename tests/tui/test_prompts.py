@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Button
 
-from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import open_app
 from tests.tui.test_screens import text_of
 from tui.widgets.prompts import Confirm
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from tests.tui.conftest import add_submitted_audit
+from tests.tui.keys import settle
 from tests.tui.test_amend_actions import open_submitted
-from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.test_audit_keyboard import open_app
 
 
 def words_on(screen) -> str:

@@ -15,6 +15,7 @@ import tui
 from audit_tools.models import Action, Audit, Case, Moderation, Themes, User
 from audit_tools.standards import load_catalogue
 from db import open_store
+from tests.tui.keys import settle
 from tui.app import CaseauditApp
 from tui.screens.reports import ReportsScreen
 
@@ -94,29 +95,23 @@ def cell(app, table_id: str, row_key: str, column: int) -> str:
     return str(table.get_row(row_key)[column])
 
 
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_opens_on_the_quarter_of_the_as_at_date(db, tmp_path):
     """As at 10 August 2024 the QA lead is in 2024-25 Q2: the report opens there, even
     though Q1 is the last complete quarter; [ steps back to Q1."""
     app = ReportsApp(db, "qa", tmp_path / "out", today=date(2024, 8, 10))
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen.report.quarter == "2024-25-Q2"
         assert app.screen.query_one("#reports-quarter").value == "2024-25-Q2"
         await pilot.press("left_square_bracket")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen.report.quarter == "2024-25-Q1"
 
 
 async def test_opens_with_the_quarters_figures(db, tmp_path):
     app = ReportsApp(db, "qa", tmp_path / "out")
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
         assert screen.report.quarter == "2024-25-Q1"
@@ -137,13 +132,13 @@ async def test_opens_with_the_quarters_figures(db, tmp_path):
 async def test_quarter_keys_step_through_quarters(db, tmp_path):
     app = ReportsApp(db, "qa", tmp_path / "out")
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("left_square_bracket")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen.report.quarter == "2023-24-Q4"
         assert cell(app, "reports-standards", "management-oversight", 1) == "100.0%"
         await pilot.press("right_square_bracket")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen.report.quarter == "2024-25-Q1"
 
 
@@ -157,9 +152,9 @@ async def test_export_from_the_keyboard_writes_the_file(db, tmp_path, key, name)
     out = tmp_path / "out"
     app = ReportsApp(db, "qa", out)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press(key)
-        await settle(app, pilot)
+        await settle(pilot)
         written = out / name
         assert written.exists()
         assert f"Written: {written}" in status(app)
@@ -175,14 +170,14 @@ async def test_notes_only_when_ticked(db, tmp_path):
     out = tmp_path / "out"
     app = ReportsApp(db, "qa", out)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("b")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Supervision not on file" not in (out / "themes-2024-25-Q1.md").read_text()
         await pilot.press("n")
         assert app.screen.query_one("#reports-notes", Checkbox).value is True
         await pilot.press("b")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "Supervision not on file" in (out / "themes-2024-25-Q1.md").read_text()
 
 
@@ -190,9 +185,9 @@ async def test_export_refused_without_the_qa_lead_role(db, tmp_path):
     out = tmp_path / "out"
     app = ReportsApp(db, "amy", out)
     async with app.run_test(size=(100, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("j")
-        await settle(app, pilot)
+        await settle(pilot)
         assert "was not written" in status(app)
         assert not (out / "themes-2024-25-Q1.json").exists()
         assert any("amy may not export" in n.message for n in app._notifications)
@@ -202,7 +197,7 @@ async def test_rates_read_as_percentages_and_standards_by_title(db, tmp_path):
     """Where a person reads: "0%" and "0.0%", not 0.000; a standard's title, not its id."""
     app = ReportsApp(db, "qa", tmp_path / "out")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         table = app.screen.query_one("#reports-moderation", DataTable)
         rows = {str(table.get_row_at(i)[0]).strip(): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
         # A1 is Q1's one pair: good against the moderator's requires improvement.

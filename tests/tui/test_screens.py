@@ -9,7 +9,8 @@ from textual.widgets import DataTable, Select
 from audit_tools.models import CaseType, Grade
 from db import open_store
 from tests.tui.conftest import TODAY, add_submitted_audit, build_db, cp_case
-from tests.tui.test_audit_keyboard import choose, open_app, settle
+from tests.tui.keys import open_screen, settle
+from tests.tui.test_audit_keyboard import choose, open_app
 from tui.screens.actions import ActionsScreen
 from tui.screens.audit_form import AuditFormScreen
 from tui.screens.case_detail import CaseDetailScreen
@@ -56,11 +57,7 @@ async def test_case_list_is_paged_and_never_loads_every_case(tmp_path):
     build_db(path, [cp_case(f"C-{n:03d}") for n in range(1, 131)])
     app = open_app(path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CasesScreen)
+        screen = await open_screen(pilot, "c", CasesScreen)
         table = screen.query_one("#case-table", DataTable)
         assert table.row_count == PAGE
         assert f"{PAGE} of 130 cases" in text_of(screen, "#case-status")
@@ -184,11 +181,7 @@ async def test_actions_tracker_marks_an_action_complete(db_path):
     add_submitted_audit(db_path)
     app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ActionsScreen)
+        screen = await open_screen(pilot, "a", ActionsScreen)
         table = screen.query_one("#action-table", DataTable)
         assert table.row_count == 1
         await pilot.press("enter")

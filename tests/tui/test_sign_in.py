@@ -12,6 +12,7 @@ from db import open_store
 from db import Store
 from db.history import History
 from db.session import Aggregate
+from tests.tui.keys import settle
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.sign_in import SignInScreen
 from tui.served import make_served_app
@@ -50,12 +51,6 @@ def store_reads(monkeypatch, tmp_path):
 
             monkeypatch.setattr(owner, name, spy)
     return calls
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def sign_in(pilot, username: str, password: str) -> None:

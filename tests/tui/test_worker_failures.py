@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from audit_tools.errors import BadInput
-from tests.tui.test_audit_keyboard import open_app, settle
+from tests.tui.keys import settle
+from tests.tui.test_audit_keyboard import open_app
 from caseaudit.services import audits as audit_service
 from caseaudit.services import cases as case_service
 from caseaudit.services import dashboard as dashboard_service
