@@ -47,12 +47,17 @@ class ServedApp(CaseauditApp):
     DEFAULT_MODE = "sign-in"
     REMEMBERS_PREFERENCES = False  # one server user for every browser: no one's theme to keep
 
-    def __init__(self, gate: Any, catalogue: Any, today: date | None = None) -> None:
-        super().__init__(store=None, user=NOBODY, catalogue=catalogue, today=today or gate.today())
+    def __init__(self, gate: Any, catalogue: Any) -> None:
+        super().__init__(store=None, user=NOBODY, catalogue=catalogue)
         self.gate = gate  # reads users and password hashes only, to check a sign-in
         self.signed_in = False
         self.use_command_palette = False
         self.sub_title = "sign in"
+
+    @property
+    def today(self) -> date:
+        """The signed-in store's today; before sign-in, the gate's (both read the one clock)."""
+        return (self.store or self.gate).today()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.signed_in:
@@ -67,6 +72,8 @@ class ServedApp(CaseauditApp):
         """The password is proved: from now on this session is `user`, at the dashboard."""
         self.store = store
         self.user = user
+        if self.catalogue is None:  # the council's stored catalogue, as at a terminal
+            self.catalogue = store.reference.catalogue_for()
         self.signed_in = True
         self.use_command_palette = True
         self.show_who()
@@ -85,4 +92,6 @@ def make_served_app(db_path: str | Path, catalogue_path: str | Path | None = Non
     from db import open_store
 
     gate = open_store(db_path, actor=SIGNING_IN)
-    return ServedApp(gate=gate, catalogue=load_catalogue(catalogue_path))
+    # --standards names a file; without it the council's stored catalogue, read once signed in.
+    catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else None
+    return ServedApp(gate=gate, catalogue=catalogue)

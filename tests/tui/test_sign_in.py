@@ -131,3 +131,20 @@ async def test_the_right_password_opens_the_app_as_that_user(served_db, store_re
         await settle(pilot)
         assert type(app.screen).__name__ == "CommandPalette"
     assert [e.actor for e in open_store(served_db, "admin").history.entries(what="signed in")] == ["amy"]
+
+
+async def test_the_browser_app_scores_against_the_councils_stored_catalogue(served_db):
+    """As at a terminal: the catalogue the council stored, not the one shipped with caseaudit,
+    read only once someone has signed in."""
+    from audit_tools.standards.catalogue import default_catalogue_text
+
+    admin = open_store(served_db, "admin")
+    council = default_catalogue_text().replace('version = "2024.1"', 'version = "2025.7-council"', 1)
+    admin.reference.store_catalogue(council, where="council catalogue")
+    admin.close()
+    app = make_served_app(served_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.catalogue is None  # nothing read before a sign-in
+        await sign_in(pilot, "amy", PASSWORD)
+        assert app.catalogue.version == "2025.7-council"
