@@ -435,6 +435,33 @@ def verify(made: Round, stored_frame: Sequence[str] | None = None,
     return reasons
 
 
+def answer_problems(audit, made: Round) -> list:
+    """Every reason a round audit's answers may not be submitted: an answer to each question,
+    one of its answers, and the comment the answer needs (audit_tools.audit.Problem each)."""
+    from audit_tools.audit import Problem
+
+    problems = []
+    for question in made.questions.questions:
+        given = audit.answers.get(question.id)
+        answer = given.answer if given else None
+        where = f"answers.{question.id}"
+        if answer is None:
+            problems.append(Problem(f"{where}.answer", question.title,
+                                    f"no answer; choose {', '.join(a.replace('_', ' ') for a in question.answers)}"))
+        elif answer not in question.answers:
+            problems.append(Problem(f"{where}.answer", question.title,
+                                    f"{answer!r} is not one of its answers ({', '.join(question.answers)})"))
+        elif question.needs_comment(answer) and not (given.comment or "").strip():
+            problems.append(Problem(f"{where}.comment", question.title,
+                                    f"{answer.replace('_', ' ')} needs a comment saying why"))
+    known = {q.id for q in made.questions.questions}
+    for question_id in audit.answers:
+        if question_id not in known:
+            problems.append(Problem(f"answers.{question_id}", question_id,
+                                    f"not a question of round {made.round_id}; remove its answer"))
+    return problems
+
+
 def round_json(made: Round) -> dict:
     """The `round create --json` document (cli.md "Thematic rounds")."""
     return {

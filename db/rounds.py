@@ -52,7 +52,7 @@ class Rounds(Aggregate):
 
     def save(self, made: Round) -> str:
         """Store a round; returns its id ("R-000001")."""
-        self.session.require(Role.qa_lead, "create thematic audit rounds")
+        self.session.require(Role.qa_lead, "create thematic rounds")
         with self.session.transaction():
             round_id = f"R-{self.session.next_number('round'):06d}"
             made = made.model_copy(update={
@@ -158,6 +158,27 @@ class Rounds(Aggregate):
             "WHERE w.round_id = ? AND a.status = 'submitted' AND coalesce(w.comment, '') != '' "
             "ORDER BY w.question, w.audit_id", [round_id]))
 
+    def standard_counts(self, round_id: str) -> list[tuple]:
+        """(standard, status, n) of the round's submitted audits' scores, counted in SQL."""
+        return list(self.db.execute(
+            "SELECT s.standard, s.status, count(*) FROM audits a JOIN scores s ON s.audit_id = a.audit_id "
+            "WHERE a.round_id = ? AND a.status = 'submitted' GROUP BY s.standard, s.status", [round_id]))
+
+    def grade_counts(self, round_id: str) -> list[tuple]:
+        """(final grade, n) of the round's submitted audits (a moderator's final grade wins)."""
+        return list(self.db.execute(
+            "SELECT coalesce(m.final_grade, a.grade), count(*) FROM audits a "
+            "LEFT JOIN moderations m ON m.audit_id = a.audit_id "
+            "WHERE a.round_id = ? AND a.status = 'submitted' AND coalesce(m.final_grade, a.grade) IS NOT NULL "
+            "GROUP BY 1", [round_id]))
+
+    def audited_count(self, round_id: str) -> int:
+        """Selected cases with a submitted round audit by their auditor."""
+        return self.db.execute(
+            "SELECT count(*) FROM round_cases c WHERE c.round_id = ? AND EXISTS (SELECT 1 FROM audits a "
+            "WHERE a.round_id = c.round_id AND a.case_ref = c.case_ref AND a.status = 'submitted')",
+            [round_id]).fetchone()[0]
+
     def submitted_audit_ids(self, round_id: str) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT audit_id FROM audits WHERE round_id = ? AND status = 'submitted' ORDER BY audit_id",
@@ -169,6 +190,14 @@ class Rounds(Aggregate):
             "INSERT INTO round_answers (audit_id, round_id, question, answer, comment) VALUES (?, ?, ?, ?, ?)",
             [(audit_id, round_id, q, a["answer"], a.get("comment") or None)
              for q, a in answers.items() if a.get("answer") is not None])
+
+    def of_audit(self, audit) -> Round:
+        """The round a round audit belongs to, refused unless the round gave its case to its auditor."""
+        made = self.get(audit.round_id)
+        if made is None:
+            raise NotFound(f"round {audit.round_id}: not in the database")
+        self.refuse_unless_selected(made.round_id, audit.case_ref, audit.auditor)
+        return made
 
     def refuse_unless_selected(self, round_id: str, case_ref: str, auditor: str) -> None:
         row = self.case_in_round(round_id, case_ref)

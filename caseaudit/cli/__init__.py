@@ -204,6 +204,16 @@ def build_parser() -> argparse.ArgumentParser:
                          "matches, 1 if not, naming each difference.")
     rp.add_argument("round_id", metavar="ROUND_ID")
     rp.set_defaults(handler="caseaudit.cli.rounds:verify")
+    rp = rsub.add_parser("report", help="a round's report: answers by question and team",
+                         description="Writes the round's report: cases selected, audited and outstanding, "
+                         "each question's answers overall and by team, the standards when scored, the "
+                         "grades when graded (csv: PATH is a folder, one file per table).")
+    rp.add_argument("round_id", metavar="ROUND_ID")
+    rp.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"])
+    rp.add_argument("--out", required=True, metavar="PATH", help="output file (csv: a folder)")
+    rp.add_argument("--include-notes", action="store_true", help="include the auditors' comments")
+    rp.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    rp.set_defaults(handler="caseaudit.cli.rounds:report")
 
     p = sub.add_parser("stats", help="moderation statistics")
     tsub = p.add_subparsers(dest="stats_command", metavar="WHAT", required=True)

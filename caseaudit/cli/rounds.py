@@ -60,3 +60,14 @@ def verify(args: argparse.Namespace) -> int:
         f"algorithm {made.algorithm}, frame sha256 {made.frame_sha256}",
     ]))
     return 0
+
+
+def report(args: argparse.Namespace) -> int:
+    from caseaudit.services.rounds import export_report
+
+    store = _store(args)
+    written = export_report(store, args.round_id, args.format, args.out, include_notes=args.include_notes,
+                            force=args.force)
+    what = "folder" if args.format == "csv" else "file"
+    print(f"round {args.round_id.strip()} report written to the {what} {written}")
+    return 0

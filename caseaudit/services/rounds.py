@@ -16,12 +16,10 @@ from audit_tools import rounds as rules
 from audit_tools.calendar import parse_day
 from audit_tools.errors import BadInput
 from audit_tools.models import Role
-from audit_tools.permissions import require
+from audit_tools.permissions import Op, require
 from audit_tools.rounds import QuestionSet, Round
 from db.errors import NotFound
 
-CREATE = "create thematic audit rounds"
-REPORT = "report on thematic audit rounds"
 
 
 def _day(value: object, what: str = "--date") -> date:
@@ -38,7 +36,7 @@ def create_round(store: Any, *, name: str, questions: QuestionSet | str | Path, 
                  within: object = None, score_standards: bool = False, grade: bool = False,
                  seed: object | None = None) -> Round:
     """Select and assign a round by round-v1 and store it; returns it with its id."""
-    require(store.user, Role.qa_lead, CREATE)
+    require(store.user, Op.create_round)
     question_set = questions if isinstance(questions, QuestionSet) else rules.load_questions(questions)
     when = _day(day)
     filters = rules.parse_filters(case_types, teams, with_event, within)
@@ -73,8 +71,7 @@ def get_round(store: Any, round_id: str) -> Round:
 
 def verify_round(store: Any, round_id: str) -> tuple[Round, list[str]]:
     """Re-derive a stored round: (the round as stored, what differs; empty when it matches)."""
-    if store.user is None:  # any user of the service may check that a round was fair
-        require(None, Role.auditor, "verify rounds")
+    require(store.user, Op.verify_round)  # any user of the service may check that a round was fair
     made = get_round(store, round_id)
     recorded = store.rounds.recorded(made.round_id) or {}
     reasons: list[str] = []
@@ -153,11 +150,67 @@ class RoundProgress:
 
 
 def progress(store: Any, round_id: str) -> RoundProgress:
-    require(store.user, Role.qa_lead, REPORT)
+    require(store.user, Op.report_round)
     made = get_round(store, round_id)
     return RoundProgress(made, [AuditorProgress(*row) for row in store.rounds.progress(made.round_id)])
 
 
 def rounds_list(store: Any) -> list[tuple]:
-    require(store.user, Role.qa_lead, REPORT)
+    require(store.user, Op.report_round)
     return store.rounds.list()
+
+
+# --- the round report -------------------------------------------------------------------
+
+
+def report(store: Any, round_id: str, include_notes: bool = False):
+    """The round's report, counted in SQL over the round's submitted audits."""
+    from audit_tools.round_report import round_report
+
+    require(store.user, Op.report_round)
+    made = get_round(store, round_id)
+    rid = made.round_id
+    titles = {}
+    if made.score_standards:
+        titles = {s.id: s.title for s in store.reference.catalogue_for().standards}
+    return round_report(
+        made, len(made.selected), store.rounds.audited_count(rid), store.rounds.answer_counts(rid),
+        store.rounds.standard_counts(rid) if made.score_standards else None,
+        store.rounds.grade_counts(rid) if made.grade else None,
+        store.rounds.comments(rid) if include_notes else None, titles)
+
+
+def check_output(store: Any, path: str | Path, folder: bool = False, force: bool = False,
+                 expected: set[str] | None = None) -> Path:
+    """A path a person gave for an output: created new unless --force, never the database
+    (nor its -wal, -shm or -journal), in a folder that exists and may be written."""
+    from audit_tools.exporters.safety import check_file_target, check_folder_target
+
+    target = Path(path)
+    database = store.path.resolve()
+    guarded = {database} | {database.with_name(database.name + s) for s in ("-wal", "-shm", "-journal")}
+    if target.resolve() in guarded:
+        raise BadInput(f"{target}: is the caseaudit database; give another path for the output")
+    if target.exists() and not force:
+        raise BadInput(f"{target}: already exists; give a new path, or --force to replace it")
+    if folder:
+        return check_folder_target(target, expected or set())
+    return check_file_target(target)
+
+
+def export_report(store: Any, round_id: str, fmt: str, out: str | Path, include_notes: bool = False,
+                  force: bool = False) -> Path:
+    """Write the round's report in one format and record the export in the history."""
+    from audit_tools import round_report as rr
+
+    if fmt not in rr.FORMATS:
+        raise BadInput(f"--format: {fmt!r} is not one of {', '.join(rr.FORMATS)}")
+    figures = report(store, round_id, include_notes)
+    target = check_output(store, out, folder=fmt == "csv", force=force, expected=set(rr.csv_names(figures)))
+    try:
+        written = rr.WRITERS[fmt](figures, target)
+    except OSError as err:
+        raise BadInput(f"cannot write {target}: {err.strerror or err}") from None
+    store.record("round report exported", {"round_id": figures.round_id, "format": fmt,
+                                           "include_notes": include_notes, "path": str(written)})
+    return written

@@ -294,5 +294,5 @@ def test_only_the_qa_lead_may_create_a_round(service, capsys):
     store.close()
     assert cli(db, "round", "create", "--name", "N", "--questions", str(questions), "--date", "2025-09-30",
                "--size", "3", "--auditors", "amy") == 2
-    assert "may not create thematic audit rounds: needs the qa_lead role" in capsys.readouterr().err
+    assert "may not create thematic rounds: needs the qa_lead role" in capsys.readouterr().err
     assert open_store(db, ME).row_counts()["rounds"] == 0
