@@ -31,6 +31,7 @@ from db.moderation import ModerationAggregate
 from db.people import People
 from db.reference import Reference
 from db.reports import Reports
+from db.rounds import Rounds
 from db.samples import Samples
 from db.session import Session
 
@@ -51,6 +52,7 @@ class Store:
         self.history = History(self)
         self.reports = Reports(self)
         self.concerns = Concerns(self)
+        self.rounds = Rounds(self)
         if _migrate:
             refuse_foreign(self.path)
             try:

@@ -50,7 +50,8 @@ def themes_from_audits(store, quarter: Quarter, include_notes: bool = False, cat
     """The same report computed from whole audits (audit_tools.themes.themes_report): slow
     at council scale, kept so tests can hold the SQL counts to the domain's own rules."""
     previous = quarter.previous()
-    audits = store.audits.list(submitted_from=previous.start, submitted_to=quarter.end, status="submitted")
+    audits = [a for a in store.audits.list(submitted_from=previous.start, submitted_to=quarter.end,
+                                           status="submitted") if a.round_id is None]  # reported in their round
     cases = {}
     for ref in sorted({a.case_ref for a in audits}):
         case = store.cases.get(ref)
