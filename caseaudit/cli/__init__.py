@@ -217,6 +217,22 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--force", action="store_true", help="replace PATH if it exists")
     rp.set_defaults(handler="caseaudit.cli.rounds:report")
 
+    p = sub.add_parser("pack", help="the inspection pack for a list of children",
+                       description="What the service knows of each named child's practice, as at a date: "
+                       "the case's facts, automatic standards results, audits, moderation, actions and "
+                       "concerns, with a first page summing them up and listing every reference not found. "
+                       "References are case refs or Annex A Child Unique IDs.")
+    p.add_argument("case_refs", nargs="*", metavar="CASE_REF", help="references (or give --cases FILE)")
+    p.add_argument("--cases", metavar="FILE", help="CSV/XLSX with a case_ref or Child Unique ID column, "
+                   "or one reference a line")
+    p.add_argument("--as-of", metavar="D", help="as at this date (default: today)")
+    p.add_argument("--format", required=True, choices=["md", "xlsx"])
+    p.add_argument("--out", required=True, metavar="PATH", help="output file")
+    p.add_argument("--include-notes", action="store_true", help="include free text: notes, action "
+                   "descriptions, concerns, moderators' reasons and feedback")
+    p.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    p.set_defaults(handler="caseaudit.cli.pack:pack")
+
     p = sub.add_parser("stats", help="moderation statistics")
     tsub = p.add_subparsers(dest="stats_command", metavar="WHAT", required=True)
     tp = tsub.add_parser("agreement", help="moderation agreement for a quarter",
