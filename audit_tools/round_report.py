@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit_tools.exporters.safety import atomic_file, atomic_folder, neutralise
+from audit_tools.exporters.safety import neutralise
+from audit_tools.files import Output, output_file, output_folder
 from audit_tools.models import GRADE_LABELS, Grade
 from audit_tools.rounds import NOT_APPLICABLE, Round
 from audit_tools.themes import pct
@@ -148,20 +149,20 @@ def csv_names(report: RoundReport) -> list[str]:
     return [f"{t.name}.csv" for t in tables(report)]
 
 
-def write_json(report: RoundReport, path: Path) -> Path:
-    with atomic_file(path) as tmp:
+def write_json(report: RoundReport, out: Output) -> Path:
+    with output_file(out, "report") as tmp:
         tmp.write_text(json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+    return out.path
 
 
-def write_csv(report: RoundReport, folder: Path) -> Path:
-    with atomic_folder(folder) as tmp:
+def write_csv(report: RoundReport, out: Output) -> Path:
+    with output_folder(out, csv_names(report)) as tmp:
         for table in tables(report):
             with (tmp / f"{table.name}.csv").open("w", newline="", encoding="utf-8") as fh:
                 writer = csv.writer(fh)
                 writer.writerow(table.headers)
                 writer.writerows([["" if v is None else neutralise(v) for v in row] for row in table.rows])
-    return folder
+    return out.path
 
 
 def _words(answer: str) -> str:
@@ -212,10 +213,10 @@ def render_md(report: RoundReport) -> str:
     return "\n".join(lines)
 
 
-def write_md(report: RoundReport, path: Path) -> Path:
-    with atomic_file(path) as tmp:
+def write_md(report: RoundReport, out: Output) -> Path:
+    with output_file(out, "report") as tmp:
         tmp.write_text(render_md(report), encoding="utf-8")
-    return path
+    return out.path
 
 
 def build_workbook(report: RoundReport):
@@ -252,11 +253,11 @@ def build_workbook(report: RoundReport):
     return wb
 
 
-def write_xlsx(report: RoundReport, path: Path) -> Path:
+def write_xlsx(report: RoundReport, out: Output) -> Path:
     wb = build_workbook(report)
-    with atomic_file(path) as tmp:
+    with output_file(out, "report") as tmp:
         wb.save(tmp)
-    return path
+    return out.path
 
 
 WRITERS = {"json": write_json, "csv": write_csv, "xlsx": write_xlsx, "md": write_md}

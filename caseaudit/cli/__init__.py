@@ -133,7 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "the whole workbook unless --skip-invalid is given.")
     ip.add_argument("file", metavar="FILE.xlsx")
     ip.add_argument("--skip-invalid", metavar="REJECTS.csv",
-                    help="import the good rows and write the refused rows, with reasons, to REJECTS.csv")
+                    help="import the good rows and write the refused rows, with reasons, to REJECTS.csv "
+                    "(a new file unless --force)")
+    ip.add_argument("--force", action="store_true", help="replace an existing REJECTS.csv; never the database")
     ip.add_argument("--json", action="store_true", help="print one JSON document")
     ip.set_defaults(handler="caseaudit.cli.annex_a:run")
 
@@ -247,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"])
     ep.add_argument("--out", required=True, metavar="PATH", help="output file (csv: a folder)")
     ep.add_argument("--include-notes", action="store_true", help="include free-text notes")
+    ep.add_argument("--force", action="store_true", help="replace an existing report (csv: only the "
+                    "report's own files in the folder); never the database")
     ep.set_defaults(handler="caseaudit.cli.export:export_themes")
 
     p = sub.add_parser("concerns", help="safeguarding concerns raised while auditing, newest first",
@@ -311,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help="consistent online copy of the database")
     p.add_argument("dest", metavar="DEST")
+    p.add_argument("--force", action="store_true", help="replace an existing file at DEST; never the database")
     p.set_defaults(handler="caseaudit.cli.admin:backup")
     return parser
 

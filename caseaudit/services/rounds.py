@@ -18,6 +18,8 @@ from audit_tools.errors import BadInput
 from audit_tools.models import Role
 from audit_tools.permissions import Op, require
 from audit_tools.rounds import QuestionSet, Round
+from audit_tools.files import Output, check_output_file, check_output_folder
+from caseaudit.services.outputs import output_for
 from db.errors import NotFound
 
 
@@ -181,21 +183,15 @@ def report(store: Any, round_id: str, include_notes: bool = False):
 
 
 def check_output(store: Any, path: str | Path, folder: bool = False, force: bool = False,
-                 expected: set[str] | None = None) -> Path:
+                 expected: set[str] | None = None) -> Output:
     """A path a person gave for an output: created new unless --force, never the database
     (nor its -wal, -shm or -journal), in a folder that exists and may be written."""
-    from audit_tools.exporters.safety import check_file_target, check_folder_target
-
-    target = Path(path)
-    database = store.path.resolve()
-    guarded = {database} | {database.with_name(database.name + s) for s in ("-wal", "-shm", "-journal")}
-    if target.resolve() in guarded:
-        raise BadInput(f"{target}: is the caseaudit database; give another path for the output")
-    if target.exists() and not force:
-        raise BadInput(f"{target}: already exists; give a new path, or --force to replace it")
+    target = output_for(store.path, path, force)
     if folder:
-        return check_folder_target(target, expected or set())
-    return check_file_target(target)
+        check_output_folder(target, sorted(expected or set()))
+    else:
+        check_output_file(target, "report")
+    return target
 
 
 def export_report(store: Any, round_id: str, fmt: str, out: str | Path, include_notes: bool = False,
@@ -210,7 +206,7 @@ def export_report(store: Any, round_id: str, fmt: str, out: str | Path, include_
     try:
         written = rr.WRITERS[fmt](figures, target)
     except OSError as err:
-        raise BadInput(f"cannot write {target}: {err.strerror or err}") from None
+        raise BadInput(f"cannot write {target.path}: {err.strerror or err}") from None
     store.record("round report exported", {"round_id": figures.round_id, "format": fmt,
                                            "include_notes": include_notes, "path": str(written)})
     return written

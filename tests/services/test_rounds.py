@@ -221,7 +221,7 @@ def test_a_report_path_is_never_replaced_without_force_nor_the_database(service,
     store, lead, made = service
     target = tmp_path / "r.json"
     target.write_text("keep")
-    with pytest.raises(Exception, match="already exists; give a new path, or --force"):
+    with pytest.raises(Exception, match="already exists; nothing was written \\(give --force to replace it\\)"):
         rounds.export_report(lead, made.round_id, "json", target)
     assert target.read_text() == "keep"
     rounds.export_report(lead, made.round_id, "json", target, force=True)

@@ -32,6 +32,7 @@ class AuditFields(Vertical):
         self.report = report
         self.users = users
         self.vocabulary = themes
+        self._locked = (False, False)  # as composed: every box on, submit offered
 
     def compose(self) -> ComposeResult:
         audit = self.audit
@@ -53,7 +54,7 @@ class AuditFields(Vertical):
         if self.round is None:  # themes go to the quarter's themes report, which a round stays out of
             yield ThemesPicker(self.vocabulary, audit.themes)
         yield ActionPlan([(f"{u.display_name} ({u.username})", u.username) for u in self.users],
-                         [(s.title, s.id) for s in self.standards])
+                         [(s.title, s.id) for s in self.standards], audit.actions)
         yield Horizontal(
             Button("Add action (ctrl+n)", id="add-action", compact=True),
             Button("Save draft (ctrl+s)", id="save-draft", compact=True),
@@ -94,6 +95,9 @@ class AuditFields(Vertical):
         """Read-only: every box off, and no button or hint offers a change that cannot be
         made. Amending: all on but submit and completed actions."""
         self.plan.show_hint(editable=not locked)
+        if (locked, amending) == self._locked:
+            return  # as it is shown: going over every box again would lay the form out again
+        self._locked = (locked, amending)
         for picker in self.query(ThemesPicker):
             picker.show_hint(editable=not locked)
         for widget in self.query("Input, Select, SelectionList, Button"):
