@@ -163,12 +163,7 @@ class AuditFormScreen(CaseauditScreen):
         form = self.query_one("#audit-form", VerticalScroll)
         await form.remove_children()
         await form.mount(AuditFields(self.audit, self.app.catalogue.applicable(self.case.case_type), self.report,
-<<<<<<< HEAD
                                      self.users, self.themes, self.round))
-        await self.plan.show_stored(self.audit.actions)
-=======
-                                     self.users, self.themes))
->>>>>>> main
         self._refresh_header()
         self._after_show()
 
