@@ -159,7 +159,6 @@ class AuditFormScreen(CaseauditScreen):
         await form.remove_children()
         await form.mount(AuditFields(self.audit, self.app.catalogue.applicable(self.case.case_type), self.report,
                                      self.users, self.themes))
-        await self.plan.show_stored(self.audit.actions)
         self._refresh_header()
         self._after_show()
 

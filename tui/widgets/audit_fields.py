@@ -29,6 +29,7 @@ class AuditFields(Vertical):
         self.report = report
         self.users = users
         self.vocabulary = themes
+        self._locked = (False, False)  # as composed: every box on, submit offered
 
     def compose(self) -> ComposeResult:
         audit = self.audit
@@ -43,7 +44,7 @@ class AuditFields(Vertical):
         yield GradePicker(audit.grade)
         yield ThemesPicker(self.vocabulary, audit.themes)
         yield ActionPlan([(f"{u.display_name} ({u.username})", u.username) for u in self.users],
-                         [(s.title, s.id) for s in self.standards])
+                         [(s.title, s.id) for s in self.standards], audit.actions)
         yield Horizontal(
             Button("Add action (ctrl+n)", id="add-action", compact=True),
             Button("Save draft (ctrl+s)", id="save-draft", compact=True),
@@ -77,6 +78,9 @@ class AuditFields(Vertical):
         """Read-only: every box off, and no button or hint offers a change that cannot be
         made. Amending: all on but submit and completed actions."""
         self.plan.show_hint(editable=not locked)
+        if (locked, amending) == self._locked:
+            return  # as it is shown: going over every box again would lay the form out again
+        self._locked = (locked, amending)
         self.query_one(ThemesPicker).show_hint(editable=not locked)
         for widget in self.query("Input, Select, SelectionList, Button"):
             widget.disabled = locked
