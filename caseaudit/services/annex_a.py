@@ -19,8 +19,10 @@ Progress = Callable[[int, int], None]
 
 
 def check_workbook(store, path: str | Path, skip_invalid: bool = False,
-                   progress: Progress | None = None) -> annex_a.ImportPlan:
-    """What importing `path` would write; BadInput lists every bad cell unless `skip_invalid`."""
+                   progress: Progress | None = None, new_teams: bool = False) -> annex_a.ImportPlan:
+    """What importing `path` would write; BadInput lists every bad cell unless `skip_invalid`.
+
+    A row whose team no user belongs to is a bad row unless `new_teams`."""
     read = annex_a.read_workbook(path, progress)
     refs = {row.child for row in read.rows if row.child}
     return annex_a.plan_import(
@@ -29,20 +31,26 @@ def check_workbook(store, path: str | Path, skip_invalid: bool = False,
         store.people.list(),
         stored.team_managers(store),
         skip_invalid=skip_invalid,
+        known_teams=None if new_teams else set(store.people.teams()),
     )
 
 
 def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
-                   progress: Progress | None = None) -> annex_a.ImportPlan:
+                   progress: Progress | None = None, new_teams: bool = False) -> annex_a.ImportPlan:
     """Import the workbook at `path`. Without `rejects`, any bad cell refuses the whole file and
-    nothing is written; with it, the good rows go in and the refused rows are written there."""
+    nothing is written; with it, the good rows go in and the refused rows are written there.
+    A row of a team no user belongs to is refused as a bad cell unless `new_teams`; then the
+    teams are added and `plan.teams_added` names them."""
     require(store.user, Role.admin, "import an Annex A workbook")
-    plan = check_workbook(store, path, skip_invalid=rejects is not None, progress=progress)
+    plan = check_workbook(store, path, skip_invalid=rejects is not None, progress=progress,
+                          new_teams=new_teams)
     if rejects is not None:
         annex_a.write_rejects(rejects, plan.refused, plan.file)
     if not plan.cases and not plan.events:
         return plan  # nothing new: nothing written, not even a history entry
     with store.transaction():
+        known_teams = set(store.people.teams())
+        plan.teams_added = sorted({c.team for c in plan.cases if c.team and c.team not in known_teams})
         if plan.cases:
             store.cases.upsert(plan.cases)
         if plan.events:
@@ -52,6 +60,7 @@ def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
             "cases_created": [c.case_ref for c in plan.created],
             "cases_updated": {c.case_ref: changes for c, changes in plan.updated},
             "events_added": len(plan.events),
+            "teams_added": plan.teams_added,
             "lists": plan.as_json()["lists"],
         })
     return plan
