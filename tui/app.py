@@ -119,6 +119,9 @@ class CaseauditApp(App[int]):
     # Whether the theme chosen is kept for the next run (in the user config folder). The
     # browser app runs as the server's user for everyone, so it keeps nothing.
     REMEMBERS_PREFERENCES = True
+    # A browser session (tui/served.py) sends reports and refused rows as downloads and
+    # offers import files from the served folder: nothing is typed as a path on the server.
+    DELIVERS_FILES = False
 
     # Keys that leave the current screen: a screen that must not be left by accident
     # (an audit form with unsaved work) sets HOLDS_NAVIGATION.

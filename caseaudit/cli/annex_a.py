@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_for_import(args)
     try:
         plan = import_annex_a(store, path, rejects=args.skip_invalid, progress=_progress(),
-                              new_teams=args.new_teams)
+                             force=args.force, new_teams=args.new_teams)
     finally:
         store.close()
     if args.json:
