@@ -26,7 +26,8 @@ from dateutil.relativedelta import relativedelta
 from audit_tools.annex_a import CHILD_ID, child_ref, header_key
 from audit_tools.calendar import format_day
 from audit_tools.errors import BadInput
-from audit_tools.exporters.safety import atomic_file, neutralise
+from audit_tools.exporters.safety import neutralise
+from audit_tools.files import Output, output_file
 from audit_tools.models import GRADE_LABELS, Case, Grade, StandardResult
 
 FORMATS = ("md", "xlsx")
@@ -321,10 +322,10 @@ def render_md(pack: Pack) -> str:
     return "\n".join(lines)
 
 
-def write_md(pack: Pack, path: Path) -> Path:
-    with atomic_file(path) as tmp:
+def write_md(pack: Pack, out: Output) -> Path:
+    with output_file(out, "pack") as tmp:
         tmp.write_text(render_md(pack), encoding="utf-8")
-    return path
+    return out.path
 
 
 # --- xlsx --------------------------------------------------------------------------------
@@ -373,11 +374,11 @@ def build_workbook(pack: Pack):
     return wb
 
 
-def write_xlsx(pack: Pack, path: Path) -> Path:
+def write_xlsx(pack: Pack, out: Output) -> Path:
     wb = build_workbook(pack)
-    with atomic_file(path) as tmp:
+    with output_file(out, "pack") as tmp:
         wb.save(tmp)
-    return path
+    return out.path
 
 
 WRITERS = {"md": write_md, "xlsx": write_xlsx}

@@ -12,7 +12,6 @@ import importlib
 import logging
 import os
 import sys
-import traceback
 from datetime import date
 from pathlib import Path
 
@@ -333,19 +332,11 @@ def _resolve(handler: str):
     return getattr(module, func_name)
 
 
-def _log_unexpected() -> Path | None:
-    """Keep the detail of an unexpected failure in the user log, not on the terminal."""
-    try:
-        import platformdirs
+def _log_unexpected(err: BaseException) -> Path | None:
+    """Keep where an unexpected failure happened in the user log, not on the terminal."""
+    from caseaudit.services.failures import log_failure
 
-        folder = Path(platformdirs.user_log_dir("caseaudit", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "caseaudit.log"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc())
-        return path
-    except OSError:
-        return None
+    return log_failure(err)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -369,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as err:  # last line of defence: a sentence, never a traceback
-        where = _log_unexpected()
+        where = _log_unexpected(err)
         print(f"caseaudit: unexpected error: {err.__class__.__name__}: {err}", file=sys.stderr)
         if where:
             print(f"caseaudit: details were written to {where}", file=sys.stderr)

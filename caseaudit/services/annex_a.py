@@ -55,6 +55,11 @@ def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
     plan = check_workbook(store, path, skip_invalid=skip, progress=progress, new_teams=new_teams)
     if target is not None:
         annex_a.write_rejects(target, plan.refused, plan.file)
+        group = store.reference.settings().file_group
+        if group:  # shared with the council's group, as the database is (0660)
+            from db.sharing import share
+
+            share(target.path, group)
     if not plan.cases and not plan.events:
         return plan  # nothing new: nothing written, not even a history entry
     with store.transaction():

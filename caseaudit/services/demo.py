@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from audit_tools.models import Role, User
+from db.sharing import private_folder
 
 DEMO_USER = User(
     username="demo",
@@ -99,7 +100,7 @@ def build_demo(path: Path, load_sample: Callable[[object], object], today: date 
     from audit_tools.standards.catalogue import default_catalogue_text
     from db import open_store
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)  # the user's data folder: the owner's only (0700)
     building = path.with_name(f".{path.name}.building-{os.getpid()}")
     _remove(building)
     try:

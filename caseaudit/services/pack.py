@@ -106,7 +106,7 @@ def export_pack(store: Any, refs: list[str], fmt: str, out: str | Path, as_of: d
     try:
         written = rules.WRITERS[fmt](pack, target)
     except OSError as err:
-        raise BadInput(f"cannot write {target}: {err.strerror or err}") from None
+        raise BadInput(f"cannot write {target.path}: {err.strerror or err}") from None
     store.record("inspection pack exported", {
         "format": fmt, "as_of": pack.as_of.isoformat(), "include_notes": include_notes, "path": str(written),
         "cases": [c.case.case_ref for c in pack.cases], "not_found": len(pack.not_found)})

@@ -210,3 +210,21 @@ def export_report(store: Any, round_id: str, fmt: str, out: str | Path, include_
     store.record("round report exported", {"round_id": figures.round_id, "format": fmt,
                                            "include_notes": include_notes, "path": str(written)})
     return written
+
+
+@dataclass
+class RoundsView:
+    """What the QA lead's rounds screen shows: every round, and one round's progress and answers."""
+
+    rounds: list[tuple]  # (round_id, name, date, size, selected, submitted), newest first
+    progress: RoundProgress | None = None
+    figures: Any = None  # audit_tools.round_report.RoundReport of the shown round
+
+
+def rounds_view(store: Any, round_id: str | None = None) -> RoundsView:
+    """Every round, with the progress and answers of `round_id` (default the newest)."""
+    listed = rounds_list(store)
+    shown = round_id or (listed[0][0] if listed else None)
+    if shown is None:
+        return RoundsView(listed)
+    return RoundsView(listed, progress(store, shown), report(store, shown))

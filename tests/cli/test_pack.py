@@ -155,7 +155,7 @@ def test_only_a_qa_lead_makes_a_pack_and_never_over_a_file_without_force(db, tmp
     out = tmp_path / "p.md"
     out.write_text("keep")
     assert main(["--db", str(db), "pack", audited, "--format", "md", "--out", str(out)]) == 2
-    assert "already exists; give a new path, or --force" in capsys.readouterr().err
+    assert "already exists; nothing was written (give --force to replace it)" in capsys.readouterr().err
     assert out.read_text() == "keep"
     assert main(["--db", str(db), "pack", audited, "--format", "md", "--out", str(db), "--force"]) == 2
     assert "is the caseaudit database" in capsys.readouterr().err
