@@ -126,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     ]:
         ip = isub.add_parser(what, help=text, description=text)
         ip.add_argument("file", metavar="FILE")
+        if what == "cases":
+            ip.add_argument("--new-teams", action="store_true",
+                            help="add the teams no user belongs to yet (without it such a case is refused, "
+                            "so a typo does not make a team)")
         ip.set_defaults(handler=f"caseaudit.cli.imports:import_{what}")
     text = "cases and events from an Ofsted Annex A workbook (Lists 3 to 9)"
     ip = isub.add_parser("annex-a", help=text, description=text.capitalize() + ": a bad cell refuses "
@@ -135,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="import the good rows and write the refused rows, with reasons, to REJECTS.csv "
                     "(a new file unless --force)")
     ip.add_argument("--force", action="store_true", help="replace an existing REJECTS.csv; never the database")
+    ip.add_argument("--new-teams", action="store_true",
+                    help="add the teams no user belongs to yet (without it such a row is refused, "
+                    "or sent to REJECTS.csv with --skip-invalid)")
     ip.add_argument("--json", action="store_true", help="print one JSON document")
     ip.set_defaults(handler="caseaudit.cli.annex_a:run")
 
