@@ -94,3 +94,36 @@ async def test_an_auditor_completes_a_round_audit_from_the_dashboard_and_the_qa_
         answers = rows(screen.query_one("#round-answers-table", DataTable))
         assert ["Is neglect named in the plan?", "yes", "0", "0.0%"] in answers
         assert ["", "partly", "1", "100.0%"] in answers
+
+
+async def test_the_qa_lead_pastes_references_and_gets_the_pack_with_the_unknown_named(db_path, tmp_path):
+    from textual.widgets import Input, TextArea
+
+    from tests.tui.conftest import add_submitted_audit
+    from tui.screens.pack import PackScreen
+
+    add_submitted_audit(db_path)
+    folder = tmp_path / "packs"
+    lead = open_app(db_path, "lee")
+    async with lead.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot, "p", PackScreen)
+        assert lead.focused is screen.query_one("#pack-references", TextArea)
+        await pilot.press(*"C-2, 4410", "enter", *"C-1")
+        screen.query_one("#pack-folder", Input).value = str(folder)
+        await pilot.press("f8")
+        await settle(pilot)
+        result = str(screen.query_one("#pack-result", Static).render())
+        assert "2 of 3 references found" in result and "Not found: 4410" in result
+        [written] = folder.iterdir()
+        assert written.name == "inspection-pack-2024-03-01.md"
+        md = written.read_text()
+        assert "## Case C-2" in md and "## Case C-1" in md and "4410" in md.split("\n---\n")[0]
+        assert "### Audits (1)" in md and "Rewrite the chronology" not in md  # no free text unless asked
+        await pilot.press("f8")  # again: the file is there, so it asks before replacing it
+        await settle(pilot)
+        from tui.widgets.prompts import Confirm
+
+        assert isinstance(lead.screen, Confirm) and f"Replace {written}?" in lead.screen.question
+    history = sqlite3.connect(db_path).execute(
+        "SELECT count(*) FROM history WHERE what = 'inspection pack exported'").fetchone()[0]
+    assert history == 1
