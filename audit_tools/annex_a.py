@@ -14,6 +14,7 @@ cases to create or update (with what changed) and which events are new.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 import zipfile
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from audit_tools.errors import BadInput
+from audit_tools.files import Output, output_file
 from audit_tools.models import Case, CaseType, Event, EventKind, User
 
 Progress = Callable[[int, int], None]
@@ -660,28 +662,27 @@ def _plain(value: Any) -> Any:
 REJECT_COLUMNS = ("sheet", "row", "list", "child_unique_id", "reasons")
 
 
-def write_rejects(path: str | Path, rows: Iterable[ListRow], file: str = "") -> int:
-    """Write the refused rows with their reasons (never a personal column) to the CSV at `path`.
+def render_rejects(rows: Iterable[ListRow], file: str = "") -> str:
+    """The refused rows with their reasons (never a personal column) as CSV text.
 
     Each reason keeps its `SHEET!CELL: header: reason`; `file`, the workbook, is left off.
     """
     from audit_tools.exporters.safety import neutralise
 
-    target = Path(path)
+    fh = io.StringIO(newline="")
+    out = csv.writer(fh)
+    out.writerow(REJECT_COLUMNS)
+    for row in rows:
+        reasons = "; ".join(p[len(file) + 1:] if file and p.startswith(f"{file}:") else p
+                            for p in row.problems)
+        out.writerow([neutralise(row.sheet), row.row, row.list_number,
+                      neutralise(row.child or ""), neutralise(reasons)])
+    return fh.getvalue()
+
+
+def write_rejects(out: "str | Path | Output", rows: Iterable[ListRow], file: str = "") -> int:
+    """Write the refused rows to the CSV at `out` (a new file unless its `force`); how many."""
     rows = list(rows)
-    if target.is_dir():
-        raise BadInput(f"{target}: is a folder; give a file name for the refused rows")
-    if not target.parent.is_dir() and str(target.parent):
-        raise BadInput(f"cannot write {target}: the folder {target.parent} does not exist")
-    try:
-        with target.open("w", newline="", encoding="utf-8") as fh:
-            out = csv.writer(fh)
-            out.writerow(REJECT_COLUMNS)
-            for row in rows:
-                reasons = "; ".join(p[len(file) + 1:] if file and p.startswith(f"{file}:") else p
-                                    for p in row.problems)
-                out.writerow([neutralise(row.sheet), row.row, row.list_number,
-                              neutralise(row.child or ""), neutralise(reasons)])
-    except OSError as err:
-        raise BadInput(f"cannot write {target}: {err.strerror or err}") from None
+    with output_file(Output.of(out), "refused rows") as tmp:
+        tmp.write_text(render_rejects(rows, file), encoding="utf-8", newline="")
     return len(rows)

@@ -30,7 +30,9 @@ from db.migrations import migrate
 from db.moderation import ModerationAggregate
 from db.people import People
 from db.reference import Reference
+from db.packs import Packs
 from db.reports import Reports
+from db.rounds import Rounds
 from db.samples import Samples
 from db.session import Session
 
@@ -51,6 +53,8 @@ class Store:
         self.history = History(self)
         self.reports = Reports(self)
         self.concerns = Concerns(self)
+        self.rounds = Rounds(self)
+        self.packs = Packs(self)
         if _migrate:
             refuse_foreign(self.path)
             try:

@@ -27,6 +27,7 @@ class ServedApp(CaseauditApp):
         Binding("W", "change_password", "Change my password", id="change_password", show=False, key_display="W"),
     ]
     REMEMBERS_PREFERENCES = False  # one server account for every browser: no one's theme to keep
+    DELIVERS_FILES = True  # reports and refused rows go to the browser; nothing is written here
 
     def __init__(self, store: Any, user: User, catalogue: Any, session_hash: str) -> None:
         super().__init__(store=store, user=user, catalogue=catalogue)

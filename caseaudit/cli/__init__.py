@@ -133,7 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "the whole workbook unless --skip-invalid is given.")
     ip.add_argument("file", metavar="FILE.xlsx")
     ip.add_argument("--skip-invalid", metavar="REJECTS.csv",
-                    help="import the good rows and write the refused rows, with reasons, to REJECTS.csv")
+                    help="import the good rows and write the refused rows, with reasons, to REJECTS.csv "
+                    "(a new file unless --force)")
+    ip.add_argument("--force", action="store_true", help="replace an existing REJECTS.csv; never the database")
     ip.add_argument("--json", action="store_true", help="print one JSON document")
     ip.set_defaults(handler="caseaudit.cli.annex_a:run")
 
@@ -177,6 +179,60 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("allocation_id", metavar="ALLOCATION_ID")
     ap.set_defaults(handler="caseaudit.cli.allocation:allocate_verify")
 
+    p = sub.add_parser("round", help="thematic audit rounds: create, verify, report",
+                       description="A thematic audit round: cases chosen for one theme (algorithm "
+                       "round-v1), audited against the theme's questions and reported on their own.")
+    rsub = p.add_subparsers(dest="round_command", metavar="ACTION", required=True)
+    rp = rsub.add_parser("create", help="select and assign a round's cases and store the round",
+                         description="Selects a round's cases from those open on --date that match every "
+                         "filter, ranked by the seed (round-v1), gives each to the next auditor who is "
+                         "neither its worker nor its line manager, and stores the round.")
+    rp.add_argument("--name", required=True, metavar="N", help="the round's name, e.g. \"Neglect, autumn\"")
+    rp.add_argument("--questions", required=True, metavar="FILE.toml", help="the round's question file")
+    rp.add_argument("--date", required=True, metavar="D", help="the round's date: cases open on it")
+    rp.add_argument("--size", required=True, metavar="K", help="how many cases to select")
+    rp.add_argument("--case-types", metavar="T,...", help="only these case types, e.g. CIN,CP")
+    rp.add_argument("--teams", metavar="T,...", help="only cases of these teams")
+    rp.add_argument("--with-event", metavar="KIND", help="only cases with an event of this kind ...")
+    rp.add_argument("--within", metavar="DURATION", help="... dated within this look-back before --date, e.g. 6m")
+    rp.add_argument("--score-standards", action="store_true", help="auditors score the evidence standards too")
+    rp.add_argument("--grade", action="store_true", help="auditors grade each case")
+    rp.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
+    rp.add_argument("--auditors", required=True, metavar="U,...", help="the round's auditors (usernames)")
+    rp.add_argument("--json", action="store_true", help="print one JSON document")
+    rp.set_defaults(handler="caseaudit.cli.rounds:create")
+    rp = rsub.add_parser("verify", help="re-derive a stored round and compare",
+                         description="Re-derives a stored round's selection and assignment; exit 0 if it "
+                         "matches, 1 if not, naming each difference.")
+    rp.add_argument("round_id", metavar="ROUND_ID")
+    rp.set_defaults(handler="caseaudit.cli.rounds:verify")
+    rp = rsub.add_parser("report", help="a round's report: answers by question and team",
+                         description="Writes the round's report: cases selected, audited and outstanding, "
+                         "each question's answers overall and by team, the standards when scored, the "
+                         "grades when graded (csv: PATH is a folder, one file per table).")
+    rp.add_argument("round_id", metavar="ROUND_ID")
+    rp.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"])
+    rp.add_argument("--out", required=True, metavar="PATH", help="output file (csv: a folder)")
+    rp.add_argument("--include-notes", action="store_true", help="include the auditors' comments")
+    rp.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    rp.set_defaults(handler="caseaudit.cli.rounds:report")
+
+    p = sub.add_parser("pack", help="the inspection pack for a list of children",
+                       description="What the service knows of each named child's practice, as at a date: "
+                       "the case's facts, automatic standards results, audits, moderation, actions and "
+                       "concerns, with a first page summing them up and listing every reference not found. "
+                       "References are case refs or Annex A Child Unique IDs.")
+    p.add_argument("case_refs", nargs="*", metavar="CASE_REF", help="references (or give --cases FILE)")
+    p.add_argument("--cases", metavar="FILE", help="CSV/XLSX with a case_ref or Child Unique ID column, "
+                   "or one reference a line")
+    p.add_argument("--as-of", metavar="D", help="as at this date (default: today)")
+    p.add_argument("--format", required=True, choices=["md", "xlsx"])
+    p.add_argument("--out", required=True, metavar="PATH", help="output file")
+    p.add_argument("--include-notes", action="store_true", help="include free text: notes, action "
+                   "descriptions, concerns, moderators' reasons and feedback")
+    p.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    p.set_defaults(handler="caseaudit.cli.pack:pack")
+
     p = sub.add_parser("stats", help="moderation statistics")
     tsub = p.add_subparsers(dest="stats_command", metavar="WHAT", required=True)
     tp = tsub.add_parser("agreement", help="moderation agreement for a quarter",
@@ -193,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"])
     ep.add_argument("--out", required=True, metavar="PATH", help="output file (csv: a folder)")
     ep.add_argument("--include-notes", action="store_true", help="include free-text notes")
+    ep.add_argument("--force", action="store_true", help="replace an existing report (csv: only the "
+                    "report's own files in the folder); never the database")
     ep.set_defaults(handler="caseaudit.cli.export:export_themes")
 
     p = sub.add_parser("concerns", help="safeguarding concerns raised while auditing, newest first",
@@ -268,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help="consistent online copy of the database")
     p.add_argument("dest", metavar="DEST")
+    p.add_argument("--force", action="store_true", help="replace an existing file at DEST; never the database")
     p.set_defaults(handler="caseaudit.cli.admin:backup")
     return parser
 

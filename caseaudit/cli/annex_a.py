@@ -64,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput(f"{args.file}: no such file")
     store = open_for_import(args)
     try:
-        plan = import_annex_a(store, path, rejects=args.skip_invalid, progress=_progress())
+        plan = import_annex_a(store, path, rejects=args.skip_invalid, progress=_progress(),
+                             force=args.force)
     finally:
         store.close()
     if args.json:

@@ -13,6 +13,8 @@ from pathlib import Path
 from audit_tools import annex_a
 from audit_tools.models import Role
 from audit_tools.permissions import require
+from audit_tools.files import check_output_file
+from caseaudit.services.outputs import output_for
 from db import annex_a as stored
 
 Progress = Callable[[int, int], None]
@@ -33,13 +35,21 @@ def check_workbook(store, path: str | Path, skip_invalid: bool = False,
 
 
 def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
-                   progress: Progress | None = None) -> annex_a.ImportPlan:
+                   progress: Progress | None = None, force: bool = False,
+                   skip_invalid: bool | None = None) -> annex_a.ImportPlan:
     """Import the workbook at `path`. Without `rejects`, any bad cell refuses the whole file and
-    nothing is written; with it, the good rows go in and the refused rows are written there."""
+    nothing is written; with it, the good rows go in and the refused rows are written there
+    (a new file unless `force`; never the database). `skip_invalid` without `rejects` (a
+    browser session) keeps the refused rows in the plan only: `rejects_download` gives them."""
     require(store.user, Role.admin, "import an Annex A workbook")
-    plan = check_workbook(store, path, skip_invalid=rejects is not None, progress=progress)
+    target = None
     if rejects is not None:
-        annex_a.write_rejects(rejects, plan.refused, plan.file)
+        target = output_for(store.path, rejects, force)
+        check_output_file(target, "refused rows")  # before the workbook is read: nothing done yet
+    skip = rejects is not None if skip_invalid is None else skip_invalid
+    plan = check_workbook(store, path, skip_invalid=skip, progress=progress)
+    if target is not None:
+        annex_a.write_rejects(target, plan.refused, plan.file)
     if not plan.cases and not plan.events:
         return plan  # nothing new: nothing written, not even a history entry
     with store.transaction():
@@ -55,3 +65,8 @@ def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
             "lists": plan.as_json()["lists"],
         })
     return plan
+
+
+def rejects_download(plan: annex_a.ImportPlan) -> tuple[str, str]:
+    """The refused rows as a download's file name and CSV text (nothing written here)."""
+    return f"{Path(plan.file).stem}-refused-rows.csv", annex_a.render_rejects(plan.refused, plan.file)

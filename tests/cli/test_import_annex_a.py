@@ -58,7 +58,8 @@ def test_sample_with_skip_invalid_json(tmp_path, capsys):
     assert "Date of Birth" in doc["ignored_columns"]["8"] and "Placement postcode" in doc["ignored_columns"]["8"]
     assert len(rejects.read_text().splitlines()) == 6
     # again: nothing new, every event already stored
-    assert main(["--db", str(db), "import", "annex-a", str(SAMPLE), "--skip-invalid", str(rejects), "--json"]) == 0
+    assert main(["--db", str(db), "import", "annex-a", str(SAMPLE), "--skip-invalid", str(rejects), "--force",
+                 "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["lists"]["7"]["events_added"] == 0
     assert again["lists"]["7"]["events_already_stored"] == doc["lists"]["7"]["events_added"]

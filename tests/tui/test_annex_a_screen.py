@@ -14,6 +14,7 @@ from tests.tui.conftest import TODAY
 from tests.tui.keys import settle
 from tui.app import CaseauditApp
 from tui.screens.annex_a_import import AnnexAImportScreen
+from tui.widgets.prompts import Confirm
 
 
 def make(db_path, username="admin") -> CaseauditApp:
@@ -69,3 +70,39 @@ async def test_key_not_offered_to_non_admins(db_path):
         await pilot.press("i")
         await pilot.pause()
         assert not isinstance(app.screen, AnnexAImportScreen)
+
+
+async def test_an_existing_rejects_file_is_kept_unless_the_admin_says_replace(db_path, tmp_path, monkeypatch):
+    """The rejects box as a careless admin fills it: `~` means their home, a file already
+    there is asked about ("Replace …?", No highlighted), and No imports nothing."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    rejects = home / "rejects.csv"
+    rejects.write_text("last month's, still being worked through")
+    bad = [31, *person(1), "not a date", datetime(2024, 1, 10), "b) No", None, None, "north", "Wes Worker"]
+    good = [32, *person(2), datetime(2024, 1, 2), datetime(2024, 1, 10), "b) No", None, None, "north", "Wes Worker"]
+    path = workbook(home / "a.xlsx", {"CP": (L7, [bad, good])})
+    app = make(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await type_path(pilot, "#annex-a-file", "~/a.xlsx")
+        await type_path(pilot, "#annex-a-rejects", "~/rejects.csv")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert str(app.screen.query_one(Static).content) == f"Replace {rejects}?"
+        assert app.focused.id == "confirm-no"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert rejects.read_text() == "last month's, still being worked through"
+        assert app.store.cases.get("32") is None
+        assert "was not replaced" in str(app.screen.query_one("#annex-a-status", Static).render())
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    assert rejects.read_text().startswith("sheet,row,list,child_unique_id,reasons")
+    assert app.store.cases.get("32") is not None
+    assert sorted(p.name for p in home.iterdir()) == ["a.xlsx", "rejects.csv"]
