@@ -34,6 +34,7 @@ from db.packs import Packs
 from db.reports import Reports
 from db.rounds import Rounds
 from db.samples import Samples
+from db.sharing import private_folder
 from db.session import Session
 
 
@@ -125,7 +126,7 @@ def open_store(path: str | Path, actor: str, clock: Clock | None = None) -> Stor
     if path.is_dir():
         raise BadInput(f"{path}: is a folder, not a database file")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)  # the data folder: the owner's only (0700)
     except OSError as err:
         raise BadInput(f"{path.parent}: cannot create the folder for the database: {err.strerror}") from None
     return Store(path, actor, clock)

@@ -63,20 +63,11 @@ def problem_lines(err: BaseException) -> list[str]:
 
 
 def log_failure(error: BaseException) -> Path | None:
-    """Append the failure's traceback to the user log; returns where (None if it can't)."""
-    import traceback
+    """Append where the failure happened to the user log (caseaudit.services.failures: never
+    a note's or a name's value); returns where (None if it can't)."""
+    from caseaudit.services.failures import log_failure as append
 
-    import platformdirs
-
-    try:
-        folder = Path(platformdirs.user_log_dir("caseaudit", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "caseaudit.log"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write("".join(traceback.format_exception(error)))
-        return path
-    except OSError:
-        return None
+    return append(error)
 
 
 # Python's cyclic garbage collector, tuned for a screen of a hundred long-lived widgets. At

@@ -12,7 +12,6 @@ import importlib
 import logging
 import os
 import sys
-import traceback
 from datetime import date
 from pathlib import Path
 
@@ -127,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     ]:
         ip = isub.add_parser(what, help=text, description=text)
         ip.add_argument("file", metavar="FILE")
+        if what == "cases":
+            ip.add_argument("--new-teams", action="store_true",
+                            help="add the teams no user belongs to yet (without it such a case is refused, "
+                            "so a typo does not make a team)")
         ip.set_defaults(handler=f"caseaudit.cli.imports:import_{what}")
     text = "cases and events from an Ofsted Annex A workbook (Lists 3 to 9)"
     ip = isub.add_parser("annex-a", help=text, description=text.capitalize() + ": a bad cell refuses "
@@ -136,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="import the good rows and write the refused rows, with reasons, to REJECTS.csv "
                     "(a new file unless --force)")
     ip.add_argument("--force", action="store_true", help="replace an existing REJECTS.csv; never the database")
+    ip.add_argument("--new-teams", action="store_true",
+                    help="add the teams no user belongs to yet (without it such a row is refused, "
+                    "or sent to REJECTS.csv with --skip-invalid)")
     ip.add_argument("--json", action="store_true", help="print one JSON document")
     ip.set_defaults(handler="caseaudit.cli.annex_a:run")
 
@@ -337,19 +343,11 @@ def _resolve(handler: str):
     return getattr(module, func_name)
 
 
-def _log_unexpected() -> Path | None:
-    """Keep the detail of an unexpected failure in the user log, not on the terminal."""
-    try:
-        import platformdirs
+def _log_unexpected(err: BaseException) -> Path | None:
+    """Keep where an unexpected failure happened in the user log, not on the terminal."""
+    from caseaudit.services.failures import log_failure
 
-        folder = Path(platformdirs.user_log_dir("caseaudit", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "caseaudit.log"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc())
-        return path
-    except OSError:
-        return None
+    return log_failure(err)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -373,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as err:  # last line of defence: a sentence, never a traceback
-        where = _log_unexpected()
+        where = _log_unexpected(err)
         print(f"caseaudit: unexpected error: {err.__class__.__name__}: {err}", file=sys.stderr)
         if where:
             print(f"caseaudit: details were written to {where}", file=sys.stderr)

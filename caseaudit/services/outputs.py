@@ -4,10 +4,10 @@ pointed at the database it reads, whatever the flags (audit_tools.files says how
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from audit_tools.files import Output
+from db.sharing import private_folder
 
 
 def output_for(database: str | Path, out: str | Path | Output, force: bool = False) -> Output:
@@ -17,18 +17,5 @@ def output_for(database: str | Path, out: str | Path | Output, force: bool = Fal
 
 
 def make_private_folder(folder: str | Path) -> Path:
-    """`folder`, made if missing (with any missing parents), each folder made the owner's only
-    (0700) whatever the umask; one that exists is left as it is."""
-    folder = Path(folder)
-    missing = []
-    probe = folder
-    while not probe.exists() and probe != probe.parent:
-        missing.append(probe)
-        probe = probe.parent
-    for made in reversed(missing):
-        try:
-            made.mkdir(mode=0o700)
-        except FileExistsError:
-            continue
-        os.chmod(made, 0o700)  # mkdir's mode is cut by the umask; 0700 already is, but be exact
-    return folder
+    """An export folder, made if missing: each folder made the owner's only (0700)."""
+    return private_folder(folder)
