@@ -163,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--rate", default="0.10", metavar="R", help="fraction of each auditor's audits (default 0.10)")
     sp.add_argument("--min-per-auditor", type=int, default=1, metavar="M", help="minimum per auditor (default 1)")
     sp.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
+    sp.add_argument("--again", action="store_true",
+                    help="draw another sample of a quarter sampled already (refused without it: "
+                    "a draw cannot be undone)")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
     sp.set_defaults(handler="caseaudit.cli.moderation:sample_draw")
     sp = ssub.add_parser("verify", help="re-derive a stored sample and compare",
