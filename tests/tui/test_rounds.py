@@ -127,3 +127,38 @@ async def test_the_qa_lead_pastes_references_and_gets_the_pack_with_the_unknown_
     history = sqlite3.connect(db_path).execute(
         "SELECT count(*) FROM history WHERE what = 'inspection pack exported'").fetchone()[0]
     assert history == 1
+
+
+async def test_the_qa_lead_makes_a_round_on_a_screen_and_it_verifies(db_path):
+    from tests.tui.keys import tab_to
+    from tui.screens.new_round import NewRoundScreen
+
+    lead = open_app(db_path, "lee")
+    async with lead.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot, "o", RoundsScreen)
+        assert "No thematic round yet" in str(screen.query_one("#rounds-title", Static).render())
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(lead.screen, NewRoundScreen)
+        await pilot.press(*"Neglect")
+        for field, text in (("round-size", "2"), ("round-auditors", "wes"), ("round-seed", "screen")):
+            await tab_to(pilot, field)
+            await pilot.press(*text)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # wes holds no auditor role: refused, said, nothing stored, still on the form.
+        assert isinstance(lead.screen, NewRoundScreen)
+        assert any("wes does not hold the auditor role" in n.message for n in lead._notifications)
+        assert open_store(db_path, "lee").row_counts()["rounds"] == 0
+        await tab_to(pilot, "round-auditors")
+        await pilot.press(*["backspace"] * 3, *"amy")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert lead.screen is screen
+        assert rows(screen.query_one("#round-progress-table", DataTable)) == [["amy", "2", "0", "0", "2"]]
+    store = open_store(db_path, "lee")
+    from caseaudit.services.rounds import verify_round
+
+    made, differences = verify_round(store, "R-000001")
+    assert differences == [] and made.seed == "screen" and made.created_by == "lee"
+    assert [q.id for q in made.questions.questions] == ["neglect-named"]
