@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Iterable
 from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 # Where the service is: every day a person reads or a rule counts is a day in England.
@@ -54,13 +53,22 @@ class Duration:
         return f"{self.amount} {unit}{'' if self.amount == 1 else 's'}"
 
 
+def _england_and_wales(year: int):
+    # Loaded when a day is first counted, not at start-up: the package builds every
+    # country's calendar as it loads (about a quarter of a second), and a screen that
+    # counts no working days need not wait for it.
+    import holidays
+
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
 @lru_cache(maxsize=None)
 def _bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+    return frozenset(_england_and_wales(year).keys())
 
 
 def bank_holiday_name(day: date) -> str | None:
-    return holidays.country_holidays("GB", subdiv="ENG", years=day.year).get(day)
+    return _england_and_wales(day.year).get(day)
 
 
 @lru_cache(maxsize=65536)
