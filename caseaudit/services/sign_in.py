@@ -202,7 +202,7 @@ def set_password(store: Any, username: str, password: str, again: str) -> None:
     passwords.set_password_hash(store, username, hash_password(password))
 
 
-def change_own_password(store: Any, session_id: str, current: str, new: str, again: str) -> None:
+def change_own_password(store: Any, session_hash: str, current: str, new: str, again: str) -> None:
     """A signed-in person changes their own password: the current one first, then the new
     one twice. Their other sessions end now; this one carries on."""
     username = store.actor
@@ -214,8 +214,8 @@ def change_own_password(store: Any, session_id: str, current: str, new: str, aga
     with store.transaction():
         passwords.set_password_hash(store, username, hash_password(new))
         mark = passwords.password_mark(passwords.password_hash(store, username))
-        served.set_password_mark(store, served.digest(session_id), mark)
-        end_sessions_of(store, username, "password changed", keep=served.digest(session_id))
+        served.set_password_mark(store, session_hash, mark)
+        end_sessions_of(store, username, "password changed", keep=session_hash)
 
 
 def unlock(store: Any, username: str) -> bool:
