@@ -290,18 +290,29 @@ def build_parser() -> argparse.ArgumentParser:
                        "(`caseaudit serve`): asked twice, never shown, kept only as an argon2 hash. "
                        "An admin sets anyone's; everyone else only their own (the default).")
     p.add_argument("username", nargs="?", metavar="USERNAME", help="whose password (default: yours)")
+    way = p.add_mutually_exclusive_group()
+    way.add_argument("--unlock", action="store_true", help="admin: lift a lockout after failed sign-ins now")
+    way.add_argument("--disable", action="store_true", help="admin: stop the account; its sessions end "
+                     "within a minute")
+    way.add_argument("--enable", action="store_true", help="admin: restore a stopped account")
     p.set_defaults(handler="caseaudit.cli.serve:passwd")
 
     p = sub.add_parser("serve", help="serve the app to web browsers, sign-in first",
-                       description="Serves the app to web browsers: each browser session runs its "
-                       "own app on this database, starting at a sign-in screen (username and the "
-                       "password set with `caseaudit passwd`). Anything but a loopback address must "
-                       "sit behind HTTPS (a reverse proxy).")
+                       description="Serves the app to web browsers: a sign-in page first (username "
+                       "and the password set with `caseaudit passwd`), then each signed-in browser "
+                       "runs its own app on this database. Anything but a loopback address needs an "
+                       "https --public-url and --trusted-proxy (a reverse proxy that terminates TLS), "
+                       "or --insecure-http for a lab.")
     _standards_option(p)
     p.add_argument("--host", default="127.0.0.1", metavar="H", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, metavar="P", help="port to listen on (default 8000)")
     p.add_argument("--public-url", metavar="URL", help="the address browsers use when a reverse proxy "
                    "is in front, e.g. https://caseaudit.example.gov.uk")
+    p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
+                   help="the reverse proxy's address: connections come only from it, and its "
+                   "X-Forwarded-For names the client (repeat for more than one)")
+    p.add_argument("--insecure-http", action="store_true",
+                   help="a lab only: listen on a network address without HTTPS or a proxy")
     p.set_defaults(handler="caseaudit.cli.serve:serve")
 
     # What each browser session runs (textual-serve starts it); not for people, so not listed.
