@@ -31,6 +31,7 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
+from audit_tools.errors import BadInput
 from audit_tools.sign_in import ENDED_WORDS, SessionsFull, SignInLocked, SignInRefused
 from caseaudit.services import served as sessions
 from caseaudit.services import sign_in as sign_in_service
@@ -144,6 +145,8 @@ class CaseauditServer:
             web.get("/ws", self.handle_websocket),
             web.get("/static/{path:.+}", self.handle_static),
             web.get("/download/{key}", self.handle_download),
+            web.get("/account/password", self.handle_password_page),
+            web.post("/account/password", self.handle_password_change),
         ])
         app.on_response_prepare.append(self._headers)
         app.on_startup.append(self._start_sweeping)
@@ -318,6 +321,37 @@ class CaseauditServer:
         session = await self.live_session(request)
         why = None if session else await self.run(sessions.why_ended, self.gate, self._session_id(request))
         return web.json_response({"live": session is not None, "why": why})
+
+    # -- the person's own password ----------------------------------------------------------
+
+    def _password_form(self, session: sessions.LiveSession, *, problem: str = "", status: int = 200) -> web.Response:
+        body = render("password.html", csrf=session.csrf, username=session.user.username, problem=problem)
+        return web.Response(text=body, status=status, content_type="text/html")
+
+    async def handle_password_page(self, request: web.Request) -> web.StreamResponse:
+        session = await self._require_session(request)
+        return self._password_form(session)
+
+    async def handle_password_change(self, request: web.Request) -> web.StreamResponse:
+        form = await self._form(request)
+        session = await self._require_session(request)
+        if not secrets.compare_digest(str(form.get("csrf", "")), session.csrf):
+            return self._password_form(session, problem="The page had expired; try again.", status=403)
+        current, new, again = (str(form.get(k, ""))[:1000] for k in ("current", "new", "again"))
+        store = self.gate.clone(actor=session.user.username)
+        try:
+            await self.run(sign_in_service.change_own_password, store, session.id_hash, current, new, again)
+        except BadInput as err:
+            return self._password_form(session, problem=" ".join(err.lines).capitalize(), status=400)
+        await self._close_others(session.user.username, keep=session.id_hash)
+        return self.page("Password changed", "Your password is changed. Your other caseaudit sessions have "
+                         "ended; this one carries on.", links=[("/", "Back to caseaudit")])
+
+    async def _close_others(self, username: str, keep: str) -> None:
+        for connection in list(self.connections):
+            if connection.session_hash != keep and connection.service is not None \
+                    and getattr(connection.service, "username", None) == username:
+                await self._close(connection)
 
     # -- the app ---------------------------------------------------------------------------
 
