@@ -316,6 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
                    help="the reverse proxy's address: connections come only from it, and its "
                    "X-Forwarded-For names the client (repeat for more than one)")
+    p.add_argument("--files", metavar="DIR", help="the folder an admin uploads import files to from the "
+                   "browser, and imports them from")
     p.add_argument("--insecure-http", action="store_true",
                    help="a lab only: listen on a network address without HTTPS or a proxy")
     p.set_defaults(handler="caseaudit.cli.serve:serve")
