@@ -21,10 +21,13 @@ log = logging.getLogger("caseaudit")
 
 
 def iso_date(text: str) -> date:
+    """A date option as a person writes it (calendar.parse_day: ISO or day first, never month first)."""
+    from audit_tools.calendar import parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid date {text!r}: expected YYYY-MM-DD") from None
+        return parse_day(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def quarter_arg(text: str) -> str:
@@ -177,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Allocates each auditor's cases for a month at random from other "
                        "teams' open cases (algorithm alloc-v1) and stores the allocation. "
                        "`allocate verify ALLOCATION_ID` re-derives a stored one.")
-    p.add_argument("--month", metavar="YYYY-MM", help="the month to allocate, e.g. 2025-09")
+    p.add_argument("--month", metavar="YYYY-MM", help="the month to allocate, e.g. 2025-09 (or 09/2025, Sep 2025)")
     p.add_argument("--per-auditor", metavar="K", help="cases per auditor (default: the monthly audit quota)")
     p.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
