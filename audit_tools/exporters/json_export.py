@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 from audit_tools.files import Output, output_file
+from audit_tools.text import printable
 from audit_tools.themes import ThemesReport
 
 
 def render_json(report: ThemesReport) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    return printable(json.dumps(report.to_json(), indent=2, ensure_ascii=False)) + "\n"
 
 
 def write_json(report: ThemesReport, out: Output) -> Path:
