@@ -18,7 +18,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any
 
 from audit_tools.errors import BadInput
 from audit_tools.files import Output, output_file
+from audit_tools.importers import unknown_team
 from audit_tools.models import Case, CaseType, Event, EventKind, User
 from audit_tools.text import Kind, check_text
 
@@ -148,6 +149,7 @@ class ListRow:
     start: date | None = None
     end: date | None = None
     team: str | None = None
+    team_cell: str = ""
     worker: str | None = None
     events: list[Event] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -440,6 +442,7 @@ def _read_rows(rows: Iterable[tuple], header_row: int, spec: ListSpec, columns: 
                             "empty; every row needs the child's id")
         if spec.case_list:
             row.team = cell(team_col, TEAM, _team_cell)
+            row.team_cell = f"{_column_letter(team_col)}{number}" if team_col is not None else ""
             row.worker = cell(worker_col, WORKER, _worker_cell)
         if spec.start:
             row.start = cell(start_col, spec.start, _date_cell)
@@ -507,6 +510,7 @@ class ImportPlan:
     children_without_case: int = 0
     refused: list[ListRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    teams_added: list[str] = field(default_factory=list)  # set by the import, with --new-teams
 
     @property
     def cases(self) -> list[Case]:
@@ -520,6 +524,7 @@ class ImportPlan:
             "unmatched_workers": self.unmatched_workers,
             "ignored_columns": {str(n): cols for n, cols in sorted(self.ignored_columns.items())},
             "children_without_case": self.children_without_case,
+            "teams_added": self.teams_added,
         }
 
 
@@ -553,12 +558,20 @@ def plan_import(
     users: Iterable[User],
     team_managers: Mapping[str, list[str]],
     skip_invalid: bool = False,
+    known_teams: Collection[str] | None = None,
 ) -> ImportPlan:
     """Decide the cases and events to write. Refuses (BadInput, every problem) unless `skip_invalid`.
 
     `stored` holds the children of this workbook already in the database; `team_managers`
-    maps a team to the usernames that manage it (users' `manages`).
+    maps a team to the usernames that manage it (users' `manages`). With `known_teams`, a
+    row of any other team is a bad row (a typo must not make a team); without, the plan's
+    service adds the teams its cases bring.
     """
+    if known_teams is not None:
+        for row in read.rows:
+            if row.team and row.team not in known_teams:
+                row.problems.append(unknown_team(f"{read.file}:{row.sheet}!{row.team_cell}: {TEAM}",
+                                                 row.team, known_teams))
     problems = read.problems
     if problems and not skip_invalid:
         raise BadInput(*problems)

@@ -383,3 +383,21 @@ def write_xlsx(pack: Pack, out: Output) -> Path:
 
 
 WRITERS = {"md": write_md, "xlsx": write_xlsx}
+
+
+def pack_download(pack: Pack, fmt: str, stem: str) -> tuple[str, bytes]:
+    """The pack as one file's name and bytes, for a browser (nothing written on the server)."""
+    if fmt not in FORMATS:
+        raise BadInput(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt == "md":
+        return f"{stem}.md", render_md(pack).encode("utf-8")
+    buffer = io.BytesIO()
+    build_workbook(pack).save(buffer)
+    return f"{stem}.xlsx", buffer.getvalue()
+
+
+def split_references(text: str) -> list[str]:
+    """References pasted into a box: one a line, or separated by commas, semicolons, tabs or spaces."""
+    import re
+
+    return references([part for part in re.split(r"[\s,;]+", text or "") if part])

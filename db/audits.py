@@ -419,6 +419,16 @@ class Audits(Aggregate):
             params.append(exclude)
         return rows.day(self.db.execute(sql, params).fetchone()[0])
 
+    def submitted_per_case(self, case_refs: Iterable[str]) -> dict[str, int]:
+        """How many submitted audits each of `case_refs` has (cases with none are left out)."""
+        out: dict[str, int] = {}
+        for chunk, marks in rows.chunks(sorted(set(case_refs))):
+            for ref, n in self.db.execute(
+                    f"SELECT case_ref, count(*) FROM audits WHERE status = 'submitted' AND case_ref IN ({marks}) "
+                    "GROUP BY case_ref", chunk):
+                out[ref] = n
+        return out
+
     def count_by_auditor_month(self, start: date, end: date) -> dict[str, dict[str, int]]:
         """Submitted audits outside thematic rounds per auditor per calendar month ("YYYY-MM"),
         submission dates in [start, end]: what the monthly quota counts."""

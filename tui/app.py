@@ -44,6 +44,7 @@ OTHER_SCREENS: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
     "my_audits": ("tui.screens.my_audits", "MyAuditsScreen", "My audits", (Role.auditor,)),
     "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", (Role.admin,)),
     "rounds": ("tui.screens.rounds", "RoundsScreen", "Thematic rounds", (Role.qa_lead,)),
+    "pack": ("tui.screens.pack", "PackScreen", "Inspection pack", (Role.qa_lead,)),
 }
 
 ROLE_WORDS = {
@@ -109,6 +110,7 @@ class CaseauditApp(App[int]):
         Binding("e", "open('escalations')", "Escalations", id="escalations", show=False),
         Binding("i", "open('annex_a')", "Annex A import", id="annex_a_import", show=False),
         Binding("o", "open('rounds')", "Rounds", id="rounds", show=False),
+        Binding("p", "open('pack')", "Inspection pack", id="inspection_pack", show=False),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("t", "toggle_dark", "Light/dark", id="toggle_theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),

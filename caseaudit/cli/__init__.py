@@ -128,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     ]:
         ip = isub.add_parser(what, help=text, description=text)
         ip.add_argument("file", metavar="FILE")
+        if what == "cases":
+            ip.add_argument("--new-teams", action="store_true",
+                            help="add the teams no user belongs to yet (without it such a case is refused, "
+                            "so a typo does not make a team)")
         ip.set_defaults(handler=f"caseaudit.cli.imports:import_{what}")
     text = "cases and events from an Ofsted Annex A workbook (Lists 3 to 9)"
     ip = isub.add_parser("annex-a", help=text, description=text.capitalize() + ": a bad cell refuses "
@@ -137,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="import the good rows and write the refused rows, with reasons, to REJECTS.csv "
                     "(a new file unless --force)")
     ip.add_argument("--force", action="store_true", help="replace an existing REJECTS.csv; never the database")
+    ip.add_argument("--new-teams", action="store_true",
+                    help="add the teams no user belongs to yet (without it such a row is refused, "
+                    "or sent to REJECTS.csv with --skip-invalid)")
     ip.add_argument("--json", action="store_true", help="print one JSON document")
     ip.set_defaults(handler="caseaudit.cli.annex_a:run")
 
@@ -158,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--rate", default="0.10", metavar="R", help="fraction of each auditor's audits (default 0.10)")
     sp.add_argument("--min-per-auditor", type=int, default=1, metavar="M", help="minimum per auditor (default 1)")
     sp.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
+    sp.add_argument("--again", action="store_true",
+                    help="draw another sample of a quarter sampled already (refused without it: "
+                    "a draw cannot be undone)")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
     sp.set_defaults(handler="caseaudit.cli.moderation:sample_draw")
     sp = ssub.add_parser("verify", help="re-derive a stored sample and compare",
@@ -279,18 +289,29 @@ def build_parser() -> argparse.ArgumentParser:
                        "(`caseaudit serve`): asked twice, never shown, kept only as an argon2 hash. "
                        "An admin sets anyone's; everyone else only their own (the default).")
     p.add_argument("username", nargs="?", metavar="USERNAME", help="whose password (default: yours)")
+    way = p.add_mutually_exclusive_group()
+    way.add_argument("--unlock", action="store_true", help="admin: lift a lockout after failed sign-ins now")
+    way.add_argument("--disable", action="store_true", help="admin: stop the account; its sessions end "
+                     "within a minute")
+    way.add_argument("--enable", action="store_true", help="admin: restore a stopped account")
     p.set_defaults(handler="caseaudit.cli.serve:passwd")
 
     p = sub.add_parser("serve", help="serve the app to web browsers, sign-in first",
-                       description="Serves the app to web browsers: each browser session runs its "
-                       "own app on this database, starting at a sign-in screen (username and the "
-                       "password set with `caseaudit passwd`). Anything but a loopback address must "
-                       "sit behind HTTPS (a reverse proxy).")
+                       description="Serves the app to web browsers: a sign-in page first (username "
+                       "and the password set with `caseaudit passwd`), then each signed-in browser "
+                       "runs its own app on this database. Anything but a loopback address needs an "
+                       "https --public-url and --trusted-proxy (a reverse proxy that terminates TLS), "
+                       "or --insecure-http for a lab.")
     _standards_option(p)
     p.add_argument("--host", default="127.0.0.1", metavar="H", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, metavar="P", help="port to listen on (default 8000)")
     p.add_argument("--public-url", metavar="URL", help="the address browsers use when a reverse proxy "
                    "is in front, e.g. https://caseaudit.example.gov.uk")
+    p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
+                   help="the reverse proxy's address: connections come only from it, and its "
+                   "X-Forwarded-For names the client (repeat for more than one)")
+    p.add_argument("--insecure-http", action="store_true",
+                   help="a lab only: listen on a network address without HTTPS or a proxy")
     p.set_defaults(handler="caseaudit.cli.serve:serve")
 
     # What each browser session runs (textual-serve starts it); not for people, so not listed.

@@ -66,6 +66,14 @@ def create_round(store: Any, *, name: str, questions: QuestionSet | str | Path, 
     return stored
 
 
+def questions_from_text(text: str, where: str = "the questions box") -> QuestionSet:
+    """A question set typed or pasted on a screen (the question file's TOML), or BadInput
+    naming each question and field; no file is read."""
+    if not (text or "").strip():
+        raise BadInput(f"{where}: paste the round's questions (the question file's TOML)")
+    return rules.parse_questions(text, where)
+
+
 def get_round(store: Any, round_id: str) -> Round:
     found = store.rounds.get(str(round_id).strip())
     if found is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Checkbox, DataTable, Input, Static
 
 from audit_tools.models import Role, User
 from db import open_store
@@ -36,6 +36,8 @@ async def test_refused_sample_writes_nothing_and_lists_bad_cells(db_path):
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, AnnexAImportScreen)
+        # The sample's teams are new to this database: allowed here, so only its bad cells refuse it.
+        app.screen.query_one("#annex-a-new-teams", Checkbox).value = True
         await type_path(pilot, "#annex-a-file", str(SAMPLE))
         await pilot.press("enter")
         await settle(pilot)
@@ -44,6 +46,26 @@ async def test_refused_sample_writes_nothing_and_lists_bad_cells(db_path):
         assert "Nothing was imported: 10 problem(s)" in status
         assert "List 6!M2: Allocated Team: #N/A is an error cell" in messages
     assert app.store.row_counts() == before
+
+
+async def test_a_team_nobody_belongs_to_is_refused_unless_new_teams_is_ticked(db_path, tmp_path):
+    path = workbook(tmp_path / "a.xlsx", {"CP": (L7, [
+        [31, *person(1), datetime(2024, 1, 2), datetime(2024, 1, 10), "b) No", None, None, "Nroth", "Wes Worker"]])})
+    app = make(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await type_path(pilot, "#annex-a-file", str(path))
+        await pilot.press("enter")
+        await settle(pilot)
+        messages = str(app.screen.query_one("#annex-a-messages", Static).render())
+        assert "'Nroth' is not a known team" in messages
+        assert app.store.cases.get("31") is None
+        app.screen.query_one("#annex-a-new-teams", Checkbox).value = True
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "added teams: Nroth" in str(app.screen.query_one("#annex-a-messages", Static).render())
+    assert app.store.cases.get("31").team == "Nroth"
 
 
 async def test_good_workbook_shows_summary_and_is_stored(db_path, tmp_path):

@@ -12,7 +12,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Header, Input, ProgressBar, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from rich.text import Text
@@ -58,6 +58,8 @@ class AnnexAImportScreen(CaseauditScreen):
             yield Input(placeholder="path to the workbook", id="annex-a-file")
             yield Input(placeholder="optional: REJECTS.csv to import the good rows and write the refused ones there",
                         id="annex-a-rejects")
+            yield Checkbox("Add teams no user belongs to yet (otherwise their rows are refused: a typo "
+                           "must not make a team)", id="annex-a-new-teams", compact=True)
             yield ProgressBar(id="annex-a-progress", show_eta=False)
             yield Static("Enter or ctrl+r imports. A bad cell refuses the whole workbook unless a "
                          "rejects file is named.", id="annex-a-status")
@@ -84,17 +86,18 @@ class AnnexAImportScreen(CaseauditScreen):
         self.query_one("#annex-a-messages", Static).update("")
         self.query_one("#annex-a-summary", DataTable).clear()
         self.rejects = rejects
-        self.run_import(path, rejects, force)
+        self.run_import(path, rejects, force, self.query_one("#annex-a-new-teams", Checkbox).value)
 
     def _progress(self, done: int, total: int) -> None:
         self.app.call_from_thread(self.query_one("#annex-a-progress", ProgressBar).update,
                                   total=max(total, 1), progress=done)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="annex_a")
-    def run_import(self, path: str, rejects: str | None, force: bool = False):
+    def run_import(self, path: str, rejects: str | None, force: bool = False, new_teams: bool = False):
         from caseaudit.services.annex_a import import_annex_a
 
-        return import_annex_a(self.app.store, path, rejects=rejects, progress=self._progress, force=force)
+        return import_annex_a(self.app.store, path, rejects=rejects, progress=self._progress, force=force,
+                              new_teams=new_teams)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "annex_a":
@@ -131,7 +134,8 @@ class AnnexAImportScreen(CaseauditScreen):
         if refused:
             status += f" {refused} rows refused, written to {rejects}."
         self.query_one("#annex-a-status", Static).update(Text(status))
-        lines = [f"updated {case.case_ref}: " + "; ".join(f"{f} {a or 'empty'} -> {b or 'empty'}"
+        lines = [f"added teams: {', '.join(plan.teams_added)}"] if plan.teams_added else []
+        lines += [f"updated {case.case_ref}: " + "; ".join(f"{f} {a or 'empty'} -> {b or 'empty'}"
                                                           for f, (a, b) in changes.items())
                  for case, changes in plan.updated[:50]]
         if plan.children_without_case:

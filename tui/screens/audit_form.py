@@ -315,14 +315,21 @@ class AuditFormScreen(CaseauditScreen):
             self.save_draft(self.build_audit(), self.revision)
             return
         if self.mode is FormMode.AMENDING and self.dirty:
-            # Put the form back as stored, so what is on screen is never an unsaved correction.
-            self.notify("Amendment dropped: nothing was changed. The audit shows as stored; "
-                        "escape again leaves it.", severity="warning")
-            self.mode = FormMode.LOADING
-            self.dirty = False
-            self.load()
+            self.app.push_screen(
+                Confirm("Discard your changes? They are not saved: ctrl+s saves them as an amendment, "
+                        "with a reason.", yes="Discard", no="Keep editing"),
+                self._discard_amendment)
             return
         self.app.pop_screen()
+
+    def _discard_amendment(self, discard: bool | None) -> None:
+        if not discard or self.mode is not FormMode.AMENDING:
+            return
+        # Put the form back as stored, so what is on screen is never an unsaved correction.
+        self.notify("Changes discarded: the audit shows as stored; escape again leaves it.")
+        self.mode = FormMode.LOADING
+        self.dirty = False
+        self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
     def save_draft(self, audit: Audit, revision: Any) -> tuple[Audit, Any]:
