@@ -24,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from audit_tools.calendar import parse_day
 from audit_tools.errors import BadInput
 from audit_tools.files import Output, output_file
 from audit_tools.importers import unknown_team
@@ -38,8 +39,6 @@ EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'})
 _SPACES = re.compile(r"\s+")
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # How far down a sheet the header row may be (title rows above it are not unusual).
 HEADER_SEARCH_ROWS = 10
 
@@ -201,18 +200,11 @@ def _date_cell(value: Any) -> date | None:
             return None
         if _error_value(text):
             raise _CellProblem(f"{text} is an error cell, not a date; correct the formula or type the date")
-        match = _DMY.match(text)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-        else:
-            match = _ISO.match(text)
-            if not match:
-                raise _CellProblem(f"{text!r} is not a date; write it as dd/mm/yyyy or make it a date cell")
-            year, month, day = (int(g) for g in match.groups())
         try:
-            return date(year, month, day)
-        except ValueError:
-            raise _CellProblem(f"{text!r} is not a real date") from None
+            # The one reader of a date a person writes: day first or ISO, never month first.
+            return parse_day(text)
+        except ValueError as err:
+            raise _CellProblem(f"{err}, or make it a date cell") from None
     if isinstance(value, bool):
         raise _CellProblem(f"{value} is not a date; write it as dd/mm/yyyy or make it a date cell")
     if isinstance(value, (int, float)):

@@ -25,6 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from audit_tools.assignment import moderator_conflicts
 from audit_tools.audit import auditor_independence, submission_rule_problems
+from audit_tools.calendar import DATE_EXAMPLES, parse_day
 from audit_tools.errors import BadInput
 from audit_tools.reconciliation import reconciliation_rule_problems
 from audit_tools.text import ACTIONS_LIMIT, IDENTIFIER_LIMIT, IdentifierText, LongText, NameText
@@ -50,7 +51,6 @@ CSV_SUFFIXES = {".csv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 _ZIP_MAGIC = b"PK\x03\x04"
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
@@ -60,19 +60,18 @@ _FALSE = {"false", "no", "n", "0"}
 
 
 def iso_day(value: Any) -> Any:
-    """Dates strictly as YYYY-MM-DD (or a spreadsheet date cell); nothing a human might misread."""
+    """A date cell: a spreadsheet date, or text as a person writes it (calendar.parse_day: ISO
+    or day first, 07/12/2025 or 7 Dec 2025); month first, as in 12/31/2025, is refused saying
+    why, never guessed."""
     if value is None or isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, datetime):
         if value.time() == datetime.min.time():
             return value.date()
         raise ValueError(f"expected a date without a time, got {value.isoformat(sep=' ')}")
-    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"{value.strip()!r} is not a real date") from None
-    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+    if isinstance(value, str):
+        return parse_day(value)
+    raise ValueError(f"expected a date such as {DATE_EXAMPLES}, got {value!r}")
 
 
 def yes_no(value: Any) -> Any:

@@ -186,10 +186,9 @@ class Rounds(Aggregate):
 
     def write_answers(self, audit_id: str, round_id: str, answers: dict) -> None:
         """A submitted round audit's answers, inside the submission's transaction."""
-        self.db.conn.executemany(
-            "INSERT INTO round_answers (audit_id, round_id, question, answer, comment) VALUES (?, ?, ?, ?, ?)",
-            [(audit_id, round_id, q, a["answer"], a.get("comment") or None)
-             for q, a in answers.items() if a.get("answer") is not None])
+        from db import projection
+
+        projection.write_answers(self.db, audit_id, round_id, answers)
 
     def of_audit(self, audit) -> Round:
         """The round a round audit belongs to, refused unless the round gave its case to its auditor."""

@@ -23,10 +23,13 @@ log = logging.getLogger("caseaudit")
 
 
 def iso_date(text: str) -> date:
+    """A date option as a person writes it (calendar.parse_day: ISO or day first, never month first)."""
+    from audit_tools.calendar import parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid date {text!r}: expected YYYY-MM-DD") from None
+        return parse_day(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def quarter_arg(text: str) -> str:
@@ -179,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Allocates each auditor's cases for a month at random from other "
                        "teams' open cases (algorithm alloc-v1) and stores the allocation. "
                        "`allocate verify ALLOCATION_ID` re-derives a stored one.")
-    p.add_argument("--month", metavar="YYYY-MM", help="the month to allocate, e.g. 2025-09")
+    p.add_argument("--month", metavar="YYYY-MM", help="the month to allocate, e.g. 2025-09 (or 09/2025, Sep 2025)")
     p.add_argument("--per-auditor", metavar="K", help="cases per auditor (default: the monthly audit quota)")
     p.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
@@ -296,6 +299,14 @@ def build_parser() -> argparse.ArgumentParser:
     way.add_argument("--enable", action="store_true", help="admin: restore a stopped account")
     p.set_defaults(handler="caseaudit.cli.serve:passwd")
 
+    p = sub.add_parser("settings", help="list, read or set the service's settings (admin)",
+                       description="Lists every setting with its value and default; with KEY prints "
+                       "that one; with KEY VALUE sets it, checked and recorded in the history. An admin's.")
+    p.add_argument("key", nargs="?", metavar="KEY", help="the setting, e.g. idle_timeout_minutes")
+    p.add_argument("value", nargs="?", metavar="VALUE", help="its new value")
+    p.add_argument("--json", action="store_true", help="print one JSON document {key: value}")
+    p.set_defaults(handler="caseaudit.cli.settings:settings")
+
     p = sub.add_parser("serve", help="serve the app to web browsers, sign-in first",
                        description="Serves the app to web browsers: a sign-in page first (username "
                        "and the password set with `caseaudit passwd`), then each signed-in browser "
@@ -310,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
                    help="the reverse proxy's address: connections come only from it, and its "
                    "X-Forwarded-For names the client (repeat for more than one)")
+    p.add_argument("--files", metavar="DIR", help="the folder an admin uploads import files to from the "
+                   "browser, and imports them from")
     p.add_argument("--insecure-http", action="store_true",
                    help="a lab only: listen on a network address without HTTPS or a proxy")
     p.set_defaults(handler="caseaudit.cli.serve:serve")

@@ -244,3 +244,43 @@ def test_an_action_plan_is_checked_in_a_round_audit_as_in_any(service):
     audit = audit.model_copy(update={"actions": [Action(description="Chronology", owner="ben")]})
     with pytest.raises(Refused, match="action 1: no due date"):
         audit_service.submit_audit(store.clone("ben"), TODAY, audit, None)
+
+
+def test_a_round_audit_is_amended_like_any_and_its_answers_follow(tmp_path):
+    store = admin_store(tmp_path / "c.db", clock=clock_on(TODAY))
+    store.cases.upsert([Case(case_ref="N-1", case_type=CaseType.CIN, start_date=date(2024, 1, 2), team="North",
+                             worker="dan", line_manager="eve")])
+    lead = store.clone("quinn")
+    from audit_tools.rounds import parse_questions
+
+    made = rounds.create_round(lead, name="Unscored", questions=parse_questions(QUESTIONS), day="2024-05-01",
+                               size=1, auditors="amy", seed="s")
+    amy = store.clone("amy")
+    context = audit_service.audit_context(amy, amy.user, store.reference.catalogue_for(), TODAY,
+                                          case_ref=made.selected[0].case_ref, round_id=made.round_id)
+    audit = context["audit"].model_copy(update={"answers": {
+        "neglect-named": RoundAnswer(answer="no", comment="not named"),
+        "graded-care-profile": RoundAnswer(answer="yes")}})
+    submitted = audit_service.submit_audit(amy, TODAY, audit, None)
+    assert submitted.scores == {} and submitted.grade is None  # the round scores and grades nothing
+
+    with pytest.raises(sqlite3.DatabaseError, match="answers are locked; record an amendment"):
+        with store.transaction():
+            store.db.execute("DELETE FROM round_answers")
+    # The action plan and an answer corrected, with a reason; the rules are the round's.
+    amended = audit_service.amend_audit(amy, submitted.audit_id, {
+        "answers": {"neglect-named": {"answer": "yes", "comment": ""},
+                    "graded-care-profile": {"answer": "yes", "comment": ""}},
+        "actions": [{"description": "Name neglect in the plan", "owner": "ben", "due": "2024-06-01"}]},
+        "the plan names neglect on page 2")
+    assert amended.answers["neglect-named"].answer == "yes" and len(amended.actions) == 1
+    stored = sqlite3.connect(store.path).execute(
+        "SELECT question, answer, comment FROM round_answers ORDER BY question").fetchall()
+    assert stored == [("graded-care-profile", "yes", None), ("neglect-named", "yes", None)]
+    figures = rounds.report(lead, made.round_id)
+    assert figures.questions[0].answers["yes"]["n"] == 1 and figures.questions[0].answers["no"]["n"] == 0
+    # An amendment leaving a question unanswered is refused, naming it.
+    with pytest.raises(Refused, match="Is neglect recognised and named in the assessment\\?: no answer"):
+        audit_service.amend_audit(amy, submitted.audit_id, {"answers": {
+            "graded-care-profile": {"answer": "yes", "comment": ""}}}, "oops")
+    assert store.history.verify().ok
