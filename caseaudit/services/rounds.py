@@ -18,6 +18,7 @@ from audit_tools.errors import BadInput
 from audit_tools.models import Role
 from audit_tools.permissions import Op, require
 from audit_tools.rounds import QuestionSet, Round
+from audit_tools.text import Kind, checked
 from audit_tools.files import Output, check_output_file, check_output_folder
 from caseaudit.services.outputs import output_for
 from db.errors import NotFound
@@ -39,6 +40,7 @@ def create_round(store: Any, *, name: str, questions: QuestionSet | str | Path, 
                  seed: object | None = None) -> Round:
     """Select and assign a round by round-v1 and store it; returns it with its id."""
     require(store.user, Op.create_round)
+    name = checked(name, Kind.name, "--name")
     question_set = questions if isinstance(questions, QuestionSet) else rules.load_questions(questions)
     when = _day(day)
     filters = rules.parse_filters(case_types, teams, with_event, within)
