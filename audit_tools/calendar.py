@@ -216,6 +216,44 @@ def parse_day(text: str) -> date:
     raise refuse()
 
 
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_NUMBERS_MONTH = re.compile(r"^(\d{1,2})[/.-](\d{2,4})$")
+_WORDS_MONTH = re.compile(r"^([a-z]+)\.?,?\s+(\d{2,4})$")
+MONTH_EXAMPLES = "2025-10, 10/2025, Oct 2025 or October 2025"
+
+
+def parse_month(text: str) -> date:
+    """A month as a person in England types it, the first day of it: ISO (2025-10), number
+    and year (10/2025) or in words (Oct 2025, October 2025). A two-digit year is refused, as
+    `parse_day` refuses it; a whole date is refused too (the month alone is wanted)."""
+    words = " ".join(str(text).split()).lower()
+    if not words:
+        raise ValueError(f"no month given: write it as {MONTH_EXAMPLES}")
+
+    def refuse(why: str = "") -> ValueError:
+        return ValueError(f"{str(text).strip()!r} is not a month{why}: write it as {MONTH_EXAMPLES}")
+
+    def made(year_digits: str, month: int) -> date:
+        if len(year_digits) != 4:
+            raise refuse(" (give the year in full, e.g. 2025)")
+        if not 1 <= month <= 12:
+            raise refuse(f" (there is no month {month})")
+        if int(year_digits) < 1900:
+            raise refuse()
+        return date(int(year_digits), month, 1)
+
+    if found := _ISO_MONTH.match(words):
+        return made(found[1], int(found[2]))
+    if found := _NUMBERS_MONTH.match(words):
+        return made(found[2], int(found[1]))
+    if found := _WORDS_MONTH.match(words):
+        month = _MONTHS.get(found[1])
+        if month is None:
+            raise refuse(f" ({found[1]!r} is not a month)")
+        return made(found[2], month)
+    raise refuse()
+
+
 def calendar_month_name(month: int) -> str:
     return date(2000, month, 1).strftime("%B")
 

@@ -124,6 +124,7 @@ def serve(args: argparse.Namespace) -> int:
     insecure = bool(getattr(args, "insecure_http", False))
     check_exposure(host, args.public_url, proxies, insecure)
     standards = _checked_standards(args)
+    files = _checked_files(getattr(args, "files", None))
     gate = open_store(path, sign_in_service.SIGNING_IN)  # brings the file up to date once, here
     with_password = sign_in_service.count_passwords(gate)
 
@@ -138,12 +139,22 @@ def serve(args: argparse.Namespace) -> int:
               "`caseaudit passwd USERNAME`", file=sys.stderr, flush=True)
     server = CaseauditServer(gate, ServeOptions(
         command=session_command(path, standards), host=host, port=args.port, public_url=args.public_url or None,
-        trusted_proxies=tuple(proxies), os_user=current_username()))
+        trusted_proxies=tuple(proxies), os_user=current_username(), files=files))
     try:
         run_server(server)
     except OSError as err:
         raise BadInput(f"cannot listen on {host} port {args.port}: {err.strerror or err}") from None
     return 0
+
+
+def _checked_files(folder: str | None) -> Path | None:
+    """--files: an existing folder, which uploads go into (each file 0600)."""
+    if not folder:
+        return None
+    path = Path(folder).resolve()
+    if not path.is_dir():
+        raise BadInput(f"--files {folder}: not a folder; create it first (owner-only: mkdir -m 700 {folder})")
+    return path
 
 
 def _checked_standards(args: argparse.Namespace) -> str | None:
