@@ -185,11 +185,18 @@ def report(store: Any, round_id: str, include_notes: bool = False):
     titles = {}
     if made.score_standards:
         titles = {s.id: s.title for s in store.reference.catalogue_for().standards}
+    comments = None
+    if include_notes:
+        # Nothing of an audit the QA lead is re-auditing blind reaches them, its comments included.
+        from audit_tools.permissions import Facts, Moderating, blind_audits
+
+        hidden = blind_audits(store.user, Facts(moderations=tuple(
+            Moderating(a, m, bool(done)) for a, m, done in store.rounds.moderating(rid))))
+        comments = [c for c in store.rounds.comments(rid) if c[1] not in hidden]
     return round_report(
         made, len(made.selected), store.rounds.audited_count(rid), store.rounds.answer_counts(rid),
         store.rounds.standard_counts(rid) if made.score_standards else None,
-        store.rounds.grade_counts(rid) if made.grade else None,
-        store.rounds.comments(rid) if include_notes else None, titles)
+        store.rounds.grade_counts(rid) if made.grade else None, comments, titles)
 
 
 def check_output(store: Any, path: str | Path, folder: bool = False, force: bool = False,
