@@ -29,6 +29,7 @@ from audit_tools.errors import BadInput
 from audit_tools.files import Output, output_file
 from audit_tools.importers import unknown_team
 from audit_tools.models import Case, CaseType, Event, EventKind, User
+from audit_tools.text import Kind, check_text
 
 Progress = Callable[[int, int], None]
 
@@ -211,6 +212,24 @@ def _date_cell(value: Any) -> date | None:
     raise _CellProblem(f"{value!r} is not a date")
 
 
+def _door(text: str, kind: Kind) -> str:
+    """The one check of characters and size (audit_tools.text), as a cell's problem."""
+    try:
+        return check_text(text, kind)
+    except ValueError as err:
+        raise _CellProblem(str(err)) from None
+
+
+def _team_cell(value: Any) -> str | None:
+    text = _text_cell(value)
+    return None if text is None else _door(text, Kind.identifier)
+
+
+def _worker_cell(value: Any) -> str | None:
+    text = _text_cell(value)
+    return None if text is None else _door(text, Kind.name)
+
+
 def _text_cell(value: Any) -> str | None:
     if value is None:
         return None
@@ -243,7 +262,7 @@ def child_ref(value: Any) -> str | None:
         raise _CellProblem(f"{text} is an error cell; correct the formula or type the id")
     if re.fullmatch(r"\d+\.0+", text):  # a number saved as text by some exports
         text = text.split(".")[0]
-    return text or None
+    return _door(text, Kind.identifier) if text else None
 
 
 _SEEN_ALONE = {"a": True, "yes": True, "y": True, "b": False, "no": False, "n": False,
@@ -414,9 +433,9 @@ def _read_rows(rows: Iterable[tuple], header_row: int, spec: ListSpec, columns: 
             problems.append(f"{name}:{read.sheet}!{_column_letter(child_col)}{number}: {CHILD_ID}: "
                             "empty; every row needs the child's id")
         if spec.case_list:
-            row.team = cell(team_col, TEAM, _text_cell)
+            row.team = cell(team_col, TEAM, _team_cell)
             row.team_cell = f"{_column_letter(team_col)}{number}" if team_col is not None else ""
-            row.worker = cell(worker_col, WORKER, _text_cell)
+            row.worker = cell(worker_col, WORKER, _worker_cell)
         if spec.start:
             row.start = cell(start_col, spec.start, _date_cell)
             if row.start is None and start_col is not None and not any(spec.start in p for p in problems):

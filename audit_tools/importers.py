@@ -28,6 +28,7 @@ from audit_tools.audit import auditor_independence, submission_rule_problems
 from audit_tools.calendar import DATE_EXAMPLES, parse_day
 from audit_tools.errors import BadInput
 from audit_tools.reconciliation import reconciliation_rule_problems
+from audit_tools.text import ACTIONS_LIMIT, IDENTIFIER_LIMIT, IdentifierText, LongText, NameText
 from audit_tools.models import (
     Action,
     Audit,
@@ -108,7 +109,9 @@ def role_list(value: Any) -> Any:
 
 
 def username_text(value: Any) -> Any:
-    if isinstance(value, str) and not _USERNAME.match(value.strip()):
+    if isinstance(value, str) and len(value.strip()) > IDENTIFIER_LIMIT:
+        raise ValueError(f"{len(value.strip()):,} characters is too long: at most {IDENTIFIER_LIMIT}")
+    if isinstance(value, str) and not _USERNAME.fullmatch(value.strip()):
         raise ValueError(
             f"{value!r} is not a username: use letters, digits, dots, hyphens or underscores, no spaces"
         )
@@ -126,10 +129,10 @@ class Row(BaseModel):
 
 class UserRow(Row):
     username: Username
-    display_name: str = Field(min_length=1)
+    display_name: NameText = Field(min_length=1)
     roles: Annotated[list[Role], BeforeValidator(role_list)] = Field(default_factory=list)
-    team: str | None = None
-    manages: str | None = None
+    team: IdentifierText | None = None
+    manages: IdentifierText | None = None
 
     def to_model(self) -> User:
         return User(username=self.username, display_name=self.display_name,
@@ -137,10 +140,10 @@ class UserRow(Row):
 
 
 class CaseRow(Row):
-    case_ref: str = Field(min_length=1)
+    case_ref: IdentifierText = Field(min_length=1)
     case_type: CaseType
     start_date: Day
-    team: str | None = None
+    team: IdentifierText | None = None
     worker: Username | None = None
     line_manager: Username | None = None
     closed_date: Day | None = None
@@ -150,13 +153,13 @@ class CaseRow(Row):
 
 
 class EventRow(Row):
-    case_ref: str = Field(min_length=1)
+    case_ref: IdentifierText = Field(min_length=1)
     kind: EventKind
     date: Day
     child_seen: YesNo = True
     seen_alone: YesNo | None = None
-    reason_not_alone: str | None = None
-    note: str | None = None
+    reason_not_alone: LongText | None = None
+    note: LongText | None = None
 
     def to_model(self) -> Event:
         return Event(**self.model_dump(exclude={"case_ref"}))
@@ -799,46 +802,46 @@ def _row_order(line: str) -> int:
 
 
 class ThemesLine(Row):
-    strengths: list[str] = Field(default_factory=list)
-    improvements: list[str] = Field(default_factory=list)
+    strengths: list[IdentifierText] = Field(default_factory=list)
+    improvements: list[IdentifierText] = Field(default_factory=list)
 
 
 class ActionLine(Row):
-    description: str
-    owner: str
+    description: LongText
+    owner: IdentifierText
     due: Day
     completed_on: Day | None = None
-    standard: str | None = None
+    standard: IdentifierText | None = None
 
 
 class ModerationLine(Row):
-    moderator: str = Field(min_length=1)
+    moderator: IdentifierText = Field(min_length=1)
     moderated_on: Day
     grade: Grade
     outcome: Outcome
     final_grade: Grade | None = None
-    scores: dict[str, Status] = Field(default_factory=dict)
-    notes: dict[str, str] = Field(default_factory=dict)
-    reason: str | None = None
-    feedback: str | None = None
+    scores: dict[IdentifierText, Status] = Field(default_factory=dict)
+    notes: dict[IdentifierText, LongText] = Field(default_factory=dict)
+    reason: LongText | None = None
+    feedback: LongText | None = None
     acknowledged_on: Day | None = None
 
 
 class AuditLine(Row):
     """One line of `import audits` (cli.md "Audit line"); `override_reasons` is an extension."""
 
-    audit_id: str = Field(min_length=1)
-    case_ref: str = Field(min_length=1)
-    auditor: str = Field(min_length=1)
+    audit_id: IdentifierText = Field(min_length=1)
+    case_ref: IdentifierText = Field(min_length=1)
+    auditor: IdentifierText = Field(min_length=1)
     as_of: Day
     submitted_on: Day
     grade: Grade
-    scores: dict[str, Status]
-    notes: dict[str, str] = Field(default_factory=dict)
+    scores: dict[IdentifierText, Status]
+    notes: dict[IdentifierText, LongText] = Field(default_factory=dict)
     themes: ThemesLine = Field(default_factory=ThemesLine)
-    actions: list[ActionLine] = Field(default_factory=list)
+    actions: list[ActionLine] = Field(default_factory=list, max_length=ACTIONS_LIMIT)
     moderation: ModerationLine | None = None
-    override_reasons: dict[str, str] = Field(default_factory=dict)
+    override_reasons: dict[IdentifierText, LongText] = Field(default_factory=dict)
 
     @field_validator("notes", "override_reasons")
     @classmethod

@@ -22,6 +22,8 @@ from textual.widgets import Select
 
 from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
+from audit_tools.text import one_line, printable
+from tui import plain_text
 from tui.commands import ScreenActionsProvider
 
 log = logging.getLogger("caseaudit.tui")
@@ -82,6 +84,9 @@ GC_THRESHOLDS = (10_000, 10, 10)
 
 def tune_garbage_collection() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+plain_text.install()  # every table's text cells plain, never markup
 
 
 class CaseauditApp(App[int]):
@@ -229,6 +234,17 @@ class CaseauditApp(App[int]):
         self.exit(return_code=70, message=message)
 
     # --- helpers every screen uses ---------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A toast whose words are shown as written (tui/plain_text.py): caseaudit writes no
+        markup, and a name or reference in a message must never be read as some."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout,
+                       markup=markup)
+
+    def format_title(self, title: str, sub_title: str) -> Any:
+        # The header names who is at the keyboard: shown plain, whatever an older database holds.
+        return super().format_title(one_line(title), one_line(sub_title))
 
     def show_problem(self, err: BaseException, title: str = "Not done") -> None:
         if not isinstance(err, BadInput):

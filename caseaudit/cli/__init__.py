@@ -14,8 +14,10 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from audit_tools.errors import BadInput, CheckFailed
+from audit_tools.text import printable
 
 log = logging.getLogger("caseaudit")
 
@@ -366,20 +368,56 @@ def _log_unexpected(err: BaseException) -> Path | None:
     return log_failure(err)
 
 
+class PlainOut:
+    """A command's standard output with every control or bidirectional character a name,
+    reference or note may hold written as `[U+001B]` (audit_tools.text.printable): what a
+    command prints can colour, move or link nothing on the terminal. JSON is unchanged
+    (json.dumps writes such characters as \\u escapes, or they are shown the same way)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        # A carriage return is kept: stderr's progress line ("reading 10 of 90 rows") uses it.
+        return self.stream.write("\r".join(printable(part) for part in text.split("\r")))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def say(line: str) -> None:
+    """One `caseaudit: ...` line on stderr, shown plain."""
+    print(f"caseaudit: {printable(line)}", file=sys.stderr)
+
+
+# The terminal app draws on the terminal itself; every other command's output is made plain.
+TERMINAL_APP = {"caseaudit.cli.app:open_tui", "caseaudit.cli.app:open_demo", "caseaudit.cli.serve:serve_session"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    if args.handler not in TERMINAL_APP:
+        sys.stdout, sys.stderr = PlainOut(stdout), PlainOut(stderr)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         handler = _resolve(args.handler)
         result = handler(args)
         return int(result or 0)
     except BadInput as err:
         for line in err.lines:
-            print(f"caseaudit: {line}", file=sys.stderr)
+            say(line)
         return 2
     except CheckFailed as err:
         for line in err.lines:
-            print(f"caseaudit: {line}", file=sys.stderr)
+            say(line)
         return 1
     except KeyboardInterrupt:
         print("caseaudit: interrupted", file=sys.stderr)
@@ -388,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as err:  # last line of defence: a sentence, never a traceback
         where = _log_unexpected(err)
-        print(f"caseaudit: unexpected error: {err.__class__.__name__}: {err}", file=sys.stderr)
+        say(f"unexpected error: {err.__class__.__name__}: {err}")
         if where:
             print(f"caseaudit: details were written to {where}", file=sys.stderr)
         return 70

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from audit_tools.errors import Refused
-from audit_tools.models import Action, Audit, Case, CaseType, Grade, RoundAnswer, Status
+from audit_tools.models import Action, Audit, Case, CaseType, Grade, Role, RoundAnswer, Status
 from audit_tools.quarters import Quarter
 from caseaudit.services import audits as audit_service
 from caseaudit.services import rounds
@@ -284,3 +284,18 @@ def test_a_round_audit_is_amended_like_any_and_its_answers_follow(tmp_path):
         audit_service.amend_audit(amy, submitted.audit_id, {"answers": {
             "graded-care-profile": {"answer": "yes", "comment": ""}}}, "oops")
     assert store.history.verify().ok
+
+
+def test_the_comments_of_a_round_audit_the_qa_lead_moderates_blind_stay_out_of_the_report(service, tmp_path):
+    store, lead, made = service
+    ref = cases_of(made, "amy")[0]
+    audit = submit(store, made, ref, "amy", {"neglect-named": ("partly", "drift since spring"),
+                                             "graded-care-profile": ("yes", "")})
+    store.people.upsert([store.people.get("quinn").model_copy(update={"roles": [Role.qa_lead, Role.moderator]})])
+    lead.moderation.assign(audit.audit_id, "quinn")
+    figures = rounds.report(lead, made.round_id, include_notes=True)
+    assert figures.comments == []  # quinn re-audits it blind: nothing of it reaches them
+    assert figures.questions[0].answers["partly"]["n"] == 1  # the figures stay
+    other = store.clone("root")
+    assert [c.comment for c in rounds.report(other, made.round_id, include_notes=True).comments] == [
+        "drift since spring"]
