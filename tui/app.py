@@ -122,6 +122,7 @@ class CaseauditApp(App[int]):
     # A browser session (tui/served.py) sends reports and refused rows as downloads and
     # offers import files from the served folder: nothing is typed as a path on the server.
     DELIVERS_FILES = False
+    files: Path | None = None  # a browser session's import folder (`serve --files DIR`)
 
     # Keys that leave the current screen: a screen that must not be left by accident
     # (an audit form with unsaved work) sets HOLDS_NAVIGATION.

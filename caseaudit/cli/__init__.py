@@ -329,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # What each browser session runs (textual-serve starts it); not for people, so not listed.
     p = sub.add_parser("serve-session")
+    p.add_argument("--files", metavar="DIR")  # serve's --files: the import files the session lists
     p.set_defaults(handler="caseaudit.cli.serve:serve_session")
 
     p = sub.add_parser("verify", help="check the database and its history chain",
