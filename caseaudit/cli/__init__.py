@@ -71,7 +71,8 @@ def db_path(args: argparse.Namespace) -> Path:
 def open_as_user(path: Path):
     """The store as the person running the command: the operating-system user on today,
     or, on the demo database `caseaudit demo` built, the demo user on the demo's day."""
-    from caseaudit.services.demo import acting, fixed_clock
+    from caseaudit.services.demo import acting
+    from db.clock import fixed_clock
     from db import current_username, open_store
 
     username, today = acting(path, current_username())

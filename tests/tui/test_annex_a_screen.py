@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from audit_tools.models import Role, User
 from db import open_store
+from db.clock import fixed_clock
 from tests.domain.test_annex_a import L7, SAMPLE, person, workbook
 from tests.tui.conftest import TODAY
 from tests.tui.keys import settle
@@ -23,8 +24,8 @@ from tui.widgets.prompts import Confirm
 def make(db_path, username="admin") -> CaseauditApp:
     from audit_tools.standards import load_catalogue
 
-    store = open_store(db_path, username)
-    return CaseauditApp(store=store, user=store.people.get(username), catalogue=load_catalogue(), today=TODAY)
+    store = open_store(db_path, username, clock=fixed_clock(TODAY))
+    return CaseauditApp(store=store, user=store.people.get(username), catalogue=load_catalogue())
 
 
 async def type_path(pilot, selector: str, text: str) -> None:
