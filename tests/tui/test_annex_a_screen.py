@@ -156,8 +156,8 @@ async def test_a_served_session_chooses_an_uploaded_workbook_and_downloads_the_r
     before = on_server()
     from audit_tools.standards import load_catalogue
 
-    store = open_store(db_path, "admin")
-    app = ServedApp(store=store, user=store.people.get("admin"), catalogue=load_catalogue(), today=TODAY)
+    store = open_store(db_path, "admin", clock=fixed_clock(TODAY))
+    app = ServedApp(store=store, user=store.people.get("admin"), catalogue=load_catalogue())
     app.files = uploads
     sent = []
     app.deliver_text = lambda file, **kw: sent.append((file.read(), kw))  # what the browser receives
