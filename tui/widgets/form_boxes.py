@@ -16,6 +16,7 @@ change.
 
 from __future__ import annotations
 
+from textual._context import active_message_pump
 from textual.css.query import NoMatches
 from textual.widgets import Input, Select
 from textual.widgets._select import NonSelectableStatic, SelectCurrent, SelectOverlay
@@ -63,7 +64,13 @@ class FormSelect(Select):
     async def _build_overlay(self) -> SelectOverlay:
         overlay = self._overlay()
         if overlay is None:
-            overlay = SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+            # data_bind binds to the message pump running now: a key's action runs on the app's,
+            # so the Select is made the one bound to while the list is built.
+            running = active_message_pump.set(self)
+            try:
+                overlay = SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+            finally:
+                active_message_pump.reset(running)
             await self.query_one(SelectCurrent).mount(NonSelectableStatic("▲", classes="arrow up-arrow"))
             await self.mount(overlay)
             super()._setup_options_renderables()
@@ -74,7 +81,8 @@ class FormSelect(Select):
         return overlay
 
     async def on_focus(self, event) -> None:
-        await self._build_overlay()
+        if self.is_mounted:  # focus can arrive while the form is still being mounted
+            await self._build_overlay()
 
     async def action_show_overlay(self) -> None:
         await self._build_overlay()
