@@ -15,7 +15,7 @@ from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
 from audit_tools.permissions import require
 from db import clock as clocks
-from db import history, rows
+from db import coverage, history, rows
 from db.connection import PerThread, transaction
 
 
@@ -40,11 +40,23 @@ class Session:
         self._connections.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One BEGIN IMMEDIATE transaction (a savepoint when one is already open)."""
+    def transaction(self, keep_pending: bool = False) -> Iterator[sqlite_utils.Database]:
+        """One BEGIN IMMEDIATE transaction (a savepoint when one is already open).
+
+        It begins by forgetting any pending record-digest change (made outside caseaudit, so
+        it must never reach the chain; `keep_pending` only for the migrations' own writes),
+        and a transaction that wrote a table of the record without a history entry gets one
+        ("records changed", naming the tables) before it commits (db/coverage.py)."""
+        outermost = not self.db.conn.in_transaction
         try:
             with transaction(self.db) as db:
+                if outermost and not keep_pending:
+                    coverage.clear_pending(db)
                 yield db
+                if outermost:
+                    changed = coverage.changed_tables(db)
+                    if changed:
+                        self.record("records changed", {"tables": changed})
         except sqlite3.OperationalError as err:
             raise self._cannot_write(err) from None
 
