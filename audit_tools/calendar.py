@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Iterable
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 UNITS = {"wd": "working day", "d": "day", "w": "week", "m": "month"}
@@ -50,13 +49,22 @@ class Duration:
         return f"{self.amount} {unit}{'' if self.amount == 1 else 's'}"
 
 
+def _england_and_wales(year: int):
+    # Loaded when a day is first counted, not at start-up: the package builds every
+    # country's calendar as it loads (about a quarter of a second), and a screen that
+    # counts no working days need not wait for it.
+    import holidays
+
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
 @lru_cache(maxsize=None)
 def _bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+    return frozenset(_england_and_wales(year).keys())
 
 
 def bank_holiday_name(day: date) -> str | None:
-    return holidays.country_holidays("GB", subdiv="ENG", years=day.year).get(day)
+    return _england_and_wales(day.year).get(day)
 
 
 @lru_cache(maxsize=65536)
