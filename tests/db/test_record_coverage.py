@@ -90,14 +90,28 @@ def _covered_with_rows(path) -> list[str]:
         conn.close()
 
 
+def _first_row(conn: sqlite3.Connection, table: str) -> tuple[str, list]:
+    """A WHERE clause and its values naming one row of `table` (by primary key, which a table
+    WITHOUT ROWID has, else by rowid)."""
+    keys = [r[1] for r in sorted(conn.execute(f'PRAGMA table_info("{table}")'), key=lambda r: r[5]) if r[5]]
+    keys = keys or ["rowid"]
+    values = list(conn.execute(f'SELECT {", ".join(keys)} FROM "{table}" LIMIT 1').fetchone())
+    return " AND ".join(f"{k} IS ?" for k in keys), values
+
+
+def _delete_one_row(conn: sqlite3.Connection, table: str) -> None:
+    where, values = _first_row(conn, table)
+    conn.execute(f'DELETE FROM "{table}" WHERE {where}', values)
+
+
 def _edit_one_value(conn: sqlite3.Connection, table: str) -> str:
     """Change one value of one row, the first column the table's constraints let change; its name."""
-    rowid = conn.execute(f'SELECT rowid FROM "{table}" LIMIT 1').fetchone()[0]
+    where, key = _first_row(conn, table)
     for column in [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]:
-        value = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE rowid = ?', [rowid]).fetchone()[0]
+        value = conn.execute(f'SELECT "{column}" FROM "{table}" WHERE {where}', key).fetchone()[0]
         new = value + 1 if isinstance(value, int) else ("changed" if value is None else str(value) + " (changed)")
         try:
-            conn.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?', [new, rowid])
+            conn.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE {where}', [new, *key])
         except sqlite3.DatabaseError:
             continue
         return column
@@ -153,7 +167,7 @@ def test_a_change_to_any_covered_table_behind_the_app_is_named(populated, tmp_pa
     for table in tables:
         before = conn.total_changes
         if change == "delete one row":
-            conn.execute(f'DELETE FROM "{table}" WHERE rowid = (SELECT rowid FROM "{table}" LIMIT 1)')
+            _delete_one_row(conn, table)
         else:
             _edit_one_value(conn, table)
         assert conn.total_changes == before + 1, table
