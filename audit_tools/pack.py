@@ -27,6 +27,7 @@ from audit_tools.annex_a import CHILD_ID, child_ref, header_key
 from audit_tools.calendar import format_day
 from audit_tools.errors import BadInput
 from audit_tools.exporters.safety import neutralise
+from audit_tools.text import printable
 from audit_tools.files import Output, output_file
 from audit_tools.models import GRADE_LABELS, Case, Grade, StandardResult
 
@@ -284,7 +285,7 @@ def facts_rows(c: PackCase) -> list[list[str]]:
 
 
 def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    return printable(str(value)).replace("|", "\\|").replace("\n", " ").replace("\r", " ")
 
 
 def _md_table(headers: list[str], rows: list[list[Any]]) -> list[str]:
@@ -324,7 +325,7 @@ def render_md(pack: Pack) -> str:
 
 def write_md(pack: Pack, out: Output) -> Path:
     with output_file(out, "pack") as tmp:
-        tmp.write_text(render_md(pack), encoding="utf-8")
+        tmp.write_text(printable(render_md(pack)), encoding="utf-8")
     return out.path
 
 

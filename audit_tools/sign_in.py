@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Role, User
+from audit_tools.models import User
 from audit_tools.settings import Settings
 
 # The same words for an unknown name, a user without a password, a disabled account and a
@@ -106,10 +106,7 @@ def check_new_password(password: str, again: str, username: str, strength: int,
 
 
 def may_set_password(actor: User | None, username: str) -> None:
-    """An admin sets anyone's password; everyone else only their own."""
-    if actor is None:
-        raise Refused("you are not a caseaudit user, so you may not set a password; "
-                      "ask an admin to add you to the users list")
-    if actor.username != username and not actor.has(Role.admin):
-        raise Refused(f"{actor.username} may set only their own password; "
-                      f"an admin sets {username}'s")
+    """An admin sets anyone's password; everyone else only their own (the one policy says)."""
+    from audit_tools.permissions import Facts, Op, require
+
+    require(actor, Op.set_password, Facts(target=username))

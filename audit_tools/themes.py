@@ -123,6 +123,18 @@ class OverrideFigures(Figures):
     automatic: int  # standards that had an automatic status and an auditor's score
     overridden: int
     rate: float | None  # overridden / automatic, a fraction from 0 to 1
+    # Audits imported from earlier records: scored with no automatic status shown, so not counted.
+    imported: int = 0
+
+    def imported_words(self, audits: int) -> str:
+        """What the figure leaves out, when it leaves anything out: "" for a quarter of
+        audits made in caseaudit alone."""
+        if not self.imported:
+            return ""
+        made = audits - self.imported
+        return (f"counted over the {made} audit{'s' if made != 1 else ''} made in caseaudit; the "
+                f"{self.imported} imported audit{'s' if self.imported != 1 else ''} had no automatic "
+                "status to override")
 
 
 class AuditRow(Figures):
@@ -351,7 +363,8 @@ def quarter_figures(quarter: Quarter, data: ThemesInput) -> QuarterFigures:
             automatic += 1
             overridden += a.scores[sid] != auto
     overrides = OverrideFigures(
-        automatic=automatic, overridden=overridden, rate=fraction(overridden, automatic)
+        automatic=automatic, overridden=overridden, rate=fraction(overridden, automatic),
+        imported=sum(1 for a in audits if a.imported),
     )
 
     return QuarterFigures(
@@ -459,6 +472,7 @@ class QuarterCounts:
     moderation: tuple[int, int, int, int] = (0, 0, 0, 0)  # sampled, moderated, reconciled, sample_moderated
     actions: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # raised, completed, on time, open, overdue
     overrides: tuple[int, int] = (0, 0)  # automatic, overridden
+    imported: int = 0  # audits imported from earlier records (outside the override figures)
 
 
 @dataclass
@@ -560,7 +574,7 @@ def figures_from_counts(quarter: Quarter, counts: QuarterCounts, users: list[Use
         actions=ActionFigures(raised=raised, completed=completed, completed_on_time=on_time,
                               open=open_, overdue=overdue),
         overrides=OverrideFigures(automatic=automatic, overridden=overridden,
-                                  rate=fraction(overridden, automatic)),
+                                  rate=fraction(overridden, automatic), imported=counts.imported),
         concerns=concern_figures(quarter, concerns, calendar),
     )
 

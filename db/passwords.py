@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from audit_tools.models import Role
+from audit_tools.permissions import Facts, Op, require
 from audit_tools.sign_in import may_set_password
 
 PASSWORDS = "passwords"
@@ -67,7 +67,7 @@ def is_disabled(store: Any, username: str) -> bool:
 
 def set_disabled(store: Any, username: str, disabled: bool) -> bool:
     """Stop or restore `username`'s account (admin); returns whether anything changed."""
-    store.session.require(Role.admin, "disable or enable an account")
+    require(store.user, Op.disable_account, Facts(target=username))
     with store.transaction():
         if disabled:
             changed = store.db.execute(
@@ -106,7 +106,7 @@ def open_lockouts(store: Any) -> list[Lockout]:
 
 def acknowledge_lockouts(store: Any, ids: list[int]) -> int:
     """An admin has seen these lockouts: they leave the dashboards (and stay in the record)."""
-    store.session.require(Role.admin, "acknowledge lockouts")
+    require(store.user, Op.unlock_account)  # seeing to lockouts is the unlocking admins' work
     with store.transaction():
         done = []
         for lockout_id in ids:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from audit_tools.files import Output, output_file
+from audit_tools.text import printable
 from audit_tools.themes import ThemesReport
 
 
@@ -32,7 +33,8 @@ def render_json(report: ThemesReport) -> str:
     document = report.to_json()
     if not document:
         return "{}\n"
-    return "{\n  " + ",\n  ".join(f"{_compact(k)}: {_field(v)}" for k, v in document.items()) + "\n}\n"
+    # A control or bidirectional character an older database holds is shown as [U+202E].
+    return printable("{\n  " + ",\n  ".join(f"{_compact(k)}: {_field(v)}" for k, v in document.items()) + "\n}\n")
 
 
 def write_json(report: ThemesReport, out: Output) -> Path:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from audit_tools.concerns import Concern, check_raise, may_act, raise_problems
 from audit_tools.models import Role, User
+from audit_tools.text import Kind, checked
 
 __all__ = ["Concern", "raise_problems", "raise_concern", "acknowledge", "close", "visible", "for_user",
            "unacknowledged_count", "waiting_figures", "may_act", "as_json", "sees_all"]
@@ -20,6 +21,8 @@ def sees_all(user: User) -> bool:
 def raise_concern(store, user: User, case_ref: str, audit_id: str | None, found: str, should_happen: str,
                   source: str = "audit") -> Concern:
     """Store the concern now, on its own (never with the draft). The store checks again."""
+    found = checked(found, Kind.text, "what was found")
+    should_happen = checked(should_happen, Kind.text, "what should happen")
     check_raise(user, found, should_happen, source)
     return store.concerns.raise_concern(case_ref, audit_id, found, should_happen, source)
 
@@ -29,7 +32,7 @@ def acknowledge(store, concern_id: str) -> Concern:
 
 
 def close(store, concern_id: str, action_taken: str) -> Concern:
-    return store.concerns.close(concern_id, action_taken)
+    return store.concerns.close(concern_id, checked(action_taken, Kind.text, "the action taken"))
 
 
 def for_user(store, user: User, limit: int | None = None) -> list[Concern]:

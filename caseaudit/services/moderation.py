@@ -20,6 +20,7 @@ from audit_tools.models import Audit, Grade, Moderation, Outcome, Role, SampleDr
 from audit_tools.permissions import require
 from audit_tools.quarters import Quarter
 from audit_tools.reconciliation import Resolution, blind_problems, reconciliation_problems, resolve, settle
+from audit_tools.text import Kind, checked, checked_moderation
 from audit_tools.themes import ModerationCounts, agreement_from_counts
 from db.errors import NotFound
 
@@ -244,6 +245,7 @@ def submit_blind(store: Any, audit_id: str, moderation: Moderation, applicable: 
     Once stored the original is shown, so the blind part can never be changed again.
     """
     _assigned_to_me(store, audit_id)
+    moderation = checked_moderation(moderation)
     with store.transaction():
         audit = store.audits.get(audit_id)
         if audit is None:
@@ -257,7 +259,7 @@ def submit_blind(store: Any, audit_id: str, moderation: Moderation, applicable: 
         if problems:
             raise BadInput(*problems)
         done = moderation.model_copy(update={
-            "moderated_on": moderation.moderated_on or store.today(),
+            "moderated_on": store.today(),  # the day of this write, as its history entry records
             "outcome": None, "final_grade": None, "reason": None, "feedback": None,
             "acknowledged_on": None,
         })
@@ -270,7 +272,7 @@ def save_blind_draft(store: Any, audit_id: str, moderation: Moderation) -> None:
     """Keep a half-done blind re-audit so the moderator can come back to it: anything
     scored so far, with no rule checked until it is submitted."""
     _assigned_to_me(store, audit_id)
-    store.moderation.save_blind_draft(audit_id, moderation)
+    store.moderation.save_blind_draft(audit_id, checked_moderation(moderation))
 
 
 def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_grade: Grade | str | None,
@@ -281,6 +283,8 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
     grade stay exactly as they were submitted before the original was shown.
     """
     _assigned_to_me(store, audit_id)
+    reason = checked(reason, Kind.text, "reason")
+    feedback = checked(feedback, Kind.text, "feedback")
     try:
         outcome = Outcome(outcome) if outcome else None
         final_grade = Grade(final_grade) if final_grade else None
@@ -309,10 +313,10 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
     return done
 
 
-def acknowledge(store: Any, audit_id: str, on: date | None = None) -> None:
+def acknowledge(store: Any, audit_id: str) -> None:
     """The auditor has read the moderator's feedback, and the QA lead's resolution if any
-    (dated `on`, else today)."""
-    store.moderation.acknowledge(audit_id, on or store.today())
+    (dated by the store, as its history entry is)."""
+    store.moderation.acknowledge(audit_id)
 
 
 def feedback_waiting(store: Any) -> list[Audit]:
@@ -362,6 +366,8 @@ def resolve_escalation(store: Any, audit_id: str, final_grade: Grade | str | Non
     The auditor's and the moderator's grades and scores are left as they are; the audit's
     final grade becomes the resolution's, and the auditor is asked to acknowledge it.
     """
+    reason = checked(reason, Kind.text, "reason")
+    feedback = checked(feedback, Kind.text, "feedback")
     with store.transaction():
         audit = store.audits.get(audit_id)
         if audit is None:

@@ -23,7 +23,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Role, User
+from audit_tools.models import User
+from audit_tools.permissions import Facts, Op, decide, require
 from audit_tools.sign_in import (
     SessionsFull,
     SignInLocked,
@@ -126,7 +127,8 @@ def sign_in(gate: Any, username: str, password: str, address: str, browser: str)
         raise SignInLocked(lock_ends(now, settings))
     hashed = passwords.password_hash(gate, real) if real is not None else None
     right = _matches(hashed, password)  # also spent when there is no such user, or no password
-    if not right or real is None or passwords.is_disabled(gate, real):
+    disabled = real is not None and passwords.is_disabled(gate, real)
+    if not right or user is None or not decide(user, Op.sign_in, Facts(account_disabled=disabled)):
         _refused(gate, key, real, now, settings, salted, address, browser)
     assert user is not None and hashed is not None
     served.forgive_name(gate, key)
@@ -200,7 +202,7 @@ def set_password(store: Any, username: str, password: str, again: str) -> None:
     passwords.set_password_hash(store, username, hash_password(password))
 
 
-def change_own_password(store: Any, session_id: str, current: str, new: str, again: str) -> None:
+def change_own_password(store: Any, session_hash: str, current: str, new: str, again: str) -> None:
     """A signed-in person changes their own password: the current one first, then the new
     one twice. Their other sessions end now; this one carries on."""
     username = store.actor
@@ -212,13 +214,13 @@ def change_own_password(store: Any, session_id: str, current: str, new: str, aga
     with store.transaction():
         passwords.set_password_hash(store, username, hash_password(new))
         mark = passwords.password_mark(passwords.password_hash(store, username))
-        served.set_password_mark(store, served.digest(session_id), mark)
-        end_sessions_of(store, username, "password changed", keep=served.digest(session_id))
+        served.set_password_mark(store, session_hash, mark)
+        end_sessions_of(store, username, "password changed", keep=session_hash)
 
 
 def unlock(store: Any, username: str) -> bool:
     """Lift a lockout on `username` now (admin); returns whether it was locked."""
-    store.session.require(Role.admin, "unlock an account")
+    require(store.user, Op.unlock_account, Facts(target=username))
     _known(store, username)
     changed = served.unlock_name(store, name_key(username))
     with store.transaction():

@@ -16,9 +16,11 @@ headers and the checks are caseaudit's own.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ipaddress
 import json
 import logging
+import os
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -31,9 +33,11 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
+from audit_tools.errors import BadInput, Refused
 from audit_tools.sign_in import ENDED_WORDS, SessionsFull, SignInLocked, SignInRefused
 from caseaudit.services import served as sessions
 from caseaudit.services import sign_in as sign_in_service
+from caseaudit.services import uploads
 
 log = logging.getLogger("caseaudit.serve")
 
@@ -101,6 +105,7 @@ class ServeOptions:
     service_class: type = SessionAppService
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     title: str = "caseaudit"
+    files: Path | None = None  # `serve --files DIR`: where uploads go and imports are chosen from
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -144,6 +149,10 @@ class CaseauditServer:
             web.get("/ws", self.handle_websocket),
             web.get("/static/{path:.+}", self.handle_static),
             web.get("/download/{key}", self.handle_download),
+            web.get("/account/password", self.handle_password_page),
+            web.post("/account/password", self.handle_password_change),
+            web.get("/upload", self.handle_upload_page),
+            web.post("/upload", self.handle_upload),
         ])
         app.on_response_prepare.append(self._headers)
         app.on_startup.append(self._start_sweeping)
@@ -318,6 +327,108 @@ class CaseauditServer:
         session = await self.live_session(request)
         why = None if session else await self.run(sessions.why_ended, self.gate, self._session_id(request))
         return web.json_response({"live": session is not None, "why": why})
+
+    # -- the person's own password ----------------------------------------------------------
+
+    def _password_form(self, session: sessions.LiveSession, *, problem: str = "", status: int = 200) -> web.Response:
+        body = render("password.html", csrf=session.csrf, username=session.user.username, problem=problem)
+        return web.Response(text=body, status=status, content_type="text/html")
+
+    async def handle_password_page(self, request: web.Request) -> web.StreamResponse:
+        session = await self._require_session(request)
+        return self._password_form(session)
+
+    async def handle_password_change(self, request: web.Request) -> web.StreamResponse:
+        form = await self._form(request)
+        session = await self._require_session(request)
+        if not secrets.compare_digest(str(form.get("csrf", "")), session.csrf):
+            return self._password_form(session, problem="The page had expired; try again.", status=403)
+        current, new, again = (str(form.get(k, ""))[:1000] for k in ("current", "new", "again"))
+        store = self.gate.clone(actor=session.user.username)
+        try:
+            await self.run(sign_in_service.change_own_password, store, session.id_hash, current, new, again)
+        except BadInput as err:
+            return self._password_form(session, problem=" ".join(err.lines).capitalize(), status=400)
+        await self._close_others(session.user.username, keep=session.id_hash)
+        return self.page("Password changed", "Your password is changed. Your other caseaudit sessions have "
+                         "ended; this one carries on.", links=[("/", "Back to caseaudit")])
+
+    async def _close_others(self, username: str, keep: str) -> None:
+        for connection in list(self.connections):
+            if connection.session_hash != keep and connection.service is not None \
+                    and getattr(connection.service, "username", None) == username:
+                await self._close(connection)
+
+    # -- uploads (an admin's, into --files) -------------------------------------------------
+
+    async def _uploader(self, request: web.Request) -> sessions.LiveSession:
+        session = await self._require_session(request)
+        if self.options.files is None:
+            raise web.HTTPNotFound(reason="No upload folder",
+                                   text="This caseaudit was started without --files, so nothing can be uploaded.")
+        try:
+            uploads.may_upload(self.gate.clone(actor=session.user.username))
+        except Refused as err:
+            raise web.HTTPForbidden(reason="Not yours", text=" ".join(err.lines)) from None
+        return session
+
+    def _upload_form(self, session: sessions.LiveSession, *, problem: str = "", done: str = "",
+                     status: int = 200) -> web.Response:
+        folder = self.options.files
+        names = sorted(p.name for p in folder.iterdir() if p.is_file()) if folder and folder.is_dir() else []
+        limit = self.gate.reference.settings().upload_limit_mb
+        body = render("upload.html", csrf=session.csrf, problem=problem, done=done, names=names, limit=limit,
+                      kinds=", ".join(uploads.KINDS))
+        return web.Response(text=body, status=status, content_type="text/html")
+
+    async def handle_upload_page(self, request: web.Request) -> web.StreamResponse:
+        return self._upload_form(await self._uploader(request))
+
+    async def handle_upload(self, request: web.Request) -> web.StreamResponse:
+        if not self.origin_ok(request, form=True):
+            raise web.HTTPForbidden(reason="Refused", text="This form was sent from another site, so it was refused.")
+        session = await self._uploader(request)
+        limit = (await self.run(lambda: self.gate.reference.settings().upload_limit_mb)) * 1024 * 1024
+        if request.content_length is not None and request.content_length > limit + 64 * 1024:
+            return self._upload_form(session, problem=f"That file is larger than {limit // 2**20} MB.", status=413)
+        reader = await request.multipart()
+        part = await reader.next()
+        if part is None or getattr(part, "name", None) != "csrf" or \
+                not secrets.compare_digest((await part.text())[:200], session.csrf):
+            return self._upload_form(session, problem="The page had expired; try again.", status=403)
+        part = await reader.next()
+        if part is None or getattr(part, "name", None) != "file":
+            return self._upload_form(session, problem="Choose a file to upload first.", status=400)
+        try:
+            name = uploads.upload_name(part.filename or "")
+        except BadInput as err:
+            return self._upload_form(session, problem=" ".join(err.lines), status=400)
+        assert self.options.files is not None
+        target = self.options.files / name
+        try:  # a new file, the owner's only, never through a link, never over another
+            handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except FileExistsError:
+            return self._upload_form(session, problem=f"{name} is already in the folder; rename the file "
+                                     "and upload it again.", status=409)
+        digest, size = hashlib.sha256(), 0
+        try:
+            with os.fdopen(handle, "wb") as out:
+                while chunk := await part.read_chunk(64 * 1024):
+                    size += len(chunk)
+                    if size > limit:
+                        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=size)
+                    digest.update(chunk)
+                    out.write(chunk)
+            os.chmod(target, 0o600)
+        except web.HTTPRequestEntityTooLarge:
+            target.unlink(missing_ok=True)
+            return self._upload_form(session, problem=f"That file is larger than {limit // 2**20} MB.", status=413)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        store = self.gate.clone(actor=session.user.username)
+        await self.run(uploads.record_upload, store, name, size, digest.hexdigest())
+        return self._upload_form(session, done=f"{name} is uploaded ({size:,} bytes): import it from the app.")
 
     # -- the app ---------------------------------------------------------------------------
 

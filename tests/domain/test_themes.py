@@ -274,6 +274,13 @@ def test_override_rate_counts_audits_made_in_caseaudit_only():
     o = report.overrides
     # As in test_override_rate: A1's chronology is the one override among 3; H1 adds none.
     assert (o.automatic, o.overridden, o.rate) == (3, 1, 0.3333)
+    # ...and the report says it left H1 out, rather than look like a figure for the whole quarter
+    # (finding 15 of issue 26).
+    assert o.imported == 1
+    from audit_tools.exporters.md_export import render_md
+
+    assert ("- **Automatic statuses overridden:** 1 of 3 (33.3%), counted over the 4 audits made in "
+            "caseaudit; the 1 imported audit had no automatic status to override.") in render_md(report)
     # Every other figure still counts it: it is a completed audit of the quarter.
     assert report.audits.completed == 5
     assert report.standards["chronology"].met == 3

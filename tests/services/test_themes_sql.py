@@ -75,9 +75,10 @@ def made_store(tmp_path_factory):
     from datetime import date
 
     from audit_tools.models import Action, Grade, Moderation, Outcome, Status, Themes
-    from tests.support import FixedClock, admin_store, make_audit, make_case
+    from tests.support import FixedClock, admin_store, clock_on, make_audit, make_case
 
-    store = admin_store(tmp_path_factory.mktemp("made") / "c.db", clock=FixedClock())
+    clock = FixedClock()
+    store = admin_store(tmp_path_factory.mktemp("made") / "c.db", clock=clock)
     store.cases.upsert([make_case("C-1002", team=""), make_case("C-1003", team="South")])
     automatic = {"chronology": Status.met, "cin-visits": Status.met, "supervision": None}
     plan = [Action(description="Update chronology", owner="ben", due=date(2024, 6, 1), standard="chronology",
@@ -100,7 +101,9 @@ def made_store(tmp_path_factory):
             "themes": Themes(strengths=["voice-of-child", "chronology"][: 1 + n % 2],
                              improvements=["chronology"]),
         })
+        clock.moment = clock_on(submitted).moment  # the store dates a submission by its clock
         made.append(store.audits.submit(audit))
+    clock.moment = FixedClock().moment
     imported = make_audit("A-0100", "C-1003", "ben", date(2024, 5, 10)).model_copy(
         update={"imported": True, "automatic": automatic})
     store.audits.insert([imported])
