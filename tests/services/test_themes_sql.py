@@ -1,5 +1,5 @@
 """The themes report counted in SQL (db.reports, audit_tools.themes.report_from_rows) is the
-same document as the one computed from whole audits (audit_tools.themes.themes_report)."""
+same document as the one computed from whole audits (the oracle in tests/themes_oracle.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from audit_tools.agreement import agreement
 from audit_tools.quarters import Quarter
 from caseaudit.services import moderation
-from caseaudit.services.themes import themes_for, themes_from_audits
+from caseaudit.services.themes import themes_for
+from tests.themes_oracle import themes_from_audits
 from db import open_store
 from db.identity import current_username
 from sample_audits import load_sample
