@@ -22,6 +22,7 @@ from audit_tools.reconciliation import Resolution
 from audit_tools.standards import evaluate
 from caseaudit.services.moderation import feedback_waiting, resolutions
 from db.errors import NotFound
+from db.store import Store
 
 STAGES = ("to re-audit", "to reconcile", "done")
 
@@ -36,7 +37,7 @@ def stage(audit: Audit) -> str:
     return "done"
 
 
-def audit_catalogue(store: Any, audit: Audit, running: Any):
+def audit_catalogue(store: Store, audit: Audit, running: Any):
     """The catalogue the audit was scored against, so both sides see the same standards.
 
     `running` is the catalogue the app runs, used when the stored one cannot be read.
@@ -65,7 +66,7 @@ class QueueRow:
         return f"{self.stage}, draft saved" if self.draft_saved else self.stage
 
 
-def moderation_queue(store: Any, moderator: str) -> list[QueueRow]:
+def moderation_queue(store: Store, moderator: str) -> list[QueueRow]:
     """The audits assigned to `moderator`, the ones still to re-audit first."""
     drafts = store.moderation.blind_drafts_of(moderator)
     rows = []
@@ -85,7 +86,7 @@ def moderation_queue(store: Any, moderator: str) -> list[QueueRow]:
     return sorted(rows, key=lambda r: (STAGES.index(r.stage), r.audit_id))
 
 
-def moderation_stage(store: Any, audit_id: str) -> str | None:
+def moderation_stage(store: Store, audit_id: str) -> str | None:
     """The stage of one audit's moderation (None when the audit is gone)."""
     audit = store.audits.get(audit_id)
     return None if audit is None else stage(audit)
@@ -106,7 +107,7 @@ class BlindView:
     draft: Moderation | None = None  # the moderator's own re-audit saved so far, if any
 
 
-def blind_view(store: Any, audit_id: str, running_catalogue: Any) -> BlindView:
+def blind_view(store: Store, audit_id: str, running_catalogue: Any) -> BlindView:
     audit = store.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"audit {audit_id}: not in the database")
@@ -134,7 +135,7 @@ class ReconcileView:
     resolution: Resolution | None = None  # the QA lead's, once an escalation is settled
 
 
-def reconcile_view(store: Any, audit_id: str, running_catalogue: Any) -> ReconcileView:
+def reconcile_view(store: Store, audit_id: str, running_catalogue: Any) -> ReconcileView:
     """The original audit beside its blind re-audit; refused until the re-audit is stored."""
     audit = store.audits.get(audit_id)
     if audit is None:
@@ -158,7 +159,7 @@ class FeedbackView:
     resolutions: dict[str, Resolution]
 
 
-def feedback_view(store: Any) -> FeedbackView:
+def feedback_view(store: Store) -> FeedbackView:
     """The store's actor's moderated audits with feedback to acknowledge, and any resolutions."""
     audits = feedback_waiting(store)
     return FeedbackView(audits, resolutions(store, [a.audit_id for a in audits]))
