@@ -21,6 +21,7 @@ from audit_tools.errors import BadInput
 from audit_tools.files import AlreadyThere
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
+from tui.widgets.ticks import TickBox
 from tui.widgets.prompts import Confirm
 
 
@@ -58,7 +59,7 @@ class AnnexAImportScreen(CaseauditScreen):
             yield Input(placeholder="path to the workbook", id="annex-a-file")
             yield Input(placeholder="optional: REJECTS.csv to import the good rows and write the refused ones there",
                         id="annex-a-rejects")
-            yield Checkbox("Add teams no user belongs to yet (otherwise their rows are refused: a typo "
+            yield TickBox("Add teams no user belongs to yet (otherwise their rows are refused: a typo "
                            "must not make a team)", id="annex-a-new-teams", compact=True)
             yield ProgressBar(id="annex-a-progress", show_eta=False)
             yield Static("Enter or ctrl+r imports. A bad cell refuses the whole workbook unless a "
