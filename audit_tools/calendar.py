@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+
+# Where the service is: every day a person reads or a rule counts is a day in England.
+LONDON = ZoneInfo("Europe/London")
 
 UNITS = {"wd": "working day", "d": "day", "w": "week", "m": "month"}
 _DURATION = re.compile(r"^\s*(\d{1,4})\s*(wd|d|w|m)\s*$")
@@ -254,15 +258,31 @@ def calendar_month_name(month: int) -> str:
     return date(2000, month, 1).strftime("%B")
 
 
+def london(moment: datetime) -> datetime:
+    """A moment as the clocks in England showed it: the one conversion for display and for
+    "which day was it" (a moment without a zone is UTC, never the machine's own zone)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LONDON)
+
+
+def london_day(moment: datetime) -> date:
+    """The date in England when something happened."""
+    return london(moment).date()
+
+
+def format_day_time(moment: datetime) -> str:
+    """"2 Oct 2025 14:02": a moment as a person in England reads it."""
+    local = london(moment)
+    return f"{format_day(local.date())} {local:%H:%M}"
+
+
 def format_moment(moment: datetime | None, now: datetime) -> str:
     """When something happened, as the clocks in England showed it: "14:02" today,
     "14:02 on 2024-05-01" on another day."""
-    from zoneinfo import ZoneInfo
-
     if moment is None:
         return "an unknown time"
-    london = ZoneInfo("Europe/London")
-    local = moment.astimezone(london)
-    if local.date() == now.astimezone(london).date():
+    local = london(moment)
+    if local.date() == london_day(now):
         return local.strftime("%H:%M")
     return local.strftime("%H:%M on %Y-%m-%d")

@@ -28,7 +28,7 @@ from audit_tools.audit import auditor_independence, submission_rule_problems
 from audit_tools.calendar import DATE_EXAMPLES, parse_day
 from audit_tools.errors import BadInput
 from audit_tools.reconciliation import reconciliation_rule_problems
-from audit_tools.text import ACTIONS_LIMIT, IDENTIFIER_LIMIT, IdentifierText, LongText, NameText
+from audit_tools.text import ACTIONS_LIMIT, IDENTIFIER_LIMIT, TEXT_LIMIT, IdentifierText, LongText, NameText
 from audit_tools.models import (
     Action,
     Audit,
@@ -260,6 +260,9 @@ def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
         if "unexpected end of data" in str(err):
             raise BadInput(f'{name}:{len(out) + 1}: a quote (") opened on this row is never closed; '
                            "close it or remove it") from None
+        if "field larger than field limit" in str(err):  # Python's csv stops at 128 KB a cell
+            raise BadInput(f"{name}:{len(out) + 1}: a cell is longer than any field takes "
+                           f"(at most {TEXT_LIMIT:,} characters)") from None
         raise BadInput(f"{name}:{len(out) + 1}: cannot be read as CSV ({err})") from None
     return out
 

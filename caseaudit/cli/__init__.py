@@ -71,7 +71,8 @@ def db_path(args: argparse.Namespace) -> Path:
 def open_as_user(path: Path):
     """The store as the person running the command: the operating-system user on today,
     or, on the demo database `caseaudit demo` built, the demo user on the demo's day."""
-    from caseaudit.services.demo import acting, fixed_clock
+    from caseaudit.services.demo import acting
+    from db.clock import fixed_clock
     from db import current_username, open_store
 
     username, today = acting(path, current_username())
@@ -329,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # What each browser session runs (textual-serve starts it); not for people, so not listed.
     p = sub.add_parser("serve-session")
+    p.add_argument("--files", metavar="DIR")  # serve's --files: the import files the session lists
     p.set_defaults(handler="caseaudit.cli.serve:serve_session")
 
     p = sub.add_parser("verify", help="check the database and its history chain",
