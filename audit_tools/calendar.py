@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+
+# Where the service is: every day a person reads or a rule counts is a day in England.
+LONDON = ZoneInfo("Europe/London")
 
 UNITS = {"wd": "working day", "d": "day", "w": "week", "m": "month"}
 _DURATION = re.compile(r"^\s*(\d{1,4})\s*(wd|d|w|m)\s*$")
@@ -49,7 +53,7 @@ class Duration:
         return f"{self.amount} {unit}{'' if self.amount == 1 else 's'}"
 
 
-def _england_and_wales(year: int):
+def _england_and_wales(year: int) -> Any:
     # Loaded when a day is first counted, not at start-up: the package builds every
     # country's calendar as it loads (about a quarter of a second), and a screen that
     # counts no working days need not wait for it.
@@ -64,14 +68,16 @@ def _bank_holidays(year: int) -> frozenset[date]:
 
 
 def bank_holiday_name(day: date) -> str | None:
-    return _england_and_wales(day.year).get(day)
+    name: str | None = _england_and_wales(day.year).get(day)
+    return name
 
 
 @lru_cache(maxsize=65536)
 def _shift_months(day: date, months: int) -> date:
     """`day` moved by whole months, clamped to the month's end; the engine asks the same
     sums for every audit it scores, and relativedelta is slow to build each time."""
-    return day + relativedelta(months=months)
+    moved: date = day + relativedelta(months=months)
+    return moved
 
 
 class Calendar:
@@ -203,10 +209,10 @@ def parse_day(text: str) -> date:
             raise refuse(" (that looks month first, as in the US; write the day first)")
         return made(year_of(found[3]), month, day)
     if found := _WORDS_DAY.match(words):
-        month = _MONTHS.get(found[2])
-        if month is None:
+        named = _MONTHS.get(found[2])
+        if named is None:
             raise refuse(f" ({found[2]!r} is not a month)")
-        return made(year_of(found[3]), month, int(found[1]))
+        return made(year_of(found[3]), named, int(found[1]))
     if (found := _US_WORDS_DAY.match(words)) and found[1] in _MONTHS:
         raise refuse(" (write the day before the month)")
     raise refuse()
@@ -254,15 +260,31 @@ def calendar_month_name(month: int) -> str:
     return date(2000, month, 1).strftime("%B")
 
 
+def london(moment: datetime) -> datetime:
+    """A moment as the clocks in England showed it: the one conversion for display and for
+    "which day was it" (a moment without a zone is UTC, never the machine's own zone)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LONDON)
+
+
+def london_day(moment: datetime) -> date:
+    """The date in England when something happened."""
+    return london(moment).date()
+
+
+def format_day_time(moment: datetime) -> str:
+    """"2 Oct 2025 14:02": a moment as a person in England reads it."""
+    local = london(moment)
+    return f"{format_day(local.date())} {local:%H:%M}"
+
+
 def format_moment(moment: datetime | None, now: datetime) -> str:
     """When something happened, as the clocks in England showed it: "14:02" today,
     "14:02 on 2024-05-01" on another day."""
-    from zoneinfo import ZoneInfo
-
     if moment is None:
         return "an unknown time"
-    london = ZoneInfo("Europe/London")
-    local = moment.astimezone(london)
-    if local.date() == now.astimezone(london).date():
+    local = london(moment)
+    if local.date() == london_day(now):
         return local.strftime("%H:%M")
     return local.strftime("%H:%M on %Y-%m-%d")

@@ -66,3 +66,17 @@ def admin_store(path, clock=None):
     store.people.upsert(USERS)
     store.cases.upsert([make_case()])
     return store
+
+
+def raw_connection(path, **kwargs):
+    """A plain sqlite3 connection to `path` as someone who knows caseaudit would open one to
+    write behind the app: with the `caseaudit_row` function the record digests' triggers call
+    registered (db/coverage.py), so the guard triggers, not a missing function, are what
+    refuse a change. A sqlite3 shell without it cannot write a covered table at all."""
+    import sqlite3
+
+    from db import coverage
+
+    conn = sqlite3.connect(str(path), **kwargs)
+    coverage.register(conn)
+    return conn

@@ -1,8 +1,9 @@
 """The caseaudit terminal application: the shell every screen lives in.
 
 `make_app` opens the database as a user and returns the app; the app holds the store,
-the user, the standards catalogue and "today" (injectable so tests and snapshots are
-deterministic). Screens reach them through `self.app`.
+the user and the standards catalogue, and reads "today" from the store's clock whenever
+a screen asks (injectable so tests and snapshots are deterministic; an app left open past
+midnight moves on with it). Screens reach them through `self.app`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
-from datetime import date, datetime, time, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from textual.widgets import Select
 from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
 from audit_tools.text import one_line, printable
+from db.clock import Clock, fixed_clock
 from tui import plain_text
 from tui.commands import ScreenActionsProvider
 
@@ -122,6 +124,7 @@ class CaseauditApp(App[int]):
     # A browser session (tui/served.py) sends reports and refused rows as downloads and
     # offers import files from the served folder: nothing is typed as a path on the server.
     DELIVERS_FILES = False
+    files: Path | None = None  # a browser session's import folder (`serve --files DIR`)
 
     # Keys that leave the current screen: a screen that must not be left by accident
     # (an audit form with unsaved work) sets HOLDS_NAVIGATION.
@@ -132,7 +135,6 @@ class CaseauditApp(App[int]):
         store: Any,
         user: User,
         catalogue: Any,
-        today: date | None = None,
         demo: bool = False,
         preferences: Path | None = None,
     ) -> None:
@@ -141,7 +143,6 @@ class CaseauditApp(App[int]):
         self.store = store
         self.user = user
         self.catalogue = catalogue
-        self.today = today or store.today()  # the store's clock: today in Europe/London
         self.demo = demo
         self.concern_figures: tuple[int, int] | None = None  # (unacknowledged, not closed) last seen
         self.show_who()
@@ -157,6 +158,11 @@ class CaseauditApp(App[int]):
 
             chosen = kept.load(self.preferences).get("theme")
         self.theme = chosen if chosen in self.available_themes else "textual-dark"
+
+    @property
+    def today(self) -> date:
+        """Today in Europe/London by the store's clock, read now: never kept from start-up."""
+        return self.store.today()
 
     def _remember_theme(self, theme: Any) -> None:
         from tui import preferences as kept
@@ -333,9 +339,12 @@ def make_app(
     catalogue_path: str | Path | None = None,
     today: date | None = None,
     demo: bool = False,
+    clock: Clock | None = None,
 ) -> CaseauditApp:
     """Open the database as `username` (default: the operating-system user) and build the app.
 
+    The app's today is its store's: `clock` (the system clock if None), or a clock standing
+    on `today` (the demo's day, a test's).
     Raises BadInput when the user is not known, so the command line can say what to do.
     """
     from audit_tools.standards import load_catalogue
@@ -345,10 +354,8 @@ def make_app(
         from db.identity import current_username
 
         username = current_username()
-    clock = None
     if today is not None:
-        # The store dates what it writes by the same "today" the screens show.
-        clock = lambda: datetime.combine(today, time(12, 0), tzinfo=timezone.utc)  # noqa: E731
+        clock = fixed_clock(today)
     store = open_store(db_path, actor=username, clock=clock)
     user = store.people.get(username)
     if user is None:
@@ -358,4 +365,4 @@ def make_app(
         )
     # The council's stored catalogue, as the store and the command line use, unless --standards names one.
     catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else store.reference.catalogue_for()
-    return CaseauditApp(store=store, user=user, catalogue=catalogue, today=today, demo=demo)
+    return CaseauditApp(store=store, user=user, catalogue=catalogue, demo=demo)

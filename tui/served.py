@@ -29,9 +29,11 @@ class ServedApp(CaseauditApp):
     REMEMBERS_PREFERENCES = False  # one server account for every browser: no one's theme to keep
     DELIVERS_FILES = True  # reports and refused rows go to the browser; nothing is written here
 
-    def __init__(self, store: Any, user: User, catalogue: Any, session_hash: str) -> None:
+    def __init__(self, store: Any, user: User, catalogue: Any, session_hash: str,
+                 files: str | Path | None = None) -> None:
         super().__init__(store=store, user=user, catalogue=catalogue)
         self.session_hash = session_hash
+        self.files = Path(files) if files else None  # `serve --files DIR`: imports are chosen from it
 
     def action_sign_out(self) -> None:
         """End this browser session (every tab of it), then the page shows the sign-in page."""
@@ -46,7 +48,7 @@ class ServedApp(CaseauditApp):
 
 
 def make_served_app(db_path: str | Path, token: str | None, claimed: str | None, run_by: str,
-                    catalogue_path: str | Path | None = None) -> ServedApp:
+                    catalogue_path: str | Path | None = None, files: str | Path | None = None) -> ServedApp:
     """The served app for the session whose token this is; Refused when it is not valid."""
     from audit_tools.standards import load_catalogue
     from caseaudit.services.served import redeem_app_token
@@ -57,4 +59,4 @@ def make_served_app(db_path: str | Path, token: str | None, claimed: str | None,
     store, user, session_hash = redeem_app_token(gate, token, claimed, run_by)
     gate.close()
     catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else store.reference.catalogue_for()
-    return ServedApp(store=store, user=user, catalogue=catalogue, session_hash=session_hash)
+    return ServedApp(store=store, user=user, catalogue=catalogue, session_hash=session_hash, files=files)

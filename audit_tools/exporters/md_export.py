@@ -98,7 +98,8 @@ def render_headline(report: ThemesReport) -> list[str]:
         f"{report.concerns.acknowledged_within_1wd} acknowledged within 1 working day; "
         f"{report.concerns.open} open at {format_day(report.to)}.",
         f"- **Automatic statuses overridden:** {report.overrides.overridden} of "
-        f"{report.overrides.automatic} ({_number(report.overrides.rate, FRACTION)}).",
+        f"{report.overrides.automatic} ({_number(report.overrides.rate, FRACTION)})"
+        + (f", {words}." if (words := report.overrides.imported_words(report.audits.completed)) else "."),
         "",
     ]
 

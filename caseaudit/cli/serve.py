@@ -77,12 +77,13 @@ def passwd(args: argparse.Namespace) -> int:
     return 0
 
 
-def session_command(path: Path, standards: str | None = None) -> str:
+def session_command(path: Path, standards: str | None = None, files: Path | None = None) -> str:
     """The shell command each browser session runs (textual-serve runs it through a shell)."""
     words = [sys.executable, "-m", "caseaudit", "--db", str(path.resolve())]
     if standards:
         words += ["--standards", str(Path(standards).resolve())]
-    return shlex.join([*words, "serve-session"])
+    # The session lists --files for an import to choose from: no path is typed on the server.
+    return shlex.join([*words, "serve-session", *(["--files", str(files)] if files else [])])
 
 
 def check_exposure(host: str, public_url: str | None, proxies: list[str], insecure: bool) -> None:
@@ -138,7 +139,7 @@ def serve(args: argparse.Namespace) -> int:
         print("caseaudit: no user has a password yet, so nobody can sign in: set one with "
               "`caseaudit passwd USERNAME`", file=sys.stderr, flush=True)
     server = CaseauditServer(gate, ServeOptions(
-        command=session_command(path, standards), host=host, port=args.port, public_url=args.public_url or None,
+        command=session_command(path, standards, files), host=host, port=args.port, public_url=args.public_url or None,
         trusted_proxies=tuple(proxies), os_user=current_username(), files=files))
     try:
         run_server(server)
@@ -176,6 +177,7 @@ def serve_session(args: argparse.Namespace) -> int:
     _existing_database(path)
     token = os.environ.pop(TOKEN_VARIABLE, None)  # not passed on to anything this process starts
     claimed = os.environ.pop(USER_VARIABLE, None)
-    app = make_served_app(path, token, claimed, current_username(), catalogue_path=getattr(args, "standards", None))
+    app = make_served_app(path, token, claimed, current_username(), catalogue_path=getattr(args, "standards", None),
+                          files=getattr(args, "files", None))
     app.run()
     return int(app.return_code or 0)

@@ -111,8 +111,10 @@ def save_draft(store, audit: Audit, revision: int | None) -> int:
     return saved
 
 
-def submit_audit(store, today: date, audit: Audit, revision: int | None) -> Audit:
-    audit = checked_audit(audit).model_copy(update={"submitted_on": today})
+def submit_audit(store, audit: Audit, revision: int | None) -> Audit:
+    """Submit and lock `audit`; the store dates it by its clock, in the same transaction
+    as the history entry that records it."""
+    audit = checked_audit(audit)
     with store.transaction():
         # A new audit never saved as a draft has nothing to compare against.
         submitted = store.audits.submit(audit, revision if revision is not None else 0)

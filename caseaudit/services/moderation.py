@@ -259,7 +259,7 @@ def submit_blind(store: Any, audit_id: str, moderation: Moderation, applicable: 
         if problems:
             raise BadInput(*problems)
         done = moderation.model_copy(update={
-            "moderated_on": moderation.moderated_on or store.today(),
+            "moderated_on": store.today(),  # the day of this write, as its history entry records
             "outcome": None, "final_grade": None, "reason": None, "feedback": None,
             "acknowledged_on": None,
         })
@@ -313,10 +313,10 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
     return done
 
 
-def acknowledge(store: Any, audit_id: str, on: date | None = None) -> None:
+def acknowledge(store: Any, audit_id: str) -> None:
     """The auditor has read the moderator's feedback, and the QA lead's resolution if any
-    (dated `on`, else today)."""
-    store.moderation.acknowledge(audit_id, on or store.today())
+    (dated by the store, as its history entry is)."""
+    store.moderation.acknowledge(audit_id)
 
 
 def feedback_waiting(store: Any) -> list[Audit]:

@@ -72,7 +72,7 @@ def cases_of(made, auditor):
 
 def submit(store, made, case_ref, auditor, answers):
     audit = round_audit(store, made, case_ref, auditor, answers)
-    return audit_service.submit_audit(store.clone(auditor), TODAY, audit, None)
+    return audit_service.submit_audit(store.clone(auditor), audit, None)
 
 
 def test_submission_needs_every_answer_and_the_comment_an_answer_requires(service):
@@ -80,7 +80,7 @@ def test_submission_needs_every_answer_and_the_comment_an_answer_requires(servic
     ref = cases_of(made, "amy")[0]
     audit = round_audit(store, made, ref, "amy", {"neglect-named": ("partly", "")})
     with pytest.raises(Refused) as refused:
-        audit_service.submit_audit(store.clone("amy"), TODAY, audit, None)
+        audit_service.submit_audit(store.clone("amy"), audit, None)
     assert refused.value.lines == [
         "Is neglect recognised and named in the assessment?: partly needs a comment saying why",
         "Was a graded care profile used?: no answer; choose yes, no, not applicable",
@@ -118,7 +118,7 @@ def test_a_round_audit_counts_in_no_quota_sample_frame_or_themes_report(service)
     # An audit outside the round counts in all three.
     normal = Audit(audit_id=store.audits.next_id(), case_ref="C-1001", auditor="amy", as_of=TODAY,
                    grade=Grade.good, scores={s: Status.met for s in CIN_STANDARDS}, catalogue_version="2024.1")
-    audit_service.submit_audit(amy, TODAY, normal, None)
+    audit_service.submit_audit(amy, normal, None)
     assert dashboard(amy, amy.user, TODAY).done_this_month == 1
     assert [a.audit_id for a in sample_frame(store, "2024-25-Q1")] == [normal.audit_id]
     assert themes_for(store, Quarter.parse("2024-25-Q1")).audits.completed == 1
@@ -243,7 +243,7 @@ def test_an_action_plan_is_checked_in_a_round_audit_as_in_any(service):
     audit = round_audit(store, made, ref, "ben", {"neglect-named": ("yes", ""), "graded-care-profile": ("yes", "")})
     audit = audit.model_copy(update={"actions": [Action(description="Chronology", owner="ben")]})
     with pytest.raises(Refused, match="action 1: no due date"):
-        audit_service.submit_audit(store.clone("ben"), TODAY, audit, None)
+        audit_service.submit_audit(store.clone("ben"), audit, None)
 
 
 def test_a_round_audit_is_amended_like_any_and_its_answers_follow(tmp_path):
@@ -261,7 +261,7 @@ def test_a_round_audit_is_amended_like_any_and_its_answers_follow(tmp_path):
     audit = context["audit"].model_copy(update={"answers": {
         "neglect-named": RoundAnswer(answer="no", comment="not named"),
         "graded-care-profile": RoundAnswer(answer="yes")}})
-    submitted = audit_service.submit_audit(amy, TODAY, audit, None)
+    submitted = audit_service.submit_audit(amy, audit, None)
     assert submitted.scores == {} and submitted.grade is None  # the round scores and grades nothing
 
     with pytest.raises(sqlite3.DatabaseError, match="answers are locked; record an amendment"):

@@ -13,6 +13,7 @@ from audit_tools.rounds import parse_questions
 from caseaudit.services import audits as audit_service
 from caseaudit.services.rounds import create_round
 from db import open_store
+from db.clock import fixed_clock
 from tests.tui.conftest import TODAY, build_db
 from tui.app import make_app
 
@@ -42,13 +43,13 @@ def db(tmp_path):
     made = create_round(lead, name="Neglect, spring", questions=parse_questions(QUESTIONS), day=TODAY, size=4,
                         auditors="amy,max", seed="snap")
     lead.close()
-    amy = open_store(path, "amy")
+    amy = open_store(path, "amy", clock=fixed_clock(TODAY))  # submitted on the screen's day
     ref = next(s.case_ref for s in made.selected if s.auditor == "amy")
     audit = audit_service.audit_context(amy, amy.user, amy.reference.catalogue_for(), TODAY, case_ref=ref,
                                         round_id=made.round_id)["audit"]
     audit = audit.model_copy(update={"answers": {"neglect-named": RoundAnswer(answer="partly", comment="late"),
                                                  "home-seen": RoundAnswer(answer="yes")}})
-    audit_service.submit_audit(amy, TODAY, audit, None)
+    audit_service.submit_audit(amy, audit, None)
     amy.close()
     return path
 

@@ -12,8 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
-from audit_tools.calendar import format_day
-from db.clock import local
+from audit_tools.calendar import format_day, format_day_time, london
 from audit_tools.models import Role
 from caseaudit.services import dashboard as dashboard_service
 from tui.screens.base import CaseauditScreen
@@ -24,10 +23,9 @@ def saved_words(saved_at: str | None) -> str:
     if not saved_at:
         return ""
     try:
-        moment = datetime.fromisoformat(saved_at).astimezone()
+        return format_day_time(datetime.fromisoformat(saved_at))
     except ValueError:
         return saved_at
-    return f"{format_day(moment.date())} {moment:%H:%M}"
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -169,7 +167,7 @@ class DashboardScreen(CaseauditScreen):
         room = max(16, self.size.width - used - 12 - len("acknowledged") - 16)
         for c in figures.concerns:
             state = Text(c.state.value, style="bold red" if c.state.value == "open" else "")
-            table.add_row(c.concern_id, c.case_ref, f"{local(c.raised_at):%d %b %H:%M}", c.raised_by, state,
+            table.add_row(c.concern_id, c.case_ref, f"{london(c.raised_at):%d %b %H:%M}", c.raised_by, state,
                           first_words(c.found, room), key=c.concern_id)
         self._concerns = {c.concern_id: c for c in figures.concerns}
 

@@ -19,6 +19,18 @@ RULE_WORDS = {
     "seen_alone": "checks the child was seen alone",
     "judgement": "your judgement: no automatic status",
 }
+# How a rule's automatic status is decided, where its description alone could be read
+# otherwise ("seen alone, or the record says why not" reads as met; it is partly met).
+RULE_STATUSES = {
+    "seen_alone": ("met when the child was seen alone at every visit; partly met when each visit "
+                   "not alone has the reason recorded; not met when any has none"),
+}
+
+
+def demo_examples(path) -> str:
+    from caseaudit.services.demo import demo_people
+
+    return "; ".join(f"{names[0]} ({what})" for what, names in demo_people(path).items() if names)
 
 
 class HelpScreen(ModalScreen):
@@ -43,6 +55,10 @@ class HelpScreen(ModalScreen):
         text.append("Command palette: every action of this screen by name\n")
         text.append("  tab       ", style="bold")
         text.append("Next field (shift+tab: previous)\n")
+        if getattr(self.app, "demo", False):
+            text.append("\nThe demo\n", style="bold")
+            text.append(f"  You are {self.app.user.username}. To see what another person sees, quit and run "
+                        "caseaudit demo --as USERNAME, e.g. " + demo_examples(self.app.store.path) + ".\n")
         catalogue = self.app.catalogue
         text.append(f"\nStandards ({catalogue.name}, version {catalogue.version})\n", style="bold")
         for standard in catalogue.standards:
@@ -53,6 +69,8 @@ class HelpScreen(ModalScreen):
                         style="italic")
             if standard.description:
                 text.append(f"  {standard.description}\n")
+            if standard.rule in RULE_STATUSES:
+                text.append(f"  Automatic status: {RULE_STATUSES[standard.rule]}\n")
         with VerticalScroll(id="help-body"):
             yield Static(text, id="help-text")
         yield KeysFooter()

@@ -9,15 +9,17 @@ that layout pass out; showing, hiding or restyling the box still lays the screen
 
 Textual's Select builds its list of options (an OptionList, hidden) when it is built; a
 form of a dozen drop-downs builds a dozen lists nobody has opened. FormSelect builds its
-list the first time it is focused or opened, so opening the form costs what is shown, and
-does not announce the value it was built with as a change.
+list (and the up arrow shown while it is open) the first time it is focused or opened, so
+opening the form costs what is shown, and does not announce the value it was built with as a
+change.
 """
 
 from __future__ import annotations
 
+from textual._context import active_message_pump
 from textual.css.query import NoMatches
 from textual.widgets import Input, Select
-from textual.widgets._select import SelectCurrent, SelectOverlay
+from textual.widgets._select import NonSelectableStatic, SelectCurrent, SelectOverlay
 
 
 class FormInput(Input):
@@ -38,11 +40,20 @@ class FormInput(Input):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
+class _Current(SelectCurrent):
+    """What the drop-down shows when closed: its value and the down arrow. The up arrow,
+    shown only while the list is open, is added with the list."""
+
+    def compose(self):
+        yield NonSelectableStatic(self.placeholder, id="label")
+        yield NonSelectableStatic("▼", classes="arrow down-arrow")
+
+
 class FormSelect(Select):
     """A Select whose list of options is built when first focused or opened."""
 
     def compose(self):
-        yield SelectCurrent(self.prompt)
+        yield _Current(self.prompt)
 
     def _overlay(self) -> SelectOverlay | None:
         try:
@@ -53,7 +64,14 @@ class FormSelect(Select):
     async def _build_overlay(self) -> SelectOverlay:
         overlay = self._overlay()
         if overlay is None:
-            overlay = SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+            # data_bind binds to the message pump running now: a key's action runs on the app's,
+            # so the Select is made the one bound to while the list is built.
+            running = active_message_pump.set(self)
+            try:
+                overlay = SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+            finally:
+                active_message_pump.reset(running)
+            await self.query_one(SelectCurrent).mount(NonSelectableStatic("▲", classes="arrow up-arrow"))
             await self.mount(overlay)
             super()._setup_options_renderables()
             for index, (_prompt, value) in enumerate(self._options):
@@ -63,7 +81,8 @@ class FormSelect(Select):
         return overlay
 
     async def on_focus(self, event) -> None:
-        await self._build_overlay()
+        if self.is_mounted:  # focus can arrive while the form is still being mounted
+            await self._build_overlay()
 
     async def action_show_overlay(self) -> None:
         await self._build_overlay()
