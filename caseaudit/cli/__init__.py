@@ -109,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--path", action="store_true", help="print where the demo database is (building it "
                    "if missing) and exit: export CASEAUDIT_DB=\"$(caseaudit demo --path)\" points the "
                    "other commands at it, as the demo user on the demo's day")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME",
+                   help="open the demo as one of its people instead, to see what they see: e.g. an "
+                   "auditor only, a moderator, or a QA lead (who can resolve the demo user's escalation); "
+                   "an unknown name lists some of each")
     p.set_defaults(handler="caseaudit.cli.app:open_demo")
 
     p = sub.add_parser("init", help="create or migrate the database",
