@@ -116,6 +116,9 @@ class CaseauditApp(App[int]):
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("t", "toggle_dark", "Light/dark", id="toggle_theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),
+        # ctrl+q quits from anywhere, a form included: a form with unsaved work saves it first
+        # (or asks, for an amendment), so a person who reaches for it loses nothing.
+        Binding("ctrl+q", "leave_app", "Quit", id="quit_anywhere", show=False, priority=True),
     ]
 
     # Whether the theme chosen is kept for the next run (in the user config folder). The
@@ -328,6 +331,17 @@ class CaseauditApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_leave_app(self) -> None:
+        keep = getattr(self.screen, "keep_before_quitting", None)
+        if keep is None:
+            self.exit()
+        else:
+            keep(self.exit)
+
+    def action_help_quit(self) -> None:
+        # ctrl+c: in a text box it copies; elsewhere it says how to quit, whatever the screen.
+        self.notify("Press ctrl+q to quit (a form saves your work first).", title="Do you want to quit?")
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
