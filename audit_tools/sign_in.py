@@ -7,7 +7,7 @@ Pure: the hashing, the waiting and the counting are done by the callers.
 from __future__ import annotations
 
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Role, User
+from audit_tools.models import User
 
 # The same words for an unknown name, a user without a password and a wrong password,
 # so the sign-in screen never tells anyone which usernames exist.
@@ -48,10 +48,7 @@ def check_new_password(password: str, again: str) -> None:
 
 
 def may_set_password(actor: User | None, username: str) -> None:
-    """An admin sets anyone's password; everyone else only their own."""
-    if actor is None:
-        raise Refused("you are not a caseaudit user, so you may not set a password; "
-                      "ask an admin to add you to the users list")
-    if actor.username != username and not actor.has(Role.admin):
-        raise Refused(f"{actor.username} may set only their own password; "
-                      f"an admin sets {username}'s")
+    """An admin sets anyone's password; everyone else only their own (the policy's rule)."""
+    from audit_tools.permissions import Facts, Op, require
+
+    require(actor, Op.set_password, Facts(target=username))

@@ -66,3 +66,14 @@ def admin_store(path, clock=None):
     store.people.upsert(USERS)
     store.cases.upsert([make_case()])
     return store
+
+
+def full_blind(store, audit_id: str, moderator: str, grade: str, status: str = "met", **more):
+    """A blind re-audit of `audit_id` scoring every standard that applies to it (the
+    service works out which), each `status`: for tests that need one submitted."""
+    from audit_tools.models import Moderation
+    from caseaudit.services.moderation import applicable_standards
+
+    audit = store.audits.get(audit_id)
+    scores = {s: status for s in applicable_standards(store, audit)}
+    return Moderation(moderator=moderator, grade=grade, scores=scores, **more)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from audit_tools import annex_a
-from audit_tools.models import Role
-from audit_tools.permissions import require
+from audit_tools.permissions import Facts, Op
+from caseaudit.services import access
 from db import annex_a as stored
 
 Progress = Callable[[int, int], None]
@@ -21,6 +21,7 @@ Progress = Callable[[int, int], None]
 def check_workbook(store, path: str | Path, skip_invalid: bool = False,
                    progress: Progress | None = None) -> annex_a.ImportPlan:
     """What importing `path` would write; BadInput lists every bad cell unless `skip_invalid`."""
+    access.require(store, Op.import_data, Facts(what="an Annex A workbook"))
     read = annex_a.read_workbook(path, progress)
     refs = {row.child for row in read.rows if row.child}
     return annex_a.plan_import(
@@ -36,7 +37,7 @@ def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
                    progress: Progress | None = None) -> annex_a.ImportPlan:
     """Import the workbook at `path`. Without `rejects`, any bad cell refuses the whole file and
     nothing is written; with it, the good rows go in and the refused rows are written there."""
-    require(store.user, Role.admin, "import an Annex A workbook")
+    access.require(store, Op.import_data, Facts(what="an Annex A workbook"))
     plan = check_workbook(store, path, skip_invalid=rejects is not None, progress=progress)
     if rejects is not None:
         annex_a.write_rejects(rejects, plan.refused, plan.file)

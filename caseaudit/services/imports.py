@@ -17,15 +17,10 @@ from typing import IO
 from audit_tools import importers
 from audit_tools.errors import BadInput
 from audit_tools.models import Audit, Role
-from audit_tools.permissions import require
+from audit_tools.permissions import Facts, Op
+from caseaudit.services import access
 
 WHAT = ("users", "cases", "events", "audits")
-DOING = {
-    "users": (Role.admin, "import users"),
-    "cases": (Role.admin, "import cases"),
-    "events": (Role.admin, "import events"),
-    "audits": (Role.admin, "import audits"),
-}
 Progress = Callable[[int, int], None]
 
 
@@ -35,6 +30,7 @@ def check_file(store, what: str, path: str | Path, progress: Progress | None = N
 
     `today` defaults to the local date: audits dated after it are refused.
     """
+    access.require(store, Op.import_data, Facts(what=what))
     return _check(store, what, path, progress, today)[0]
 
 
@@ -142,8 +138,7 @@ def import_file_report(store, what: str, path: str | Path,
     Events identical to stored ones are skipped, so a cumulative export can be imported
     again; when nothing is new, nothing is written (not even a history entry).
     """
-    role, doing = DOING[what]
-    require(store.user, role, doing)
+    access.require(store, Op.import_data, Facts(what=what))
     if what == "audits":
         return _import_audits(store, path, progress, today or store.today(), writing), 0
     rows, present = _check(store, what, path, progress, today)

@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from audit_tools.errors import BadInput
 from audit_tools.models import User
+from audit_tools.permissions import Op, decide
 from audit_tools.sign_in import SignInRefused, check_new_password, delay_before_try, may_set_password
 from db import passwords
 
@@ -67,6 +68,9 @@ def sign_in(
         passwords.record_failure(gate, name, user.username if user is not None else None)
         raise SignInRefused()
     assert user is not None and hashed is not None
+    if not decide(user, Op.sign_in):  # the policy's: e.g. a disabled account, told as any failure
+        passwords.record_failure(gate, name, user.username)
+        raise SignInRefused()
     store = gate.clone(actor=user.username)
     if _hasher.check_needs_rehash(hashed):
         passwords.replace_hash(store, user.username, hashed, hash_password(password))

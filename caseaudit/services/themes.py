@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit_tools.models import Role
-from audit_tools.permissions import require
+from audit_tools.permissions import Op
 from audit_tools.quarters import Quarter
 from audit_tools.themes import (
     QuarterCounts,
@@ -17,12 +16,15 @@ from audit_tools.themes import (
     standards_of,
     themes_report,
 )
-
-DOING = "export the quarterly themes report"
+from caseaudit.services import access
 
 
 def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=None) -> ThemesReport:
-    """Count the quarter's and the previous quarter's figures in SQL and shape them."""
+    """Count the quarter's and the previous quarter's figures in SQL and shape them.
+
+    The free text (with include_notes) of an audit the user re-audits blind is left out,
+    never its figures."""
+    user = access.require(store, Op.read_quarter_figures)
     previous = quarter.previous()
     if catalogue is None:
         catalogue = store.reference.catalogue_for()
@@ -42,12 +44,18 @@ def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=N
     )
     if themes:
         rows.themes = themes
+    if include_notes:
+        blind = access.blind_to(store, user)
+        if blind:
+            rows.notes = [r for r in rows.notes if r[0] not in blind]
+            rows.action_list = [r if r[0] not in blind else (*r[:6], None) for r in rows.action_list]
     return report_from_rows(quarter, rows, include_notes=include_notes)
 
 
 def themes_from_audits(store, quarter: Quarter, include_notes: bool = False, catalogue=None) -> ThemesReport:
     """The same report computed from whole audits (audit_tools.themes.themes_report): slow
     at council scale, kept so tests can hold the SQL counts to the domain's own rules."""
+    access.require(store, Op.read_quarter_figures)
     previous = quarter.previous()
     audits = store.audits.list(submitted_from=previous.start, submitted_to=quarter.end, status="submitted")
     cases = {}
@@ -78,7 +86,7 @@ def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
     # The writers (openpyxl among them) load only when a report is written, not at start-up.
     from audit_tools.exporters import export_report
 
-    require(store.user, Role.qa_lead, DOING)
+    access.require(store, Op.export_themes)
     report = themes_for(store, quarter, include_notes=include_notes, catalogue=catalogue)
     entry, digest = store.history.head()
     report.history_head = f"{entry}:{digest}"

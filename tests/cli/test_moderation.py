@@ -172,15 +172,15 @@ def test_assign_blind_reconcile_acknowledge(db):
     audit_id, moderator = next(iter(plan.items()))
     mod = open_store(db, moderator)
     with pytest.raises(BadInput) as err:
-        ms.submit_blind(mod, audit_id, Moderation(moderator=moderator), EH)
+        ms.submit_blind(mod, audit_id, Moderation(moderator=moderator))
     assert "grade: choose your own grade for the case" in err.value.lines
     blind = Moderation(moderator=moderator, grade="requires_improvement",
                        scores={**SCORES, "management-oversight": "partly_met"},
                        notes={"management-oversight": "thin"})
-    stored = ms.submit_blind(mod, audit_id, blind, EH)
+    stored = ms.submit_blind(mod, audit_id, blind)
     assert stored.moderated_on is not None
     with pytest.raises(Refused):
-        ms.submit_blind(mod, audit_id, blind.model_copy(update={"grade": "good"}), EH)
+        ms.submit_blind(mod, audit_id, blind.model_copy(update={"grade": "good"}))
     with pytest.raises(BadInput) as err:
         ms.reconcile(mod, audit_id, "grade_changed", None, "", "")
     assert err.value.lines == [
@@ -210,7 +210,7 @@ def test_a_moderator_cannot_moderate_what_is_not_theirs(db):
     audit_id, moderator = next(iter(plan.items()))
     other = "cat" if moderator == "dan" else "dan"
     with pytest.raises(Refused):
-        ms.submit_blind(open_store(db, other), audit_id, Moderation(moderator=other, grade="good"), [])
+        ms.submit_blind(open_store(db, other), audit_id, Moderation(moderator=other, grade="good"))
 
 
 def test_assignment_with_no_eligible_moderator_assigns_nothing(db):

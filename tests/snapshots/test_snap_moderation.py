@@ -85,7 +85,7 @@ def test_reconciliation_100x36(snap_compare, blind_db):
     scores["voice-of-child"] = "partly_met"
     ms.submit_blind(mo, "A-000001", Moderation(moderator="mo", grade="good", scores=scores,
                                                notes={"voice-of-child": "child's wishes not recorded"},
-                                               moderated_on=date(2024, 3, 20)), list(scores))
+                                               moderated_on=date(2024, 3, 20)))
 
     async def reconcile(pilot):
         await settled(pilot)
@@ -107,7 +107,7 @@ def test_escalation_to_resolve_80x24(snap_compare, blind_db):
     scores["voice-of-child"] = "not_met"
     ms.submit_blind(mo, "A-000001", Moderation(moderator="mo", grade="inadequate", scores=scores,
                                                notes={s: "as recorded" for s in scores} | {"voice-of-child": "no direct work with the child"},
-                                               moderated_on=date(2024, 3, 20)), list(scores))
+                                               moderated_on=date(2024, 3, 20)))
     ms.reconcile(mo, "A-000001", "escalated", None, "two grades apart on the child's voice", "Let us talk")
 
     async def resolve(pilot):
