@@ -14,16 +14,19 @@ cases to create or update (with what changed) and which events are new.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from audit_tools.errors import BadInput
+from audit_tools.files import Output, output_file
+from audit_tools.importers import unknown_team
 from audit_tools.models import Case, CaseType, Event, EventKind, User
 
 Progress = Callable[[int, int], None]
@@ -145,6 +148,7 @@ class ListRow:
     start: date | None = None
     end: date | None = None
     team: str | None = None
+    team_cell: str = ""
     worker: str | None = None
     events: list[Event] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -419,6 +423,7 @@ def _read_rows(rows: Iterable[tuple], header_row: int, spec: ListSpec, columns: 
                             "empty; every row needs the child's id")
         if spec.case_list:
             row.team = cell(team_col, TEAM, _text_cell)
+            row.team_cell = f"{_column_letter(team_col)}{number}" if team_col is not None else ""
             row.worker = cell(worker_col, WORKER, _text_cell)
         if spec.start:
             row.start = cell(start_col, spec.start, _date_cell)
@@ -486,6 +491,7 @@ class ImportPlan:
     children_without_case: int = 0
     refused: list[ListRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    teams_added: list[str] = field(default_factory=list)  # set by the import, with --new-teams
 
     @property
     def cases(self) -> list[Case]:
@@ -499,6 +505,7 @@ class ImportPlan:
             "unmatched_workers": self.unmatched_workers,
             "ignored_columns": {str(n): cols for n, cols in sorted(self.ignored_columns.items())},
             "children_without_case": self.children_without_case,
+            "teams_added": self.teams_added,
         }
 
 
@@ -532,12 +539,20 @@ def plan_import(
     users: Iterable[User],
     team_managers: Mapping[str, list[str]],
     skip_invalid: bool = False,
+    known_teams: Collection[str] | None = None,
 ) -> ImportPlan:
     """Decide the cases and events to write. Refuses (BadInput, every problem) unless `skip_invalid`.
 
     `stored` holds the children of this workbook already in the database; `team_managers`
-    maps a team to the usernames that manage it (users' `manages`).
+    maps a team to the usernames that manage it (users' `manages`). With `known_teams`, a
+    row of any other team is a bad row (a typo must not make a team); without, the plan's
+    service adds the teams its cases bring.
     """
+    if known_teams is not None:
+        for row in read.rows:
+            if row.team and row.team not in known_teams:
+                row.problems.append(unknown_team(f"{read.file}:{row.sheet}!{row.team_cell}: {TEAM}",
+                                                 row.team, known_teams))
     problems = read.problems
     if problems and not skip_invalid:
         raise BadInput(*problems)
@@ -660,28 +675,27 @@ def _plain(value: Any) -> Any:
 REJECT_COLUMNS = ("sheet", "row", "list", "child_unique_id", "reasons")
 
 
-def write_rejects(path: str | Path, rows: Iterable[ListRow], file: str = "") -> int:
-    """Write the refused rows with their reasons (never a personal column) to the CSV at `path`.
+def render_rejects(rows: Iterable[ListRow], file: str = "") -> str:
+    """The refused rows with their reasons (never a personal column) as CSV text.
 
     Each reason keeps its `SHEET!CELL: header: reason`; `file`, the workbook, is left off.
     """
     from audit_tools.exporters.safety import neutralise
 
-    target = Path(path)
+    fh = io.StringIO(newline="")
+    out = csv.writer(fh)
+    out.writerow(REJECT_COLUMNS)
+    for row in rows:
+        reasons = "; ".join(p[len(file) + 1:] if file and p.startswith(f"{file}:") else p
+                            for p in row.problems)
+        out.writerow([neutralise(row.sheet), row.row, row.list_number,
+                      neutralise(row.child or ""), neutralise(reasons)])
+    return fh.getvalue()
+
+
+def write_rejects(out: "str | Path | Output", rows: Iterable[ListRow], file: str = "") -> int:
+    """Write the refused rows to the CSV at `out` (a new file unless its `force`); how many."""
     rows = list(rows)
-    if target.is_dir():
-        raise BadInput(f"{target}: is a folder; give a file name for the refused rows")
-    if not target.parent.is_dir() and str(target.parent):
-        raise BadInput(f"cannot write {target}: the folder {target.parent} does not exist")
-    try:
-        with target.open("w", newline="", encoding="utf-8") as fh:
-            out = csv.writer(fh)
-            out.writerow(REJECT_COLUMNS)
-            for row in rows:
-                reasons = "; ".join(p[len(file) + 1:] if file and p.startswith(f"{file}:") else p
-                                    for p in row.problems)
-                out.writerow([neutralise(row.sheet), row.row, row.list_number,
-                              neutralise(row.child or ""), neutralise(reasons)])
-    except OSError as err:
-        raise BadInput(f"cannot write {target}: {err.strerror or err}") from None
+    with output_file(Output.of(out), "refused rows") as tmp:
+        tmp.write_text(render_rejects(rows, file), encoding="utf-8", newline="")
     return len(rows)

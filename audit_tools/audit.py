@@ -106,6 +106,7 @@ def submission_problems(
     themes_vocabulary: Iterable[str],
     *,
     imported: bool | None = None,
+    round=None,
 ) -> list[str]:
     """Every reason the audit may not be submitted, all at once (empty: it may be).
 
@@ -116,7 +117,7 @@ def submission_problems(
     a reason: a historic audit was scored without seeing it (product.md "Historic audits").
     """
     return [str(p) for p in submission_rule_problems(audit, case, catalogue, known_users, themes_vocabulary,
-                                                     imported=imported)]
+                                                     imported=imported, round=round)]
 
 
 def submission_rule_problems(
@@ -127,12 +128,24 @@ def submission_rule_problems(
     themes_vocabulary: Iterable[str],
     *,
     imported: bool | None = None,
+    round=None,
 ) -> list[Problem]:
-    """`submission_problems` with the field of the audit each one is about."""
+    """`submission_problems` with the field of the audit each one is about.
+
+    `round` (an audit_tools.rounds.Round) is the thematic round a round audit belongs to:
+    its questions need their answers, and the standards and the grade are required only
+    when the round scores or grades them.
+    """
     if imported is None:
         imported = audit.imported
     problems: list[Problem] = []
-    applicable = [s.id for s in catalogue.applicable(case.case_type)]
+    scored, graded = True, True
+    if round is not None:
+        from audit_tools.rounds import answer_problems
+
+        problems += answer_problems(audit, round)
+        scored, graded = round.score_standards, round.grade
+    applicable = [s.id for s in catalogue.applicable(case.case_type)] if scored else []
     applicable_set = set(applicable)
     all_ids = {s.id for s in catalogue.standards}
 
@@ -140,7 +153,10 @@ def submission_rule_problems(
         problems.append(Problem("case_ref", "case_ref", f"the audit is of {audit.case_ref}, not {case.case_ref}"))
 
     for standard in audit.scores:
-        if standard not in all_ids:
+        if not scored:
+            problems.append(Problem(f"scores.{standard}", standard,
+                                    "this round does not score the standards; remove its score"))
+        elif standard not in all_ids:
             problems.append(Problem(f"scores.{standard}", standard,
                                     "not a standard in the catalogue; remove its score or correct the id"))
         elif standard not in applicable_set:
@@ -167,7 +183,7 @@ def submission_rule_problems(
                 f"{_status_words(audit.scores.get(standard))} needs a reason"
             ))
 
-    if audit.grade is None:
+    if audit.grade is None and graded:
         problems.append(Problem("grade", "grade",
                                 "no grade; choose outstanding, good, requires improvement or inadequate"))
 
@@ -225,6 +241,7 @@ def audit_problems(
     last_audit: date | None = None,
     window_months: int = 12,
     block_recent: bool = False,
+    round=None,
 ) -> list[str]:
     """Every rule an audit must meet to be stored as submitted (empty: it may be): the
     auditor's independence, a known auditor, the submission rules and, when the service
@@ -234,7 +251,7 @@ def audit_problems(
     problems = list(auditor_independence(case, audit.auditor))
     if audit.auditor not in known_users:
         problems.append(f"auditor: {audit.auditor!r} is not a known user")
-    problems += submission_problems(audit, case, catalogue, known_users, themes_vocabulary)
+    problems += submission_problems(audit, case, catalogue, known_users, themes_vocabulary, round=round)
     if block_recent:
         warning = recent_audit_warning(audit.case_ref, last_audit, audit.as_of, window_months)
         if warning:

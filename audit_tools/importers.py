@@ -621,11 +621,41 @@ def check_users(table: Table, progress: Progress | None = None,
     return [row.to_model() for _, row in rows]
 
 
-def check_cases(table: Table, known_users: Collection[str], progress: Progress | None = None) -> list[Case]:
-    """Cases whose worker and line manager are known users (imported before the cases)."""
+CASE_FIELDS = ("case_type", "start_date", "team", "worker", "line_manager", "closed_date")
+
+
+def case_changes(old: Case, new: Case) -> dict[str, tuple[str, str]]:
+    """The fields a re-imported case changes: field -> (before, after), as a person reads them."""
+    def shown(value: Any) -> str:
+        if value is None:
+            return "empty"
+        if isinstance(value, date):
+            return value.isoformat()
+        return str(getattr(value, "value", value))
+
+    return {f: (shown(getattr(old, f)), shown(getattr(new, f))) for f in CASE_FIELDS
+            if getattr(old, f) != getattr(new, f)}
+
+
+def unknown_team(where: str, team: str, known_teams: Collection[str]) -> str:
+    """The line refusing a team nobody belongs to: most likely a typo of a known one."""
+    known = ", ".join(sorted(known_teams)[:8]) + (", ..." if len(known_teams) > 8 else "")
+    return (f"{where}: {team!r} is not a known team (known: {known or 'none yet'}); correct it, or "
+            "allow new teams (--new-teams) to add it")
+
+
+def check_cases(table: Table, known_users: Collection[str], progress: Progress | None = None,
+                known_teams: Collection[str] | None = None) -> list[Case]:
+    """Cases whose worker and line manager are known users (imported before the cases).
+
+    With `known_teams`, a case of any other team is refused: a typo must not make a team
+    (it would count as "another team" in allocation and add a line to the board's report).
+    """
     rows, problems = _check_rows(table, CASES, progress)
     problems += _duplicates(table, rows, lambda r: r.case_ref, "case_ref", lambda k: repr(k))
     for number, row in rows:
+        if known_teams is not None and row.team and row.team not in known_teams:
+            problems.append(unknown_team(f"{table.name}:{number}: team", row.team, known_teams))
         for column in ("worker", "line_manager"):
             who = getattr(row, column)
             if who and who not in known_users:

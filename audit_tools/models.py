@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_serializer
 
 
 def _iso_date(value: object) -> object:
@@ -201,6 +201,13 @@ class Moderation(Model):
     acknowledged_on: IsoDate | None = None
 
 
+class RoundAnswer(Model):
+    """An answer to one of a thematic round's questions, with the auditor's comment."""
+
+    answer: str | None = None
+    comment: str = ""
+
+
 AUDIT_ID_PATTERN = r"^A-\d{6}$"
 
 
@@ -233,6 +240,17 @@ class Audit(Model):
     override_reasons: dict[str, str] = Field(default_factory=dict)
     catalogue_version: str | None = None
     imported: bool = False
+    round_id: str | None = None  # a thematic round's audit (product.md "Thematic audits")
+    answers: dict[str, RoundAnswer] = Field(default_factory=dict)  # question id -> answer, in a round
+
+    @model_serializer(mode="wrap")
+    def _without_round(self, handler):
+        # An audit outside a round is stored and recorded exactly as before rounds existed.
+        data = handler(self)
+        if isinstance(data, dict) and self.round_id is None and not self.answers:
+            data.pop("round_id", None)
+            data.pop("answers", None)
+        return data
 
     @property
     def final_grade(self) -> Grade | None:

@@ -3,6 +3,7 @@
     python -m bench.tui_probe dashboard --db PATH --user U --spawned T --out RESULT.json
     python -m bench.tui_probe cases     --db PATH --user U --spawned T --out RESULT.json
     python -m bench.tui_probe bare      [--db PATH] --spawned T --out RESULT.json
+    python -m bench.tui_probe form      --db PATH --user U --case REF --out RESULT.json
 
 `--spawned` is the wall-clock time (time.time()) at which the parent started this
 process, so "launch" figures include interpreter start-up and imports, as a person
@@ -12,6 +13,14 @@ The application is reached only through `tui.app.make_app(path, username=...)`, 
 `open_app` below; the case list is driven the way a person drives it (keys), and waited on
 through what it shows: the `#case-table` DataTable and its rows. The filter is changed by
 setting the `#type-filter` Select's value, as choosing an option does.
+
+`form` opens the case detail of case REF, presses n (a new audit) and times the open, from
+the key to the form's fields on screen, then types into a new action's description and
+measures each key press as the CPU time the process spends (all threads,
+`time.process_time`) from the key until it is idle again: what a key costs whoever shares the
+machine, steadier than wall time on a busy one. Keys go in as Pilot sends them, without
+Pilot.press's round of messages to every widget (a cost of the test harness, not the app).
+The form autosaves a draft into the database: give it a copy.
 
 `bare` is the floor: a Textual app with a header and a 50-row DataTable reaching its first
 paint; given --db, it also refills its table with one page of cases by plain SQL in a
@@ -213,9 +222,61 @@ async def bare(spawned: float, db: str | None) -> dict:
     return times
 
 
+FORM_TEXT = "Ask the worker to update the chronology by Friday"
+
+
+async def form(path: str, username: str, case_ref: str, presses: int = len(FORM_TEXT)) -> dict:
+    import gc
+    import statistics
+
+    from tui.screens.audit_form import AuditFormScreen
+    from tui.screens.case_detail import CaseDetailScreen
+
+    times: dict = {}
+    app = open_app(path, username)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(app, pilot)
+        # As a manager comes to it: from the case's page, whose key n opens the form.
+        app.push_screen(CaseDetailScreen(case_ref))
+        await _settle(app, pilot)
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        await app._press_keys(["n"])
+
+        def ready() -> bool:
+            screen = app.screen
+            return (isinstance(screen, AuditFormScreen) and screen.mode.name != "LOADING"
+                    and bool(screen.query("AuditFields")))
+
+        await _until(ready)
+        await pilot.pause()
+        times["open (wall)"] = time.perf_counter() - wall
+        times["open (cpu)"] = time.process_time() - cpu
+        screen = app.screen
+        times["widgets"] = len(list(screen.walk_children()))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        focused = app.focused
+        times["typing into"] = getattr(focused, "id", None)
+        costs = []
+        for char in FORM_TEXT[:presses]:
+            cpu = time.process_time()
+            # The key and the app's work until it is idle again, without Pilot.press's own
+            # round of messages to every widget of the screen (a cost of the test harness).
+            await app._press_keys([char])
+            costs.append(time.process_time() - cpu)
+        times["typed"] = getattr(app.focused, "value", None)
+        costs.sort()
+        times["key press cpu median"] = statistics.median(costs)
+        times["key press cpu p95"] = costs[min(len(costs) - 1, round(0.95 * (len(costs) - 1)))]
+        times["key press cpu max"] = costs[-1]
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.tui_probe")
-    parser.add_argument("mode", choices=["dashboard", "cases", "bare"])
+    parser.add_argument("mode", choices=["dashboard", "cases", "bare", "form"])
+    parser.add_argument("--case", help="form: the case to open a new audit of")
     parser.add_argument("--db")
     parser.add_argument("--user")
     parser.add_argument("--spawned", type=float, default=None)
@@ -226,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         result = asyncio.run(dashboard(args.db, args.user, spawned))
     elif args.mode == "cases":
         result = asyncio.run(cases(args.db, args.user, spawned))
+    elif args.mode == "form":
+        result = asyncio.run(form(args.db, args.user, args.case))
     else:
         result = asyncio.run(bare(spawned, args.db))
     args.out.write_text(json.dumps(result))

@@ -42,6 +42,7 @@ class Audits(Aggregate):
             "grade": audit.grade.value if audit.grade else None,
             "status": "draft",
             "catalogue_version": audit.catalogue_version,
+            "round_id": audit.round_id,
             "revision": revision,
             "saved_by": self.session.actor,
             "saved_at": self.session.at(),
@@ -63,6 +64,8 @@ class Audits(Aggregate):
         projection.write_scores(self.db, audit.audit_id, data)
         projection.write_themes(self.db, audit.audit_id, data)
         projection.write_actions(self.db, audit.audit_id, data["actions"])
+        if audit.round_id is not None:
+            self.store.rounds.write_answers(audit.audit_id, audit.round_id, data["answers"])
         self.db.execute("INSERT INTO submitted_audits (audit_id, grade, data) VALUES (?, ?, ?)",
                         [audit.audit_id, data["grade"], rows.dumps(data)])
         self.db.execute("UPDATE audits SET status = 'submitted', submitted_on = ? WHERE audit_id = ?",
@@ -72,13 +75,14 @@ class Audits(Aggregate):
                   themes=None) -> list[str]:
         settings = self.store.reference.settings()
         block = settings.independence_mode == "block"
+        made = self.store.rounds.of_audit(audit) if audit.round_id is not None else None
         return audit_problems(
             audit, case, self.store.reference.catalogue_for(audit),
             self.store.people.usernames() if known is None else known,
             self.store.reference.themes().keys() if themes is None else themes,
             last_audit=self.last_for_case(audit.case_ref, before=audit.as_of, exclude=audit.audit_id)
             if block else None,
-            window_months=settings.independence_window_months, block_recent=block)
+            window_months=settings.independence_window_months, block_recent=block, round=made)
 
     def _may_edit(self, audit: Audit) -> User:
         """The actor, once the policy lets them write `audit` as its owner stored and given."""
@@ -226,6 +230,8 @@ class Audits(Aggregate):
             problems = auditor_independence(case, audit.auditor)
             if problems:
                 raise Refused(*problems)
+            if audit.round_id is not None:
+                self.store.rounds.of_audit(audit)
             revision = current + 1
             self._write_row(audit, revision, exists=current > 0)
             self.session.record("audit draft saved", {"revision": revision, "audit": audit.model_dump(mode="json")})
@@ -412,12 +418,25 @@ class Audits(Aggregate):
             params.append(exclude)
         return rows.day(self.db.execute(sql, params).fetchone()[0])
 
+    def submitted_per_case(self, case_refs: Iterable[str]) -> dict[str, int]:
+        """How many submitted audits each of `case_refs` has (cases with none are left out)."""
+        out: dict[str, int] = {}
+        for chunk, marks in rows.chunks(sorted(set(case_refs))):
+            for ref, n in self.db.execute(
+                    f"SELECT case_ref, count(*) FROM audits WHERE status = 'submitted' AND case_ref IN ({marks}) "
+                    "GROUP BY case_ref", chunk):
+                out[ref] = n
+        return out
+
     def count_by_auditor_month(self, start: date, end: date) -> dict[str, dict[str, int]]:
-        """Submitted audits per auditor per calendar month ("YYYY-MM"), submission dates in [start, end]."""
+        """Submitted audits outside thematic rounds per auditor per calendar month ("YYYY-MM"),
+        submission dates in [start, end]: what the monthly quota counts."""
         out: dict[str, dict[str, int]] = {}
         for auditor, month, n in self.db.execute(
             "SELECT auditor, substr(submitted_on, 1, 7), count(*) FROM audits "
-            "WHERE status = 'submitted' AND submitted_on BETWEEN ? AND ? GROUP BY 1, 2 ORDER BY 1, 2",
+            # a thematic round's audits count toward its round, not the monthly quota
+            "WHERE status = 'submitted' AND +round_id IS NULL AND submitted_on BETWEEN ? AND ? "
+            "GROUP BY 1, 2 ORDER BY 1, 2",
             [start.isoformat(), end.isoformat()]):
             out.setdefault(auditor, {})[month] = n
         return out

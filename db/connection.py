@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import sqlite_utils
 
@@ -33,19 +34,44 @@ def create_private(path: Path) -> None:
         pass
 
 
+def file_behind(target: str) -> Path | None:
+    """The file SQLite will create for `target`, or None when it creates none.
+
+    `:memory:` and `""` are databases in memory and a temporary file SQLite removes
+    itself; a `file:` URI names its file before any `?`, unless it asks for memory
+    (`mode=memory` or the path `:memory:`) or only reads (`mode=ro`).
+    """
+    if target in ("", ":memory:"):
+        return None
+    if not target.startswith("file:"):
+        return Path(target)
+    parsed = urlsplit(target)
+    query = parse_qs(parsed.query)
+    if query.get("mode", [""])[-1] in ("memory", "ro"):
+        return None
+    name = unquote(parsed.path)
+    if name in ("", ":memory:"):
+        return None
+    return Path(name)
+
+
 def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
     """Open `path` (created if missing) as a sqlite-utils Database in autocommit mode.
 
-    `wal=False` leaves the journal mode alone (checking a backup copy must not change it).
+    `path` may also be `:memory:`, `""` or a `file:` URI, as SQLite understands them;
+    only a real file is created first (owner-only). `wal=False` leaves the journal mode
+    alone (checking a backup copy must not change it).
     """
-    path = Path(path)
-    if not path.exists() and path.parent.is_dir():
-        create_private(path)
+    target = os.fspath(path)
+    file = file_behind(target)
+    if file is not None and not file.exists() and file.parent.is_dir():
+        create_private(file)
     conn = sqlite3.connect(
-        str(path),
+        target,
         timeout=BUSY_TIMEOUT_MS / 1000,
         isolation_level=None,  # we issue BEGIN IMMEDIATE ourselves
         check_same_thread=True,  # one connection per thread: misuse fails loudly
+        uri=target.startswith("file:"),
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if wal:
@@ -108,7 +134,7 @@ class PerThread:
     """Hands each thread its own connection to one file (sqlite3 objects are not shareable)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        self.path = path if isinstance(path, str) else Path(path)
         self._local = threading.local()
 
     def get(self) -> sqlite_utils.Database:

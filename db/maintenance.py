@@ -13,7 +13,8 @@ from collections import Counter
 from pathlib import Path
 
 from audit_tools.errors import BadInput, CheckFailed
-from db.connection import connect, create_private
+from audit_tools.files import Output, output_file
+from db.connection import connect
 from db.history import Verification, anchor_problem, canonical, head
 from db.history import verify as verify_chain
 from db.foreign import refuse_foreign
@@ -98,28 +99,26 @@ def unrecorded_amendments(db) -> list[str]:
     return found
 
 
-def backup_file(path: Path, dest: Path) -> int:
-    """Copy `path` to the new file `dest` with SQLite's online backup; the copy's history length.
+def backup_file(path: Path, dest: "Path | Output") -> int:
+    """Copy `path` to `dest` with SQLite's online backup; the copy's history length.
 
-    Written to DEST.partial and renamed, so `dest` is either the whole copy or absent.
+    Written to a private temporary file beside `dest` and linked into place, so `dest` is
+    the whole copy or as it was; an existing file is replaced only with `dest.force`, and
+    the database itself (or its -wal, -shm, -journal) never.
     """
     refuse_foreign(path)
-    partial = dest.with_name(dest.name + ".partial")
+    out = Output.of(dest, keep=(path,))
     group = None
     try:
-        try:
-            source = connect(path)
-        except sqlite3.DatabaseError as err:
-            raise BadInput(f"{path}: cannot back up: {err}") from None
-        try:
+        source = connect(path)
+    except sqlite3.DatabaseError as err:
+        raise BadInput(f"{path}: cannot back up: {err}") from None
+    try:
+        with output_file(out, "backup") as partial:
             try:
-                try:
-                    create_private(partial)  # a full copy of the database: the owner's only
-                except OSError:
-                    pass  # SQLite says below, in its words, why the folder will not do
                 target = sqlite3.connect(str(partial), isolation_level=None)
             except sqlite3.DatabaseError as err:
-                raise BadInput(f"{dest}: cannot write the backup here: {err}") from None
+                raise BadInput(f"{out.path}: cannot write the backup here: {err}") from None
             try:
                 # One step: the whole copy comes from a single read snapshot of the database.
                 source.conn.backup(target)
@@ -128,21 +127,13 @@ def backup_file(path: Path, dest: Path) -> int:
                 entries = target.execute("SELECT count(*) FROM history").fetchone()[0]
                 group = target.execute("SELECT value FROM settings WHERE key = 'file_group'").fetchone()
             except sqlite3.DatabaseError as err:
-                raise BadInput(f"cannot back up {path} to {dest}: {err}") from None
+                raise BadInput(f"cannot back up {path} to {out.path}: {err}") from None
             finally:
                 target.close()
-        finally:
-            source.close()
-        if dest.exists():
-            raise BadInput(f"{dest}: appeared while the backup was being made; nothing overwritten")
-        os.replace(partial, dest)
-        if group and json.loads(group[0]):
-            share(dest, json.loads(group[0]))  # shared like the database it copies
-    except OSError as err:
-        raise BadInput(f"{dest}: cannot write the backup: {err.strerror}") from None
     finally:
-        if partial.exists():
-            partial.unlink()
+        source.close()
+    if group and json.loads(group[0]):
+        share(out.path, json.loads(group[0]))  # shared like the database it copies
     return entries
 
 

@@ -16,9 +16,12 @@ from datetime import date, timedelta
 from db.session import Aggregate
 
 # The quarter's submitted audits; every query below starts here, by submission date.
-IN_QUARTER = "a.submitted_on BETWEEN :start AND :end AND +a.status = 'submitted'"
+# A thematic round's audits are reported in their round only (product.md "Thematic audits");
+# `+a.round_id` keeps SQLite off audits_by_round, which would read every audit outside a round.
+IN_QUARTER = "a.submitted_on BETWEEN :start AND :end AND +a.status = 'submitted' AND +a.round_id IS NULL"
 
-BOTH_QUARTERS = "a.submitted_on BETWEEN :previous_start AND :end AND +a.status = 'submitted'"
+BOTH_QUARTERS = ("a.submitted_on BETWEEN :previous_start AND :end AND +a.status = 'submitted' "
+                 "AND +a.round_id IS NULL")
 
 _TEAM = "coalesce(nullif(c.team, ''), 'unallocated')"
 

@@ -54,3 +54,25 @@ def folder_warnings(path: Path, group: str) -> list[str]:
         found.append(f"{folder}: give the folder to the group so the -wal and -shm files SQLite "
                      f"makes there are the group's too: chgrp {group} {folder} && chmod 2770 {folder}")
     return found
+
+
+PRIVATE_FOLDER = 0o700
+
+
+def private_folder(folder: str | Path) -> Path:
+    """`folder`, made if missing with any missing parents, each folder caseaudit makes the
+    owner's only (0700) whatever the umask. A folder that exists is left as it is (`verify`
+    says if the database's lets others in)."""
+    folder = Path(folder)
+    missing = []
+    probe = folder
+    while not os.path.lexists(probe) and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for made in reversed(missing):
+        try:
+            os.mkdir(made, PRIVATE_FOLDER)
+        except FileExistsError:
+            continue  # made meanwhile by another caseaudit: theirs to have set
+        os.chmod(made, PRIVATE_FOLDER)  # exact, whatever the umask
+    return folder

@@ -30,8 +30,11 @@ from db.migrations import migrate
 from db.moderation import ModerationAggregate
 from db.people import People
 from db.reference import Reference
+from db.packs import Packs
 from db.reports import Reports
+from db.rounds import Rounds
 from db.samples import Samples
+from db.sharing import private_folder
 from db.session import Session
 
 
@@ -51,6 +54,8 @@ class Store:
         self.history = History(self)
         self.reports = Reports(self)
         self.concerns = Concerns(self)
+        self.rounds = Rounds(self)
+        self.packs = Packs(self)
         if _migrate:
             refuse_foreign(self.path)
             try:
@@ -121,7 +126,7 @@ def open_store(path: str | Path, actor: str, clock: Clock | None = None) -> Stor
     if path.is_dir():
         raise BadInput(f"{path}: is a folder, not a database file")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)  # the data folder: the owner's only (0700)
     except OSError as err:
         raise BadInput(f"{path.parent}: cannot create the folder for the database: {err.strerror}") from None
     return Store(path, actor, clock)

@@ -43,6 +43,7 @@ OTHER_SCREENS: dict[str, tuple[str, str, str, Op]] = {
                     Op.list_escalations),
     "my_audits": ("tui.screens.my_audits", "MyAuditsScreen", "My audits", Op.list_my_audits),
     "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", Op.import_data),
+    "rounds": ("tui.screens.rounds", "RoundsScreen", "Thematic rounds", Op.create_round),
 }
 
 ROLE_WORDS = {
@@ -64,20 +65,11 @@ def problem_lines(err: BaseException) -> list[str]:
 
 
 def log_failure(error: BaseException) -> Path | None:
-    """Append the failure's traceback to the user log; returns where (None if it can't)."""
-    import traceback
+    """Append where the failure happened to the user log (caseaudit.services.failures: never
+    a note's or a name's value); returns where (None if it can't)."""
+    from caseaudit.services.failures import log_failure as append
 
-    import platformdirs
-
-    try:
-        folder = Path(platformdirs.user_log_dir("caseaudit", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "caseaudit.log"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write("".join(traceback.format_exception(error)))
-        return path
-    except OSError:
-        return None
+    return append(error)
 
 
 # Python's cyclic garbage collector, tuned for a screen of a hundred long-lived widgets. At
@@ -113,6 +105,7 @@ class CaseauditApp(App[int]):
         Binding("y", "open('my_audits')", "My audits", id="my_audits", show=False),
         Binding("e", "open('escalations')", "Escalations", id="escalations", show=False),
         Binding("i", "open('annex_a')", "Annex A import", id="annex_a_import", show=False),
+        Binding("o", "open('rounds')", "Rounds", id="rounds", show=False),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("t", "toggle_dark", "Light/dark", id="toggle_theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),
@@ -121,6 +114,9 @@ class CaseauditApp(App[int]):
     # Whether the theme chosen is kept for the next run (in the user config folder). The
     # browser app runs as the server's user for everyone, so it keeps nothing.
     REMEMBERS_PREFERENCES = True
+    # A browser session (tui/served.py) sends reports and refused rows as downloads and
+    # offers import files from the served folder: nothing is typed as a path on the server.
+    DELIVERS_FILES = False
 
     # Keys that leave the current screen: a screen that must not be left by accident
     # (an audit form with unsaved work) sets HOLDS_NAVIGATION.

@@ -14,6 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from caseaudit.services.outputs import make_private_folder as private_folder
+
 log = logging.getLogger("caseaudit.tui")
 
 FILE_NAME = "preferences.json"
@@ -40,7 +42,7 @@ def load(path: Path) -> dict:
 def remember(path: Path, **choices: object) -> None:
     """Store `choices` beside those already kept, replacing the file in one rename."""
     values = {**load(path), **choices}
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)  # the owner's only (0700), like every folder caseaudit makes
     fd, temporary = tempfile.mkstemp(prefix=".preferences-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

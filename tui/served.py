@@ -46,6 +46,7 @@ class ServedApp(CaseauditApp):
     MODES = {"sign-in": _sign_in_screen, "caseaudit": _dashboard}
     DEFAULT_MODE = "sign-in"
     REMEMBERS_PREFERENCES = False  # one server user for every browser: no one's theme to keep
+    DELIVERS_FILES = True  # reports and refused rows go to the browser; nothing is written here
 
     def __init__(self, gate: Any, catalogue: Any, today: date | None = None) -> None:
         super().__init__(store=None, user=NOBODY, catalogue=catalogue, today=today or gate.today())

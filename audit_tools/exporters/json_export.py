@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from audit_tools.exporters.safety import atomic_file
+from audit_tools.files import Output, output_file
 from audit_tools.themes import ThemesReport
 
 
@@ -13,8 +13,8 @@ def render_json(report: ThemesReport) -> str:
     return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_json(report: ThemesReport, path: Path) -> Path:
+def write_json(report: ThemesReport, out: Output) -> Path:
     text = render_json(report)
-    with atomic_file(path) as tmp:
+    with output_file(out, "report") as tmp:
         tmp.write_text(text, encoding="utf-8")
-    return Path(path)
+    return out.path

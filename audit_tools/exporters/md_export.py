@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from audit_tools.calendar import format_day
-from audit_tools.exporters.safety import atomic_file
+from audit_tools.files import Output, output_file
 from audit_tools.exporters.tables import FRACTION, KAPPA, PCT, Table, cell_text, human_tables
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ModerationCounts, ThemesReport, movers, pct, top_themes
@@ -138,8 +138,8 @@ def render_md(report: ThemesReport) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_md(report: ThemesReport, path: Path) -> Path:
+def write_md(report: ThemesReport, out: Output) -> Path:
     text = render_md(report)
-    with atomic_file(path) as tmp:
+    with output_file(out, "report") as tmp:
         tmp.write_text(text, encoding="utf-8")
-    return Path(path)
+    return out.path

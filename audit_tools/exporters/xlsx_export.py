@@ -14,7 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from audit_tools.exporters.safety import atomic_file, neutralise
+from audit_tools.exporters.safety import neutralise
+from audit_tools.files import Output, output_file
 from audit_tools.exporters.tables import DATE, FRACTION, INT, KAPPA, PCT, Table, cell_text, human_tables
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport
@@ -173,10 +174,10 @@ def build_workbook(report: ThemesReport) -> Workbook:
     return wb
 
 
-def write_xlsx(report: ThemesReport, path: Path) -> Path:
+def write_xlsx(report: ThemesReport, out: Output) -> Path:
     wb = build_workbook(report)
     try:
-        with atomic_file(path) as tmp:
+        with output_file(out, "report") as tmp:
             wb.save(tmp)
     except BaseException:
         # A write-only sheet streams into a temporary file: finish it, so nothing is left open.
@@ -184,4 +185,4 @@ def write_xlsx(report: ThemesReport, path: Path) -> Path:
             if not ws.closed:
                 ws.close()
         raise
-    return Path(path)
+    return out.path

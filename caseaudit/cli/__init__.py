@@ -12,7 +12,6 @@ import importlib
 import logging
 import os
 import sys
-import traceback
 from datetime import date
 from pathlib import Path
 
@@ -129,13 +128,22 @@ def build_parser() -> argparse.ArgumentParser:
     ]:
         ip = isub.add_parser(what, help=text, description=text)
         ip.add_argument("file", metavar="FILE")
+        if what == "cases":
+            ip.add_argument("--new-teams", action="store_true",
+                            help="add the teams no user belongs to yet (without it such a case is refused, "
+                            "so a typo does not make a team)")
         ip.set_defaults(handler=f"caseaudit.cli.imports:import_{what}")
     text = "cases and events from an Ofsted Annex A workbook (Lists 3 to 9)"
     ip = isub.add_parser("annex-a", help=text, description=text.capitalize() + ": a bad cell refuses "
                          "the whole workbook unless --skip-invalid is given.")
     ip.add_argument("file", metavar="FILE.xlsx")
     ip.add_argument("--skip-invalid", metavar="REJECTS.csv",
-                    help="import the good rows and write the refused rows, with reasons, to REJECTS.csv")
+                    help="import the good rows and write the refused rows, with reasons, to REJECTS.csv "
+                    "(a new file unless --force)")
+    ip.add_argument("--force", action="store_true", help="replace an existing REJECTS.csv; never the database")
+    ip.add_argument("--new-teams", action="store_true",
+                    help="add the teams no user belongs to yet (without it such a row is refused, "
+                    "or sent to REJECTS.csv with --skip-invalid)")
     ip.add_argument("--json", action="store_true", help="print one JSON document")
     ip.set_defaults(handler="caseaudit.cli.annex_a:run")
 
@@ -157,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--rate", default="0.10", metavar="R", help="fraction of each auditor's audits (default 0.10)")
     sp.add_argument("--min-per-auditor", type=int, default=1, metavar="M", help="minimum per auditor (default 1)")
     sp.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
+    sp.add_argument("--again", action="store_true",
+                    help="draw another sample of a quarter sampled already (refused without it: "
+                    "a draw cannot be undone)")
     sp.add_argument("--json", action="store_true", help="print one JSON document")
     sp.set_defaults(handler="caseaudit.cli.moderation:sample_draw")
     sp = ssub.add_parser("verify", help="re-derive a stored sample and compare",
@@ -179,6 +190,60 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("allocation_id", metavar="ALLOCATION_ID")
     ap.set_defaults(handler="caseaudit.cli.allocation:allocate_verify")
 
+    p = sub.add_parser("round", help="thematic audit rounds: create, verify, report",
+                       description="A thematic audit round: cases chosen for one theme (algorithm "
+                       "round-v1), audited against the theme's questions and reported on their own.")
+    rsub = p.add_subparsers(dest="round_command", metavar="ACTION", required=True)
+    rp = rsub.add_parser("create", help="select and assign a round's cases and store the round",
+                         description="Selects a round's cases from those open on --date that match every "
+                         "filter, ranked by the seed (round-v1), gives each to the next auditor who is "
+                         "neither its worker nor its line manager, and stores the round.")
+    rp.add_argument("--name", required=True, metavar="N", help="the round's name, e.g. \"Neglect, autumn\"")
+    rp.add_argument("--questions", required=True, metavar="FILE.toml", help="the round's question file")
+    rp.add_argument("--date", required=True, metavar="D", help="the round's date: cases open on it")
+    rp.add_argument("--size", required=True, metavar="K", help="how many cases to select")
+    rp.add_argument("--case-types", metavar="T,...", help="only these case types, e.g. CIN,CP")
+    rp.add_argument("--teams", metavar="T,...", help="only cases of these teams")
+    rp.add_argument("--with-event", metavar="KIND", help="only cases with an event of this kind ...")
+    rp.add_argument("--within", metavar="DURATION", help="... dated within this look-back before --date, e.g. 6m")
+    rp.add_argument("--score-standards", action="store_true", help="auditors score the evidence standards too")
+    rp.add_argument("--grade", action="store_true", help="auditors grade each case")
+    rp.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
+    rp.add_argument("--auditors", required=True, metavar="U,...", help="the round's auditors (usernames)")
+    rp.add_argument("--json", action="store_true", help="print one JSON document")
+    rp.set_defaults(handler="caseaudit.cli.rounds:create")
+    rp = rsub.add_parser("verify", help="re-derive a stored round and compare",
+                         description="Re-derives a stored round's selection and assignment; exit 0 if it "
+                         "matches, 1 if not, naming each difference.")
+    rp.add_argument("round_id", metavar="ROUND_ID")
+    rp.set_defaults(handler="caseaudit.cli.rounds:verify")
+    rp = rsub.add_parser("report", help="a round's report: answers by question and team",
+                         description="Writes the round's report: cases selected, audited and outstanding, "
+                         "each question's answers overall and by team, the standards when scored, the "
+                         "grades when graded (csv: PATH is a folder, one file per table).")
+    rp.add_argument("round_id", metavar="ROUND_ID")
+    rp.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"])
+    rp.add_argument("--out", required=True, metavar="PATH", help="output file (csv: a folder)")
+    rp.add_argument("--include-notes", action="store_true", help="include the auditors' comments")
+    rp.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    rp.set_defaults(handler="caseaudit.cli.rounds:report")
+
+    p = sub.add_parser("pack", help="the inspection pack for a list of children",
+                       description="What the service knows of each named child's practice, as at a date: "
+                       "the case's facts, automatic standards results, audits, moderation, actions and "
+                       "concerns, with a first page summing them up and listing every reference not found. "
+                       "References are case refs or Annex A Child Unique IDs.")
+    p.add_argument("case_refs", nargs="*", metavar="CASE_REF", help="references (or give --cases FILE)")
+    p.add_argument("--cases", metavar="FILE", help="CSV/XLSX with a case_ref or Child Unique ID column, "
+                   "or one reference a line")
+    p.add_argument("--as-of", metavar="D", help="as at this date (default: today)")
+    p.add_argument("--format", required=True, choices=["md", "xlsx"])
+    p.add_argument("--out", required=True, metavar="PATH", help="output file")
+    p.add_argument("--include-notes", action="store_true", help="include free text: notes, action "
+                   "descriptions, concerns, moderators' reasons and feedback")
+    p.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    p.set_defaults(handler="caseaudit.cli.pack:pack")
+
     p = sub.add_parser("stats", help="moderation statistics")
     tsub = p.add_subparsers(dest="stats_command", metavar="WHAT", required=True)
     tp = tsub.add_parser("agreement", help="moderation agreement for a quarter",
@@ -195,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     ep.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"])
     ep.add_argument("--out", required=True, metavar="PATH", help="output file (csv: a folder)")
     ep.add_argument("--include-notes", action="store_true", help="include free-text notes")
+    ep.add_argument("--force", action="store_true", help="replace an existing report (csv: only the "
+                    "report's own files in the folder); never the database")
     ep.set_defaults(handler="caseaudit.cli.export:export_themes")
 
     p = sub.add_parser("concerns", help="safeguarding concerns raised while auditing, newest first",
@@ -259,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help="consistent online copy of the database")
     p.add_argument("dest", metavar="DEST")
+    p.add_argument("--force", action="store_true", help="replace an existing file at DEST; never the database")
     p.set_defaults(handler="caseaudit.cli.admin:backup")
     return parser
 
@@ -269,19 +337,11 @@ def _resolve(handler: str):
     return getattr(module, func_name)
 
 
-def _log_unexpected() -> Path | None:
-    """Keep the detail of an unexpected failure in the user log, not on the terminal."""
-    try:
-        import platformdirs
+def _log_unexpected(err: BaseException) -> Path | None:
+    """Keep where an unexpected failure happened in the user log, not on the terminal."""
+    from caseaudit.services.failures import log_failure
 
-        folder = Path(platformdirs.user_log_dir("caseaudit", appauthor=False))
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "caseaudit.log"
-        with path.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc())
-        return path
-    except OSError:
-        return None
+    return log_failure(err)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as err:  # last line of defence: a sentence, never a traceback
-        where = _log_unexpected()
+        where = _log_unexpected(err)
         print(f"caseaudit: unexpected error: {err.__class__.__name__}: {err}", file=sys.stderr)
         if where:
             print(f"caseaudit: details were written to {where}", file=sys.stderr)

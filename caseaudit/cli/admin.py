@@ -9,6 +9,7 @@ from pathlib import Path
 from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.standards.catalogue import read_catalogue_file
 from caseaudit.cli import db_path
+from caseaudit.services.outputs import output_for
 from db import current_username, open_store
 from db.sharing import folder_warnings, group_id, share_database
 from db.maintenance import anchor_problem_of_file, backup_file, exposure, verify_file
@@ -108,14 +109,12 @@ def backup(args: argparse.Namespace) -> int:
     if not str(args.dest).strip():
         raise BadInput("give a file name for the backup, e.g. caseaudit backup caseaudit-copy.db")
     dest = Path(args.dest)
-    if dest.is_dir():
+    if dest.is_dir() and not dest.is_symlink():
         raise BadInput(f"{dest}: is a folder; give a new file name for the backup, "
                        f"e.g. {dest / 'caseaudit-backup.db'}")
-    if dest.exists():
-        raise BadInput(f"{dest}: already exists; choose a new file name for the backup")
     if not dest.parent.is_dir():
         raise BadInput(f"{dest.parent}: no such folder for the backup")
-    entries = backup_file(path, dest)
+    entries = backup_file(path, output_for(path, dest, force=getattr(args, "force", False)))
     print(f"backup written to {dest} ({entries} history entries)", file=sys.stdout)
     return 0
 

@@ -47,6 +47,8 @@ def summary_lines(plan: ImportPlan, rejects: str | None = None) -> list[str]:
         lines.append(f"... and {len(plan.updated) - CHANGES_SHOWN} more cases updated (see the history)")
     if plan.children_without_case:
         lines.append(f"children without a case (their events were not stored): {plan.children_without_case}")
+    if plan.teams_added:
+        lines.append("added teams: " + ", ".join(plan.teams_added))
     if plan.unmatched_workers:
         lines.append("workers matching no user, kept as written: " + ", ".join(plan.unmatched_workers))
     for number, columns in sorted(plan.ignored_columns.items()):
@@ -64,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput(f"{args.file}: no such file")
     store = open_for_import(args)
     try:
-        plan = import_annex_a(store, path, rejects=args.skip_invalid, progress=_progress())
+        plan = import_annex_a(store, path, rejects=args.skip_invalid, progress=_progress(),
+                             force=args.force, new_teams=args.new_teams)
     finally:
         store.close()
     if args.json:

@@ -24,7 +24,8 @@ def export_themes(args: argparse.Namespace) -> int:
     store = open_as_user(path)
     try:
         written = export_themes_report(store, Quarter.parse(args.quarter), args.format, args.out,
-                                       include_notes=args.include_notes, catalogue=catalogue)
+                                       include_notes=args.include_notes, catalogue=catalogue,
+                                       force=args.force)
     finally:
         store.close()
     what = "folder" if args.format == "csv" else "file"

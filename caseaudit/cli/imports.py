@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from audit_tools.errors import BadInput
-from caseaudit.services.imports import Progress, import_file_report
+from caseaudit.services import imports as services
+from caseaudit.services.imports import CasesImported, Progress, import_file_report
 
 # Below this many rows an import is over before a progress line would help.
 PROGRESS_FROM = 200
@@ -61,8 +62,40 @@ def import_users(args: argparse.Namespace) -> int:
     return _run(args, "users")
 
 
+# Cases with submitted audits whose details an import changed: listed one a line up to this.
+CHANGES_SHOWN = 20
+
+
+def cases_lines(result: CasesImported) -> list[str]:
+    """What `import cases` says it did: new and updated counted apart, teams it added, and what
+    changed in cases that already have submitted audits."""
+    written = result.written
+    lines = [f"imported {written} case{'s' if written != 1 else ''} from {result.file}: "
+             f"{len(result.created)} new, {len(result.updated)} updated, {len(result.unchanged)} unchanged"]
+    if result.teams_added:
+        lines.append("added teams: " + ", ".join(result.teams_added))
+    for ref, (audits, changes) in list(result.audited_changes.items())[:CHANGES_SHOWN]:
+        said = "; ".join(f"{f} {before} -> {after}" for f, (before, after) in changes.items())
+        lines.append(f"{ref} has {audits} submitted audit{'s' if audits != 1 else ''}; changed: {said}")
+    if len(result.audited_changes) > CHANGES_SHOWN:
+        lines.append(f"... and {len(result.audited_changes) - CHANGES_SHOWN} more audited cases changed "
+                     "(see the history)")
+    return lines
+
+
 def import_cases(args: argparse.Namespace) -> int:
-    return _run(args, "cases")
+    path = Path(args.file)
+    if not path.exists():
+        raise BadInput(f"{args.file}: no such file")
+    store = open_for_import(args)
+    try:
+        result = services.import_cases(store, path, _terminal_progress(), new_teams=args.new_teams)
+    finally:
+        store.close()
+    result.file = args.file
+    for line in cases_lines(result):
+        print(line)
+    return 0
 
 
 def import_events(args: argparse.Namespace) -> int:

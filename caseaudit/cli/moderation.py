@@ -69,7 +69,7 @@ def sample_draw(args: argparse.Namespace) -> int:
     from caseaudit.services.moderation import draw_sample
 
     store = _store(args)
-    sample = draw_sample(store, args.quarter, args.rate, args.min_per_auditor, args.seed)
+    sample = draw_sample(store, args.quarter, args.rate, args.min_per_auditor, args.seed, again=args.again)
     if args.json:
         print(json.dumps(sample_json(sample), indent=2))
     else:

@@ -11,16 +11,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from audit_tools import annex_a
+from audit_tools.files import check_output_file
 from audit_tools.permissions import Facts, Op
 from caseaudit.services import access
+from caseaudit.services.outputs import output_for
 from db import annex_a as stored
 
 Progress = Callable[[int, int], None]
 
 
 def check_workbook(store, path: str | Path, skip_invalid: bool = False,
-                   progress: Progress | None = None) -> annex_a.ImportPlan:
-    """What importing `path` would write; BadInput lists every bad cell unless `skip_invalid`."""
+                   progress: Progress | None = None, new_teams: bool = False) -> annex_a.ImportPlan:
+    """What importing `path` would write; BadInput lists every bad cell unless `skip_invalid`.
+
+    A row whose team no user belongs to is a bad row unless `new_teams`."""
     access.require(store, Op.import_data, Facts(what="an Annex A workbook"))
     read = annex_a.read_workbook(path, progress)
     refs = {row.child for row in read.rows if row.child}
@@ -30,20 +34,38 @@ def check_workbook(store, path: str | Path, skip_invalid: bool = False,
         store.people.list(),
         stored.team_managers(store),
         skip_invalid=skip_invalid,
+        known_teams=None if new_teams else set(store.people.teams()),
     )
 
 
 def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
-                   progress: Progress | None = None) -> annex_a.ImportPlan:
+                   progress: Progress | None = None, force: bool = False,
+                   skip_invalid: bool | None = None, new_teams: bool = False) -> annex_a.ImportPlan:
     """Import the workbook at `path`. Without `rejects`, any bad cell refuses the whole file and
-    nothing is written; with it, the good rows go in and the refused rows are written there."""
+    nothing is written; with it, the good rows go in and the refused rows are written there
+    (a new file unless `force`; never the database). `skip_invalid` without `rejects` (a
+    browser session) keeps the refused rows in the plan only: `rejects_download` gives them.
+    A row of a team no user belongs to is refused as a bad cell unless `new_teams`; then the
+    teams are added and `plan.teams_added` names them."""
     access.require(store, Op.import_data, Facts(what="an Annex A workbook"))
-    plan = check_workbook(store, path, skip_invalid=rejects is not None, progress=progress)
+    target = None
     if rejects is not None:
-        annex_a.write_rejects(rejects, plan.refused, plan.file)
+        target = output_for(store.path, rejects, force)
+        check_output_file(target, "refused rows")  # before the workbook is read: nothing done yet
+    skip = rejects is not None if skip_invalid is None else skip_invalid
+    plan = check_workbook(store, path, skip_invalid=skip, progress=progress, new_teams=new_teams)
+    if target is not None:
+        annex_a.write_rejects(target, plan.refused, plan.file)
+        group = store.reference.settings().file_group
+        if group:  # shared with the council's group, as the database is (0660)
+            from db.sharing import share
+
+            share(target.path, group)
     if not plan.cases and not plan.events:
         return plan  # nothing new: nothing written, not even a history entry
     with store.transaction():
+        known_teams = set(store.people.teams())
+        plan.teams_added = sorted({c.team for c in plan.cases if c.team and c.team not in known_teams})
         if plan.cases:
             store.cases.upsert(plan.cases)
         if plan.events:
@@ -53,6 +75,12 @@ def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
             "cases_created": [c.case_ref for c in plan.created],
             "cases_updated": {c.case_ref: changes for c, changes in plan.updated},
             "events_added": len(plan.events),
+            "teams_added": plan.teams_added,
             "lists": plan.as_json()["lists"],
         })
     return plan
+
+
+def rejects_download(plan: annex_a.ImportPlan) -> tuple[str, str]:
+    """The refused rows as a download's file name and CSV text (nothing written here)."""
+    return f"{Path(plan.file).stem}-refused-rows.csv", annex_a.render_rejects(plan.refused, plan.file)

@@ -48,11 +48,13 @@ def may_start_audit_of(store, user: User, today: date, case_ref: str) -> tuple[l
 
 
 def audit_context(store, user: User, catalogue, today: date, case_ref: str | None = None,
-                  audit_id: str | None = None) -> dict:
-    """Everything the audit form needs: case, engine report, audit, revision, users, themes.
+                  audit_id: str | None = None, round_id: str | None = None) -> dict:
+    """Everything the audit form needs: case, engine report, audit, revision, users, themes,
+    and the thematic round (None outside one).
 
-    Without `audit_id` it opens the user's own draft of the case if there is one,
-    else starts a new audit as at today (refused when the user may not audit the case).
+    Without `audit_id` it opens the user's own draft of the case (in `round_id`'s round, or
+    outside any round) if there is one, else starts a new audit as at today (refused when the
+    user may not audit the case, or the round did not give the case to them).
     An audit the user may not read (one they are re-auditing blind) is refused whole.
     `may_edit` and `may_amend` say what the form may offer: the policy's answers.
     """
@@ -75,21 +77,26 @@ def audit_context(store, user: User, catalogue, today: date, case_ref: str | Non
             refusals.append(warning + "; the service does not allow another audit yet")
         if refusals:
             raise Refused(*refusals)
-        drafts = store.audits.page(case_ref=case.case_ref, auditor=user.username, status="draft", limit=1)
-        if drafts:
-            audit = store.audits.get(drafts[0].audit_id)
-            revision = drafts[0].revision
+        if round_id is not None:
+            store.rounds.refuse_unless_selected(round_id, case.case_ref, user.username)
+        for draft in store.audits.page(case_ref=case.case_ref, auditor=user.username, status="draft", limit=50):
+            found = store.audits.get(draft.audit_id)
+            if found is not None and found.round_id == round_id:
+                audit, revision = found, draft.revision
+                break
         else:
             audit = Audit(audit_id=store.audits.next_id(), case_ref=case.case_ref,
                           auditor=user.username, as_of=today,
-                          catalogue_version=catalogue.version)
+                          catalogue_version=catalogue.version, round_id=round_id)
             revision = None
+    made = store.rounds.get(audit.round_id) if audit.round_id is not None else None
     report = evaluate(case, audit.as_of, catalogue)
     facts = access.audit_facts_of(store, audit, case)
     return {
         # A draft the user may change, and whether they may amend the audit once submitted.
         "may_edit": decide(user, Op.save_audit, facts).allowed,
         "may_amend": decide(user, Op.amend_audit, facts).allowed,
+        "round": made,
         "amended": amended_summary(store, audit),
         "case": case,
         "report": report,
@@ -109,10 +116,12 @@ def _may_write(store, audit: Audit) -> None:
 
 def save_draft(store, audit: Audit, revision: int | None) -> int:
     _may_write(store, audit)
-    # Saved with its link to this month's allocation of the case, if it was allocated to the auditor.
+    # Saved with its link to this month's allocation of the case, if it was allocated to the
+    # auditor; a thematic round's audit is the round's, never the month's allocation.
     with store.transaction():
         saved = store.audits.save_draft(audit, revision)
-        store.allocations.link(audit)
+        if audit.round_id is None:
+            store.allocations.link(audit)
     return saved
 
 
@@ -122,7 +131,8 @@ def submit_audit(store, today: date, audit: Audit, revision: int | None) -> Audi
     with store.transaction():
         # A new audit never saved as a draft has nothing to compare against.
         submitted = store.audits.submit(audit, revision if revision is not None else 0)
-        store.allocations.link(submitted)
+        if submitted.round_id is None:
+            store.allocations.link(submitted)
     return submitted
 
 

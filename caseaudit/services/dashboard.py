@@ -32,6 +32,7 @@ class Dashboard:
     overdue_actions: list = field(default_factory=list)  # ActionRow
     compliance: list[tuple[str, str, int]] | None = None  # (username, display name, done)
     allocated: list = field(default_factory=list)  # AllocatedCase: allocated to the user this month
+    round_cases: list = field(default_factory=list)  # RoundCase: thematic rounds' cases given to the user
     # Safeguarding concerns not yet closed on the user's cases (every one for a QA lead): at the top.
     concerns_count: int = 0
     concerns: list = field(default_factory=list)  # audit_tools.concerns.Concern, newest first
@@ -67,6 +68,9 @@ def dashboard(store, user: User, today: date) -> Dashboard:
         from caseaudit.services.allocation import allocated_to
 
         figures.allocated = allocated_to(store, user.username, today)
+        from caseaudit.services.rounds import round_cases_of
+
+        figures.round_cases = round_cases_of(store, user.username)
         figures.feedback_to_acknowledge = store.moderation.feedback_waiting(user.username, limit=SHOWN)
         if figures.feedback_to_acknowledge:
             from caseaudit.services.moderation import resolutions

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from audit_tools.models import Role, User
+from db.sharing import private_folder
 
 DEMO_USER = User(
     username="demo",
@@ -40,6 +41,44 @@ DEMO_CONCERN = (
 )
 DEMO_FEEDBACK = ("Agreed: a careful audit. The chronology notes could say which events are "
                  "missing, not only that some are; that makes the action easier to follow up.")
+# A thematic round in progress (product.md "Thematic audits"): neglect, six children in need or
+# on a plan, the demo user and one other auditor, the other's first two audits in.
+DEMO_ROUND_SEED = "caseaudit-demo-neglect"
+DEMO_ROUND_SIZE = 6
+DEMO_ROUND_QUESTIONS = """\
+name = "Neglect"
+
+[[question]]
+id = "neglect-named"
+title = "Is neglect recognised and named in the assessment and the plan?"
+help = "Read the latest assessment and plan: is neglect called neglect, with its impact on the child?"
+
+[[question]]
+id = "graded-care-profile"
+title = "Was a graded care profile (or the council's neglect tool) used?"
+help = "Look for the tool's scores on file and whether the plan uses them."
+answers = ["yes", "no", "not_applicable"]
+comment_required = ["no"]
+
+[[question]]
+id = "cumulative-harm"
+title = "Does the chronology show the cumulative harm of neglect over time?"
+help = "A chronology that lists events without what they add up to is a 'partly'."
+
+[[question]]
+id = "child-lived-experience"
+title = "Is the child's lived experience of neglect described in their own words or behaviour?"
+"""
+# What the other auditor answered in their two round audits, question by question.
+DEMO_ROUND_ANSWERS = (
+    {"neglect-named": ("yes", ""), "graded-care-profile": ("yes", ""),
+     "cumulative-harm": ("partly", "the chronology lists missed appointments but not their effect"),
+     "child-lived-experience": ("yes", "")},
+    {"neglect-named": ("partly", "named in the plan, not in the assessment"),
+     "graded-care-profile": ("no", "no tool used although neglect is the main concern"),
+     "cumulative-harm": ("no", "no chronology since the case was stepped up"),
+     "child-lived-experience": ("partly", "school's view recorded, not the child's")},
+)
 
 
 def demo_db_path() -> Path:
@@ -82,7 +121,7 @@ def build_demo(path: Path, load_sample: Callable[[object], object], today: date 
     from audit_tools.standards.catalogue import default_catalogue_text
     from db import open_store
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)  # the user's data folder: the owner's only (0700)
     building = path.with_name(f".{path.name}.building-{os.getpid()}")
     _remove(building)
     try:
@@ -192,6 +231,45 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
 
     store.cases.upsert(summer_cases(store, cases))
     allocate_month(store, DEMO_MONTH, seed=DEMO_ALLOCATION_SEED)
+
+    demo_round(store, today)
+
+
+def demo_round(store, today: date = DEMO_TODAY):
+    """A neglect round of six children in need or on a plan, for the demo user and one other
+    auditor, made as `caseaudit round create` makes it; the other auditor's first two
+    audits submitted through the audit form's use cases, the demo user's still to do."""
+    from audit_tools.models import Grade, RoundAnswer
+    from audit_tools.rounds import parse_questions
+    from caseaudit.services import audits as audit_service
+    from caseaudit.services.rounds import create_round
+
+    me = DEMO_USER.username
+    other = sorted(u.username for u in store.people.list(role=Role.auditor) if u.username != me)[0]
+    made = create_round(store, name="Neglect, autumn 2025", questions=parse_questions(DEMO_ROUND_QUESTIONS, "demo"),
+                        day=today, size=DEMO_ROUND_SIZE, auditors=[me, other], case_types="CIN,CP", grade=True,
+                        seed=DEMO_ROUND_SEED)
+    theirs = [s.case_ref for s in made.selected if s.auditor == other]
+    as_other = store.clone(actor=other)
+    user = as_other.user
+    for case_ref, answers in zip(theirs, DEMO_ROUND_ANSWERS):
+        context = audit_service.audit_context(as_other, user, store.reference.catalogue_for(), today,
+                                              case_ref=case_ref, round_id=made.round_id)
+        short = any(a in ("partly", "no") for a, _ in answers.values())
+        audit = context["audit"].model_copy(update={
+            "grade": Grade.requires_improvement if short else Grade.good,
+            "answers": {q: RoundAnswer(answer=a, comment=c) for q, (a, c) in answers.items()}})
+        if short:
+            from datetime import timedelta
+
+            from audit_tools.models import Action
+
+            audit = audit.model_copy(update={"actions": [Action(
+                description="Use the neglect tool with the family and bring its scores to the next review",
+                owner=store.cases.get(case_ref).worker, due=today + timedelta(days=28))]})
+        audit_service.submit_audit(as_other, today, audit, None)
+    as_other.close()
+    return made
 
 
 def summer_cases(store, cases: list) -> list:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import IO
@@ -45,7 +46,7 @@ def _stored_events(store, refs: Iterable[str]) -> tuple[set[str], dict]:
 
 
 def _check(store, what: str, path: str | Path, progress: Progress | None,
-           today: date | None = None) -> tuple[list, int]:
+           today: date | None = None, new_teams: bool = False) -> tuple[list, int]:
     """The rows to write, and how many rows of the file are already stored (events only)."""
     if what == "events":
         table = importers.read_table(path, importers.EVENTS)
@@ -53,16 +54,18 @@ def _check(store, what: str, path: str | Path, progress: Progress | None,
         known, stored = _stored_events(store, refs)
         checked = importers.sort_events(table, known, stored, progress, today or store.today())
         return checked.new, len(checked.present)
-    return _check_other(store, what, path, progress, today or store.today()), 0
+    return _check_other(store, what, path, progress, today or store.today(), new_teams), 0
 
 
-def _check_other(store, what: str, path: str | Path, progress: Progress | None, today: date) -> list:
+def _check_other(store, what: str, path: str | Path, progress: Progress | None, today: date,
+                 new_teams: bool = False) -> list:
     if what == "users":
         admins = [u.username for u in store.people.list(role=Role.admin)]
         return importers.check_users(importers.read_table(path, importers.USERS), progress, admins)
     if what == "cases":
         table = importers.read_table(path, importers.CASES)
-        return importers.check_cases(table, store.people.usernames(), progress)
+        return importers.check_cases(table, store.people.usernames(), progress,
+                                     known_teams=None if new_teams else set(store.people.teams()))
     if what == "audits":
         return [audit for audits in _audit_batches(store, path, progress, today) for audit in audits]
     raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
@@ -149,3 +152,46 @@ def import_file_report(store, what: str, path: str | Path,
     if what == "events":
         return (store.cases.add_events(rows) if rows else 0), present
     raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
+
+
+@dataclass
+class CasesImported:
+    """What `import cases` wrote: new and updated cases, teams it added, and what changed in
+    cases that already have submitted audits (their auditors and the QA lead should know)."""
+
+    file: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    teams_added: list[str] = field(default_factory=list)
+    # case_ref -> (submitted audits, {field: (before, after)})
+    audited_changes: dict[str, tuple[int, dict[str, tuple[str, str]]]] = field(default_factory=dict)
+
+    @property
+    def written(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+
+def import_cases(store, path: str | Path, progress: Progress | None = None,
+                 new_teams: bool = False) -> CasesImported:
+    """Import a cases file, every row or none. A case of a team nobody belongs to is refused
+    (row and team named) unless `new_teams`, when the teams are added and listed."""
+    access.require(store, Op.import_data, Facts(what="cases"))
+    cases, _ = _check(store, "cases", path, progress, new_teams=new_teams)
+    result = CasesImported(file=str(path))
+    with store.transaction():
+        known_teams = set(store.people.teams())
+        stored = store.cases.get_many(c.case_ref for c in cases)
+        audited = store.audits.submitted_per_case(c.case_ref for c in cases if c.case_ref in stored)
+        for case in cases:
+            old = stored.get(case.case_ref)
+            if old is None:
+                result.created.append(case.case_ref)
+                continue
+            changes = importers.case_changes(old, case)
+            (result.updated if changes else result.unchanged).append(case.case_ref)
+            if changes and case.case_ref in audited:
+                result.audited_changes[case.case_ref] = (audited[case.case_ref], changes)
+        result.teams_added = sorted({c.team for c in cases if c.team and c.team not in known_teams})
+        store.cases.upsert(cases)
+    return result

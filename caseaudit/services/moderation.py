@@ -60,8 +60,12 @@ def preview_sample(store: Any, quarter: Quarter | str, rate: object, minimum: ob
 
 
 def draw_sample(store: Any, quarter: Quarter | str, rate: object = sampling.DEFAULT_RATE,
-                minimum: object = sampling.DEFAULT_MIN_PER_AUDITOR, seed: str | None = None) -> SampleDraw:
-    """Draw and store a v1 sample for the quarter; returns it with its id, who and when."""
+                minimum: object = sampling.DEFAULT_MIN_PER_AUDITOR, seed: str | None = None,
+                again: bool = False) -> SampleDraw:
+    """Draw and store a v1 sample for the quarter; returns it with its id, who and when.
+
+    A draw cannot be undone, so a quarter sampled already is refused, naming the earlier
+    sample, unless `again` (the person was told and asked for another)."""
     access.require(store, Op.draw_sample)
     q = _quarter(quarter)
     sampling.parse_rate(rate)
@@ -69,6 +73,13 @@ def draw_sample(store: Any, quarter: Quarter | str, rate: object = sampling.DEFA
     # One write transaction from reading the frame to storing the draw, so two QA leads
     # drawing at once cannot both take the same audits.
     with store.transaction():
+        earlier = store.samples.list(q.code)
+        if earlier and not again:
+            said = "; ".join(f"{s.sample_id} ({len(s.selected)} audits"
+                             + (f", drawn by {s.drawn_by} on {s.drawn_at:%d %b %Y}" if s.drawn_by and s.drawn_at else "")
+                             + ")" for s in earlier)
+            raise BadInput(f"quarter {q.code} ({q.label}) has been sampled already: {said}; a draw cannot "
+                           "be undone: give --again to draw another sample from the audits not yet sampled")
         frame = sample_frame(store, q)
         if not frame:
             raise BadInput(

@@ -17,6 +17,7 @@ from audit_tools.themes import (
     themes_report,
 )
 from caseaudit.services import access
+from caseaudit.services.outputs import output_for
 
 
 def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=None) -> ThemesReport:
@@ -57,7 +58,8 @@ def themes_from_audits(store, quarter: Quarter, include_notes: bool = False, cat
     at council scale, kept so tests can hold the SQL counts to the domain's own rules."""
     access.require(store, Op.read_quarter_figures)
     previous = quarter.previous()
-    audits = store.audits.list(submitted_from=previous.start, submitted_to=quarter.end, status="submitted")
+    audits = [a for a in store.audits.list(submitted_from=previous.start, submitted_to=quarter.end,
+                                           status="submitted") if a.round_id is None]  # reported in their round
     cases = {}
     for ref in sorted({a.case_ref for a in audits}):
         case = store.cases.get(ref)
@@ -80,20 +82,31 @@ def themes_from_audits(store, quarter: Quarter, include_notes: bool = False, cat
     return themes_report(quarter, data, include_notes=include_notes)
 
 
-def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
-                         include_notes: bool = False, catalogue=None) -> Path:
-    """Check permission, compute, write atomically, and record the export in history."""
-    # The writers (openpyxl among them) load only when a report is written, not at start-up.
-    from audit_tools.exporters import export_report
-
-    access.require(store, Op.export_themes)
+def _report(store, quarter: Quarter, include_notes: bool, catalogue) -> ThemesReport:
     report = themes_for(store, quarter, include_notes=include_notes, catalogue=catalogue)
     entry, digest = store.history.head()
     report.history_head = f"{entry}:{digest}"
     from caseaudit.services.allocation import completion
 
     report.allocation = completion(store, quarter.start.strftime("%Y-%m"), quarter.end.strftime("%Y-%m")).as_json()
-    written = export_report(report, fmt, out)
+    return report
+
+
+def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
+                         include_notes: bool = False, catalogue=None, force: bool = False) -> Path:
+    """Check permission and target, compute, write through a temporary file, record it in history.
+
+    An existing file is replaced only with `force` (AlreadyThere otherwise); the database
+    and its companions never are.
+    """
+    # The writers (openpyxl among them) load only when a report is written, not at start-up.
+    from audit_tools.exporters import check_target, export_report
+
+    access.require(store, Op.export_themes)
+    target = output_for(store.path, out, force)
+    report = _report(store, quarter, include_notes, catalogue)
+    check_target(report, fmt, target)
+    written = export_report(report, fmt, target)
     group = store.reference.settings().file_group
     if group:  # a council that shares the database with a group shares its reports the same way
         from db.sharing import share
@@ -107,4 +120,22 @@ def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
         "history_head": report.history_head,
     })
     return written
+
+
+def download_themes_report(store, quarter: Quarter, fmt: str, include_notes: bool = False,
+                           catalogue=None) -> tuple[str, bytes]:
+    """The report as a download's file name and bytes, for a browser (nothing written here)."""
+    from audit_tools.exporters import report_download
+
+    access.require(store, Op.export_themes)
+    report = _report(store, quarter, include_notes, catalogue)
+    name, data = report_download(report, fmt, f"themes-{quarter.code}")
+    store.record("themes exported", {
+        "quarter": quarter.code,
+        "format": fmt,
+        "download": name,
+        "include_notes": include_notes,
+        "history_head": report.history_head,
+    })
+    return name, data
 

@@ -111,7 +111,7 @@ def test_backup_refuses_an_existing_destination(tmp_path):
     dest.write_text("keep me")
     done = run("--db", str(db), "backup", str(dest))
     assert done.returncode == 2
-    assert done.stderr == f"caseaudit: {dest}: already exists; choose a new file name for the backup\n"
+    assert done.stderr == f"caseaudit: {dest}: already exists; nothing was written (give --force to replace it)\n"
     assert dest.read_text() == "keep me"
     done = run("--db", str(db), "backup", str(tmp_path / "no" / "such" / "copy.db"))
     assert done.returncode == 2 and "no such folder" in done.stderr

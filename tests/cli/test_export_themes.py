@@ -153,10 +153,10 @@ def test_bad_out_exits_2_with_a_sentence(db, tmp_path, capsys, fmt, make, messag
 
 
 def test_unwritable_folder_exits_2(db, tmp_path, capsys, monkeypatch):
-    from audit_tools.exporters import safety
+    from audit_tools import files
 
     # Tests may run as root, who can write anywhere; ask the check what a user would see.
-    monkeypatch.setattr(safety.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(files.os, "access", lambda path, mode: False)
     assert run(db, "--format", "json", "--out", str(tmp_path / "q1.json")) == 2
     assert "is not writable" in capsys.readouterr().err
     assert not (tmp_path / "q1.json").exists()

@@ -24,11 +24,25 @@ def init(tmp_path, capsys):
     return db
 
 
+def sample_teams() -> list[str]:
+    """The teams the public sample's case lists name (none of them a user's team in init)."""
+    values = sample_values()
+    teams = set()
+    for n in (3, 4, 5, 6, 7, 8, 9):
+        header = values[f"List {n}"][0]
+        if "Allocated Team" in header:
+            col = header.index("Allocated Team")
+            teams |= {r[col].strip() for r in values[f"List {n}"][1:]
+                      if isinstance(r[col], str) and r[col].strip() and r[col] != "#N/A"}
+    return sorted(teams)
+
+
 def test_sample_refused_by_default_writes_nothing(tmp_path, capsys):
     db = init(tmp_path, capsys)
     store = open_store(db, ME)
     before = store.row_counts()
-    assert main(["--db", str(db), "import", "annex-a", str(SAMPLE)]) == 2
+    # --new-teams: the sample's teams are new to this database; its bad cells still refuse it.
+    assert main(["--db", str(db), "import", "annex-a", str(SAMPLE), "--new-teams"]) == 2
     out = capsys.readouterr()
     assert out.out == ""
     errors = out.err.splitlines()
@@ -42,10 +56,14 @@ def test_sample_refused_by_default_writes_nothing(tmp_path, capsys):
 def test_sample_with_skip_invalid_json(tmp_path, capsys):
     db = init(tmp_path, capsys)
     rejects = tmp_path / "rejects.csv"
-    code = main(["--db", str(db), "import", "annex-a", str(SAMPLE), "--skip-invalid", str(rejects), "--json"])
+    code = main(["--db", str(db), "import", "annex-a", str(SAMPLE), "--skip-invalid", str(rejects), "--json",
+                 "--new-teams"])
     assert code == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) == {"file", "lists", "unmatched_workers", "ignored_columns", "children_without_case"}
+    assert set(doc) == {"file", "lists", "unmatched_workers", "ignored_columns", "children_without_case",
+                        "teams_added"}
+    assert doc["teams_added"] and set(doc["teams_added"]) <= set(sample_teams())
+    assert open_store(db, ME).people.teams() == sorted({"North", "QA", *doc["teams_added"]})
     assert sorted(doc["lists"]) == ["3", "4", "5", "6", "7", "8", "9"]
     values = sample_values()
     for n, counts in doc["lists"].items():
@@ -58,7 +76,8 @@ def test_sample_with_skip_invalid_json(tmp_path, capsys):
     assert "Date of Birth" in doc["ignored_columns"]["8"] and "Placement postcode" in doc["ignored_columns"]["8"]
     assert len(rejects.read_text().splitlines()) == 6
     # again: nothing new, every event already stored
-    assert main(["--db", str(db), "import", "annex-a", str(SAMPLE), "--skip-invalid", str(rejects), "--json"]) == 0
+    assert main(["--db", str(db), "import", "annex-a", str(SAMPLE), "--skip-invalid", str(rejects), "--force",
+                 "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
     assert again["lists"]["7"]["events_added"] == 0
     assert again["lists"]["7"]["events_already_stored"] == doc["lists"]["7"]["events_added"]

@@ -97,10 +97,27 @@ def test_draw_is_stored_with_who_and_when_and_recorded_in_history(db, capsys):
 def test_second_draw_never_takes_the_same_audits(db, capsys):
     cli(db, "sample", "draw", "--quarter", "2024-25-Q1", "--seed", "one", "--json")
     first = json.loads(capsys.readouterr().out)
-    cli(db, "sample", "draw", "--quarter", "2024-25-Q1", "--seed", "one", "--json")
+    cli(db, "sample", "draw", "--quarter", "2024-25-Q1", "--seed", "one", "--json", "--again")
     second = json.loads(capsys.readouterr().out)
     assert second["frame_size"] == 15 - len(first["selected"])
     assert not set(first["selected"]) & set(second["selected"])
+
+
+def test_a_sampled_quarter_is_drawn_again_only_with_again(db, capsys):
+    """A draw cannot be undone: the README's own line run twice drew two samples without a word
+    (finding 4 of issue 26)."""
+    assert cli(db, "sample", "draw", "--quarter", "2024-25-Q1", "--seed", "one") == 0
+    capsys.readouterr()
+    before = open_store(db, ME).row_counts()
+    assert cli(db, "sample", "draw", "--quarter", "2024-25-Q1", "--seed", "one") == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("caseaudit: quarter 2024-25-Q1 (")
+    assert "has been sampled already: S-000001 (" in err and "--again" in err
+    assert open_store(db, ME).row_counts() == before
+    assert cli(db, "sample", "draw", "--quarter", "2024-25-Q1", "--seed", "one", "--again") == 0
+    assert capsys.readouterr().out.startswith("sample S-000002 drawn for")
+    assert [s.sample_id for s in open_store(db, ME).samples.list("2024-25-Q1")] == ["S-000001", "S-000002"]
 
 
 def test_bad_rate_is_exit_2_and_writes_nothing(db, capsys):

@@ -55,3 +55,15 @@ def test_a_councils_own_database_is_not_the_demo(tmp_path, capsys):
     store.people.ensure_admin("Someone Else")
     store.close()
     assert acting(tmp_path / "council.db") == Acting(current_username(), None, "login")
+
+
+def test_the_readme_says_how_to_reach_the_command_before_using_it():
+    """After `make run` the command is in .venv/bin, not on PATH (finding 6 of issue 26): the
+    README says so before its first command line and before the demo commands."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## The command line"):]
+    first_command = section.index("\ncaseaudit ")
+    assert ". .venv/bin/activate" in section[:first_command]
+    assert ".venv/bin/caseaudit" in section[:first_command]
+    demo = section.index("<!-- demo-commands:")
+    assert ". .venv/bin/activate" in section[section.rindex("```", 0, demo):demo]

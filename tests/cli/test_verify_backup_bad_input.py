@@ -75,7 +75,7 @@ def files(folder) -> set:
 @pytest.mark.parametrize("dest,message", [
     ("", "give a file name for the backup, e.g. caseaudit backup caseaudit-copy.db"),
     ("{tmp}", "{tmp}: is a folder; give a new file name for the backup, e.g. {tmp}/caseaudit-backup.db"),
-    ("/proc/caseaudit-copy.db", "/proc/caseaudit-copy.db: cannot write the backup here: unable to open database file"),
+    ("/proc/caseaudit-copy.db", "/proc/caseaudit-copy.db: cannot write the backup here: No such file or directory"),
 ])
 def test_backup_names_the_destination_it_cannot_use(submitted, tmp_path, capsys, dest, message):
     dest = dest.format(tmp=tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,9 +15,11 @@ from audit_tools.annex_a import (
 from audit_tools.errors import BadInput
 from audit_tools.models import Case, CaseType, EventKind, User
 
-SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "annex_a" / "Annex_A.xlsx"
-if not SAMPLE.exists():
-    SAMPLE = Path("/work/shared/annex_a/Annex_A.xlsx")
+# The public sample and the 2023 schema, kept beside the tests with their licence and
+# source (tests/data/annex_a/SOURCE.md): the tests read nothing outside the repository.
+DATA = Path(__file__).resolve().parents[1] / "data" / "annex_a"
+SAMPLE = DATA / "Annex_A.xlsx"
+SCHEMA = DATA / "Annex_A_schema.yml"
 
 PERSONAL = ["Gender", "Ethnicity", "Date of Birth", "Age"]
 L5 = ["Child Unique ID", *PERSONAL, "Strategy discussion initiating Section 47 Enquiry Start Date",
@@ -32,6 +35,28 @@ L8 = ["Child Unique ID", *PERSONAL, "Date Started to be Looked After", "Date of 
 L9_2023 = ["Child Unique ID", *PERSONAL, "Allocated Team", "Allocated Worker", "Eligibility Category",
            "Latest Pathway Plan Review Date", "Latest Date of Contact"]
 L9_OLD = ["Child Unique ID", *PERSONAL, "Allocated Team", "Allocated Worker", "Eligibility Category"]
+
+
+def schema_headers() -> dict[str, list[str]]:
+    """Each list's column headers as the schema names them (its keys at the second level)."""
+    lists: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in SCHEMA.read_text(encoding="utf-8").splitlines():
+        if found := re.match(r"^ {4}(List \d+):\s*$", line):
+            current = lists.setdefault(found[1], [])
+        elif found := re.match(r"^ {8}(\S[^:]*):(\s.*)?$", line):
+            current.append(found[1])
+    return lists
+
+
+def test_generated_workbooks_use_the_2023_schema_headers():
+    schema = schema_headers()
+    for name, header in (("List 5", L5), ("List 6", L6), ("List 7", L7), ("List 8", L8),
+                         ("List 9", L9_2023)):
+        missing = [h for h in header if h != "Age" and h not in schema[name]]
+        assert missing == [], (name, missing)
+    # The 2023 List 9 adds columns the public sample's List 9 lacks.
+    assert set(L9_2023) - set(L9_OLD) <= set(schema["List 9"])
 
 
 def person(i: int) -> list:

@@ -242,17 +242,19 @@ def test_bad_targets_are_refused_with_a_sentence(tmp_path, report):
         export_report(report, "csv", tmp_path / "afile")
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "budget.xlsx").write_text("x")
-    with pytest.raises(BadInput, match="already holds other files"):
+    with pytest.raises(BadInput, match="the folder already exists; nothing was written"):
         export_report(report, "csv", tmp_path / "busy")
-    assert (tmp_path / "busy" / "budget.xlsx").read_text() == "x"
+    assert [p.name for p in (tmp_path / "busy").iterdir()] == ["budget.xlsx"]
 
 
-def test_csv_folder_is_replaced_whole_on_a_second_export(tmp_path, report):
+def test_csv_with_force_replaces_only_the_reports_own_files(tmp_path, report):
     folder = tmp_path / "q1"
     export_report(report, "csv", folder)
     (folder / "standards.csv").write_text("stale")
-    export_report(report, "csv", folder)
+    (folder / "budget.xlsx").write_text("the council's own")
+    export_report(report, "csv", folder, force=True)
     assert read_csv(folder, "standards")[0]["standard"] == "cp-visits"
+    assert (folder / "budget.xlsx").read_text() == "the council's own"
     assert [p.name for p in tmp_path.iterdir()] == ["q1"]  # no temporary folders left
 
 
@@ -282,7 +284,7 @@ def test_a_failed_export_leaves_nothing_half_written(tmp_path, report, monkeypat
 
     monkeypatch.setattr(csv_export, "cell_text", failing)
     with pytest.raises(BadInput, match="Input/output error"):
-        export_report(report, "csv", folder)
+        export_report(report, "csv", folder, force=True)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["q1"]
 

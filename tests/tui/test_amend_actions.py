@@ -12,7 +12,7 @@ from tests.tui.keys import settle, tab_to
 from tests.tui.test_audit_keyboard import choose, open_app
 from tui.screens.audit_form import AuditFormScreen
 from tui.screens.audit_form_mode import FormMode
-from tui.widgets.prompts import AskText
+from tui.widgets.prompts import AskText, Confirm
 
 
 async def open_submitted(pilot) -> AuditFormScreen:
@@ -113,7 +113,19 @@ async def test_leaving_an_amendment_puts_the_form_back_as_stored(db_path):
         await pilot.pause()
         await choose(pilot, "grade-select", "Inadequate")
         assert form.dirty
+        # Leaving asks first (finding 3 of issue 26); "keep editing" keeps the change on screen.
         await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.question.startswith("Discard your changes?")
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and form.mode is FormMode.AMENDING and form.dirty
+        assert form.query_one("#grade-select", Select).value == Grade.inadequate
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
         await settle(pilot)
         assert app.screen is form and form.mode is FormMode.SUBMITTED
         assert form.query_one("#grade-select", Select).value == Grade.requires_improvement

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Checkbox, DataTable, Input, Static
 
 from audit_tools.models import Role, User
 from db import open_store
@@ -14,6 +14,7 @@ from tests.tui.conftest import TODAY
 from tests.tui.keys import settle
 from tui.app import CaseauditApp
 from tui.screens.annex_a_import import AnnexAImportScreen
+from tui.widgets.prompts import Confirm
 
 
 def make(db_path, username="admin") -> CaseauditApp:
@@ -35,6 +36,8 @@ async def test_refused_sample_writes_nothing_and_lists_bad_cells(db_path):
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, AnnexAImportScreen)
+        # The sample's teams are new to this database: allowed here, so only its bad cells refuse it.
+        app.screen.query_one("#annex-a-new-teams", Checkbox).value = True
         await type_path(pilot, "#annex-a-file", str(SAMPLE))
         await pilot.press("enter")
         await settle(pilot)
@@ -43,6 +46,26 @@ async def test_refused_sample_writes_nothing_and_lists_bad_cells(db_path):
         assert "Nothing was imported: 10 problem(s)" in status
         assert "List 6!M2: Allocated Team: #N/A is an error cell" in messages
     assert app.store.row_counts() == before
+
+
+async def test_a_team_nobody_belongs_to_is_refused_unless_new_teams_is_ticked(db_path, tmp_path):
+    path = workbook(tmp_path / "a.xlsx", {"CP": (L7, [
+        [31, *person(1), datetime(2024, 1, 2), datetime(2024, 1, 10), "b) No", None, None, "Nroth", "Wes Worker"]])})
+    app = make(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await type_path(pilot, "#annex-a-file", str(path))
+        await pilot.press("enter")
+        await settle(pilot)
+        messages = str(app.screen.query_one("#annex-a-messages", Static).render())
+        assert "'Nroth' is not a known team" in messages
+        assert app.store.cases.get("31") is None
+        app.screen.query_one("#annex-a-new-teams", Checkbox).value = True
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "added teams: Nroth" in str(app.screen.query_one("#annex-a-messages", Static).render())
+    assert app.store.cases.get("31").team == "Nroth"
 
 
 async def test_good_workbook_shows_summary_and_is_stored(db_path, tmp_path):
@@ -69,3 +92,39 @@ async def test_key_not_offered_to_non_admins(db_path):
         await pilot.press("i")
         await pilot.pause()
         assert not isinstance(app.screen, AnnexAImportScreen)
+
+
+async def test_an_existing_rejects_file_is_kept_unless_the_admin_says_replace(db_path, tmp_path, monkeypatch):
+    """The rejects box as a careless admin fills it: `~` means their home, a file already
+    there is asked about ("Replace …?", No highlighted), and No imports nothing."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    rejects = home / "rejects.csv"
+    rejects.write_text("last month's, still being worked through")
+    bad = [31, *person(1), "not a date", datetime(2024, 1, 10), "b) No", None, None, "north", "Wes Worker"]
+    good = [32, *person(2), datetime(2024, 1, 2), datetime(2024, 1, 10), "b) No", None, None, "north", "Wes Worker"]
+    path = workbook(home / "a.xlsx", {"CP": (L7, [bad, good])})
+    app = make(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        await type_path(pilot, "#annex-a-file", "~/a.xlsx")
+        await type_path(pilot, "#annex-a-rejects", "~/rejects.csv")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert str(app.screen.query_one(Static).content) == f"Replace {rejects}?"
+        assert app.focused.id == "confirm-no"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert rejects.read_text() == "last month's, still being worked through"
+        assert app.store.cases.get("32") is None
+        assert "was not replaced" in str(app.screen.query_one("#annex-a-status", Static).render())
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    assert rejects.read_text().startswith("sheet,row,list,child_unique_id,reasons")
+    assert app.store.cases.get("32") is not None
+    assert sorted(p.name for p in home.iterdir()) == ["a.xlsx", "rejects.csv"]

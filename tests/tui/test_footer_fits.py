@@ -93,7 +93,8 @@ async def test_no_screen_cuts_a_key_at_80_columns(tmp_path):
         await look("r")  # reports
         await look("f")  # feedback
         await look("e")  # escalations
+        await look("o")  # thematic rounds
         await look("i")  # Annex A import
         await look("escape", "question_mark")  # help
-    assert len(seen) == 16, " ".join(sorted(seen))
+    assert len(seen) == 17, " ".join(sorted(seen))
     assert {name: cut for name, cut in seen.items() if cut} == {}

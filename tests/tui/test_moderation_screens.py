@@ -360,3 +360,26 @@ async def test_a_qa_lead_who_moderated_the_audit_is_told_before_typing_a_resolut
         assert "You cannot resolve this one: quin moderated it" in text_of(screen, "#reconcile-notes")
         assert not screen.query_one("#resolve-form").display
         assert "save" not in {b.binding.action for b in screen.active_bindings.values() if b.enabled}
+
+
+async def test_drawing_again_on_the_screen_takes_another_sample_once_asked(db_path):
+    """The screen asks before drawing a sampled quarter again and, told yes, draws it (the
+    service refuses a second draw unless asked for one: finding 4 of issue 26)."""
+    build(db_path)
+    first = sampling_service_draw(db_path)
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot, "s", SamplingScreen)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert f"has been sampled already: {first}" in text_of(app.screen, "Static")
+        await pilot.press("y")
+        await settle(pilot)
+    assert [s.sample_id for s in open_store(db_path, "admin").samples.list("2024-25-Q1")] == [first, "S-000002"]
+
+
+def sampling_service_draw(db_path) -> str:
+    from caseaudit.services import moderation as ms
+
+    return ms.draw_sample(open_store(db_path, "lee"), "2024-25-Q1", "0.1", 1, "s").sample_id

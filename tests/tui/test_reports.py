@@ -5,6 +5,9 @@ exports from the keyboard that write files and are recorded in history.
 
 from __future__ import annotations
 
+import json
+import os
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from db import open_store
 from tests.tui.keys import settle
 from tui.app import CaseauditApp
 from tui.screens.reports import ReportsScreen
+from tui.widgets.prompts import Confirm
 
 TODAY = date(2024, 6, 28)  # in 2024-25 Q1: the screen opens on it
 
@@ -178,7 +182,104 @@ async def test_notes_only_when_ticked(db, tmp_path):
         assert app.screen.query_one("#reports-notes", Checkbox).value is True
         await pilot.press("b")
         await settle(pilot)
+        assert isinstance(app.screen, Confirm)  # the paper is there already: replace it?
+        await pilot.press("y")
+        await settle(pilot)
         assert "Supervision not on file" in (out / "themes-2024-25-Q1.md").read_text()
+
+
+async def test_an_existing_report_is_replaced_only_when_the_person_says_so(db, tmp_path):
+    """Last quarter's hand-edited board paper survives a second export: the screen asks
+    "Replace …?", the highlighted answer is No, and No (enter, n or escape) keeps the file."""
+    out = tmp_path / "out"
+    out.mkdir()
+    paper = out / "themes-2024-25-Q1.md"
+    paper.write_text("edited by hand for the board")
+    app = ReportsApp(db, "qa", out)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        for answer in ("enter", "n", "escape"):
+            await pilot.press("b")
+            await settle(pilot)
+            assert isinstance(app.screen, Confirm)
+            question = str(app.screen.query_one(Static).content)
+            assert question == f"Replace {paper}?"
+            assert app.focused.id == "confirm-no"
+            await pilot.press(answer)
+            await settle(pilot)
+            assert isinstance(app.screen, ReportsScreen)
+            assert paper.read_text() == "edited by hand for the board"
+            assert "not replaced" in status(app)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert paper.read_text().startswith("# Quarterly themes report")
+    assert sorted(p.name for p in out.iterdir()) == ["themes-2024-25-Q1.md"]  # no temporary file left
+
+
+async def test_the_save_to_box_expands_a_tilde_and_makes_a_private_folder(db, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    old = os.umask(0o022)
+    try:
+        app = ReportsApp(db, "qa", "~/board papers/q1")
+        async with app.run_test(size=(100, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("j")
+            await settle(pilot)
+    finally:
+        os.umask(old)
+    assert (home / "board papers" / "q1" / "themes-2024-25-Q1.json").exists()
+    assert not (Path.cwd() / "~").exists()
+    for folder in (home / "board papers", home / "board papers" / "q1"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((home / "board papers" / "q1" / "themes-2024-25-Q1.json").stat().st_mode) == 0o600
+
+
+async def test_the_screen_never_writes_over_the_database(db, tmp_path):
+    """A QA lead's "Save to" box pointed at the database's folder, with the report named as
+    the database by a link: refused by the file's identity, the database untouched."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "themes-2024-25-Q1.json").symlink_to(db)
+    before = db.read_bytes()
+    app = ReportsApp(db, "qa", out)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm)
+        assert any("is the caseaudit database" in n.message for n in app._notifications)
+    assert db.read_bytes() == before
+
+
+class ServedReportsApp(ReportsApp):
+    DELIVERS_FILES = True
+
+
+async def test_a_served_session_sends_the_report_as_a_download_and_writes_nothing(db, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    before = sorted(str(p) for p in tmp_path.rglob("*") if not p.name.endswith(("-wal", "-shm")))
+    app = ServedReportsApp(db, "qa", tmp_path / "out")
+    sent = []
+    app.deliver_binary = lambda file, **kw: sent.append((file.read(), kw))  # what the browser gets
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query("#reports-folder")  # no path to type on the server
+        for key in ("j", "x", "v"):
+            await pilot.press(key)
+            await settle(pilot)
+    assert [kw["save_filename"] for _, kw in sent] == [
+        "themes-2024-25-Q1.json", "themes-2024-25-Q1.xlsx", "themes-2024-25-Q1-csv.zip"]
+    assert json.loads(sent[0][0])["quarter"] == "2024-25-Q1"
+    assert sent[1][0][:2] == b"PK" and sent[2][0][:2] == b"PK"
+    after = sorted(str(p) for p in tmp_path.rglob("*") if not p.name.endswith(("-wal", "-shm")))
+    assert after == before  # nothing written on the server
+    store = open_store(db, actor="qa")
+    assert sorted(e.details["download"] for e in store.history.entries(what="themes exported")) == [
+        "themes-2024-25-Q1-csv.zip", "themes-2024-25-Q1.json", "themes-2024-25-Q1.xlsx"]
 
 
 async def test_export_refused_without_the_qa_lead_role(db, tmp_path):

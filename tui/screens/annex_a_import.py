@@ -6,16 +6,28 @@ a refused workbook writes nothing and every bad cell is listed on the screen.
 
 from __future__ import annotations
 
+import os
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Header, Input, ProgressBar, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from rich.text import Text
+
 from audit_tools.errors import BadInput
+from audit_tools.files import AlreadyThere
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
+from tui.widgets.prompts import Confirm
+
+
+def typed_path(text: str) -> str:
+    """A path typed at the person's own terminal: `~` expanded as a shell would."""
+    text = text.strip()
+    return os.path.expanduser(text) if text else ""
 
 LIST_TITLES = {3: "contacts and referrals", 4: "assessments", 5: "section 47 enquiries",
                6: "children in need", 7: "child protection", 8: "children looked after", 9: "care leavers"}
@@ -26,6 +38,8 @@ COLUMNS = (("rows", "rows"), ("cases created", "cases_created"), ("cases updated
 
 class AnnexAImportScreen(CaseauditScreen):
     """Import an Ofsted Annex A workbook (admin)."""
+
+    rejects: str | None = None  # where the refused rows of the running import go
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -44,6 +58,8 @@ class AnnexAImportScreen(CaseauditScreen):
             yield Input(placeholder="path to the workbook", id="annex-a-file")
             yield Input(placeholder="optional: REJECTS.csv to import the good rows and write the refused ones there",
                         id="annex-a-rejects")
+            yield Checkbox("Add teams no user belongs to yet (otherwise their rows are refused: a typo "
+                           "must not make a team)", id="annex-a-new-teams", compact=True)
             yield ProgressBar(id="annex-a-progress", show_eta=False)
             yield Static("Enter or ctrl+r imports. A bad cell refuses the whole workbook unless a "
                          "rejects file is named.", id="annex-a-status")
@@ -60,39 +76,50 @@ class AnnexAImportScreen(CaseauditScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_run_import()
 
-    def action_run_import(self) -> None:
-        path = self.query_one("#annex-a-file", Input).value.strip()
+    def action_run_import(self, force: bool = False) -> None:
+        path = typed_path(self.query_one("#annex-a-file", Input).value)
         if not path:
             self.app.notify("Type the path of the Annex A workbook first.", severity="warning")
             return
-        rejects = self.query_one("#annex-a-rejects", Input).value.strip() or None
-        self.query_one("#annex-a-status", Static).update(f"Importing {path} ...")
+        rejects = typed_path(self.query_one("#annex-a-rejects", Input).value) or None
+        self.query_one("#annex-a-status", Static).update(Text(f"Importing {path} ..."))
         self.query_one("#annex-a-messages", Static).update("")
         self.query_one("#annex-a-summary", DataTable).clear()
-        self.run_import(path, rejects)
+        self.rejects = rejects
+        self.run_import(path, rejects, force, self.query_one("#annex-a-new-teams", Checkbox).value)
 
     def _progress(self, done: int, total: int) -> None:
         self.app.call_from_thread(self.query_one("#annex-a-progress", ProgressBar).update,
                                   total=max(total, 1), progress=done)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="annex_a")
-    def run_import(self, path: str, rejects: str | None):
+    def run_import(self, path: str, rejects: str | None, force: bool = False, new_teams: bool = False):
         from caseaudit.services.annex_a import import_annex_a
 
-        return import_annex_a(self.app.store, path, rejects=rejects, progress=self._progress)
+        return import_annex_a(self.app.store, path, rejects=rejects, progress=self._progress, force=force,
+                              new_teams=new_teams)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "annex_a":
             return
         if event.state == WorkerState.SUCCESS:
-            self.show_plan(event.worker.result, self.query_one("#annex-a-rejects", Input).value.strip())
+            self.show_plan(event.worker.result, self.rejects or "")
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
-            if isinstance(error, BadInput):
+            if isinstance(error, AlreadyThere):
+                self.query_one("#annex-a-status", Static).update(
+                    Text(f"Nothing was imported: {error.path} is already there and was not replaced."))
+
+                def answered(replace: bool | None) -> None:
+                    if replace:
+                        self.action_run_import(force=True)
+
+                self.app.push_screen(Confirm(f"Replace {error.path}?", yes="Replace", no="Keep it"), answered)
+            elif isinstance(error, BadInput):
                 self.query_one("#annex-a-status", Static).update(
                     f"Nothing was imported: {len(error.lines)} problem(s). Correct the workbook, or name a "
                     "rejects file to import the good rows.")
-                self.query_one("#annex-a-messages", Static).update("\n".join(error.lines))
+                self.query_one("#annex-a-messages", Static).update(Text("\n".join(error.lines)))
             else:
                 self.app.show_problem(error)
 
@@ -106,8 +133,9 @@ class AnnexAImportScreen(CaseauditScreen):
                   f"{len(plan.events)} events added.")
         if refused:
             status += f" {refused} rows refused, written to {rejects}."
-        self.query_one("#annex-a-status", Static).update(status)
-        lines = [f"updated {case.case_ref}: " + "; ".join(f"{f} {a or 'empty'} -> {b or 'empty'}"
+        self.query_one("#annex-a-status", Static).update(Text(status))
+        lines = [f"added teams: {', '.join(plan.teams_added)}"] if plan.teams_added else []
+        lines += [f"updated {case.case_ref}: " + "; ".join(f"{f} {a or 'empty'} -> {b or 'empty'}"
                                                           for f, (a, b) in changes.items())
                  for case, changes in plan.updated[:50]]
         if plan.children_without_case:
@@ -115,4 +143,4 @@ class AnnexAImportScreen(CaseauditScreen):
         lines += [f"warning: {w}" for w in plan.warnings]
         lines += [f"List {n}: ignored columns: {', '.join(cols)}" for n, cols in sorted(plan.ignored_columns.items())
                   if cols]
-        self.query_one("#annex-a-messages", Static).update("\n".join(lines))
+        self.query_one("#annex-a-messages", Static).update(Text("\n".join(lines)))

@@ -60,10 +60,13 @@ class AuditFormScreen(CaseauditScreen):
         Binding("ctrl+l", "amendment_trail", "Amendments", id="amendment_trail_of_audit", show=False),
     ]
 
-    def __init__(self, case_ref: str | None = None, audit_id: str | None = None) -> None:
+    def __init__(self, case_ref: str | None = None, audit_id: str | None = None,
+                 round_id: str | None = None) -> None:
         super().__init__()
         self.case_ref = case_ref
         self.audit_id = audit_id
+        self.round_id = round_id  # starting a thematic round's audit of the case
+        self.round = None  # the round of a round audit (audit_tools.rounds.Round), once loaded
         self.case: Case | None = None
         self.report = None
         self.audit: Audit | None = None
@@ -115,7 +118,8 @@ class AuditFormScreen(CaseauditScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self) -> dict:
         return audit_service.audit_context(self.app.store, self.app.user, self.app.catalogue, self.app.today,
-                                           case_ref=self.case_ref, audit_id=self.audit_id)
+                                           case_ref=self.case_ref, audit_id=self.audit_id,
+                                           round_id=self.round_id)
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -153,13 +157,13 @@ class AuditFormScreen(CaseauditScreen):
         self.amended = context.get("amended", "")
         self.own = bool(context.get("may_edit"))
         self._may_amend = bool(context.get("may_amend"))
+        self.round = context.get("round")
         self.case_ref = self.case.case_ref
         self.audit_id = self.audit.audit_id
         form = self.query_one("#audit-form", VerticalScroll)
         await form.remove_children()
         await form.mount(AuditFields(self.audit, self.app.catalogue.applicable(self.case.case_type), self.report,
-                                     self.users, self.themes))
-        await self.plan.show_stored(self.audit.actions)
+                                     self.users, self.themes, self.round))
         self._refresh_header()
         self._after_show()
 
@@ -171,7 +175,8 @@ class AuditFormScreen(CaseauditScreen):
             self.audit = self.build_audit()
         self._apply_read_only()
         self.refresh_bindings()
-        first = self.query(".standard-row Select").first() if self.query(".standard-row Select") else None
+        boxes = self.query(".question-row Select") or self.query(".standard-row Select")
+        first = boxes.first() if boxes else None
         if first is not None and not self.read_only:
             first.focus()
         else:
@@ -193,6 +198,11 @@ class AuditFormScreen(CaseauditScreen):
             text.append(" — draft")
         if audit.imported:
             text.append(f"\n{IMPORTED_WORDS}", style="italic")
+        if self.round is not None:
+            scored = "the standards scored too" if self.round.score_standards else "the standards not scored"
+            text.append(f"\nThematic round {self.round.round_id} \u201c{self.round.name}\u201d: answer every "
+                        f"question; {scored}. It counts in its round, not toward your monthly quota.",
+                        style="italic")
         self.query_one("#audit-header", Static).update(text)
 
     # --- reading the form ------------------------------------------------------------
@@ -305,14 +315,21 @@ class AuditFormScreen(CaseauditScreen):
             self.save_draft(self.build_audit(), self.revision)
             return
         if self.mode is FormMode.AMENDING and self.dirty:
-            # Put the form back as stored, so what is on screen is never an unsaved correction.
-            self.notify("Amendment dropped: nothing was changed. The audit shows as stored; "
-                        "escape again leaves it.", severity="warning")
-            self.mode = FormMode.LOADING
-            self.dirty = False
-            self.load()
+            self.app.push_screen(
+                Confirm("Discard your changes? They are not saved: ctrl+s saves them as an amendment, "
+                        "with a reason.", yes="Discard", no="Keep editing"),
+                self._discard_amendment)
             return
         self.app.pop_screen()
+
+    def _discard_amendment(self, discard: bool | None) -> None:
+        if not discard or self.mode is not FormMode.AMENDING:
+            return
+        # Put the form back as stored, so what is on screen is never an unsaved correction.
+        self.notify("Changes discarded: the audit shows as stored; escape again leaves it.")
+        self.mode = FormMode.LOADING
+        self.dirty = False
+        self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")
     def save_draft(self, audit: Audit, revision: Any) -> tuple[Audit, Any]:
@@ -351,7 +368,8 @@ class AuditFormScreen(CaseauditScreen):
         bad = self.plan.bad_due_dates()
         said = {problem.field for problem in bad}
         return bad + [problem for problem in submission_rule_problems(
-            audit, self.case, self.app.catalogue, known, self.themes.keys()) if problem.field not in said]
+            audit, self.case, self.app.catalogue, known, self.themes.keys(), round=self.round)
+            if problem.field not in said]
 
     def _refuse(self, problems: list[Problem], heading: str) -> None:
         """List every problem at the top and take the auditor to the first."""

@@ -65,6 +65,8 @@ class DashboardScreen(CaseauditScreen):
             yield Static("Loading…", id="quota", classes="tile")
             yield Static("", id="allocated", classes="tile")
             yield DataTable(id="allocated-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="round-cases", classes="tile")
+            yield DataTable(id="round-cases-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="drafts", classes="tile")
             yield DataTable(id="drafts-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="waiting", classes="tile")
@@ -78,6 +80,8 @@ class DashboardScreen(CaseauditScreen):
         self.query_one("#drafts-table").display = False
         self.query_one("#allocated").display = False
         self.query_one("#allocated-table").display = False
+        self.query_one("#round-cases").display = False
+        self.query_one("#round-cases-table").display = False
         self.query_one("#quota-table").display = False
         self.query_one("#quota-title").display = False
         self.action_reload()
@@ -150,6 +154,7 @@ class DashboardScreen(CaseauditScreen):
         self.query_one("#quota", Static).update(quota)
 
         self.show_allocated(figures.allocated, month)
+        self.show_round_cases(figures.round_cases)
 
         drafts = Text()
         drafts.append(how_many(figures.drafts_count, "draft") + " in progress", style="bold")
@@ -173,6 +178,8 @@ class DashboardScreen(CaseauditScreen):
                 table.focus()
             elif figures.allocated:
                 self.query_one("#allocated-table", DataTable).focus()
+            elif any(c.status != "submitted" for c in figures.round_cases):
+                self.query_one("#round-cases-table", DataTable).focus()
 
         self.figures = figures
         self._show_waiting(figures)
@@ -269,6 +276,41 @@ class DashboardScreen(CaseauditScreen):
             self.app.push_screen(AuditFormScreen(audit_id=case.audit_id))
         else:
             self.app.push_screen(AuditFormScreen(case_ref=event.row_key.value))
+
+    def show_round_cases(self, cases: list) -> None:
+        """The thematic rounds' cases given to the user, with what is done (hidden when none)."""
+        title = self.query_one("#round-cases", Static)
+        table = self.query_one("#round-cases-table", DataTable)
+        title.display = table.display = bool(cases)
+        if not cases:
+            return
+        done = sum(c.status == "submitted" for c in cases)
+        words = Text()
+        words.append(f"Thematic rounds: {plural(len(cases), 'case')} for you to audit, {done} done", style="bold")
+        if done < len(cases):
+            words.append(": choose one and press enter to start or carry on its round audit.")
+        title.update(words)
+        table.clear(columns=True)
+        table.add_columns("round", "case", "type", "team", "audit")
+        self.round_cases = {}
+        for case in cases:
+            key = f"{case.round_id}|{case.case_ref}"
+            table.add_row(f"{case.round_id} {case.round_name}", case.case_ref, case.case_type, case.team or "",
+                          case.done_words, key=key)
+            self.round_cases[key] = case
+
+    @on(DataTable.RowSelected, "#round-cases-table")
+    def open_round_case(self, event: DataTable.RowSelected) -> None:
+        """Start a round's audit of the case, or carry on (or read) the one started."""
+        from tui.screens.audit_form import AuditFormScreen
+
+        case = getattr(self, "round_cases", {}).get(event.row_key.value)
+        if case is None:
+            return
+        if case.audit_id is not None:
+            self.app.push_screen(AuditFormScreen(audit_id=case.audit_id))
+        else:
+            self.app.push_screen(AuditFormScreen(case_ref=case.case_ref, round_id=case.round_id))
 
     @on(DataTable.RowSelected, "#drafts-table")
     def open_draft(self, event: DataTable.RowSelected) -> None:

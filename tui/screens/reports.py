@@ -3,6 +3,7 @@ in any of the four formats from one key (the same functions as `caseaudit export
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from textual import work
@@ -29,11 +30,14 @@ from audit_tools.models import Grade
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport, pct
 from audit_tools.wording import kappa_words, percent
-from caseaudit.services.themes import export_themes_report, themes_for
+from audit_tools.files import AlreadyThere
+from caseaudit.services.outputs import make_private_folder
+from caseaudit.services.themes import download_themes_report, export_themes_report, themes_for
 from tui.screens.base import CaseauditScreen
 from tui.widgets.bar_chart import BarChart, BarRow
 from tui.words import shorten
 from tui.widgets.footer import KeysFooter
+from tui.widgets.prompts import Confirm
 
 FORMAT_WORDS = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "md": "board paper (md)"}
 QUARTERS_SHOWN = 8
@@ -120,8 +124,12 @@ class ReportsScreen(CaseauditScreen):
                              id="reports-quarter")
                 yield Checkbox("Include notes (free text)", False, compact=True, id="reports-notes")
             with Horizontal(classes="reports-row"):
-                yield Label("Save to")
-                yield Input(str(self.export_folder), compact=True, id="reports-folder")
+                if self.app.DELIVERS_FILES:  # a browser saves downloads where its person chooses
+                    yield Label("Save")
+                    yield Static("each export arrives in your browser as a download", classes="muted")
+                else:
+                    yield Label("Save to")
+                    yield Input(str(self.export_folder), compact=True, id="reports-folder")
             with Horizontal(classes="reports-row"):
                 yield Label("Export")
                 for fmt, words in [("json", "JSON j"), ("csv", "CSV v"), ("xlsx", "XLSX x"),
@@ -303,31 +311,63 @@ class ReportsScreen(CaseauditScreen):
         if self.quarter is not None:
             self.load_report(self.quarter)
 
-    def action_export(self, fmt: str) -> None:
+    def action_export(self, fmt: str, force: bool = False) -> None:
         if self.quarter is None:
             return
-        folder = Path(self.query_one("#reports-folder", Input).value.strip() or ".").expanduser()
         include_notes = self.query_one("#reports-notes", Checkbox).value
         for button in self.query(".reports-row Button"):
             button.disabled = True
         self._set_status(f"Writing the {FORMAT_WORDS[fmt]} report for {self.quarter.label}…", True)
-        self.export_report(self.quarter, fmt, folder, include_notes)
+        if self.app.DELIVERS_FILES:
+            self.download_report(self.quarter, fmt, include_notes)
+            return
+        # `~` as at a shell: the box is typed at the person's own terminal.
+        folder = Path(self.query_one("#reports-folder", Input).value.strip() or ".").expanduser()
+        self.export_report(self.quarter, fmt, folder, include_notes, force)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reports-export")
-    def export_report(self, quarter: Quarter, fmt: str, folder: Path, include_notes: bool) -> None:
+    def export_report(self, quarter: Quarter, fmt: str, folder: Path, include_notes: bool,
+                      force: bool = False) -> None:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_private_folder(folder)
             written = export_themes_report(self.app.store, quarter, fmt,
-                                           export_target(folder, quarter, fmt),
+                                           export_target(folder, quarter, fmt), force=force,
                                            include_notes=include_notes, catalogue=self.app.catalogue)
         except Exception as err:
             self.app.call_from_thread(self._export_done, None, fmt, err)
             return
         self.app.call_from_thread(self._export_done, written, fmt, None)
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="reports-export")
+    def download_report(self, quarter: Quarter, fmt: str, include_notes: bool) -> None:
+        """A browser session: the report goes to the browser as a download, nothing on the server."""
+        try:
+            name, data = download_themes_report(self.app.store, quarter, fmt, include_notes=include_notes,
+                                                 catalogue=self.app.catalogue)
+        except Exception as err:
+            self.app.call_from_thread(self._export_done, None, fmt, err)
+            return
+        self.app.call_from_thread(self._deliver, name, data, fmt)
+
+    def _deliver(self, name: str, data: bytes, fmt: str) -> None:
+        self.app.deliver_binary(io.BytesIO(data), save_filename=name)
+        for button in self.query(".reports-row Button"):
+            button.disabled = False
+        self._set_status(f"Sent to your browser: {name}")
+        self.app.notify(f"{FORMAT_WORDS[fmt]} report sent to your browser: {name}", title="Exported")
+
     def _export_done(self, written: Path | None, fmt: str, err: BaseException | None) -> None:
         for button in self.query(".reports-row Button"):
             button.disabled = False
+        if isinstance(err, AlreadyThere):
+            self._set_status(f"{err.path} is already there: not replaced.")
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self.action_export(fmt, force=True)
+
+            self.app.push_screen(Confirm(f"Replace {err.path}?", yes="Replace", no="Keep it"), answered)
+            return
         if err is not None:
             self._set_status(f"The {FORMAT_WORDS[fmt]} report was not written.")
             self.app.show_problem(err, title="Export not done")

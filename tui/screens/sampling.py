@@ -154,7 +154,9 @@ class SamplingScreen(CaseauditScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.draw(quarter, rate, minimum, seed)
+                # "again" only when the question said the quarter was sampled: a sample drawn by
+                # someone else since is refused by the service, naming it, not drawn over silently.
+                self.draw(quarter, rate, minimum, seed, again=bool(view.samples))
 
         self.app.push_screen(Confirm(question, yes=yes), answered)
 
@@ -232,10 +234,10 @@ class SamplingScreen(CaseauditScreen):
         return sampling_view(self.app.store, quarter, rate, minimum)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draw")
-    def draw(self, quarter: Quarter, rate: str, minimum: str, seed: str | None):
+    def draw(self, quarter: Quarter, rate: str, minimum: str, seed: str | None, again: bool = False):
         from caseaudit.services.moderation import draw_sample
 
-        return draw_sample(self.app.store, quarter, rate, minimum, seed)
+        return draw_sample(self.app.store, quarter, rate, minimum, seed, again=again)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="before-draw")
     def before_draw(self, quarter: Quarter, rate: str, minimum: str, seed: str | None) -> tuple:

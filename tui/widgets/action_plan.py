@@ -17,6 +17,7 @@ from textual.widgets import Input, Select, Static
 from audit_tools.audit import Problem
 from audit_tools.calendar import format_day, parse_day
 from audit_tools.models import Action
+from tui.widgets.form_boxes import FormInput, FormSelect
 
 
 class ActionPlan(Vertical):
@@ -26,7 +27,8 @@ class ActionPlan(Vertical):
     ActionPlan { height: auto; }
     """
 
-    def __init__(self, owners: list[tuple[str, str]], standards: list[tuple[str, str]]) -> None:
+    def __init__(self, owners: list[tuple[str, str]], standards: list[tuple[str, str]],
+                 stored: list[Action] = ()) -> None:
         super().__init__()
         self.owners = owners  # (what the list shows, username)
         self.standards = standards  # (the standard's title, its id): people pick by title
@@ -34,44 +36,46 @@ class ActionPlan(Vertical):
         # The stored action each row was opened from (a row added since has none).
         self.origin: dict[int, Action] = {}
         self._next = 0
+        self._stored = list(stored)  # the audit's actions as opened, built with the plan
 
     def compose(self) -> ComposeResult:
         yield Static("Action plan", classes="section")
-        yield Vertical(id="action-plan")
+        # The stored rows come with the plan, in one mount with the rest of the form.
+        rows = []
+        for action in self._stored:
+            self._next += 1
+            rows.append(self._row(self._next, action))
+            self.numbers.append(self._next)
+            self.origin[self._next] = action
+        yield Vertical(*rows, id="action-plan")
         yield Static("", id="action-plan-empty", classes="muted")
 
     def _row(self, number: int, action: Action) -> Vertical:
         usernames = {username for _, username in self.owners}
         standard_ids = {sid for _, sid in self.standards}
         return Vertical(
-            Input(action.description, placeholder=f"Action {number}: what must be done", compact=True,
+            FormInput(action.description, placeholder=f"Action {number}: what must be done", compact=True,
                   id=f"action-description-{number}"),
             Horizontal(
-                Select(self.owners, prompt="owner", compact=True, id=f"action-owner-{number}",
+                FormSelect(self.owners, prompt="owner", compact=True, id=f"action-owner-{number}",
                        value=action.owner if action.owner in usernames else Select.NULL),
-                Input(format_day(action.due) if action.due else "", placeholder="due 31/10/2025",
+                FormInput(format_day(action.due) if action.due else "", placeholder="due 31/10/2025",
                       compact=True, id=f"action-due-{number}"),
-                Select(self.standards, prompt="linked standard", compact=True, id=f"action-standard-{number}",
+                FormSelect(self.standards, prompt="linked standard", compact=True, id=f"action-standard-{number}",
                        value=action.standard if action.standard in standard_ids else Select.NULL),
             ),
             classes="action-row", id=f"action-{number}",
         )
 
-    async def add(self, action: Action, stored: bool = False) -> Vertical:
-        """Mount a row for `action` (`stored`: as the audit holds it) and return it."""
+    async def add(self, action: Action) -> Vertical:
+        """Mount a row for a new `action` and return it."""
         self._next += 1
         number = self._next
         row = self._row(number, action)
         await self.query_one("#action-plan", Vertical).mount(row)
         # Counted only once mounted: the form is read back from its widgets.
         self.numbers.append(number)
-        if stored:
-            self.origin[number] = action
         return row
-
-    async def show_stored(self, actions: list[Action]) -> None:
-        for action in actions:
-            await self.add(action, stored=True)
 
     def row_of(self, widget: Widget | None) -> tuple[int | None, str | None]:
         """The number of the row `widget` sits in, if it may be removed; otherwise why not."""

@@ -10,6 +10,7 @@ from textual.widgets import Select, Static
 
 from audit_tools.models import Grade
 from audit_tools.vocabulary import GRADE_DESCRIPTIONS
+from tui.widgets.form_boxes import FormSelect
 from tui.words import GRADE_ORDER, grade_options
 
 
@@ -29,7 +30,7 @@ class GradePicker(Vertical):
             descriptions.append(f"{grade.label}: ", style="bold")
             descriptions.append(GRADE_DESCRIPTIONS[grade.value] + "\n")
         yield Static(descriptions, id="grade-description")
-        yield Select(grade_options(), prompt="choose a grade", compact=True,
+        yield FormSelect(grade_options(), prompt="choose a grade", compact=True,
                      value=self._start if self._start else Select.NULL, id="grade-select")
 
     def grade(self) -> Grade | None:

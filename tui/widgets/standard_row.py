@@ -22,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from audit_tools.models import Status
+from tui.widgets.form_boxes import FormInput, FormSelect
 from tui.words import STATUS_WORDS, evidence_text, status_options
 
 NEEDS_NOTE = (Status.partly_met, Status.not_met)
@@ -67,7 +68,7 @@ class StandardRow(Vertical):
         yield Static(evidence_text(self.result), classes="evidence")
         # An imported row says the automatic status beside the score, so its options need not.
         options = status_options(None if self.imported else self.automatic)
-        select = Select(options, prompt="choose a status", compact=True,
+        select = FormSelect(options, prompt="choose a status", compact=True,
                         value=status if status is not None else Select.NULL, id=f"status-{sid}")
         if self.imported:
             with Horizontal(classes="imported-score"):
@@ -75,10 +76,15 @@ class StandardRow(Vertical):
                 yield Static(self._automatic_beside(status), classes="automatic-beside", id=f"automatic-{sid}")
         else:
             yield select
-        yield Input(reason, compact=True, placeholder="Why you changed the automatic status (needed)",
-                    id=f"reason-{sid}")
-        yield Input(note, compact=True, placeholder="Evidence note: what is missing or late (needed)",
-                    id=f"note-{sid}")
+        reason_box = FormInput(reason, compact=True, placeholder="Why you changed the automatic status (needed)",
+                               id=f"reason-{sid}")
+        note_box = FormInput(note, compact=True, placeholder="Evidence note: what is missing or late (needed)",
+                             id=f"note-{sid}")
+        # Shown or hidden from the start: changing it once mounted would style and lay the
+        # form out again, row by row.
+        reason_box.display, note_box.display = self._needed_boxes(status, reason, note)
+        yield reason_box
+        yield note_box
 
     def _automatic_beside(self, status: Status | None) -> Text:
         automatic = self.automatic
@@ -86,9 +92,6 @@ class StandardRow(Vertical):
         # A difference is shown, not called an override: nobody saw the automatic status.
         differs = automatic is not None and status is not None and status != automatic
         return Text(f"automatic: {words}", style="bold" if differs else "dim")
-
-    def on_mount(self) -> None:
-        self.show_needed_boxes()
 
     @on(Select.Changed)
     def _status_changed(self) -> None:
@@ -115,13 +118,18 @@ class StandardRow(Vertical):
         return None if value == Select.NULL else value
 
     def show_needed_boxes(self) -> None:
-        status, automatic = self.status, self.automatic
+        self._reason.display, self._note.display = self._needed_boxes(self.status, self._reason.value,
+                                                                      self._note.value)
+
+    def _needed_boxes(self, status: Status | None, reason: str, note: str) -> tuple[bool, bool]:
+        """Whether the reason box and the note box are shown."""
         if self.imported:
             # Only a reason the earlier system recorded is shown; none is asked for.
-            self._reason.display = bool(self._reason.value.strip())
+            show_reason = bool(reason.strip())
         else:
-            self._reason.display = automatic is not None and status is not None and status != automatic
-        self._note.display = status in NEEDS_NOTE or bool(self._note.value.strip())
+            automatic = self.automatic
+            show_reason = automatic is not None and status is not None and status != automatic
+        return show_reason, status in NEEDS_NOTE or bool(note.strip())
 
     def values(self) -> StandardValues:
         status = self.status

@@ -2,8 +2,9 @@
 
 Its view (caseaudit.services.moderation_views.blind_view) holds only the case, its events,
 the automatic evidence and the moderator's own draft, so nothing here can give the original
-audit away. The keys are the audit form's: ctrl+s saves a draft (leaving saves one too, so a
-half-done re-audit is never lost), ctrl+r submits; what is still missing is listed at the top
+audit away. The keys are the audit form's: the draft saves itself a moment after each change (as an audit does, so
+a dropped connection loses nothing), ctrl+s saves at once, leaving saves what is left,
+ctrl+r submits; what is still missing is listed at the top
 in the same problem list as the audit form's, shrinking as it is put right.
 """
 
@@ -22,6 +23,7 @@ from audit_tools.models import Moderation, Status
 from audit_tools.reconciliation import blind_problems
 from caseaudit.services.moderation import save_blind_draft, submit_blind
 from caseaudit.services.moderation_views import BlindView, blind_view
+from tui.screens.audit_form import AUTOSAVE_SECONDS
 from tui.screens.base import CaseauditScreen
 from tui.screens.moderation.reconcile import ReconcileScreen
 from tui.widgets.footer import KeysFooter
@@ -71,6 +73,7 @@ class BlindReauditScreen(CaseauditScreen):
         self.view: BlindView | None = None
         self.saved: Moderation | None = None  # as last saved (or as opened)
         self.close_after_save = False
+        self._autosave = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -202,6 +205,21 @@ class BlindReauditScreen(CaseauditScreen):
     @on(Input.Changed)
     def _changed(self) -> None:
         self.query_one(ProblemsBox).recheck()
+        if self.view is None or self.saved is None or self.build() == self.saved:
+            return  # still loading, or the boxes settling: nothing of the moderator's yet
+        self.query_one("#blind-state", Static).update("Unsaved changes…")
+        self._stop_autosave()
+        self._autosave = self.set_timer(AUTOSAVE_SECONDS, self._autosave_now)
+
+    def _autosave_now(self) -> None:
+        self._autosave = None
+        if self.view is not None and self.saved is not None and self.build() != self.saved:
+            self.save_draft(self.build())
+
+    def _stop_autosave(self) -> None:
+        if self._autosave is not None:
+            self._autosave.stop()
+            self._autosave = None
 
     def action_submit(self) -> None:
         if self.view is None:
@@ -219,6 +237,7 @@ class BlindReauditScreen(CaseauditScreen):
                 self.call_after_refresh(target.scroll_visible)
             return
         box.show([])
+        self._stop_autosave()
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -230,6 +249,7 @@ class BlindReauditScreen(CaseauditScreen):
 
     def action_save(self) -> None:
         if self.view is not None:
+            self._stop_autosave()
             self.save_draft(self.build())
 
     def action_back(self) -> None:
@@ -237,6 +257,7 @@ class BlindReauditScreen(CaseauditScreen):
         if self.view is None or self.saved is None or self.build() == self.saved:
             super().action_back()
             return
+        self._stop_autosave()
         self.close_after_save = True
         self.save_draft(self.build())
 

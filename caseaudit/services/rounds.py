@@ -1,0 +1,230 @@
+"""Thematic audit rounds (product.md "Thematic audits") as the command line and the screens do them.
+
+The rules live in audit_tools.rounds (round-v1, the question set); this module reads their
+inputs from the Store, stores the result (the Store records it in the history), re-derives a
+stored round, and shapes what the QA lead's round screen and the auditor's dashboard show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from audit_tools import rounds as rules
+from audit_tools.calendar import parse_day
+from audit_tools.errors import BadInput
+from audit_tools.models import Role
+from audit_tools.permissions import Op, require
+from audit_tools.rounds import QuestionSet, Round
+from audit_tools.files import Output, check_output_file, check_output_folder
+from caseaudit.services.outputs import output_for
+from db.errors import NotFound
+
+
+
+def _day(value: object, what: str = "--date") -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return parse_day(str(value))
+    except ValueError as err:
+        raise BadInput(f"{what}: {err}") from None
+
+
+def create_round(store: Any, *, name: str, questions: QuestionSet | str | Path, day: object, size: object,
+                 auditors: object, case_types: object = None, teams: object = None, with_event: object = None,
+                 within: object = None, score_standards: bool = False, grade: bool = False,
+                 seed: object | None = None) -> Round:
+    """Select and assign a round by round-v1 and store it; returns it with its id."""
+    require(store.user, Op.create_round)
+    question_set = questions if isinstance(questions, QuestionSet) else rules.load_questions(questions)
+    when = _day(day)
+    filters = rules.parse_filters(case_types, teams, with_event, within)
+    names = rules.parse_list(auditors if isinstance(auditors, (str, list, tuple)) else None)
+    if not names:
+        raise BadInput("--auditors: name at least one auditor, e.g. --auditors amy,ben")
+    people = {u.username: u for u in store.people.list()}
+    problems = [f"--auditors: {n} is not a caseaudit user" for n in names if n not in people]
+    problems += [f"--auditors: {n} does not hold the auditor role" for n in names
+                 if n in people and not people[n].has(Role.auditor)]
+    known_teams = set(store.people.teams()) if filters.teams else set()
+    problems += [f"--teams: {t} is not a known team" for t in filters.teams if t not in known_teams]
+    if problems:
+        raise BadInput(*problems)
+    with store.transaction():
+        made = rules.make_round(
+            name, when, question_set, store.rounds.candidate_cases(when, filters), filters, size, seed, names,
+            score_standards=score_standards, grade=grade, created_by=store.actor,
+            created_at=store.now().replace(microsecond=0))
+        round_id = store.rounds.save(made)
+    stored = store.rounds.get(round_id)
+    assert stored is not None
+    return stored
+
+
+def get_round(store: Any, round_id: str) -> Round:
+    found = store.rounds.get(str(round_id).strip())
+    if found is None:
+        raise NotFound(f"round {str(round_id).strip()}: not in the database")
+    return found
+
+
+def verify_round(store: Any, round_id: str) -> tuple[Round, list[str]]:
+    """Re-derive a stored round: (the round as stored, what differs; empty when it matches)."""
+    require(store.user, Op.verify_round)  # any user of the service may check that a round was fair
+    made = get_round(store, round_id)
+    recorded = store.rounds.recorded(made.round_id) or {}
+    reasons: list[str] = []
+    if not recorded:
+        reasons.append(f"no history entry records the creation of round {made.round_id}")
+    if store.rounds.frame_size_column(made.round_id) != made.frame_size:
+        reasons.append(f"frame differs: the round's row counts {store.rounds.frame_size_column(made.round_id)} "
+                       f"cases, the frame rows {made.frame_size}")
+    reasons += rules.verify(made, recorded=recorded)
+    if recorded:
+        if recorded.get("frame") != made.frame:
+            reasons.append("frame differs from the one its history entry recorded")
+        as_recorded = [{"case_ref": s.get("case_ref"), "auditor": s.get("auditor"), "worker": s.get("worker"),
+                        "line_manager": s.get("line_manager")} for s in recorded.get("selected") or []]
+        if as_recorded != [s.model_dump(mode="json") for s in made.selected]:
+            reasons.append("selection differs from the one its history entry recorded")
+    return made, list(dict.fromkeys(reasons))
+
+
+# --- what the screens show ------------------------------------------------------------
+
+
+@dataclass
+class RoundCase:
+    round_id: str
+    round_name: str
+    case_ref: str
+    case_type: str
+    team: str | None
+    audit_id: str | None
+    status: str | None  # None: not started; "draft"; "submitted"
+    submitted_on: str | None
+
+    @property
+    def done_words(self) -> str:
+        if self.status == "submitted":
+            return f"submitted {self.submitted_on}"
+        if self.status == "draft":
+            return f"draft {self.audit_id}"
+        return "not started"
+
+
+def round_cases_of(store: Any, username: str) -> list[RoundCase]:
+    """The round cases assigned to `username`, newest round first, with what is done."""
+    return [RoundCase(*row) for row in store.rounds.for_auditor(username)]
+
+
+@dataclass
+class AuditorProgress:
+    auditor: str | None  # None: cases no auditor of the round may take
+    selected: int
+    started: int
+    audited: int
+
+    @property
+    def outstanding(self) -> int:
+        return self.selected - self.audited
+
+
+@dataclass
+class RoundProgress:
+    made: Round
+    by_auditor: list[AuditorProgress] = field(default_factory=list)
+
+    @property
+    def selected(self) -> int:
+        return len(self.made.selected)
+
+    @property
+    def audited(self) -> int:
+        return sum(p.audited for p in self.by_auditor)
+
+    @property
+    def outstanding(self) -> int:
+        return self.selected - self.audited
+
+
+def progress(store: Any, round_id: str) -> RoundProgress:
+    require(store.user, Op.report_round)
+    made = get_round(store, round_id)
+    return RoundProgress(made, [AuditorProgress(*row) for row in store.rounds.progress(made.round_id)])
+
+
+def rounds_list(store: Any) -> list[tuple]:
+    require(store.user, Op.report_round)
+    return store.rounds.list()
+
+
+# --- the round report -------------------------------------------------------------------
+
+
+def report(store: Any, round_id: str, include_notes: bool = False):
+    """The round's report, counted in SQL over the round's submitted audits."""
+    from audit_tools.round_report import round_report
+
+    require(store.user, Op.report_round)
+    made = get_round(store, round_id)
+    rid = made.round_id
+    titles = {}
+    if made.score_standards:
+        titles = {s.id: s.title for s in store.reference.catalogue_for().standards}
+    return round_report(
+        made, len(made.selected), store.rounds.audited_count(rid), store.rounds.answer_counts(rid),
+        store.rounds.standard_counts(rid) if made.score_standards else None,
+        store.rounds.grade_counts(rid) if made.grade else None,
+        store.rounds.comments(rid) if include_notes else None, titles)
+
+
+def check_output(store: Any, path: str | Path, folder: bool = False, force: bool = False,
+                 expected: set[str] | None = None) -> Output:
+    """A path a person gave for an output: created new unless --force, never the database
+    (nor its -wal, -shm or -journal), in a folder that exists and may be written."""
+    target = output_for(store.path, path, force)
+    if folder:
+        check_output_folder(target, sorted(expected or set()))
+    else:
+        check_output_file(target, "report")
+    return target
+
+
+def export_report(store: Any, round_id: str, fmt: str, out: str | Path, include_notes: bool = False,
+                  force: bool = False) -> Path:
+    """Write the round's report in one format and record the export in the history."""
+    from audit_tools import round_report as rr
+
+    if fmt not in rr.FORMATS:
+        raise BadInput(f"--format: {fmt!r} is not one of {', '.join(rr.FORMATS)}")
+    figures = report(store, round_id, include_notes)
+    target = check_output(store, out, folder=fmt == "csv", force=force, expected=set(rr.csv_names(figures)))
+    try:
+        written = rr.WRITERS[fmt](figures, target)
+    except OSError as err:
+        raise BadInput(f"cannot write {target.path}: {err.strerror or err}") from None
+    store.record("round report exported", {"round_id": figures.round_id, "format": fmt,
+                                           "include_notes": include_notes, "path": str(written)})
+    return written
+
+
+@dataclass
+class RoundsView:
+    """What the QA lead's rounds screen shows: every round, and one round's progress and answers."""
+
+    rounds: list[tuple]  # (round_id, name, date, size, selected, submitted), newest first
+    progress: RoundProgress | None = None
+    figures: Any = None  # audit_tools.round_report.RoundReport of the shown round
+
+
+def rounds_view(store: Any, round_id: str | None = None) -> RoundsView:
+    """Every round, with the progress and answers of `round_id` (default the newest)."""
+    listed = rounds_list(store)
+    shown = round_id or (listed[0][0] if listed else None)
+    if shown is None:
+        return RoundsView(listed)
+    return RoundsView(listed, progress(store, shown), report(store, shown))
