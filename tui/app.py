@@ -236,11 +236,15 @@ class CaseauditApp(App[int]):
         self.notify("\n".join(problem_lines(err)), title=title, severity="error", timeout=10)
 
     def may(self, op: Op) -> bool:
-        """Whether the service's policy offers the user `op` at all (read once per session)."""
-        if getattr(self, "_offered", None) is None:
+        """Whether the service's policy offers the user `op` at all (read once per person: a
+        served session has nobody signed in until its sign-in screen is passed)."""
+        if self.store is None:
+            return False
+        if getattr(self, "_offered_to", None) != self.user.username:
             from caseaudit.services import access
 
             self._offered = access.offered(self.store, list(Op))
+            self._offered_to = self.user.username
         return op in self._offered
 
     # --- navigation ------------------------------------------------------------------

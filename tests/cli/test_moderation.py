@@ -306,3 +306,23 @@ def test_readable_outputs_fit_80_columns(db, capsys):
     assert row.endswith(" *") and len(row) == len(header) + 2
     assert any(line.startswith("* possibly insufficiently critical") for line in lines)
     assert long_name in lines[-len(SCORES) - 3]
+
+
+def test_verify_fails_when_the_strata_are_rewritten_and_the_frame_hash_kept(db, capsys):
+    """Moving an audit into another auditor's stratum leaves the frame, and so its hash, as
+    they were: verify still finds it, because each stratum is checked against the audits."""
+    cli(db, "sample", "draw", "--quarter", "2024-25-Q1", "--seed", "s", "--json")
+    capsys.readouterr()
+    conn = sqlite3.connect(db)
+    data = json.loads(conn.execute("SELECT data FROM samples WHERE sample_id = 'S-000001'").fetchone()[0])
+    frame_hash = data["frame_sha256"]
+    moved = data["strata"]["ben"].pop(0)
+    data["strata"]["amy"].append(moved)
+    with conn:
+        conn.execute("UPDATE samples SET data = ? WHERE sample_id = 'S-000001'", [json.dumps(data)])
+    conn.close()
+    assert json.loads(sqlite3.connect(db).execute("SELECT data FROM samples").fetchone()[0])["frame_sha256"] \
+        == frame_hash
+    assert cli(db, "sample", "verify", "S-000001") == 1
+    err = capsys.readouterr().err
+    assert f"audit {moved} is in amy's stratum but its auditor is ben" in err

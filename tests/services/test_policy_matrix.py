@@ -27,7 +27,7 @@ from audit_tools.models import Action, Case, CaseType, Moderation, User
 from audit_tools.quarters import Quarter
 from caseaudit.services import actions, allocation, annex_a, audits, cases, check, concerns, dashboard
 from caseaudit.services import imports, moderation, moderation_views, my_audits, sampling_view, setup
-from caseaudit.services import sign_in, themes
+from caseaudit.services import pack, rounds, sign_in, themes
 from db import open_store
 from tests.support import clock_on, full_blind, make_audit, make_case
 
@@ -136,7 +136,7 @@ ENTRY_POINTS = {
     "my_audits.my_audits": (lambda s, u, w, n: my_audits.my_audits(s, u), False),
     "my_audits.amendment_trail": (lambda s, u, w, n: my_audits.amendment_trail(s, u, "A-0001"), False),
     # moderation
-    "moderation.draw_sample": (lambda s, u, w, n: moderation.draw_sample(s, Q1, "0.1", 1, "again"), True),
+    "moderation.draw_sample": (lambda s, u, w, n: moderation.draw_sample(s, Q1, "0.1", 1, "again", again=True), True),
     "moderation.verify_sample": (lambda s, u, w, n: moderation.verify_sample(s, w["sample"]), False),
     "moderation.quarter_agreement": (lambda s, u, w, n: moderation.quarter_agreement(s, Q1), False),
     "moderation.moderation_figures": (lambda s, u, w, n: moderation.moderation_figures(s, Q1), False),
@@ -199,6 +199,11 @@ ENTRY_POINTS = {
     "imports.import_file": (lambda s, u, w, n: imports.import_file(s, "users", w["users_csv"]), True),
     "annex_a.check_workbook": (lambda s, u, w, n: annex_a.check_workbook(s, w["missing"]), False),
     "annex_a.import_annex_a": (lambda s, u, w, n: annex_a.import_annex_a(s, w["missing"]), True),
+    # thematic rounds and the inspection pack
+    "rounds.rounds_list": (lambda s, u, w, n: rounds.rounds_list(s), False),
+    "rounds.round_cases_of (own)": (lambda s, u, w, n: rounds.round_cases_of(s, n), False),
+    "rounds.round_cases_of (amy's)": (lambda s, u, w, n: rounds.round_cases_of(s, "amy"), False),
+    "pack.build_pack": (lambda s, u, w, n: pack.build_pack(s, ["C-1"], TODAY), False),
     # accounts
     "sign_in.check_may_set_password (own)": (lambda s, u, w, n: sign_in.check_may_set_password(s, n), False),
     "sign_in.check_may_set_password (quinn's)": (lambda s, u, w, n: sign_in.check_may_set_password(s, "quinn"),
@@ -278,6 +283,10 @@ actions.actions_view (team)               ok ok ok no no no
 actions.actions_view (all)                no no ok ok no no
 actions.complete_action                   ok no ok ok ok no
 actions.reopen_action                     ok no ok ok ok no
+rounds.rounds_list                        no no ok ok no no
+rounds.round_cases_of (own)               ok ok ok ok ok no
+rounds.round_cases_of (amy's)             ok no ok ok no no
+pack.build_pack                           no no ok ok no no
 imports.check_file                        no no no ok no no
 imports.import_file                       no no no ok no no
 annex_a.check_workbook                    no no no err no no
