@@ -76,8 +76,11 @@ mutate: $(MUTATE_STAMP)
 	$(BIN)/mutmut export-cicd-stats
 	cat mutants/mutmut-cicd-stats.json
 
+# The council-scale run, then what a served session costs (bench/served.py: sign-in to
+# dashboard, memory of one signed-in session and of 20 at once).
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench served
 
 clean:
 	rm -rf $(VENV) build *.egg-info

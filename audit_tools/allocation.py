@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-import re
 import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -29,6 +28,7 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 from pydantic import Field
 
+from audit_tools.calendar import parse_month as read_month
 from audit_tools.errors import BadInput
 from audit_tools.models import Case, Model, User
 
@@ -77,12 +77,12 @@ class Allocation(Model):
 
 
 def first_day(month: object) -> date:
-    """The first day of a YYYY-MM month, or BadInput saying how to write it."""
-    text = str(month).strip()
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-        raise BadInput(f"month: {text!r} is not a month; write YYYY-MM, e.g. 2025-09")
-    return date(int(match.group(1)), int(match.group(2)), 1)
+    """The first day of a month given as a person writes it (calendar.parse_month: 2025-09,
+    09/2025, Sep 2025), or BadInput saying how to write it."""
+    try:
+        return read_month(str(month))
+    except ValueError as err:
+        raise BadInput(f"month: {err}") from None
 
 
 def parse_month(month: object) -> str:

@@ -16,7 +16,8 @@ from audit_tools.models import Action
 # Fields an amendment may correct. Who, which case and when are the audit's identity and
 # what the quarter, quota and sample are counted by, so they are never amended. The
 # engine's statuses (`automatic`) may be corrected with the scores they explain.
-AMENDABLE = ("grade", "scores", "notes", "override_reasons", "automatic", "themes", "actions")
+AMENDABLE = ("grade", "scores", "notes", "override_reasons", "automatic", "themes", "actions",
+             "answers")  # a thematic round's answers
 
 
 def field_problems(audit_id: str, changes: dict, reason: str | None) -> list[str]:
@@ -81,16 +82,19 @@ def replay(submitted: dict, log: Iterable[dict]) -> dict:
     return audit
 
 
-def amendment_problems(before, amended, changes: dict, case, catalogue, known_users, themes_vocabulary) -> list[str]:
+def amendment_problems(before, amended, changes: dict, case, catalogue, known_users, themes_vocabulary,
+                       round=None) -> list[str]:
     """What submission would refuse in the amended audit, and the action-plan rule (the
-    recent-audit check is about starting an audit, so it does not apply to correcting one)."""
+    recent-audit check is about starting an audit, so it does not apply to correcting one).
+    `round` is a round audit's thematic round: its questions, and its standards and grade
+    only when it asks for them."""
     from audit_tools.audit import auditor_independence, submission_problems
 
     problems = action_plan_problems(before.actions, amended.actions) if "actions" in changes else []
     if case is None:
         return problems + [f"case {amended.case_ref}: not in the database"]
     return problems + list(auditor_independence(case, amended.auditor)) + submission_problems(
-        amended, case, catalogue, known_users, themes_vocabulary)
+        amended, case, catalogue, known_users, themes_vocabulary, round=round)
 
 
 def completion_problem(action_id: int, on: date, today: date, completed: date | None,

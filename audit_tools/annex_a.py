@@ -24,10 +24,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from audit_tools.calendar import parse_day
 from audit_tools.errors import BadInput
 from audit_tools.files import Output, output_file
 from audit_tools.importers import unknown_team
 from audit_tools.models import Case, CaseType, Event, EventKind, User
+from audit_tools.text import Kind, check_text
 
 Progress = Callable[[int, int], None]
 
@@ -37,8 +39,6 @@ EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"'})
 _SPACES = re.compile(r"\s+")
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 # How far down a sheet the header row may be (title rows above it are not unusual).
 HEADER_SEARCH_ROWS = 10
 
@@ -200,23 +200,34 @@ def _date_cell(value: Any) -> date | None:
             return None
         if _error_value(text):
             raise _CellProblem(f"{text} is an error cell, not a date; correct the formula or type the date")
-        match = _DMY.match(text)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-        else:
-            match = _ISO.match(text)
-            if not match:
-                raise _CellProblem(f"{text!r} is not a date; write it as dd/mm/yyyy or make it a date cell")
-            year, month, day = (int(g) for g in match.groups())
         try:
-            return date(year, month, day)
-        except ValueError:
-            raise _CellProblem(f"{text!r} is not a real date") from None
+            # The one reader of a date a person writes: day first or ISO, never month first.
+            return parse_day(text)
+        except ValueError as err:
+            raise _CellProblem(f"{err}, or make it a date cell") from None
     if isinstance(value, bool):
         raise _CellProblem(f"{value} is not a date; write it as dd/mm/yyyy or make it a date cell")
     if isinstance(value, (int, float)):
         raise _CellProblem(f"{value!r} is a number, not a date; format the cell as a date")
     raise _CellProblem(f"{value!r} is not a date")
+
+
+def _door(text: str, kind: Kind) -> str:
+    """The one check of characters and size (audit_tools.text), as a cell's problem."""
+    try:
+        return check_text(text, kind)
+    except ValueError as err:
+        raise _CellProblem(str(err)) from None
+
+
+def _team_cell(value: Any) -> str | None:
+    text = _text_cell(value)
+    return None if text is None else _door(text, Kind.identifier)
+
+
+def _worker_cell(value: Any) -> str | None:
+    text = _text_cell(value)
+    return None if text is None else _door(text, Kind.name)
 
 
 def _text_cell(value: Any) -> str | None:
@@ -251,7 +262,7 @@ def child_ref(value: Any) -> str | None:
         raise _CellProblem(f"{text} is an error cell; correct the formula or type the id")
     if re.fullmatch(r"\d+\.0+", text):  # a number saved as text by some exports
         text = text.split(".")[0]
-    return text or None
+    return _door(text, Kind.identifier) if text else None
 
 
 _SEEN_ALONE = {"a": True, "yes": True, "y": True, "b": False, "no": False, "n": False,
@@ -422,9 +433,9 @@ def _read_rows(rows: Iterable[tuple], header_row: int, spec: ListSpec, columns: 
             problems.append(f"{name}:{read.sheet}!{_column_letter(child_col)}{number}: {CHILD_ID}: "
                             "empty; every row needs the child's id")
         if spec.case_list:
-            row.team = cell(team_col, TEAM, _text_cell)
+            row.team = cell(team_col, TEAM, _team_cell)
             row.team_cell = f"{_column_letter(team_col)}{number}" if team_col is not None else ""
-            row.worker = cell(worker_col, WORKER, _text_cell)
+            row.worker = cell(worker_col, WORKER, _worker_cell)
         if spec.start:
             row.start = cell(start_col, spec.start, _date_cell)
             if row.start is None and start_col is not None and not any(spec.start in p for p in problems):

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Iterable
+from zoneinfo import ZoneInfo
 
-import holidays
 from dateutil.relativedelta import relativedelta
+
+# Where the service is: every day a person reads or a rule counts is a day in England.
+LONDON = ZoneInfo("Europe/London")
 
 UNITS = {"wd": "working day", "d": "day", "w": "week", "m": "month"}
 _DURATION = re.compile(r"^\s*(\d{1,4})\s*(wd|d|w|m)\s*$")
@@ -50,13 +53,22 @@ class Duration:
         return f"{self.amount} {unit}{'' if self.amount == 1 else 's'}"
 
 
+def _england_and_wales(year: int):
+    # Loaded when a day is first counted, not at start-up: the package builds every
+    # country's calendar as it loads (about a quarter of a second), and a screen that
+    # counts no working days need not wait for it.
+    import holidays
+
+    return holidays.country_holidays("GB", subdiv="ENG", years=year)
+
+
 @lru_cache(maxsize=None)
 def _bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+    return frozenset(_england_and_wales(year).keys())
 
 
 def bank_holiday_name(day: date) -> str | None:
-    return holidays.country_holidays("GB", subdiv="ENG", years=day.year).get(day)
+    return _england_and_wales(day.year).get(day)
 
 
 @lru_cache(maxsize=65536)
@@ -204,19 +216,73 @@ def parse_day(text: str) -> date:
     raise refuse()
 
 
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_NUMBERS_MONTH = re.compile(r"^(\d{1,2})[/.-](\d{2,4})$")
+_WORDS_MONTH = re.compile(r"^([a-z]+)\.?,?\s+(\d{2,4})$")
+MONTH_EXAMPLES = "2025-10, 10/2025, Oct 2025 or October 2025"
+
+
+def parse_month(text: str) -> date:
+    """A month as a person in England types it, the first day of it: ISO (2025-10), number
+    and year (10/2025) or in words (Oct 2025, October 2025). A two-digit year is refused, as
+    `parse_day` refuses it; a whole date is refused too (the month alone is wanted)."""
+    words = " ".join(str(text).split()).lower()
+    if not words:
+        raise ValueError(f"no month given: write it as {MONTH_EXAMPLES}")
+
+    def refuse(why: str = "") -> ValueError:
+        return ValueError(f"{str(text).strip()!r} is not a month{why}: write it as {MONTH_EXAMPLES}")
+
+    def made(year_digits: str, month: int) -> date:
+        if len(year_digits) != 4:
+            raise refuse(" (give the year in full, e.g. 2025)")
+        if not 1 <= month <= 12:
+            raise refuse(f" (there is no month {month})")
+        if int(year_digits) < 1900:
+            raise refuse()
+        return date(int(year_digits), month, 1)
+
+    if found := _ISO_MONTH.match(words):
+        return made(found[1], int(found[2]))
+    if found := _NUMBERS_MONTH.match(words):
+        return made(found[2], int(found[1]))
+    if found := _WORDS_MONTH.match(words):
+        month = _MONTHS.get(found[1])
+        if month is None:
+            raise refuse(f" ({found[1]!r} is not a month)")
+        return made(found[2], month)
+    raise refuse()
+
+
 def calendar_month_name(month: int) -> str:
     return date(2000, month, 1).strftime("%B")
+
+
+def london(moment: datetime) -> datetime:
+    """A moment as the clocks in England showed it: the one conversion for display and for
+    "which day was it" (a moment without a zone is UTC, never the machine's own zone)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LONDON)
+
+
+def london_day(moment: datetime) -> date:
+    """The date in England when something happened."""
+    return london(moment).date()
+
+
+def format_day_time(moment: datetime) -> str:
+    """"2 Oct 2025 14:02": a moment as a person in England reads it."""
+    local = london(moment)
+    return f"{format_day(local.date())} {local:%H:%M}"
 
 
 def format_moment(moment: datetime | None, now: datetime) -> str:
     """When something happened, as the clocks in England showed it: "14:02" today,
     "14:02 on 2024-05-01" on another day."""
-    from zoneinfo import ZoneInfo
-
     if moment is None:
         return "an unknown time"
-    london = ZoneInfo("Europe/London")
-    local = moment.astimezone(london)
-    if local.date() == now.astimezone(london).date():
+    local = london(moment)
+    if local.date() == london_day(now):
         return local.strftime("%H:%M")
     return local.strftime("%H:%M on %Y-%m-%d")

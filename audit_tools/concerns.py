@@ -30,15 +30,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Iterable
-from zoneinfo import ZoneInfo
 
-from audit_tools.calendar import ENGLAND_AND_WALES, Calendar
+from audit_tools.calendar import ENGLAND_AND_WALES, Calendar, london_day
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import User
 from audit_tools.permissions import Facts, Op, decide, require
 from audit_tools.quarters import Quarter
-
-LONDON = ZoneInfo("Europe/London")
 
 # Long enough to say what was found and what to do, short enough for a screen and a report.
 MAX_TEXT = 4000
@@ -77,15 +74,6 @@ class Concern:
         if self.acknowledged_at is not None:
             return ConcernState.acknowledged
         return ConcernState.open
-
-
-def london_day(moment: datetime) -> date:
-    """The date in England when something happened (a naive moment is taken as UTC)."""
-    if moment.tzinfo is None:
-        from datetime import timezone
-
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LONDON).date()
 
 
 def _text_problems(text: str | None, what: str) -> list[str]:

@@ -25,8 +25,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from audit_tools.assignment import moderator_conflicts
 from audit_tools.audit import auditor_independence, submission_rule_problems
+from audit_tools.calendar import DATE_EXAMPLES, parse_day
 from audit_tools.errors import BadInput
 from audit_tools.reconciliation import reconciliation_rule_problems
+from audit_tools.text import ACTIONS_LIMIT, IDENTIFIER_LIMIT, TEXT_LIMIT, IdentifierText, LongText, NameText
 from audit_tools.models import (
     Action,
     Audit,
@@ -49,7 +51,6 @@ CSV_SUFFIXES = {".csv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 _ZIP_MAGIC = b"PK\x03\x04"
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
@@ -59,19 +60,18 @@ _FALSE = {"false", "no", "n", "0"}
 
 
 def iso_day(value: Any) -> Any:
-    """Dates strictly as YYYY-MM-DD (or a spreadsheet date cell); nothing a human might misread."""
+    """A date cell: a spreadsheet date, or text as a person writes it (calendar.parse_day: ISO
+    or day first, 07/12/2025 or 7 Dec 2025); month first, as in 12/31/2025, is refused saying
+    why, never guessed."""
     if value is None or isinstance(value, date) and not isinstance(value, datetime):
         return value
     if isinstance(value, datetime):
         if value.time() == datetime.min.time():
             return value.date()
         raise ValueError(f"expected a date without a time, got {value.isoformat(sep=' ')}")
-    if isinstance(value, str) and _ISO_DAY.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"{value.strip()!r} is not a real date") from None
-    raise ValueError(f"expected a date written YYYY-MM-DD, got {value!r}")
+    if isinstance(value, str):
+        return parse_day(value)
+    raise ValueError(f"expected a date such as {DATE_EXAMPLES}, got {value!r}")
 
 
 def yes_no(value: Any) -> Any:
@@ -109,7 +109,9 @@ def role_list(value: Any) -> Any:
 
 
 def username_text(value: Any) -> Any:
-    if isinstance(value, str) and not _USERNAME.match(value.strip()):
+    if isinstance(value, str) and len(value.strip()) > IDENTIFIER_LIMIT:
+        raise ValueError(f"{len(value.strip()):,} characters is too long: at most {IDENTIFIER_LIMIT}")
+    if isinstance(value, str) and not _USERNAME.fullmatch(value.strip()):
         raise ValueError(
             f"{value!r} is not a username: use letters, digits, dots, hyphens or underscores, no spaces"
         )
@@ -127,10 +129,10 @@ class Row(BaseModel):
 
 class UserRow(Row):
     username: Username
-    display_name: str = Field(min_length=1)
+    display_name: NameText = Field(min_length=1)
     roles: Annotated[list[Role], BeforeValidator(role_list)] = Field(default_factory=list)
-    team: str | None = None
-    manages: str | None = None
+    team: IdentifierText | None = None
+    manages: IdentifierText | None = None
 
     def to_model(self) -> User:
         return User(username=self.username, display_name=self.display_name,
@@ -138,10 +140,10 @@ class UserRow(Row):
 
 
 class CaseRow(Row):
-    case_ref: str = Field(min_length=1)
+    case_ref: IdentifierText = Field(min_length=1)
     case_type: CaseType
     start_date: Day
-    team: str | None = None
+    team: IdentifierText | None = None
     worker: Username | None = None
     line_manager: Username | None = None
     closed_date: Day | None = None
@@ -151,13 +153,13 @@ class CaseRow(Row):
 
 
 class EventRow(Row):
-    case_ref: str = Field(min_length=1)
+    case_ref: IdentifierText = Field(min_length=1)
     kind: EventKind
     date: Day
     child_seen: YesNo = True
     seen_alone: YesNo | None = None
-    reason_not_alone: str | None = None
-    note: str | None = None
+    reason_not_alone: LongText | None = None
+    note: LongText | None = None
 
     def to_model(self) -> Event:
         return Event(**self.model_dump(exclude={"case_ref"}))
@@ -258,6 +260,9 @@ def _csv_rows(data: bytes, name: str) -> list[tuple[int, list[Any]]]:
         if "unexpected end of data" in str(err):
             raise BadInput(f'{name}:{len(out) + 1}: a quote (") opened on this row is never closed; '
                            "close it or remove it") from None
+        if "field larger than field limit" in str(err):  # Python's csv stops at 128 KB a cell
+            raise BadInput(f"{name}:{len(out) + 1}: a cell is longer than any field takes "
+                           f"(at most {TEXT_LIMIT:,} characters)") from None
         raise BadInput(f"{name}:{len(out) + 1}: cannot be read as CSV ({err})") from None
     return out
 
@@ -800,46 +805,46 @@ def _row_order(line: str) -> int:
 
 
 class ThemesLine(Row):
-    strengths: list[str] = Field(default_factory=list)
-    improvements: list[str] = Field(default_factory=list)
+    strengths: list[IdentifierText] = Field(default_factory=list)
+    improvements: list[IdentifierText] = Field(default_factory=list)
 
 
 class ActionLine(Row):
-    description: str
-    owner: str
+    description: LongText
+    owner: IdentifierText
     due: Day
     completed_on: Day | None = None
-    standard: str | None = None
+    standard: IdentifierText | None = None
 
 
 class ModerationLine(Row):
-    moderator: str = Field(min_length=1)
+    moderator: IdentifierText = Field(min_length=1)
     moderated_on: Day
     grade: Grade
     outcome: Outcome
     final_grade: Grade | None = None
-    scores: dict[str, Status] = Field(default_factory=dict)
-    notes: dict[str, str] = Field(default_factory=dict)
-    reason: str | None = None
-    feedback: str | None = None
+    scores: dict[IdentifierText, Status] = Field(default_factory=dict)
+    notes: dict[IdentifierText, LongText] = Field(default_factory=dict)
+    reason: LongText | None = None
+    feedback: LongText | None = None
     acknowledged_on: Day | None = None
 
 
 class AuditLine(Row):
     """One line of `import audits` (cli.md "Audit line"); `override_reasons` is an extension."""
 
-    audit_id: str = Field(min_length=1)
-    case_ref: str = Field(min_length=1)
-    auditor: str = Field(min_length=1)
+    audit_id: IdentifierText = Field(min_length=1)
+    case_ref: IdentifierText = Field(min_length=1)
+    auditor: IdentifierText = Field(min_length=1)
     as_of: Day
     submitted_on: Day
     grade: Grade
-    scores: dict[str, Status]
-    notes: dict[str, str] = Field(default_factory=dict)
+    scores: dict[IdentifierText, Status]
+    notes: dict[IdentifierText, LongText] = Field(default_factory=dict)
     themes: ThemesLine = Field(default_factory=ThemesLine)
-    actions: list[ActionLine] = Field(default_factory=list)
+    actions: list[ActionLine] = Field(default_factory=list, max_length=ACTIONS_LIMIT)
     moderation: ModerationLine | None = None
-    override_reasons: dict[str, str] = Field(default_factory=dict)
+    override_reasons: dict[IdentifierText, LongText] = Field(default_factory=dict)
 
     @field_validator("notes", "override_reasons")
     @classmethod

@@ -27,6 +27,7 @@ from audit_tools.annex_a import CHILD_ID, child_ref, header_key
 from audit_tools.calendar import format_day
 from audit_tools.errors import BadInput
 from audit_tools.exporters.safety import neutralise
+from audit_tools.text import printable
 from audit_tools.files import Output, output_file
 from audit_tools.models import GRADE_LABELS, Case, Grade, StandardResult
 
@@ -284,7 +285,7 @@ def facts_rows(c: PackCase) -> list[list[str]]:
 
 
 def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    return printable(str(value)).replace("|", "\\|").replace("\n", " ").replace("\r", " ")
 
 
 def _md_table(headers: list[str], rows: list[list[Any]]) -> list[str]:
@@ -324,7 +325,7 @@ def render_md(pack: Pack) -> str:
 
 def write_md(pack: Pack, out: Output) -> Path:
     with output_file(out, "pack") as tmp:
-        tmp.write_text(render_md(pack), encoding="utf-8")
+        tmp.write_text(printable(render_md(pack)), encoding="utf-8")
     return out.path
 
 
@@ -382,3 +383,21 @@ def write_xlsx(pack: Pack, out: Output) -> Path:
 
 
 WRITERS = {"md": write_md, "xlsx": write_xlsx}
+
+
+def pack_download(pack: Pack, fmt: str, stem: str) -> tuple[str, bytes]:
+    """The pack as one file's name and bytes, for a browser (nothing written on the server)."""
+    if fmt not in FORMATS:
+        raise BadInput(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt == "md":
+        return f"{stem}.md", render_md(pack).encode("utf-8")
+    buffer = io.BytesIO()
+    build_workbook(pack).save(buffer)
+    return f"{stem}.xlsx", buffer.getvalue()
+
+
+def split_references(text: str) -> list[str]:
+    """References pasted into a box: one a line, or separated by commas, semicolons, tabs or spaces."""
+    import re
+
+    return references([part for part in re.split(r"[\s,;]+", text or "") if part])

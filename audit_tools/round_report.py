@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from audit_tools.exporters.safety import neutralise
+from audit_tools.text import printable
 from audit_tools.files import Output, output_file, output_folder
 from audit_tools.models import GRADE_LABELS, Grade
 from audit_tools.rounds import NOT_APPLICABLE, Round
@@ -174,7 +175,7 @@ def _pct_text(value: float | None) -> str:
 
 
 def _md_cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return printable(str(value)).replace("|", "\\|").replace("\n", " ")
 
 
 def render_md(report: RoundReport) -> str:
@@ -215,7 +216,7 @@ def render_md(report: RoundReport) -> str:
 
 def write_md(report: RoundReport, out: Output) -> Path:
     with output_file(out, "report") as tmp:
-        tmp.write_text(render_md(report), encoding="utf-8")
+        tmp.write_text(printable(render_md(report)), encoding="utf-8")
     return out.path
 
 

@@ -1,8 +1,9 @@
 """The quarterly themes report: the figures the improvement board sees, for a quarter and
 the one before it.
 
-Pure: the caller passes the audits, cases, users, sampled audit ids, quota and catalogue;
-nothing here reads the database, the clock or a file. The JSON form of `ThemesReport`
+Pure: the store counts and groups in SQL (db.reports) and the caller passes those rows,
+the users, the quota and the catalogue (`ReportRows`); this module shapes them into one
+document. Nothing here reads the database, the clock or a file. The JSON form of `ThemesReport`
 (`report.to_json()`) is the `export themes --format json` contract in cli.md; every
 other format is rendered from it.
 """
@@ -17,11 +18,11 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from audit_tools.agreement import DEFAULT_MIN_PAIRS, Agreement, AuditorAgreement, StandardAgreement, agreement, is_pair
+from audit_tools.agreement import DEFAULT_MIN_PAIRS, Agreement, AuditorAgreement, StandardAgreement
 from audit_tools.calendar import ENGLAND_AND_WALES, Calendar
 from audit_tools.concerns import ConcernTimes
 from audit_tools.concerns import quarter_counts as concern_counts
-from audit_tools.models import Audit, Case, Grade, Role, Status, User
+from audit_tools.models import Grade, Role, Status, User
 from audit_tools.quarters import Quarter
 from audit_tools.vocabulary import DEFAULT_THEMES
 from audit_tools.wording import moderation_words
@@ -123,6 +124,18 @@ class OverrideFigures(Figures):
     automatic: int  # standards that had an automatic status and an auditor's score
     overridden: int
     rate: float | None  # overridden / automatic, a fraction from 0 to 1
+    # Audits imported from earlier records: scored with no automatic status shown, so not counted.
+    imported: int = 0
+
+    def imported_words(self, audits: int) -> str:
+        """What the figure leaves out, when it leaves anything out: "" for a quarter of
+        audits made in caseaudit alone."""
+        if not self.imported:
+            return ""
+        made = audits - self.imported
+        return (f"counted over the {made} audit{'s' if made != 1 else ''} made in caseaudit; the "
+                f"{self.imported} imported audit{'s' if self.imported != 1 else ''} had no automatic "
+                "status to override")
 
 
 class AuditRow(Figures):
@@ -213,21 +226,6 @@ def fraction(part: int, whole: int) -> float | None:
     return float(value)
 
 
-@dataclass
-class ThemesInput:
-    """Everything the figures need, gathered by the caller."""
-
-    audits: list[Audit]
-    cases: Mapping[str, Case]
-    users: list[User]
-    sampled_ids: set[str] = field(default_factory=set)
-    quota: int = DEFAULT_QUOTA
-    standards: list[tuple[str, str]] = field(default_factory=list)  # (id, title), catalogue order
-    themes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_THEMES))
-    concerns: list[ConcernTimes] = field(default_factory=list)  # when each was raised, acknowledged, closed
-    calendar: Calendar = ENGLAND_AND_WALES
-
-
 def concern_figures(quarter: Quarter, concerns: Iterable[ConcernTimes], calendar: Calendar) -> ConcernFigures:
     counts = concern_counts(quarter, concerns, calendar)
     return ConcernFigures(raised=counts.raised, acknowledged_within_1wd=counts.acknowledged_within_1wd,
@@ -241,18 +239,8 @@ def standards_of(catalogue: Any) -> list[tuple[str, str]]:
     return [(s.id, getattr(s, "title", s.id)) for s in catalogue.standards]
 
 
-def in_quarter(audits: Iterable[Audit], quarter: Quarter) -> list[Audit]:
-    """Submitted audits whose submission date falls in the quarter, in submission order."""
-    chosen = [a for a in audits if a.submitted_on is not None and quarter.contains(a.submitted_on)]
-    return sorted(chosen, key=lambda a: (a.submitted_on, a.audit_id))
-
-
-def _team(audit: Audit, cases: Mapping[str, Case]) -> str:
-    case = cases.get(audit.case_ref)
-    return (case.team if case and case.team else None) or NO_TEAM
-
-
-def _action_state(completed_on: date | None, due: date | None, as_at: date) -> str:
+def action_state(completed_on: date | None, due: date | None, as_at: date) -> str:
+    """An action as at `as_at`: completed (on or before it), overdue (open, due before it) or open."""
     if completed_on is not None and completed_on <= as_at:
         return "completed"
     if due is not None and due < as_at:
@@ -260,190 +248,7 @@ def _action_state(completed_on: date | None, due: date | None, as_at: date) -> s
     return "open"
 
 
-def quarter_figures(quarter: Quarter, data: ThemesInput) -> QuarterFigures:
-    audits = in_quarter(data.audits, quarter)
-    months = len(quarter.months())
-
-    # Audits: by the case's team, and by auditor against quota.
-    by_team = Counter(_team(a, data.cases) for a in audits)
-    done = Counter(a.auditor for a in audits)
-    expected = data.quota * months
-    by_auditor: dict[str, AuditorFigures] = {}
-    for user in sorted(data.users, key=lambda u: u.username):
-        if Role.auditor in user.roles:
-            by_auditor[user.username] = AuditorFigures(completed=done[user.username], expected=expected)
-    for name in sorted(done):
-        # Someone outside the auditor role still audited: shown, with no quota of their own.
-        by_auditor.setdefault(name, AuditorFigures(completed=done[name], expected=0))
-
-    # Grades after moderation, best first, every grade shown.
-    finals = Counter(a.final_grade for a in audits if a.final_grade is not None)
-    grades = {g.value: finals[g] for g in GRADE_ORDER}
-
-    # Standards: the auditor's scores as submitted; n leaves out not applicable.
-    order = [sid for sid, _ in data.standards]
-    seen = {sid for a in audits for sid in a.scores}
-    order += sorted(seen - set(order))
-    standards: dict[str, StandardFigures] = {}
-    for sid in order:
-        counts = Counter(a.scores[sid] for a in audits if sid in a.scores)
-        n = counts[Status.met] + counts[Status.partly_met] + counts[Status.not_met]
-        standards[sid] = StandardFigures(
-            n=n,
-            met=counts[Status.met],
-            partly_met=counts[Status.partly_met],
-            not_met=counts[Status.not_met],
-            pct_met=pct(counts[Status.met], n),
-            not_applicable=counts[Status.not_applicable],
-        )
-
-    # Themes: every vocabulary theme, plus any tagged outside it.
-    strengths = Counter(t for a in audits for t in dict.fromkeys(a.themes.strengths))
-    improvements = Counter(t for a in audits for t in dict.fromkeys(a.themes.improvements))
-    theme_ids = list(data.themes) + sorted((set(strengths) | set(improvements)) - set(data.themes))
-    themes = {
-        t: ThemeFigures(strength=strengths[t], improvement=improvements[t]) for t in theme_ids
-    }
-
-    # Moderation: the same agreement figures as `stats agreement` for this quarter's audits.
-    sampled = [a for a in audits if a.audit_id in data.sampled_ids]
-    agreed = agreement(audits)
-    moderation = ModerationFigures(
-        sampled=len(sampled),
-        moderated=sum(1 for a in audits if is_pair(a)),
-        reconciled=sum(1 for a in audits if is_pair(a) and a.moderation.outcome is not None),
-        sample_moderated=sum(1 for a in sampled if is_pair(a)),
-        exact_agreement=agreed.exact_agreement,
-        kappa_quadratic=agreed.kappa_quadratic,
-        moved_down=agreed.moved_down,
-        moved_up=agreed.moved_up,
-    )
-
-    # Actions of these audits, judged as at the quarter's last day.
-    as_at = quarter.end
-    states = Counter()
-    on_time = 0
-    raised = 0
-    for a in audits:
-        for action in a.actions:
-            raised += 1
-            state = _action_state(action.completed_on, action.due, as_at)
-            states[state] += 1
-            if state == "completed" and action.due is not None and action.completed_on <= action.due:
-                on_time += 1
-    actions = ActionFigures(
-        raised=raised,
-        completed=states["completed"],
-        completed_on_time=on_time,
-        open=states["open"] + states["overdue"],
-        overdue=states["overdue"],
-    )
-
-    # Overrides: an auditor's status differing from the automatic one they were shown;
-    # imported audits were scored without it, so they are no one's override.
-    automatic = overridden = 0
-    for a in audits:
-        if a.imported:
-            continue
-        for sid, auto in a.automatic.items():
-            if auto is None or sid not in a.scores:
-                continue
-            automatic += 1
-            overridden += a.scores[sid] != auto
-    overrides = OverrideFigures(
-        automatic=automatic, overridden=overridden, rate=fraction(overridden, automatic)
-    )
-
-    return QuarterFigures(
-        quarter=quarter.code,
-        from_=quarter.start,
-        to=quarter.end,
-        audits=AuditFigures(completed=len(audits), by_team=dict(sorted(by_team.items())),
-                            by_auditor=by_auditor),
-        grades=grades,
-        standards=standards,
-        themes=themes,
-        moderation=moderation,
-        actions=actions,
-        overrides=overrides,
-        concerns=concern_figures(quarter, data.concerns, data.calendar),
-    )
-
-
-def themes_report(quarter: Quarter, data: ThemesInput, include_notes: bool = False) -> ThemesReport:
-    """The quarter's figures, the previous quarter's for trends, and the detail lists.
-
-    Free text (notes, action descriptions, moderation reasons and feedback) appears only
-    with include_notes; staff appear by username, children only by case reference.
-    """
-    this = quarter_figures(quarter, data)
-    before = quarter_figures(quarter.previous(), data)
-    audits = in_quarter(data.audits, quarter)
-    as_at = quarter.end
-
-    audit_list = [
-        AuditRow(
-            audit_id=a.audit_id,
-            case_ref=a.case_ref,
-            auditor=a.auditor,
-            team=_team(a, data.cases),
-            submitted_on=a.submitted_on,
-            grade=a.grade,
-            final_grade=a.final_grade,
-            moderated=a.moderation is not None and a.moderation.grade is not None,
-        )
-        for a in audits
-    ]
-    action_list = [
-        ActionRow(
-            audit_id=a.audit_id,
-            case_ref=a.case_ref,
-            standard=action.standard,
-            owner=action.owner,
-            due=action.due,
-            completed_on=action.completed_on,
-            state=_action_state(action.completed_on, action.due, as_at),
-            description=action.description if include_notes else None,
-        )
-        for a in audits
-        for action in a.actions
-    ]
-    notes: list[NoteRow] = []
-    if include_notes:
-        for a in audits:
-            for topic, text in a.notes.items():
-                notes.append(NoteRow(audit_id=a.audit_id, case_ref=a.case_ref, source="auditor",
-                                     topic=topic, text=text))
-            for topic, text in a.override_reasons.items():
-                notes.append(NoteRow(audit_id=a.audit_id, case_ref=a.case_ref, source="auditor",
-                                     topic=f"override of {topic}", text=text))
-            m = a.moderation
-            if m is None:
-                continue
-            for topic, text in m.notes.items():
-                notes.append(NoteRow(audit_id=a.audit_id, case_ref=a.case_ref, source="moderator",
-                                     topic=topic, text=text))
-            for topic in ("reason", "feedback"):
-                text = getattr(m, topic)
-                if text:
-                    notes.append(NoteRow(audit_id=a.audit_id, case_ref=a.case_ref,
-                                         source="moderator", topic=topic, text=text))
-
-    titles = dict(data.standards)
-    return ThemesReport(
-        **this.model_dump(by_alias=True),
-        label=quarter.label,
-        previous=before,
-        standard_titles={sid: titles.get(sid, sid) for sid in this.standards},
-        theme_labels={t: data.themes.get(t, t) for t in this.themes},
-        audit_list=audit_list,
-        action_list=action_list,
-        include_notes=include_notes,
-        notes=notes,
-    )
-
-
-# --- the same report from grouped rows (what the store's SQL counts) ---------------------
+# --- the report from grouped rows (what the store's SQL counts) ------------------------
 
 
 @dataclass
@@ -459,6 +264,7 @@ class QuarterCounts:
     moderation: tuple[int, int, int, int] = (0, 0, 0, 0)  # sampled, moderated, reconciled, sample_moderated
     actions: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # raised, completed, on time, open, overdue
     overrides: tuple[int, int] = (0, 0)  # automatic, overridden
+    imported: int = 0  # audits imported from earlier records (outside the override figures)
 
 
 @dataclass
@@ -504,7 +310,7 @@ def figures_from_counts(quarter: Quarter, counts: QuarterCounts, users: list[Use
                         standards: list[tuple[str, str]], vocabulary: Mapping[str, str],
                         concerns: Iterable[ConcernTimes] = (),
                         calendar: Calendar = ENGLAND_AND_WALES) -> QuarterFigures:
-    """QuarterFigures from one quarter's grouped counts; the same rules as `quarter_figures`."""
+    """QuarterFigures from one quarter's grouped counts (db.reports counts them in SQL)."""
     done = dict(counts.by_auditor)
     expected = quota * len(quarter.months())
     by_auditor: dict[str, AuditorFigures] = {}
@@ -560,14 +366,16 @@ def figures_from_counts(quarter: Quarter, counts: QuarterCounts, users: list[Use
         actions=ActionFigures(raised=raised, completed=completed, completed_on_time=on_time,
                               open=open_, overdue=overdue),
         overrides=OverrideFigures(automatic=automatic, overridden=overridden,
-                                  rate=fraction(overridden, automatic)),
+                                  rate=fraction(overridden, automatic), imported=counts.imported),
         concerns=concern_figures(quarter, concerns, calendar),
     )
 
 
 def report_from_rows(quarter: Quarter, rows: ReportRows, include_notes: bool = False) -> ThemesReport:
-    """The themes report from grouped counts and detail rows: the same document as
-    `themes_report` gives from whole audits, without loading them."""
+    """The quarterly themes report from grouped counts and detail rows: the quarter's
+    figures, the previous quarter's for trends, and the detail lists. Free text (notes,
+    action descriptions, moderation reasons and feedback) appears only with include_notes;
+    staff appear by username, children only by case reference."""
     this = figures_from_counts(quarter, rows.this, rows.users, rows.quota, rows.standards, rows.themes,
                                rows.concerns, rows.calendar)
     before = figures_from_counts(quarter.previous(), rows.previous, rows.users, rows.quota,
@@ -584,7 +392,7 @@ def report_from_rows(quarter: Quarter, rows: ReportRows, include_notes: bool = F
         done_day = date.fromisoformat(completed_on) if completed_on else None
         action_list.append(ActionRow(
             audit_id=audit_id, case_ref=case_ref, standard=standard, owner=owner, due=due_day,
-            completed_on=done_day, state=_action_state(done_day, due_day, as_at),
+            completed_on=done_day, state=action_state(done_day, due_day, as_at),
             description=description if include_notes else None))
     notes = [NoteRow(audit_id=r[0], case_ref=r[1], source=r[2], topic=r[3], text=r[4])
              for r in rows.notes] if include_notes else []

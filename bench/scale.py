@@ -9,6 +9,8 @@ each in its own process so that start-up counts and peak RSS is the process's ow
   for one quarter (--quarter; the draw on a fresh copy of the database each run);
 - the TUI's first screen (the dashboard, as the QA lead and as an auditor) and its peak RSS;
 - the case list on every case: first page, a filter changed, PageDown to the next page;
+- the audit form of a child-protection case: its open (key n to the fields shown) and the CPU
+  of each key typed into it (median and 95th percentile);
 
 against floors measured in the same run (bench.floors, bench.tui_probe): the same files
 loaded into plain SQLite tables with json/csv and no checks; start-up plus plain SQL reading
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import council, floors
+from bench.tui_probe import FORM_TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK = {"audits": 2_000, "cases": 1_000}
@@ -460,6 +463,40 @@ def tui(db: Path, work: Path, runs: int, cases: int, results: Results) -> None:
     if presses:
         results.note(f"case list at 80x24: PageDown presses until the next page loaded, rows before/after: "
                      f"{presses}")
+    audit_form(db, work, runs, results)
+
+
+def audit_form(db: Path, work: Path, runs: int, results: Results) -> None:
+    """The audit form of a child-protection case (the most standards), as an auditor: key n on
+    the case page to the fields on screen, and the CPU of each key typed into an action
+    (bench.tui_probe form). Each run on a fresh copy of the database: the form saves a draft."""
+    copy = work / "form-run.db"
+    rows = {
+        "open (wall)": results.row("audit form (CP case): key n to the fields shown", "", ),
+        "open (cpu)": results.row("audit form: CPU of the open", ""),
+        "key press cpu median": results.row("audit form: CPU of a key typed, median", ""),
+        "key press cpu p95": results.row("audit form: CPU of a key typed, 95th percentile", ""),
+    }
+    widgets = results.row("audit form: widgets on the screen", "", unit="n")
+    seen = None
+    for n in range(runs):
+        log(f"TUI audit form as auditor, run {n + 1} of {runs}")
+        _backup(db, copy)
+        p, data = _probe("form", copy, AUDITOR, work)
+        if data is None:
+            rows["open (wall)"].failed = p.error()
+            results.note(f"TUI audit form failed (exit {p.rc}):\n{p.error()}")
+            break
+        for key, row in rows.items():
+            row.values.append(data.get(key))
+        widgets.values.append(data.get("widgets"))
+        seen = data
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    if seen:
+        asked = " (after the recent-audit question)" if seen.get("asked: recent audit") else ""
+        results.note(f"audit form: case {seen.get('case')}{asked}, {len(FORM_TEXT)} keys typed into "
+                     f"{seen.get('typing into')}; goals: open <= 250 ms, a key <= 16 ms median, <= 50 ms 95th")
 
 
 # --- main -----------------------------------------------------------------------------------
@@ -515,6 +552,16 @@ def bench(folder: Path, args: argparse.Namespace) -> Results:
     return results
 
 
+def _compile_bytecode() -> None:
+    """caseaudit's modules compiled as an installed package has them (pip compiles on install):
+    under PYTHONDONTWRITEBYTECODE each process would otherwise compile them again at start-up,
+    a cost the floors (whose libraries came from pip) do not pay."""
+    import compileall
+
+    for package in ("audit_tools", "db", "caseaudit", "tui", "bench"):
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0],
                                      epilog="`python -m bench screens` runs the older first-screen benchmark.")
@@ -537,6 +584,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json-out", type=Path, metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
+    _compile_bytecode()
     args.audits = args.audits or sizes["audits"]
     args.cases = args.cases or sizes["cases"]
 

@@ -3,7 +3,7 @@
     python -m bench.tui_probe dashboard --db PATH --user U --spawned T --out RESULT.json
     python -m bench.tui_probe cases     --db PATH --user U --spawned T --out RESULT.json
     python -m bench.tui_probe bare      [--db PATH] --spawned T --out RESULT.json
-    python -m bench.tui_probe form      --db PATH --user U --case REF --out RESULT.json
+    python -m bench.tui_probe form      --db PATH --user U [--case REF] --out RESULT.json
 
 `--spawned` is the wall-clock time (time.time()) at which the parent started this
 process, so "launch" figures include interpreter start-up and imports, as a person
@@ -14,7 +14,8 @@ The application is reached only through `tui.app.make_app(path, username=...)`, 
 through what it shows: the `#case-table` DataTable and its rows. The filter is changed by
 setting the `#type-filter` Select's value, as choosing an option does.
 
-`form` opens the case detail of case REF, presses n (a new audit) and times the open, from
+`form` opens the case detail of case REF (default: a child-protection case the user may
+audit, `form_case`), presses n (a new audit) and times the open, from
 the key to the form's fields on screen, then types into a new action's description and
 measures each key press as the CPU time the process spends (all threads,
 `time.process_time`) from the key until it is idle again: what a key costs whoever shares the
@@ -225,14 +226,34 @@ async def bare(spawned: float, db: str | None) -> dict:
 FORM_TEXT = "Ask the worker to update the chronology by Friday"
 
 
-async def form(path: str, username: str, case_ref: str, presses: int = len(FORM_TEXT)) -> dict:
+def form_case(path: str, username: str) -> str | None:
+    """A child-protection case (the longest form) that `username` may audit: neither its
+    worker nor its line manager, open, audited longest ago (plain SQL, as bench.floors)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT c.case_ref FROM cases c WHERE c.case_type = 'CP' AND c.closed_date IS NULL "
+            "AND coalesce(c.worker, '') != ? AND coalesce(c.line_manager, '') != ? "
+            "ORDER BY (SELECT max(a.as_of) FROM audits a WHERE a.case_ref = c.case_ref) IS NOT NULL, "
+            "(SELECT max(a.as_of) FROM audits a WHERE a.case_ref = c.case_ref), c.case_ref LIMIT 1",
+            (username, username)).fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+async def form(path: str, username: str, case_ref: str | None, presses: int = len(FORM_TEXT)) -> dict:
     import gc
     import statistics
 
     from tui.screens.audit_form import AuditFormScreen
     from tui.screens.case_detail import CaseDetailScreen
+    from tui.widgets.prompts import Confirm
 
-    times: dict = {}
+    case_ref = case_ref or form_case(path, username)
+    times: dict = {"case": case_ref}
     app = open_app(path, username)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(app, pilot)
@@ -248,7 +269,15 @@ async def form(path: str, username: str, case_ref: str, presses: int = len(FORM_
             return (isinstance(screen, AuditFormScreen) and screen.mode.name != "LOADING"
                     and bool(screen.query("AuditFields")))
 
-        await _until(ready)
+        await _until(lambda: ready() or isinstance(app.screen, Confirm), timeout=60)
+        if isinstance(app.screen, Confirm):
+            # Audited within the independence window: the manager says "audit anyway", and
+            # the form's open is timed from that answer.
+            times["asked: recent audit"] = True
+            wall, cpu = time.perf_counter(), time.process_time()
+            app.screen.dismiss(True)
+        if not await _until(ready, timeout=60):
+            raise RuntimeError(f"the audit form of {case_ref} did not open: {app.screen!r}")
         await pilot.pause()
         times["open (wall)"] = time.perf_counter() - wall
         times["open (cpu)"] = time.process_time() - cpu
@@ -276,7 +305,7 @@ async def form(path: str, username: str, case_ref: str, presses: int = len(FORM_
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.tui_probe")
     parser.add_argument("mode", choices=["dashboard", "cases", "bare", "form"])
-    parser.add_argument("--case", help="form: the case to open a new audit of")
+    parser.add_argument("--case", help="form: the case to open a new audit of (default: form_case)")
     parser.add_argument("--db")
     parser.add_argument("--user")
     parser.add_argument("--spawned", type=float, default=None)

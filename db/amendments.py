@@ -45,7 +45,8 @@ class Amendments(Aggregate):
             problems = rules.amendment_problems(
                 audit, amended, changes, self.store.cases.get(audit.case_ref),
                 self.store.reference.catalogue_for(amended), self.store.people.usernames(),
-                self.store.reference.themes().keys())
+                self.store.reference.themes().keys(),
+                round=self.store.rounds.get(audit.round_id) if audit.round_id is not None else None)
             if problems:
                 raise Refused(*(f"audit {audit_id}: {p}" for p in problems))
             self._write(audit, {k: v for k, v in amended.model_dump(mode="json").items() if k in changes},

@@ -258,11 +258,11 @@ class Audits(Aggregate):
     def submit(self, audit: Audit, expected_revision: int | None = None) -> Audit:
         """Submit (and lock) an audit; every rule it breaks is listed at once (Refused)."""
         self._may_edit(audit)
-        if audit.submitted_on is None:
-            audit = audit.model_copy(update={"submitted_on": self.session.today()})
-        if audit.submitted_on < audit.as_of:
-            raise BadInput(f"audit {audit.audit_id}: submitted_on is before the as-at date")
         with self.session.transaction():
+            # Dated by the store, on the day the history entry below records.
+            audit = audit.model_copy(update={"submitted_on": self.session.today()})
+            if audit.submitted_on < audit.as_of:
+                raise BadInput(f"audit {audit.audit_id}: submitted_on is before the as-at date")
             row = self.db.execute("SELECT revision, status FROM audits WHERE audit_id = ?",
                                   [audit.audit_id]).fetchone()
             if row is not None and row[1] == "submitted":

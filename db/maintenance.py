@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sqlite3
 import stat
 from collections import Counter
@@ -143,13 +144,17 @@ def exposure(path: Path) -> list[str]:
     found = []
     for where, mode, what in ((path, path.stat().st_mode, "the database"),
                               (path.parent, path.parent.stat().st_mode, "its folder")):
+        # The command to run, quoted for the shell (a macOS data folder is "Application
+        # Support"), and taking only the others' bits: a database shared with a group
+        # (init --group) stays the group's.
+        fix = f"to close it, run: chmod o-rwx {shlex.quote(str(where))}"
         if where.is_dir():
             if mode & stat.S_IROTH or mode & stat.S_IXOTH:
                 found.append(f"{where}: {what} lets every account on this machine list and open its "
-                             f"files (mode {stat.filemode(mode)}); chmod o-rwx {where}")
+                             f"files (mode {stat.filemode(mode)}); {fix}")
         elif mode & (stat.S_IROTH | stat.S_IWOTH):
             found.append(f"{where}: {what} can be read by every account on this machine "
-                         f"(mode {stat.filemode(mode)}); chmod 600 {where}")
+                         f"(mode {stat.filemode(mode)}); {fix}")
     return found
 
 

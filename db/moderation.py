@@ -184,10 +184,11 @@ class ModerationAggregate(Aggregate):
         """The draft is done with once the re-audit is submitted (inside that transaction)."""
         self.db.execute("DELETE FROM reaudit_drafts WHERE audit_id = ?", [audit_id])
 
-    def acknowledge(self, audit_id: str, on: date) -> None:
-        """The auditor confirms they have read the moderator's feedback."""
+    def acknowledge(self, audit_id: str) -> None:
+        """The auditor confirms they have read the moderator's feedback (today, by the store's clock)."""
         self.session.require(Op.acknowledge_feedback, Facts(audit_id=audit_id, auditor=self.session.actor))
         with self.session.transaction():
+            on = self.session.today()
             audit = self.store.audits.get(audit_id)
             if audit is None or audit.moderation is None:
                 raise NotFound(f"audit {audit_id}: no moderation to acknowledge")

@@ -1,33 +1,34 @@
-"""Passwords for signing in from a browser, and the count of failed sign-ins per name.
+"""Accounts for signing in from a browser: password hashes, disabled accounts, lockouts.
 
 Only a slow salted hash of each password is kept (caseaudit.services.sign_in makes it),
-never the password. Failed sign-ins are counted by a SHA-256 of the name typed, not the
-name itself: someone who types their password into the name box leaves no trace of it.
-Every change is in the history; the history names the user only when the name is one.
+never the password. An account's disabled state and every lockout are part of the
+record (ordinary tables, in the history); the counters behind a lockout are transient
+and live in db/served.py. Every change is in the history.
 
-The tables come from migration m008 (db/migrations/).
+The tables come from migrations m008 and m122 (db/migrations/).
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
+from audit_tools.permissions import Facts, Op, require
 from audit_tools.sign_in import may_set_password
 
 PASSWORDS = "passwords"
-FAILURES = "sign_in_failures"
-
-
-def name_key(name: str) -> str:
-    """How a typed name is counted: `Amy` and ` amy ` are the same name to slow down."""
-    return hashlib.sha256(name.strip().casefold().encode("utf-8")).hexdigest()
 
 
 def password_hash(store: Any, username: str) -> str | None:
     """The stored hash of `username`'s password (None: no such user, or no password yet)."""
     row = store.db.execute(f"SELECT hash FROM {PASSWORDS} WHERE username = ?", [username]).fetchone()
     return row[0] if row else None
+
+
+def password_mark(hashed: str | None) -> str:
+    """A fingerprint of the stored hash: a session remembers it, and a new password ends it."""
+    return hashlib.sha256((hashed or "").encode("utf-8")).hexdigest()
 
 
 def has_password(store: Any, username: str) -> bool:
@@ -58,32 +59,61 @@ def replace_hash(store: Any, username: str, old: str, new: str) -> None:
                          [new, username, old])
 
 
-def failures(store: Any, name: str) -> int:
-    """Failed sign-ins in a row for the name typed."""
-    row = store.db.execute(f"SELECT failures FROM {FAILURES} WHERE name_key = ?", [name_key(name)]).fetchone()
-    return int(row[0]) if row else 0
+# -- disabled accounts -------------------------------------------------------------------
+
+def is_disabled(store: Any, username: str) -> bool:
+    return store.db.execute("SELECT 1 FROM disabled_accounts WHERE username = ?", [username]).fetchone() is not None
 
 
-def record_failure(store: Any, name: str, username: str | None) -> int:
-    """Count one more failed sign-in for `name` and record it; returns the count.
-
-    `username` is the name when it is a user's, else None (the history keeps no stray text).
-    """
+def set_disabled(store: Any, username: str, disabled: bool) -> bool:
+    """Stop or restore `username`'s account (admin); returns whether anything changed."""
+    require(store.user, Op.disable_account, Facts(target=username))
     with store.transaction():
-        at = store.session.at()
-        store.db.execute(
-            f"INSERT INTO {FAILURES} (name_key, failures, last_failed_at) VALUES (?, 1, ?) "
-            "ON CONFLICT(name_key) DO UPDATE SET failures = failures + 1, "
-            "last_failed_at = excluded.last_failed_at",
-            [name_key(name), at],
-        )
-        count = failures(store, name)
-        store.session.record("sign-in refused", {"username": username, "failures_in_a_row": count})
-    return count
+        if disabled:
+            changed = store.db.execute(
+                "INSERT OR IGNORE INTO disabled_accounts (username, disabled_by, disabled_at) VALUES (?, ?, ?)",
+                [username, store.actor, store.session.at()]).rowcount
+        else:
+            changed = store.db.execute("DELETE FROM disabled_accounts WHERE username = ?", [username]).rowcount
+        if changed:
+            store.session.record("account disabled" if disabled else "account enabled", {"username": username})
+    return bool(changed)
 
 
-def record_sign_in(store: Any, username: str, how: str) -> None:
-    """A successful sign-in: its name's failures are forgiven, and the history says who and how."""
+# -- lockouts ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Lockout:
+    id: int
+    at: str
+    username: str | None  # None: a name that is no user's
+    until: str
+
+
+def record_lockout(store: Any, username: str | None, until: str, address_hash: str) -> int:
+    """A name locked after failures in a row; call inside the transaction that locks it."""
+    cursor = store.db.execute("INSERT INTO lockouts (at, username, until) VALUES (?, ?, ?)",
+                              [store.session.at(), username, until])
+    store.session.record("account locked", {"username": username, "until": until, "address": address_hash})
+    return int(cursor.lastrowid)
+
+
+def open_lockouts(store: Any) -> list[Lockout]:
+    """Lockouts no admin has acknowledged yet, newest first."""
+    return [Lockout(*row) for row in store.db.execute(
+        "SELECT id, at, username, until FROM lockouts WHERE acknowledged_at IS NULL ORDER BY at DESC, id DESC")]
+
+
+def acknowledge_lockouts(store: Any, ids: list[int]) -> int:
+    """An admin has seen these lockouts: they leave the dashboards (and stay in the record)."""
+    require(store.user, Op.unlock_account)  # seeing to lockouts is the unlocking admins' work
     with store.transaction():
-        store.db.execute(f"DELETE FROM {FAILURES} WHERE name_key = ?", [name_key(username)])
-        store.session.record("signed in", {"username": username, "how": how})
+        done = []
+        for lockout_id in ids:
+            if store.db.execute("UPDATE lockouts SET acknowledged_by = ?, acknowledged_at = ? "
+                                "WHERE id = ? AND acknowledged_at IS NULL",
+                                [store.actor, store.session.at(), lockout_id]).rowcount:
+                done.append(lockout_id)
+        if done:
+            store.session.record("lockouts acknowledged", {"lockouts": done})
+    return len(done)

@@ -61,6 +61,19 @@ def project(db: sqlite_utils.Database, audit_id: str, audit: dict, amendment_id:
         write_themes(db, audit_id, audit)
     if changed is None or "actions" in changed:
         write_actions(db, audit_id, audit.get("actions") or [])
+    if audit.get("round_id") and (changed is None or "answers" in changed):
+        write_answers(db, audit_id, audit["round_id"], audit.get("answers") or {}, replace=True)
     db.execute("UPDATE audits SET data = ?, grade = ?, amendment_id = ? WHERE audit_id = ?",
                [dumps({k: v for k, v in audit.items() if k != "moderation"}), audit.get("grade"),
                 amendment_id, audit_id])
+
+
+def write_answers(db: sqlite_utils.Database, audit_id: str, round_id: str, answers: dict,
+                  replace: bool = False) -> None:
+    """A round audit's answers, one row a question (`replace`: an amendment's new ones)."""
+    if replace:
+        db.execute("DELETE FROM round_answers WHERE audit_id = ?", [audit_id])
+    db.conn.executemany(
+        "INSERT INTO round_answers (audit_id, round_id, question, answer, comment) VALUES (?, ?, ?, ?, ?)",
+        [(audit_id, round_id, q, a["answer"], a.get("comment") or None)
+         for q, a in answers.items() if a.get("answer") is not None])

@@ -46,12 +46,13 @@ class Reference(Aggregate):
 
     def set_setting(self, key: str, value: object) -> Settings:
         self.session.require(Op.change_settings)
-        changed = settings_rules.changed(self.settings(), key, value)
+        before = self.settings()
+        changed = settings_rules.changed(before, key, value)
         with self.session.transaction():
             self.db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, json.dumps(value)])
-            self.session.record("setting changed", {"key": key, "value": value})
+            self.session.record("setting changed", {"key": key, "value": value, "was": getattr(before, key)})
         return changed
 
     # -- the demo ------------------------------------------------------------------------

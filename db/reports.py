@@ -61,6 +61,11 @@ QUERIES: dict[str, str] = {
         "coalesce(sum(s.automatic_status IS NOT NULL AND NOT q.imported), 0), "
         "coalesce(sum(s.automatic_status IS NOT NULL AND NOT q.imported AND s.status != s.automatic_status), 0) "
         "FROM q JOIN scores s ON s.audit_id = q.audit_id WHERE s.status IS NOT NULL GROUP BY 1, 2, 3"),
+    # Audits imported from earlier records: scored with no automatic status in sight, so
+    # outside the override figures, which say how many they leave out.
+    "imported audits": (
+        "SELECT a.submitted_on >= :start, count(*) FROM audits a "
+        f"WHERE {BOTH_QUARTERS} AND coalesce(json_extract(a.data, '$.imported'), 0) GROUP BY 1"),
     "themes grouped": (
         "SELECT a.submitted_on >= :start, t.theme, t.kind, count(*) FROM audits a "
         f"JOIN audit_themes t ON t.audit_id = a.audit_id WHERE {BOTH_QUARTERS} GROUP BY 1, 2, 3"),
@@ -150,7 +155,7 @@ class Reports(Aggregate):
                   "end": end.isoformat(), "previous_end": (start - timedelta(days=1)).isoformat()}
         counts = {flag: {"by_team": Counter(), "by_auditor": Counter(), "final_grades": Counter(),
                          "pairs": Counter(), "moderation": (0, 0, 0, 0), "scores": [], "themes": [],
-                         "actions": (0, 0, 0, 0, 0), "overrides": [0, 0]} for flag in (1, 0)}
+                         "actions": (0, 0, 0, 0, 0), "overrides": [0, 0], "imported": 0} for flag in (1, 0)}
         # Fold the small groups (team x auditor x grades) into each figure's own counts.
         for this, team, auditor, final, grade, theirs, n in self._rows("audits grouped", params):
             c = counts[this]
@@ -165,6 +170,8 @@ class Reports(Aggregate):
             counts[this]["scores"].append((standard, status, n))
             counts[this]["overrides"][0] += automatic
             counts[this]["overrides"][1] += overridden
+        for this, n in self._rows("imported audits", params):
+            counts[this]["imported"] = n
         for this, theme, kind, n in self._rows("themes grouped", params):
             counts[this]["themes"].append((theme, kind, n))
         for this, *figures in self._rows("actions grouped", params):

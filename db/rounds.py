@@ -180,6 +180,13 @@ class Rounds(Aggregate):
             "WHERE a.round_id = c.round_id AND a.case_ref = c.case_ref AND a.status = 'submitted')",
             [round_id]).fetchone()[0]
 
+    def moderating(self, round_id: str) -> list[tuple]:
+        """(audit_id, moderator, blind re-audit submitted) of the round's audits assigned for moderation."""
+        return list(self.db.execute(
+            "SELECT s.audit_id, s.moderator, (m.grade IS NOT NULL OR m.moderated_on IS NOT NULL) "
+            "FROM assignments s JOIN audits a ON a.audit_id = s.audit_id "
+            "LEFT JOIN moderations m ON m.audit_id = s.audit_id WHERE a.round_id = ?", [round_id]))
+
     def submitted_audit_ids(self, round_id: str) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT audit_id FROM audits WHERE round_id = ? AND status = 'submitted' ORDER BY audit_id",
@@ -187,10 +194,9 @@ class Rounds(Aggregate):
 
     def write_answers(self, audit_id: str, round_id: str, answers: dict) -> None:
         """A submitted round audit's answers, inside the submission's transaction."""
-        self.db.conn.executemany(
-            "INSERT INTO round_answers (audit_id, round_id, question, answer, comment) VALUES (?, ?, ?, ?, ?)",
-            [(audit_id, round_id, q, a["answer"], a.get("comment") or None)
-             for q, a in answers.items() if a.get("answer") is not None])
+        from db import projection
+
+        projection.write_answers(self.db, audit_id, round_id, answers)
 
     def of_audit(self, audit) -> Round:
         """The round a round audit belongs to, refused unless the round gave its case to its auditor."""

@@ -4,6 +4,7 @@ per thread, the transaction helper and the history entry each change appends."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -30,6 +31,8 @@ class Session:
         self.actor = actor
         self.clock = clock or clocks.system_clock
         self._connections = PerThread(self.path)
+        # The moment of the write this thread is in, read once when its transaction begins.
+        self._writing = threading.local()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -41,12 +44,24 @@ class Session:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One BEGIN IMMEDIATE transaction (a savepoint when one is already open)."""
+        """One BEGIN IMMEDIATE transaction (a savepoint when one is already open).
+
+        The clock is read once, as the outermost transaction begins: every date the write
+        stamps (submitted on, moderated on, acknowledged on) and its history entry's moment
+        come from that one reading, so a write a second before midnight cannot be dated one
+        day and recorded the next.
+        """
+        outermost = getattr(self._writing, "moment", None) is None
+        if outermost:
+            self._writing.moment = clocks.now(self.clock)
         try:
             with transaction(self.db) as db:
                 yield db
         except sqlite3.OperationalError as err:
             raise self._cannot_write(err) from None
+        finally:
+            if outermost:
+                self._writing.moment = None
 
     def _cannot_write(self, err: sqlite3.OperationalError) -> Exception:
         """What the person can do about a write the file itself refused (nothing was written)."""
@@ -76,11 +91,13 @@ class Session:
     # -- time -------------------------------------------------------------------------
 
     def now(self) -> datetime:
-        return clocks.now(self.clock)
+        """The current moment; inside a write, the moment that write began."""
+        writing = getattr(self._writing, "moment", None)
+        return writing if writing is not None else clocks.now(self.clock)
 
     def today(self) -> date:
-        """Today in Europe/London."""
-        return clocks.today(self.clock)
+        """Today in Europe/London (inside a write, the day that write is dated)."""
+        return clocks.london_day(self.now())
 
     def at(self) -> str:
         """The moment a write is stamped with."""

@@ -84,9 +84,10 @@ class Store:
         """The actor as a caseaudit user (None when not in the users list)."""
         return self.session.user
 
-    def clone(self, actor: str | None = None) -> Store:
-        """The same file for another thread or another person (no migration check)."""
-        return Store(self.path, actor or self.actor, self.clock, _migrate=False)
+    def clone(self, actor: str | None = None, clock: Clock | None = None) -> Store:
+        """The same file for another thread or another person, or on another clock (no
+        migration check)."""
+        return Store(self.path, actor or self.actor, clock or self.clock, _migrate=False)
 
     def close(self) -> None:
         """Close this thread's connection."""

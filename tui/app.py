@@ -1,8 +1,9 @@
 """The caseaudit terminal application: the shell every screen lives in.
 
 `make_app` opens the database as a user and returns the app; the app holds the store,
-the user, the standards catalogue and "today" (injectable so tests and snapshots are
-deterministic). Screens reach them through `self.app`.
+the user and the standards catalogue, and reads "today" from the store's clock whenever
+a screen asks (injectable so tests and snapshots are deterministic; an app left open past
+midnight moves on with it). Screens reach them through `self.app`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
-from datetime import date, datetime, time, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from textual.widgets import Select
 from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
 from audit_tools.permissions import Op
+from audit_tools.text import one_line, printable
+from db.clock import Clock, fixed_clock
+from tui import plain_text
 from tui.commands import ScreenActionsProvider
 
 log = logging.getLogger("caseaudit.tui")
@@ -44,6 +48,7 @@ OTHER_SCREENS: dict[str, tuple[str, str, str, Op]] = {
     "my_audits": ("tui.screens.my_audits", "MyAuditsScreen", "My audits", Op.list_my_audits),
     "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", Op.import_data),
     "rounds": ("tui.screens.rounds", "RoundsScreen", "Thematic rounds", Op.create_round),
+    "pack": ("tui.screens.pack", "PackScreen", "Inspection pack", Op.make_pack),
 }
 
 ROLE_WORDS = {
@@ -85,6 +90,9 @@ def tune_garbage_collection() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+plain_text.install()  # every table's text cells plain, never markup
+
+
 class CaseauditApp(App[int]):
     """The auditor's, moderator's and QA lead's terminal application."""
 
@@ -106,6 +114,7 @@ class CaseauditApp(App[int]):
         Binding("e", "open('escalations')", "Escalations", id="escalations", show=False),
         Binding("i", "open('annex_a')", "Annex A import", id="annex_a_import", show=False),
         Binding("o", "open('rounds')", "Rounds", id="rounds", show=False),
+        Binding("p", "open('pack')", "Inspection pack", id="inspection_pack", show=False),
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("t", "toggle_dark", "Light/dark", id="toggle_theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),
@@ -117,6 +126,7 @@ class CaseauditApp(App[int]):
     # A browser session (tui/served.py) sends reports and refused rows as downloads and
     # offers import files from the served folder: nothing is typed as a path on the server.
     DELIVERS_FILES = False
+    files: Path | None = None  # a browser session's import folder (`serve --files DIR`)
 
     # Keys that leave the current screen: a screen that must not be left by accident
     # (an audit form with unsaved work) sets HOLDS_NAVIGATION.
@@ -127,7 +137,6 @@ class CaseauditApp(App[int]):
         store: Any,
         user: User,
         catalogue: Any,
-        today: date | None = None,
         demo: bool = False,
         preferences: Path | None = None,
     ) -> None:
@@ -136,7 +145,6 @@ class CaseauditApp(App[int]):
         self.store = store
         self.user = user
         self.catalogue = catalogue
-        self.today = today or store.today()  # the store's clock: today in Europe/London
         self.demo = demo
         self.concern_figures: tuple[int, int] | None = None  # (unacknowledged, not closed) last seen
         self.show_who()
@@ -152,6 +160,11 @@ class CaseauditApp(App[int]):
 
             chosen = kept.load(self.preferences).get("theme")
         self.theme = chosen if chosen in self.available_themes else "textual-dark"
+
+    @property
+    def today(self) -> date:
+        """Today in Europe/London by the store's clock, read now: never kept from start-up."""
+        return self.store.today()
 
     def _remember_theme(self, theme: Any) -> None:
         from tui import preferences as kept
@@ -229,6 +242,17 @@ class CaseauditApp(App[int]):
         self.exit(return_code=70, message=message)
 
     # --- helpers every screen uses ---------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A toast whose words are shown as written (tui/plain_text.py): caseaudit writes no
+        markup, and a name or reference in a message must never be read as some."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout,
+                       markup=markup)
+
+    def format_title(self, title: str, sub_title: str) -> Any:
+        # The header names who is at the keyboard: shown plain, whatever an older database holds.
+        return super().format_title(one_line(title), one_line(sub_title))
 
     def show_problem(self, err: BaseException, title: str = "Not done") -> None:
         if not isinstance(err, BadInput):
@@ -327,9 +351,12 @@ def make_app(
     catalogue_path: str | Path | None = None,
     today: date | None = None,
     demo: bool = False,
+    clock: Clock | None = None,
 ) -> CaseauditApp:
     """Open the database as `username` (default: the operating-system user) and build the app.
 
+    The app's today is its store's: `clock` (the system clock if None), or a clock standing
+    on `today` (the demo's day, a test's).
     Raises BadInput when the user is not known, so the command line can say what to do.
     """
     from audit_tools.standards import load_catalogue
@@ -339,10 +366,8 @@ def make_app(
         from db.identity import current_username
 
         username = current_username()
-    clock = None
     if today is not None:
-        # The store dates what it writes by the same "today" the screens show.
-        clock = lambda: datetime.combine(today, time(12, 0), tzinfo=timezone.utc)  # noqa: E731
+        clock = fixed_clock(today)
     store = open_store(db_path, actor=username, clock=clock)
     user = store.people.get(username)
     if user is None:
@@ -352,4 +377,4 @@ def make_app(
         )
     # The council's stored catalogue, as the store and the command line use, unless --standards names one.
     catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else store.reference.catalogue_for()
-    return CaseauditApp(store=store, user=user, catalogue=catalogue, today=today, demo=demo)
+    return CaseauditApp(store=store, user=user, catalogue=catalogue, demo=demo)

@@ -1,89 +1,62 @@
-"""The app as served to a web browser (`caseaudit serve`): sign-in first, then the same app.
+"""The app as served to a web browser (`caseaudit serve`), already signed in.
 
-One process per browser session. It opens the database only as a gate for the sign-in
-(users, password hashes, failed sign-ins and their history); once a password is proved
-the app runs as that user with that user's roles, exactly as `caseaudit` at a terminal.
-Until then no key, and not the command palette, reaches anything else.
+The person signed in on the server's sign-in page before this process started; the
+server wrote a single-use token for their session to the database, and this process
+redeemed it (caseaudit.services.served.redeem_app_token) to run as that user with that
+user's roles, exactly as `caseaudit` at a terminal. Two keys are the browser's own: O (shift+o)
+signs out (ending the session, not only this app) and W opens the page to change one's
+own password. The server ends the app when the session ends for any other reason.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from textual.screen import Screen
+from textual.binding import Binding
 
 from audit_tools.models import User
 from tui.app import CaseauditApp
 
-# Before sign-in only the fields can be moved between (the sign-in screen adds ctrl+q).
-SIGN_IN_APP_ACTIONS = {"focus_next", "focus_previous"}
-
-NOBODY = User(username="(not signed in)", display_name="Not signed in")
-
-
-def _sign_in_screen() -> Screen:
-    from tui.screens.sign_in import SignInScreen
-
-    return SignInScreen()
-
-
-def _dashboard() -> Screen:
-    from tui.screens.dashboard import DashboardScreen
-
-    return DashboardScreen()
-
 
 class ServedApp(CaseauditApp):
-    """CaseauditApp that starts at the sign-in screen with no user and no store.
+    """CaseauditApp for one signed-in browser session."""
 
-    The sign-in screen and the app are two modes, each with its own screen stack: once
-    signed in, the app's stack starts at the dashboard as at a terminal, and the sign-in
-    mode is removed, so no "back" leads to it.
-    """
-
-    MODES = {"sign-in": _sign_in_screen, "caseaudit": _dashboard}
-    DEFAULT_MODE = "sign-in"
-    REMEMBERS_PREFERENCES = False  # one server user for every browser: no one's theme to keep
+    BINDINGS = [
+        Binding("O", "sign_out", "Sign out", id="sign_out", key_display="O"),
+        Binding("W", "change_password", "Change my password", id="change_password", show=False, key_display="W"),
+    ]
+    REMEMBERS_PREFERENCES = False  # one server account for every browser: no one's theme to keep
     DELIVERS_FILES = True  # reports and refused rows go to the browser; nothing is written here
 
-    def __init__(self, gate: Any, catalogue: Any, today: date | None = None) -> None:
-        super().__init__(store=None, user=NOBODY, catalogue=catalogue, today=today or gate.today())
-        self.gate = gate  # reads users and password hashes only, to check a sign-in
-        self.signed_in = False
-        self.use_command_palette = False
-        self.sub_title = "sign in"
+    def __init__(self, store: Any, user: User, catalogue: Any, session_hash: str,
+                 files: str | Path | None = None) -> None:
+        super().__init__(store=store, user=user, catalogue=catalogue)
+        self.session_hash = session_hash
+        self.files = Path(files) if files else None  # `serve --files DIR`: imports are chosen from it
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.signed_in:
-            return action in SIGN_IN_APP_ACTIONS
-        return super().check_action(action, parameters)
+    def action_sign_out(self) -> None:
+        """End this browser session (every tab of it), then the page shows the sign-in page."""
+        from caseaudit.services.served import sign_out_hash
 
-    def action_command_palette(self) -> None:
-        if self.signed_in:
-            super().action_command_palette()
+        sign_out_hash(self.store, self.session_hash)
+        self.exit(0)
 
-    def start_as(self, store: Any, user: User) -> None:
-        """The password is proved: from now on this session is `user`, at the dashboard."""
-        self.store = store
-        self.user = user
-        self.signed_in = True
-        self.use_command_palette = True
-        self.show_who()
-        self.poll_concerns()  # the header's concern indicator, polled from now on
-        self.call_later(self._enter_app)
-
-    async def _enter_app(self) -> None:
-        await self.switch_mode("caseaudit")
-        await self.remove_mode("sign-in")
+    def action_change_password(self) -> None:
+        """The password page is the server's own (current, then new twice); this app closes."""
+        self.open_url("/account/password", new_tab=False)
 
 
-def make_served_app(db_path: str | Path, catalogue_path: str | Path | None = None) -> ServedApp:
-    """The served app over the database at `db_path`, waiting at the sign-in screen."""
+def make_served_app(db_path: str | Path, token: str | None, claimed: str | None, run_by: str,
+                    catalogue_path: str | Path | None = None, files: str | Path | None = None) -> ServedApp:
+    """The served app for the session whose token this is; Refused when it is not valid."""
     from audit_tools.standards import load_catalogue
+    from caseaudit.services.served import redeem_app_token
     from caseaudit.services.sign_in import SIGNING_IN
     from db import open_store
 
     gate = open_store(db_path, actor=SIGNING_IN)
-    return ServedApp(gate=gate, catalogue=load_catalogue(catalogue_path))
+    store, user, session_hash = redeem_app_token(gate, token, claimed, run_by)
+    gate.close()
+    catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else store.reference.catalogue_for()
+    return ServedApp(store=store, user=user, catalogue=catalogue, session_hash=session_hash, files=files)

@@ -1,16 +1,40 @@
-"""The canonical format: cli.md's JSON document, as `report.to_json()` gives it."""
+"""The canonical format: cli.md's JSON document, as `report.to_json()` gives it.
+
+Laid out for a person who opens it as well as for a program: each top-level field on its
+own line, and each entry of a long list (an audit, an action, a standard's figures) on a
+line of its own. Each entry is written by the json module's C encoder; Python's indenting
+encoder took longer than every query of the report together at council scale.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from audit_tools.files import Output, output_file
+from audit_tools.text import printable
 from audit_tools.themes import ThemesReport
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _field(value: Any) -> str:
+    if isinstance(value, list) and value:
+        return "[\n    " + ",\n    ".join(_compact(item) for item in value) + "\n  ]"
+    if isinstance(value, dict) and value:
+        return "{\n    " + ",\n    ".join(f"{_compact(k)}: {_compact(v)}" for k, v in value.items()) + "\n  }"
+    return _compact(value)
+
+
 def render_json(report: ThemesReport) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    document = report.to_json()
+    if not document:
+        return "{}\n"
+    # A control or bidirectional character an older database holds is shown as [U+202E].
+    return printable("{\n  " + ",\n  ".join(f"{_compact(k)}: {_field(v)}" for k, v in document.items()) + "\n}\n")
 
 
 def write_json(report: ThemesReport, out: Output) -> Path:

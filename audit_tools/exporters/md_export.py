@@ -10,6 +10,7 @@ from audit_tools.files import Output, output_file
 from audit_tools.exporters.tables import FRACTION, KAPPA, PCT, Table, cell_text, human_tables
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ModerationCounts, ThemesReport, movers, pct, top_themes
+from audit_tools.text import printable
 from audit_tools.wording import kappa_words, percent
 
 _ESCAPE = str.maketrans({c: "\\" + c for c in "\\|<>`*[]"})
@@ -97,7 +98,8 @@ def render_headline(report: ThemesReport) -> list[str]:
         f"{report.concerns.acknowledged_within_1wd} acknowledged within 1 working day; "
         f"{report.concerns.open} open at {format_day(report.to)}.",
         f"- **Automatic statuses overridden:** {report.overrides.overridden} of "
-        f"{report.overrides.automatic} ({_number(report.overrides.rate, FRACTION)}).",
+        f"{report.overrides.automatic} ({_number(report.overrides.rate, FRACTION)})"
+        + (f", {words}." if (words := report.overrides.imported_words(report.audits.completed)) else "."),
         "",
     ]
 
@@ -135,7 +137,7 @@ def render_md(report: ThemesReport) -> str:
                   f"caseaudit's history stood at entry `{report.history_head}` when this paper was "
                   "written. Anyone can check later that the record up to that entry is unchanged with "
                   f"`caseaudit verify --against {report.history_head}`.", ""]
-    return "\n".join(lines).rstrip() + "\n"
+    return printable("\n".join(lines).rstrip() + "\n")
 
 
 def write_md(report: ThemesReport, out: Output) -> Path:

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from audit_tools.text import printable
+
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would read as a formula gets a leading single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    """Text a spreadsheet would read as a formula gets a leading single quote, and a control
+    or bidirectional character an older database holds is written as `[U+001B]`."""
+    if isinstance(value, str):
+        value = printable(value)
+        if value.startswith(FORMULA_STARTS):
+            return "'" + value
     return value

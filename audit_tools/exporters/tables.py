@@ -13,6 +13,7 @@ from typing import Any
 
 from audit_tools.models import Grade
 from audit_tools.quarters import Quarter
+from audit_tools.text import printable
 from audit_tools.themes import QuarterFigures, ThemesReport, pct
 
 # Column kinds, for number formats: text, int, pct (0–100, one decimal), fraction (0–1),
@@ -238,4 +239,4 @@ def cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return repr(value)
-    return str(value)
+    return printable(str(value))  # a control character an older database holds, as [U+001B]

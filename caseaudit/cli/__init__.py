@@ -14,17 +14,22 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from audit_tools.errors import BadInput, CheckFailed
+from audit_tools.text import printable
 
 log = logging.getLogger("caseaudit")
 
 
 def iso_date(text: str) -> date:
+    """A date option as a person writes it (calendar.parse_day: ISO or day first, never month first)."""
+    from audit_tools.calendar import parse_day
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid date {text!r}: expected YYYY-MM-DD") from None
+        return parse_day(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def quarter_arg(text: str) -> str:
@@ -67,9 +72,9 @@ def open_as_user(path: Path):
     """The store as the person running the command: the operating-system user on today,
     or, on the demo file in their own data folder, the demo user on the demo's day
     (caseaudit.services.identity decides, whatever the file's rows say)."""
-    from caseaudit.services.demo import fixed_clock
     from caseaudit.services.identity import acting
     from db import open_store
+    from db.clock import fixed_clock
 
     who = acting(path)
     return open_store(path, actor=who.username, clock=fixed_clock(who.today) if who.today else None)
@@ -179,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Allocates each auditor's cases for a month at random from other "
                        "teams' open cases (algorithm alloc-v1) and stores the allocation. "
                        "`allocate verify ALLOCATION_ID` re-derives a stored one.")
-    p.add_argument("--month", metavar="YYYY-MM", help="the month to allocate, e.g. 2025-09")
+    p.add_argument("--month", metavar="YYYY-MM", help="the month to allocate, e.g. 2025-09 (or 09/2025, Sep 2025)")
     p.add_argument("--per-auditor", metavar="K", help="cases per auditor (default: the monthly audit quota)")
     p.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
@@ -289,22 +294,44 @@ def build_parser() -> argparse.ArgumentParser:
                        "(`caseaudit serve`): asked twice, never shown, kept only as an argon2 hash. "
                        "An admin sets anyone's; everyone else only their own (the default).")
     p.add_argument("username", nargs="?", metavar="USERNAME", help="whose password (default: yours)")
+    way = p.add_mutually_exclusive_group()
+    way.add_argument("--unlock", action="store_true", help="admin: lift a lockout after failed sign-ins now")
+    way.add_argument("--disable", action="store_true", help="admin: stop the account; its sessions end "
+                     "within a minute")
+    way.add_argument("--enable", action="store_true", help="admin: restore a stopped account")
     p.set_defaults(handler="caseaudit.cli.serve:passwd")
 
+    p = sub.add_parser("settings", help="list, read or set the service's settings (admin)",
+                       description="Lists every setting with its value and default; with KEY prints "
+                       "that one; with KEY VALUE sets it, checked and recorded in the history. An admin's.")
+    p.add_argument("key", nargs="?", metavar="KEY", help="the setting, e.g. idle_timeout_minutes")
+    p.add_argument("value", nargs="?", metavar="VALUE", help="its new value")
+    p.add_argument("--json", action="store_true", help="print one JSON document {key: value}")
+    p.set_defaults(handler="caseaudit.cli.settings:settings")
+
     p = sub.add_parser("serve", help="serve the app to web browsers, sign-in first",
-                       description="Serves the app to web browsers: each browser session runs its "
-                       "own app on this database, starting at a sign-in screen (username and the "
-                       "password set with `caseaudit passwd`). Anything but a loopback address must "
-                       "sit behind HTTPS (a reverse proxy).")
+                       description="Serves the app to web browsers: a sign-in page first (username "
+                       "and the password set with `caseaudit passwd`), then each signed-in browser "
+                       "runs its own app on this database. Anything but a loopback address needs an "
+                       "https --public-url and --trusted-proxy (a reverse proxy that terminates TLS), "
+                       "or --insecure-http for a lab.")
     _standards_option(p)
     p.add_argument("--host", default="127.0.0.1", metavar="H", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, metavar="P", help="port to listen on (default 8000)")
     p.add_argument("--public-url", metavar="URL", help="the address browsers use when a reverse proxy "
                    "is in front, e.g. https://caseaudit.example.gov.uk")
+    p.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR",
+                   help="the reverse proxy's address: connections come only from it, and its "
+                   "X-Forwarded-For names the client (repeat for more than one)")
+    p.add_argument("--files", metavar="DIR", help="the folder an admin uploads import files to from the "
+                   "browser, and imports them from")
+    p.add_argument("--insecure-http", action="store_true",
+                   help="a lab only: listen on a network address without HTTPS or a proxy")
     p.set_defaults(handler="caseaudit.cli.serve:serve")
 
     # What each browser session runs (textual-serve starts it); not for people, so not listed.
     p = sub.add_parser("serve-session")
+    p.add_argument("--files", metavar="DIR")  # serve's --files: the import files the session lists
     p.set_defaults(handler="caseaudit.cli.serve:serve_session")
 
     p = sub.add_parser("verify", help="check the database and its history chain",
@@ -344,20 +371,56 @@ def _log_unexpected(err: BaseException) -> Path | None:
     return log_failure(err)
 
 
+class PlainOut:
+    """A command's standard output with every control or bidirectional character a name,
+    reference or note may hold written as `[U+001B]` (audit_tools.text.printable): what a
+    command prints can colour, move or link nothing on the terminal. JSON is unchanged
+    (json.dumps writes such characters as \\u escapes, or they are shown the same way)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        # A carriage return is kept: stderr's progress line ("reading 10 of 90 rows") uses it.
+        return self.stream.write("\r".join(printable(part) for part in text.split("\r")))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def say(line: str) -> None:
+    """One `caseaudit: ...` line on stderr, shown plain."""
+    print(f"caseaudit: {printable(line)}", file=sys.stderr)
+
+
+# The terminal app draws on the terminal itself; every other command's output is made plain.
+TERMINAL_APP = {"caseaudit.cli.app:open_tui", "caseaudit.cli.app:open_demo", "caseaudit.cli.serve:serve_session"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    if args.handler not in TERMINAL_APP:
+        sys.stdout, sys.stderr = PlainOut(stdout), PlainOut(stderr)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         handler = _resolve(args.handler)
         result = handler(args)
         return int(result or 0)
     except BadInput as err:
         for line in err.lines:
-            print(f"caseaudit: {line}", file=sys.stderr)
+            say(line)
         return 2
     except CheckFailed as err:
         for line in err.lines:
-            print(f"caseaudit: {line}", file=sys.stderr)
+            say(line)
         return 1
     except KeyboardInterrupt:
         print("caseaudit: interrupted", file=sys.stderr)
@@ -366,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as err:  # last line of defence: a sentence, never a traceback
         where = _log_unexpected(err)
-        print(f"caseaudit: unexpected error: {err.__class__.__name__}: {err}", file=sys.stderr)
+        say(f"unexpected error: {err.__class__.__name__}: {err}")
         if where:
             print(f"caseaudit: details were written to {where}", file=sys.stderr)
         return 70

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from db.clock import local
+from audit_tools.calendar import london
 from audit_tools.errors import BadInput
 from caseaudit.cli.moderation import _store
 
@@ -27,7 +27,7 @@ def _line(concern) -> str:
         state += f" by {concern.closed_by}"
     audit = f" (audit {concern.audit_id})" if concern.audit_id else ""
     return (f"{concern.concern_id}  {concern.case_ref}{audit}  raised by {concern.raised_by} "
-            f"{local(concern.raised_at):%Y-%m-%d %H:%M}  {state}")
+            f"{london(concern.raised_at):%Y-%m-%d %H:%M}  {state}")
 
 
 def list_concerns(args: argparse.Namespace) -> int:

@@ -29,6 +29,53 @@ def default_per_auditor(store: Any) -> int:
     return store.reference.settings().audit_quota_per_month
 
 
+def _plan(store: Any, code: str, k: int, seed_text: str) -> Allocation:
+    """The month's allocation by alloc-v1, not stored; BadInput when there is nothing to give."""
+    first = alloc.first_day(code)
+    auditors = store.people.list(role=Role.auditor)
+    if not auditors:
+        raise BadInput("nobody holds the auditor role, so there is nobody to allocate to; import users first")
+    start, end = alloc.look_back(first)
+    made = alloc.allocate(
+        store.allocations.open_cases(first), auditors, store.allocations.submissions(start, end),
+        store.allocations.allocated_refs(code), code, k, seed_text,
+        allocated_by=store.actor, allocated_at=store.now().replace(microsecond=0))
+    if not any(made.allocated.values()):
+        raise BadInput(
+            f"month {code}: no case can be allocated: of the {made.frame_size} cases open on "
+            f"{first.isoformat()}, every one is already allocated this month, audited in the 12 months "
+            "before, or worked or line-managed by the auditor or in the auditor's own team")
+    return made
+
+
+@dataclass
+class AllocationPreview:
+    """What an allocation would give, asked before it is made (it cannot be undone): with the
+    seed it would use, so the allocation then made is exactly this one."""
+
+    month: str
+    per_auditor: int
+    seed: str
+    cases: int
+    auditors: int
+    earlier: list[Allocation]
+
+
+def preview_allocation(store: Any, month: object, per_auditor: object | None = None,
+                       seed: object | None = None) -> AllocationPreview:
+    """The allocation `allocate_month` would make, and the month's earlier ones; nothing stored.
+    A month where nothing can be allocated is refused here, before anyone is asked."""
+    access.require(store, Op.allocate)
+    code = alloc.parse_month(month)
+    k = alloc.parse_per_auditor(default_per_auditor(store) if per_auditor is None else per_auditor)
+    seed_text = alloc.parse_seed(seed)
+    made = _plan(store, code, k, seed_text)
+    return AllocationPreview(month=code, per_auditor=k, seed=seed_text,
+                             cases=sum(len(refs) for refs in made.allocated.values()),
+                             auditors=sum(1 for refs in made.allocated.values() if refs),
+                             earlier=store.allocations.list(code))
+
+
 def allocate_month(store: Any, month: object, per_auditor: object | None = None,
                    seed: object | None = None) -> Allocation:
     """Allocate the month by alloc-v1 and store it; returns it with its id, who and when."""
@@ -36,24 +83,10 @@ def allocate_month(store: Any, month: object, per_auditor: object | None = None,
     code = alloc.parse_month(month)
     k = alloc.parse_per_auditor(default_per_auditor(store) if per_auditor is None else per_auditor)
     seed_text = alloc.parse_seed(seed)
-    first = alloc.first_day(code)
     # One write transaction from reading the frame to storing the result, so two QA leads
     # allocating at once cannot both give out the same case.
     with store.transaction():
-        auditors = store.people.list(role=Role.auditor)
-        if not auditors:
-            raise BadInput("nobody holds the auditor role, so there is nobody to allocate to; import users first")
-        start, end = alloc.look_back(first)
-        made = alloc.allocate(
-            store.allocations.open_cases(first), auditors, store.allocations.submissions(start, end),
-            store.allocations.allocated_refs(code), code, k, seed_text,
-            allocated_by=store.actor, allocated_at=store.now().replace(microsecond=0))
-        if not any(made.allocated.values()):
-            raise BadInput(
-                f"month {code}: no case can be allocated: of the {made.frame_size} cases open on "
-                f"{first.isoformat()}, every one is already allocated this month, audited in the 12 months "
-                "before, or worked or line-managed by the auditor or in the auditor's own team")
-        allocation_id = store.allocations.save(made)
+        allocation_id = store.allocations.save(_plan(store, code, k, seed_text))
     stored = store.allocations.get(allocation_id)
     assert stored is not None
     return stored

@@ -7,13 +7,15 @@ changed cases, the events not yet stored, and one history entry saying what chan
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from audit_tools import annex_a
-from audit_tools.files import check_output_file
 from audit_tools.permissions import Facts, Op
 from caseaudit.services import access
+from audit_tools.errors import BadInput
+from audit_tools.files import check_output_file
 from caseaudit.services.outputs import output_for
 from db import annex_a as stored
 
@@ -84,3 +86,28 @@ def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
 def rejects_download(plan: annex_a.ImportPlan) -> tuple[str, str]:
     """The refused rows as a download's file name and CSV text (nothing written here)."""
     return f"{Path(plan.file).stem}-refused-rows.csv", annex_a.render_rejects(plan.refused, plan.file)
+
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def workbooks_in(folder: str | Path | None) -> list[str]:
+    """The workbooks a browser session may import: regular files straight in the served
+    import folder (`serve --files DIR`), by name; never a link, a hidden file or a subfolder."""
+    if folder is None:
+        return []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    return sorted(e.name for e in entries
+                  if not e.name.startswith(".") and e.name.lower().endswith(WORKBOOK_SUFFIXES)
+                  and e.is_file(follow_symlinks=False))
+
+
+def workbook_in(folder: str | Path | None, name: str) -> Path:
+    """The workbook `name` chosen from the list, or BadInput: a name not in it (a path, `..`)
+    is never opened."""
+    if folder is None or name not in workbooks_in(folder):
+        raise BadInput(f"{name}: not one of the workbooks in the import folder; choose one from the list")
+    return Path(folder) / name

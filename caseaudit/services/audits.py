@@ -15,6 +15,7 @@ from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Audit, Case, User
 from audit_tools.permissions import Op, case_facts, decide
 from audit_tools.standards import evaluate
+from audit_tools.text import Kind, checked, checked_audit
 from caseaudit.services import access
 
 
@@ -118,6 +119,7 @@ def save_draft(store, audit: Audit, revision: int | None) -> int:
     _may_write(store, audit)
     # Saved with its link to this month's allocation of the case, if it was allocated to the
     # auditor; a thematic round's audit is the round's, never the month's allocation.
+    audit = checked_audit(audit)  # the characters and sizes every box takes (audit_tools.text)
     with store.transaction():
         saved = store.audits.save_draft(audit, revision)
         if audit.round_id is None:
@@ -125,9 +127,11 @@ def save_draft(store, audit: Audit, revision: int | None) -> int:
     return saved
 
 
-def submit_audit(store, today: date, audit: Audit, revision: int | None) -> Audit:
+def submit_audit(store, audit: Audit, revision: int | None) -> Audit:
+    """Submit and lock `audit`; the store dates it by its clock, in the same transaction
+    as the history entry that records it."""
     _may_write(store, audit)
-    audit = audit.model_copy(update={"submitted_on": today})
+    audit = checked_audit(audit)
     with store.transaction():
         # A new audit never saved as a draft has nothing to compare against.
         submitted = store.audits.submit(audit, revision if revision is not None else 0)
@@ -149,6 +153,10 @@ def amend_audit(store, audit_id: str, changes: dict, reason: str) -> Audit:
     audit = store.audits.get(audit_id)
     if audit is not None:  # the store says "not in the database" otherwise
         access.require_audit(store, audit, Op.amend_audit)
+    reason = checked(reason, Kind.text, "reason for the amendment")
+    before = store.audits.get(audit_id)
+    if before is not None:  # the amended audit's text, checked as every box's is
+        checked_audit(Audit.model_validate({**before.model_dump(mode="json"), **changes}))
     return store.amendments.amend(audit_id, changes, reason)
 
 

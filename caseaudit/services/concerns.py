@@ -9,6 +9,7 @@ from audit_tools.concerns import Concern, check_raise, concern_facts, may_act, r
 from audit_tools.models import User
 from audit_tools.permissions import Facts, Op, Scope, decide
 from caseaudit.services import access
+from audit_tools.text import Kind, checked
 
 __all__ = ["Concern", "raise_problems", "raise_concern", "acknowledge", "close", "visible", "for_user",
            "unacknowledged_count", "waiting_figures", "may_act", "as_json", "sees_all"]
@@ -23,6 +24,8 @@ def raise_concern(store, user: User, case_ref: str, audit_id: str | None, found:
                   source: str = "audit") -> Concern:
     """Store the concern now, on its own (never with the draft). The store checks again."""
     access.acting_user(store, user)
+    found = checked(found, Kind.text, "what was found")
+    should_happen = checked(should_happen, Kind.text, "what should happen")
     check_raise(user, found, should_happen, source)
     return store.concerns.raise_concern(case_ref, audit_id, found, should_happen, source)
 
@@ -43,7 +46,7 @@ def acknowledge(store, concern_id: str) -> Concern:
 
 def close(store, concern_id: str, action_taken: str) -> Concern:
     access.require(store, Op.close_concern, concern_facts(_concern(store, concern_id)))
-    return store.concerns.close(concern_id, action_taken)
+    return store.concerns.close(concern_id, checked(action_taken, Kind.text, "the action taken"))
 
 
 def for_user(store, user: User, limit: int | None = None) -> list[Concern]:

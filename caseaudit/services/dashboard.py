@@ -35,6 +35,8 @@ class Dashboard:
     round_cases: list = field(default_factory=list)  # RoundCase: thematic rounds' cases given to the user
     # Safeguarding concerns not yet closed on the user's cases (every one for a QA lead): at the top.
     concerns_count: int = 0
+    # An admin's: sign-in lockouts no admin has acknowledged yet (caseaudit.services.served), at the top.
+    lockouts: list = field(default_factory=list)  # LockoutLine
     concerns: list = field(default_factory=list)  # audit_tools.concerns.Concern, newest first
     # What the dashboard offers, as the policy answers it (the screen decides nothing).
     audits: bool = False  # the user audits: drafts, feedback, allocated cases, My audits (y)
@@ -57,6 +59,9 @@ def dashboard(store, user: User, today: date) -> Dashboard:
     from caseaudit.services import concerns
 
     figures.concerns_count = concerns.waiting_figures(store, user)[1]
+    from caseaudit.services.served import lockouts_to_see
+
+    figures.lockouts = lockouts_to_see(store)
     if figures.concerns_count:
         figures.concerns = concerns.for_user(store, user, limit=CONCERNS_SHOWN)
     figures.audits = ever(user, Op.list_my_audits).allowed

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import date, datetime, time, timezone
+from datetime import date
 from pathlib import Path
 
 from audit_tools.models import Role, User
@@ -87,14 +87,12 @@ def demo_db_path() -> Path:
     return Path(platformdirs.user_data_dir("caseaudit", appauthor=False)) / "caseaudit-demo.db"
 
 
-def fixed_clock(today: date):
-    """A clock that stands at noon on `today` (UTC: the same day in Europe/London)."""
-    return lambda: datetime.combine(today, time(12, 0), tzinfo=timezone.utc)
 
 
 def mark_if_unmarked(path: Path, username: str, today: date) -> None:
     """Mark a demo database built before demo databases were marked (see `acting`)."""
     from db import open_store
+    from db.clock import fixed_clock
 
     store = open_store(path, actor=username, clock=fixed_clock(today))
     try:
@@ -120,14 +118,14 @@ def build_demo(path: Path, load_sample: Callable[[object], object], today: date 
     """
     from audit_tools.standards.catalogue import default_catalogue_text
     from db import open_store
+    from db.clock import fixed_clock
 
     private_folder(path.parent)  # the user's data folder: the owner's only (0700)
     building = path.with_name(f".{path.name}.building-{os.getpid()}")
     _remove(building)
     try:
         # Everything the build records is dated on the demo's "today", as the app will be.
-        clock = lambda: datetime.combine(today, time(12, 0), tzinfo=timezone.utc)  # noqa: E731
-        store = open_store(building, actor=DEMO_USER.username, clock=clock)
+        store = open_store(building, actor=DEMO_USER.username, clock=fixed_clock(today))
         store.people.ensure_admin(DEMO_USER.display_name)
         store.reference.store_catalogue(default_catalogue_text(), where="default catalogue")
         load_sample(store)
@@ -188,6 +186,7 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
     from audit_tools.models import Moderation
     from audit_tools.permissions import moderator_independence
     from caseaudit.services import moderation as ms
+    from db.clock import fixed_clock
 
     catalogue = store.reference.catalogue_for()
     me = DEMO_USER.username
@@ -201,7 +200,10 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
         fits = [m for m in moderators if not moderator_independence(audit, case, m)]
         if fits and audit.grade is not None:
             break
-    audit = store.audits.submit(audit.model_copy(update={"submitted_on": DEMO_SUBMITTED_ON}))
+    # Submitted in August: the store dates a submission by its clock, so on a clock of that day.
+    in_august = store.clone(clock=fixed_clock(DEMO_SUBMITTED_ON))
+    audit = in_august.audits.submit(audit)
+    in_august.close()
     moderator = fits[0]
     store.moderation.assign(audit.audit_id, moderator)
     as_moderator = store.clone(actor=moderator)
@@ -267,7 +269,7 @@ def demo_round(store, today: date = DEMO_TODAY):
             audit = audit.model_copy(update={"actions": [Action(
                 description="Use the neglect tool with the family and bring its scores to the next review",
                 owner=store.cases.get(case_ref).worker, due=today + timedelta(days=28))]})
-        audit_service.submit_audit(as_other, today, audit, None)
+        audit_service.submit_audit(as_other, audit, None)
     as_other.close()
     return made
 

@@ -11,10 +11,10 @@ whatever the file's rows say. The only exceptions:
   day; it is read only from such a file, so a row planted in a council's database does
   nothing;
 - a served session's app process (`caseaudit serve-session`), which runs as the person
-  who signed in. That identity must come only from redeeming the single-use token the
-  server wrote for it (the served-sessions work adds that redemption here, as another
-  function giving an `Acting` with `how="served"`, and refuses to start without a valid
-  token); today the process signs in on its own sign-in screen (tui/served.py).
+  who signed in, and only by redeeming the single-use token the server wrote for it:
+  `caseaudit.services.served.redeem_app_token` does that and refuses to start without a
+  valid token. It is the one other door, and it is there, beside the sessions it belongs
+  to; nothing else chooses who acts.
 """
 
 from __future__ import annotations

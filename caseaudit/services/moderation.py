@@ -20,6 +20,7 @@ from audit_tools.models import Audit, Grade, Moderation, Outcome, Role, SampleDr
 from audit_tools.permissions import Facts, Op
 from audit_tools.quarters import Quarter
 from audit_tools.reconciliation import Resolution, blind_problems, reconciliation_problems, resolve, settle
+from audit_tools.text import Kind, checked, checked_moderation
 from audit_tools.themes import ModerationCounts, agreement_from_counts
 from caseaudit.services import access
 from db.errors import NotFound
@@ -272,6 +273,7 @@ def submit_blind(store: Any, audit_id: str, moderation: Moderation, *, running_c
     Once stored the original is shown, so the blind part can never be changed again.
     """
     _assigned_to_me(store, audit_id)
+    moderation = checked_moderation(moderation)
     with store.transaction():
         audit = store.audits.get(audit_id)
         if audit is None:
@@ -286,7 +288,7 @@ def submit_blind(store: Any, audit_id: str, moderation: Moderation, *, running_c
         if problems:
             raise BadInput(*problems)
         done = moderation.model_copy(update={
-            "moderated_on": moderation.moderated_on or store.today(),
+            "moderated_on": store.today(),  # the day of this write, as its history entry records
             "outcome": None, "final_grade": None, "reason": None, "feedback": None,
             "acknowledged_on": None,
         })
@@ -299,7 +301,7 @@ def save_blind_draft(store: Any, audit_id: str, moderation: Moderation) -> None:
     """Keep a half-done blind re-audit so the moderator can come back to it: anything
     scored so far, with no rule checked until it is submitted."""
     _assigned_to_me(store, audit_id)
-    store.moderation.save_blind_draft(audit_id, moderation)
+    store.moderation.save_blind_draft(audit_id, checked_moderation(moderation))
 
 
 def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_grade: Grade | str | None,
@@ -310,6 +312,8 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
     grade stay exactly as they were submitted before the original was shown.
     """
     _assigned_to_me(store, audit_id, Op.reconcile)
+    reason = checked(reason, Kind.text, "reason")
+    feedback = checked(feedback, Kind.text, "feedback")
     try:
         outcome = Outcome(outcome) if outcome else None
         final_grade = Grade(final_grade) if final_grade else None
@@ -338,13 +342,13 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
     return done
 
 
-def acknowledge(store: Any, audit_id: str, on: date | None = None) -> None:
+def acknowledge(store: Any, audit_id: str) -> None:
     """The auditor has read the moderator's feedback, and the QA lead's resolution if any
-    (dated `on`, else today)."""
+    (dated by the store, as its history entry is)."""
     audit = store.audits.get(audit_id)
     if audit is not None:  # the store says what is missing otherwise
         access.require_audit(store, audit, Op.acknowledge_feedback)
-    store.moderation.acknowledge(audit_id, on or store.today())
+    store.moderation.acknowledge(audit_id)
 
 
 def feedback_waiting(store: Any) -> list[Audit]:
@@ -411,6 +415,8 @@ def resolve_escalation(store: Any, audit_id: str, final_grade: Grade | str | Non
     final grade becomes the resolution's, and the auditor is asked to acknowledge it.
     """
     access.require(store, Op.resolve_escalation)
+    reason = checked(reason, Kind.text, "reason")
+    feedback = checked(feedback, Kind.text, "feedback")
     with store.transaction():
         audit = store.audits.get(audit_id)
         if audit is None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from audit_tools.amendments import apply, describe
-from audit_tools.calendar import format_day
+from audit_tools.calendar import format_day, london_day
 from audit_tools.models import User
 from audit_tools.permissions import Op
 from caseaudit.services import access
@@ -43,7 +43,7 @@ def amended_words(count: int, last_at: str | datetime | None) -> str:
     if not count or last_at is None:
         return ""
     moment = last_at if isinstance(last_at, datetime) else datetime.fromisoformat(last_at)
-    return f"{format_day(moment.date())} ({count})"
+    return f"{format_day(london_day(moment))} ({count})"
 
 
 def my_audits(store, user: User, limit: int = 200) -> list[MyAudit]:

@@ -94,14 +94,18 @@ def build_pack(store: Any, refs: list[str], as_of: date | str | None = None, inc
                       include_notes=include_notes)
 
 
-def export_pack(store: Any, refs: list[str], fmt: str, out: str | Path, as_of: date | str | None = None,
-                include_notes: bool = False, force: bool = False) -> tuple[rules.Pack, Path]:
-    """Make the pack, write it in one format and record the export in the history."""
+def export_pack(store: Any, refs: list[str], fmt: str, out: str | Path | None, as_of: date | str | None = None,
+                include_notes: bool = False, force: bool = False,
+                folder: str | Path | None = None) -> tuple[rules.Pack, Path]:
+    """Make the pack, write it in one format to `out` (or, from a screen, to `folder` under the
+    pack's own name) and record the export in the history."""
     from caseaudit.services.rounds import check_output
 
     if fmt not in rules.FORMATS:
         raise BadInput(f"--format: {fmt!r} is not one of {', '.join(rules.FORMATS)}")
     pack = build_pack(store, refs, as_of, include_notes)
+    if out is None:
+        out = Path(folder or ".") / f"{pack_name(pack.as_of)}.{fmt}"
     target = check_output(store, out, force=force)
     try:
         written = rules.WRITERS[fmt](pack, target)
@@ -111,3 +115,20 @@ def export_pack(store: Any, refs: list[str], fmt: str, out: str | Path, as_of: d
         "format": fmt, "as_of": pack.as_of.isoformat(), "include_notes": include_notes, "path": str(written),
         "cases": [c.case.case_ref for c in pack.cases], "not_found": len(pack.not_found)})
     return pack, written
+
+
+def pack_name(as_of: date) -> str:
+    return f"inspection-pack-{as_of.isoformat()}"
+
+
+def download_pack(store: Any, refs: list[str], fmt: str, as_of: date | str | None = None,
+                  include_notes: bool = False) -> tuple[rules.Pack, str, bytes]:
+    """A browser session's pack: its file name and bytes, the export recorded in the history."""
+    if fmt not in rules.FORMATS:
+        raise BadInput(f"format: {fmt!r} is not one of {', '.join(rules.FORMATS)}")
+    pack = build_pack(store, refs, as_of, include_notes)
+    name, data = rules.pack_download(pack, fmt, pack_name(pack.as_of))
+    store.record("inspection pack exported", {
+        "format": fmt, "as_of": pack.as_of.isoformat(), "include_notes": include_notes, "download": name,
+        "cases": [c.case.case_ref for c in pack.cases], "not_found": len(pack.not_found)})
+    return pack, name, data

@@ -18,6 +18,7 @@ from audit_tools.errors import BadInput
 from audit_tools.models import Role
 from audit_tools.permissions import Op, require
 from audit_tools.rounds import QuestionSet, Round
+from audit_tools.text import Kind, checked
 from audit_tools.files import Output, check_output_file, check_output_folder
 from caseaudit.services.outputs import output_for
 from db.errors import NotFound
@@ -39,6 +40,7 @@ def create_round(store: Any, *, name: str, questions: QuestionSet | str | Path, 
                  seed: object | None = None) -> Round:
     """Select and assign a round by round-v1 and store it; returns it with its id."""
     require(store.user, Op.create_round)
+    name = checked(name, Kind.name, "--name")
     question_set = questions if isinstance(questions, QuestionSet) else rules.load_questions(questions)
     when = _day(day)
     filters = rules.parse_filters(case_types, teams, with_event, within)
@@ -62,6 +64,14 @@ def create_round(store: Any, *, name: str, questions: QuestionSet | str | Path, 
     stored = store.rounds.get(round_id)
     assert stored is not None
     return stored
+
+
+def questions_from_text(text: str, where: str = "the questions box") -> QuestionSet:
+    """A question set typed or pasted on a screen (the question file's TOML), or BadInput
+    naming each question and field; no file is read."""
+    if not (text or "").strip():
+        raise BadInput(f"{where}: paste the round's questions (the question file's TOML)")
+    return rules.parse_questions(text, where)
 
 
 def get_round(store: Any, round_id: str) -> Round:
@@ -178,11 +188,18 @@ def report(store: Any, round_id: str, include_notes: bool = False):
     titles = {}
     if made.score_standards:
         titles = {s.id: s.title for s in store.reference.catalogue_for().standards}
+    comments = None
+    if include_notes:
+        # Nothing of an audit the QA lead is re-auditing blind reaches them, its comments included.
+        from audit_tools.permissions import Facts, Moderating, blind_audits
+
+        hidden = blind_audits(store.user, Facts(moderations=tuple(
+            Moderating(a, m, bool(done)) for a, m, done in store.rounds.moderating(rid))))
+        comments = [c for c in store.rounds.comments(rid) if c[1] not in hidden]
     return round_report(
         made, len(made.selected), store.rounds.audited_count(rid), store.rounds.answer_counts(rid),
         store.rounds.standard_counts(rid) if made.score_standards else None,
-        store.rounds.grade_counts(rid) if made.grade else None,
-        store.rounds.comments(rid) if include_notes else None, titles)
+        store.rounds.grade_counts(rid) if made.grade else None, comments, titles)
 
 
 def check_output(store: Any, path: str | Path, folder: bool = False, force: bool = False,

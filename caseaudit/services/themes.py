@@ -10,11 +10,9 @@ from audit_tools.quarters import Quarter
 from audit_tools.themes import (
     QuarterCounts,
     ReportRows,
-    ThemesInput,
     ThemesReport,
     report_from_rows,
     standards_of,
-    themes_report,
 )
 from caseaudit.services import access
 from caseaudit.services.outputs import output_for
@@ -51,35 +49,6 @@ def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=N
             rows.notes = [r for r in rows.notes if r[0] not in blind]
             rows.action_list = [r if r[0] not in blind else (*r[:6], None) for r in rows.action_list]
     return report_from_rows(quarter, rows, include_notes=include_notes)
-
-
-def themes_from_audits(store, quarter: Quarter, include_notes: bool = False, catalogue=None) -> ThemesReport:
-    """The same report computed from whole audits (audit_tools.themes.themes_report): slow
-    at council scale, kept so tests can hold the SQL counts to the domain's own rules."""
-    access.require(store, Op.read_quarter_figures)
-    previous = quarter.previous()
-    audits = [a for a in store.audits.list(submitted_from=previous.start, submitted_to=quarter.end,
-                                           status="submitted") if a.round_id is None]  # reported in their round
-    cases = {}
-    for ref in sorted({a.case_ref for a in audits}):
-        case = store.cases.get(ref)
-        if case is not None:
-            cases[ref] = case
-    if catalogue is None:
-        catalogue = store.reference.catalogue_for()
-    themes = store.reference.themes() or None
-    data = ThemesInput(
-        audits=audits,
-        cases=cases,
-        users=store.people.list(),
-        sampled_ids=store.samples.audit_ids(),
-        quota=store.reference.settings().audit_quota_per_month,
-        standards=standards_of(catalogue),
-        concerns=store.concerns.times(previous.start, quarter.end),
-    )
-    if themes:
-        data.themes = themes
-    return themes_report(quarter, data, include_notes=include_notes)
 
 
 def _report(store, quarter: Quarter, include_notes: bool, catalogue) -> ThemesReport:

@@ -24,6 +24,7 @@ DEFAULT_SETTINGS: dict[str, object] = {
 
 # Imported for the steps they register, in order: m001-m006, then m007 onwards.
 from db.migrations import steps_001_006, steps_007_on  # noqa: E402,F401
+from db.migrations import steps_i23  # noqa: E402,F401
 from db.migrations import steps_i28  # noqa: E402,F401
 
 

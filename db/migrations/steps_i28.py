@@ -93,3 +93,21 @@ def m191_reports_skip_round_audits(db: sqlite_utils.Database) -> None:
             ON audits(submitted_on, status, audit_id, auditor, case_ref, grade, round_id);
         """
     )
+
+
+@migrations()
+def m192_round_answers_amendable(db: sqlite_utils.Database) -> None:
+    # A round audit's answers are corrected like its scores: by an amendment, which rewrites
+    # them in the amendment's own transaction while it is the newest one the audit's row does
+    # not carry yet; at any other time a submitted audit's answers are locked.
+    pending = """coalesce((SELECT amendment_id FROM audits WHERE audit_id = {row}.audit_id), 0)
+            < coalesce((SELECT max(id) FROM amendments WHERE audit_id = {row}.audit_id), 0)"""
+    submitted = "(SELECT status FROM audits WHERE audit_id = {row}.audit_id) = 'submitted'"
+    statements = ["DROP TRIGGER round_answers_no_delete;"]
+    for event, row in (("INSERT", "NEW"), ("DELETE", "OLD")):
+        statements.append(
+            f"CREATE TRIGGER round_answers_submitted_no_{event.lower()} BEFORE {event} ON round_answers "
+            f"WHEN {submitted.format(row=row)} AND NOT {pending.format(row=row)} "
+            "BEGIN SELECT RAISE(ABORT, 'a submitted round audit''s answers are locked; record an amendment "
+            "instead'); END;")
+    db.executescript("\n".join(statements))

@@ -161,8 +161,8 @@ def test_verify_fails_when_the_stored_frame_or_seed_is_altered(service, capsys):
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["--month", "2025-13"], "month: '2025-13' is not a month; write YYYY-MM"),
-    (["--month", "09-2025"], "write YYYY-MM, e.g. 2025-09"),
+    (["--month", "2025-13"], "month: '2025-13' is not a month (there is no month 13)"),
+    (["--month", "Sept 25"], "write it as 2025-10, 10/2025, Oct 2025 or October 2025"),
     (["--month", "2025-09", "--per-auditor", "0"], "per auditor: 0 is too few"),
     (["--month", "2025-09", "--per-auditor", "x"], "per auditor: 'x' is not a whole number"),
     (["--month", "2025-09", "--seed", " "], "seed: it is empty"),

@@ -13,7 +13,8 @@ import pytest
 from audit_tools.models import Role, User
 from audit_tools.quarters import Quarter
 from caseaudit.cli import main
-from caseaudit.services.themes import themes_for, themes_from_audits
+from caseaudit.services.themes import themes_for
+from tests.themes_oracle import themes_from_audits
 from db.identity import current_username
 from tests.support import FixedClock, admin_store
 

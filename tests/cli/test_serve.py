@@ -55,7 +55,9 @@ def test_an_admin_sets_a_users_password_asked_twice(db, typed, capsys):
 @pytest.mark.parametrize("first, second, words", [
     (PASSWORD, PASSWORD + "x", "the two passwords differ"),
     ("", "", "the password is empty"),
-    ("short", "short", "the password is shorter than 8 characters"),
+    ("short", "short", "the password is shorter than 12 characters"),
+    ("password1234", "password1234", "the password is too easy to guess"),
+    ("amy-likes-long-walks", "amy-likes-long-walks", "the password contains the username"),
 ])
 def test_a_mismatched_or_empty_password_is_refused_and_nothing_written(db, typed, capsys, first, second, words):
     answers, _ = typed
@@ -87,48 +89,55 @@ def test_unknown_user_no_input_and_no_database_are_sentences(db, typed, tmp_path
     assert not (tmp_path / "none.db").exists()
 
 
-class FakeServer:
-    made: list["FakeServer"] = []
-
-    def __init__(self, command, host, port, title=None, public_url=None):
-        self.command, self.host, self.port, self.title, self.public_url = command, host, port, title, public_url
-        FakeServer.made.append(self)
-
-    def serve(self):
-        pass
-
-
 @pytest.fixture
 def fake_server(monkeypatch):
-    import textual_serve.server
+    """What `serve` would run, kept instead of listening."""
+    import caseaudit.web.server as web_server
 
-    FakeServer.made = []
-    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
-    return FakeServer.made
+    made: list = []
+    monkeypatch.setattr(web_server, "serve", made.append)
+    return made
 
 
 def test_serve_listens_on_loopback_by_default_and_says_where(db, fake_server, capsys):
     assert main(["--db", str(db), "serve"]) == 0
     out, err = capsys.readouterr()
     [server] = fake_server
-    assert (server.host, server.port, server.title) == ("127.0.0.1", 8000, "caseaudit")
+    assert (server.options.host, server.options.port) == ("127.0.0.1", 8000)
     assert "http://127.0.0.1:8000/" in out and "warning" not in err
     assert "no user has a password yet" in err and "caseaudit passwd" in err
-    # Each browser session runs caseaudit's own sign-in entry on the same database.
-    assert server.command.endswith(f"--db {db.resolve()} serve-session")
-    assert " -m caseaudit " in server.command
+    # Each signed-in browser runs caseaudit's own session entry on the same database.
+    assert server.options.command.endswith(f"--db {db.resolve()} serve-session")
+    assert " -m caseaudit " in server.options.command
+    assert server.options.os_user == ME
 
 
-def test_serve_on_another_address_warns_it_needs_https(db, fake_server, capsys):
-    store = open_store(db, ME)
-    service.set_password(store, "amy", PASSWORD, PASSWORD)
-    assert main(["--db", str(db), "serve", "--host", "0.0.0.0", "--port", "8443",
+def test_a_network_address_needs_https_and_a_trusted_proxy(db, fake_server, capsys):
+    service.set_password(open_store(db, ME), "amy", PASSWORD, PASSWORD)
+    assert main(["--db", str(db), "serve", "--host", "0.0.0.0"]) == 2
+    assert "browsers must reach caseaudit through HTTPS" in capsys.readouterr().err
+    assert main(["--db", str(db), "serve", "--host", "0.0.0.0", "--public-url", "http://caseaudit.example"]) == 2
+    assert "--public-url" in capsys.readouterr().err
+    assert main(["--db", str(db), "serve", "--host", "0.0.0.0", "--public-url",
+                 "https://caseaudit.example.gov.uk"]) == 2
+    assert "give --trusted-proxy ADDR" in capsys.readouterr().err
+    assert main(["--db", str(db), "serve", "--host", "0.0.0.0", "--trusted-proxy", "proxy.local",
+                 "--public-url", "https://caseaudit.example.gov.uk"]) == 2
+    assert "give the proxy's IP address" in capsys.readouterr().err
+    assert fake_server == []
+    assert main(["--db", str(db), "serve", "--host", "0.0.0.0", "--port", "8443", "--trusted-proxy", "10.0.0.5",
                  "--public-url", "https://caseaudit.example.gov.uk"]) == 0
+    out, err = capsys.readouterr()
+    assert "https://caseaudit.example.gov.uk" in out and "warning" not in err
+    [server] = fake_server
+    assert server.options.trusted_proxies == ("10.0.0.5",) and server.https
+
+
+def test_insecure_http_is_for_a_lab_and_warns(db, fake_server, capsys):
+    assert main(["--db", str(db), "serve", "--host", "0.0.0.0", "--insecure-http"]) == 0
     err = capsys.readouterr().err
-    assert "warning: 0.0.0.0 is not this machine's loopback address" in err
-    assert "HTTPS" in err and "reverse proxy" in err
-    assert "no user has a password" not in err
-    assert fake_server[0].public_url == "https://caseaudit.example.gov.uk"
+    assert "warning: 0.0.0.0 is not this machine's loopback address" in err and "lab" in err
+    assert len(fake_server) == 1
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.2", "::1"])
@@ -143,6 +152,24 @@ def test_serve_refuses_bad_input_in_a_sentence(db, fake_server, tmp_path, capsys
     assert main(["--db", str(tmp_path / "none.db"), "serve"]) == 2
     assert "caseaudit init" in capsys.readouterr().err
     assert fake_server == []
+
+
+def test_an_admin_unlocks_disables_and_enables_an_account(db, capsys, monkeypatch):
+    assert main(["--db", str(db), "passwd", "amy", "--disable"]) == 0
+    assert "amy is disabled" in capsys.readouterr().out
+    assert passwords.is_disabled(open_store(db, ME), "amy")
+    assert main(["--db", str(db), "passwd", "amy", "--enable"]) == 0
+    assert "amy is enabled again" in capsys.readouterr().out
+    assert main(["--db", str(db), "passwd", "amy", "--unlock"]) == 0
+    assert "amy was not locked" in capsys.readouterr().out
+    assert main(["--db", str(db), "passwd", "nobody", "--disable"]) == 2
+    assert "nobody is not a user" in capsys.readouterr().err
+    monkeypatch.setattr(serve_cli, "current_username", lambda: "amy")
+    for way in ("--disable", "--enable", "--unlock"):
+        assert main(["--db", str(db), "passwd", "ben", way]) == 2
+        err = capsys.readouterr().err
+        assert "needs the admin role" in err and "Traceback" not in err
+    assert not passwords.is_disabled(open_store(db, ME), "ben")
 
 
 def test_the_session_entry_is_not_listed_for_people(capsys):

@@ -40,5 +40,5 @@ def test_counts_follow_each_state(tmp_path):
     assert amy.moderation.count_feedback_waiting("amy") == 1
     [waiting] = amy.moderation.feedback_waiting("amy", limit=3)
     assert waiting.audit_id == "A-0001" and waiting.moderation.feedback == "Well done"
-    amy.moderation.acknowledge("A-0001", date(2024, 5, 21))
+    amy.moderation.acknowledge("A-0001")
     assert amy.moderation.count_feedback_waiting("amy") == 0 and amy.moderation.feedback_waiting("amy") == []

@@ -32,27 +32,31 @@ def test_a_user_sets_only_their_own_password(tmp_path):
     assert passwords.password_hash(amy, "ben") is None
 
 
-def test_failures_are_counted_per_name_without_keeping_the_name(tmp_path):
-    store = admin_store(tmp_path / "ca.db")
-    assert passwords.record_failure(store, "amy", "amy") == 1
-    assert passwords.record_failure(store, " AMY ", "amy") == 2  # the same name, typed differently
-    assert passwords.record_failure(store, "hunter2-typed-as-a-name", None) == 1
-    assert passwords.failures(store, "amy") == 2
-    kept = [r[0] for r in store.db.execute("SELECT name_key FROM sign_in_failures")]
-    assert "hunter2-typed-as-a-name" not in str(kept) and "amy" not in kept
-    details = [e.details for e in store.history.entries(what="sign-in refused")]
-    assert details == [{"username": None, "failures_in_a_row": 1},
-                       {"username": "amy", "failures_in_a_row": 2},
-                       {"username": "amy", "failures_in_a_row": 1}]
+def test_disabling_an_account_is_an_admins_and_in_the_history(tmp_path):
+    path = tmp_path / "ca.db"
+    store = admin_store(path)
+    assert passwords.set_disabled(store, "amy", True) and passwords.is_disabled(store, "amy")
+    assert not passwords.set_disabled(store, "amy", True)  # already: nothing more recorded
+    amy = open_store(path, "amy")
+    before = amy.row_counts()
+    with pytest.raises(Refused, match="admin"):
+        passwords.set_disabled(amy, "amy", False)
+    assert amy.row_counts() == before
+    assert passwords.set_disabled(store, "amy", False) and not passwords.is_disabled(store, "amy")
+    assert [e.what for e in store.history.entries() if e.what.startswith("account")] == [
+        "account enabled", "account disabled"]
 
 
-def test_a_sign_in_forgives_the_names_failures_and_is_recorded(tmp_path):
+def test_a_lockout_stays_on_record_once_acknowledged(tmp_path):
     store = admin_store(tmp_path / "ca.db")
-    passwords.record_failure(store, "amy", "amy")
-    passwords.record_sign_in(store.clone(actor="amy"), "amy", "browser")
-    assert passwords.failures(store, "amy") == 0
-    [entry] = store.history.entries(what="signed in")
-    assert (entry.actor, entry.details) == ("amy", {"username": "amy", "how": "browser"})
+    with store.transaction():
+        first = passwords.record_lockout(store, "amy", "2025-09-30T09:15:00+00:00", "salted")
+        passwords.record_lockout(store, None, "2025-09-30T09:16:00+00:00", "salted")
+    assert [lo.username for lo in passwords.open_lockouts(store)] == [None, "amy"]
+    assert passwords.acknowledge_lockouts(store, [first]) == 1
+    assert passwords.acknowledge_lockouts(store, [first]) == 0  # once only
+    assert [lo.username for lo in passwords.open_lockouts(store)] == [None]
+    assert store.db.execute("SELECT count(*) FROM lockouts").fetchone()[0] == 2
     assert store.history.verify().ok
 
 

@@ -98,10 +98,18 @@ def test_verify_passes_on_what_was_made_and_names_what_was_changed():
     assert not ok and "cases allocated earlier this month differ" in reasons[0]
 
 
-@pytest.mark.parametrize("month", ["2025-13", "2025-9", "Sept", "", "2025-00"])
+@pytest.mark.parametrize("month", ["2025-13", "Sept", "", "2025-00", "Oct 25", "13/2025", "2025-10-01"])
 def test_a_bad_month_is_refused_saying_how_to_write_it(month):
-    with pytest.raises(BadInput, match="write YYYY-MM"):
+    with pytest.raises(BadInput, match="write it as 2025-10, 10/2025, Oct 2025 or October 2025"):
         alloc.allocate(CASES, AUDITORS, [], [], month, 1, "s")
+
+
+@pytest.mark.parametrize("month", ["2025-10", "2025-9", "10/2025", "Oct 2025", "october 2025",
+                                   " OCT  2025 ", "10-2025"])
+def test_a_month_is_read_as_a_person_writes_it_and_kept_iso(month):
+    """Finding 10 of issue 26: the allocation month box refused `Oct 2025`."""
+    expected = "2025-09" if month == "2025-9" else "2025-10"
+    assert alloc.parse_month(month) == expected
 
 
 @pytest.mark.parametrize("k, words", [("0", "too few"), ("-1", "too few"), ("two", "not a whole number"),

@@ -246,7 +246,8 @@ def test_bad_and_text_dates(tmp_path):
         plan_import(read, {}, [], {})
     lines = err.value.lines
     f = str(path)
-    assert lines[0] == f"{f}:x!F3: CIN Start Date: '31/02/2020' is not a real date"
+    assert lines[0] == (f"{f}:x!F3: CIN Start Date: '31/02/2020' is not a date (February 2020 has no day 31): "
+                        "write it as 31/10/2025, 31 Oct 2025 or 2025-10-31, or make it a date cell")
     assert lines[1].startswith(f"{f}:x!F4: CIN Start Date: 'yesterday' is not a date")
     assert lines[2].startswith(f"{f}:x!G4: Date Child Was Last Seen: 44000 is a number, not a date")
     assert lines[3].startswith(f"{f}:x!F5: CIN Start Date: empty")
@@ -260,7 +261,7 @@ def test_bad_and_text_dates(tmp_path):
     assert write_rejects(rejects, plan.refused, f) == 5
     text = rejects.read_text()
     assert text.splitlines()[0] == "sheet,row,list,child_unique_id,reasons"
-    assert "x!F3: CIN Start Date: '31/02/2020' is not a real date" in text
+    assert "x!F3: CIN Start Date: '31/02/2020' is not a date (February 2020 has no day 31)" in text
     assert "2012" not in text and "WBRI" not in text  # no personal column in the rejects
 
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from audit_tools.errors import BadInput
 from audit_tools.exporters import export_report, render_md
 from audit_tools.exporters import csv_export, xlsx_export
-from audit_tools.themes import themes_report
+from tests.themes_oracle import themes_report
 from tests.domain.test_themes import FREE_TEXT, Q1, dataset
 
 EVIL_NAME = '=HYPERLINK("http://example.com/x","click")'

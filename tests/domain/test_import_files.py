@@ -187,7 +187,7 @@ def test_any_valid_cases_round_trip(tmp_path, rows, as_xlsx):
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n=st.integers(min_value=1, max_value=20), data=st.data(),
-       bad=st.sampled_from(["2024-13-01", "01/02/2024", "2024-1-2", "tomorrow", "2024-02-30", "20240102"]))
+       bad=st.sampled_from(["2024-13-01", "01/13/2024", "2/1/24", "tomorrow", "2024-02-30", "20240102"]))
 def test_any_corrupted_date_is_reported_with_its_row(tmp_path, n, data, bad):
     target = data.draw(st.integers(min_value=0, max_value=n - 1))
     lines = ["case_ref,kind,date"]
@@ -245,7 +245,7 @@ def test_every_bad_audit_line_is_reported(tmp_path):
     mod = {"moderator": "cat", "moderated_on": "2024-05-01", "grade": "good", "outcome": "grade_changed"}
     with pytest.raises(BadInput) as caught:
         check(tmp_path, audit_line(), audit_line(), audit_line(audit_id="A-2", auditor="ben", moderation=mod),
-              audit_line(audit_id="A-3", as_of="1 May 2024", colour="red"), "not json", known={"A-1"})
+              audit_line(audit_id="A-3", as_of="5/13/2024", colour="red"), "not json", known={"A-1"})
     lines = caught.value.lines
     f = tmp_path / "audits.jsonl"
     assert lines[0] == f"{f}:5: not valid JSON (Expecting value at column 1)"
@@ -254,7 +254,7 @@ def test_every_bad_audit_line_is_reported(tmp_path):
 
     with pytest.raises(BadInput) as caught:
         check(tmp_path, audit_line(), audit_line(), audit_line(audit_id="A-2", auditor="ben", moderation=mod),
-              audit_line(audit_id="A-3", as_of="1 May 2024", colour="red"), known={"A-1"})
+              audit_line(audit_id="A-3", as_of="5/13/2024", colour="red"), known={"A-1"})
     lines = caught.value.lines
     assert f"{f}:1: audit_id: 'A-1' is already in the database; a submitted audit cannot be imported again" in lines
     assert f"{f}:2: audit_id: 'A-1' is also on line 1; each audit may appear only once" in lines
@@ -264,7 +264,8 @@ def test_every_bad_audit_line_is_reported(tmp_path):
     assert f"{f}:3: moderation.reason: say why the grade changed" in lines
     assert f"{f}:3: moderation.moderated_on: 2024-05-01 is before the audit was submitted (2024-05-02)" in lines
     assert any(line.startswith(f"{f}:3: moderation.moderator: cat") and "line manager" in line for line in lines)
-    assert f"{f}:4: as_of: expected a date written YYYY-MM-DD, got '1 May 2024'" in lines
+    assert f"{f}:4: as_of: '5/13/2024' is not a date (that looks month first, as in the US; write the day " \
+        "first): write it as 31/10/2025, 31 Oct 2025 or 2025-10-31" in lines
     assert f"{f}:4: colour: unknown field; remove it" in lines
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Action, Case, CaseType, Moderation, User
+from audit_tools.models import Action, Moderation, User
 from audit_tools.quarters import Quarter
 from caseaudit.services import actions, allocation, annex_a, audits, cases, check, concerns, dashboard
 from caseaudit.services import imports, moderation, moderation_views, my_audits, sampling_view, setup
@@ -113,7 +113,7 @@ ENTRY_POINTS = {
         s, u, s.reference.catalogue_for(), TODAY, audit_id="A-0002"), False),
     "audits.amended_summary": (lambda s, u, w, n: audits.amended_summary(s, s.audits.get("A-0001")), False),
     "audits.save_draft": (lambda s, u, w, n: audits.save_draft(s, new_audit(s, n), None), True),
-    "audits.submit_audit": (lambda s, u, w, n: audits.submit_audit(s, TODAY, new_audit(s, n), None), True),
+    "audits.submit_audit": (lambda s, u, w, n: audits.submit_audit(s, new_audit(s, n), None), True),
     "audits.amend_audit": (lambda s, u, w, n: audits.amend_audit(
         s, "A-0001", {"notes": {"chronology": "not updated since February"}}, "a typo"), True),
     # cases
@@ -157,7 +157,7 @@ ENTRY_POINTS = {
         s, "A-0002", full_blind(s, "A-0002", n, "good")), True),
     "moderation.reconcile": (lambda s, u, w, n: moderation.reconcile(s, "A-0006", "agreed", None, None,
                                                                       "Well evidenced"), True),
-    "moderation.acknowledge": (lambda s, u, w, n: moderation.acknowledge(s, "A-0001", TODAY), True),
+    "moderation.acknowledge": (lambda s, u, w, n: moderation.acknowledge(s, "A-0001"), True),
     "moderation.feedback_waiting": (lambda s, u, w, n: moderation.feedback_waiting(s), False),
     "moderation.resolutions": (lambda s, u, w, n: moderation.resolutions(s, ["A-0001"]), False),
     "moderation.escalations": (lambda s, u, w, n: moderation.escalations(s), False),
@@ -211,7 +211,7 @@ ENTRY_POINTS = {
     "sign_in.set_password (own)": (lambda s, u, w, n: sign_in.set_password(s, n, PASSWORD + "!", PASSWORD + "!"),
                                    True),
     "sign_in.sign_in": (lambda s, u, w, n: sign_in.sign_in(s.clone(sign_in.SIGNING_IN), n, PASSWORD,
-                                                           sleep=lambda _: None), True),
+                                                           "127.0.0.1", "the matrix"), True),
     "setup.keep_default_catalogue": (lambda s, u, w, n: setup.keep_default_catalogue(s), True),
 }
 

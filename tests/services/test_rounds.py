@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from audit_tools.errors import Refused
-from audit_tools.models import Action, Audit, Case, CaseType, Grade, RoundAnswer, Status
+from audit_tools.models import Action, Audit, Case, CaseType, Grade, Role, RoundAnswer, Status
 from audit_tools.quarters import Quarter
 from caseaudit.services import audits as audit_service
 from caseaudit.services import rounds
@@ -72,7 +72,7 @@ def cases_of(made, auditor):
 
 def submit(store, made, case_ref, auditor, answers):
     audit = round_audit(store, made, case_ref, auditor, answers)
-    return audit_service.submit_audit(store.clone(auditor), TODAY, audit, None)
+    return audit_service.submit_audit(store.clone(auditor), audit, None)
 
 
 def test_submission_needs_every_answer_and_the_comment_an_answer_requires(service):
@@ -80,7 +80,7 @@ def test_submission_needs_every_answer_and_the_comment_an_answer_requires(servic
     ref = cases_of(made, "amy")[0]
     audit = round_audit(store, made, ref, "amy", {"neglect-named": ("partly", "")})
     with pytest.raises(Refused) as refused:
-        audit_service.submit_audit(store.clone("amy"), TODAY, audit, None)
+        audit_service.submit_audit(store.clone("amy"), audit, None)
     assert refused.value.lines == [
         "Is neglect recognised and named in the assessment?: partly needs a comment saying why",
         "Was a graded care profile used?: no answer; choose yes, no, not applicable",
@@ -118,7 +118,7 @@ def test_a_round_audit_counts_in_no_quota_sample_frame_or_themes_report(service)
     # An audit outside the round counts in all three.
     normal = Audit(audit_id=store.audits.next_id(), case_ref="C-1001", auditor="amy", as_of=TODAY,
                    grade=Grade.good, scores={s: Status.met for s in CIN_STANDARDS}, catalogue_version="2024.1")
-    audit_service.submit_audit(amy, TODAY, normal, None)
+    audit_service.submit_audit(amy, normal, None)
     assert dashboard(amy, amy.user, TODAY).done_this_month == 1
     assert [a.audit_id for a in sample_frame(store, "2024-25-Q1")] == [normal.audit_id]
     assert themes_for(store, Quarter.parse("2024-25-Q1")).audits.completed == 1
@@ -243,4 +243,59 @@ def test_an_action_plan_is_checked_in_a_round_audit_as_in_any(service):
     audit = round_audit(store, made, ref, "ben", {"neglect-named": ("yes", ""), "graded-care-profile": ("yes", "")})
     audit = audit.model_copy(update={"actions": [Action(description="Chronology", owner="ben")]})
     with pytest.raises(Refused, match="action 1: no due date"):
-        audit_service.submit_audit(store.clone("ben"), TODAY, audit, None)
+        audit_service.submit_audit(store.clone("ben"), audit, None)
+
+
+def test_a_round_audit_is_amended_like_any_and_its_answers_follow(tmp_path):
+    store = admin_store(tmp_path / "c.db", clock=clock_on(TODAY))
+    store.cases.upsert([Case(case_ref="N-1", case_type=CaseType.CIN, start_date=date(2024, 1, 2), team="North",
+                             worker="dan", line_manager="eve")])
+    lead = store.clone("quinn")
+    from audit_tools.rounds import parse_questions
+
+    made = rounds.create_round(lead, name="Unscored", questions=parse_questions(QUESTIONS), day="2024-05-01",
+                               size=1, auditors="amy", seed="s")
+    amy = store.clone("amy")
+    context = audit_service.audit_context(amy, amy.user, store.reference.catalogue_for(), TODAY,
+                                          case_ref=made.selected[0].case_ref, round_id=made.round_id)
+    audit = context["audit"].model_copy(update={"answers": {
+        "neglect-named": RoundAnswer(answer="no", comment="not named"),
+        "graded-care-profile": RoundAnswer(answer="yes")}})
+    submitted = audit_service.submit_audit(amy, audit, None)
+    assert submitted.scores == {} and submitted.grade is None  # the round scores and grades nothing
+
+    with pytest.raises(sqlite3.DatabaseError, match="answers are locked; record an amendment"):
+        with store.transaction():
+            store.db.execute("DELETE FROM round_answers")
+    # The action plan and an answer corrected, with a reason; the rules are the round's.
+    amended = audit_service.amend_audit(amy, submitted.audit_id, {
+        "answers": {"neglect-named": {"answer": "yes", "comment": ""},
+                    "graded-care-profile": {"answer": "yes", "comment": ""}},
+        "actions": [{"description": "Name neglect in the plan", "owner": "ben", "due": "2024-06-01"}]},
+        "the plan names neglect on page 2")
+    assert amended.answers["neglect-named"].answer == "yes" and len(amended.actions) == 1
+    stored = sqlite3.connect(store.path).execute(
+        "SELECT question, answer, comment FROM round_answers ORDER BY question").fetchall()
+    assert stored == [("graded-care-profile", "yes", None), ("neglect-named", "yes", None)]
+    figures = rounds.report(lead, made.round_id)
+    assert figures.questions[0].answers["yes"]["n"] == 1 and figures.questions[0].answers["no"]["n"] == 0
+    # An amendment leaving a question unanswered is refused, naming it.
+    with pytest.raises(Refused, match="Is neglect recognised and named in the assessment\\?: no answer"):
+        audit_service.amend_audit(amy, submitted.audit_id, {"answers": {
+            "graded-care-profile": {"answer": "yes", "comment": ""}}}, "oops")
+    assert store.history.verify().ok
+
+
+def test_the_comments_of_a_round_audit_the_qa_lead_moderates_blind_stay_out_of_the_report(service, tmp_path):
+    store, lead, made = service
+    ref = cases_of(made, "amy")[0]
+    audit = submit(store, made, ref, "amy", {"neglect-named": ("partly", "drift since spring"),
+                                             "graded-care-profile": ("yes", "")})
+    store.people.upsert([store.people.get("quinn").model_copy(update={"roles": [Role.qa_lead, Role.moderator]})])
+    lead.moderation.assign(audit.audit_id, "quinn")
+    figures = rounds.report(lead, made.round_id, include_notes=True)
+    assert figures.comments == []  # quinn re-audits it blind: nothing of it reaches them
+    assert figures.questions[0].answers["partly"]["n"] == 1  # the figures stay
+    other = store.clone("root")
+    assert [c.comment for c in rounds.report(other, made.round_id, include_notes=True).comments] == [
+        "drift since spring"]

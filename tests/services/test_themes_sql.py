@@ -1,5 +1,5 @@
 """The themes report counted in SQL (db.reports, audit_tools.themes.report_from_rows) is the
-same document as the one computed from whole audits (audit_tools.themes.themes_report)."""
+same document as the one computed from whole audits (the oracle in tests/themes_oracle.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from audit_tools.agreement import agreement
 from audit_tools.quarters import Quarter
 from caseaudit.services import moderation
-from caseaudit.services.themes import themes_for, themes_from_audits
+from caseaudit.services.themes import themes_for
+from tests.themes_oracle import themes_from_audits
 from db import open_store
 from db.identity import current_username
 from sample_audits import load_sample
@@ -75,9 +76,10 @@ def made_store(tmp_path_factory):
     from datetime import date
 
     from audit_tools.models import Action, Grade, Moderation, Outcome, Status, Themes
-    from tests.support import FixedClock, admin_store, make_audit, make_case
+    from tests.support import FixedClock, admin_store, clock_on, make_audit, make_case
 
-    store = admin_store(tmp_path_factory.mktemp("made") / "c.db", clock=FixedClock())
+    clock = FixedClock()
+    store = admin_store(tmp_path_factory.mktemp("made") / "c.db", clock=clock)
     store.cases.upsert([make_case("C-1002", team=""), make_case("C-1003", team="South")])
     automatic = {"chronology": Status.met, "cin-visits": Status.met, "supervision": None}
     plan = [Action(description="Update chronology", owner="ben", due=date(2024, 6, 1), standard="chronology",
@@ -100,7 +102,9 @@ def made_store(tmp_path_factory):
             "themes": Themes(strengths=["voice-of-child", "chronology"][: 1 + n % 2],
                              improvements=["chronology"]),
         })
+        clock.moment = clock_on(submitted).moment  # the store dates a submission by its clock
         made.append(store.audits.submit(audit))
+    clock.moment = FixedClock().moment
     imported = make_audit("A-0100", "C-1003", "ben", date(2024, 5, 10)).model_copy(
         update={"imported": True, "automatic": automatic})
     store.audits.insert([imported])

@@ -9,6 +9,7 @@ import pytest
 from audit_tools.models import Moderation
 from caseaudit.services import moderation as ms
 from db import open_store
+from db.clock import fixed_clock
 from tests.tui.conftest import build_db
 from tests.tui.test_moderation import add_moderated_case
 from tests.tui.test_moderation_screens import TODAY, build
@@ -78,14 +79,13 @@ def test_blind_reaudit_80x24(snap_compare, blind_db):
 
 
 def test_reconciliation_100x36(snap_compare, blind_db):
-    mo = open_store(blind_db, "mo")
+    mo = open_store(blind_db, "mo", clock=fixed_clock(date(2024, 3, 20)))
     audit = mo.audits.get("A-000001")
     scores = dict(audit.scores)
     scores["chronology"] = "met"
     scores["voice-of-child"] = "partly_met"
     ms.submit_blind(mo, "A-000001", Moderation(moderator="mo", grade="good", scores=scores,
-                                               notes={"voice-of-child": "child's wishes not recorded"},
-                                               moderated_on=date(2024, 3, 20)))
+                                               notes={"voice-of-child": "child's wishes not recorded"}))
 
     async def reconcile(pilot):
         await settled(pilot)
@@ -101,13 +101,12 @@ def test_reconciliation_100x36(snap_compare, blind_db):
 def test_escalation_to_resolve_80x24(snap_compare, blind_db):
     from tui.screens.moderation.escalations import ResolveEscalationScreen
 
-    mo = open_store(blind_db, "mo")
+    mo = open_store(blind_db, "mo", clock=fixed_clock(date(2024, 3, 20)))
     audit = mo.audits.get("A-000001")
     scores = dict(audit.scores)
     scores["voice-of-child"] = "not_met"
     ms.submit_blind(mo, "A-000001", Moderation(moderator="mo", grade="inadequate", scores=scores,
-                                               notes={s: "as recorded" for s in scores} | {"voice-of-child": "no direct work with the child"},
-                                               moderated_on=date(2024, 3, 20)))
+                                               notes={s: "as recorded" for s in scores} | {"voice-of-child": "no direct work with the child"}))
     ms.reconcile(mo, "A-000001", "escalated", None, "two grades apart on the child's voice", "Let us talk")
 
     async def resolve(pilot):

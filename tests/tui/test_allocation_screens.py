@@ -113,3 +113,33 @@ async def test_enter_on_an_allocated_case_starts_its_audit_linked_to_the_allocat
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AuditFormScreen) and app.screen.audit.audit_id == row[4]
+
+
+async def test_a_month_allocated_already_is_said_in_the_question_and_a_full_one_before_it(db_path):
+    """Finding 17 of issue 26: the question for a month allocated already asked 'Allocate 2
+    cases…?' and was refused only after y."""
+    from tui.widgets.prompts import Confirm
+
+    add_south_cases(db_path)
+    first = allocate_month(open_store(db_path, "lee"), "2024-03", 1, "board")
+    app = make_app(db_path, username="lee", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot, "l", AllocationScreen)
+        screen.query_one("#allocation-per-auditor", Input).value = "1"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        question = app.screen.question
+        assert question.startswith(f"March 2024 has been allocated already: {first.allocation_id} (3 cases). "
+                                   "Allocate 1 case to 1 auditor (1 each at most), seed ")
+        await pilot.press("y")
+        await settle(pilot)
+        assert len(open_store(db_path, "admin").allocations.list("2024-03")) == 2
+
+        # Nothing left to give: said at once, and nothing asked.
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm)
+        assert app.screen is screen
+        assert any("no case can be allocated" in str(n.message) for n in app._notifications)
+    assert len(open_store(db_path, "admin").allocations.list("2024-03")) == 2

@@ -4,14 +4,18 @@ lists its bad cells, a good one shows the per-list summary and is in the databas
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
-from textual.widgets import Checkbox, DataTable, Input, Static
+import pytest
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
 
 from audit_tools.models import Role, User
 from db import open_store
+from db.clock import fixed_clock
 from tests.domain.test_annex_a import L7, SAMPLE, person, workbook
 from tests.tui.conftest import TODAY
 from tests.tui.keys import settle
+import tui
 from tui.app import CaseauditApp
 from tui.screens.annex_a_import import AnnexAImportScreen
 from tui.widgets.prompts import Confirm
@@ -20,8 +24,8 @@ from tui.widgets.prompts import Confirm
 def make(db_path, username="admin") -> CaseauditApp:
     from audit_tools.standards import load_catalogue
 
-    store = open_store(db_path, username)
-    return CaseauditApp(store=store, user=store.people.get(username), catalogue=load_catalogue(), today=TODAY)
+    store = open_store(db_path, username, clock=fixed_clock(TODAY))
+    return CaseauditApp(store=store, user=store.people.get(username), catalogue=load_catalogue())
 
 
 async def type_path(pilot, selector: str, text: str) -> None:
@@ -128,3 +132,62 @@ async def test_an_existing_rejects_file_is_kept_unless_the_admin_says_replace(db
     assert rejects.read_text().startswith("sheet,row,list,child_unique_id,reasons")
     assert app.store.cases.get("32") is not None
     assert sorted(p.name for p in home.iterdir()) == ["a.xlsx", "rejects.csv"]
+
+
+class ServedApp(CaseauditApp):
+    """The app as a browser session runs it (tui/served.py), over the served import folder."""
+
+    CSS_PATH = str(Path(tui.__file__).parent / "app.tcss")
+    DELIVERS_FILES = True
+
+
+async def test_a_served_session_chooses_an_uploaded_workbook_and_downloads_the_refused_rows(db_path, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    bad = [31, *person(1), "not a date", datetime(2024, 1, 10), "b) No", None, None, "north", "Wes Worker"]
+    good = [32, *person(2), datetime(2024, 1, 2), datetime(2024, 1, 10), "b) No", None, None, "north", "Wes Worker"]
+    workbook(uploads / "annex.xlsx", {"CP": (L7, [bad, good])})
+    outside = workbook(tmp_path / "elsewhere.xlsx", {"CP": (L7, [good])})
+    (uploads / "link.xlsx").symlink_to(outside)  # a link planted in the folder is not offered
+    (uploads / ".hidden.xlsx").write_bytes(outside.read_bytes())
+    def on_server() -> list[str]:
+        return sorted(str(p) for p in tmp_path.rglob("*") if not p.name.startswith(db_path.name))
+
+    before = on_server()
+    from audit_tools.standards import load_catalogue
+
+    store = open_store(db_path, "admin", clock=fixed_clock(TODAY))
+    app = ServedApp(store=store, user=store.people.get("admin"), catalogue=load_catalogue())
+    app.files = uploads
+    sent = []
+    app.deliver_text = lambda file, **kw: sent.append((file.read(), kw))  # what the browser receives
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AnnexAImportScreen)
+        assert not screen.query(Input).filter("#annex-a-file, #annex-a-rejects")  # no path to type
+        choice = screen.query_one("#annex-a-choice", Select)
+        assert [value for _, value in choice._options if isinstance(value, str)] == ["annex.xlsx"]
+        choice.value = "annex.xlsx"
+        screen.query_one("#annex-a-skip", Checkbox).value = True
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "sent to your browser" in str(screen.query_one("#annex-a-status", Static).render())
+    [(text, kw)] = sent
+    assert kw["save_filename"] == "annex-refused-rows.csv"
+    assert text.startswith("sheet,row,list,child_unique_id,reasons") and "not a date" in text
+    assert app.store.cases.get("32") is not None and app.store.cases.get("31") is None
+    assert on_server() == before  # nothing written on the server
+
+
+def test_a_name_not_in_the_list_is_never_opened(tmp_path):
+    from audit_tools.errors import BadInput
+    from caseaudit.services.annex_a import workbook_in
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    workbook(tmp_path / "secret.xlsx", {"CP": (L7, [])})
+    for typed in ("../secret.xlsx", str(tmp_path / "secret.xlsx"), "secret.xlsx", "."):
+        with pytest.raises(BadInput, match="not one of the workbooks in the import folder"):
+            workbook_in(uploads, typed)

@@ -94,7 +94,9 @@ async def test_no_screen_cuts_a_key_at_80_columns(tmp_path):
         await look("f")  # feedback
         await look("e")  # escalations
         await look("o")  # thematic rounds
-        await look("i")  # Annex A import
+        await look("ctrl+n")  # a new round
+        await look("escape", "i")  # Annex A import
+        await look("escape", "p")  # inspection pack
         await look("escape", "question_mark")  # help
-    assert len(seen) == 17, " ".join(sorted(seen))
+    assert len(seen) == 19, " ".join(sorted(seen))
     assert {name: cut for name, cut in seen.items() if cut} == {}

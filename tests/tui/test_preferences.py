@@ -31,7 +31,7 @@ async def test_the_theme_chosen_is_there_after_a_restart(db_path, tmp_path):
 
     from tui.app import CaseauditApp
 
-    again = CaseauditApp(store=app.store, user=app.user, catalogue=app.catalogue, today=TODAY,
+    again = CaseauditApp(store=app.store, user=app.user, catalogue=app.catalogue,
                          preferences=kept)
     assert again.theme == "textual-light"
 

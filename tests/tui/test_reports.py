@@ -18,6 +18,7 @@ import tui
 from audit_tools.models import Action, Audit, Case, Moderation, Themes, User
 from audit_tools.standards import load_catalogue
 from db import open_store
+from db.clock import fixed_clock
 from tests.tui.keys import settle
 from tui.app import CaseauditApp
 from tui.screens.reports import ReportsScreen
@@ -76,9 +77,8 @@ class ReportsApp(CaseauditApp):
     CSS_PATH = str(Path(tui.__file__).parent / "app.tcss")
 
     def __init__(self, db_path: Path, username: str, export_folder: Path | str, today: date = TODAY) -> None:
-        store = open_store(db_path, actor=username)
-        super().__init__(store=store, user=store.people.get(username), catalogue=load_catalogue(None),
-                         today=today)
+        store = open_store(db_path, actor=username, clock=fixed_clock(today))
+        super().__init__(store=store, user=store.people.get(username), catalogue=load_catalogue(None))
         self.export_folder = export_folder
 
     def on_mount(self) -> None:

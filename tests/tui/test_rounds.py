@@ -94,3 +94,71 @@ async def test_an_auditor_completes_a_round_audit_from_the_dashboard_and_the_qa_
         answers = rows(screen.query_one("#round-answers-table", DataTable))
         assert ["Is neglect named in the plan?", "yes", "0", "0.0%"] in answers
         assert ["", "partly", "1", "100.0%"] in answers
+
+
+async def test_the_qa_lead_pastes_references_and_gets_the_pack_with_the_unknown_named(db_path, tmp_path):
+    from textual.widgets import Input, TextArea
+
+    from tests.tui.conftest import add_submitted_audit
+    from tui.screens.pack import PackScreen
+
+    add_submitted_audit(db_path)
+    folder = tmp_path / "packs"
+    lead = open_app(db_path, "lee")
+    async with lead.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot, "p", PackScreen)
+        assert lead.focused is screen.query_one("#pack-references", TextArea)
+        await pilot.press(*"C-2, 4410", "enter", *"C-1")
+        screen.query_one("#pack-folder", Input).value = str(folder)
+        await pilot.press("f8")
+        await settle(pilot)
+        result = str(screen.query_one("#pack-result", Static).render())
+        assert "2 of 3 references found" in result and "Not found: 4410" in result
+        [written] = folder.iterdir()
+        assert written.name == "inspection-pack-2024-03-01.md"
+        md = written.read_text()
+        assert "## Case C-2" in md and "## Case C-1" in md and "4410" in md.split("\n---\n")[0]
+        assert "### Audits (1)" in md and "Rewrite the chronology" not in md  # no free text unless asked
+        await pilot.press("f8")  # again: the file is there, so it asks before replacing it
+        await settle(pilot)
+        from tui.widgets.prompts import Confirm
+
+        assert isinstance(lead.screen, Confirm) and f"Replace {written}?" in lead.screen.question
+    history = sqlite3.connect(db_path).execute(
+        "SELECT count(*) FROM history WHERE what = 'inspection pack exported'").fetchone()[0]
+    assert history == 1
+
+
+async def test_the_qa_lead_makes_a_round_on_a_screen_and_it_verifies(db_path):
+    from tests.tui.keys import tab_to
+    from tui.screens.new_round import NewRoundScreen
+
+    lead = open_app(db_path, "lee")
+    async with lead.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot, "o", RoundsScreen)
+        assert "No thematic round yet" in str(screen.query_one("#rounds-title", Static).render())
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(lead.screen, NewRoundScreen)
+        await pilot.press(*"Neglect")
+        for field, text in (("round-size", "2"), ("round-auditors", "wes"), ("round-seed", "screen")):
+            await tab_to(pilot, field)
+            await pilot.press(*text)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        # wes holds no auditor role: refused, said, nothing stored, still on the form.
+        assert isinstance(lead.screen, NewRoundScreen)
+        assert any("wes does not hold the auditor role" in n.message for n in lead._notifications)
+        assert open_store(db_path, "lee").row_counts()["rounds"] == 0
+        await tab_to(pilot, "round-auditors")
+        await pilot.press(*["backspace"] * 3, *"amy")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert lead.screen is screen
+        assert rows(screen.query_one("#round-progress-table", DataTable)) == [["amy", "2", "0", "0", "2"]]
+    store = open_store(db_path, "lee")
+    from caseaudit.services.rounds import verify_round
+
+    made, differences = verify_round(store, "R-000001")
+    assert differences == [] and made.seed == "screen" and made.created_by == "lee"
+    assert [q.id for q in made.questions.questions] == ["neglect-named"]

@@ -226,6 +226,9 @@ async def test_help_lists_keys_and_explains_standards(db_path):
         words = text_of(app.screen, "#help-text")
         assert "New audit" in words and "Search" in words
         assert "cp-visits" in words and "Child on a protection plan seen every 10 working days" in words
+        # The seen-alone help says what its automatic result will say (finding 12 of issue 26).
+        assert ("Automatic status: met when the child was seen alone at every visit; partly met when each "
+                "visit not alone has the reason recorded; not met when any has none") in " ".join(words.split())
         # An auditor is not offered the QA lead's keys.
         assert "Sample" not in words
 

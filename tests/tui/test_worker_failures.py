@@ -59,7 +59,7 @@ async def test_case_detail_and_audit_form_failures_are_told_once(db_path, monkey
         assert told(app, "the case could not be read") == 1
         monkeypatch.undo()
 
-        def no_form(store, user, catalogue, today, case_ref=None, audit_id=None):
+        def no_form(store, user, catalogue, today, case_ref=None, audit_id=None, **where):
             raise BadInput("the audit could not be opened")
 
         monkeypatch.setattr(audit_service, "audit_context", no_form)

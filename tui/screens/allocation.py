@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from audit_tools import allocation as alloc
 from audit_tools.errors import BadInput
-from caseaudit.services.allocation import NO_TEAM, AllocationView, allocation_view, month_of
+from caseaudit.services.allocation import NO_TEAM, AllocationPreview, AllocationView, allocation_view, month_of
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.prompts import Confirm
@@ -114,22 +114,42 @@ class AllocationScreen(CaseauditScreen):
         except BadInput as err:
             self.app.show_problem(err)
             return
-        k = per_auditor or (str(self.view.per_auditor) if self.view else "the quota")
-        question = (f"Allocate {k} cases to each auditor for {month}, "
-                    f"{'with seed ' + seed if seed else 'with a random seed'}? "
-                    "It is stored and recorded, and cannot be undone.")
+        # Work out what it would give first: a month with nothing left to allocate is told
+        # now, not after "yes", and a month allocated already is said plainly in the question.
+        self.before_allocate(month, per_auditor, seed)
+
+    def _ask_allocate(self, preview: AllocationPreview, per_auditor: str | None) -> None:
+        when = f"{alloc.first_day(preview.month):%B %Y}"
+        plan = (f"{preview.cases} case{'s' if preview.cases != 1 else ''} to {preview.auditors} "
+                f"auditor{'s' if preview.auditors != 1 else ''} ({preview.per_auditor} each at most), "
+                f"seed {preview.seed}")
+        if preview.earlier:
+            ids = ", ".join(a.allocation_id for a in preview.earlier)
+            given = sum(len(refs) for a in preview.earlier for refs in a.allocated.values())
+            question = (f"{when} has been allocated already: {ids} ({given} cases). Allocate {plan} more "
+                        "from the cases not yet allocated? It is stored and recorded, and cannot be undone.")
+            yes = "Allocate more"
+        else:
+            question = f"Allocate {plan} for {when}? It is stored and recorded, and cannot be undone."
+            yes = "Allocate"
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.allocate(month, per_auditor, seed)
+                self.allocate(preview.month, per_auditor, preview.seed)
 
-        self.app.push_screen(Confirm(question, yes="Allocate"), answered)
+        self.app.push_screen(Confirm(question, yes=yes), answered)
 
     # --- workers -----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self, month: str) -> AllocationView:
         return allocation_view(self.app.store, month)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="before-allocate")
+    def before_allocate(self, month: str, per_auditor: str | None, seed: str | None):
+        from caseaudit.services.allocation import preview_allocation
+
+        return preview_allocation(self.app.store, month, per_auditor, seed), per_auditor
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="allocate")
     def allocate(self, month: str, per_auditor: str | None, seed: str | None):
@@ -143,6 +163,9 @@ class AllocationScreen(CaseauditScreen):
             return  # failures are told by CaseauditScreen's own handler
         if worker.group == "load":
             self.show(worker.result)
+            return
+        if worker.group == "before-allocate":
+            self._ask_allocate(*worker.result)
             return
         if worker.group == "allocate":
             made = worker.result

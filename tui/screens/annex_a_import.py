@@ -6,19 +6,21 @@ a refused workbook writes nothing and every bad cell is listed on the screen.
 
 from __future__ import annotations
 
+import io
 import os
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Header, Input, ProgressBar, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
 from rich.text import Text
 
 from audit_tools.errors import BadInput
 from audit_tools.files import AlreadyThere
+from caseaudit.services.annex_a import workbooks_in
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.prompts import Confirm
@@ -55,9 +57,19 @@ class AnnexAImportScreen(CaseauditScreen):
         yield Header()
         with Vertical(id="annex-a-form"):
             yield Static("Annex A workbook (.xlsx): cases and events from Lists 3 to 9")
-            yield Input(placeholder="path to the workbook", id="annex-a-file")
-            yield Input(placeholder="optional: REJECTS.csv to import the good rows and write the refused ones there",
-                        id="annex-a-rejects")
+            if self.app.DELIVERS_FILES:
+                # A browser session: a workbook uploaded to the served folder, chosen by name, and
+                # the refused rows as a download; no path on the server is typed or written.
+                names = workbooks_in(self.app.files)
+                yield Select([(n, n) for n in names], prompt="choose an uploaded workbook" if names else
+                             "no workbook uploaded yet: an admin uploads one on the upload page",
+                             id="annex-a-choice", compact=True)
+                yield Checkbox("Import the good rows, and download the refused ones with their reasons",
+                               id="annex-a-skip", compact=True)
+            else:
+                yield Input(placeholder="path to the workbook", id="annex-a-file")
+                yield Input(placeholder="optional: REJECTS.csv to import the good rows and write the refused "
+                            "ones there", id="annex-a-rejects")
             yield Checkbox("Add teams no user belongs to yet (otherwise their rows are refused: a typo "
                            "must not make a team)", id="annex-a-new-teams", compact=True)
             yield ProgressBar(id="annex-a-progress", show_eta=False)
@@ -71,12 +83,15 @@ class AnnexAImportScreen(CaseauditScreen):
     def on_mount(self) -> None:
         table = self.query_one("#annex-a-summary", DataTable)
         table.add_columns("list", *(label for label, _ in COLUMNS))
-        self.query_one("#annex-a-file", Input).focus()
+        self.query_one("#annex-a-choice" if self.app.DELIVERS_FILES else "#annex-a-file").focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_run_import()
 
     def action_run_import(self, force: bool = False) -> None:
+        if self.app.DELIVERS_FILES:
+            self._run_served_import()
+            return
         path = typed_path(self.query_one("#annex-a-file", Input).value)
         if not path:
             self.app.notify("Type the path of the Annex A workbook first.", severity="warning")
@@ -87,6 +102,26 @@ class AnnexAImportScreen(CaseauditScreen):
         self.query_one("#annex-a-summary", DataTable).clear()
         self.rejects = rejects
         self.run_import(path, rejects, force, self.query_one("#annex-a-new-teams", Checkbox).value)
+
+    def _run_served_import(self) -> None:
+        choice = self.query_one("#annex-a-choice", Select).value
+        if not isinstance(choice, str):
+            self.app.notify("Choose an uploaded workbook first.", severity="warning")
+            return
+        skip = self.query_one("#annex-a-skip", Checkbox).value
+        self.query_one("#annex-a-status", Static).update(Text(f"Importing {choice} ..."))
+        self.query_one("#annex-a-messages", Static).update("")
+        self.query_one("#annex-a-summary", DataTable).clear()
+        self.rejects = "a download" if skip else None
+        self.run_served_import(choice, skip, self.query_one("#annex-a-new-teams", Checkbox).value)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="annex_a")
+    def run_served_import(self, name: str, skip: bool, new_teams: bool):
+        from caseaudit.services.annex_a import import_annex_a, workbook_in
+
+        path = workbook_in(self.app.files, name)  # a name from the list, never a path
+        return import_annex_a(self.app.store, path, progress=self._progress, skip_invalid=skip,
+                              new_teams=new_teams)
 
     def _progress(self, done: int, total: int) -> None:
         self.app.call_from_thread(self.query_one("#annex-a-progress", ProgressBar).update,
@@ -103,7 +138,13 @@ class AnnexAImportScreen(CaseauditScreen):
         if event.worker.group != "annex_a":
             return
         if event.state == WorkerState.SUCCESS:
-            self.show_plan(event.worker.result, self.rejects or "")
+            plan = event.worker.result
+            if self.app.DELIVERS_FILES and self.rejects and any(c.refused for c in plan.lists.values()):
+                from caseaudit.services.annex_a import rejects_download
+
+                name, text = rejects_download(plan)
+                self.app.deliver_text(io.StringIO(text), save_filename=name)
+            self.show_plan(plan, self.rejects or "")
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             if isinstance(error, AlreadyThere):
@@ -132,7 +173,8 @@ class AnnexAImportScreen(CaseauditScreen):
         status = (f"Imported {plan.file}: {len(plan.created)} cases created, {len(plan.updated)} updated, "
                   f"{len(plan.events)} events added.")
         if refused:
-            status += f" {refused} rows refused, written to {rejects}."
+            status += (f" {refused} rows refused, sent to your browser with their reasons."
+                       if self.app.DELIVERS_FILES else f" {refused} rows refused, written to {rejects}.")
         self.query_one("#annex-a-status", Static).update(Text(status))
         lines = [f"added teams: {', '.join(plan.teams_added)}"] if plan.teams_added else []
         lines += [f"updated {case.case_ref}: " + "; ".join(f"{f} {a or 'empty'} -> {b or 'empty'}"

@@ -399,7 +399,7 @@ class AuditFormScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="submit")
     def submit(self, audit: Audit, revision: Any) -> Audit:
-        return audit_service.submit_audit(self.app.store, self.app.today, audit, revision)
+        return audit_service.submit_audit(self.app.store, audit, revision)
 
     def _submitted(self, audit: Audit) -> None:
         self.audit = audit

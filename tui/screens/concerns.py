@@ -149,15 +149,15 @@ class ConcernScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         c = self.concern
-        from db.clock import local
+        from audit_tools.calendar import london
 
         with Vertical():
             yield Static(f"Safeguarding concern {c.concern_id}: {c.state.value}", classes="concern-title")
             about = Text()
             about.append(f"Case {c.case_ref}" + (f", audit {c.audit_id}" if c.audit_id else ""))
-            about.append((" (blind re-audit)" if c.source != "audit" else "") + f". Raised by {c.raised_by} {local(c.raised_at):%d %b %Y %H:%M}.")
+            about.append((" (blind re-audit)" if c.source != "audit" else "") + f". Raised by {c.raised_by} {london(c.raised_at):%d %b %Y %H:%M}.")
             if c.acknowledged_at:
-                about.append(f" Acknowledged by {c.acknowledged_by} {local(c.acknowledged_at):%d %b %Y %H:%M}.")
+                about.append(f" Acknowledged by {c.acknowledged_by} {london(c.acknowledged_at):%d %b %Y %H:%M}.")
             yield Static(about)
             yield Static(Text.assemble(("Found: ", "bold"), c.found))
             yield Static(Text.assemble(("Should happen now: ", "bold"), c.should_happen))

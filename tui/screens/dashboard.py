@@ -12,8 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
-from audit_tools.calendar import format_day
-from db.clock import local
+from audit_tools.calendar import format_day, format_day_time, london
 from caseaudit.services import dashboard as dashboard_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
@@ -23,10 +22,9 @@ def saved_words(saved_at: str | None) -> str:
     if not saved_at:
         return ""
     try:
-        moment = datetime.fromisoformat(saved_at).astimezone()
+        return format_day_time(datetime.fromisoformat(saved_at))
     except ValueError:
         return saved_at
-    return f"{format_day(moment.date())} {moment:%H:%M}"
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -52,14 +50,18 @@ class DashboardScreen(CaseauditScreen):
 
     BINDINGS = [
         Binding("f5", "reload", "Refresh", id="refresh_dashboard"),
+        Binding("k", "acknowledge_lockouts", "Seen lockouts", id="acknowledge_lockouts"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "acknowledge_lockouts":  # an admin's, while lockouts are shown
+            return bool(getattr(self, "figures", None) and self.figures.lockouts)
         return action != "back"  # the first screen: nowhere to go back to
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="dashboard-body"):
+            yield Static("", id="lockouts", classes="tile concerns-tile")
             yield Static("", id="concerns", classes="tile concerns-tile")
             yield DataTable(id="concerns-table", cursor_type="row", zebra_stripes=True)
             yield Static("Loading…", id="quota", classes="tile")
@@ -75,6 +77,7 @@ class DashboardScreen(CaseauditScreen):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#lockouts").display = False
         self.query_one("#concerns").display = False
         self.query_one("#concerns-table").display = False
         self.query_one("#drafts-table").display = False
@@ -110,8 +113,37 @@ class DashboardScreen(CaseauditScreen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.
-        if event.state == WorkerState.SUCCESS:
+        if event.state == WorkerState.SUCCESS and event.worker.group != "lockouts":
             self.show(event.worker.result)
+
+    def show_lockouts(self, figures: dashboard_service.Dashboard) -> None:
+        """Sign-in lockouts head an admin's dashboard until one of them acknowledges them."""
+        self.figures = figures  # the key's check reads it
+        tile = self.query_one("#lockouts", Static)
+        tile.display = bool(figures.lockouts)
+        if figures.lockouts:
+            words = Text()
+            count = len(figures.lockouts)
+            words.append(f"⚠ {plural(count, 'sign-in lockout')} since last seen", style="bold red")
+            words.append(" (k: seen; `caseaudit passwd USER --unlock` lifts one now):")
+            for line in figures.lockouts[:5]:
+                words.append(f"\n  {line.words}")
+            if count > 5:
+                words.append(f"\n  and {count - 5} more")
+            tile.update(words)
+        self.refresh_bindings()
+
+    def action_acknowledge_lockouts(self) -> None:
+        figures = getattr(self, "figures", None)
+        if figures and figures.lockouts:
+            self.acknowledge([line.id for line in figures.lockouts])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lockouts")
+    def acknowledge(self, ids: list[int]) -> None:
+        from caseaudit.services.served import acknowledge_lockouts
+
+        acknowledge_lockouts(self.app.store, ids)
+        self.app.call_from_thread(self.load)
 
     def show_concerns(self, figures: dashboard_service.Dashboard) -> None:
         """Open safeguarding concerns first of all, until closed."""
@@ -134,11 +166,12 @@ class DashboardScreen(CaseauditScreen):
         room = max(16, self.size.width - used - 12 - len("acknowledged") - 16)
         for c in figures.concerns:
             state = Text(c.state.value, style="bold red" if c.state.value == "open" else "")
-            table.add_row(c.concern_id, c.case_ref, f"{local(c.raised_at):%d %b %H:%M}", c.raised_by, state,
+            table.add_row(c.concern_id, c.case_ref, f"{london(c.raised_at):%d %b %H:%M}", c.raised_by, state,
                           first_words(c.found, room), key=c.concern_id)
         self._concerns = {c.concern_id: c for c in figures.concerns}
 
     def show(self, figures: dashboard_service.Dashboard) -> None:
+        self.show_lockouts(figures)
         self.show_concerns(figures)
         month = self.app.today.strftime("%B %Y")
         quota = Text()

@@ -19,6 +19,12 @@ RULE_WORDS = {
     "seen_alone": "checks the child was seen alone",
     "judgement": "your judgement: no automatic status",
 }
+# How a rule's automatic status is decided, where its description alone could be read
+# otherwise ("seen alone, or the record says why not" reads as met; it is partly met).
+RULE_STATUSES = {
+    "seen_alone": ("met when the child was seen alone at every visit; partly met when each visit "
+                   "not alone has the reason recorded; not met when any has none"),
+}
 
 
 class HelpScreen(ModalScreen):
@@ -53,6 +59,8 @@ class HelpScreen(ModalScreen):
                         style="italic")
             if standard.description:
                 text.append(f"  {standard.description}\n")
+            if standard.rule in RULE_STATUSES:
+                text.append(f"  Automatic status: {RULE_STATUSES[standard.rule]}\n")
         with VerticalScroll(id="help-body"):
             yield Static(text, id="help-text")
         yield KeysFooter()

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
-from audit_tools.calendar import format_day
+from audit_tools.calendar import format_day, format_day_time
 from audit_tools.models import Grade
 from caseaudit.services.my_audits import MyAudit, TrailEntry, amendment_trail, my_audits
 from tui.screens.base import CaseauditScreen
@@ -116,7 +116,7 @@ def trail_text(audit_id: str, trail: list[TrailEntry]) -> Text:
         return text
     text.append(f" ({len(trail)}, oldest first; the audit as submitted is kept too)\n")
     for number, entry in enumerate(trail, start=1):
-        text.append(f"\n{number}. {format_day(entry.at.date())} {entry.at:%H:%M}, {entry.by_name} ({entry.by})",
+        text.append(f"\n{number}. {format_day_time(entry.at)}, {entry.by_name} ({entry.by})",
                     style="bold")
         text.append(f"\n   why: {entry.reason}")
         for line in entry.changes or ["(no field changed)"]:

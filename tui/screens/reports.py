@@ -261,6 +261,8 @@ class ReportsScreen(CaseauditScreen):
             ("Actions open", a.open, pa.open),
             ("Actions overdue", a.overdue, pa.overdue),
             ("Automatic statuses overridden", percent(r.overrides.rate, 1), percent(r.previous.overrides.rate, 1)),
+            # Imported audits were scored with no automatic status in sight: said, not counted.
+            ("  not counted: imported audits", r.overrides.imported, r.previous.overrides.imported),
         ]
         for row in rows:
             t.add_row(*row)

@@ -2,7 +2,8 @@
 audited and outstanding per auditor) and its answers as they come in.
 
 The figures are the round report's (caseaudit.services.rounds), so the screen and
-`caseaudit round report` never disagree. Rounds are made with `caseaudit round create`.
+`caseaudit round report` never disagree. ctrl+n makes a round (tui/screens/new_round.py),
+as `caseaudit round create` does.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class RoundsScreen(CaseauditScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("f5", "reload", "Refresh", id="rounds_refresh"),
+        Binding("ctrl+n", "new_round", "New round", id="rounds_new"),
     ]
 
     DEFAULT_CSS = """
@@ -67,6 +69,16 @@ class RoundsScreen(CaseauditScreen):
     def action_reload(self) -> None:
         self.load(self.shown)
 
+    def action_new_round(self) -> None:
+        from tui.screens.new_round import NewRoundScreen
+
+        def made(round_id: str | None) -> None:
+            if round_id:
+                self.shown = round_id
+                self.load(round_id)
+
+        self.app.push_screen(NewRoundScreen(), made)
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self, round_id: str | None) -> RoundsView:
         return rounds_view(self.app.store, round_id)
@@ -85,7 +97,7 @@ class RoundsScreen(CaseauditScreen):
         title = self.query_one("#rounds-title", Static)
         rounds = self.query_one("#rounds-table", DataTable)
         if not view.rounds:
-            title.update("No thematic round yet. A QA lead makes one with `caseaudit round create`.")
+            title.update("No thematic round yet: ctrl+n makes one (or `caseaudit round create`).")
             rounds.display = False
             return
         title.update(Text("Thematic rounds: enter on one shows its progress and answers.", style="bold"))

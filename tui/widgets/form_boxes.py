@@ -15,6 +15,7 @@ does not announce the value it was built with as a change.
 
 from __future__ import annotations
 
+from textual._context import active_message_pump
 from textual.css.query import NoMatches
 from textual.widgets import Input, Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
@@ -53,7 +54,13 @@ class FormSelect(Select):
     async def _build_overlay(self) -> SelectOverlay:
         overlay = self._overlay()
         if overlay is None:
-            overlay = SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+            # data_bind binds to the message pump running now: a key's action runs on the app's,
+            # so the Select is made the one bound to while the list is built.
+            running = active_message_pump.set(self)
+            try:
+                overlay = SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
+            finally:
+                active_message_pump.reset(running)
             await self.mount(overlay)
             super()._setup_options_renderables()
             for index, (_prompt, value) in enumerate(self._options):
@@ -63,7 +70,8 @@ class FormSelect(Select):
         return overlay
 
     async def on_focus(self, event) -> None:
-        await self._build_overlay()
+        if self.is_mounted:  # focus can arrive while the form is still being mounted
+            await self._build_overlay()
 
     async def action_show_overlay(self) -> None:
         await self._build_overlay()

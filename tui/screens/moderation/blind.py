@@ -182,7 +182,7 @@ class BlindReauditScreen(CaseauditScreen):
                 notes[standard.id] = note
         grade = self.query_one("#blind-grade", Select).value
         return Moderation(moderator=self.app.user.username, scores=scores, notes=notes,
-                          grade=None if grade == Select.NULL else grade, moderated_on=self.app.today)
+                          grade=None if grade == Select.NULL else grade)
 
     def action_raise_concern(self) -> None:
         from tui.screens.concerns import raise_from

@@ -132,4 +132,4 @@ class FeedbackScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="acknowledge")
     def acknowledge(self, audit_id: str) -> None:
-        acknowledge_feedback(self.app.store, audit_id, self.app.today)
+        acknowledge_feedback(self.app.store, audit_id)

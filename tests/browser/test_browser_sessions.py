@@ -1,0 +1,181 @@
+"""Served sessions in Debian's chromium: signing out (and the back button), changing one's
+own password, an idle session ending, and an account disabled by an admin mid-session.
+
+The server runs with the idle timeout set to one minute (the shortest setting); its
+sweep looks at every session every 15 seconds, so each ending is seen within a minute.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from audit_tools.models import Role, User
+from caseaudit.services import sign_in as sign_in_service
+from db import current_username, open_store
+from tests.browser.test_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    RECORD_SCREEN,
+    Session,
+    build_db,
+    free_port,
+    require_chromium,
+)
+
+NEW_PASSWORD = "lantern orchard velvet"
+MORE = [User(username=name, display_name=f"{name.title()} Auditor", roles=[Role.auditor], team="qa")
+        for name in ("ann", "bea", "cal")]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    require_chromium()
+    folder = tmp_path_factory.mktemp("sessions")
+    path = folder / "caseaudit.db"
+    build_db(path)
+    store = open_store(path, "admin")
+    # Whoever runs the tests is an admin too, to run `caseaudit passwd --disable` as one would.
+    store.people.upsert([*MORE, User(username=current_username(), display_name="Test Admin", roles=[Role.admin])])
+    for user in MORE:
+        sign_in_service.set_password(store, user.username, PASSWORD, PASSWORD)
+    store.reference.set_setting("idle_timeout_minutes", 1)
+    store.close()
+    port = free_port()
+    log = (folder / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "caseaudit", "--db", str(path), "serve", "--port", str(port)],
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                pytest.fail(f"caseaudit serve did not start: {(folder / 'serve.log').read_text()}")
+            time.sleep(0.2)
+    try:
+        yield f"http://127.0.0.1:{port}/", path
+    finally:
+        os.killpg(server.pid, 15)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Tab(Session):
+    """A tab in its own browser context, so each has its own cookies (its own session)."""
+
+    def __init__(self, browser, url: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        self.page = self.context.new_page()
+        self.page.add_init_script(RECORD_SCREEN)
+        self.url = url
+        self.mark = 0
+
+    def signed_in(self, username: str, password: str = PASSWORD) -> None:
+        self.open()
+        self.sign_in(username, password)
+        self.in_app()
+        self.expect("audits this month")
+
+    def at_sign_in_page(self, words: str, within_ms: int = 75_000) -> None:
+        self.page.wait_for_selector("#sign-in", timeout=within_ms)
+        assert words in self.page.inner_text("main"), self.page.inner_text("main")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def test_sign_in_work_sign_out_and_the_back_button_does_not_return(served, browser):
+    url, path = served
+    tab = Tab(browser, url)
+    tab.signed_in("ann")
+    tab.keys("c")
+    tab.expect("E-1")  # working: the case list
+    tab.keys("O")  # sign out
+    tab.at_sign_in_page("You have signed out.", within_ms=30_000)
+    tab.shot("6-signed-out")
+    tab.page.go_back()
+    tab.page.wait_for_load_state()
+    assert tab.page.title() == "caseaudit: sign in"  # the app page is asked for again and refused
+    assert tab.page.locator("#terminal").count() == 0
+    [ended] = open_store(path, "admin").history.entries(what="session ended")
+    assert ended.details == {"username": "ann", "why": "signed out"}
+    tab.close()
+
+
+def test_changing_ones_own_password_ends_the_other_session_not_this_one(served, browser):
+    url, path = served
+    here, there = Tab(browser, url), Tab(browser, url)
+    here.signed_in("bea")
+    there.signed_in("bea")
+    here.keys("W")  # the password page, in this tab
+    here.page.wait_for_selector("#current", timeout=30_000)
+    here.page.fill("#current", PASSWORD)
+    here.page.fill("#new", NEW_PASSWORD)
+    here.page.fill("#again", NEW_PASSWORD)
+    here.page.click("#change")
+    here.page.wait_for_selector("text=Your password is changed", timeout=30_000)
+    here.shot("7-password-changed")
+    there.at_sign_in_page("because your password was changed", within_ms=30_000)
+    here.page.click("text=Back to caseaudit")  # this session carries on
+    here.in_app()
+    here.mark = 0
+    here.expect("audits this month")
+    gate = open_store(path, sign_in_service.SIGNING_IN)
+    assert sign_in_service.sign_in(gate, "bea", NEW_PASSWORD, "127.0.0.1", "test").user.username == "bea"
+    here.close()
+    there.close()
+
+
+def test_a_session_ends_within_a_minute_of_passwd_disable(served, browser):
+    url, path = served
+    tab = Tab(browser, url)
+    tab.signed_in("cal")
+    disabled_at = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "caseaudit", "--db", str(path), "passwd", "cal", "--disable"],
+                            capture_output=True, text=True, env={**os.environ})
+    assert result.returncode == 0, result.stderr
+    tab.at_sign_in_page("stopped by an admin", within_ms=60_000)
+    assert time.monotonic() - disabled_at < 60
+    tab.shot("8-disabled")
+    tab.sign_in("cal", PASSWORD)
+    assert "do not match" in tab.page.inner_text("#problem")
+    tab.close()
+
+
+def test_an_idle_session_ends_with_the_short_setting(served, browser):
+    url, path = served
+    tab = Tab(browser, url)
+    tab.signed_in("amy")
+    started = time.monotonic()
+    tab.at_sign_in_page("a time with nothing typed", within_ms=120_000)  # 1 minute, then the next sweep
+    assert time.monotonic() - started >= 55
+    tab.shot("9-idle")
+    assert any(e.details == {"username": "amy", "why": "idle"}
+               for e in open_store(path, "admin").history.entries(what="session ended"))
+    tab.close()
