@@ -183,7 +183,6 @@ ENTRY_POINTS = {
     "allocation.allocation_view": (lambda s, u, w, n: allocation.allocation_view(s, "2024-04"), False),
     # reports
     "themes.themes_for": (lambda s, u, w, n: themes.themes_for(s, Quarter.parse(Q1)), False),
-    "themes.themes_from_audits": (lambda s, u, w, n: themes.themes_from_audits(s, Quarter.parse(Q1)), False),
     "themes.export_themes_report": (lambda s, u, w, n: themes.export_themes_report(
         s, Quarter.parse(Q1), "json", s.path.parent / f"themes-{n}.json"), True),
     # the dashboard and the actions tracker
@@ -275,7 +274,6 @@ allocation.allocated_to                   ok ok ok ok ok no
 allocation.completion                     no no ok ok no no
 allocation.allocation_view                no no ok ok no no
 themes.themes_for                         no no ok ok no no
-themes.themes_from_audits                 no no ok ok no no
 themes.export_themes_report               no no ok ok no no
 dashboard.dashboard                       ok ok ok ok ok no
 actions.actions_view (mine)               ok ok ok ok ok no
