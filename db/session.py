@@ -16,7 +16,7 @@ from audit_tools.errors import BadInput
 from audit_tools.models import User
 from audit_tools.permissions import Facts, Op, require
 from db import clock as clocks
-from db import history, rows
+from db import coverage, history, rows
 from db.connection import PerThread, transaction
 
 
@@ -43,20 +43,32 @@ class Session:
         self._connections.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
+    def transaction(self, keep_pending: bool = False) -> Iterator[sqlite_utils.Database]:
         """One BEGIN IMMEDIATE transaction (a savepoint when one is already open).
 
         The clock is read once, as the outermost transaction begins: every date the write
         stamps (submitted on, moderated on, acknowledged on) and its history entry's moment
         come from that one reading, so a write a second before midnight cannot be dated one
         day and recorded the next.
+
+        It begins by forgetting any pending record-digest change (made outside caseaudit, so
+        it must never reach the chain; `keep_pending` only for the migrations' own writes),
+        and a transaction that wrote a table of the record without a history entry gets one
+        ("records changed", naming the tables) before it commits (db/coverage.py).
         """
         outermost = getattr(self._writing, "moment", None) is None
+        begins = outermost and not self.db.conn.in_transaction
         if outermost:
             self._writing.moment = clocks.now(self.clock)
         try:
             with transaction(self.db) as db:
+                if begins and not keep_pending:
+                    coverage.clear_pending(db)
                 yield db
+                if begins:
+                    changed = coverage.changed_tables(db)
+                    if changed:
+                        self.record("records changed", {"tables": changed})
         except sqlite3.OperationalError as err:
             raise self._cannot_write(err) from None
         finally:

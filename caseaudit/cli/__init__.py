@@ -110,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--path", action="store_true", help="print where the demo database is (building it "
                    "if missing) and exit: export CASEAUDIT_DB=\"$(caseaudit demo --path)\" points the "
                    "other commands at it, as the demo user on the demo's day")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME",
+                   help="open the demo as one of its people instead, to see what they see: e.g. an "
+                   "auditor only, a moderator, or a QA lead (who can resolve the demo user's escalation); "
+                   "an unknown name lists some of each")
     p.set_defaults(handler="caseaudit.cli.app:open_demo")
 
     p = sub.add_parser("init", help="create or migrate the database",
@@ -334,13 +338,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--files", metavar="DIR")  # serve's --files: the import files the session lists
     p.set_defaults(handler="caseaudit.cli.serve:serve_session")
 
-    p = sub.add_parser("verify", help="check the database and its history chain",
-                       description="Runs PRAGMA integrity_check and re-walks the history hash "
-                       "chain; exit 1 naming the first broken entry. With --against, also "
-                       "proves the history up to a published head (e.g. from last quarter's "
-                       "board paper) is unchanged.")
+    p = sub.add_parser("verify", help="check the database, its history chain and every table against it",
+                       description="Runs SQLite's integrity check, re-walks the history hash "
+                       "chain, checks the heads recorded in it, and recomputes every table of the "
+                       "record to compare with the digests the history recorded; exit 1 with one "
+                       "line per finding, naming the table (and the audit where it can tell). "
+                       "With --against, also proves the history up to a published head (e.g. from "
+                       "last quarter's board paper) is unchanged.")
     p.add_argument("--against", type=anchor_arg, metavar="ENTRY:HASH",
                    help="a head printed earlier by `caseaudit history head` or in a themes report")
+    p.add_argument("--progress", action="store_true",
+                   help="say on stderr what is being checked (the default when stderr is a terminal)")
     p.set_defaults(handler="caseaudit.cli.admin:verify")
 
     p = sub.add_parser("history", help="the history's head, to publish and check against later")

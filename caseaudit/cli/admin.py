@@ -73,30 +73,26 @@ def _existing_database(path: Path) -> None:
 
 
 def verify(args: argparse.Namespace) -> int:
-    """PRAGMA integrity_check and the history chain; exit 1 naming the first broken entry."""
+    """SQLite's integrity check, the history chain, the heads it records and every table of the
+    record against it; exit 1 with one line per finding."""
     path = db_path(args)
     _existing_database(path)
-    result = verify_file(path)
+    progress = None
+    if getattr(args, "progress", False) or sys.stderr.isatty():
+        def progress(text: str) -> None:
+            print(f"verify: {text}", file=sys.stderr, flush=True)
+    result = verify_file(path, progress)
     for warning in exposure(path):  # a finding about the deployment, not the data: exit 0
         print(f"caseaudit: warning: {warning}", file=sys.stderr)
-    problems = [f"database integrity: {line}" for line in result.integrity]
-    if result.broken_entry is not None:
-        problems.append(f"history entry {result.broken_entry} is broken: {result.broken_reason}")
-    if result.unrecorded:
-        n, first = len(result.unrecorded), result.unrecorded[0]
-        problems.append(
-            f"history ends at entry {result.entries}, but {n} submitted audit{'s' if n != 1 else ''} "
-            f"(first {first}) {'are' if n != 1 else 'is'} recorded by no entry: "
-            f"entries after {result.entries} have been removed"
-        )
-    problems += result.altered
+    problems = result.findings
     if getattr(args, "against", None) and result.broken_entry is None:
         problem = anchor_problem_of_file(path, *args.against)
         if problem:
             problems.append(f"history: {problem}")
     if problems:
         raise CheckFailed(*problems)
-    print(f"database and history chain OK ({result.entries} entries; latest hash {result.last_hash})")
+    print(f"database and history chain OK ({result.entries} entries; latest hash {result.last_hash}; "
+          f"{result.covered} tables match it)")
     if getattr(args, "against", None):
         print(f"the history up to entry {args.against[0]} is the one published with that head")
     return 0

@@ -61,7 +61,8 @@ def open_demo(args: argparse.Namespace) -> int:
         return 0
     from caseaudit.services.identity import acting
 
-    who = acting(path, opened_as_demo=True)  # `caseaudit demo` opens it as the demo, wherever it is
+    # `caseaudit demo` opens it as the demo, wherever it is: the demo user, or --as one of its users.
+    who = acting(path, opened_as_demo=True, demo_user=getattr(args, "as_user", None))
     app = make_app(path, username=who.username, catalogue_path=getattr(args, "standards", None),
                    today=who.today, demo=True)
     return _run(app)

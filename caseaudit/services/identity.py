@@ -69,20 +69,23 @@ def _demo_mark(path: Path, username: str) -> tuple[str, date] | None:
         store.close()
 
 
-def acting(path: Path, *, opened_as_demo: bool = False) -> Acting:
+def acting(path: Path, *, opened_as_demo: bool = False, demo_user: str | None = None) -> Acting:
     """Who works on the database at `path`, and on which day.
 
-    `opened_as_demo` is True only for `caseaudit demo`. Otherwise the demo file in the
-    person's own data folder is the demo; every other file is worked on by the
-    operating-system user on today's date, whatever its settings say.
+    `opened_as_demo` is True only for `caseaudit demo` (`demo_user`: its `--as`, one of the
+    demo's users). Otherwise the demo file in the person's own data folder is the demo;
+    every other file is worked on by the operating-system user on today's date, whatever
+    its settings say.
     """
-    from caseaudit.services.demo import DEMO_TODAY, DEMO_USER
+    from caseaudit.services.demo import DEMO_TODAY, DEMO_USER, demo_as
     from db.identity import current_username
 
     login = current_username()
     if opened_as_demo:
         mark = _demo_mark(path, login) if Path(path).exists() else None
         user, day = mark if mark is not None else (DEMO_USER.username, DEMO_TODAY)
+        if demo_user:
+            user = demo_as(Path(path), demo_user)
         return Acting(user, day, "demo")
     if is_own_demo_file(Path(path)):
         mark = _demo_mark(path, login)

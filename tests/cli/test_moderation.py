@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+
+from tests.support import raw_connection
 from datetime import date
 
 import pytest
@@ -154,7 +156,7 @@ def test_verify_passes_then_fails_after_tampering(db, capsys):
                           "3 of 15 audits re-derived from seed s\n")
     assert max(len(line) for line in out.splitlines()) <= 80
     # Someone edits the stored seed by hand: the selection no longer follows from it.
-    conn = sqlite3.connect(db)
+    conn = raw_connection(db)
     row = conn.execute("SELECT data FROM samples WHERE sample_id = 'S-000001'").fetchone()
     data = json.loads(row[0])
     data["seed"] = "t"

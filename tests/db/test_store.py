@@ -229,10 +229,10 @@ def test_every_change_is_in_the_history_chain(tmp_path):
     store = admin_store(tmp_path / "ca.db")
     store.audits.insert([make_audit()])
     whats = [e.what for e in reversed(store.history.entries())]
-    assert whats == ["first admin", "users imported", "cases imported", "audits imported"]
+    assert whats == ["record coverage taken", "first admin", "users imported", "cases imported", "audits imported"]
     assert store.history.entries()[0].details["audits"][0]["audit_id"] == "A-0001"
     result = store.history.verify()
-    assert result.ok and result.entries == 4
+    assert result.ok and result.entries == 5
 
 
 def test_store_works_from_another_thread(tmp_path):
