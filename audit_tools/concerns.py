@@ -104,7 +104,7 @@ def check_raise(user: User | None, found: str | None, should_happen: str | None,
         raise BadInput(*(line for lines in problems.values() for line in lines))
 
 
-def concern_facts(concern: Concern):
+def concern_facts(concern: Concern) -> Facts:
     """The policy's facts of a concern: its id, its case and the case's line manager."""
     return Facts(concern_id=concern.concern_id, case_ref=concern.case_ref,
                  case_line_manager=concern.line_manager)
