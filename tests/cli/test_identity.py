@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from datetime import date
 
 import pytest
@@ -17,6 +16,7 @@ from caseaudit.services.identity import Acting, acting, is_own_demo_file
 from db import open_store
 from db.identity import current_username
 from tests.cli.test_moderation import make_audit
+from tests.support import raw_connection
 
 ME = current_username()
 
@@ -39,8 +39,9 @@ def council(tmp_path):
 
 
 def plant(path, user: str, today: str) -> None:
-    """What anyone who can write the file can do: one row in settings, no app involved."""
-    with sqlite3.connect(path) as conn:
+    """What anyone who can write the file can do: one row in settings, no app involved
+    (a connection as someone who knows caseaudit would open one, tests/support.py)."""
+    with raw_connection(path) as conn:
         conn.execute("INSERT INTO settings (key, value) VALUES ('demo', ?) "
                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                      [json.dumps({"user": user, "today": today})])

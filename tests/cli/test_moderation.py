@@ -315,7 +315,7 @@ def test_verify_fails_when_the_strata_are_rewritten_and_the_frame_hash_kept(db, 
     they were: verify still finds it, because each stratum is checked against the audits."""
     cli(db, "sample", "draw", "--quarter", "2024-25-Q1", "--seed", "s", "--json")
     capsys.readouterr()
-    conn = sqlite3.connect(db)
+    conn = raw_connection(db)
     data = json.loads(conn.execute("SELECT data FROM samples WHERE sample_id = 'S-000001'").fetchone()[0])
     frame_hash = data["frame_sha256"]
     moved = data["strata"]["ben"].pop(0)

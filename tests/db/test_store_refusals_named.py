@@ -13,7 +13,7 @@ import pytest
 from audit_tools.errors import Refused
 from audit_tools.models import User
 from db import open_store
-from tests.support import admin_store, clock_on, make_audit, make_case
+from tests.support import admin_store, clock_on, make_audit, make_case, raw_connection
 
 
 def test_the_database_refuses_a_direct_change_of_what_should_happen(tmp_path):
@@ -21,8 +21,8 @@ def test_the_database_refuses_a_direct_change_of_what_should_happen(tmp_path):
     store = admin_store(path)
     store.clone("amy").concerns.raise_concern("C-1001", None, "bruising seen", "a strategy discussion today")
     store.close()
-    conn = sqlite3.connect(path)
-    with pytest.raises(sqlite3.DatabaseError):
+    conn = raw_connection(path)  # with the digest function registered: the guard trigger is what refuses
+    with pytest.raises(sqlite3.DatabaseError, match="concern"):
         with conn:
             conn.execute("UPDATE concerns SET should_happen = 'nothing needed' WHERE concern_id = 'SC-000001'")
     assert conn.execute("SELECT should_happen FROM concerns").fetchone() == ("a strategy discussion today",)
