@@ -60,6 +60,7 @@ def open_demo(args: argparse.Namespace) -> int:
     if only_path:
         print(path)
         return 0
-    app = make_app(path, username=DEMO_USER.username, catalogue_path=getattr(args, "standards", None),
+    username = demo.demo_as(path, getattr(args, "as_user", None))
+    app = make_app(path, username=username, catalogue_path=getattr(args, "standards", None),
                    today=DEMO_TODAY, demo=True)
     return _run(app)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
 from db.sharing import private_folder
 
@@ -102,6 +103,41 @@ def acting(path: Path, username: str) -> tuple[str, date | None]:
     finally:
         store.close()
     return demo if demo is not None else (username, None)
+
+
+def demo_people(path: Path) -> dict[str, list[str]]:
+    """Sample users to see the demo as, by what they may do: an auditor with no other role, a
+    moderator who is no QA lead, and the QA leads (who resolve an escalation the demo user made)."""
+    from db import open_store
+
+    store = open_store(path, actor=DEMO_USER.username)
+    try:
+        users = [u for u in store.people.list() if u.username != DEMO_USER.username]
+    finally:
+        store.close()
+    return {
+        "an auditor only": [u.username for u in users if set(u.roles) == {Role.auditor}],
+        "a moderator": [u.username for u in users if Role.moderator in u.roles and Role.qa_lead not in u.roles],
+        "a QA lead": [u.username for u in users if Role.qa_lead in u.roles],
+    }
+
+
+def demo_as(path: Path, username: str | None) -> str:
+    """Who `caseaudit demo --as USERNAME` opens the demo as: a user of the demo database, else
+    BadInput naming some of each kind to choose from."""
+    from db import open_store
+
+    if not username or username == DEMO_USER.username:
+        return DEMO_USER.username
+    store = open_store(path, actor=DEMO_USER.username)
+    try:
+        known = store.people.get(username) is not None
+    finally:
+        store.close()
+    if known:
+        return username
+    choices = "; ".join(f"{what}: {', '.join(names[:3])}" for what, names in demo_people(path).items() if names)
+    raise BadInput(f"--as {username}: no such user in the demo; choose one, e.g. {choices}")
 
 
 def mark_if_unmarked(path: Path, username: str, today: date) -> None:

@@ -42,6 +42,8 @@ def test_the_readme_demo_commands_run_on_the_demo(tmp_path, monkeypatch, capsys)
         if "--json" in argv:
             assert json.loads(out)["as_of"] == "2025-08-29"
     assert (tmp_path / "themes-2025-26-Q2.md").exists() and (tmp_path / "demo-copy.db").exists()
+    assert "77770001" in (tmp_path / "pack.md").read_text().split("\n---\n")[0]  # not found: on page one
+    assert "## Is neglect recognised and named" in (tmp_path / "neglect-round.md").read_text()
 
 
 def test_a_councils_own_database_is_not_the_demo(tmp_path, capsys):

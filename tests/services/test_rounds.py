@@ -299,3 +299,17 @@ def test_the_comments_of_a_round_audit_the_qa_lead_moderates_blind_stay_out_of_t
     other = store.clone("root")
     assert [c.comment for c in rounds.report(other, made.round_id, include_notes=True).comments] == [
         "drift since spring"]
+
+
+def test_a_round_the_auditor_has_finished_drops_off_their_dashboard(service):
+    store, lead, made = service
+    ben = store.clone("ben")
+    theirs = cases_of(made, "ben")
+    assert [c.case_ref for c in rounds.round_cases_of(ben, "ben")] == theirs
+    for ref in theirs[:-1]:
+        submit(store, made, ref, "ben", {"neglect-named": ("yes", ""), "graded-care-profile": ("yes", "")})
+    shown = rounds.round_cases_of(ben, "ben")
+    assert [c.case_ref for c in shown] == theirs and [c.status for c in shown][-1] is None
+    submit(store, made, theirs[-1], "ben", {"neglect-named": ("yes", ""), "graded-care-profile": ("yes", "")})
+    assert rounds.round_cases_of(ben, "ben") == []
+    assert [c.case_ref for c in rounds.round_cases_of(store.clone("amy"), "amy")] == cases_of(made, "amy")
