@@ -234,7 +234,7 @@ class Audits(Aggregate):
                 self.store.rounds.of_audit(audit)
             revision = current + 1
             self._write_row(audit, revision, exists=current > 0)
-            self.session.record("audit draft saved", {"revision": revision, "audit": audit.model_dump(mode="json")})
+            self.session.record_concealed("audit draft saved", {"revision": revision, "audit": audit.model_dump(mode="json")})
             return revision
 
     def _revision(self, audit_id: str, expected: int | None) -> int:

@@ -29,7 +29,7 @@ class Cases(Aggregate):
             for case in with_events:
                 self.db.execute("DELETE FROM case_events WHERE case_ref = ?", [case.case_ref])
             self._insert_events((c.case_ref, e) for c in with_events for e in c.events)
-            self.session.record("cases imported", {"cases": [c.model_dump(mode="json") for c in cases]})
+            self.session.record_concealed("cases imported", {"cases": [c.model_dump(mode="json") for c in cases]})
         return len(cases)
 
     def add_events(self, events: list[tuple[str, Event]]) -> int:
@@ -51,7 +51,7 @@ class Cases(Aggregate):
                 raise Refused(f"case {ref}: {kind} on {day}{more} was stored by someone else while these "
                               "events were being checked; nothing was written: run the import again")
             self._insert_events(events)
-            self.session.record(
+            self.session.record_concealed(
                 "events imported",
                 {"events": [{"case_ref": ref, **e.model_dump(mode="json")} for ref, e in events]},
             )

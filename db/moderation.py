@@ -142,7 +142,7 @@ class ModerationAggregate(Aggregate):
             if problems:
                 raise Refused(*problems)
             self.write(audit_id, moderation)
-            self.session.record("moderation saved",
+            self.session.record_concealed("moderation saved",
                                 {"audit_id": audit_id, "moderation": moderation.model_dump(mode="json")})
 
     # --- a blind re-audit not yet submitted ------------------------------------------
@@ -167,7 +167,7 @@ class ModerationAggregate(Aggregate):
                 "ON CONFLICT(audit_id) DO UPDATE SET moderator = excluded.moderator, "
                 "saved_at = excluded.saved_at, data = excluded.data",
                 [audit_id, moderation.moderator, self.session.at(), rows.dumps(data)])
-            self.session.record("re-audit draft saved", {"audit_id": audit_id, "moderation": data})
+            self.session.record_concealed("re-audit draft saved", {"audit_id": audit_id, "moderation": data})
 
     def blind_draft(self, audit_id: str, moderator: str) -> Moderation | None:
         """The moderator's own saved draft of the blind re-audit of `audit_id`, if any."""
@@ -260,7 +260,7 @@ class ModerationAggregate(Aggregate):
             "UPDATE moderations SET final_grade = ?, acknowledged_on = NULL, data = ? WHERE audit_id = ?",
             [resolution.final_grade.value, rows.dumps(moderation.model_dump(mode="json")), audit.audit_id],
         )
-        self.session.record("escalation resolved", {
+        self.session.record_concealed("escalation resolved", {
             "audit_id": audit.audit_id,
             "resolution": resolution.model_dump(mode="json"),
             "auditor_grade": audit.grade.value if audit.grade else None,

@@ -3,6 +3,7 @@ per thread, the transaction helper and the history entry each change appends."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -137,6 +138,14 @@ class Session:
     def record(self, what: str, details: object, at: str | None = None) -> int:
         """Append a history entry; call inside the transaction of the change it records."""
         return history.record(self.db, at or self.at(), self.actor, what, details)
+
+    def record_concealed(self, what: str, details: dict, at: str | None = None) -> int:
+        """Append a history entry whose free text is kept as salted SHA-256s, not words
+        (db/free_text.py): the words stay only in their table, where they can be corrected
+        or erased."""
+        from db.free_text import conceal
+
+        return self.record(what, conceal(json.loads(history.canonical(details))), at)
 
 
 class Aggregate:
