@@ -14,8 +14,8 @@ from pathlib import Path
 import sqlite_utils
 
 from audit_tools.errors import BadInput
-from audit_tools.models import Role, User
-from audit_tools.permissions import require
+from audit_tools.models import User
+from audit_tools.permissions import Facts, Op, require
 from db import clock as clocks
 from db import coverage, history, rows
 from db.connection import PerThread, transaction
@@ -125,9 +125,11 @@ class Session:
                               [self.actor]).fetchone()
         return rows.user(row) if row else None
 
-    def require(self, role: Role, doing: str) -> User:
+    def require(self, op: Op, facts: Facts | None = None) -> User:
+        """The actor, once the policy (audit_tools.permissions) lets them do `op` given
+        `facts`: the store's own guard asks the same policy as the services."""
         user = self.user
-        require(user, role, doing)
+        require(user, op, facts)
         assert user is not None
         return user
 

@@ -70,13 +70,14 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def open_as_user(path: Path):
     """The store as the person running the command: the operating-system user on today,
-    or, on the demo database `caseaudit demo` built, the demo user on the demo's day."""
-    from caseaudit.services.demo import acting
+    or, on the demo file in their own data folder, the demo user on the demo's day
+    (caseaudit.services.identity decides, whatever the file's rows say)."""
+    from caseaudit.services.identity import acting
+    from db import open_store
     from db.clock import fixed_clock
-    from db import current_username, open_store
 
-    username, today = acting(path, current_username())
-    return open_store(path, actor=username, clock=fixed_clock(today) if today else None)
+    who = acting(path)
+    return open_store(path, actor=who.username, clock=fixed_clock(who.today) if who.today else None)
 
 
 def _standards_option(parser: argparse.ArgumentParser) -> None:

@@ -86,7 +86,7 @@ class CasesScreen(CaseauditScreen):
 
     @work(thread=True, exit_on_error=False, group="choices")
     def load_choices(self) -> tuple[list[str], list]:
-        return self.app.store.people.teams(), self.app.store.people.list()
+        return case_service.case_choices(self.app.store)
 
     def _filters(self) -> dict:
         def value(selector: str):
@@ -142,9 +142,7 @@ class CasesScreen(CaseauditScreen):
 
     @work(thread=True, exit_on_error=False, group="page")
     def fetch(self, generation: int, filters: dict, after: str | None) -> tuple[int, list, int | None]:
-        store = self.app.store
-        rows = store.cases.page(**filters, after=after, limit=PAGE)
-        total = store.cases.count(**filters) if after is None else None
+        rows, total = case_service.case_page(self.app.store, filters, after, PAGE)
         return generation, rows, total
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
