@@ -8,7 +8,8 @@ import sqlite3
 from datetime import date
 
 from audit_tools.errors import Refused
-from audit_tools.models import Case, Event, Role
+from audit_tools.models import Case, Event
+from audit_tools.permissions import Op
 from audit_tools.rounds import Filters, QuestionSet, Round, Selected, event_window
 from db import rows
 from db.errors import NotFound
@@ -52,7 +53,7 @@ class Rounds(Aggregate):
 
     def save(self, made: Round) -> str:
         """Store a round; returns its id ("R-000001")."""
-        self.session.require(Role.qa_lead, "create thematic rounds")
+        self.session.require(Op.create_round)
         with self.session.transaction():
             round_id = f"R-{self.session.next_number('round'):06d}"
             made = made.model_copy(update={

@@ -88,21 +88,6 @@ def demo_db_path() -> Path:
     return Path(platformdirs.user_data_dir("caseaudit", appauthor=False)) / "caseaudit-demo.db"
 
 
-def acting(path: Path, username: str) -> tuple[str, date | None]:
-    """Who a command works as on the database at `path`, and on which day (None: today).
-
-    On a council's database it is `username` (the operating-system user) on today. On the
-    demo database (`caseaudit demo` marks the one it builds) it is the demo user on the
-    demo's day, so the README's commands work on the demo as they read.
-    """
-    from db import open_store
-
-    store = open_store(path, actor=username)
-    try:
-        demo = store.reference.demo()
-    finally:
-        store.close()
-    return demo if demo is not None else (username, None)
 
 
 def demo_people(path: Path) -> dict[str, list[str]]:
@@ -258,9 +243,9 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
     moderator = fits[0]
     store.moderation.assign(audit.audit_id, moderator)
     as_moderator = store.clone(actor=moderator)
-    applicable = [s.id for s in catalogue.applicable(case.case_type)]
     ms.submit_blind(as_moderator, audit.audit_id, Moderation(
-        moderator=moderator, grade=audit.grade, scores=dict(audit.scores), notes=dict(audit.notes)), applicable)
+        moderator=moderator, grade=audit.grade, scores=dict(audit.scores), notes=dict(audit.notes)),
+        running_catalogue=catalogue)
     ms.reconcile(as_moderator, audit.audit_id, "agreed", None, None, DEMO_FEEDBACK)
     as_moderator.close()
 

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from audit_tools.models import Audit, Role, User
 from audit_tools.standards import evaluate, load_catalogue
 from db import open_store
+from tests.support import full_blind
 from tests.tui.conftest import TODAY
 from tests.tui.keys import settle, tab_to
 from tui.app import make_app
@@ -164,10 +165,9 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
 async def test_a_reconciled_audit_opens_read_only(db_path):
     audit_id = add_moderated_case(db_path)
     from caseaudit.services import moderation as ms
-    from audit_tools.models import Moderation
 
     mo = open_store(db_path, "mo")
-    ms.submit_blind(mo, audit_id, Moderation(moderator="mo", grade="outstanding", scores={}), [])
+    ms.submit_blind(mo, audit_id, full_blind(mo, audit_id, "mo", "outstanding"))
     ms.reconcile(mo, audit_id, "agreed", None, None, "Agreed, well done")
     app = make_app(db_path, username="mo", today=TODAY)
     async with app.run_test(size=(100, 40)) as pilot:

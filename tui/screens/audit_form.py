@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from audit_tools.audit import Problem, submission_rule_problems
 from audit_tools.calendar import format_day
-from audit_tools.models import Action, Audit, Case, Role
+from audit_tools.models import Action, Audit, Case
 from caseaudit.services import audits as audit_service
 from tui.screens.audit_form_mode import FormMode
 from tui.screens.base import CaseauditScreen
@@ -97,16 +97,14 @@ class AuditFormScreen(CaseauditScreen):
     def read_only(self) -> bool:
         return self.mode.read_only
 
-    @property
-    def own(self) -> bool:
-        """The user's own audit (an admin may work on anyone's, as the store allows)."""
-        user = self.app.user
-        return self.audit is None or self.audit.auditor == user.username or user.has(Role.admin)
+    # What the service's policy said when the audit opened: whether the user may change
+    # this draft, and amend the audit once it is submitted. The form decides neither.
+    own = False
+    _may_amend = False
 
     @property
     def may_amend(self) -> bool:
-        # The store lets the auditor, or a QA lead, amend a submitted audit.
-        return bool(self.audit and self.audit.submitted and (self.own or self.app.user.has(Role.qa_lead)))
+        return bool(self.audit and self.audit.submitted and self._may_amend)
 
     @property
     def plan(self) -> ActionPlan:
@@ -157,6 +155,8 @@ class AuditFormScreen(CaseauditScreen):
         self.users = context["users"]
         self.themes = context["themes"]
         self.amended = context.get("amended", "")
+        self.own = bool(context.get("may_edit"))
+        self._may_amend = bool(context.get("may_amend"))
         self.round = context.get("round")
         self.case_ref = self.case.case_ref
         self.audit_id = self.audit.audit_id

@@ -276,4 +276,4 @@ class BlindReauditScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="submit")
     def submit(self, moderation: Moderation) -> Moderation:
-        return submit_blind(self.app.store, self.audit_id, moderation, [s.id for s in self.view.standards])
+        return submit_blind(self.app.store, self.audit_id, moderation, running_catalogue=self.app.catalogue)
