@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day, format_day_time, london
-from audit_tools.models import Role
 from caseaudit.services import dashboard as dashboard_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
@@ -172,7 +171,6 @@ class DashboardScreen(CaseauditScreen):
         self._concerns = {c.concern_id: c for c in figures.concerns}
 
     def show(self, figures: dashboard_service.Dashboard) -> None:
-        user = self.app.user
         self.show_lockouts(figures)
         self.show_concerns(figures)
         month = self.app.today.strftime("%B %Y")
@@ -184,7 +182,7 @@ class DashboardScreen(CaseauditScreen):
             quota.append(f": {plural(needed - done, 'more audit')} to do. Press c for the case list.")
         else:
             quota.append(": quota met.")
-        if user.has(Role.auditor):
+        if figures.audits:
             quota.append(" y lists the audits you have submitted.")
         self.query_one("#quota", Static).update(quota)
 
@@ -233,17 +231,16 @@ class DashboardScreen(CaseauditScreen):
 
     def _show_waiting(self, figures: dashboard_service.Dashboard) -> None:
         """What waits for the user: moderation tasks, feedback to read, overdue actions."""
-        user = self.app.user
         tile = self.query_one("#waiting", Static)
         room = tile.content_size.width or (self.size.width - 6)
         waiting = Text()
-        if user.has(Role.moderator):
+        if figures.moderates:
             waiting.append(how_many(figures.moderation_waiting, "moderation task") + " waiting",
                            style="bold")
             if figures.moderation_waiting:
                 waiting.append(" (m opens the queue)")
             waiting.append("\n")
-        if user.has(Role.auditor):
+        if figures.audits:
             waiting.append(how_many(figures.feedback_count, "feedback", "pieces of feedback",
                                     none="No feedback") + " to acknowledge", style="bold")
             for audit in figures.feedback_to_acknowledge:

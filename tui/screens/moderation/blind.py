@@ -73,6 +73,7 @@ class BlindReauditScreen(CaseauditScreen):
         self.view: BlindView | None = None
         self.saved: Moderation | None = None  # as last saved (or as opened)
         self.close_after_save = False
+        self.quit_after_save = None  # ctrl+q waiting for the draft to be saved
         self._autosave = None
 
     def compose(self) -> ComposeResult:
@@ -97,11 +98,15 @@ class BlindReauditScreen(CaseauditScreen):
         elif event.state == WorkerState.SUCCESS and worker.group == "save":
             self.saved = worker.result
             self.query_one("#blind-state", Static).update("Draft saved: it is here when you come back.")
+            if self.quit_after_save is not None:
+                self.quit_after_save()
+                return
             if self.close_after_save:
                 self.app.notify("Your re-audit so far is kept as a draft.", title="Draft saved")
                 super().action_back()
         elif event.state == WorkerState.ERROR and worker.group == "save":
             self.close_after_save = False
+            self.quit_after_save = None  # not saved: the app stays open, the work on screen
         elif event.state == WorkerState.SUCCESS and worker.group == "submit":
             self.app.notify("Blind re-audit stored. Now compare it with the original.", title="Stored")
             self.app.switch_screen(ReconcileScreen(self.audit_id))
@@ -252,6 +257,15 @@ class BlindReauditScreen(CaseauditScreen):
             self._stop_autosave()
             self.save_draft(self.build())
 
+    def keep_before_quitting(self, quit_app) -> None:
+        """ctrl+q: the re-audit so far is saved first, then the app quits."""
+        if self.view is None or self.saved is None or self.build() == self.saved:
+            quit_app()
+            return
+        self._stop_autosave()
+        self.quit_after_save = quit_app
+        self.save_draft(self.build())
+
     def action_back(self) -> None:
         # A half-done re-audit is kept as a draft, as an audit is, never dropped.
         if self.view is None or self.saved is None or self.build() == self.saved:
@@ -276,4 +290,4 @@ class BlindReauditScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="submit")
     def submit(self, moderation: Moderation) -> Moderation:
-        return submit_blind(self.app.store, self.audit_id, moderation, [s.id for s in self.view.standards])
+        return submit_blind(self.app.store, self.audit_id, moderation, running_catalogue=self.app.catalogue)
