@@ -195,15 +195,25 @@ class BlindReauditScreen(CaseauditScreen):
         raise_from(self, self.view.case.case_ref if self.view else None, self.audit_id, source="blind re-audit")
 
     def _problems(self) -> list[str]:
-        return blind_problems(self.build(), [s.id for s in self.view.standards]) if self.view else []
+        """What is still missing, each standard named by its title as the audit form names it
+        ("Chronology on file: choose a status"), not by its id."""
+        if not self.view:
+            return []
+        titles = {s.id: s.title for s in self.view.standards}
+        problems = []
+        for problem in blind_problems(self.build(), list(titles)):
+            where, _, words = problem.partition(": ")
+            problems.append(f"{titles.get(where, where)}: {words}")
+        return problems
 
     def _field_for(self, problem: str):
-        """The box a problem is about ("chronology: choose a status", "grade: ...")."""
-        where, _, words = problem.partition(":")
+        """The box a problem is about ("Chronology on file: choose a status", "grade: ...")."""
+        where, _, words = problem.partition(": ")
         if where == "grade":
             return self.query_one("#blind-grade")
+        ids = {s.title: s.id for s in self.view.standards} if self.view else {}
         kind = "note" if "evidence note" in words else "status"
-        found = self.query(f"#blind-{kind}-{where}")
+        found = self.query(f"#blind-{kind}-{ids.get(where, where)}")
         return found.first() if found else None
 
     @on(Select.Changed)
