@@ -28,7 +28,9 @@ from audit_tools.audit import auditor_independence, submission_rule_problems
 from audit_tools.calendar import DATE_EXAMPLES, parse_day
 from audit_tools.errors import BadInput
 from audit_tools.reconciliation import reconciliation_rule_problems
-from audit_tools.text import ACTIONS_LIMIT, IDENTIFIER_LIMIT, TEXT_LIMIT, IdentifierText, LongText, NameText
+from audit_tools.text import (
+    ACTIONS_LIMIT, IDENTIFIER_LIMIT, TEXT_LIMIT, IdentifierText, Kind, LongText, NameText, check_text,
+)
 from audit_tools.models import (
     Action,
     Audit,
@@ -876,8 +878,15 @@ BATCH_SIZE = 2000
 
 
 def _text_field(value: Any, key: str) -> str | None:
+    """An id a line names, to look up before the line is checked: None for one the door
+    refuses (a control character, a lone surrogate), which the line's own check then names."""
     text = value.get(key) if isinstance(value, dict) else None
-    return text.strip() if isinstance(text, str) and text.strip() else None
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        return check_text(text.strip(), Kind.identifier)
+    except ValueError:
+        return None
 
 
 class _CatalogueByType:

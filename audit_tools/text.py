@@ -26,7 +26,7 @@ import unicodedata
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import BeforeValidator
 
 IDENTIFIER_LIMIT = 200
 NAME_LIMIT = 200
@@ -109,10 +109,12 @@ def one_line(value: str) -> str:
 
 
 def _checker(kind: Kind):
+    # Before pydantic reads the value as text, so a lone surrogate is named as the rest are;
+    # trimmed first, as the models trim text.
     def check(value: Any) -> Any:
-        return check_optional(value, kind)
+        return check_text(value.strip(), kind) if isinstance(value, str) else value
 
-    return AfterValidator(check)
+    return BeforeValidator(check)
 
 
 # Field types for the models at the door (the import rows, the screens' inputs).

@@ -9,7 +9,8 @@ from datetime import date
 
 from audit_tools.allocation import Allocation
 from audit_tools.errors import Refused
-from audit_tools.models import Audit, Case, Role
+from audit_tools.permissions import Op
+from audit_tools.models import Audit, Case
 from db import rows
 from db.errors import NotFound
 from db.session import Aggregate
@@ -42,7 +43,7 @@ class Allocations(Aggregate):
 
     def save(self, allocation: Allocation) -> str:
         """Store an allocation; returns its id ("AL-000001"). A case is allocated once a month."""
-        self.session.require(Role.qa_lead, "allocate audits")
+        self.session.require(Op.allocate)
         with self.session.transaction():
             allocation_id = f"AL-{self.session.next_number('allocation'):06d}"
             allocation = allocation.model_copy(update={

@@ -18,6 +18,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import sqlite_utils
 
+from db import coverage
+
 # Long enough for six managers importing at once to queue behind each other.
 BUSY_TIMEOUT_MS = 10_000
 
@@ -77,6 +79,10 @@ def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
     if wal:
         _enable_wal(conn)
     conn.execute("PRAGMA foreign_keys = ON")
+    # Delete triggers fire for rows an INSERT OR REPLACE removes only with recursive triggers
+    # on: the record digests (db/coverage.py) must see every row that goes.
+    conn.execute("PRAGMA recursive_triggers = ON")
+    coverage.register(conn)
     conn.execute("PRAGMA synchronous = FULL")
     return sqlite_utils.Database(conn)
 

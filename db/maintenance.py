@@ -35,7 +35,7 @@ def _made_by_caseaudit(path: Path) -> bool:
         return False
 
 
-def verify_file(path: Path) -> Verification:
+def verify_file(path: Path, progress=None) -> Verification:
     """PRAGMA integrity_check, the history chain and the audits it records.
 
     A damaged caseaudit file is what verify is for, so it is a finding (CheckFailed);
@@ -44,7 +44,7 @@ def verify_file(path: Path) -> Verification:
     try:
         db = connect(path, wal=False)
         try:
-            result = verify_chain(db)
+            result = verify_chain(db, progress)
             if result.broken_entry is None:
                 result.altered += unrecorded_amendments(db)
             return result

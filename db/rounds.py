@@ -8,7 +8,8 @@ import sqlite3
 from datetime import date
 
 from audit_tools.errors import Refused
-from audit_tools.models import Case, Event, Role
+from audit_tools.models import Case, Event
+from audit_tools.permissions import Op
 from audit_tools.rounds import Filters, QuestionSet, Round, Selected, event_window
 from db import rows
 from db.errors import NotFound
@@ -52,7 +53,7 @@ class Rounds(Aggregate):
 
     def save(self, made: Round) -> str:
         """Store a round; returns its id ("R-000001")."""
-        self.session.require(Role.qa_lead, "create thematic rounds")
+        self.session.require(Op.create_round)
         with self.session.transaction():
             round_id = f"R-{self.session.next_number('round'):06d}"
             made = made.model_copy(update={
@@ -123,15 +124,19 @@ class Rounds(Aggregate):
                               [round_id, case_ref]).fetchone()
         return (row[0],) if row else None
 
-    def for_auditor(self, auditor: str) -> list[tuple]:
+    def for_auditor(self, auditor: str, limit: int = 50) -> list[tuple]:
         """(round_id, round name, case_ref, case_type, team, audit_id, status, submitted_on) of the
-        round cases assigned to `auditor`, newest round first; status None while not started."""
+        round cases assigned to `auditor` in the rounds where they still have one to submit,
+        newest round first; status None while not started. A finished round drops off."""
         return list(self.db.execute(
             "SELECT r.round_id, r.name, c.case_ref, k.case_type, k.team, a.audit_id, a.status, a.submitted_on "
             "FROM round_cases c JOIN rounds r ON r.round_id = c.round_id "
             "JOIN cases k ON k.case_ref = c.case_ref "
             "LEFT JOIN audits a ON a.round_id = c.round_id AND a.case_ref = c.case_ref AND a.auditor = c.auditor "
-            "WHERE c.auditor = ? ORDER BY r.round_id DESC, c.rank", [auditor]))
+            "WHERE c.auditor = :auditor AND EXISTS (SELECT 1 FROM round_cases o WHERE o.round_id = c.round_id "
+            "AND o.auditor = :auditor AND NOT EXISTS (SELECT 1 FROM audits d WHERE d.round_id = o.round_id "
+            "AND d.case_ref = o.case_ref AND d.auditor = o.auditor AND d.status = 'submitted')) "
+            "ORDER BY r.round_id DESC, c.rank LIMIT :limit", {"auditor": auditor, "limit": limit}))
 
     def progress(self, round_id: str) -> list[tuple]:
         """(auditor, selected, started, submitted) per auditor of the round (NULL: no auditor)."""

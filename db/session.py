@@ -3,6 +3,7 @@ per thread, the transaction helper and the history entry each change appends."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -13,10 +14,10 @@ from pathlib import Path
 import sqlite_utils
 
 from audit_tools.errors import BadInput
-from audit_tools.models import Role, User
-from audit_tools.permissions import require
+from audit_tools.models import User
+from audit_tools.permissions import Facts, Op, require
 from db import clock as clocks
-from db import history, rows
+from db import coverage, history, rows
 from db.connection import PerThread, transaction
 
 
@@ -43,20 +44,32 @@ class Session:
         self._connections.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite_utils.Database]:
+    def transaction(self, keep_pending: bool = False) -> Iterator[sqlite_utils.Database]:
         """One BEGIN IMMEDIATE transaction (a savepoint when one is already open).
 
         The clock is read once, as the outermost transaction begins: every date the write
         stamps (submitted on, moderated on, acknowledged on) and its history entry's moment
         come from that one reading, so a write a second before midnight cannot be dated one
         day and recorded the next.
+
+        It begins by forgetting any pending record-digest change (made outside caseaudit, so
+        it must never reach the chain; `keep_pending` only for the migrations' own writes),
+        and a transaction that wrote a table of the record without a history entry gets one
+        ("records changed", naming the tables) before it commits (db/coverage.py).
         """
         outermost = getattr(self._writing, "moment", None) is None
+        begins = outermost and not self.db.conn.in_transaction
         if outermost:
             self._writing.moment = clocks.now(self.clock)
         try:
             with transaction(self.db) as db:
+                if begins and not keep_pending:
+                    coverage.clear_pending(db)
                 yield db
+                if begins:
+                    changed = coverage.changed_tables(db)
+                    if changed:
+                        self.record("records changed", {"tables": changed})
         except sqlite3.OperationalError as err:
             raise self._cannot_write(err) from None
         finally:
@@ -112,9 +125,11 @@ class Session:
                               [self.actor]).fetchone()
         return rows.user(row) if row else None
 
-    def require(self, role: Role, doing: str) -> User:
+    def require(self, op: Op, facts: Facts | None = None) -> User:
+        """The actor, once the policy (audit_tools.permissions) lets them do `op` given
+        `facts`: the store's own guard asks the same policy as the services."""
         user = self.user
-        require(user, role, doing)
+        require(user, op, facts)
         assert user is not None
         return user
 
@@ -123,6 +138,14 @@ class Session:
     def record(self, what: str, details: object, at: str | None = None) -> int:
         """Append a history entry; call inside the transaction of the change it records."""
         return history.record(self.db, at or self.at(), self.actor, what, details)
+
+    def record_concealed(self, what: str, details: dict, at: str | None = None) -> int:
+        """Append a history entry whose free text is kept as salted SHA-256s, not words
+        (db/free_text.py): the words stay only in their table, where they can be corrected
+        or erased."""
+        from db.free_text import conceal
+
+        return self.record(what, conceal(json.loads(history.canonical(details))), at)
 
 
 class Aggregate:

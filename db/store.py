@@ -24,6 +24,7 @@ from db.audits import Audits
 from db.cases import Cases
 from db.clock import Clock
 from db.concerns import Concerns
+from db import history
 from db.history import History
 from db.foreign import refuse_foreign
 from db.migrations import migrate
@@ -59,9 +60,22 @@ class Store:
         if _migrate:
             refuse_foreign(self.path)
             try:
-                migrate(self.db)
+                steps = migrate(self.db)
+                self._cover(steps)
             except sqlite3.DatabaseError as err:
                 raise BadInput(f"{self.path}: cannot open the database: {err}") from None
+
+    def _cover(self, steps: list[str]) -> None:
+        """Bring every table of the record under its digest (db/coverage.py), recorded in
+        the history: on a new file, after a migration, or when a table has none yet."""
+        from db import coverage
+
+        if not steps and not coverage.uncovered(self.db):
+            return
+        with self.session.transaction(keep_pending=bool(steps)):
+            taken = coverage.cover(self.db, migrated=bool(steps))
+            if taken or coverage.changed_tables(self.db):
+                self.session.record(history.COVERAGE_TAKEN, {"tables": taken, "migrations": steps})
 
     @property
     def path(self) -> Path:

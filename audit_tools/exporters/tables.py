@@ -6,6 +6,7 @@ other and with the JSON. Values are plain Python: str, int, float, date or None.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -56,12 +57,12 @@ def change(now: float | None, then: float | None) -> float | None:
     return float(Decimal(str(now)) - Decimal(str(then)))
 
 
-def _cols(*spec: tuple) -> list[Column]:
+def _cols(*spec: tuple[Any, ...]) -> list[Column]:
     """(name, kind[, label[, human]]) of each column."""
     return [Column(*c) for c in spec]
 
 
-def _quarter_rows(report: ThemesReport, pick) -> list[list[Any]]:
+def _quarter_rows(report: ThemesReport, pick: Callable[[QuarterFigures], list[Any]]) -> list[list[Any]]:
     """This quarter's row, then the previous quarter's."""
     return [[q.quarter, *pick(q)] for q in (report, report.previous)]
 

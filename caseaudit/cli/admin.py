@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from audit_tools.errors import BadInput, CheckFailed
-from audit_tools.models import Role
 from audit_tools.standards.catalogue import read_catalogue_file
 from caseaudit.cli import db_path
 from caseaudit.services.outputs import output_for
@@ -43,11 +42,10 @@ def init(args: argparse.Namespace) -> int:
     if catalogue_text is not None:
         name, version = store.reference.store_catalogue(catalogue_text, where=str(args.standards))
         print(f"standards catalogue {name} {version} stored")
-    elif not store.reference.catalogues() and store.user is not None and store.user.has(Role.admin):
-        from audit_tools.standards.catalogue import default_catalogue_text
+    else:
+        from caseaudit.services.setup import keep_default_catalogue
 
-        # Keep the catalogue audits are scored against, so later versions can be told apart.
-        store.reference.store_catalogue(default_catalogue_text(), where="default catalogue")
+        keep_default_catalogue(store)
     if group:
         store.reference.set_setting("file_group", group)
         share_database(path, group)
@@ -75,30 +73,26 @@ def _existing_database(path: Path) -> None:
 
 
 def verify(args: argparse.Namespace) -> int:
-    """PRAGMA integrity_check and the history chain; exit 1 naming the first broken entry."""
+    """SQLite's integrity check, the history chain, the heads it records and every table of the
+    record against it; exit 1 with one line per finding."""
     path = db_path(args)
     _existing_database(path)
-    result = verify_file(path)
+    progress = None
+    if getattr(args, "progress", False) or sys.stderr.isatty():
+        def progress(text: str) -> None:
+            print(f"verify: {text}", file=sys.stderr, flush=True)
+    result = verify_file(path, progress)
     for warning in exposure(path):  # a finding about the deployment, not the data: exit 0
         print(f"caseaudit: warning: {warning}", file=sys.stderr)
-    problems = [f"database integrity: {line}" for line in result.integrity]
-    if result.broken_entry is not None:
-        problems.append(f"history entry {result.broken_entry} is broken: {result.broken_reason}")
-    if result.unrecorded:
-        n, first = len(result.unrecorded), result.unrecorded[0]
-        problems.append(
-            f"history ends at entry {result.entries}, but {n} submitted audit{'s' if n != 1 else ''} "
-            f"(first {first}) {'are' if n != 1 else 'is'} recorded by no entry: "
-            f"entries after {result.entries} have been removed"
-        )
-    problems += result.altered
+    problems = result.findings
     if getattr(args, "against", None) and result.broken_entry is None:
         problem = anchor_problem_of_file(path, *args.against)
         if problem:
             problems.append(f"history: {problem}")
     if problems:
         raise CheckFailed(*problems)
-    print(f"database and history chain OK ({result.entries} entries; latest hash {result.last_hash})")
+    print(f"database and history chain OK ({result.entries} entries; latest hash {result.last_hash}; "
+          f"{result.covered} tables match it)")
     if getattr(args, "against", None):
         print(f"the history up to entry {args.against[0]} is the one published with that head")
     return 0

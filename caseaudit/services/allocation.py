@@ -15,10 +15,9 @@ from audit_tools import allocation as alloc
 from audit_tools.allocation import Allocation
 from audit_tools.errors import BadInput
 from audit_tools.models import Audit, Role
-from audit_tools.permissions import require
+from audit_tools.permissions import Op
+from caseaudit.services import access
 from db.errors import NotFound
-
-DOING = "allocate audits"
 
 
 def month_of(day: date) -> str:
@@ -66,7 +65,7 @@ def preview_allocation(store: Any, month: object, per_auditor: object | None = N
                        seed: object | None = None) -> AllocationPreview:
     """The allocation `allocate_month` would make, and the month's earlier ones; nothing stored.
     A month where nothing can be allocated is refused here, before anyone is asked."""
-    require(store.user, Role.qa_lead, DOING)
+    access.require(store, Op.allocate)
     code = alloc.parse_month(month)
     k = alloc.parse_per_auditor(default_per_auditor(store) if per_auditor is None else per_auditor)
     seed_text = alloc.parse_seed(seed)
@@ -80,7 +79,7 @@ def preview_allocation(store: Any, month: object, per_auditor: object | None = N
 def allocate_month(store: Any, month: object, per_auditor: object | None = None,
                    seed: object | None = None) -> Allocation:
     """Allocate the month by alloc-v1 and store it; returns it with its id, who and when."""
-    require(store.user, Role.qa_lead, DOING)
+    access.require(store, Op.allocate)
     code = alloc.parse_month(month)
     k = alloc.parse_per_auditor(default_per_auditor(store) if per_auditor is None else per_auditor)
     seed_text = alloc.parse_seed(seed)
@@ -95,6 +94,7 @@ def allocate_month(store: Any, month: object, per_auditor: object | None = None,
 
 def verify_allocation(store: Any, allocation_id: str) -> tuple[Allocation, bool, list[str]]:
     """Re-derive a stored allocation: (the allocation, whether it matches, what differs)."""
+    access.require(store, Op.verify_allocation)
     ident = allocation_id.strip()
     stored = store.allocations.get(ident)
     if stored is None:
@@ -114,6 +114,7 @@ def verify_allocation(store: Any, allocation_id: str) -> tuple[Allocation, bool,
 
 
 def allocations_of(store: Any, month: str) -> list[Allocation]:
+    access.require(store, Op.read_allocation)
     return store.allocations.list(alloc.parse_month(month))
 
 
@@ -145,7 +146,11 @@ class AllocatedCase:
 
 
 def allocated_to(store: Any, username: str, today: date) -> list[AllocatedCase]:
-    """The cases allocated to `username` in today's month, with what is done."""
+    """The cases allocated to `username` in today's month, with what is done (one's own,
+    or anyone's for whoever may see the allocation)."""
+    user = access.require(store, Op.read_dashboard)
+    if username != user.username:
+        access.require(store, Op.read_allocation)
     return [AllocatedCase(*row) for row in store.allocations.for_auditor(username, month_of(today))]
 
 
@@ -181,6 +186,7 @@ NO_TEAM = "(no team)"
 
 def completion(store: Any, first_month: str, last_month: str | None = None) -> CompletionView:
     """Completion against allocation per auditor and per auditor's team (counted in SQL)."""
+    access.require(store, Op.read_allocation)
     last_month = last_month or first_month
     view = CompletionView(first_month, last_month)
     teams: dict[str, Completion] = {}
@@ -206,6 +212,7 @@ class AllocationView:
 
 
 def allocation_view(store: Any, month: str) -> AllocationView:
+    access.require(store, Op.read_allocation)
     code = alloc.parse_month(month)
     teams = {u.username: u.team for u in store.people.list(role=Role.auditor)}
     allocations = store.allocations.list(code)

@@ -17,11 +17,12 @@ from audit_tools.agreement import Agreement
 from audit_tools.assignment import assign
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Audit, Grade, Moderation, Outcome, Role, SampleDraw
-from audit_tools.permissions import require
+from audit_tools.permissions import Facts, Op
 from audit_tools.quarters import Quarter
 from audit_tools.reconciliation import Resolution, blind_problems, reconciliation_problems, resolve, settle
 from audit_tools.text import Kind, checked, checked_moderation
 from audit_tools.themes import ModerationCounts, agreement_from_counts
+from caseaudit.services import access
 from db.errors import NotFound
 
 
@@ -34,8 +35,9 @@ def _quarter(quarter: Quarter | str) -> Quarter:
         raise BadInput(f"quarter: {err}") from None
 
 
-def quarter_audits(store: Any, quarter: Quarter | str) -> list[Audit]:
-    """Submitted audits whose submission date falls in the quarter."""
+def _quarter_audits(store: Any, quarter: Quarter | str) -> list[Audit]:
+    """Submitted audits whose submission date falls in the quarter (for verifying a sample:
+    only their auditors are read)."""
     q = _quarter(quarter)
     return store.audits.list(submitted_from=q.start, submitted_to=q.end, status="submitted")
 
@@ -45,6 +47,7 @@ def sample_frame(store: Any, quarter: Quarter | str) -> list[Audit]:
 
     Selected in SQL; each frame audit carries only what a draw reads (id, case, auditor, dates).
     """
+    access.require(store, Op.read_sampling)
     q = _quarter(quarter)
     # Validated rather than model_construct: pydantic's construct inspects every default
     # factory's signature per call, forty times slower than validating these five fields.
@@ -64,7 +67,7 @@ def draw_sample(store: Any, quarter: Quarter | str, rate: object = sampling.DEFA
 
     A draw cannot be undone, so a quarter sampled already is refused, naming the earlier
     sample, unless `again` (the person was told and asked for another)."""
-    require(store.user, Role.qa_lead, "draw moderation samples")
+    access.require(store, Op.draw_sample)
     q = _quarter(quarter)
     sampling.parse_rate(rate)
     sampling.parse_min_per_auditor(minimum)
@@ -94,10 +97,11 @@ def draw_sample(store: Any, quarter: Quarter | str, rate: object = sampling.DEFA
 
 def verify_sample(store: Any, sample_id: str) -> tuple[SampleDraw, bool, list[str]]:
     """Re-derive a stored sample: (the sample, whether it matches, what differs)."""
+    access.require(store, Op.verify_sample)
     sample = store.samples.get(sample_id.strip())
     if sample is None:
         raise NotFound(f"sample {sample_id}: not in the database")
-    auditors = {a.audit_id: a.auditor for a in quarter_audits(store, sample.quarter)}
+    auditors = {a.audit_id: a.auditor for a in _quarter_audits(store, sample.quarter)}
     for audit_id in sample.frame:
         if audit_id not in auditors:
             # Frame audits always belong to the sample's quarter; look up any that do not.
@@ -110,6 +114,7 @@ def verify_sample(store: Any, sample_id: str) -> tuple[SampleDraw, bool, list[st
 
 def quarter_agreement(store: Any, quarter: Quarter | str) -> Agreement:
     """Agreement over the quarter's moderated audits, from pairs grouped in SQL."""
+    access.require(store, Op.read_agreement)
     q = _quarter(quarter)
     pairs, by_standard = store.reports.agreement_rows(q.start, q.end)
     return agreement_from_counts(q.code, pairs, by_standard,
@@ -119,17 +124,20 @@ def quarter_agreement(store: Any, quarter: Quarter | str) -> Agreement:
 def moderation_figures(store: Any, quarter: Quarter | str):
     """The quarter's moderation figures (audit_tools.themes.ModerationFigures' counts: sampled,
     moderated, reconciled, sample_moderated), from the one query the themes report reads."""
+    access.require(store, Op.read_agreement)
     q = _quarter(quarter)
     sampled, moderated, reconciled, sample_moderated = store.reports.moderation_figures(q.start, q.end)
     return ModerationCounts(sampled, moderated, reconciled, sample_moderated)
 
 
 def moderators(store: Any) -> list[str]:
+    access.require(store, Op.assign_moderators)
     return [u.username for u in store.people.list(role=Role.moderator)]
 
 
 def open_loads(store: Any) -> dict[str, int]:
     """Assignments each moderator has not yet re-audited."""
+    access.require(store, Op.assign_moderators)
     loads: dict[str, int] = {}
     for a in store.moderation.assignments():
         if not a.moderated:
@@ -138,6 +146,7 @@ def open_loads(store: Any) -> dict[str, int]:
 
 
 def sampled_in_quarter(store: Any, quarter: Quarter | str) -> list[str]:
+    access.require(store, Op.read_sampling)
     q = _quarter(quarter)
     return sorted({i for s in store.samples.list(q.code) for i in s.selected})
 
@@ -145,7 +154,7 @@ def sampled_in_quarter(store: Any, quarter: Quarter | str) -> list[str]:
 def plan_assignment(store: Any, quarter: Quarter | str) -> dict[str, str]:
     """Audit id -> moderator that `assign_sample` would store now, for every sampled,
     unassigned, unmoderated audit of the quarter; nothing is written (a preview)."""
-    require(store.user, Role.qa_lead, "assign moderators")
+    access.require(store, Op.assign_moderators)
     assigned = {a.audit_id for a in store.moderation.assignments()}
     moderated = store.moderation.moderated_audit_ids()
     todo = [i for i in sampled_in_quarter(store, quarter) if i not in assigned and i not in moderated]
@@ -165,7 +174,7 @@ def assign_sample(store: Any, quarter: Quarter | str, expected: dict[str, str] |
     With `expected` (a plan the QA lead previewed) nothing is stored unless the plan is
     still exactly that one.
     """
-    require(store.user, Role.qa_lead, "assign moderators")
+    access.require(store, Op.assign_moderators)
     with store.transaction():
         plan = plan_assignment(store, quarter)
         if expected is not None and plan != expected:
@@ -174,6 +183,12 @@ def assign_sample(store: Any, quarter: Quarter | str, expected: dict[str, str] |
         for audit_id, moderator in plan.items():
             store.moderation.assign(audit_id, moderator)
     return plan
+
+
+def assign_moderator(store: Any, audit_id: str, moderator: str) -> None:
+    """Give one sampled audit to `moderator` (or to another one instead)."""
+    access.require(store, Op.assign_moderators)
+    store.moderation.assign(audit_id, moderator)
 
 
 @dataclass
@@ -188,6 +203,7 @@ def eligible_moderators_for(store: Any, audit_id: str) -> list[EligibleModerator
     the case's worker or line manager), each with the work they have open."""
     from audit_tools.assignment import eligible_moderators
 
+    access.require(store, Op.assign_moderators)
     audit = store.audits.get(audit_id)
     case = store.cases.get(audit.case_ref) if audit else None
     if audit is None or case is None:
@@ -213,6 +229,7 @@ class ProgressRow:
 
 def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
     """Where each sampled audit of the quarter stands (one SQL read for all of them)."""
+    access.require(store, Op.read_sampling)
     q = _quarter(quarter)
     rows = []
     for (audit_id, case_ref, auditor, moderator, assignee, grade, outcome, acknowledged_on,
@@ -232,15 +249,26 @@ def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
     return rows
 
 
-def _assigned_to_me(store: Any, audit_id: str) -> None:
-    user = store.user
-    mine = {a.audit_id for a in store.moderation.assignments(moderator=store.actor)}
-    if audit_id not in mine and not (user and user.has(Role.qa_lead)):
-        raise Refused(f"audit {audit_id}: not assigned to {store.actor} for moderation")
+def _assigned_to_me(store: Any, audit_id: str, op: Op = Op.moderate) -> None:
+    """The policy's answer for moderating (or reconciling) `audit_id` as the acting user."""
+    access.require(store, op, Facts(audit_id=audit_id, moderations=store.moderation.moderating([audit_id])))
 
 
-def submit_blind(store: Any, audit_id: str, moderation: Moderation, applicable: list[str]) -> Moderation:
-    """Store the moderator's blind re-audit (scores, notes, own grade), dated today.
+def applicable_standards(store: Any, audit: Audit, running_catalogue: Any = None) -> list[str]:
+    """The standards a blind re-audit of `audit` scores: those of the catalogue the audit was
+    scored against that apply to its case's type. The service works them out; no screen says."""
+    from caseaudit.services.moderation_views import audit_catalogue
+
+    case = store.cases.get(audit.case_ref)
+    if case is None:
+        raise NotFound(f"case {audit.case_ref}: not in the database")
+    catalogue = audit_catalogue(store, audit, running_catalogue or store.reference.catalogue_for())
+    return [s.id for s in catalogue.applicable(case.case_type)]
+
+
+def submit_blind(store: Any, audit_id: str, moderation: Moderation, *, running_catalogue: Any = None) -> Moderation:
+    """Store the moderator's blind re-audit (scores, notes, own grade), dated today; every
+    standard that applies to the case must be scored (the service works out which).
 
     Once stored the original is shown, so the blind part can never be changed again.
     """
@@ -250,6 +278,7 @@ def submit_blind(store: Any, audit_id: str, moderation: Moderation, applicable: 
         audit = store.audits.get(audit_id)
         if audit is None:
             raise NotFound(f"audit {audit_id}: not in the database")
+        applicable = applicable_standards(store, audit, running_catalogue)
         if audit.moderation is not None and audit.moderation.grade is not None:
             raise Refused(
                 f"audit {audit_id}: the blind re-audit was already submitted; "
@@ -282,7 +311,7 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
     Only the outcome, final grade, reason and feedback are taken: the blind scores and
     grade stay exactly as they were submitted before the original was shown.
     """
-    _assigned_to_me(store, audit_id)
+    _assigned_to_me(store, audit_id, Op.reconcile)
     reason = checked(reason, Kind.text, "reason")
     feedback = checked(feedback, Kind.text, "feedback")
     try:
@@ -316,18 +345,36 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
 def acknowledge(store: Any, audit_id: str) -> None:
     """The auditor has read the moderator's feedback, and the QA lead's resolution if any
     (dated by the store, as its history entry is)."""
+    audit = store.audits.get(audit_id)
+    if audit is not None:  # the store says what is missing otherwise
+        access.require_audit(store, audit, Op.acknowledge_feedback)
     store.moderation.acknowledge(audit_id)
 
 
 def feedback_waiting(store: Any) -> list[Audit]:
     """The actor's moderated audits whose feedback (or resolution) they have not acknowledged
     yet: the same selection the dashboard counts."""
+    access.require(store, Op.read_dashboard)
     return store.moderation.feedback_waiting(store.actor, limit=None)
 
 
 def resolutions(store: Any, audit_ids: list[str] | None = None) -> dict[str, Resolution]:
-    """The QA lead's resolutions of escalated moderations, by audit id."""
-    return store.moderation.resolutions(audit_ids)
+    """The QA lead's resolutions of escalated moderations, by audit id: every one for a QA
+    lead, otherwise those of the given audits the user may read the reconciliation of
+    (their own audit's, one they moderated)."""
+    user = access.require(store, Op.read_dashboard)
+    if audit_ids is None:
+        access.require(store, Op.list_escalations)
+    found = store.moderation.resolutions(audit_ids)
+    if access.may(store, Op.list_escalations):
+        return found
+    readable = {}
+    for audit_id, resolution in found.items():
+        audit = store.audits.get(audit_id)
+        if audit is not None and access.decide_for(store, Op.read_reconciliation,
+                                                   access.audit_facts_of(store, audit), user).allowed:
+            readable[audit_id] = resolution
+    return readable
 
 
 @dataclass
@@ -342,7 +389,7 @@ class Escalation:
 
 def escalations(store: Any) -> list[Escalation]:
     """Every escalated moderation, the ones still to resolve first (QA lead)."""
-    require(store.user, Role.qa_lead, "see escalated moderations")
+    access.require(store, Op.list_escalations)
     ids = store.moderation.escalated_audit_ids()
     settled = store.moderation.resolutions(ids)
     found = [Escalation(audit, settled.get(audit_id)) for audit_id in ids
@@ -352,10 +399,11 @@ def escalations(store: Any) -> list[Escalation]:
 
 def escalation(store: Any, audit_id: str) -> Escalation:
     """One escalated moderation with its resolution, if any (QA lead)."""
-    require(store.user, Role.qa_lead, "see escalated moderations")
+    access.require(store, Op.list_escalations)
     audit = store.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"audit {audit_id}: not in the database")
+    access.require_audit(store, audit)
     return Escalation(audit, store.moderation.resolution(audit_id))
 
 
@@ -366,6 +414,7 @@ def resolve_escalation(store: Any, audit_id: str, final_grade: Grade | str | Non
     The auditor's and the moderator's grades and scores are left as they are; the audit's
     final grade becomes the resolution's, and the auditor is asked to acknowledge it.
     """
+    access.require(store, Op.resolve_escalation)
     reason = checked(reason, Kind.text, "reason")
     feedback = checked(feedback, Kind.text, "feedback")
     with store.transaction():

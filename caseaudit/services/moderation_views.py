@@ -18,8 +18,10 @@ from typing import Any
 
 from audit_tools.errors import Refused
 from audit_tools.models import Audit, Case, CheckReport, Moderation, Outcome
+from audit_tools.permissions import Facts, Op
 from audit_tools.reconciliation import Resolution
 from audit_tools.standards import evaluate
+from caseaudit.services import access
 from caseaudit.services.moderation import feedback_waiting, resolutions
 from db.errors import NotFound
 
@@ -66,7 +68,11 @@ class QueueRow:
 
 
 def moderation_queue(store: Any, moderator: str) -> list[QueueRow]:
-    """The audits assigned to `moderator`, the ones still to re-audit first."""
+    """The audits assigned to `moderator`, the ones still to re-audit first (the acting
+    user's own queue; a QA lead may look at anyone's)."""
+    user = access.require(store, Op.read_moderation_queue)
+    if moderator != user.username:
+        access.require(store, Op.read_sampling)  # someone else's queue: the QA lead's view
     drafts = store.moderation.blind_drafts_of(moderator)
     rows = []
     for a in store.moderation.assignments(moderator=moderator):
@@ -87,6 +93,7 @@ def moderation_queue(store: Any, moderator: str) -> list[QueueRow]:
 
 def moderation_stage(store: Any, audit_id: str) -> str | None:
     """The stage of one audit's moderation (None when the audit is gone)."""
+    access.require(store, Op.read_moderation_queue)
     audit = store.audits.get(audit_id)
     return None if audit is None else stage(audit)
 
@@ -110,6 +117,7 @@ def blind_view(store: Any, audit_id: str, running_catalogue: Any) -> BlindView:
     audit = store.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"audit {audit_id}: not in the database")
+    access.require(store, Op.moderate, Facts(audit_id=audit_id, moderations=store.moderation.moderating([audit_id])))
     case = store.cases.get(audit.case_ref)
     if case is None:
         raise NotFound(f"case {audit.case_ref}: not in the database")
@@ -135,10 +143,12 @@ class ReconcileView:
 
 
 def reconcile_view(store: Any, audit_id: str, running_catalogue: Any) -> ReconcileView:
-    """The original audit beside its blind re-audit; refused until the re-audit is stored."""
+    """The original audit beside its blind re-audit; refused until the re-audit is stored,
+    and to anyone but its moderator, its auditor and a QA lead."""
     audit = store.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"audit {audit_id}: not in the database")
+    access.require_audit(store, audit, Op.read_reconciliation)
     if audit.moderation is None or audit.moderation.grade is None:
         raise Refused(f"audit {audit_id}: submit the blind re-audit first")
     case = store.cases.get(audit.case_ref)

@@ -128,6 +128,9 @@ class RoundCase:
 
 def round_cases_of(store: Any, username: str) -> list[RoundCase]:
     """The round cases assigned to `username`, newest round first, with what is done."""
+    require(store.user, Op.read_dashboard)
+    if username != store.actor:  # someone else's round cases: whoever reports on rounds
+        require(store.user, Op.report_round)
     return [RoundCase(*row) for row in store.rounds.for_auditor(username)]
 
 

@@ -12,6 +12,8 @@ from audit_tools.errors import BadInput
 from audit_tools.models import SampleDraw
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ModerationCounts
+from audit_tools.permissions import Op
+from caseaudit.services import access
 from caseaudit.services.moderation import ProgressRow, moderation_figures, progress, sample_frame
 
 
@@ -27,6 +29,7 @@ class SamplingView:
 
 
 def sampling_view(store: Any, quarter: Quarter, rate: str, minimum: str) -> SamplingView:
+    access.require(store, Op.read_sampling)
     frame = sample_frame(store, quarter)
     view = SamplingView(quarter=quarter, frame_size=len(frame), strata=[],
                         progress=progress(store, quarter),

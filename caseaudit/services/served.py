@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from audit_tools.errors import Refused
-from audit_tools.models import Role, User
+from audit_tools.models import User
 from audit_tools.settings import Settings
 from audit_tools.sign_in import session_ends_why
 from db import LONDON, passwords, served
@@ -214,8 +214,10 @@ class LockoutLine:
 
 def lockouts_to_see(store: Any) -> list[LockoutLine]:
     """Lockouts not yet acknowledged, for an admin's dashboard (empty for anyone else)."""
-    user = store.user
-    if user is None or not user.has(Role.admin):
+    from audit_tools.permissions import Op
+    from caseaudit.services import access
+
+    if not access.may(store, Op.unlock_account):  # the policy's: whoever may lift a lockout sees them
         return []
     lines = []
     for lockout in passwords.open_lockouts(store):

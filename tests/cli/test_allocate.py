@@ -8,6 +8,8 @@ import hashlib
 import json
 import random
 import sqlite3
+
+from tests.support import raw_connection
 from datetime import date, timedelta
 
 import pytest
@@ -120,7 +122,7 @@ def test_allocate_json_equals_alloc_v1_computed_independently_and_verifies(servi
 
 
 def tamper(db, *statements):
-    conn = sqlite3.connect(db)
+    conn = raw_connection(db)
     with conn:
         for sql in statements:
             conn.execute(sql)

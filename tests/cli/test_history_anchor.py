@@ -11,12 +11,12 @@ import pytest
 
 from caseaudit.cli import main
 from db.history import GENESIS, entry_hash
-from tests.support import admin_store
+from tests.support import raw_connection, admin_store
 
 
 def rewrite_chain(path, entry_id: int, new_details: dict) -> None:
     """Edit one entry and recompute every hash from it on, the guard triggers dropped first."""
-    conn = sqlite3.connect(path)
+    conn = raw_connection(path)
     triggers = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'history'")]
     for name in triggers:
@@ -24,9 +24,9 @@ def rewrite_chain(path, entry_id: int, new_details: dict) -> None:
     conn.execute("UPDATE history SET details = ? WHERE id = ?",
                  [json.dumps(new_details, sort_keys=True, separators=(",", ":")), entry_id])
     prev = GENESIS
-    for row_id, at, actor, what, details in conn.execute(
-            "SELECT id, at, actor, what, details FROM history ORDER BY id").fetchall():
-        digest = entry_hash(prev, row_id, at, actor, what, json.loads(details))
+    for row_id, at, actor, what, details, state in conn.execute(
+            "SELECT id, at, actor, what, details, state FROM history ORDER BY id").fetchall():
+        digest = entry_hash(prev, row_id, at, actor, what, json.loads(details), state and json.loads(state))
         conn.execute("UPDATE history SET prev_hash = ?, hash = ? WHERE id = ?", [prev, digest, row_id])
         prev = digest
     conn.commit()
@@ -40,19 +40,19 @@ def head(path, capsys) -> str:
 
 def test_a_recomputed_chain_passes_plain_verify_but_not_the_published_head(tmp_path, capsys):
     path = tmp_path / "caseaudit.db"
-    admin_store(path).close()  # first admin, users imported, a case imported: three entries
+    admin_store(path).close()  # coverage taken, first admin, users imported, a case imported: four entries
     published = head(path, capsys)
     entry, digest = published.split(":")
-    assert entry == "3" and len(digest) == 64
+    assert entry == "4" and len(digest) == 64
 
-    rewrite_chain(path, 2, {"users": []})  # the users import, made to say nobody was imported
+    rewrite_chain(path, 3, {"users": []})  # the users import, made to say nobody was imported
 
     assert main(["--db", str(path), "verify"]) == 0  # the chain alone is whole again
     capsys.readouterr()
     assert main(["--db", str(path), "verify", "--against", published]) == 1
     err = capsys.readouterr().err
-    assert f"caseaudit: history: the history up to entry 3 is not the one published as {published}" in err
-    assert "entries 1 to 3 were changed and the chain recomputed" in err
+    assert f"caseaudit: history: the history up to entry 4 is not the one published as {published}" in err
+    assert "entries 1 to 4 were changed and the chain recomputed" in err
 
 
 def test_an_unchanged_history_matches_its_published_head_after_more_entries(tmp_path, capsys):
@@ -70,7 +70,7 @@ def test_a_head_beyond_the_history_means_entries_were_removed(tmp_path, capsys):
     path = tmp_path / "caseaudit.db"
     admin_store(path).close()
     assert main(["--db", str(path), "verify", "--against", "9:" + "a" * 64]) == 1
-    assert "entry 9 of the published head is not in the history, which ends at entry 3" in capsys.readouterr().err
+    assert "entry 9 of the published head is not in the history, which ends at entry 4" in capsys.readouterr().err
 
 
 def test_a_malformed_head_is_bad_input(tmp_path, capsys):
@@ -102,3 +102,36 @@ def test_the_board_paper_carries_the_head_it_can_be_checked_against(tmp_path, ca
         rows = {r[0]: r[1] for r in load_workbook(out, read_only=True)["report"].iter_rows(values_only=True)}
         assert rows["history head"] == published
     assert main(["--db", str(path), "verify", "--against", published]) == 0  # after the export's own entry
+
+
+def test_a_head_recorded_inside_the_history_is_checked_against_the_chain(tmp_path, capsys):
+    """A board paper's export records the head it printed (`history_head` in its entry): a chain
+    rewritten before that head and recomputed to the end is whole, but no longer passes through
+    the head the history itself recorded, and verify names the entry that recorded it."""
+    path = tmp_path / "caseaudit.db"
+    store = admin_store(path)
+    entry, digest = head(path, capsys).split(":")
+    anchor = store.record("themes exported", {"quarter": "2024-25-Q1", "history_head": f"{entry}:{digest}"})
+    store.record("themes exported", {"quarter": "2024-25-Q2"})  # the history moves on
+    store.close()
+    assert main(["--db", str(path), "verify"]) == 0
+    capsys.readouterr()
+
+    rewrite_chain(path, 3, {"users": []})  # before the recorded head, every hash recomputed
+
+    assert main(["--db", str(path), "verify"]) == 1
+    err = capsys.readouterr().err
+    assert (f"caseaudit: history entry {anchor} recorded the head {entry}:{digest}, but the chain's hash at "
+            f"entry {entry} is now ") in err
+    assert f"entries up to {entry} were changed and the chain recomputed after that head was recorded" in err
+    assert "is broken" not in err  # the chain itself is whole: only the recorded head gives it away
+
+
+def test_a_recorded_head_whose_entries_were_cut_off_is_named(tmp_path, capsys):
+    path = tmp_path / "caseaudit.db"
+    store = admin_store(path)
+    anchor = store.record("themes exported", {"quarter": "2024-25-Q1", "history_head": "40:" + "b" * 64})
+    store.close()
+    assert main(["--db", str(path), "verify"]) == 1
+    assert (f"caseaudit: history entry {anchor} recorded the head 40:{'b' * 64}, but entry 40 is not in the "
+            "history: entries have been removed") in capsys.readouterr().err

@@ -10,6 +10,8 @@ import hashlib
 import json
 import random
 import sqlite3
+
+from tests.support import raw_connection
 from datetime import date, timedelta
 
 import pytest
@@ -177,7 +179,7 @@ def test_a_frame_smaller_than_the_size_is_short_by_the_difference(service, capsy
 
 
 def tamper(db, *statements):
-    conn = sqlite3.connect(db)
+    conn = raw_connection(db)
     with conn:
         for sql in statements:
             conn.execute(sql)

@@ -6,6 +6,8 @@ import sqlite3
 
 import pytest
 
+from db.connection import connect
+
 from caseaudit.cli import main
 from tests.db.test_guards import raw, submitted  # noqa: F401  (a database with one submitted audit)
 
@@ -20,18 +22,25 @@ def test_verify_shows_the_head_of_the_chain(submitted, capsys):
     code, out, _ = verify(submitted, capsys)
     head = raw(submitted).execute("SELECT hash FROM history ORDER BY id DESC LIMIT 1").fetchone()[0]
     assert code == 0
-    assert out == f"database and history chain OK (4 entries; latest hash {head})\n"
+    from db import coverage
+
+    tables = len(coverage.covered_tables(connect(submitted, wal=False)))
+    assert out == f"database and history chain OK (5 entries; latest hash {head}; {tables} tables match it)\n"
 
 
 def test_verify_notices_the_newest_entry_removed(submitted, capsys):
     conn = raw(submitted)
     conn.execute("DROP TRIGGER history_no_delete")
-    conn.execute("DELETE FROM history WHERE id = 4")  # the entry that recorded the submission
+    conn.execute("DELETE FROM history WHERE id = 5")  # the entry that recorded the submission
     conn.close()
     code, out, err = verify(submitted, capsys)
     assert (code, out) == (1, "")
-    assert err == ("caseaudit: history ends at entry 3, but 1 submitted audit (first A-0001) is recorded by "
-                   "no entry: entries after 3 have been removed\n")
+    lines = err.splitlines()
+    assert lines[0] == ("caseaudit: history ends at entry 4, but 1 submitted audit (first A-0001) is recorded by "
+                        "no entry: entries after 4 have been removed")
+    # and every table that entry wrote now holds rows the history does not record
+    assert {line.split(":")[1].strip() for line in lines[1:]} == {
+        "table actions", "table audit_themes", "table audits", "table scores", "table submitted_audits"}
 
 
 def test_verify_calls_a_missing_history_table_a_finding(submitted, capsys):
@@ -144,7 +153,16 @@ def test_verify_names_a_submitted_audit_changed_behind_the_triggers(submitted, c
     conn.close()
     code, out, err = verify(submitted, capsys)
     assert (code, out) == (1, "")
-    assert err == f"caseaudit: audit A-0001 differs from history entry 4, which recorded its submission: {what}\n"
+    table = triggers[0].split("_submitted")[0]
+    first, second = err.splitlines()
+    if sql.startswith("DELETE"):
+        assert first.startswith(f"caseaudit: table {table}: 0 rows where history entry 5 recorded 10: "
+                                "10 rows deleted outside caseaudit")
+    else:
+        rows = "10 rows" if table == "scores" else "1 row"
+        assert first == (f"caseaudit: table {table}: its rows are not the ones history entry 5 recorded "
+                         f"({rows} either way): a value was changed outside caseaudit")
+    assert second == f"caseaudit: audit A-0001 differs from history entry 5, which recorded its submission: {what}"
 
 
 def test_marking_an_action_done_or_amending_is_not_tampering(submitted, capsys):

@@ -11,7 +11,7 @@ import pytest
 from audit_tools.errors import Refused
 from db import open_store
 from db.maintenance import verify_file
-from tests.support import admin_store, clock_on, make_audit
+from tests.support import raw_connection, admin_store, clock_on, make_audit
 
 PLAN = {"description": "Update chronology", "owner": "ben", "due": "2024-06-01", "completed_on": None,
         "standard": "chronology"}
@@ -100,7 +100,7 @@ def test_an_amendment_submission_would_refuse_writes_nothing(path):
 def test_verify_catches_an_amendment_slipped_in(path):
     amy(path).amendments.amend("A-0001", {"actions": [{**PLAN, "owner": "eve"}]}, "eve holds the case")
     assert verify_file(path).ok
-    conn = sqlite3.connect(path)
+    conn = raw_connection(path)
     conn.execute("INSERT INTO amendments (audit_id, by, at, reason, changes) VALUES "
                  "('A-0001', 'amy', '2024-05-02T14:02:00+00:00', 'quiet fix', "
                  "'{\"actions\":[{\"completed_on\":null,\"description\":\"x\",\"due\":\"2024-06-01\","
@@ -114,7 +114,7 @@ def test_verify_catches_an_amendment_slipped_in(path):
 
 def test_verify_still_catches_an_action_changed_in_the_table(path):
     amy(path).amendments.amend("A-0001", {"actions": [{**PLAN, "owner": "eve"}]}, "eve holds the case")
-    conn = sqlite3.connect(path)
+    conn = raw_connection(path)
     conn.execute("DROP TRIGGER actions_submitted_locked")
     conn.execute("UPDATE actions SET owner = 'dan' WHERE audit_id = 'A-0001'")
     conn.commit()

@@ -9,7 +9,7 @@ import pytest
 
 from audit_tools.models import Grade
 from db import open_store
-from tests.support import FixedClock, admin_store, clock_on, make_audit
+from tests.support import raw_connection, FixedClock, admin_store, clock_on, make_audit
 
 PLAN = {"description": "Update chronology", "owner": "ben", "due": "2024-06-01", "standard": "chronology"}
 
@@ -52,7 +52,7 @@ def test_an_added_action_completed_stays_completed_through_later_amendments(tmp_
 
 def test_the_current_state_changes_only_with_a_new_amendment(tmp_path):
     amy = amended(tmp_path / "ca.db")
-    conn = sqlite3.connect(tmp_path / "ca.db")
+    conn = raw_connection(tmp_path / "ca.db")
     for sql in ("UPDATE audits SET grade = 'outstanding'",
                 "UPDATE submitted_audits SET grade = 'outstanding'",
                 "DELETE FROM audit_themes",
@@ -65,7 +65,7 @@ def test_the_current_state_changes_only_with_a_new_amendment(tmp_path):
 
 def test_verify_finds_a_current_state_that_is_not_the_replayed_log(tmp_path):
     amy = amended(tmp_path / "ca.db")
-    conn = sqlite3.connect(tmp_path / "ca.db")
+    conn = raw_connection(tmp_path / "ca.db")
     conn.execute("DROP TRIGGER audit_themes_submitted_no_insert")
     conn.execute("INSERT INTO audit_themes (audit_id, theme, kind) VALUES ('A-0001', 'voice-of-child', 'strength')")
     conn.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -11,13 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support import admin_store, make_audit
+from tests.support import raw_connection, admin_store, make_audit
 
 CASEAUDIT = str(Path(sys.executable).with_name("caseaudit"))
 
 
 def raw(path) -> sqlite3.Connection:
-    return sqlite3.connect(str(path), isolation_level=None)
+    return raw_connection(str(path), isolation_level=None)
 
 
 @pytest.fixture
@@ -64,18 +65,18 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_verify_passes_on_an_untouched_database(submitted):
     done = run("--db", str(submitted), "verify")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("database and history chain OK (4 entries; latest hash ")
+    assert done.stdout.startswith("database and history chain OK (5 entries; latest hash ")
 
 
 def test_tampered_history_is_named_by_verify(submitted):
     conn = raw(submitted)
     conn.execute("DROP TRIGGER history_no_update")
-    conn.execute("""UPDATE history SET details = replace(details, '"good"', '"outstanding"') WHERE id = 4""")
+    conn.execute("""UPDATE history SET details = replace(details, '"good"', '"outstanding"') WHERE id = 5""")
     assert conn.total_changes == 1
     conn.close()
     done = run("--db", str(submitted), "verify")
     assert done.returncode == 1
-    assert "caseaudit: history entry 4 is broken: its contents do not match its hash" in done.stderr
+    assert "caseaudit: history entry 5 is broken: its contents do not match its hash" in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -95,14 +96,15 @@ def test_a_rewritten_chain_tail_is_still_caught(submitted):
 
     conn = raw(submitted)
     conn.execute("DROP TRIGGER history_no_update")
-    at, actor, what, prev = conn.execute("SELECT at, actor, what, prev_hash FROM history WHERE id = 2").fetchone()
+    at, actor, what, prev, state = conn.execute(
+        "SELECT at, actor, what, prev_hash, state FROM history WHERE id = 3").fetchone()
     details = {"users": []}
-    conn.execute("UPDATE history SET details = ?, hash = ? WHERE id = 2",
-                 ['{"users":[]}', entry_hash(prev, 2, at, actor, what, details)])
+    conn.execute("UPDATE history SET details = ?, hash = ? WHERE id = 3",
+                 ['{"users":[]}', entry_hash(prev, 3, at, actor, what, details, json.loads(state))])
     conn.close()
     done = run("--db", str(submitted), "verify")
     assert done.returncode == 1
-    assert "history entry 3 is broken: its link to the previous entry does not match" in done.stderr
+    assert "history entry 4 is broken: its link to the previous entry does not match" in done.stderr
 
 
 DETAILS = st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), st.text(max_size=8), st.none()),

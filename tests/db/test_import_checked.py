@@ -11,7 +11,7 @@ import pytest
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Event, EventKind, Moderation, Outcome, Grade
 from db import open_store
-from tests.support import admin_store, make_audit, make_case
+from tests.support import raw_connection, admin_store, make_audit, make_case
 
 
 def test_get_many_gives_each_stored_case_with_its_events_as_get_does(tmp_path):
@@ -85,7 +85,7 @@ def test_stored_ids_and_the_role_are_checked_again(tmp_path):
 
 
 def tamper(path, sql: str, *params) -> None:
-    conn = sqlite3.connect(path)
+    conn = raw_connection(path)
     for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
         conn.execute(f"DROP TRIGGER {name}")
     conn.execute(sql, params)

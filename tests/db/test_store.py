@@ -192,7 +192,7 @@ def test_actions_by_state_and_completion(tmp_path):
     assert ben.amendments.actions(state="done")[0].completed_on == date(2024, 5, 30)
     assert ben.audits.get("A-0001").actions[0].completed_on == date(2024, 5, 30)
     cat = open_store(path, "cat")
-    with pytest.raises(Refused, match="cat may not complete"):
+    with pytest.raises(Refused, match="cat may not record the completion of action"):
         cat.amendments.complete_action(action.action_id, date(2024, 5, 30))
 
 
@@ -229,10 +229,10 @@ def test_every_change_is_in_the_history_chain(tmp_path):
     store = admin_store(tmp_path / "ca.db")
     store.audits.insert([make_audit()])
     whats = [e.what for e in reversed(store.history.entries())]
-    assert whats == ["first admin", "users imported", "cases imported", "audits imported"]
+    assert whats == ["record coverage taken", "first admin", "users imported", "cases imported", "audits imported"]
     assert store.history.entries()[0].details["audits"][0]["audit_id"] == "A-0001"
     result = store.history.verify()
-    assert result.ok and result.entries == 4
+    assert result.ok and result.entries == 5
 
 
 def test_store_works_from_another_thread(tmp_path):

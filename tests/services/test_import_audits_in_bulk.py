@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from tests.support import raw_connection
+
 import audit_tools.importers as importers
 from caseaudit.cli import main
 from db import open_store
@@ -34,7 +36,7 @@ def test_a_file_of_several_batches_is_one_history_entry_and_verifies(db, tmp_pat
     assert store.history.verify().ok
     store.close()
     # and a change made behind caseaudit's back is found
-    conn = sqlite3.connect(db)
+    conn = raw_connection(db)
     conn.execute("DROP TRIGGER submitted_audits_no_update")
     conn.execute("UPDATE submitted_audits SET data = replace(data, '2024-05-02', '2024-05-03') "
                  "WHERE audit_id = 'A-0006'")

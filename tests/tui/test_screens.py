@@ -419,3 +419,18 @@ async def test_a_settled_escalation_waits_on_the_dashboard_in_the_qa_leads_words
         waiting = text_of(app.screen, "#waiting")
         assert "1 feedback to acknowledge" in waiting
         assert "QA lead settled it as Inadequate: Analyse the risk" in waiting
+
+
+async def test_a_search_that_finds_nothing_says_what_and_how_to_clear_it(db_path):
+    """Finding 21 of issue 26: an empty search said "0 of 0 cases. Enter opens a case."."""
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot, "c", CasesScreen)
+        await pilot.press("slash", *"ZZZ", "enter")
+        await settle(pilot)
+        assert screen.query_one("#case-table", DataTable).row_count == 0
+        assert text_of(screen, "#case-status") == 'No case matches "ZZZ". x clears the search and filters.'
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.query_one("#case-table", DataTable).row_count == 2
+        assert text_of(screen, "#case-status").startswith("2 of 2 cases")
