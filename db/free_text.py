@@ -54,7 +54,9 @@ def conceal(details: dict, salt: str | None = None) -> dict:
     """`details` (JSON values) with every free-text value replaced by its salted SHA-256, and
     the salt added as `text_salt`."""
     salt = salt or secrets.token_hex(16)
-    return {**_walk(details, salt), "text_salt": salt}
+    walked = _walk(details, salt)
+    assert isinstance(walked, dict)  # a dict walks to a dict
+    return {**walked, "text_salt": salt}
 
 
 def matches(recorded: str, salt: str, text: str) -> bool:
