@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from audit_tools.models import Audit, Grade
 from audit_tools.quarters import Quarter
@@ -117,7 +118,7 @@ class AuditorAgreement:
         """Mostly moved down, but on fewer pairs than the flag needs."""
         return self.mostly_moved_down and self.pairs < self.min_pairs
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "pairs": self.pairs,
             "exact_agreement": self.exact_agreement,
@@ -136,7 +137,7 @@ class StandardAgreement:
     def agreement(self) -> float | None:
         return _ratio(self.agreed, self.pairs)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"pairs": self.pairs, "agreement": self.agreement}
 
 
@@ -188,7 +189,7 @@ class Agreement:
     def _pairs(self) -> list[tuple[int, int]]:
         return list(zip(self.auditor_grades, self.moderator_grades))
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """The `stats agreement --json` document (cli.md)."""
         return {
             "quarter": self.quarter,

@@ -8,6 +8,7 @@ Nothing here reads the database: the audit as it stands and the changes are pass
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from datetime import date
 
 from audit_tools.calendar import format_day
@@ -20,7 +21,7 @@ AMENDABLE = ("grade", "scores", "notes", "override_reasons", "automatic", "theme
              "answers")  # a thematic round's answers
 
 
-def field_problems(audit_id: str, changes: dict, reason: str | None) -> list[str]:
+def field_problems(audit_id: str, changes: dict[str, Any], reason: str | None) -> list[str]:
     """Why these changes cannot be an amendment at all (empty: they may be checked further)."""
     if not (reason or "").strip():
         return [f"audit {audit_id}: an amendment needs a reason"]
@@ -33,7 +34,7 @@ def field_problems(audit_id: str, changes: dict, reason: str | None) -> list[str
     return []
 
 
-def changed_fields(before: dict, after: dict) -> dict:
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """The amendable fields of `after` that differ from `before` (both as JSON values)."""
     return {name: after.get(name) for name in AMENDABLE if before.get(name) != after.get(name)}
 
@@ -56,7 +57,7 @@ def action_plan_problems(before: list[Action], after: list[Action]) -> list[str]
     return problems
 
 
-def plan_in_force(before: list[dict], plan: list[dict]) -> list[dict]:
+def plan_in_force(before: list[dict[str, Any]], plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """An amended plan with each completion the plan in force had kept: a completed
     action is never lost, whatever the amendment carried for its place."""
     out = [dict(action) for action in plan]
@@ -66,7 +67,7 @@ def plan_in_force(before: list[dict], plan: list[dict]) -> list[dict]:
     return out
 
 
-def apply(audit: dict, changes: dict) -> dict:
+def apply(audit: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """The audit (as JSON values) with one amendment's changes applied."""
     out = {**audit, **{k: v for k, v in changes.items() if k != "actions"}}
     if isinstance(changes.get("actions"), list):
@@ -74,7 +75,7 @@ def apply(audit: dict, changes: dict) -> dict:
     return out
 
 
-def replay(submitted: dict, log: Iterable[dict]) -> dict:
+def replay(submitted: dict[str, Any], log: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """The audit as submitted with every amendment of the log applied in order."""
     audit = dict(submitted)
     for changes in log:
@@ -82,8 +83,8 @@ def replay(submitted: dict, log: Iterable[dict]) -> dict:
     return audit
 
 
-def amendment_problems(before, amended, changes: dict, case, catalogue, known_users, themes_vocabulary,
-                       round=None) -> list[str]:
+def amendment_problems(before: Any, amended: Any, changes: dict[str, Any], case: Any, catalogue: Any,
+                       known_users: Any, themes_vocabulary: Any, round: Any = None) -> list[str]:
     """What submission would refuse in the amended audit, and the action-plan rule (the
     recent-audit check is about starting an audit, so it does not apply to correcting one).
     `round` is a round audit's thematic round: its questions, and its standards and grade
@@ -142,7 +143,7 @@ def _grade_words(value: object) -> str:
         return "no grade" if value is None else str(value)
 
 
-def describe(before: dict, changes: dict) -> list[str]:
+def describe(before: dict[str, Any], changes: dict[str, Any]) -> list[str]:
     """What one amendment changed, a line a field (or a standard), as a person reads it:
     "grade: Good → Requires improvement", "chronology: met → not met"."""
     lines: list[str] = []

@@ -9,6 +9,7 @@ or the database: the case, the catalogue, the known users and the vocabulary are
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+from typing import Any
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -91,7 +92,7 @@ class Problem:
     def in_file(self) -> str:
         return f"{self.field}: {self.text}"
 
-    def titled(self, catalogue) -> "Problem":
+    def titled(self, catalogue: Any) -> "Problem":
         """The same problem named as a person reads it: a standard by its title, not its id
         (an import file keeps the field and the id, which is what its writer must change)."""
         standard = catalogue.get(self.label) if self.label else None
@@ -101,12 +102,12 @@ class Problem:
 def submission_problems(
     audit: Audit,
     case: Case,
-    catalogue,
+    catalogue: Any,
     known_users: Collection[str],
     themes_vocabulary: Iterable[str],
     *,
     imported: bool | None = None,
-    round=None,
+    round: Any = None,
 ) -> list[str]:
     """Every reason the audit may not be submitted, all at once (empty: it may be).
 
@@ -123,12 +124,12 @@ def submission_problems(
 def submission_rule_problems(
     audit: Audit,
     case: Case,
-    catalogue,
+    catalogue: Any,
     known_users: Collection[str],
     themes_vocabulary: Iterable[str],
     *,
     imported: bool | None = None,
-    round=None,
+    round: Any = None,
 ) -> list[Problem]:
     """`submission_problems` with the field of the audit each one is about.
 
@@ -235,13 +236,13 @@ def submission_rule_problems(
 def audit_problems(
     audit: Audit,
     case: Case | None,
-    catalogue,
+    catalogue: Any,
     known_users: Collection[str],
     themes_vocabulary: Iterable[str],
     last_audit: date | None = None,
     window_months: int = 12,
     block_recent: bool = False,
-    round=None,
+    round: Any = None,
 ) -> list[str]:
     """Every rule an audit must meet to be stored as submitted (empty: it may be): the
     auditor's independence, a known auditor, the submission rules and, when the service

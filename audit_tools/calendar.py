@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -53,7 +53,7 @@ class Duration:
         return f"{self.amount} {unit}{'' if self.amount == 1 else 's'}"
 
 
-def _england_and_wales(year: int):
+def _england_and_wales(year: int) -> Any:
     # Loaded when a day is first counted, not at start-up: the package builds every
     # country's calendar as it loads (about a quarter of a second), and a screen that
     # counts no working days need not wait for it.
@@ -68,14 +68,16 @@ def _bank_holidays(year: int) -> frozenset[date]:
 
 
 def bank_holiday_name(day: date) -> str | None:
-    return _england_and_wales(day.year).get(day)
+    name: str | None = _england_and_wales(day.year).get(day)
+    return name
 
 
 @lru_cache(maxsize=65536)
 def _shift_months(day: date, months: int) -> date:
     """`day` moved by whole months, clamped to the month's end; the engine asks the same
     sums for every audit it scores, and relativedelta is slow to build each time."""
-    return day + relativedelta(months=months)
+    moved: date = day + relativedelta(months=months)
+    return moved
 
 
 class Calendar:
@@ -207,10 +209,10 @@ def parse_day(text: str) -> date:
             raise refuse(" (that looks month first, as in the US; write the day first)")
         return made(year_of(found[3]), month, day)
     if found := _WORDS_DAY.match(words):
-        month = _MONTHS.get(found[2])
-        if month is None:
+        named = _MONTHS.get(found[2])
+        if named is None:
             raise refuse(f" ({found[2]!r} is not a month)")
-        return made(year_of(found[3]), month, int(found[1]))
+        return made(year_of(found[3]), named, int(found[1]))
     if (found := _US_WORDS_DAY.match(words)) and found[1] in _MONTHS:
         raise refuse(" (write the day before the month)")
     raise refuse()

@@ -33,14 +33,12 @@ from typing import Iterable
 
 from audit_tools.calendar import ENGLAND_AND_WALES, Calendar, london_day
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Role, User
+from audit_tools.models import User
+from audit_tools.permissions import Facts, Op, decide, require
 from audit_tools.quarters import Quarter
 
 # Long enough to say what was found and what to do, short enough for a screen and a report.
 MAX_TEXT = 4000
-
-# Who may raise one: anyone who audits, moderates or leads QA (and admins).
-RAISERS = (Role.auditor, Role.moderator, Role.qa_lead)
 
 # Where in caseaudit it was raised.
 SOURCES = ("audit", "blind re-audit")
@@ -98,10 +96,7 @@ def raise_problems(found: str | None, should_happen: str | None) -> dict[str, li
 
 def check_raise(user: User | None, found: str | None, should_happen: str | None, source: str = "audit") -> None:
     """Refuse a concern the user may not raise, or whose texts are missing."""
-    if user is None or not any(user.has(r) for r in RAISERS):
-        who = user.username if user else "you"
-        raise Refused(f"{who} may not raise a safeguarding concern: needs the auditor, moderator "
-                      "or QA lead role")
+    require(user, Op.raise_concern)
     if source not in SOURCES:
         raise BadInput(f"source {source!r}: must be one of {', '.join(SOURCES)}")
     problems = raise_problems(found, should_happen)
@@ -109,18 +104,20 @@ def check_raise(user: User | None, found: str | None, should_happen: str | None,
         raise BadInput(*(line for lines in problems.values() for line in lines))
 
 
+def concern_facts(concern: Concern) -> Facts:
+    """The policy's facts of a concern: its id, its case and the case's line manager."""
+    return Facts(concern_id=concern.concern_id, case_ref=concern.case_ref,
+                 case_line_manager=concern.line_manager)
+
+
 def may_act(user: User | None, concern: Concern) -> bool:
-    """The case's line manager and every QA lead (and admins) acknowledge and close."""
-    if user is None:
-        return False
-    return user.has(Role.qa_lead) or (concern.line_manager is not None and concern.line_manager == user.username)
+    """The case's line manager and every QA lead (and admins) acknowledge and close: the
+    policy's answer (audit_tools.permissions)."""
+    return decide(user, Op.acknowledge_concern, concern_facts(concern)).allowed
 
 
 def _require_act(user: User | None, concern: Concern, doing: str) -> None:
-    if not may_act(user, concern):
-        who = user.username if user else "you"
-        raise Refused(f"{who} may not {doing} concern {concern.concern_id}: only the line manager of "
-                      f"{concern.case_ref} ({concern.line_manager or 'none recorded'}) or a QA lead may")
+    require(user, Op.acknowledge_concern if doing == "acknowledge" else Op.close_concern, concern_facts(concern))
 
 
 def check_acknowledge(user: User | None, concern: Concern) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_serializer
 
@@ -244,7 +244,7 @@ class Audit(Model):
     answers: dict[str, RoundAnswer] = Field(default_factory=dict)  # question id -> answer, in a round
 
     @model_serializer(mode="wrap")
-    def _without_round(self, handler):
+    def _without_round(self, handler: Any) -> Any:
         # An audit outside a round is stored and recorded exactly as before rounds existed.
         data = handler(self)
         if isinstance(data, dict) and self.round_id is None and not self.answers:
@@ -269,7 +269,7 @@ class Amendment(Model):
     by: str
     at: datetime
     reason: str = Field(min_length=1)
-    changes: dict = Field(default_factory=dict)
+    changes: dict[str, Any] = Field(default_factory=dict)
 
 
 class SampleDraw(Model):

@@ -15,8 +15,9 @@ An admin holds every role. `docs/permissions.md` is the table of this module
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 from audit_tools.errors import Refused
 from audit_tools.models import Audit, Case, Role, User
@@ -122,11 +123,11 @@ class Facts:
     target: str | None = None  # the account a password, unlock or disable is about
     concern_id: str | None = None
     account_disabled: bool = False  # signing in to a disabled account
+    what: str | None = None  # what is imported ("cases", "users"), for the refusal's words
 
-    def with_audit(self, audit: Audit, moderations: Iterable[Moderating] = ()) -> Facts:
-        """These facts plus one audit's: its id, auditor and case reference."""
-        from dataclasses import replace
-
+    def with_audit(self, audit: Any, moderations: Iterable[Moderating] = ()) -> Facts:
+        """These facts plus one audit's (an Audit, or a row with the same three fields):
+        its id, auditor and case reference."""
         return replace(self, audit_id=audit.audit_id, auditor=audit.auditor, case_ref=audit.case_ref,
                        moderations=self.moderations + tuple(moderations))
 
@@ -183,6 +184,8 @@ def blind_audits(user: User | None, facts: Facts | None) -> set[str]:
 
 def _blind(user: User, facts: Facts) -> str | None:
     hidden = sorted(blind_audits(user, facts))
+    if facts.audit_id is not None:  # about one audit: only its own moderation hides it
+        hidden = [a for a in hidden if a == facts.audit_id]
     if not hidden:
         return None
     which = ", ".join(hidden)
@@ -214,7 +217,7 @@ class Rule:
     check: Check | None = None
     also: Also | None = None
     also_words: str = ""
-    anyone_words: str = field(default="")  # when `roles` is empty: who the "every user" is
+    what: str = ""  # the default of "{what}" in `doing`, when the facts name nothing
 
 
 def _own_audit(user: User, facts: Facts) -> str | None:
@@ -381,7 +384,7 @@ RULES: dict[Op, Rule] = {
     Op.close_concern: Rule("close concerns", (Q,), "a QA lead any concern",
                            check=_concern_refusal("close"), also=_concern_line_manager,
                            also_words="the line manager of the concern's case"),
-    Op.import_data: Rule("import", (AD,)),
+    Op.import_data: Rule("import {what}", (AD,), what="files"),
     Op.manage_users: Rule("manage users", (AD,)),
     Op.manage_standards: Rule("manage the standards catalogue", (AD,)),
     Op.extend_themes: Rule("extend the theme vocabulary", (AD,)),
@@ -413,6 +416,8 @@ def decide(user: User | None, op: Op, facts: Facts | None = None) -> Decision:
     """May `user` do `op`, given `facts`? Allowed, or refused with the sentences to show."""
     rule = RULES[op]
     facts = facts or Facts()
+    if rule.what:
+        rule = replace(rule, doing=rule.doing.format(what=facts.what or rule.what))
     if user is None:
         return _refused(f"you are not a caseaudit user, so you may not {rule.doing}; "
                         "ask an admin to add you to the users list")
@@ -454,9 +459,19 @@ def require(user: User | None, op: Op | Role, facts: Facts | str | None = None) 
     decide(user, op, facts).raise_if_refused()
 
 
+def ever(user: User | None, op: Op) -> Decision:
+    """Whether the user may do `op` in some case: a user of the service holding one of its
+    roles (or one the rule lets in without them, as an action's owner). Facts may still
+    refuse a given case; this is what a key or a tile is offered by, never what lets it through."""
+    rule = RULES[op]
+    if user is None or (rule.roles and not any(user.has(r) for r in rule.roles) and rule.also is None):
+        return decide(user, op)  # refused, in the words of the role it needs
+    return ALLOWED
+
+
 def offered(user: User | None, ops: Iterable[Op]) -> set[Op]:
-    """Of `ops`, those the user may ever do (no facts): what a screen offers keys for."""
-    return {op for op in ops if decide(user, op).allowed}
+    """Of `ops`, those the user may do in some case (`ever`): what a screen offers keys for."""
+    return {op for op in ops if ever(user, op).allowed}
 
 
 # --- the table in docs/permissions.md ------------------------------------------------
@@ -482,7 +497,7 @@ def policy_table() -> str:
     for op, rule in RULES.items():
         cells = [_cell(rule, _COLUMN_ROLES[c]) for c in COLUMNS]
         words = [w for w in (rule.when, rule.also_words and f"also: {rule.also_words}") if w]
-        lines.append(f"| `{op.value}` ({rule.doing}) | " + " | ".join(cells) + " | " + "; ".join(words) + " |")
+        lines.append(f"| `{op.value}` ({rule.doing.format(what=rule.what)}) | " + " | ".join(cells) + " | " + "; ".join(words) + " |")
     return "\n".join(lines) + "\n"
 
 

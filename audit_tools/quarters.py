@@ -60,7 +60,8 @@ class Quarter:
 
     @property
     def end(self) -> date:
-        return self.start + relativedelta(months=3, days=-1)
+        end: date = self.start + relativedelta(months=3, days=-1)
+        return end
 
     def contains(self, day: date | None) -> bool:
         return day is not None and self.start <= day <= self.end

@@ -12,8 +12,8 @@ from datetime import datetime
 
 from audit_tools.audit import Problem
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Audit, Grade, Model, Moderation, Outcome, Role, Status, User
-from audit_tools.permissions import require
+from audit_tools.models import Audit, Grade, Model, Moderation, Outcome, Status, User
+from audit_tools.permissions import Op, require
 
 NEEDS_NOTE = (Status.partly_met, Status.not_met)
 
@@ -147,7 +147,7 @@ def resolve(user: User | None, audit: Audit, final_grade: Grade | str | None, re
     Only a QA lead resolves, and not one who audited or moderated the case themselves:
     the escalation asks for a third view. `resolved` is a resolution already stored.
     """
-    require(user, Role.qa_lead, "resolve escalated moderations")
+    require(user, Op.resolve_escalation)
     assert user is not None
     m = audit.moderation
     if m is None or m.outcome != Outcome.escalated:

@@ -274,9 +274,9 @@ class ReportRows:
     this: QuarterCounts
     previous: QuarterCounts
     users: list[User]
-    audit_list: list[tuple] = field(default_factory=list)
-    action_list: list[tuple] = field(default_factory=list)
-    notes: list[tuple] = field(default_factory=list)
+    audit_list: list[tuple[Any, ...]] = field(default_factory=list)
+    action_list: list[tuple[Any, ...]] = field(default_factory=list)
+    notes: list[tuple[Any, ...]] = field(default_factory=list)
     quota: int = DEFAULT_QUOTA
     standards: list[tuple[str, str]] = field(default_factory=list)
     themes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_THEMES))
@@ -323,7 +323,7 @@ def figures_from_counts(quarter: Quarter, counts: QuarterCounts, users: list[Use
     finals = {grade: n for grade, n in counts.final_grades if grade is not None}
     grades = {g.value: finals.get(g.value, 0) for g in GRADE_ORDER}
 
-    scored: dict[str, Counter] = {}
+    scored: dict[str, Counter[str]] = {}
     for sid, status, n in counts.scores:
         scored.setdefault(sid, Counter())[status] += n
     order = [sid for sid, _ in standards]
@@ -337,7 +337,7 @@ def figures_from_counts(quarter: Quarter, counts: QuarterCounts, users: list[Use
             not_met=c[Status.not_met.value], pct_met=pct(c[Status.met.value], n),
             not_applicable=c[Status.not_applicable.value])
 
-    tagged: dict[str, Counter] = {}
+    tagged: dict[str, Counter[str]] = {}
     for theme, kind, n in counts.themes:
         tagged.setdefault(theme, Counter())[kind] += n
     theme_ids = list(vocabulary) + sorted(set(tagged) - set(vocabulary))

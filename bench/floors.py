@@ -222,3 +222,21 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
+
+
+def form_case(path: str, username: str) -> str | None:
+    """A child-protection case (the longest form) that `username` may audit: neither its
+    worker nor its line manager, open, audited longest ago (plain SQL, as bench.floors)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT c.case_ref FROM cases c WHERE c.case_type = 'CP' AND c.closed_date IS NULL "
+            "AND coalesce(c.worker, '') != ? AND coalesce(c.line_manager, '') != ? "
+            "ORDER BY (SELECT max(a.as_of) FROM audits a WHERE a.case_ref = c.case_ref) IS NOT NULL, "
+            "(SELECT max(a.as_of) FROM audits a WHERE a.case_ref = c.case_ref), c.case_ref LIMIT 1",
+            (username, username)).fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None

@@ -318,6 +318,11 @@ def quarter_commands(db: Path, work: Path, quarter: str, runs: int, results: Res
         row = results.row(label, floor_is)
         for n in range(runs):
             log(f"{label}, run {n + 1} of {runs}")
+            # Each run writes a new report, as a person does: caseaudit never replaces a file
+            # it was not told to (--force).
+            for fmt in ("json", "xlsx"):
+                if f"--format {fmt}" in label:
+                    (work / f"themes.{fmt}").unlink(missing_ok=True)
             p = command()
             if p.ok:
                 row.values.append(p.seconds)

@@ -226,24 +226,6 @@ async def bare(spawned: float, db: str | None) -> dict:
 FORM_TEXT = "Ask the worker to update the chronology by Friday"
 
 
-def form_case(path: str, username: str) -> str | None:
-    """A child-protection case (the longest form) that `username` may audit: neither its
-    worker nor its line manager, open, audited longest ago (plain SQL, as bench.floors)."""
-    import sqlite3
-
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        row = conn.execute(
-            "SELECT c.case_ref FROM cases c WHERE c.case_type = 'CP' AND c.closed_date IS NULL "
-            "AND coalesce(c.worker, '') != ? AND coalesce(c.line_manager, '') != ? "
-            "ORDER BY (SELECT max(a.as_of) FROM audits a WHERE a.case_ref = c.case_ref) IS NOT NULL, "
-            "(SELECT max(a.as_of) FROM audits a WHERE a.case_ref = c.case_ref), c.case_ref LIMIT 1",
-            (username, username)).fetchone()
-    finally:
-        conn.close()
-    return row[0] if row else None
-
-
 async def form(path: str, username: str, case_ref: str | None, presses: int = len(FORM_TEXT)) -> dict:
     import gc
     import statistics
@@ -251,6 +233,8 @@ async def form(path: str, username: str, case_ref: str | None, presses: int = le
     from tui.screens.audit_form import AuditFormScreen
     from tui.screens.case_detail import CaseDetailScreen
     from tui.widgets.prompts import Confirm
+
+    from bench.floors import form_case
 
     case_ref = case_ref or form_case(path, username)
     times: dict = {"case": case_ref}

@@ -10,8 +10,8 @@ from pydantic import ValidationError
 
 from audit_tools import amendments as rules
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Amendment, Audit, Role
-from audit_tools.permissions import require
+from audit_tools.models import Amendment, Audit
+from audit_tools.permissions import Facts, Op
 from db import projection, rows
 from db.errors import NotFound
 from db.rows import PAGE, ActionRow
@@ -25,7 +25,8 @@ class Amendments(Aggregate):
         The amended audit must still meet every rule of submission, and an action plan
         amendment keeps each completed action as it was (audit_tools.amendments).
         """
-        user = self.session.require(Role.auditor, "amend audits")
+        # The role first (nothing is read for someone who may never amend), then the audit's owner.
+        self.session.require(Op.amend_audit, Facts(audit_id=audit_id, auditor=self.session.actor))
         problems = rules.field_problems(audit_id, changes, reason)
         if problems:
             raise BadInput(*problems)
@@ -35,8 +36,7 @@ class Amendments(Aggregate):
                 raise NotFound(f"audit {audit_id}: not in the database")
             if not audit.submitted:
                 raise BadInput(f"audit {audit_id} is a draft; change it directly and save it")
-            if audit.auditor != user.username and not user.has(Role.qa_lead):
-                raise Refused(f"{user.username} may not amend audit {audit_id}: it is {audit.auditor}'s audit")
+            self.session.require(Op.amend_audit, Facts(audit_id=audit_id, auditor=audit.auditor))
             try:
                 amended = Audit.model_validate({**audit.model_dump(mode="json"), **changes})
             except ValidationError as err:
@@ -175,13 +175,18 @@ class Amendments(Aggregate):
             self.session.record("action reopened", {
                 "action_id": action_id, "was": completed.isoformat(), "reason": reason.strip()})
 
+    def action_owner(self, action_id: int) -> tuple[str | None, str, str] | None:
+        """(owner, the audit's auditor, audit id) of an action in force, for the policy's facts."""
+        row = self.db.execute(
+            "SELECT x.owner, a.auditor, a.audit_id FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
+            "WHERE x.id = ? AND a.status = 'submitted'", [action_id]).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
     def _completable(self, action_id: int, doing: str) -> date | None:
         """The action's completion date, once the actor is known to be one who may
         complete it: its owner, the audit's auditor or a QA lead."""
-        user = self.session.user
-        if user is None:
-            require(user, Role.auditor, f"{doing} actions")
-        assert user is not None
+        if self.session.user is None:
+            self.session.require(Op.record_action, Facts(action_id=action_id))
         row = self.db.execute(
             "SELECT x.owner, a.auditor, x.completed_on FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
             "WHERE x.id = ? AND a.status = 'submitted'", [action_id]).fetchone()
@@ -189,9 +194,7 @@ class Amendments(Aggregate):
             raise NotFound(f"action {action_id}: not in the database (the action plan may have been "
                            "amended since you looked; look again)")
         owner, auditor, completed = row
-        if user.username not in (owner, auditor) and not user.has(Role.qa_lead):
-            raise Refused(f"{user.username} may not {doing} action {action_id}: "
-                          f"it belongs to {owner or auditor}")
+        self.session.require(Op.record_action, Facts(action_id=action_id, owner=owner, auditor=auditor))
         return date.fromisoformat(completed) if completed else None
 
     def count_overdue(self, owner: str, today: date) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from audit_tools.errors import Refused
-from audit_tools.models import Case, CaseType, Event, Role
+from audit_tools.permissions import Facts, Op
+from audit_tools.models import Case, CaseType, Event
 from db import rows
 from db.errors import NotFound
 from db.rows import PAGE, CaseRow
@@ -15,7 +16,7 @@ from db.session import Aggregate
 class Cases(Aggregate):
     def upsert(self, cases: list[Case]) -> int:
         """Add or update cases. A case given with events has its events replaced by them."""
-        self.session.require(Role.admin, "import cases")
+        self.session.require(Op.import_data, Facts(what="cases"))
         with self.session.transaction():
             self.store.people.write_teams(c.team for c in cases)
             self.db["cases"].upsert_all(
@@ -28,11 +29,11 @@ class Cases(Aggregate):
             for case in with_events:
                 self.db.execute("DELETE FROM case_events WHERE case_ref = ?", [case.case_ref])
             self._insert_events((c.case_ref, e) for c in with_events for e in c.events)
-            self.session.record("cases imported", {"cases": [c.model_dump(mode="json") for c in cases]})
+            self.session.record_concealed("cases imported", {"cases": [c.model_dump(mode="json") for c in cases]})
         return len(cases)
 
     def add_events(self, events: list[tuple[str, Event]]) -> int:
-        self.session.require(Role.admin, "import events")
+        self.session.require(Op.import_data, Facts(what="events"))
         with self.session.transaction():
             refs = sorted({ref for ref, _ in events})
             known = self._known(refs)
@@ -50,7 +51,7 @@ class Cases(Aggregate):
                 raise Refused(f"case {ref}: {kind} on {day}{more} was stored by someone else while these "
                               "events were being checked; nothing was written: run the import again")
             self._insert_events(events)
-            self.session.record(
+            self.session.record_concealed(
                 "events imported",
                 {"events": [{"case_ref": ref, **e.model_dump(mode="json")} for ref, e in events]},
             )

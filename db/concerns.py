@@ -54,7 +54,7 @@ class Concerns(Aggregate):
                 "INSERT INTO concerns (concern_id, case_ref, audit_id, source, raised_by, raised_at, found, "
                 "should_happen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [concern_id, case_ref, audit_id, source, self.session.actor, at, found, should_happen])
-            self.session.record("safeguarding concern raised", {
+            self.session.record_concealed("safeguarding concern raised", {
                 "concern_id": concern_id, "case_ref": case_ref, "audit_id": audit_id, "source": source,
                 "found": found, "should_happen": should_happen}, at=at)
             return self._get(concern_id)
@@ -94,7 +94,7 @@ class Concerns(Aggregate):
                 "UPDATE concerns SET closed_by = ?, closed_at = ?, action_taken = ? "
                 "WHERE concern_id = ? AND closed_at IS NULL",
                 [self.session.actor, at, action_taken.strip(), concern_id])
-            self.session.record("safeguarding concern closed",
+            self.session.record_concealed("safeguarding concern closed",
                                 {"concern_id": concern_id, "action_taken": action_taken.strip()}, at=at)
             return self._get(concern_id)
 

@@ -10,11 +10,10 @@ acknowledges the settled outcome as with any other.
 
 from __future__ import annotations
 
-from datetime import date
 
 from audit_tools.errors import Refused
-from audit_tools.models import Audit, Moderation, Role
-from audit_tools.permissions import moderator_independence
+from audit_tools.models import Audit, Moderation
+from audit_tools.permissions import Facts, Moderating, Op, decide, moderator_independence
 from audit_tools.reconciliation import Resolution
 from db import rows
 from db.audits import COLUMNS
@@ -53,13 +52,14 @@ class ModerationAggregate(Aggregate):
         return audit
 
     def assign(self, audit_id: str, moderator: str) -> None:
-        self.session.require(Role.qa_lead, "assign moderators")
+        self.session.require(Op.assign_moderators)
         with self.session.transaction():
             audit = self._submitted(audit_id)
             who = self.store.people.get(moderator)
             if who is None:
                 raise NotFound(f"moderator {moderator}: not a known user")
-            if not who.has(Role.moderator):
+            # The one assigned must be someone the policy lets moderate this audit.
+            if not decide(who, Op.moderate, Facts(audit_id=audit_id, moderations=(Moderating(audit_id, moderator),))):
                 raise Refused(f"{moderator} may not moderate: needs the moderator role")
             problems = moderator_independence(audit, self.store.cases.get(audit.case_ref), moderator)
             if problems:
@@ -87,6 +87,29 @@ class ModerationAggregate(Aggregate):
         keys = list(Assignment.model_fields)
         return [Assignment(**dict(zip(keys, r))) for r in self.db.execute(sql, params)]
 
+    def moderating(self, audit_ids: list[str] | None = None, case_ref: str | None = None,
+                   moderator: str | None = None) -> tuple[Moderating, ...]:
+        """The policy's facts of moderation: for the given audits (or a case's, or a
+        moderator's), who is assigned and whether their blind re-audit is submitted."""
+        sql = ("SELECT s.audit_id, s.moderator, coalesce(m.grade IS NOT NULL, 0) FROM assignments s "
+               "LEFT JOIN moderations m ON m.audit_id = s.audit_id")
+        where, params = [], []
+        if audit_ids is not None:
+            if not audit_ids:
+                return ()
+            where.append(f"s.audit_id IN ({', '.join('?' for _ in audit_ids)})")
+            params += list(audit_ids)
+        if case_ref is not None:
+            where.append("s.audit_id IN (SELECT audit_id FROM audits WHERE case_ref = ?)")
+            params.append(case_ref)
+        if moderator is not None:
+            where.append("s.moderator = ?")
+            params.append(moderator)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return tuple(Moderating(audit_id, who, bool(done))
+                     for audit_id, who, done in self.db.execute(sql + " ORDER BY s.audit_id", params))
+
     def write(self, audit_id: str, moderation: Moderation) -> None:
         """Store a moderation row (inside the caller's transaction)."""
         self.write_many([(audit_id, moderation)])
@@ -109,16 +132,16 @@ class ModerationAggregate(Aggregate):
         )
 
     def save(self, audit_id: str, moderation: Moderation) -> None:
-        user = self.session.require(Role.moderator, "moderate audits")
+        # Recording a moderator's work: that moderator, or a QA lead who moderates (the policy).
+        self.session.require(Op.moderate, Facts(audit_id=audit_id,
+                                                moderations=(Moderating(audit_id, moderation.moderator),)))
         with self.session.transaction():
             audit = self._submitted(audit_id)
-            if moderation.moderator != user.username and not user.has(Role.qa_lead):
-                raise Refused(f"{user.username} may not record {moderation.moderator}'s moderation")
             problems = moderator_independence(audit, self.store.cases.get(audit.case_ref), moderation.moderator)
             if problems:
                 raise Refused(*problems)
             self.write(audit_id, moderation)
-            self.session.record("moderation saved",
+            self.session.record_concealed("moderation saved",
                                 {"audit_id": audit_id, "moderation": moderation.model_dump(mode="json")})
 
     # --- a blind re-audit not yet submitted ------------------------------------------
@@ -126,8 +149,9 @@ class ModerationAggregate(Aggregate):
     def save_blind_draft(self, audit_id: str, moderation: Moderation) -> None:
         """Keep the moderator's half-done blind re-audit (one per audit), as an audit draft
         is kept; refused once the re-audit has been submitted."""
-        user = self.session.require(Role.moderator, "moderate audits")
-        if moderation.moderator != user.username:
+        user = self.session.require(Op.moderate, Facts(audit_id=audit_id,
+                                                       moderations=(Moderating(audit_id, moderation.moderator),)))
+        if moderation.moderator != user.username:  # a draft is only ever its own moderator's
             raise Refused(f"{user.username} may not save {moderation.moderator}'s re-audit")
         with self.session.transaction():
             self._submitted(audit_id)
@@ -142,7 +166,7 @@ class ModerationAggregate(Aggregate):
                 "ON CONFLICT(audit_id) DO UPDATE SET moderator = excluded.moderator, "
                 "saved_at = excluded.saved_at, data = excluded.data",
                 [audit_id, moderation.moderator, self.session.at(), rows.dumps(data)])
-            self.session.record("re-audit draft saved", {"audit_id": audit_id, "moderation": data})
+            self.session.record_concealed("re-audit draft saved", {"audit_id": audit_id, "moderation": data})
 
     def blind_draft(self, audit_id: str, moderator: str) -> Moderation | None:
         """The moderator's own saved draft of the blind re-audit of `audit_id`, if any."""
@@ -161,14 +185,13 @@ class ModerationAggregate(Aggregate):
 
     def acknowledge(self, audit_id: str) -> None:
         """The auditor confirms they have read the moderator's feedback (today, by the store's clock)."""
-        user = self.session.require(Role.auditor, "acknowledge moderation feedback")
+        self.session.require(Op.acknowledge_feedback, Facts(audit_id=audit_id, auditor=self.session.actor))
         with self.session.transaction():
             on = self.session.today()
             audit = self.store.audits.get(audit_id)
             if audit is None or audit.moderation is None:
                 raise NotFound(f"audit {audit_id}: no moderation to acknowledge")
-            if audit.auditor != user.username and not user.has(Role.admin):
-                raise Refused(f"{user.username} may not acknowledge feedback on {audit.auditor}'s audit")
+            self.session.require(Op.acknowledge_feedback, Facts(audit_id=audit_id, auditor=audit.auditor))
             self.write(audit_id, audit.moderation.model_copy(update={"acknowledged_on": on}))
             self.session.record("moderation feedback acknowledged", {"audit_id": audit_id, "on": on.isoformat()})
 
@@ -236,7 +259,7 @@ class ModerationAggregate(Aggregate):
             "UPDATE moderations SET final_grade = ?, acknowledged_on = NULL, data = ? WHERE audit_id = ?",
             [resolution.final_grade.value, rows.dumps(moderation.model_dump(mode="json")), audit.audit_id],
         )
-        self.session.record("escalation resolved", {
+        self.session.record_concealed("escalation resolved", {
             "audit_id": audit.audit_id,
             "resolution": resolution.model_dump(mode="json"),
             "auditor_grade": audit.grade.value if audit.grade else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from audit_tools.errors import Refused
+from audit_tools.permissions import Op
 from audit_tools.models import Role, User
 from db import rows
 from db.session import Aggregate
@@ -37,7 +38,7 @@ class People(Aggregate):
         return [r[0] for r in self.db.execute("SELECT name FROM teams ORDER BY name")]
 
     def upsert(self, users: list[User]) -> int:
-        self.session.require(Role.admin, "manage users")
+        self.session.require(Op.manage_users)
         with self.session.transaction():
             had_admin = bool(self._admins())
             self._write(users)

@@ -8,7 +8,8 @@ from typing import Any
 
 from audit_tools import settings as settings_rules
 from audit_tools.errors import BadInput
-from audit_tools.models import Audit, Role
+from audit_tools.permissions import Op
+from audit_tools.models import Audit
 from audit_tools.settings import Settings
 from db.session import Aggregate
 
@@ -25,7 +26,7 @@ class Reference(Aggregate):
         return {r[0]: r[1] for r in self.db.execute("SELECT theme, label FROM themes ORDER BY theme")}
 
     def add_theme(self, theme: str, label: str) -> None:
-        self.session.require(Role.admin, "extend the theme vocabulary")
+        self.session.require(Op.extend_themes)
         theme, label = theme.strip(), label.strip()
         if not theme or not label:
             raise BadInput("a theme needs an id and a label")
@@ -44,7 +45,7 @@ class Reference(Aggregate):
         return Settings.model_validate({k: v for k, v in stored.items() if k in Settings.model_fields})
 
     def set_setting(self, key: str, value: object) -> Settings:
-        self.session.require(Role.admin, "change settings")
+        self.session.require(Op.change_settings)
         before = self.settings()
         changed = settings_rules.changed(before, key, value)
         with self.session.transaction():
@@ -59,7 +60,7 @@ class Reference(Aggregate):
     def mark_demo(self, username: str, today: date) -> None:
         """Record that this file is the demo (`caseaudit demo`), seen as `username` on `today`:
         the command line then works on it as that user and on that day."""
-        self.session.require(Role.admin, "mark the demo database")
+        self.session.require(Op.mark_demo)
         value = {"user": username, "today": today.isoformat()}
         with self.session.transaction():
             self.db.execute("INSERT INTO settings (key, value) VALUES ('demo', ?) "
@@ -81,7 +82,7 @@ class Reference(Aggregate):
         version with different text is refused: audits name the version they were scored on."""
         from audit_tools.standards import parse_catalogue
 
-        self.session.require(Role.admin, "manage the standards catalogue")
+        self.session.require(Op.manage_standards)
         catalogue = parse_catalogue(text, where=where)
         with self.session.transaction():
             row = self.db.execute("SELECT toml FROM catalogues WHERE name = ? AND version = ?",

@@ -6,7 +6,8 @@ import json
 import sqlite3
 
 from audit_tools.errors import Refused
-from audit_tools.models import Role, SampleDraw
+from audit_tools.permissions import Op
+from audit_tools.models import SampleDraw
 from db import rows
 from db.errors import NotFound
 from db.session import Aggregate
@@ -15,7 +16,7 @@ from db.session import Aggregate
 class Samples(Aggregate):
     def save(self, draw: SampleDraw) -> str:
         """Store a drawn sample; returns its id ("S-000001"). An audit is only ever sampled once."""
-        self.session.require(Role.qa_lead, "draw moderation samples")
+        self.session.require(Op.draw_sample)
         with self.session.transaction():
             already = self._sampled(draw.selected)
             if already:

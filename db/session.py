@@ -3,6 +3,7 @@ per thread, the transaction helper and the history entry each change appends."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -13,8 +14,8 @@ from pathlib import Path
 import sqlite_utils
 
 from audit_tools.errors import BadInput
-from audit_tools.models import Role, User
-from audit_tools.permissions import require
+from audit_tools.models import User
+from audit_tools.permissions import Facts, Op, require
 from db import clock as clocks
 from db import coverage, history, rows
 from db.connection import PerThread, transaction
@@ -124,9 +125,11 @@ class Session:
                               [self.actor]).fetchone()
         return rows.user(row) if row else None
 
-    def require(self, role: Role, doing: str) -> User:
+    def require(self, op: Op, facts: Facts | None = None) -> User:
+        """The actor, once the policy (audit_tools.permissions) lets them do `op` given
+        `facts`: the store's own guard asks the same policy as the services."""
         user = self.user
-        require(user, role, doing)
+        require(user, op, facts)
         assert user is not None
         return user
 
@@ -135,6 +138,14 @@ class Session:
     def record(self, what: str, details: object, at: str | None = None) -> int:
         """Append a history entry; call inside the transaction of the change it records."""
         return history.record(self.db, at or self.at(), self.actor, what, details)
+
+    def record_concealed(self, what: str, details: dict, at: str | None = None) -> int:
+        """Append a history entry whose free text is kept as salted SHA-256s, not words
+        (db/free_text.py): the words stay only in their table, where they can be corrected
+        or erased."""
+        from db.free_text import conceal
+
+        return self.record(what, conceal(json.loads(history.canonical(details))), at)
 
 
 class Aggregate:

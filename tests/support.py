@@ -68,6 +68,17 @@ def admin_store(path, clock=None):
     return store
 
 
+def full_blind(store, audit_id: str, moderator: str, grade: str, status: str = "met", **more):
+    """A blind re-audit of `audit_id` scoring every standard that applies to it (the
+    service works out which), each `status`: for tests that need one submitted."""
+    from audit_tools.models import Moderation
+    from caseaudit.services.moderation import applicable_standards
+
+    audit = store.audits.get(audit_id)
+    scores = {s: status for s in applicable_standards(store, audit)}
+    return Moderation(moderator=moderator, grade=grade, scores=scores, **more)
+
+
 def raw_connection(path, **kwargs):
     """A plain sqlite3 connection to `path` as someone who knows caseaudit would open one to
     write behind the app: with the `caseaudit_row` function the record digests' triggers call

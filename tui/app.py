@@ -13,7 +13,7 @@ import importlib
 import logging
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from textual import events
 from textual.app import App, ComposeResult
@@ -23,30 +23,35 @@ from textual.widgets import Select
 
 from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
+from audit_tools.permissions import Op
 from audit_tools.text import one_line, printable
 from db.clock import Clock, fixed_clock
 from tui import plain_text
 from tui.commands import ScreenActionsProvider
 
+if TYPE_CHECKING:
+    from db.store import Store
+
 log = logging.getLogger("caseaudit.tui")
 
 # Screens written elsewhere in tui/screens, opened by name so a missing one is a sentence,
-# not a crash: (module, class, what the user calls it, roles allowed to open it).
-OTHER_SCREENS: dict[str, tuple[str, str, str, tuple[Role, ...]]] = {
+# not a crash: (module, class, what the user calls it, the operation it shows). Whether the
+# user may open it is the policy's answer, read through the services (caseaudit.services.access).
+OTHER_SCREENS: dict[str, tuple[str, str, str, Op]] = {
     "moderation": ("tui.screens.moderation.queue", "ModerationQueueScreen", "Moderation",
-                   (Role.moderator, Role.qa_lead)),
-    "sampling": ("tui.screens.sampling", "SamplingScreen", "Moderation sampling", (Role.qa_lead,)),
-    "allocation": ("tui.screens.allocation", "AllocationScreen", "Monthly allocation", (Role.qa_lead,)),
-    "agreement": ("tui.screens.agreement", "AgreementScreen", "Moderation agreement",
-                  (Role.qa_lead, Role.moderator)),
-    "reports": ("tui.screens.reports", "ReportsScreen", "Quarterly reports", (Role.qa_lead,)),
-    "feedback": ("tui.screens.moderation.feedback", "FeedbackScreen", "Moderation feedback", (Role.auditor,)),
+                   Op.read_moderation_queue),
+    "sampling": ("tui.screens.sampling", "SamplingScreen", "Moderation sampling", Op.read_sampling),
+    "allocation": ("tui.screens.allocation", "AllocationScreen", "Monthly allocation", Op.read_allocation),
+    "agreement": ("tui.screens.agreement", "AgreementScreen", "Moderation agreement", Op.read_agreement),
+    "reports": ("tui.screens.reports", "ReportsScreen", "Quarterly reports", Op.read_quarter_figures),
+    "feedback": ("tui.screens.moderation.feedback", "FeedbackScreen", "Moderation feedback",
+                 Op.list_my_audits),
     "escalations": ("tui.screens.moderation.escalations", "EscalationsScreen", "Escalations to resolve",
-                    (Role.qa_lead,)),
-    "my_audits": ("tui.screens.my_audits", "MyAuditsScreen", "My audits", (Role.auditor,)),
-    "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", (Role.admin,)),
-    "rounds": ("tui.screens.rounds", "RoundsScreen", "Thematic rounds", (Role.qa_lead,)),
-    "pack": ("tui.screens.pack", "PackScreen", "Inspection pack", (Role.qa_lead,)),
+                    Op.list_escalations),
+    "my_audits": ("tui.screens.my_audits", "MyAuditsScreen", "My audits", Op.list_my_audits),
+    "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", Op.import_data),
+    "rounds": ("tui.screens.rounds", "RoundsScreen", "Thematic rounds", Op.create_round),
+    "pack": ("tui.screens.pack", "PackScreen", "Inspection pack", Op.make_pack),
 }
 
 ROLE_WORDS = {
@@ -116,6 +121,9 @@ class CaseauditApp(App[int]):
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("t", "toggle_dark", "Light/dark", id="toggle_theme", show=False),
         Binding("q", "quit", "Quit", id="quit"),
+        # ctrl+q quits from anywhere, a form included: a form with unsaved work saves it first
+        # (or asks, for an amendment), so a person who reaches for it loses nothing.
+        Binding("ctrl+q", "leave_app", "Quit", id="quit_anywhere", show=False, priority=True),
     ]
 
     # Whether the theme chosen is kept for the next run (in the user config folder). The
@@ -132,7 +140,7 @@ class CaseauditApp(App[int]):
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         user: User,
         catalogue: Any,
         demo: bool = False,
@@ -257,8 +265,17 @@ class CaseauditApp(App[int]):
             log_failure(err)
         self.notify("\n".join(problem_lines(err)), title=title, severity="error", timeout=10)
 
-    def may(self, *roles: Role) -> bool:
-        return any(self.user.has(role) for role in roles)
+    def may(self, op: Op) -> bool:
+        """Whether the service's policy offers the user `op` at all (read once per person: a
+        served session has nobody signed in until its sign-in screen is passed)."""
+        if self.store is None:
+            return False
+        if getattr(self, "_offered_to", None) != self.user.username:
+            from caseaudit.services import access
+
+            self._offered = access.offered(self.store, list(Op))
+            self._offered_to = self.user.username
+        return op in self._offered
 
     # --- navigation ------------------------------------------------------------------
 
@@ -267,11 +284,11 @@ class CaseauditApp(App[int]):
             return False
         if action == "open" and parameters and parameters[0] in OTHER_SCREENS:
             # Keys for screens the user's roles do not open are not offered at all.
-            return self.may(*OTHER_SCREENS[parameters[0]][3])
+            return self.may(OTHER_SCREENS[parameters[0]][3])
         if action == getattr(self.screen, "NAVIGATION_KEY", None):
             return False  # the screen the user is on: its key would only crowd the footer
         if action == "cases":
-            return self.may(Role.auditor, Role.qa_lead, Role.moderator)
+            return self.may(Op.read_cases)
         return True
 
     async def on_event(self, event: events.Event) -> None:
@@ -306,28 +323,42 @@ class CaseauditApp(App[int]):
         self.push_screen(ActionsScreen())
 
     def action_open(self, name: str) -> None:
-        module_name, class_name, words, roles = OTHER_SCREENS[name]
-        if not self.may(*roles):
-            needed = " or ".join(ROLE_WORDS[r] for r in roles)
-            self.notify(f"{words} is for the {needed} role; ask an admin if you need it.",
+        module_name, class_name, words, op = OTHER_SCREENS[name]
+        if not self.may(op):
+            from caseaudit.services import access
+
+            self.notify(f"{words}: {access.refusal(self.store, op)}; ask an admin if you need it.",
                         severity="warning")
             return
+        # A screen that fails to import or to open is a fault, not a missing feature: it is
+        # logged and told as one, and the app stays up.
         try:
-            screen_class = getattr(importlib.import_module(module_name), class_name)
-        except (ImportError, AttributeError):
-            self.notify(f"{words} is not available yet.", severity="warning")
+            screen = getattr(importlib.import_module(module_name), class_name)()
+        except Exception as err:
+            self.show_problem(err, title=f"{words} did not open")
             return
         self._back_to_dashboard()
         try:
-            self.push_screen(screen_class())
+            self.push_screen(screen)
         except Exception as err:  # a screen that fails to open must not take the app down
-            self.show_problem(err)
+            self.show_problem(err, title=f"{words} did not open")
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_leave_app(self) -> None:
+        keep = getattr(self.screen, "keep_before_quitting", None)
+        if keep is None:
+            self.exit()
+        else:
+            keep(self.exit)
+
+    def action_help_quit(self) -> None:
+        # ctrl+c: in a text box it copies; elsewhere it says how to quit, whatever the screen.
+        self.notify("Press ctrl+q to quit (a form saves your work first).", title="Do you want to quit?")
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

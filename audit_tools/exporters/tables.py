@@ -6,6 +6,7 @@ other and with the JSON. Values are plain Python: str, int, float, date or None.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,6 +22,10 @@ from audit_tools.themes import QuarterFigures, ThemesReport, pct
 # standard, a quarter code.
 TEXT, INT, PCT, FRACTION, DATE = "text", "int", "pct", "fraction", "date"
 KAPPA, GRADE, STANDARD, QUARTER = "kappa", "grade", "standard", "quarter"
+# A change between two percentages, in percentage points: signed, never written with "%".
+POINTS = "points"
+# Columns a person reads as words or dates: left-aligned where a format aligns.
+WORDS = (TEXT, DATE, GRADE, STANDARD, QUARTER)
 
 
 @dataclass
@@ -56,12 +61,12 @@ def change(now: float | None, then: float | None) -> float | None:
     return float(Decimal(str(now)) - Decimal(str(then)))
 
 
-def _cols(*spec: tuple) -> list[Column]:
+def _cols(*spec: tuple[Any, ...]) -> list[Column]:
     """(name, kind[, label[, human]]) of each column."""
     return [Column(*c) for c in spec]
 
 
-def _quarter_rows(report: ThemesReport, pick) -> list[list[Any]]:
+def _quarter_rows(report: ThemesReport, pick: Callable[[QuarterFigures], list[Any]]) -> list[list[Any]]:
     """This quarter's row, then the previous quarter's."""
     return [[q.quarter, *pick(q)] for q in (report, report.previous)]
 
@@ -112,7 +117,7 @@ def themes_tables(report: ThemesReport) -> list[Table]:
               ("met", INT, "Met"), ("partly_met", INT, "Partly met"), ("not_met", INT, "Not met"),
               ("not_applicable", INT, "Not applicable"), ("pct_met", PCT, "% met"),
               ("previous_n", INT, "Previous scored"), ("previous_pct_met", PCT, "Previous % met"),
-              ("change", PCT, "Change (points)")),
+              ("change", POINTS, "Change (points)")),
         rows,
     ))
 

@@ -135,7 +135,7 @@ class Catalogue(BaseModel):
 
 
 def _format_error(where: str, err: ValidationError, prefix: str = "") -> list[str]:
-    lines = []
+    lines: list[str] = []
     for item in err.errors():
         loc = ".".join(str(p) for p in item["loc"] if p not in ("function-after",))
         msg = item["msg"].removeprefix("Value error, ")

@@ -150,10 +150,13 @@ def _evaluate_interval(
     def limit_after(position: int) -> Duration:
         # position = how many events have happened so far (0: waiting for the first)
         if position == 0:
-            return standard.first_within
-        if position == 1 and standard.then_within is not None:
-            return standard.then_within
-        return standard.every
+            limit = standard.first_within
+        elif position == 1 and standard.then_within is not None:
+            limit = standard.then_within
+        else:
+            limit = standard.every
+        assert limit is not None  # the catalogue requires first_within and every of an interval rule
+        return limit
 
     # A closed case expects nothing after it closed.
     horizon = min(as_of, case.closed_date) if case.closed_date else as_of

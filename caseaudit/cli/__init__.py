@@ -53,9 +53,9 @@ def anchor_arg(text: str) -> tuple[int, str]:
 
 
 def default_db_path() -> Path:
-    import platformdirs
+    from caseaudit.services.locations import default_db_path as path
 
-    return Path(platformdirs.user_data_dir("caseaudit", appauthor=False)) / "caseaudit.db"
+    return path()
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -70,13 +70,14 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def open_as_user(path: Path):
     """The store as the person running the command: the operating-system user on today,
-    or, on the demo database `caseaudit demo` built, the demo user on the demo's day."""
-    from caseaudit.services.demo import acting
+    or, on the demo file in their own data folder, the demo user on the demo's day
+    (caseaudit.services.identity decides, whatever the file's rows say)."""
+    from caseaudit.services.identity import acting
+    from db import open_store
     from db.clock import fixed_clock
-    from db import current_username, open_store
 
-    username, today = acting(path, current_username())
-    return open_store(path, actor=username, clock=fixed_clock(today) if today else None)
+    who = acting(path)
+    return open_store(path, actor=who.username, clock=fixed_clock(who.today) if who.today else None)
 
 
 def _standards_option(parser: argparse.ArgumentParser) -> None:
@@ -109,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--path", action="store_true", help="print where the demo database is (building it "
                    "if missing) and exit: export CASEAUDIT_DB=\"$(caseaudit demo --path)\" points the "
                    "other commands at it, as the demo user on the demo's day")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME",
+                   help="open the demo as one of its people instead, to see what they see: e.g. an "
+                   "auditor only, a moderator, or a QA lead (who can resolve the demo user's escalation); "
+                   "an unknown name lists some of each")
     p.set_defaults(handler="caseaudit.cli.app:open_demo")
 
     p = sub.add_parser("init", help="create or migrate the database",
@@ -131,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("audits", "JSON Lines, one completed audit a line"),
     ]:
         ip = isub.add_parser(what, help=text, description=text)
-        ip.add_argument("file", metavar="FILE")
+        ip.add_argument("file", metavar="FILE", help="the file to import")
         if what == "cases":
             ip.add_argument("--new-teams", action="store_true",
                             help="add the teams no user belongs to yet (without it such a case is refused, "
@@ -140,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     text = "cases and events from an Ofsted Annex A workbook (Lists 3 to 9)"
     ip = isub.add_parser("annex-a", help=text, description=text.capitalize() + ": a bad cell refuses "
                          "the whole workbook unless --skip-invalid is given.")
-    ip.add_argument("file", metavar="FILE.xlsx")
+    ip.add_argument("file", metavar="FILE.xlsx", help="the Annex A workbook")
     ip.add_argument("--skip-invalid", metavar="REJECTS.csv",
                     help="import the good rows and write the refused rows, with reasons, to REJECTS.csv "
                     "(a new file unless --force)")
@@ -154,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="evaluate the evidence standards for a case",
                        description="Evaluates the evidence standards for a case in the database "
                        "(CASE_REF) or described in a JSON file (--case-file).")
-    p.add_argument("case_ref", nargs="?", metavar="CASE_REF")
+    p.add_argument("case_ref", nargs="?", metavar="CASE_REF", help="a case in the database (or give --case-file)")
     p.add_argument("--case-file", metavar="F", help="JSON case file; no database needed")
     p.add_argument("--as-of", type=iso_date, metavar="D", help="as-at date (default: today)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
@@ -176,13 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(handler="caseaudit.cli.moderation:sample_draw")
     sp = ssub.add_parser("verify", help="re-derive a stored sample and compare",
                          description="Re-derives a stored sample; exit 0 if it matches, 1 if not.")
-    sp.add_argument("sample_id", metavar="SAMPLE_ID")
+    sp.add_argument("sample_id", metavar="SAMPLE_ID", help="the sample to re-derive, e.g. S-000001")
     sp.set_defaults(handler="caseaudit.cli.moderation:sample_verify")
 
     p = sub.add_parser("allocate", help="allocate this month's audits, or verify an allocation",
                        description="Allocates each auditor's cases for a month at random from other "
                        "teams' open cases (algorithm alloc-v1) and stores the allocation. "
-                       "`allocate verify ALLOCATION_ID` re-derives a stored one.")
+                       "`allocate verify ALLOCATION_ID` re-derives a stored one.",
+                       usage="caseaudit allocate [-h] [--month YYYY-MM] [--per-auditor K] [--seed S] [--json]\n"
+                       "       caseaudit allocate verify ALLOCATION_ID")
     p.add_argument("--month", metavar="YYYY-MM", help="the month to allocate, e.g. 2025-09 (or 09/2025, Sep 2025)")
     p.add_argument("--per-auditor", metavar="K", help="cases per auditor (default: the monthly audit quota)")
     p.add_argument("--seed", metavar="S", help="seed (default: a fresh random one)")
@@ -191,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     asub = p.add_subparsers(dest="allocate_command", metavar="verify")
     ap = asub.add_parser("verify", help="re-derive a stored allocation and compare",
                          description="Re-derives a stored allocation; exit 0 if it matches, 1 if not.")
-    ap.add_argument("allocation_id", metavar="ALLOCATION_ID")
+    ap.add_argument("allocation_id", metavar="ALLOCATION_ID", help="the allocation to re-derive, e.g. AL-000001")
     ap.set_defaults(handler="caseaudit.cli.allocation:allocate_verify")
 
     p = sub.add_parser("round", help="thematic audit rounds: create, verify, report",
@@ -219,14 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
     rp = rsub.add_parser("verify", help="re-derive a stored round and compare",
                          description="Re-derives a stored round's selection and assignment; exit 0 if it "
                          "matches, 1 if not, naming each difference.")
-    rp.add_argument("round_id", metavar="ROUND_ID")
+    rp.add_argument("round_id", metavar="ROUND_ID", help="the round to re-derive")
     rp.set_defaults(handler="caseaudit.cli.rounds:verify")
     rp = rsub.add_parser("report", help="a round's report: answers by question and team",
                          description="Writes the round's report: cases selected, audited and outstanding, "
                          "each question's answers overall and by team, the standards when scored, the "
                          "grades when graded (csv: PATH is a folder, one file per table).")
-    rp.add_argument("round_id", metavar="ROUND_ID")
-    rp.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"])
+    rp.add_argument("round_id", metavar="ROUND_ID", help="the round to report on")
+    rp.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"], help="json, csv, xlsx or md")
     rp.add_argument("--out", required=True, metavar="PATH", help="output file (csv: a folder)")
     rp.add_argument("--include-notes", action="store_true", help="include the auditors' comments")
     rp.add_argument("--force", action="store_true", help="replace PATH if it exists")
@@ -241,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cases", metavar="FILE", help="CSV/XLSX with a case_ref or Child Unique ID column, "
                    "or one reference a line")
     p.add_argument("--as-of", metavar="D", help="as at this date (default: today)")
-    p.add_argument("--format", required=True, choices=["md", "xlsx"])
+    p.add_argument("--format", required=True, choices=["md", "xlsx"], help="md or xlsx")
     p.add_argument("--out", required=True, metavar="PATH", help="output file")
     p.add_argument("--include-notes", action="store_true", help="include free text: notes, action "
                    "descriptions, concerns, moderators' reasons and feedback")
@@ -252,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     tsub = p.add_subparsers(dest="stats_command", metavar="WHAT", required=True)
     tp = tsub.add_parser("agreement", help="moderation agreement for a quarter",
                          description="Agreement between auditors and moderators for the audits of a quarter.")
-    tp.add_argument("--quarter", required=True, type=quarter_arg, metavar="Q")
+    tp.add_argument("--quarter", required=True, type=quarter_arg, metavar="Q", help="e.g. 2024-25-Q1")
     tp.add_argument("--json", action="store_true", help="print one JSON document")
     tp.set_defaults(handler="caseaudit.cli.moderation:stats_agreement")
 
@@ -260,8 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     esub = p.add_subparsers(dest="export_command", metavar="WHAT", required=True)
     ep = esub.add_parser("themes", help="the quarterly themes report",
                          description="The quarterly themes report for the improvement board.")
-    ep.add_argument("--quarter", required=True, type=quarter_arg, metavar="Q")
-    ep.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"])
+    ep.add_argument("--quarter", required=True, type=quarter_arg, metavar="Q", help="e.g. 2024-25-Q1")
+    ep.add_argument("--format", required=True, choices=["json", "csv", "xlsx", "md"], help="json, csv (PATH a folder), xlsx or md")
     ep.add_argument("--out", required=True, metavar="PATH", help="output file (csv: a folder)")
     ep.add_argument("--include-notes", action="store_true", help="include free-text notes")
     ep.add_argument("--force", action="store_true", help="replace an existing report (csv: only the "
@@ -280,11 +287,11 @@ def build_parser() -> argparse.ArgumentParser:
     csub = p.add_subparsers(dest="concerns_command", metavar="ACTION")
     cp = csub.add_parser("acknowledge", help="acknowledge an open concern (line manager or QA lead)",
                          description="Records that you have taken the concern on (who, when).")
-    cp.add_argument("concern_id", metavar="ID")
+    cp.add_argument("concern_id", metavar="ID", help="the concern, e.g. SC-000001")
     cp.set_defaults(handler="caseaudit.cli.concerns:acknowledge")
     cp = csub.add_parser("close", help="close an acknowledged concern with the action taken",
                          description="Closes an acknowledged concern, recording the action taken.")
-    cp.add_argument("concern_id", metavar="ID")
+    cp.add_argument("concern_id", metavar="ID", help="the concern, e.g. SC-000001")
     cp.add_argument("--action", required=True, metavar="TEXT", help="the action taken")
     cp.set_defaults(handler="caseaudit.cli.concerns:close")
 
@@ -330,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # What each browser session runs (textual-serve starts it); not for people, so not listed.
     p = sub.add_parser("serve-session")
-    p.add_argument("--files", metavar="DIR")  # serve's --files: the import files the session lists
+    p.add_argument("--files", metavar="DIR", help="serve's --files folder")  # serve's --files: the import files the session lists
     p.set_defaults(handler="caseaudit.cli.serve:serve_session")
 
     p = sub.add_parser("verify", help="check the database, its history chain and every table against it",
@@ -354,8 +361,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "the history up to it was not rewritten.")
     hp.set_defaults(handler="caseaudit.cli.admin:history_head")
 
-    p = sub.add_parser("backup", help="consistent online copy of the database")
-    p.add_argument("dest", metavar="DEST")
+    p = sub.add_parser("backup", help="consistent online copy of the database",
+                       description="Copies the database while others work (SQLite's online backup, "
+                       "one read snapshot), into a new file owner-only (or the group's under init --group).")
+    p.add_argument("dest", metavar="DEST", help="the file to write the copy to (a new file unless --force)")
     p.add_argument("--force", action="store_true", help="replace an existing file at DEST; never the database")
     p.set_defaults(handler="caseaudit.cli.admin:backup")
     return parser

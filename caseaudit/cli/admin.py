@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from audit_tools.errors import BadInput, CheckFailed
-from audit_tools.models import Role
 from audit_tools.standards.catalogue import read_catalogue_file
 from caseaudit.cli import db_path
 from caseaudit.services.outputs import output_for
@@ -43,11 +42,10 @@ def init(args: argparse.Namespace) -> int:
     if catalogue_text is not None:
         name, version = store.reference.store_catalogue(catalogue_text, where=str(args.standards))
         print(f"standards catalogue {name} {version} stored")
-    elif not store.reference.catalogues() and store.user is not None and store.user.has(Role.admin):
-        from audit_tools.standards.catalogue import default_catalogue_text
+    else:
+        from caseaudit.services.setup import keep_default_catalogue
 
-        # Keep the catalogue audits are scored against, so later versions can be told apart.
-        store.reference.store_catalogue(default_catalogue_text(), where="default catalogue")
+        keep_default_catalogue(store)
     if group:
         store.reference.set_setting("file_group", group)
         share_database(path, group)

@@ -33,13 +33,12 @@ def open_tui(args: argparse.Namespace) -> int:
             f"{path}: no caseaudit database here yet; an admin creates it with `caseaudit init`, "
             "or try `caseaudit demo`"
         )
-    from caseaudit.services.demo import acting
-    from db.identity import current_username
+    from caseaudit.services.identity import acting
 
-    # The demo database opened by its path is still the demo: its user, on its day.
-    username, today = acting(path, current_username())
-    return _run(make_app(path, username=username, catalogue_path=getattr(args, "standards", None),
-                         today=today, demo=today is not None))
+    # The operating-system user on today, unless this is the demo file in their own data folder.
+    who = acting(path)
+    return _run(make_app(path, username=who.username, catalogue_path=getattr(args, "standards", None),
+                         today=who.today, demo=who.demo))
 
 
 def open_demo(args: argparse.Namespace) -> int:
@@ -60,6 +59,10 @@ def open_demo(args: argparse.Namespace) -> int:
     if only_path:
         print(path)
         return 0
-    app = make_app(path, username=DEMO_USER.username, catalogue_path=getattr(args, "standards", None),
-                   today=DEMO_TODAY, demo=True)
+    from caseaudit.services.identity import acting
+
+    # `caseaudit demo` opens it as the demo, wherever it is: the demo user, or --as one of its users.
+    who = acting(path, opened_as_demo=True, demo_user=getattr(args, "as_user", None))
+    app = make_app(path, username=who.username, catalogue_path=getattr(args, "standards", None),
+                   today=who.today, demo=True)
     return _run(app)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from audit_tools import annex_a
-from audit_tools.models import Role
-from audit_tools.permissions import require
+from audit_tools.permissions import Facts, Op
+from caseaudit.services import access
 from audit_tools.errors import BadInput
 from audit_tools.files import check_output_file
 from caseaudit.services.outputs import output_for
@@ -27,6 +27,7 @@ def check_workbook(store, path: str | Path, skip_invalid: bool = False,
     """What importing `path` would write; BadInput lists every bad cell unless `skip_invalid`.
 
     A row whose team no user belongs to is a bad row unless `new_teams`."""
+    access.require(store, Op.import_data, Facts(what="an Annex A workbook"))
     read = annex_a.read_workbook(path, progress)
     refs = {row.child for row in read.rows if row.child}
     return annex_a.plan_import(
@@ -48,7 +49,7 @@ def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
     browser session) keeps the refused rows in the plan only: `rejects_download` gives them.
     A row of a team no user belongs to is refused as a bad cell unless `new_teams`; then the
     teams are added and `plan.teams_added` names them."""
-    require(store.user, Role.admin, "import an Annex A workbook")
+    access.require(store, Op.import_data, Facts(what="an Annex A workbook"))
     target = None
     if rejects is not None:
         target = output_for(store.path, rejects, force)

@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 from audit_tools.amendments import AMENDABLE, changed_fields
-from audit_tools.audit import auditor_independence, recent_audit_warning
+from audit_tools.audit import recent_audit_warning
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Audit, Case, Role, User
+from audit_tools.models import Audit, Case, User
+from audit_tools.permissions import Op, case_facts, decide
 from audit_tools.standards import evaluate
 from audit_tools.text import Kind, checked, checked_audit
+from caseaudit.services import access
 
 
 def is_conflict(err: BaseException | None) -> bool:
@@ -26,10 +28,8 @@ def is_conflict(err: BaseException | None) -> bool:
 
 def may_start_audit(store, user: User, today: date, case: Case) -> tuple[list[str], str | None, bool]:
     """(refusals, warning, warning blocks) for the user starting an audit of `case` today."""
-    refusals: list[str] = []
-    if not user.has(Role.auditor):
-        refusals.append(f"{user.username} does not hold the auditor role; ask an admin for it")
-    refusals += auditor_independence(case, user.username)
+    access.acting_user(store, user)
+    refusals = list(decide(user, Op.start_audit, case_facts(case)).reasons)
     last = store.audits.last_for_case(case.case_ref, before=today)
     settings = store.reference.settings()
     warning = recent_audit_warning(case.case_ref, last, today, settings.independence_window_months)
@@ -56,13 +56,17 @@ def audit_context(store, user: User, catalogue, today: date, case_ref: str | Non
     Without `audit_id` it opens the user's own draft of the case (in `round_id`'s round, or
     outside any round) if there is one, else starts a new audit as at today (refused when the
     user may not audit the case, or the round did not give the case to them).
+    An audit the user may not read (one they are re-auditing blind) is refused whole.
+    `may_edit` and `may_amend` say what the form may offer: the policy's answers.
     """
+    access.require(store, Op.read_cases, user=user)
     audit: Audit | None = None
     revision: int | None = None
     if audit_id is not None:
         audit = store.audits.get(audit_id)
         if audit is None:
             raise BadInput(f"audit {audit_id}: not in the database")
+        access.require_audit(store, audit, user=user)
         revision = store.audits.revision(audit_id)
         case_ref = audit.case_ref
     case = store.cases.get(case_ref) if case_ref else None
@@ -88,7 +92,11 @@ def audit_context(store, user: User, catalogue, today: date, case_ref: str | Non
             revision = None
     made = store.rounds.get(audit.round_id) if audit.round_id is not None else None
     report = evaluate(case, audit.as_of, catalogue)
+    facts = access.audit_facts_of(store, audit, case)
     return {
+        # A draft the user may change, and whether they may amend the audit once submitted.
+        "may_edit": decide(user, Op.save_audit, facts).allowed,
+        "may_amend": decide(user, Op.amend_audit, facts).allowed,
         "round": made,
         "amended": amended_summary(store, audit),
         "case": case,
@@ -100,7 +108,15 @@ def audit_context(store, user: User, catalogue, today: date, case_ref: str | Non
     }
 
 
+def _may_write(store, audit: Audit) -> None:
+    """The policy's answer for saving or submitting `audit` as the acting user (the store
+    asks again, with the stored owner too)."""
+    case = store.cases.get(audit.case_ref)
+    access.require(store, Op.save_audit, access.audit_facts_of(store, audit, case))
+
+
 def save_draft(store, audit: Audit, revision: int | None) -> int:
+    _may_write(store, audit)
     # Saved with its link to this month's allocation of the case, if it was allocated to the
     # auditor; a thematic round's audit is the round's, never the month's allocation.
     audit = checked_audit(audit)  # the characters and sizes every box takes (audit_tools.text)
@@ -114,6 +130,7 @@ def save_draft(store, audit: Audit, revision: int | None) -> int:
 def submit_audit(store, audit: Audit, revision: int | None) -> Audit:
     """Submit and lock `audit`; the store dates it by its clock, in the same transaction
     as the history entry that records it."""
+    _may_write(store, audit)
     audit = checked_audit(audit)
     with store.transaction():
         # A new audit never saved as a draft has nothing to compare against.
@@ -133,6 +150,9 @@ def audit_changes(before: Audit, after: Audit) -> dict:
 
 
 def amend_audit(store, audit_id: str, changes: dict, reason: str) -> Audit:
+    audit = store.audits.get(audit_id)
+    if audit is not None:  # the store says "not in the database" otherwise
+        access.require_audit(store, audit, Op.amend_audit)
     reason = checked(reason, Kind.text, "reason for the amendment")
     before = store.audits.get(audit_id)
     if before is not None:  # the amended audit's text, checked as every box's is
@@ -144,6 +164,7 @@ def amended_summary(store, audit: Audit) -> str:
     """"2 Oct 2025 (2)": when a submitted audit was last amended and how often; "" if never."""
     from caseaudit.services.my_audits import amended_words
 
+    access.require_audit(store, audit)
     if not audit.submitted:
         return ""
     log = store.amendments.list(audit.audit_id)

@@ -6,13 +6,31 @@ from __future__ import annotations
 from datetime import date
 
 from audit_tools.errors import BadInput
-from audit_tools.models import Role, User
+from audit_tools.models import User
+from audit_tools.permissions import Op, decide
 from audit_tools.standards import StatusCounts, evaluate, status_counts
+from caseaudit.services import access
+
+
+def case_choices(store) -> tuple[list[str], list]:
+    """The teams and the users the case list's filters offer."""
+    access.require(store, Op.read_cases)
+    return store.people.teams(), store.people.list()
+
+
+def case_page(store, filters: dict, after: str | None, limit: int):
+    """A page of the case list (by reference, after `after`) and, for the first page, how
+    many cases the filters match. Cases carry no audit content (the last audit's date only)."""
+    access.require(store, Op.read_cases)
+    rows = store.cases.page(**filters, after=after, limit=limit)
+    total = store.cases.count(**filters) if after is None else None
+    return rows, total
 
 
 def failing_counts(store, catalogue, today: date, case_refs: list[str]) -> dict[str, StatusCounts]:
     """Not met, partly met and late now, per case of the visible page only: the same counts
     as the case's own header (case_detail)."""
+    access.require(store, Op.read_cases)
     out: dict[str, StatusCounts] = {}
     for ref in case_refs:
         case = store.cases.get(ref)
@@ -23,15 +41,23 @@ def failing_counts(store, catalogue, today: date, case_refs: list[str]) -> dict[
 
 
 def case_detail(store, user: User, catalogue, today: date, case_ref: str) -> dict:
+    """The case, its report as at today and its audits. An audit the user is re-auditing
+    blind is listed without its grade, and `blind` holds, for each such audit, the
+    policy's sentence to show instead of opening it."""
+    access.require(store, Op.read_cases, user=user)
     case = store.cases.get(case_ref)
     if case is None:
         raise BadInput(f"case {case_ref}: not in the database")
     report = evaluate(case, today, catalogue)
-    audits = store.audits.page(case_ref=case_ref, limit=50)
-    # A moderator re-audits blind: the original scores stay closed until they have moderated.
-    blind = set()
-    if user.has(Role.moderator):
-        blind = {a.audit_id for a in store.moderation.assignments(moderator=user.username) if not a.moderated}
+    facts = access.case_facts_of(store, case)
+    blind: dict[str, str] = {}
+    audits = []
+    for row in store.audits.page(case_ref=case_ref, limit=50):
+        refused = decide(user, Op.read_audit, facts.with_audit(row))
+        if not refused:
+            blind[row.audit_id] = refused.reason
+            row = row.model_copy(update={"grade": None, "final_grade": None})
+        audits.append(row)
     # Which of them were imported from the council's earlier records (only submitted ones can be).
     imported = {a.audit_id for a in store.audits.list(case_ref=case_ref, status="submitted") if a.imported}
     return {"case": case, "report": report, "counts": status_counts(report), "audits": audits,

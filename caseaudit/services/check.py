@@ -70,6 +70,10 @@ def read_case_file(path: str | Path) -> Case:
 
 def stored_case(store, case_ref: str, catalogue=None):
     """The stored case and the catalogue to score it against (`catalogue` wins over the store's)."""
+    from audit_tools.permissions import Op
+    from caseaudit.services import access
+
+    access.require(store, Op.read_cases)
     case = store.cases.get(case_ref)
     if case is None:
         raise BadInput(f"case {case_ref!r} is not in {store.path}")

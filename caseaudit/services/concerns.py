@@ -5,8 +5,10 @@ db.concerns (each its own transaction, with its history entry)."""
 
 from __future__ import annotations
 
-from audit_tools.concerns import Concern, check_raise, may_act, raise_problems
-from audit_tools.models import Role, User
+from audit_tools.concerns import Concern, check_raise, concern_facts, may_act, raise_problems
+from audit_tools.models import User
+from audit_tools.permissions import Facts, Op, Scope, decide
+from caseaudit.services import access
 from audit_tools.text import Kind, checked
 
 __all__ = ["Concern", "raise_problems", "raise_concern", "acknowledge", "close", "visible", "for_user",
@@ -15,45 +17,61 @@ __all__ = ["Concern", "raise_problems", "raise_concern", "acknowledge", "close",
 
 def sees_all(user: User) -> bool:
     """A QA lead (or an admin) sees every concern; anyone else those on cases they line-manage."""
-    return user.has(Role.qa_lead)
+    return decide(user, Op.list_concerns, Facts(scope=Scope.all)).allowed
 
 
 def raise_concern(store, user: User, case_ref: str, audit_id: str | None, found: str, should_happen: str,
                   source: str = "audit") -> Concern:
     """Store the concern now, on its own (never with the draft). The store checks again."""
+    access.acting_user(store, user)
     found = checked(found, Kind.text, "what was found")
     should_happen = checked(should_happen, Kind.text, "what should happen")
     check_raise(user, found, should_happen, source)
     return store.concerns.raise_concern(case_ref, audit_id, found, should_happen, source)
 
 
+def _concern(store, concern_id: str) -> Concern:
+    from db.errors import NotFound
+
+    concern = store.concerns.get(concern_id)
+    if concern is None:
+        raise NotFound(f"concern {concern_id}: not in the database")
+    return concern
+
+
 def acknowledge(store, concern_id: str) -> Concern:
+    access.require(store, Op.acknowledge_concern, concern_facts(_concern(store, concern_id)))
     return store.concerns.acknowledge(concern_id)
 
 
 def close(store, concern_id: str, action_taken: str) -> Concern:
+    access.require(store, Op.close_concern, concern_facts(_concern(store, concern_id)))
     return store.concerns.close(concern_id, checked(action_taken, Kind.text, "the action taken"))
 
 
 def for_user(store, user: User, limit: int | None = None) -> list[Concern]:
     """The not-yet-closed concerns the user must act on, newest first (dashboard)."""
+    access.require(store, Op.list_concerns, user=user)
     return store.concerns.list(open_only=True, username=user.username, everyone=sees_all(user), limit=limit)
 
 
 def unacknowledged_count(store, user: User) -> int:
     """For the header indicator: concerns the user sees that nobody has acknowledged."""
+    access.require(store, Op.list_concerns, user=user)
     return store.concerns.count_unacknowledged(user.username, sees_all(user))
 
 
 def waiting_figures(store, user: User) -> tuple[int, int]:
     """(not yet acknowledged, not yet closed) among the concerns the user must act on: the
     header indicator shows the first; a change in either refreshes the dashboard."""
+    access.require(store, Op.list_concerns, user=user)
     return store.concerns.waiting_figures(user.username, sees_all(user))
 
 
 def visible(store, user: User, open_only: bool = False) -> list[Concern]:
     """`caseaudit concerns`: every concern the user may see, newest first. A QA lead or
     admin sees all; a line manager those on their cases; an auditor the ones they raised."""
+    access.require(store, Op.list_concerns, user=user)
     return store.concerns.list(open_only=open_only, username=user.username, everyone=sees_all(user),
                                raised_too=True)
 

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from audit_tools.models import Role, User
+from audit_tools.permissions import Op, ever
+from caseaudit.services import access
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -36,6 +38,9 @@ class Dashboard:
     # An admin's: sign-in lockouts no admin has acknowledged yet (caseaudit.services.served), at the top.
     lockouts: list = field(default_factory=list)  # LockoutLine
     concerns: list = field(default_factory=list)  # audit_tools.concerns.Concern, newest first
+    # What the dashboard offers, as the policy answers it (the screen decides nothing).
+    audits: bool = False  # the user audits: drafts, feedback, allocated cases, My audits (y)
+    moderates: bool = False  # the user moderates: the moderation tasks waiting
 
 
 CONCERNS_SHOWN = 5  # open concerns listed at the top; `caseaudit concerns --open` lists them all
@@ -45,6 +50,7 @@ DRAFTS_SHOWN = 20
 
 def dashboard(store, user: User, today: date) -> Dashboard:
     """The figures of `user`'s dashboard as at `today`."""
+    access.require(store, Op.read_dashboard, user=user)
     start, end = month_bounds(today)
     counts = store.audits.count_by_auditor_month(start, end)
     month = start.strftime("%Y-%m")
@@ -58,7 +64,9 @@ def dashboard(store, user: User, today: date) -> Dashboard:
     figures.lockouts = lockouts_to_see(store)
     if figures.concerns_count:
         figures.concerns = concerns.for_user(store, user, limit=CONCERNS_SHOWN)
-    if user.has(Role.auditor):
+    figures.audits = ever(user, Op.list_my_audits).allowed
+    figures.moderates = ever(user, Op.moderate).allowed
+    if figures.audits:
         figures.drafts_count = store.audits.count_drafts(user.username)
         figures.drafts = store.audits.page(auditor=user.username, status="draft", limit=DRAFTS_SHOWN)
         figures.feedback_count = store.moderation.count_feedback_waiting(user.username)
@@ -74,12 +82,12 @@ def dashboard(store, user: User, today: date) -> Dashboard:
 
             figures.resolutions = resolutions(
                 store, [a.audit_id for a in figures.feedback_to_acknowledge])
-    if user.has(Role.moderator):
+    if figures.moderates:
         figures.moderation_waiting = store.moderation.count_waiting(user.username)
     figures.overdue_count = store.amendments.count_overdue(user.username, today)
     figures.overdue_actions = store.amendments.actions(owner=user.username, state="overdue", today=today,
                                                  limit=SHOWN)
-    if user.has(Role.qa_lead):
+    if ever(user, Op.read_quarter_figures).allowed:
         figures.compliance = [
             (u.username, u.display_name, counts.get(u.username, {}).get(month, 0))
             for u in store.people.list(role=Role.auditor)

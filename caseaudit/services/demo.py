@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
 from db.sharing import private_folder
 
@@ -82,26 +83,46 @@ DEMO_ROUND_ANSWERS = (
 
 
 def demo_db_path() -> Path:
-    import platformdirs
+    from caseaudit.services.locations import demo_db_path as path
 
-    return Path(platformdirs.user_data_dir("caseaudit", appauthor=False)) / "caseaudit-demo.db"
+    return path()
 
 
-def acting(path: Path, username: str) -> tuple[str, date | None]:
-    """Who a command works as on the database at `path`, and on which day (None: today).
 
-    On a council's database it is `username` (the operating-system user) on today. On the
-    demo database (`caseaudit demo` marks the one it builds) it is the demo user on the
-    demo's day, so the README's commands work on the demo as they read.
-    """
+
+def demo_people(path: Path) -> dict[str, list[str]]:
+    """Sample users to see the demo as, by what they may do: an auditor with no other role, a
+    moderator who is no QA lead, and the QA leads (who resolve an escalation the demo user made)."""
     from db import open_store
 
-    store = open_store(path, actor=username)
+    store = open_store(path, actor=DEMO_USER.username)
     try:
-        demo = store.reference.demo()
+        users = [u for u in store.people.list() if u.username != DEMO_USER.username]
     finally:
         store.close()
-    return demo if demo is not None else (username, None)
+    return {
+        "an auditor only": [u.username for u in users if set(u.roles) == {Role.auditor}],
+        "a moderator": [u.username for u in users if Role.moderator in u.roles and Role.qa_lead not in u.roles],
+        "a QA lead": [u.username for u in users if Role.qa_lead in u.roles],
+    }
+
+
+def demo_as(path: Path, username: str | None) -> str:
+    """Who `caseaudit demo --as USERNAME` opens the demo as: a user of the demo database, else
+    BadInput naming some of each kind to choose from."""
+    from db import open_store
+
+    if not username or username == DEMO_USER.username:
+        return DEMO_USER.username
+    store = open_store(path, actor=DEMO_USER.username)
+    try:
+        known = store.people.get(username) is not None
+    finally:
+        store.close()
+    if known:
+        return username
+    choices = "; ".join(f"{what}: {', '.join(names[:3])}" for what, names in demo_people(path).items() if names)
+    raise BadInput(f"--as {username}: no such user in the demo; choose one, e.g. {choices}")
 
 
 def mark_if_unmarked(path: Path, username: str, today: date) -> None:
@@ -222,9 +243,9 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
     moderator = fits[0]
     store.moderation.assign(audit.audit_id, moderator)
     as_moderator = store.clone(actor=moderator)
-    applicable = [s.id for s in catalogue.applicable(case.case_type)]
     ms.submit_blind(as_moderator, audit.audit_id, Moderation(
-        moderator=moderator, grade=audit.grade, scores=dict(audit.scores), notes=dict(audit.notes)), applicable)
+        moderator=moderator, grade=audit.grade, scores=dict(audit.scores), notes=dict(audit.notes)),
+        running_catalogue=catalogue)
     ms.reconcile(as_moderator, audit.audit_id, "agreed", None, None, DEMO_FEEDBACK)
     as_moderator.close()
 

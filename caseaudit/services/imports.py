@@ -18,15 +18,10 @@ from typing import IO
 from audit_tools import importers
 from audit_tools.errors import BadInput
 from audit_tools.models import Audit, Role
-from audit_tools.permissions import require
+from audit_tools.permissions import Facts, Op
+from caseaudit.services import access
 
 WHAT = ("users", "cases", "events", "audits")
-DOING = {
-    "users": (Role.admin, "import users"),
-    "cases": (Role.admin, "import cases"),
-    "events": (Role.admin, "import events"),
-    "audits": (Role.admin, "import audits"),
-}
 Progress = Callable[[int, int], None]
 
 
@@ -36,6 +31,7 @@ def check_file(store, what: str, path: str | Path, progress: Progress | None = N
 
     `today` defaults to the local date: audits dated after it are refused.
     """
+    access.require(store, Op.import_data, Facts(what=what))
     return _check(store, what, path, progress, today)[0]
 
 
@@ -145,8 +141,7 @@ def import_file_report(store, what: str, path: str | Path,
     Events identical to stored ones are skipped, so a cumulative export can be imported
     again; when nothing is new, nothing is written (not even a history entry).
     """
-    role, doing = DOING[what]
-    require(store.user, role, doing)
+    access.require(store, Op.import_data, Facts(what=what))
     if what == "audits":
         return _import_audits(store, path, progress, today or store.today(), writing), 0
     rows, present = _check(store, what, path, progress, today)
@@ -181,8 +176,7 @@ def import_cases(store, path: str | Path, progress: Progress | None = None,
                  new_teams: bool = False) -> CasesImported:
     """Import a cases file, every row or none. A case of a team nobody belongs to is refused
     (row and team named) unless `new_teams`, when the teams are added and listed."""
-    role, doing = DOING["cases"]
-    require(store.user, role, doing)
+    access.require(store, Op.import_data, Facts(what="cases"))
     cases, _ = _check(store, "cases", path, progress, new_teams=new_teams)
     result = CasesImported(file=str(path))
     with store.transaction():

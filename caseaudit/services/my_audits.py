@@ -9,8 +9,9 @@ from datetime import datetime
 
 from audit_tools.amendments import apply, describe
 from audit_tools.calendar import format_day, london_day
-from audit_tools.errors import Refused
-from audit_tools.models import Role, User
+from audit_tools.models import User
+from audit_tools.permissions import Op
+from caseaudit.services import access
 from db.errors import NotFound
 
 OUTCOME_WORDS = {"agreed": "agreed", "grade_changed": "grade changed"}
@@ -47,6 +48,7 @@ def amended_words(count: int, last_at: str | datetime | None) -> str:
 
 def my_audits(store, user: User, limit: int = 200) -> list[MyAudit]:
     """`user`'s submitted audits, newest first, with their moderation and amendments."""
+    access.require(store, Op.list_my_audits, user=user)
     return [MyAudit(row=row, stage=stage_words(row), amended=amended_words(row.amendments, row.last_amended_at))
             for row in store.audits.by_auditor(user.username, limit=limit)]
 
@@ -68,11 +70,7 @@ def amendment_trail(store, user: User, audit_id: str) -> list[TrailEntry]:
     submitted = store.audits.submitted(audit_id)
     if submitted is None:
         raise NotFound(f"audit {audit_id}: no submitted audit with this id")
-    if user.has(Role.moderator) and any(
-            a.audit_id == audit_id and not a.moderated
-            for a in store.moderation.assignments(moderator=user.username)):
-        raise Refused(f"You are moderating {audit_id}: its scores stay hidden until your blind "
-                      "re-audit is saved")
+    access.require_audit(store, submitted, user=user)
     names = {u.username: u.display_name for u in store.people.list()}
     audit = submitted.model_dump(mode="json")
     trail = []

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audit_tools.models import Role
-from audit_tools.permissions import require
+from audit_tools.permissions import Op
 from audit_tools.quarters import Quarter
 from audit_tools.themes import (
     QuarterCounts,
@@ -15,13 +14,16 @@ from audit_tools.themes import (
     report_from_rows,
     standards_of,
 )
+from caseaudit.services import access
 from caseaudit.services.outputs import output_for
-
-DOING = "export the quarterly themes report"
 
 
 def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=None) -> ThemesReport:
-    """Count the quarter's and the previous quarter's figures in SQL and shape them."""
+    """Count the quarter's and the previous quarter's figures in SQL and shape them.
+
+    The free text (with include_notes) of an audit the user re-audits blind is left out,
+    never its figures."""
+    user = access.require(store, Op.read_quarter_figures)
     previous = quarter.previous()
     if catalogue is None:
         catalogue = store.reference.catalogue_for()
@@ -41,6 +43,11 @@ def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=N
     )
     if themes:
         rows.themes = themes
+    if include_notes:
+        blind = access.blind_to(store, user)
+        if blind:
+            rows.notes = [r for r in rows.notes if r[0] not in blind]
+            rows.action_list = [r if r[0] not in blind else (*r[:6], None) for r in rows.action_list]
     return report_from_rows(quarter, rows, include_notes=include_notes)
 
 
@@ -64,7 +71,7 @@ def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
     # The writers (openpyxl among them) load only when a report is written, not at start-up.
     from audit_tools.exporters import check_target, export_report
 
-    require(store.user, Role.qa_lead, DOING)
+    access.require(store, Op.export_themes)
     target = output_for(store.path, out, force)
     report = _report(store, quarter, include_notes, catalogue)
     check_target(report, fmt, target)
@@ -89,7 +96,7 @@ def download_themes_report(store, quarter: Quarter, fmt: str, include_notes: boo
     """The report as a download's file name and bytes, for a browser (nothing written here)."""
     from audit_tools.exporters import report_download
 
-    require(store.user, Role.qa_lead, DOING)
+    access.require(store, Op.export_themes)
     report = _report(store, quarter, include_notes, catalogue)
     name, data = report_download(report, fmt, f"themes-{quarter.code}")
     store.record("themes exported", {

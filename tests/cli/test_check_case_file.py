@@ -109,7 +109,7 @@ def test_missing_case_file_and_bad_usage(tmp_path, capsys):
     assert main(["check"]) == 2
     assert "name the case" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:
-        main(["check", "--case-file", "x.json", "--as-of", "01/02/2024"])
+        main(["check", "--case-file", "x.json", "--as-of", "12/31/2024"])
     assert exit_.value.code == 2
 
 

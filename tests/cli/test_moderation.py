@@ -191,15 +191,15 @@ def test_assign_blind_reconcile_acknowledge(db):
     audit_id, moderator = next(iter(plan.items()))
     mod = open_store(db, moderator)
     with pytest.raises(BadInput) as err:
-        ms.submit_blind(mod, audit_id, Moderation(moderator=moderator), EH)
+        ms.submit_blind(mod, audit_id, Moderation(moderator=moderator))
     assert "grade: choose your own grade for the case" in err.value.lines
     blind = Moderation(moderator=moderator, grade="requires_improvement",
                        scores={**SCORES, "management-oversight": "partly_met"},
                        notes={"management-oversight": "thin"})
-    stored = ms.submit_blind(mod, audit_id, blind, EH)
+    stored = ms.submit_blind(mod, audit_id, blind)
     assert stored.moderated_on is not None
     with pytest.raises(Refused):
-        ms.submit_blind(mod, audit_id, blind.model_copy(update={"grade": "good"}), EH)
+        ms.submit_blind(mod, audit_id, blind.model_copy(update={"grade": "good"}))
     with pytest.raises(BadInput) as err:
         ms.reconcile(mod, audit_id, "grade_changed", None, "", "")
     assert err.value.lines == [
@@ -229,7 +229,7 @@ def test_a_moderator_cannot_moderate_what_is_not_theirs(db):
     audit_id, moderator = next(iter(plan.items()))
     other = "cat" if moderator == "dan" else "dan"
     with pytest.raises(Refused):
-        ms.submit_blind(open_store(db, other), audit_id, Moderation(moderator=other, grade="good"), [])
+        ms.submit_blind(open_store(db, other), audit_id, Moderation(moderator=other, grade="good"))
 
 
 def test_assignment_with_no_eligible_moderator_assigns_nothing(db):
@@ -308,3 +308,23 @@ def test_readable_outputs_fit_80_columns(db, capsys):
     assert row.endswith(" *") and len(row) == len(header) + 2
     assert any(line.startswith("* possibly insufficiently critical") for line in lines)
     assert long_name in lines[-len(SCORES) - 3]
+
+
+def test_verify_fails_when_the_strata_are_rewritten_and_the_frame_hash_kept(db, capsys):
+    """Moving an audit into another auditor's stratum leaves the frame, and so its hash, as
+    they were: verify still finds it, because each stratum is checked against the audits."""
+    cli(db, "sample", "draw", "--quarter", "2024-25-Q1", "--seed", "s", "--json")
+    capsys.readouterr()
+    conn = raw_connection(db)
+    data = json.loads(conn.execute("SELECT data FROM samples WHERE sample_id = 'S-000001'").fetchone()[0])
+    frame_hash = data["frame_sha256"]
+    moved = data["strata"]["ben"].pop(0)
+    data["strata"]["amy"].append(moved)
+    with conn:
+        conn.execute("UPDATE samples SET data = ? WHERE sample_id = 'S-000001'", [json.dumps(data)])
+    conn.close()
+    assert json.loads(sqlite3.connect(db).execute("SELECT data FROM samples").fetchone()[0])["frame_sha256"] \
+        == frame_hash
+    assert cli(db, "sample", "verify", "S-000001") == 1
+    err = capsys.readouterr().err
+    assert f"audit {moved} is in amy's stratum but its auditor is ben" in err

@@ -5,6 +5,7 @@ lead is moderating blind waits for the re-audit; every export is in the history.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 
@@ -25,13 +26,18 @@ def demo(tmp_path_factory):
 
 
 @pytest.fixture
-def db(demo, tmp_path):
-    copy = tmp_path / "demo.db"
+def db(demo, tmp_path, monkeypatch):
+    """The demo as the person's own demo file (their data folder, owner-only): the commands
+    work on it as the demo user, a QA lead, on the demo's day (caseaudit.services.identity)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    copy = entry.demo_db_path()
+    copy.parent.mkdir(parents=True)
     source = sqlite3.connect(demo)
     target = sqlite3.connect(copy)
     source.backup(target)
     source.close()
     target.close()
+    os.chmod(copy, 0o600)
     return copy
 
 

@@ -42,18 +42,21 @@ def test_the_readme_demo_commands_run_on_the_demo(tmp_path, monkeypatch, capsys)
         if "--json" in argv:
             assert json.loads(out)["as_of"] == "2025-08-29"
     assert (tmp_path / "themes-2025-26-Q2.md").exists() and (tmp_path / "demo-copy.db").exists()
+    assert "77770001" in (tmp_path / "pack.md").read_text().split("\n---\n")[0]  # not found: on page one
+    assert "## Is neglect recognised and named" in (tmp_path / "neglect-round.md").read_text()
 
 
 def test_a_councils_own_database_is_not_the_demo(tmp_path, capsys):
     """Only the database `caseaudit demo` built acts as the demo user: elsewhere the person
     running the command is who they are (here: not a user of a database made by someone else)."""
-    from caseaudit.services.demo import acting
+    from caseaudit.services.identity import Acting, acting
     from db import open_store
+    from db.identity import current_username
 
     store = open_store(tmp_path / "council.db", "someone-else")
     store.people.ensure_admin("Someone Else")
     store.close()
-    assert acting(tmp_path / "council.db", "me") == ("me", None)
+    assert acting(tmp_path / "council.db") == Acting(current_username(), None, "login")
 
 
 def test_the_readme_says_how_to_reach_the_command_before_using_it():

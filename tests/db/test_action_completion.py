@@ -70,8 +70,8 @@ def test_only_those_who_may_complete_an_action_may_correct_or_undo_it(ben, tmp_p
     action_id = the_action(ben).action_id
     ben.amendments.complete_action(action_id, date(2024, 6, 10))
     cat = open_store(tmp_path / "ca.db", "cat", clock=clock_on(TODAY))
-    with pytest.raises(Refused, match="cat may not reopen action"):
+    with pytest.raises(Refused, match="cat may not record the completion of action"):
         cat.amendments.reopen_action(action_id, "not mine")
-    with pytest.raises(Refused, match="cat may not complete action"):
+    with pytest.raises(Refused, match="cat may not record the completion of action"):
         cat.amendments.complete_action(action_id, date(2024, 6, 1), reason="not mine")
     assert the_action(ben).completed_on == date(2024, 6, 10)

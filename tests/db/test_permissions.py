@@ -67,7 +67,7 @@ def test_each_write_needs_its_role(path):
     refused(stranger, stranger.audits.save_draft, make_audit("A-0006", submitted_on=None), None,
             match="not a caseaudit user")
     moderation = Moderation(moderator="ben", grade=Grade.good, outcome=Outcome.agreed)
-    refused(amy, amy.moderation.save, "A-0001", moderation, match="amy may not record ben's moderation")
+    refused(amy, amy.moderation.save, "A-0001", moderation, match="audit A-0001: not assigned to amy for moderation")
 
 
 def test_an_auditor_saves_only_their_own_audits(path):

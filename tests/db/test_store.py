@@ -192,7 +192,7 @@ def test_actions_by_state_and_completion(tmp_path):
     assert ben.amendments.actions(state="done")[0].completed_on == date(2024, 5, 30)
     assert ben.audits.get("A-0001").actions[0].completed_on == date(2024, 5, 30)
     cat = open_store(path, "cat")
-    with pytest.raises(Refused, match="cat may not complete"):
+    with pytest.raises(Refused, match="cat may not record the completion of action"):
         cat.amendments.complete_action(action.action_id, date(2024, 5, 30))
 
 

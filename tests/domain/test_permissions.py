@@ -100,3 +100,17 @@ def test_require_raises_the_refusal_and_keeps_the_older_role_form():
     require(MO, Op.draw_sample)
     with pytest.raises(Refused, match="amy may not allocate audits: needs the qa_lead role"):
         require(AMY, Role.qa_lead, "allocate audits")
+
+
+def test_what_is_offered_is_what_a_role_may_do_in_some_case():
+    from audit_tools.permissions import ever, offered
+
+    # A moderator may moderate the audits assigned to them: the queue's key is offered,
+    # though moderating any given audit still needs the facts.
+    mod = User(username="cat", display_name="Cat", roles=[Role.moderator])
+    assert ever(mod, Op.moderate)
+    assert not decide(mod, Op.moderate)
+    assert offered(mod, [Op.moderate, Op.draw_sample, Op.read_agreement]) == {Op.moderate, Op.read_agreement}
+    # A worker with no role owns actions, so may record their completion; nothing else here.
+    assert offered(WORKER, [Op.record_action, Op.read_cases, Op.import_data]) == {Op.record_action}
+    assert ever(None, Op.read_dashboard).reasons[0].startswith("you are not a caseaudit user")

@@ -50,7 +50,8 @@ def test_bad_cell_refuses_everything(store, tmp_path):
     with pytest.raises(BadInput) as err:
         import_annex_a(store, cp_book(tmp_path / "a.xlsx", extra=[bad]))
     assert err.value.lines == [f"{tmp_path / 'a.xlsx'}:CP!F3: Child Protection Plan Start Date: "
-                               "'not a date' is not a date; write it as dd/mm/yyyy or make it a date cell"]
+                               "'not a date' is not a date: write it as 31/10/2025, 31 Oct 2025 or 2025-10-31, "
+                               "or make it a date cell"]
     assert store.row_counts() == before
 
 
@@ -60,7 +61,7 @@ def test_skip_invalid_imports_good_rows_and_writes_rejects(store, tmp_path):
     plan = import_annex_a(store, cp_book(tmp_path / "a.xlsx", extra=[bad]), rejects=rejects)
     assert store.cases.get("1001") is not None and store.cases.get("2002") is None
     assert plan.lists[7].refused == 1
-    assert rejects.read_text().splitlines()[1].startswith("CP,3,7,2002,CP!F3: Child Protection Plan Start Date")
+    assert rejects.read_text().splitlines()[1].startswith('CP,3,7,2002,"CP!F3: Child Protection Plan Start Date')
 
 
 def test_reimport_adds_only_new_events_and_records_changes(store, tmp_path):

@@ -22,6 +22,6 @@ def test_each_user_sees_the_concerns_they_must_act_on_or_raised(tmp_path):
     assert seen("amy") == ["SC-000001"]  # raised it
     assert seen("ben") == ["SC-000002"]
     assert seen("dan") == []
-    assert service.waiting_figures(store, BY_NAME["eve"]) == (1, 1)
-    assert service.waiting_figures(store, BY_NAME["amy"]) == (0, 0)  # raised it, but does not act on it
-    assert [c.concern_id for c in service.for_user(store, BY_NAME["quinn"])] == ["SC-000002", "SC-000001"]
+    assert service.waiting_figures(store.clone("eve"), BY_NAME["eve"]) == (1, 1)
+    assert service.waiting_figures(store.clone("amy"), BY_NAME["amy"]) == (0, 0)  # raised it, but does not act on it
+    assert [c.concern_id for c in service.for_user(store.clone("quinn"), BY_NAME["quinn"])] == ["SC-000002", "SC-000001"]

@@ -62,7 +62,7 @@ def test_only_a_qa_lead_resolves_and_nothing_is_written_otherwise(db):
         with pytest.raises(Refused, match="qa_lead"):
             ms.resolve_escalation(store, "E1", "requires_improvement", "talked it through", None)
         assert store.row_counts() == before
-        assert ms.resolutions(store) == {}
+        assert ms.resolutions(as_user(db, "lee")) == {}  # read by the QA lead: nothing was written
     # The domain rule itself refuses, whatever screen or command calls it.
     from audit_tools.reconciliation import resolve
 

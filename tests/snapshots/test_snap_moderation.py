@@ -85,7 +85,7 @@ def test_reconciliation_100x36(snap_compare, blind_db):
     scores["chronology"] = "met"
     scores["voice-of-child"] = "partly_met"
     ms.submit_blind(mo, "A-000001", Moderation(moderator="mo", grade="good", scores=scores,
-                                               notes={"voice-of-child": "child's wishes not recorded"}), list(scores))
+                                               notes={"voice-of-child": "child's wishes not recorded"}))
 
     async def reconcile(pilot):
         await settled(pilot)
@@ -106,7 +106,7 @@ def test_escalation_to_resolve_80x24(snap_compare, blind_db):
     scores = dict(audit.scores)
     scores["voice-of-child"] = "not_met"
     ms.submit_blind(mo, "A-000001", Moderation(moderator="mo", grade="inadequate", scores=scores,
-                                               notes={s: "as recorded" for s in scores} | {"voice-of-child": "no direct work with the child"}), list(scores))
+                                               notes={s: "as recorded" for s in scores} | {"voice-of-child": "no direct work with the child"}))
     ms.reconcile(mo, "A-000001", "escalated", None, "two grades apart on the child's voice", "Let us talk")
 
     async def resolve(pilot):

@@ -95,7 +95,10 @@ def test_demo_opens_the_app_as_the_demo_user(tmp_path, monkeypatch):
     assert (tmp_path / "demo.db").exists()
 
 
-def test_the_demo_database_opened_by_its_path_is_still_the_demo(tmp_path, monkeypatch):
+def test_the_demo_is_the_demo_only_when_opened_as_the_demo(tmp_path, monkeypatch, capsys):
+    """`caseaudit demo` (and the owner-only demo file in the person's own data folder) is the
+    demo; the same file opened with --db anywhere else is worked on as the person at the
+    keyboard, who is not one of its users."""
     opened = {}
 
     def run(app):
@@ -104,8 +107,19 @@ def test_the_demo_database_opened_by_its_path_is_still_the_demo(tmp_path, monkey
 
     monkeypatch.setattr(entry, "_run", run)
     path = entry.build_demo(tmp_path / "demo.db")
-    assert main(["--db", str(path)]) == 0  # `caseaudit --db DEMO`, not `caseaudit demo`
-    app = opened["app"]
+    assert main(["--db", str(path)]) == 2  # `caseaudit --db DEMO`, not `caseaudit demo`
+    assert "is not a user of this caseaudit database" in capsys.readouterr().err
+    assert "app" not in opened
+    assert main(["--db", str(path), "demo"]) == 0
+    app = opened.pop("app")
+    assert app.user.username == "demo" and app.today == entry.DEMO_TODAY and app.demo
+    # The demo file in the person's own data folder is the demo by its path too.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    own = entry.demo_db_path()
+    own.parent.mkdir(parents=True)
+    path.rename(own)
+    assert main(["--db", str(own)]) == 0
+    app = opened.pop("app")
     assert app.user.username == "demo" and app.today == entry.DEMO_TODAY and app.demo
 
 

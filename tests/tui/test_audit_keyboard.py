@@ -83,6 +83,9 @@ async def test_complete_an_audit_with_the_keyboard(db_path):
         # An action for the unmet standard.
         await pilot.press("ctrl+n")
         await pilot.pause()
+        # An empty due date must not look filled in (finding 9 of issue 26): its hint has no date.
+        hint = form.query_one("#action-due-1").placeholder
+        assert hint.startswith("due") and not any(c.isdigit() for c in hint)
         await type_text(pilot, "action-description-1", "Rewrite the chronology with analysis")
         await choose(pilot, "action-owner-1", "Max Manager")
         await type_text(pilot, "action-due-1", "2024-04-01")

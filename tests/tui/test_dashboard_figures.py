@@ -28,7 +28,7 @@ def blind_part(store) -> None:
     case = store.cases.get("C-2")
     applicable = [s.id for s in load_catalogue().applicable(case.case_type)]
     moderation_store.submit_blind(store, "A-0001", Moderation(
-        moderator="mo", grade=Grade.good, scores={s: Status.met for s in applicable}), applicable)
+        moderator="mo", grade=Grade.good, scores={s: Status.met for s in applicable}))
 
 
 async def waiting_words(db_path, username: str = "mo") -> str:

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from audit_tools.models import Audit, Role, User
 from audit_tools.standards import evaluate, load_catalogue
 from db import open_store
+from tests.support import full_blind
 from tests.tui.conftest import TODAY
 from tests.tui.keys import settle, tab_to
 from tui.app import make_app
@@ -155,7 +156,7 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
         table = screen.query_one("#feedback-table", DataTable)
         assert [str(c) for c in table.get_row_at(0)[3:]] == ["grade changed", "Outstanding", "Good"]
         assert table.virtual_size.width <= 78
-        await pilot.press("f")
+        await pilot.press("k")
         await settle(pilot)
         assert "0 pieces of moderation feedback to acknowledge" in screen_text(screen)
     assert open_store(db_path, "admin").audits.get(audit_id).moderation.acknowledged_on == TODAY
@@ -164,10 +165,9 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
 async def test_a_reconciled_audit_opens_read_only(db_path):
     audit_id = add_moderated_case(db_path)
     from caseaudit.services import moderation as ms
-    from audit_tools.models import Moderation
 
     mo = open_store(db_path, "mo")
-    ms.submit_blind(mo, audit_id, Moderation(moderator="mo", grade="outstanding", scores={}), [])
+    ms.submit_blind(mo, audit_id, full_blind(mo, audit_id, "mo", "outstanding"))
     ms.reconcile(mo, audit_id, "agreed", None, None, "Agreed, well done")
     app = make_app(db_path, username="mo", today=TODAY)
     async with app.run_test(size=(100, 40)) as pilot:

@@ -10,6 +10,7 @@ from audit_tools import sampling
 from audit_tools.models import Audit, Moderation, Role, User
 from audit_tools.standards import evaluate, load_catalogue
 from db import open_store
+from tests.support import full_blind
 from tests.tui.conftest import cp_case
 from tests.tui.keys import open_screen, settle
 from tui.app import make_app
@@ -193,7 +194,7 @@ async def test_qa_lead_reads_a_finished_moderation_from_the_progress_list(db_pat
     plan = ms.assign_sample(lee, "2024-25-Q1")
     first = sample.selected[0]
     mod = open_store(db_path, plan[first])
-    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="requires_improvement"), [])
+    ms.submit_blind(mod, first, full_blind(mod, first, plan[first], "requires_improvement"))
     ms.reconcile(mod, first, "escalated", None, "grade far from the evidence", "Let us talk")
     app = make_app(db_path, username="lee", today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -243,7 +244,7 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
     plan = ms.assign_sample(lee, "2024-25-Q1")
     first = sample.selected[0]
     mod = open_store(db_path, plan[first])
-    ms.submit_blind(mod, first, Moderation(moderator=plan[first], grade="requires_improvement"), [])
+    ms.submit_blind(mod, first, full_blind(mod, first, plan[first], "requires_improvement"))
     ms.reconcile(mod, first, "escalated", None, "grade far from the evidence", "Let us talk")
     auditor = lee.audits.get(first).auditor
 
@@ -299,7 +300,11 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         assert isinstance(app.screen, FeedbackScreen)
         text = text_of(app.screen, "#feedback-text")
         assert "Resolved by QA lead lee" in text and "Well argued" in text and "Let us talk" in text
+        # f again (as if pressed twice to open it) acknowledges nothing unread (finding 23 of issue 26).
         await pilot.press("f")
+        await settle(pilot)
+        assert open_store(db_path, "admin").audits.get(first).moderation.acknowledged_on is None
+        await pilot.press("k")
         await settle(pilot)
         assert open_store(db_path, "admin").audits.get(first).moderation.acknowledged_on == TODAY
 
@@ -348,7 +353,7 @@ async def test_a_qa_lead_who_moderated_the_audit_is_told_before_typing_a_resolut
     first = sample.selected[0]
     admin.moderation.assign(first, "quin")
     quin = open_store(db_path, "quin")
-    ms.submit_blind(quin, first, Moderation(moderator="quin", grade="outstanding"), [])
+    ms.submit_blind(quin, first, full_blind(quin, first, "quin", "outstanding"))
     ms.reconcile(quin, first, "escalated", None, "far apart", "Let us talk")
     app = make_app(db_path, username="quin", today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:

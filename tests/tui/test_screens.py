@@ -329,8 +329,14 @@ async def test_scrolling_the_case_list_loads_the_next_page(tmp_path):
         assert table.row_count == 2 * PAGE
 
 
-async def test_a_screen_not_installed_yet_is_a_sentence(db_path, monkeypatch):
+async def test_a_screen_that_fails_to_import_is_told_and_logged_as_a_fault(db_path, monkeypatch, tmp_path):
+    """Not "not available yet": a broken import is a bug, so it goes to the log, and the person
+    is told it failed and where the detail is, with the app still up."""
     import tui.app
+    from caseaudit.services import failures
+
+    log = tmp_path / "caseaudit.log"
+    monkeypatch.setattr(failures, "log_path", lambda: log)
 
     screens = dict(tui.app.OTHER_SCREENS)
     screens["reports"] = ("tui.screens.not_written_yet", "ReportsScreen", "Quarterly reports",
@@ -342,7 +348,9 @@ async def test_a_screen_not_installed_yet_is_a_sentence(db_path, monkeypatch):
         await pilot.press("r")
         await settle(pilot)
         assert len(app.screen_stack) == 1
-        assert any(n.message == "Quarterly reports is not available yet." for n in app._notifications)
+        [told] = [n for n in app._notifications if n.title == "Quarterly reports did not open"]
+        assert "ModuleNotFoundError" in told.message and "log" in told.message
+    assert "ModuleNotFoundError" in log.read_text(encoding="utf-8")
 
 
 async def test_the_qa_lead_reaches_the_moderation_and_report_screens(db_path):
@@ -419,3 +427,18 @@ async def test_a_settled_escalation_waits_on_the_dashboard_in_the_qa_leads_words
         waiting = text_of(app.screen, "#waiting")
         assert "1 feedback to acknowledge" in waiting
         assert "QA lead settled it as Inadequate: Analyse the risk" in waiting
+
+
+async def test_a_search_that_finds_nothing_says_what_and_how_to_clear_it(db_path):
+    """Finding 21 of issue 26: an empty search said "0 of 0 cases. Enter opens a case."."""
+    app = open_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_screen(pilot, "c", CasesScreen)
+        await pilot.press("slash", *"ZZZ", "enter")
+        await settle(pilot)
+        assert screen.query_one("#case-table", DataTable).row_count == 0
+        assert text_of(screen, "#case-status") == 'No case matches "ZZZ". x clears the search and filters.'
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.query_one("#case-table", DataTable).row_count == 2
+        assert text_of(screen, "#case-status").startswith("2 of 2 cases")

@@ -1,6 +1,7 @@
 """The actions tracker: my actions and my team's, open / overdue / done; mark one complete,
 correct a completion date or undo a completion (with a reason the history keeps). The rules
-are the store's (audit_tools.amendments.completion_problem): this screen only asks."""
+are the store's (audit_tools.amendments.completion_problem) and whose actions a user may list
+is the policy's (caseaudit.services.actions): this screen only asks."""
 
 from __future__ import annotations
 
@@ -15,14 +16,13 @@ from textual.widgets import DataTable, Header, Select, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
-from audit_tools.models import Role
+from caseaudit.services import actions as action_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import AskText
 from tui.widgets.footer import KeysFooter
 
-PAGE = 100
-WHOSE = [("my actions", "mine"), ("my team's actions", "team")]
-EVERYONE = ("every team's actions (QA lead)", "all")
+PAGE = action_service.PAGE
+WHOSE = {"mine": "my actions", "team": "my team's actions", "all": "every team's actions (QA lead)"}
 STATES = [("open", "open"), ("overdue", "overdue"), ("done", "done"), ("all", "all")]
 
 
@@ -45,8 +45,10 @@ class ActionsScreen(CaseauditScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="action-filters"):
-            whose = WHOSE + ([EVERYONE] if self.app.user.has(Role.qa_lead) else [])
-            yield Select(whose, value="mine", allow_blank=False, id="whose", compact=True)
+            # The lists the policy lets this user choose between, as the service says.
+            self.scopes = [s.value for s in action_service.scopes_for(self.app.store)]
+            yield Select([(WHOSE[s], s) for s in self.scopes], value="mine", allow_blank=False, id="whose",
+                         compact=True)
             yield Select(STATES, value="open", allow_blank=False, id="state", compact=True)
         yield DataTable(id="action-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="action-status")
@@ -87,21 +89,13 @@ class ActionsScreen(CaseauditScreen):
 
     def action_toggle_whose(self) -> None:
         select = self.query_one("#whose", Select)
-        order = ["mine", "team"] + (["all"] if self.app.user.has(Role.qa_lead) else [])
+        order = self.scopes
         select.value = order[(order.index(select.value) + 1) % len(order)]
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self, whose: str, state: str) -> list:
-        store, user = self.app.store, self.app.user
-        if whose == "all" and user.has(Role.qa_lead):
-            filters = {}
-        elif whose == "team" and user.team:
-            filters = {"team": user.team}
-        else:
-            filters = {"owner": user.username}
         # The most pressing first: overdue, then by due date.
-        return store.amendments.actions(**filters, state=None if state == "all" else state,
-                                        today=self.app.today, limit=PAGE, order="urgency")
+        return action_service.actions_view(self.app.store, whose, state, self.app.today).rows
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -220,12 +214,12 @@ class ActionsScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="complete")
     def complete(self, action_id: int, what: str, on_day: date, reason: str | None) -> str:
-        self.app.store.amendments.complete_action(action_id, on_day, reason)
+        action_service.complete_action(self.app.store, action_id, on_day, reason)
         if reason:
             return f"Completion date corrected to {format_day(on_day)}: {what}"
         return f"Marked complete on {format_day(on_day)}: {what}"
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reopen")
     def reopen(self, action_id: int, what: str, reason: str) -> str:
-        self.app.store.amendments.reopen_action(action_id, reason)
+        action_service.reopen_action(self.app.store, action_id, reason)
         return f"Open again (the completion was undone): {what}"

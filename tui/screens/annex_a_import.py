@@ -23,6 +23,7 @@ from audit_tools.files import AlreadyThere
 from caseaudit.services.annex_a import workbooks_in
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
+from tui.widgets.ticks import TickBox
 from tui.widgets.prompts import Confirm
 
 
@@ -64,13 +65,13 @@ class AnnexAImportScreen(CaseauditScreen):
                 yield Select([(n, n) for n in names], prompt="choose an uploaded workbook" if names else
                              "no workbook uploaded yet: an admin uploads one on the upload page",
                              id="annex-a-choice", compact=True)
-                yield Checkbox("Import the good rows, and download the refused ones with their reasons",
+                yield TickBox("Import the good rows, and download the refused ones with their reasons",
                                id="annex-a-skip", compact=True)
             else:
                 yield Input(placeholder="path to the workbook", id="annex-a-file")
                 yield Input(placeholder="optional: REJECTS.csv to import the good rows and write the refused "
                             "ones there", id="annex-a-rejects")
-            yield Checkbox("Add teams no user belongs to yet (otherwise their rows are refused: a typo "
+            yield TickBox("Add teams no user belongs to yet (otherwise their rows are refused: a typo "
                            "must not make a team)", id="annex-a-new-teams", compact=True)
             yield ProgressBar(id="annex-a-progress", show_eta=False)
             yield Static("Enter or ctrl+r imports. A bad cell refuses the whole workbook unless a "

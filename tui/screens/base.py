@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+if TYPE_CHECKING:
+    from tui.app import CaseauditApp
 
-class CaseauditScreen(Screen):
+
+class CaseauditScreen(Screen[Any]):
     """A screen with the app's header and footer whose failed workers become notifications."""
 
     BINDINGS = [Binding("escape", "back", "Back", id="back")]
+
+    if TYPE_CHECKING:
+        # Every caseaudit screen runs in the caseaudit app: its store, user and today.
+        @property
+        def app(self) -> CaseauditApp: ...  # type: ignore[override]  # narrower: always the caseaudit app
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

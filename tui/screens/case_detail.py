@@ -194,9 +194,9 @@ class CaseDetailScreen(CaseauditScreen):
         from tui.screens.audit_form import AuditFormScreen
 
         audit_id = event.row_key.value
-        if audit_id in getattr(self, "blind", set()):
-            self.notify(f"You are moderating {audit_id}: its scores stay hidden until your blind "
-                        "re-audit is saved (m opens your moderation queue).", severity="warning")
+        hidden = getattr(self, "blind", {})
+        if audit_id in hidden:  # the service's refusal, told rather than opening the form to refuse
+            self.notify(f"{hidden[audit_id]} (m opens your moderation queue).", severity="warning")
         elif audit_id:
             self.app.push_screen(AuditFormScreen(audit_id=audit_id))
 

@@ -86,7 +86,7 @@ class CasesScreen(CaseauditScreen):
 
     @work(thread=True, exit_on_error=False, group="choices")
     def load_choices(self) -> tuple[list[str], list]:
-        return self.app.store.people.teams(), self.app.store.people.list()
+        return case_service.case_choices(self.app.store)
 
     def _filters(self) -> dict:
         def value(selector: str):
@@ -142,9 +142,7 @@ class CasesScreen(CaseauditScreen):
 
     @work(thread=True, exit_on_error=False, group="page")
     def fetch(self, generation: int, filters: dict, after: str | None) -> tuple[int, list, int | None]:
-        store = self.app.store
-        rows = store.cases.page(**filters, after=after, limit=PAGE)
-        total = store.cases.count(**filters) if after is None else None
+        rows, total = case_service.case_page(self.app.store, filters, after, PAGE)
         return generation, rows, total
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -185,6 +183,9 @@ class CasesScreen(CaseauditScreen):
             self.last_ref = rows[-1].case_ref
         self.exhausted = len(rows) < PAGE
         shown = table.row_count
+        if shown == 0 and self.exhausted:
+            self.query_one("#case-status", Static).update(Text(self._nothing_words()))
+            return
         status = f"{shown} of {self.total} cases" if self.total is not None else f"{shown} cases"
         if not self.exhausted:
             status += " — scroll down or PageDown for more"
@@ -192,6 +193,16 @@ class CasesScreen(CaseauditScreen):
         self.query_one("#case-status", Static).update(status)
         if rows:
             self.count_failing(generation, [r.case_ref for r in rows])
+
+    def _nothing_words(self) -> str:
+        """An empty list says what found nothing and how to see the cases again."""
+        filters = self._filters()
+        said = [f'matches "{filters["search"]}"'] if filters["search"] else []
+        said += [f"{what} {getattr(filters[key], 'value', filters[key])}" for key, what in (("team", "in team"), ("case_type", "of type"),
+                                                             ("worker", "with worker")) if filters[key]]
+        if not said:
+            return "No cases yet: an admin imports them (caseaudit import cases, or i for Annex A)."
+        return f"No case {' and '.join(said)}. x clears the search and filters."
 
     @work(thread=True, exit_on_error=False, group="failing")
     def count_failing(self, generation: int, refs: list[str]) -> tuple[int, dict]:

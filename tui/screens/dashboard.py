@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day, format_day_time, london
-from audit_tools.models import Role
 from caseaudit.services import dashboard as dashboard_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
@@ -156,6 +155,11 @@ class DashboardScreen(CaseauditScreen):
         count = figures.concerns_count
         words = Text()
         words.append(f"⚠ {plural(count, 'safeguarding concern')} to act on", style="bold red")
+        # The header's "open concerns" are those nobody has acknowledged yet: said here in
+        # the same word, so the two figures agree.
+        waiting = self.app.concern_figures[0] if getattr(self.app, "concern_figures", None) else 0
+        if waiting:
+            words.append(f" ({waiting} open: not yet acknowledged)", style="bold red")
         words.append(": enter on one reads it, to acknowledge it or close it with the action taken.")
         if count > len(figures.concerns):
             words.append(f" Showing the newest {len(figures.concerns)}; `caseaudit concerns --open` lists all.")
@@ -172,7 +176,6 @@ class DashboardScreen(CaseauditScreen):
         self._concerns = {c.concern_id: c for c in figures.concerns}
 
     def show(self, figures: dashboard_service.Dashboard) -> None:
-        user = self.app.user
         self.show_lockouts(figures)
         self.show_concerns(figures)
         month = self.app.today.strftime("%B %Y")
@@ -184,7 +187,7 @@ class DashboardScreen(CaseauditScreen):
             quota.append(f": {plural(needed - done, 'more audit')} to do. Press c for the case list.")
         else:
             quota.append(": quota met.")
-        if user.has(Role.auditor):
+        if figures.audits:
             quota.append(" y lists the audits you have submitted.")
         self.query_one("#quota", Static).update(quota)
 
@@ -233,17 +236,16 @@ class DashboardScreen(CaseauditScreen):
 
     def _show_waiting(self, figures: dashboard_service.Dashboard) -> None:
         """What waits for the user: moderation tasks, feedback to read, overdue actions."""
-        user = self.app.user
         tile = self.query_one("#waiting", Static)
         room = tile.content_size.width or (self.size.width - 6)
         waiting = Text()
-        if user.has(Role.moderator):
+        if figures.moderates:
             waiting.append(how_many(figures.moderation_waiting, "moderation task") + " waiting",
                            style="bold")
             if figures.moderation_waiting:
                 waiting.append(" (m opens the queue)")
             waiting.append("\n")
-        if user.has(Role.auditor):
+        if figures.audits:
             waiting.append(how_many(figures.feedback_count, "feedback", "pieces of feedback",
                                     none="No feedback") + " to acknowledge", style="bold")
             for audit in figures.feedback_to_acknowledge:

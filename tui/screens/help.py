@@ -27,6 +27,12 @@ RULE_STATUSES = {
 }
 
 
+def demo_examples(path) -> str:
+    from caseaudit.services.demo import demo_people
+
+    return "; ".join(f"{names[0]} ({what})" for what, names in demo_people(path).items() if names)
+
+
 class HelpScreen(ModalScreen):
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="close_help"),
@@ -49,6 +55,10 @@ class HelpScreen(ModalScreen):
         text.append("Command palette: every action of this screen by name\n")
         text.append("  tab       ", style="bold")
         text.append("Next field (shift+tab: previous)\n")
+        if getattr(self.app, "demo", False):
+            text.append("\nThe demo\n", style="bold")
+            text.append(f"  You are {self.app.user.username}. To see what another person sees, quit and run "
+                        "caseaudit demo --as USERNAME, e.g. " + demo_examples(self.app.store.path) + ".\n")
         catalogue = self.app.catalogue
         text.append(f"\nStandards ({catalogue.name}, version {catalogue.version})\n", style="bold")
         for standard in catalogue.standards:

@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 from caseaudit.services.rounds import create_round, questions_from_text
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
+from tui.widgets.ticks import TickBox
 
 EXAMPLE = '''name = "Neglect"
 
@@ -68,8 +69,8 @@ class NewRoundScreen(CaseauditScreen):
                     value = self.app.today.isoformat() if field == "round-date" else ""
                     yield Input(value, placeholder=placeholder, compact=True, id=field)
             with Horizontal(id="round-checks"):
-                yield Checkbox("Score the standards too", False, compact=True, id="round-score-standards")
-                yield Checkbox("Give a grade", False, compact=True, id="round-grade")
+                yield TickBox("Score the standards too", False, compact=True, id="round-score-standards")
+                yield TickBox("Give a grade", False, compact=True, id="round-grade")
             yield Label("Questions (the question file's TOML):")
             yield TextArea(EXAMPLE, id="round-questions", language=None)
         yield KeysFooter()

@@ -26,6 +26,7 @@ from caseaudit.services.pack import download_pack, export_pack
 from tui.screens.base import CaseauditScreen
 from tui.screens.reports import default_export_folder
 from tui.widgets.footer import KeysFooter
+from tui.widgets.ticks import TickBox
 from tui.widgets.prompts import Confirm
 
 FORMAT_WORDS = {"md": "md", "xlsx": "XLSX"}
@@ -67,7 +68,7 @@ class PackScreen(CaseauditScreen):
             with Horizontal(classes="pack-row"):
                 yield Label("As at")
                 yield Input(self.app.today.isoformat(), compact=True, id="pack-as-of")
-                yield Checkbox("Include notes (free text)", False, compact=True, id="pack-notes")
+                yield TickBox("Include notes (free text)", False, compact=True, id="pack-notes")
             with Horizontal(classes="pack-row"):
                 if self.app.DELIVERS_FILES:
                     yield Label("Save")

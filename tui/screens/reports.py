@@ -37,6 +37,7 @@ from tui.screens.base import CaseauditScreen
 from tui.widgets.bar_chart import BarChart, BarRow
 from tui.words import shorten
 from tui.widgets.footer import KeysFooter
+from tui.widgets.ticks import TickBox
 from tui.widgets.prompts import Confirm
 
 FORMAT_WORDS = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "md": "board paper (md)"}
@@ -55,9 +56,9 @@ def export_target(folder: Path, quarter: Quarter, fmt: str) -> Path:
 
 
 def default_export_folder() -> Path:
-    import platformdirs
+    from caseaudit.services.locations import reports_folder
 
-    return Path(platformdirs.user_documents_dir()) / "caseaudit"
+    return reports_folder()
 
 
 class ReportsScreen(CaseauditScreen):
@@ -122,7 +123,7 @@ class ReportsScreen(CaseauditScreen):
                 yield Label("Quarter")
                 yield Select(options, value=self.quarter.code, allow_blank=False, compact=True,
                              id="reports-quarter")
-                yield Checkbox("Include notes (free text)", False, compact=True, id="reports-notes")
+                yield TickBox("Include notes (free text)", False, compact=True, id="reports-notes")
             with Horizontal(classes="reports-row"):
                 if self.app.DELIVERS_FILES:  # a browser saves downloads where its person chooses
                     yield Label("Save")

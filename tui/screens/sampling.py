@@ -263,7 +263,9 @@ class SamplingScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reassign")
     def reassign(self, audit_id: str, moderator: str) -> str:
-        self.app.store.moderation.assign(audit_id, moderator)
+        from caseaudit.services.moderation import assign_moderator
+
+        assign_moderator(self.app.store, audit_id, moderator)
         return f"Audit {audit_id} is now with {moderator}."
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

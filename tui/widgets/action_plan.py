@@ -59,7 +59,7 @@ class ActionPlan(Vertical):
             Horizontal(
                 FormSelect(self.owners, prompt="owner", compact=True, id=f"action-owner-{number}",
                        value=action.owner if action.owner in usernames else Select.NULL),
-                FormInput(format_day(action.due) if action.due else "", placeholder="due 31/10/2025",
+                FormInput(format_day(action.due) if action.due else "", placeholder="due dd/mm/yyyy",
                       compact=True, id=f"action-due-{number}"),
                 FormSelect(self.standards, prompt="linked standard", compact=True, id=f"action-standard-{number}",
                        value=action.standard if action.standard in standard_ids else Select.NULL),

@@ -9,8 +9,9 @@ that layout pass out; showing, hiding or restyling the box still lays the screen
 
 Textual's Select builds its list of options (an OptionList, hidden) when it is built; a
 form of a dozen drop-downs builds a dozen lists nobody has opened. FormSelect builds its
-list the first time it is focused or opened, so opening the form costs what is shown, and
-does not announce the value it was built with as a change.
+list (and the up arrow shown while it is open) the first time it is focused or opened, so
+opening the form costs what is shown, and does not announce the value it was built with as a
+change.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from textual._context import active_message_pump
 from textual.css.query import NoMatches
 from textual.widgets import Input, Select
-from textual.widgets._select import SelectCurrent, SelectOverlay
+from textual.widgets._select import NonSelectableStatic, SelectCurrent, SelectOverlay
 
 
 class FormInput(Input):
@@ -39,11 +40,20 @@ class FormInput(Input):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
+class _Current(SelectCurrent):
+    """What the drop-down shows when closed: its value and the down arrow. The up arrow,
+    shown only while the list is open, is added with the list."""
+
+    def compose(self):
+        yield NonSelectableStatic(self.placeholder, id="label")
+        yield NonSelectableStatic("▼", classes="arrow down-arrow")
+
+
 class FormSelect(Select):
     """A Select whose list of options is built when first focused or opened."""
 
     def compose(self):
-        yield SelectCurrent(self.prompt)
+        yield _Current(self.prompt)
 
     def _overlay(self) -> SelectOverlay | None:
         try:
@@ -61,6 +71,7 @@ class FormSelect(Select):
                 overlay = SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
             finally:
                 active_message_pump.reset(running)
+            await self.query_one(SelectCurrent).mount(NonSelectableStatic("▲", classes="arrow up-arrow"))
             await self.mount(overlay)
             super()._setup_options_renderables()
             for index, (_prompt, value) in enumerate(self._options):

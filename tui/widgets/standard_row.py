@@ -76,15 +76,21 @@ class StandardRow(Vertical):
                 yield Static(self._automatic_beside(status), classes="automatic-beside", id=f"automatic-{sid}")
         else:
             yield select
-        reason_box = FormInput(reason, compact=True, placeholder="Why you changed the automatic status (needed)",
-                               id=f"reason-{sid}")
-        note_box = FormInput(note, compact=True, placeholder="Evidence note: what is missing or late (needed)",
-                             id=f"note-{sid}")
-        # Shown or hidden from the start: changing it once mounted would style and lay the
-        # form out again, row by row.
-        reason_box.display, note_box.display = self._needed_boxes(status, reason, note)
-        yield reason_box
-        yield note_box
+        # Only the boxes the row needs now are built: most rows need neither, and a box is
+        # built the first time its status asks for it (then kept, hidden or shown).
+        show_reason, show_note = self._needed_boxes(status, reason, note)
+        if show_reason:
+            yield self._new_box("reason")
+        if show_note:
+            yield self._new_box("note")
+
+    BOXES = {"reason": "Why you changed the automatic status (needed)",
+             "note": "Evidence note: what is missing or late (needed)"}
+
+    def _new_box(self, kind: str) -> FormInput:
+        _status, reason, note = self._start
+        return FormInput(reason if kind == "reason" else note, compact=True, placeholder=self.BOXES[kind],
+                         id=f"{kind}-{self.standard.id}")
 
     def _automatic_beside(self, status: Status | None) -> Text:
         automatic = self.automatic
@@ -94,9 +100,9 @@ class StandardRow(Vertical):
         return Text(f"automatic: {words}", style="bold" if differs else "dim")
 
     @on(Select.Changed)
-    def _status_changed(self) -> None:
+    async def _status_changed(self) -> None:
         # Not stopped: the form counts the change as the auditor's work too.
-        self.show_needed_boxes()
+        await self.show_needed_boxes()
         if self.imported:
             self.query_one(f"#automatic-{self.standard.id}", Static).update(self._automatic_beside(self.status))
 
@@ -104,22 +110,37 @@ class StandardRow(Vertical):
     def _status_select(self) -> Select:
         return self.query_one(f"#status-{self.standard.id}", Select)
 
-    @property
-    def _reason(self) -> Input:
-        return self.query_one(f"#reason-{self.standard.id}", Input)
+    def _box(self, kind: str) -> Input | None:
+        """The reason or note box, if it has been built."""
+        found = self.query(f"#{kind}-{self.standard.id}")
+        return found.first(Input) if found else None
 
-    @property
-    def _note(self) -> Input:
-        return self.query_one(f"#note-{self.standard.id}", Input)
+    def _text(self, kind: str) -> str:
+        box = self._box(kind)
+        if box is not None:
+            return box.value
+        _status, reason, note = self._start
+        return reason if kind == "reason" else note
 
     @property
     def status(self) -> Status | None:
         value = self._status_select.value
         return None if value == Select.NULL else value
 
-    def show_needed_boxes(self) -> None:
-        self._reason.display, self._note.display = self._needed_boxes(self.status, self._reason.value,
-                                                                      self._note.value)
+    async def show_needed_boxes(self) -> None:
+        needed = dict(zip(("reason", "note"), self._needed_boxes(self.status, self._text("reason"),
+                                                                 self._text("note"))))
+        for kind, shown in needed.items():
+            box = self._box(kind)
+            if box is not None:
+                box.display = shown
+            elif shown:
+                # In its place: the reason under the status, the note under the reason.
+                note = self._box("note")
+                if kind == "reason" and note is not None:
+                    await self.mount(self._new_box(kind), before=note)
+                else:
+                    await self.mount(self._new_box(kind))
 
     def _needed_boxes(self, status: Status | None, reason: str, note: str) -> tuple[bool, bool]:
         """Whether the reason box and the note box are shown."""
@@ -133,9 +154,9 @@ class StandardRow(Vertical):
 
     def values(self) -> StandardValues:
         status = self.status
-        reason = self._reason.value.strip()
+        reason = self._text("reason").strip()
         overridden = status is not None and status != self.automatic
-        return StandardValues(automatic=self.automatic, status=status, note=self._note.value.strip(),
+        return StandardValues(automatic=self.automatic, status=status, note=self._text("note").strip(),
                               reason=reason if overridden else "")
 
     def widget_for(self, field: str) -> Widget | None:
@@ -143,8 +164,13 @@ class StandardRow(Vertical):
         part, _, standard = field.partition(".")
         if standard != self.standard.id:
             return None
-        return {"scores": self._status_select, "notes": self._note,
-                "override_reasons": self._reason}.get(part)
+        if part == "scores":
+            return self._status_select
+        kind = {"notes": "note", "override_reasons": "reason"}.get(part)
+        if kind is None:
+            return None
+        # A box not built yet is one its status does not ask for: the status is where to go.
+        return self._box(kind) or self._status_select
 
 
 def read_rows(rows) -> dict[str, dict]:

@@ -9,6 +9,7 @@ from textual.widget import Widget
 from textual.widgets import SelectionList, Static
 
 from audit_tools.models import Themes
+from tui.widgets.ticks import TickList
 
 
 class ThemesPicker(Vertical):
@@ -29,11 +30,11 @@ class ThemesPicker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(self.STRENGTHS + self.TICK, classes="section", id="strengths-heading")
-        yield SelectionList(*[(label, theme, theme in self.chosen.strengths)
+        yield TickList(*[(label, theme, theme in self.chosen.strengths)
                               for theme, label in self.vocabulary.items()],
                             id="strengths", classes="theme-list", compact=True)
         yield Static(self.IMPROVEMENTS + self.TICK, classes="section", id="improvements-heading")
-        yield SelectionList(*[(label, theme, theme in self.chosen.improvements)
+        yield TickList(*[(label, theme, theme in self.chosen.improvements)
                               for theme, label in self.vocabulary.items()],
                             id="improvements", classes="theme-list", compact=True)
 

@@ -1,0 +1,64 @@
+"""Free text kept out of the history: a salted SHA-256 in the entry, the words only in their table.
+
+A history entry is append-only and copied into every backup, so words written into it
+(a child's name in an event's note, an autosaved draft's notes) could never be erased or
+corrected. Entries written through `conceal` carry instead, for each free-text value,
+`sha256:` and the SHA-256 of the entry's own random salt (`text_salt`, in the entry)
+followed by the text: enough to show that a given text is the one recorded, nothing to read
+back. The text itself lives only in its table, whose rows the record digests tie to the
+chain (db/coverage.py), so the chain still proves it unchanged.
+
+A salted hash of a short text can be confirmed by someone who guesses the text exactly; it
+cannot be read. docs/security.md says what this does and does not remove.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+# The keys that hold words a person wrote, wherever they appear in an entry's details:
+# notes and override reasons (per standard), an action's description, a moderation's or a
+# resolution's reason and feedback, a concern's texts and the action taken, an event's note
+# and why a child was not seen alone, a round answer's comment.
+FREE_TEXT_KEYS = frozenset({
+    "note", "notes", "override_reasons", "description", "reason", "feedback", "found", "should_happen",
+    "action_taken", "reason_not_alone", "comment",
+})
+PREFIX = "sha256:"
+
+
+def digest(salt: str, text: str) -> str:
+    return PREFIX + hashlib.sha256((salt + text).encode("utf-8")).hexdigest()
+
+
+def _hashed(value: object, salt: str) -> object:
+    if isinstance(value, str):
+        return digest(salt, value) if value else value
+    if isinstance(value, dict):
+        return {k: _hashed(v, salt) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hashed(v, salt) for v in value]
+    return value
+
+
+def _walk(value: object, salt: str) -> object:
+    if isinstance(value, dict):
+        return {k: (_hashed(v, salt) if k in FREE_TEXT_KEYS else _walk(v, salt)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, salt) for v in value]
+    return value
+
+
+def conceal(details: dict, salt: str | None = None) -> dict:
+    """`details` (JSON values) with every free-text value replaced by its salted SHA-256, and
+    the salt added as `text_salt`."""
+    salt = salt or secrets.token_hex(16)
+    walked = _walk(details, salt)
+    assert isinstance(walked, dict)  # a dict walks to a dict
+    return {**walked, "text_salt": salt}
+
+
+def matches(recorded: str, salt: str, text: str) -> bool:
+    """Whether `text` is the one a concealed entry recorded as `recorded`."""
+    return secrets.compare_digest(recorded, digest(salt, text))

@@ -1,0 +1,352 @@
+"""Role × operation: every service entry point called as each kind of person, the expected
+answer of every cell written out by hand below (not read from the policy it checks).
+
+The people: amy (auditor), mo (moderator), quinn (QA lead), root (admin), wes (a worker in
+the users list with no role) and nobody (a username that is not a user). A cell is
+"ok" (the call returned), "no" (refused: `Refused`) or "err" (let through by the policy,
+then stopped by something else, e.g. a file that is not there).
+
+The facts: C-1 is wes's case, line-managed by lm; C-2 is nobody's. A-0001 is amy's audit of
+C-1, re-audited by mo and escalated (not yet resolved), with two actions wes owns (the
+second completed). A-0002 is amy's audit of C-2 that mo is re-auditing blind (nothing
+submitted yet); A-0006 mo has re-audited but not reconciled. A-0003..A-0005 are amy's
+audits of the quarter, one drawn into sample S-... by quinn; April's allocation is stored.
+Concern 1 is open on C-1, concern 2 acknowledged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from audit_tools.errors import BadInput, Refused
+from audit_tools.models import Action, Moderation, User
+from audit_tools.quarters import Quarter
+from caseaudit.services import actions, allocation, annex_a, audits, cases, check, concerns, dashboard
+from caseaudit.services import imports, moderation, moderation_views, my_audits, sampling_view, setup
+from caseaudit.services import pack, rounds, sign_in, themes
+from db import open_store
+from tests.support import clock_on, full_blind, make_audit, make_case
+
+PEOPLE = ["amy", "mo", "quinn", "root", "wes", "nobody"]
+Q1 = "2024-25-Q1"
+TODAY = date(2024, 5, 20)
+PASSWORD = "a long enough pass phrase for the matrix"
+
+
+def build(path: Path) -> dict:
+    root = open_store(path, "root", clock=clock_on(TODAY))
+    root.people.ensure_admin()
+    root.people.upsert([
+        User(username="amy", display_name="Amy", roles=["auditor"], team="North"),
+        User(username="mo", display_name="Mo", roles=["moderator"], team="East"),
+        User(username="quinn", display_name="Quinn", roles=["qa_lead"], team="QA"),
+        User(username="wes", display_name="Wes", roles=[], team="North"),
+        User(username="lm", display_name="Line Manager", roles=["auditor"], team="North"),
+        User(username="ben", display_name="Ben", roles=["auditor"], team="South"),
+    ])
+    c1 = make_case("C-1").model_copy(update={"worker": "wes", "line_manager": "lm"})
+    c2 = make_case("C-2", team="South").model_copy(update={"worker": None, "line_manager": None})
+    root.cases.upsert([c1, c2])
+    first = make_audit("A-0001", "C-1")
+    first = first.model_copy(update={"actions": [
+        Action(description="Update chronology", owner="wes", due=date(2024, 6, 1), standard="chronology"),
+        Action(description="Supervision notes", owner="wes", due=date(2024, 6, 1), standard="supervision")]})
+    others = [make_audit(f"A-000{i}", "C-2", submitted_on=date(2024, 5, 2 + i)) for i in range(2, 7)]
+    root.audits.insert([first, *others])
+    quinn = root.clone("quinn")
+    sample = moderation.draw_sample(quinn, Q1, "0.1", 1, "seed")
+    for audit_id in ("A-0001", "A-0002", "A-0006"):
+        quinn.moderation.assign(audit_id, "mo")
+    mo = root.clone("mo")
+    for audit_id in ("A-0001", "A-0006"):
+        moderation.submit_blind(mo, audit_id, full_blind(mo, audit_id, "mo", "good"))
+    moderation.reconcile(mo, "A-0001", "escalated", None, "far apart", "Let us talk")
+    amy = root.clone("amy")
+    done = amy.amendments.actions(audit_id="A-0001")
+    amy.amendments.complete_action(done[1].action_id, date(2024, 5, 10))
+    made = allocation.allocate_month(quinn, "2024-04", 1, "seed")
+    concerns.raise_concern(amy, amy.user, "C-1", None, "found something", "see the child today")
+    concerns.raise_concern(amy, amy.user, "C-1", None, "found more", "a strategy discussion")
+    concerns.acknowledge(root.clone("lm"), "SC-000002")
+    for name in ("amy", "mo", "quinn", "root", "wes"):
+        sign_in.set_password(root, name, PASSWORD, PASSWORD)
+    users_csv = path.parent / "users.csv"
+    users_csv.write_text("username,display_name,roles,team\nroot,Root,admin,\nnew,New Person,auditor,North\n",
+                         encoding="utf-8")
+    return {"sample": sample.sample_id, "allocation": made.allocation_id, "open_action": done[0].action_id,
+            "done_action": done[1].action_id, "sampled": sorted(set(sample.selected) - {"A-0001"})[0],
+            "users_csv": users_csv, "missing": path.parent / "no-such-workbook.xlsx"}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    path = tmp_path_factory.mktemp("matrix") / "caseaudit.db"
+    return path, build(path)
+
+
+def copy(path: Path, where: Path) -> None:
+    """A whole copy of the database, what its write-ahead log holds included."""
+    source, target = sqlite3.connect(path), sqlite3.connect(where)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def new_audit(store, name: str):
+    return make_audit(store.audits.next_id(), "C-2", auditor=name, submitted_on=None)
+
+
+# name: (call, writes). Each call gets the store acting as the person, their user (None for
+# nobody), the facts of the world, and their name.
+ENTRY_POINTS = {
+    # the auditor's audit
+    "audits.may_start_audit_of": (lambda s, u, w, n: told(audits.may_start_audit_of(s, u, TODAY, "C-2")), False),
+    "audits.audit_context": (lambda s, u, w, n: audits.audit_context(s, u, s.reference.catalogue_for(), TODAY,
+                                                                      audit_id="A-0001"), False),
+    "audits.audit_context (blind)": (lambda s, u, w, n: audits.audit_context(
+        s, u, s.reference.catalogue_for(), TODAY, audit_id="A-0002"), False),
+    "audits.amended_summary": (lambda s, u, w, n: audits.amended_summary(s, s.audits.get("A-0001")), False),
+    "audits.save_draft": (lambda s, u, w, n: audits.save_draft(s, new_audit(s, n), None), True),
+    "audits.submit_audit": (lambda s, u, w, n: audits.submit_audit(s, new_audit(s, n), None), True),
+    "audits.amend_audit": (lambda s, u, w, n: audits.amend_audit(
+        s, "A-0001", {"notes": {"chronology": "not updated since February"}}, "a typo"), True),
+    # cases
+    "cases.case_choices": (lambda s, u, w, n: cases.case_choices(s), False),
+    "cases.case_page": (lambda s, u, w, n: cases.case_page(s, {}, None, 10), False),
+    "cases.failing_counts": (lambda s, u, w, n: cases.failing_counts(s, s.reference.catalogue_for(), TODAY,
+                                                                      ["C-1"]), False),
+    "cases.case_detail": (lambda s, u, w, n: cases.case_detail(s, u, s.reference.catalogue_for(), TODAY,
+                                                                "C-2"), False),
+    "check.stored_case": (lambda s, u, w, n: check.stored_case(s, "C-1"), False),
+    # concerns
+    "concerns.for_user": (lambda s, u, w, n: concerns.for_user(s, u), False),
+    "concerns.unacknowledged_count": (lambda s, u, w, n: concerns.unacknowledged_count(s, u), False),
+    "concerns.waiting_figures": (lambda s, u, w, n: concerns.waiting_figures(s, u), False),
+    "concerns.visible": (lambda s, u, w, n: concerns.visible(s, u), False),
+    "concerns.raise_concern": (lambda s, u, w, n: concerns.raise_concern(s, u, "C-2", None, "found", "act"), True),
+    "concerns.acknowledge": (lambda s, u, w, n: concerns.acknowledge(s, "SC-000001"), True),
+    "concerns.close": (lambda s, u, w, n: concerns.close(s, "SC-000002", "visited the same day"), True),
+    # my audits
+    "my_audits.my_audits": (lambda s, u, w, n: my_audits.my_audits(s, u), False),
+    "my_audits.amendment_trail": (lambda s, u, w, n: my_audits.amendment_trail(s, u, "A-0001"), False),
+    # moderation
+    "moderation.draw_sample": (lambda s, u, w, n: moderation.draw_sample(s, Q1, "0.1", 1, "again", again=True), True),
+    "moderation.verify_sample": (lambda s, u, w, n: moderation.verify_sample(s, w["sample"]), False),
+    "moderation.quarter_agreement": (lambda s, u, w, n: moderation.quarter_agreement(s, Q1), False),
+    "moderation.moderation_figures": (lambda s, u, w, n: moderation.moderation_figures(s, Q1), False),
+    "moderation.preview_sample": (lambda s, u, w, n: moderation.preview_sample(s, Q1, "0.1", 1), False),
+    "moderation.sample_frame": (lambda s, u, w, n: moderation.sample_frame(s, Q1), False),
+    "moderation.sampled_in_quarter": (lambda s, u, w, n: moderation.sampled_in_quarter(s, Q1), False),
+    "moderation.moderators": (lambda s, u, w, n: moderation.moderators(s), False),
+    "moderation.open_loads": (lambda s, u, w, n: moderation.open_loads(s), False),
+    "moderation.plan_assignment": (lambda s, u, w, n: moderation.plan_assignment(s, Q1), False),
+    "moderation.eligible_moderators_for": (lambda s, u, w, n: moderation.eligible_moderators_for(
+        s, w["sampled"]), False),
+    "moderation.progress": (lambda s, u, w, n: moderation.progress(s, Q1), False),
+    "moderation.assign_sample": (lambda s, u, w, n: moderation.assign_sample(s, Q1), True),
+    "moderation.assign_moderator": (lambda s, u, w, n: moderation.assign_moderator(s, w["sampled"], "mo"), True),
+    "moderation.save_blind_draft": (lambda s, u, w, n: moderation.save_blind_draft(
+        s, "A-0002", Moderation(moderator=n, grade="good")), True),
+    "moderation.submit_blind": (lambda s, u, w, n: moderation.submit_blind(
+        s, "A-0002", full_blind(s, "A-0002", n, "good")), True),
+    "moderation.reconcile": (lambda s, u, w, n: moderation.reconcile(s, "A-0006", "agreed", None, None,
+                                                                      "Well evidenced"), True),
+    "moderation.acknowledge": (lambda s, u, w, n: moderation.acknowledge(s, "A-0001"), True),
+    "moderation.feedback_waiting": (lambda s, u, w, n: moderation.feedback_waiting(s), False),
+    "moderation.resolutions": (lambda s, u, w, n: moderation.resolutions(s, ["A-0001"]), False),
+    "moderation.escalations": (lambda s, u, w, n: moderation.escalations(s), False),
+    "moderation.escalation": (lambda s, u, w, n: moderation.escalation(s, "A-0001"), False),
+    "moderation.resolve_escalation": (lambda s, u, w, n: moderation.resolve_escalation(
+        s, "A-0001", "good", "the evidence supports good", "Thank you both"), True),
+    "moderation_views.moderation_queue": (lambda s, u, w, n: moderation_views.moderation_queue(s, n), False),
+    "moderation_views.moderation_stage": (lambda s, u, w, n: moderation_views.moderation_stage(s, "A-0001"),
+                                          False),
+    "moderation_views.blind_view": (lambda s, u, w, n: moderation_views.blind_view(
+        s, "A-0002", s.reference.catalogue_for()), False),
+    "moderation_views.reconcile_view": (lambda s, u, w, n: moderation_views.reconcile_view(
+        s, "A-0001", s.reference.catalogue_for()), False),
+    "moderation_views.feedback_view": (lambda s, u, w, n: moderation_views.feedback_view(s), False),
+    "sampling_view.sampling_view": (lambda s, u, w, n: sampling_view.sampling_view(s, Quarter.parse(Q1), "0.1",
+                                                                                 "1"), False),
+    # allocation
+    "allocation.allocate_month": (lambda s, u, w, n: allocation.allocate_month(s, "2024-05", 1, "seed"), True),
+    "allocation.verify_allocation": (lambda s, u, w, n: allocation.verify_allocation(s, w["allocation"]), False),
+    "allocation.allocations_of": (lambda s, u, w, n: allocation.allocations_of(s, "2024-04"), False),
+    "allocation.allocated_to": (lambda s, u, w, n: allocation.allocated_to(s, n, TODAY), False),
+    "allocation.completion": (lambda s, u, w, n: allocation.completion(s, "2024-04"), False),
+    "allocation.allocation_view": (lambda s, u, w, n: allocation.allocation_view(s, "2024-04"), False),
+    # reports
+    "themes.themes_for": (lambda s, u, w, n: themes.themes_for(s, Quarter.parse(Q1)), False),
+    "themes.export_themes_report": (lambda s, u, w, n: themes.export_themes_report(
+        s, Quarter.parse(Q1), "json", s.path.parent / f"themes-{n}.json"), True),
+    # the dashboard and the actions tracker
+    "dashboard.dashboard": (lambda s, u, w, n: dashboard.dashboard(s, u, TODAY), False),
+    "actions.actions_view (mine)": (lambda s, u, w, n: actions.actions_view(s, "mine", "all", TODAY), False),
+    "actions.actions_view (team)": (lambda s, u, w, n: actions.actions_view(s, "team", "all", TODAY), False),
+    "actions.actions_view (all)": (lambda s, u, w, n: actions.actions_view(s, "all", "all", TODAY), False),
+    "actions.complete_action": (lambda s, u, w, n: actions.complete_action(s, w["open_action"], TODAY), True),
+    "actions.reopen_action": (lambda s, u, w, n: actions.reopen_action(s, w["done_action"], "not done after all"),
+                              True),
+    # imports
+    "imports.check_file": (lambda s, u, w, n: imports.check_file(s, "users", w["users_csv"]), False),
+    "imports.import_file": (lambda s, u, w, n: imports.import_file(s, "users", w["users_csv"]), True),
+    "annex_a.check_workbook": (lambda s, u, w, n: annex_a.check_workbook(s, w["missing"]), False),
+    "annex_a.import_annex_a": (lambda s, u, w, n: annex_a.import_annex_a(s, w["missing"]), True),
+    # thematic rounds and the inspection pack
+    "rounds.rounds_list": (lambda s, u, w, n: rounds.rounds_list(s), False),
+    "rounds.round_cases_of (own)": (lambda s, u, w, n: rounds.round_cases_of(s, n), False),
+    "rounds.round_cases_of (amy's)": (lambda s, u, w, n: rounds.round_cases_of(s, "amy"), False),
+    "pack.build_pack": (lambda s, u, w, n: pack.build_pack(s, ["C-1"], TODAY), False),
+    # accounts
+    "sign_in.check_may_set_password (own)": (lambda s, u, w, n: sign_in.check_may_set_password(s, n), False),
+    "sign_in.check_may_set_password (quinn's)": (lambda s, u, w, n: sign_in.check_may_set_password(s, "quinn"),
+                                                 False),
+    "sign_in.set_password (own)": (lambda s, u, w, n: sign_in.set_password(s, n, PASSWORD + "!", PASSWORD + "!"),
+                                   True),
+    "sign_in.sign_in": (lambda s, u, w, n: sign_in.sign_in(s.clone(sign_in.SIGNING_IN), n, PASSWORD,
+                                                           "127.0.0.1", "the matrix"), True),
+    "setup.keep_default_catalogue": (lambda s, u, w, n: setup.keep_default_catalogue(s), True),
+}
+
+# The expected answers, by hand: amy (auditor), mo (moderator), quinn (QA lead), root (admin),
+# wes (no role), nobody (not a user).
+EXPECTED = """
+audits.may_start_audit_of                 ok no no ok no no
+audits.audit_context                      ok ok ok ok no no
+audits.audit_context (blind)              ok no ok ok no no
+audits.amended_summary                    ok ok ok ok no no
+audits.save_draft                         ok no no ok no no
+audits.submit_audit                       ok no no ok no no
+audits.amend_audit                        ok no ok ok no no
+cases.case_choices                        ok ok ok ok no no
+cases.case_page                           ok ok ok ok no no
+cases.failing_counts                      ok ok ok ok no no
+cases.case_detail                         ok ok ok ok no no
+check.stored_case                         ok ok ok ok no no
+concerns.for_user                         ok ok ok ok ok no
+concerns.unacknowledged_count             ok ok ok ok ok no
+concerns.waiting_figures                  ok ok ok ok ok no
+concerns.visible                          ok ok ok ok ok no
+concerns.raise_concern                    ok ok ok ok no no
+concerns.acknowledge                      no no ok ok no no
+concerns.close                            no no ok ok no no
+my_audits.my_audits                       ok no no ok no no
+my_audits.amendment_trail                 ok ok ok ok no no
+moderation.draw_sample                    no no ok ok no no
+moderation.verify_sample                  ok ok ok ok ok no
+moderation.quarter_agreement              no ok ok ok no no
+moderation.moderation_figures             no ok ok ok no no
+moderation.preview_sample                 no no ok ok no no
+moderation.sample_frame                   no no ok ok no no
+moderation.sampled_in_quarter             no no ok ok no no
+moderation.moderators                     no no ok ok no no
+moderation.open_loads                     no no ok ok no no
+moderation.plan_assignment                no no ok ok no no
+moderation.eligible_moderators_for        no no ok ok no no
+moderation.progress                       no no ok ok no no
+moderation.assign_sample                  no no ok ok no no
+moderation.assign_moderator               no no ok ok no no
+moderation.save_blind_draft               no ok no ok no no
+moderation.submit_blind                   no ok no ok no no
+moderation.reconcile                      no ok no ok no no
+moderation.acknowledge                    ok no no ok no no
+moderation.feedback_waiting               ok ok ok ok ok no
+moderation.resolutions                    ok ok ok ok ok no
+moderation.escalations                    no no ok ok no no
+moderation.escalation                     no no ok ok no no
+moderation.resolve_escalation             no no ok ok no no
+moderation_views.moderation_queue         no ok ok ok no no
+moderation_views.moderation_stage         no ok ok ok no no
+moderation_views.blind_view               no ok no ok no no
+moderation_views.reconcile_view           ok ok ok ok no no
+moderation_views.feedback_view            ok ok ok ok ok no
+sampling_view.sampling_view               no no ok ok no no
+allocation.allocate_month                 no no ok ok no no
+allocation.verify_allocation              ok ok ok ok ok no
+allocation.allocations_of                 no no ok ok no no
+allocation.allocated_to                   ok ok ok ok ok no
+allocation.completion                     no no ok ok no no
+allocation.allocation_view                no no ok ok no no
+themes.themes_for                         no no ok ok no no
+themes.export_themes_report               no no ok ok no no
+dashboard.dashboard                       ok ok ok ok ok no
+actions.actions_view (mine)               ok ok ok ok ok no
+actions.actions_view (team)               ok ok ok no no no
+actions.actions_view (all)                no no ok ok no no
+actions.complete_action                   ok no ok ok ok no
+actions.reopen_action                     ok no ok ok ok no
+rounds.rounds_list                        no no ok ok no no
+rounds.round_cases_of (own)               ok ok ok ok ok no
+rounds.round_cases_of (amy's)             ok no ok ok no no
+pack.build_pack                           no no ok ok no no
+imports.check_file                        no no no ok no no
+imports.import_file                       no no no ok no no
+annex_a.check_workbook                    no no no err no no
+annex_a.import_annex_a                    no no no err no no
+sign_in.check_may_set_password (own)      ok ok ok ok ok no
+sign_in.check_may_set_password (quinn's)  no no ok ok no no
+sign_in.set_password (own)                ok ok ok ok ok no
+sign_in.sign_in                           ok ok ok ok ok no
+setup.keep_default_catalogue              ok ok ok ok ok ok
+"""
+
+
+def expected() -> dict[tuple[str, str], str]:
+    cells = {}
+    for line in EXPECTED.strip().splitlines():
+        *words, = line.split()
+        answers = words[-len(PEOPLE):]
+        name = " ".join(words[:-len(PEOPLE)])
+        for person, answer in zip(PEOPLE, answers):
+            cells[(name, person)] = answer
+    return cells
+
+
+CELLS = expected()
+
+
+def test_every_entry_point_has_a_row_written_out():
+    assert {name for name, _ in CELLS} == set(ENTRY_POINTS)
+
+
+def outcome(call) -> str:
+    try:
+        call()
+    except Refused:
+        return "no"
+    except BadInput:
+        return "err"
+    return "ok"
+
+
+def told(answer):
+    """may_start_audit_of answers with its refusals (for the screen to show) rather than raising them."""
+    refusals, _warning, _blocks = answer
+    if refusals:
+        raise Refused(*refusals)
+    return answer
+
+
+@pytest.mark.parametrize("name", list(ENTRY_POINTS))
+def test_the_cell_of_each_person(name, world, tmp_path):
+    path, facts = world
+    call, writes = ENTRY_POINTS[name]
+    got = {}
+    for person in PEOPLE:
+        where = path
+        if writes:  # each write on its own copy, so one person's change is not another's world
+            where = tmp_path / person / "caseaudit.db"
+            where.parent.mkdir()
+            copy(path, where)
+        store = open_store(where, person, clock=clock_on(TODAY))
+        try:
+            got[person] = outcome(lambda: call(store, store.user, facts, person))
+        finally:
+            store.close()
+    assert got == {person: CELLS[(name, person)] for person in PEOPLE}
