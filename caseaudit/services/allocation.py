@@ -18,6 +18,7 @@ from audit_tools.permissions import Op
 from caseaudit.services import access
 from db.errors import NotFound
 from db.store import Store
+from typing import Any
 
 
 def month_of(day: date) -> str:
@@ -161,7 +162,7 @@ class Completion:
     started: int
     submitted: int
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"allocated": self.allocated, "started": self.started, "submitted": self.submitted}
 
 
@@ -172,7 +173,7 @@ class CompletionView:
     by_auditor: list[Completion] = field(default_factory=list)
     by_team: list[Completion] = field(default_factory=list)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """The themes export's extra `allocation` key."""
         total = Completion("total", sum(c.allocated for c in self.by_auditor),
                            sum(c.started for c in self.by_auditor), sum(c.submitted for c in self.by_auditor))

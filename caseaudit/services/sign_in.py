@@ -207,8 +207,20 @@ def change_own_password(store: Store, session_hash: str, current: str, new: str,
     """A signed-in person changes their own password: the current one first, then the new
     one twice. Their other sessions end now; this one carries on."""
     username = store.actor
+    settings = store.reference.settings()
+    now = store.now()
+    key = name_key(username)
+    attempt = served.begin_name_try(store, key, now)  # a wrong current password counts as a failed sign-in
+    if attempt.locked_until is not None:
+        raise SignInLocked(attempt.locked_until)
     if not _matches(passwords.password_hash(store, username), current):
+        failures = served.name_failures(store, key)
+        with store.transaction():
+            store.session.record("password change refused", {"username": username, "failures_in_a_row": failures})
+            if locks_after(failures, settings):
+                _lock(store, key, username, now, settings, "")
         raise Refused("the current password is not right; nothing was changed")
+    served.forgive_name(store, key)
     check_password_rules(store, username, new, again)
     from caseaudit.services.served import end_sessions_of
 
