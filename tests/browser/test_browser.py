@@ -191,7 +191,9 @@ def choose(session: Session, downs: int, shown: str | None = None) -> None:
 
     `shown` is an option's words that appear only once the list is open: waited for, so a
     busy machine does not read the arrows before the list is there."""
-    session.keys("Tab", "Enter")
+    session.keys("Tab")
+    time.sleep(1.0)  # a drop-down builds its list when first focused
+    session.keys("Enter")
     if shown:
         session.expect(shown)
     else:
