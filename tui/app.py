@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("caseaudit.tui")
 
-# Screens written elsewhere in tui/screens, opened by name so a missing one is a sentence,
-# not a crash: (module, class, what the user calls it, the operation it shows). Whether the
+# Screens written elsewhere in tui/screens, imported by name when first opened (one that
+# fails is logged and told as a failure, the app stays up): (module, class, what the user
+# calls it, the operation it shows). Whether the
 # user may open it is the policy's answer, read through the services (caseaudit.services.access).
 OTHER_SCREENS: dict[str, tuple[str, str, str, Op]] = {
     "moderation": ("tui.screens.moderation.queue", "ModerationQueueScreen", "Moderation",
