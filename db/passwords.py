@@ -39,7 +39,8 @@ def has_password(store: Store, username: str) -> bool:
 
 
 def count_passwords(store: Store) -> int:
-    return store.db.execute(f"SELECT count(*) FROM {PASSWORDS}").fetchone()[0]
+    count: int = store.db.execute(f"SELECT count(*) FROM {PASSWORDS}").fetchone()[0]
+    return count
 
 
 def set_password_hash(store: Store, username: str, hashed: str) -> None:

@@ -15,7 +15,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -60,8 +60,9 @@ def log_sign_in(store: Store, now: datetime, username: str | None, outcome: str,
 
 
 def address_failures_since(store: Store, address: str, since: datetime) -> int:
-    return store.db.execute("SELECT count(*) FROM served_sign_ins WHERE address = ? AND outcome = 'refused' "
-                            "AND at > ?", [address, stamp(since)]).fetchone()[0]
+    count: int = store.db.execute("SELECT count(*) FROM served_sign_ins WHERE address = ? AND outcome = 'refused' "
+                                  "AND at > ?", [address, stamp(since)]).fetchone()[0]
+    return count
 
 
 def sign_ins(store: Store) -> list[tuple[str, str | None, str, str]]:
@@ -168,7 +169,7 @@ COLUMNS = ("id_hash, username, csrf, started_at, last_seen_at, address, browser,
            "ended_at, ended_why")
 
 
-def _row(row: tuple) -> SessionRow:
+def _row(row: tuple[Any, ...]) -> SessionRow:
     return SessionRow(row[0], row[1], row[2], moment(row[3]), moment(row[4]), row[5], row[6], json.loads(row[7]),
                       row[8], moment(row[9]) if row[9] else None, row[10])
 

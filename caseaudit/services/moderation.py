@@ -121,7 +121,7 @@ def quarter_agreement(store: Store, quarter: Quarter | str) -> Agreement:
                                  min_pairs=store.reference.settings().agreement_min_pairs)
 
 
-def moderation_figures(store: Store, quarter: Quarter | str):
+def moderation_figures(store: Store, quarter: Quarter | str) -> ModerationCounts:
     """The quarter's moderation figures (audit_tools.themes.ModerationFigures' counts: sampled,
     moderated, reconciled, sample_moderated), from the one query the themes report reads."""
     access.require(store, Op.read_agreement)
