@@ -7,7 +7,7 @@ from typing import Any
 
 from audit_tools.calendar import format_day
 from audit_tools.files import Output, output_file
-from audit_tools.exporters.tables import FRACTION, KAPPA, PCT, Table, cell_text, human_tables
+from audit_tools.exporters.tables import FRACTION, KAPPA, PCT, POINTS, WORDS, Table, cell_text, human_tables
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ModerationCounts, ThemesReport, movers, pct, top_themes
 from audit_tools.text import printable
@@ -28,6 +28,8 @@ def _number(value: float | None, kind: str) -> str:
         return "–"
     if kind == PCT:
         return f"{value:.1f}%"
+    if kind == POINTS:
+        return f"{value:+.1f}"
     if kind == FRACTION:
         return percent(value, 1)
     if kind == KAPPA:
@@ -41,12 +43,11 @@ def _table(table: Table) -> list[str]:
         return lines + ["None this quarter.", ""]
     head = [c.heading for c in table.columns]
     lines.append("| " + " | ".join(head) + " |")
-    lines.append("| " + " | ".join("---:" if c.kind not in ("text", "date") else "---"
-                                   for c in table.columns) + " |")
+    lines.append("| " + " | ".join("---" if c.kind in WORDS else "---:" for c in table.columns) + " |")
     for row in table.rows:
         cells = []
         for value, column in zip(row, table.columns):
-            if column.kind in (PCT, FRACTION, KAPPA) or isinstance(value, (int, float)):
+            if column.kind in (PCT, FRACTION, KAPPA, POINTS) or isinstance(value, (int, float)):
                 cells.append(_number(value, column.kind))
             else:
                 cells.append(_md(value))

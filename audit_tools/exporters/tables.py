@@ -22,6 +22,10 @@ from audit_tools.themes import QuarterFigures, ThemesReport, pct
 # standard, a quarter code.
 TEXT, INT, PCT, FRACTION, DATE = "text", "int", "pct", "fraction", "date"
 KAPPA, GRADE, STANDARD, QUARTER = "kappa", "grade", "standard", "quarter"
+# A change between two percentages, in percentage points: signed, never written with "%".
+POINTS = "points"
+# Columns a person reads as words or dates: left-aligned where a format aligns.
+WORDS = (TEXT, DATE, GRADE, STANDARD, QUARTER)
 
 
 @dataclass
@@ -113,7 +117,7 @@ def themes_tables(report: ThemesReport) -> list[Table]:
               ("met", INT, "Met"), ("partly_met", INT, "Partly met"), ("not_met", INT, "Not met"),
               ("not_applicable", INT, "Not applicable"), ("pct_met", PCT, "% met"),
               ("previous_n", INT, "Previous scored"), ("previous_pct_met", PCT, "Previous % met"),
-              ("change", PCT, "Change (points)")),
+              ("change", POINTS, "Change (points)")),
         rows,
     ))
 

@@ -16,13 +16,14 @@ from typing import Any
 
 from audit_tools.exporters.safety import neutralise
 from audit_tools.files import Output, output_file
-from audit_tools.exporters.tables import DATE, FRACTION, INT, KAPPA, PCT, Table, cell_text, human_tables
+from audit_tools.exporters.tables import DATE, FRACTION, INT, KAPPA, PCT, POINTS, Table, cell_text, human_tables
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport
 
 # Shares are stored as fractions and shown as percentages (0.75 reads 75.0%), as on every
 # screen; the figures themselves keep their precision for anyone who calculates with them.
-NUMBER_FORMATS = {PCT: "0.0%", FRACTION: "0.0%", KAPPA: "0.00", INT: "0", DATE: "d mmm yyyy"}
+NUMBER_FORMATS = {PCT: "0.0%", FRACTION: "0.0%", KAPPA: "0.00", INT: "0", DATE: "d mmm yyyy",
+                  POINTS: "+0.0;-0.0;0.0"}
 
 
 def _stored(value: Any, kind: str) -> Any:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from audit_tools.calendar import london_day
+from audit_tools.models import Moderation
 from audit_tools.quarters import Quarter
 from caseaudit.services import moderation as ms
 from db import open_store
-from tests.support import admin_store, full_blind, make_audit
+from tests.support import admin_store, make_audit
 
 # 23:59:59 in London (BST) on 31 March 2026 is 22:59:59 UTC.
 LAST_SECOND = datetime(2026, 3, 31, 22, 59, 59, tzinfo=timezone.utc)
@@ -71,7 +72,8 @@ def test_moderation_dates_agree_with_their_history_entries_across_midnight(tmp_p
     cat = open_store(path, "cat", clock=clock)
 
     clock.moment = LAST_SECOND - timedelta(seconds=1)
-    done = ms.submit_blind(cat, "A-0001", full_blind(cat, "A-0001", "cat", "good", moderated_on=date(2025, 1, 1)))
+    done = ms.submit_blind(cat, "A-0001", Moderation(moderator="cat", grade="good", scores=dict(audit.scores),
+                                                     notes=dict(audit.notes), moderated_on=date(2025, 1, 1)))
     assert done.moderated_on == date(2026, 3, 31)  # the day of the write, whatever was passed
     assert entry_day(cat, "moderation saved") == date(2026, 3, 31)
 

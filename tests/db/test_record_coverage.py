@@ -7,6 +7,7 @@ populated database, not listed here, so a table that lands later is tried as wel
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from datetime import date, datetime, timezone
@@ -15,7 +16,7 @@ import pytest
 
 from audit_tools.models import Audit, Case, Moderation, User
 from caseaudit.cli import main
-from db import coverage, open_store
+from db import coverage, history, open_store
 from db.identity import current_username
 from db.maintenance import verify_file
 from tests.support import raw_connection
@@ -260,3 +261,51 @@ def test_removing_a_tables_pending_digest_to_have_it_taken_afresh_is_named(popul
     result = verify_file(copy)
     assert any(line.startswith("table cases: history entry ") and "took its digest afresh" in line
                for line in result.tables), result.tables
+
+
+def _as_before_the_digests(path) -> None:
+    """Make `path` what a file written before m150 looks like: no record digests, no digest
+    triggers, no `state` in the history, and m150 not yet applied."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                "AND name LIKE 'record_digest_%'").fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute("DROP TABLE record_digests")
+    conn.execute("DROP TRIGGER history_no_update")
+    conn.execute("DROP TRIGGER history_no_delete")
+    conn.execute("DELETE FROM history WHERE what = 'record coverage taken'")
+    conn.execute("ALTER TABLE history DROP COLUMN state")
+    prev = history.GENESIS  # the entries hashed as a version before the digests hashed them
+    for n, (entry_id, at, actor, what, details) in enumerate(conn.execute(
+            "SELECT id, at, actor, what, details FROM history ORDER BY id").fetchall(), start=1):
+        digest = history.entry_hash(prev, n, at, actor, what, json.loads(details))
+        conn.execute("UPDATE history SET id = ?, prev_hash = ?, hash = ? WHERE id = ?", [n, prev, digest, entry_id])
+        prev = digest
+    for event in ("UPDATE", "DELETE"):
+        conn.execute(f"CREATE TRIGGER history_no_{event.lower()} BEFORE {event} ON history "
+                     "BEGIN SELECT RAISE(ABORT, 'history is append-only'); END")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm150_record_digests'")
+    conn.close()
+
+
+def test_a_file_from_before_the_digests_verifies_then_is_covered_when_opened(tmp_path):
+    from tests.support import admin_store, make_audit
+
+    path = tmp_path / "older.db"
+    store = admin_store(path)
+    store.audits.insert([make_audit()])
+    store.close()
+    _as_before_the_digests(path)
+    # Before any store opens it, verify checks what older versions checked, and passes.
+    older = verify_file(path)
+    assert older.ok and older.covered == 0, older.findings
+    entries = older.entries
+    open_store(path, ME, clock=CLOCK).close()  # m150 runs and every table is taken, recorded
+    result = verify_file(path)
+    assert result.ok, result.findings
+    assert result.entries == entries + 1 and result.covered == len(coverage.covered_tables(_open(path)))
+    conn = sqlite3.connect(path, isolation_level=None)
+    _drop_every_trigger(conn)
+    conn.execute("UPDATE cases SET worker = 'ben'")
+    conn.close()
+    assert [line.split(":")[0] for line in verify_file(path).tables] == ["table cases"]

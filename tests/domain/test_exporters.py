@@ -146,7 +146,7 @@ def test_md_is_a_board_paper(report, doc, tmp_path):
     assert "## Headline figures" in text
     assert "**Audits completed:** 4 (previous quarter 2)" in text
     # Standards by title, rates as percentages, quarters as "2024-25 Q1": no ids on paper.
-    assert "| Child protection visits | 4 | 3 | 0 | 1 | 0 | 75.0% | 2 | 50.0% | 25.0% |" in text
+    assert "| Child protection visits | 4 | 3 | 0 | 1 | 0 | 75.0% | 2 | 50.0% | +25.0 |" in text
     assert "| Chronology | 4 | 2 | 1 | 1 | 0 | 50.0% |" in text
     assert "| 2024-25 Q1 | 6 | 2 | 1 | 4 | 2 |" in text  # actions
     assert "| Good | 2 | 50.0% | 1 | 50.0% |" in text
@@ -203,7 +203,7 @@ def test_formulas_neutralised_in_csv_and_xlsx_numbers_stay_numbers(tmp_path):
                     seen_evil |= cell.value == "'" + EVIL_NAME
     assert seen_evil
     standards = read_sheet(path, "standards")
-    assert next(r for r in standards if r["Standard"] == "Child protection visits")["Change (points)"] == -0.25
+    assert next(r for r in standards if r["Standard"] == "Child protection visits")["Change (points)"] == -25.0
     # And in the raw sheet XML nothing is stored as a formula.
     with zipfile.ZipFile(path) as z:
         for name in z.namelist():
@@ -312,3 +312,20 @@ def test_xlsx_charts_print_whole(tmp_path, report):
     assert '<pageSetUpPr fitToPage="1"' in standards_xml
     assert 'fitToHeight="1"' in standards_xml and 'fitToWidth="1"' in standards_xml
     assert ws.print_area and int(re.findall(r"\d+", ws.print_area.split(":")[-1])[0]) > rows + 10
+
+
+def test_md_change_is_in_points_and_grades_read_left(report):
+    """Finding 20 of issue 26: the "Change (points)" column showed -3.4% and grades were
+    right-aligned like numbers."""
+    lines = render_md(report).splitlines()
+    head = lines.index(next(line for line in lines if line.startswith("| Standard | Scored")))
+    columns = [c.strip() for c in lines[head].strip("|").split("|")]
+    aligns = [a.strip() for a in lines[head + 1].strip("|").split("|")]
+    assert aligns[columns.index("Standard")] == "---" and aligns[columns.index("% met")] == "---:"
+    visits = next(line for line in lines[head:] if line.startswith("| Child protection visits"))
+    change = [c.strip() for c in visits.strip("|").split("|")][columns.index("Change (points)")]
+    assert change == "+25.0"
+    for line in lines:
+        if line.startswith("| Grade |"):
+            grades_align = lines[lines.index(line) + 1].strip("|").split("|")[0].strip()
+            assert grades_align == "---"

@@ -106,22 +106,40 @@ def test_only_the_auditor_the_round_gave_the_case_may_audit_it_in_the_round(serv
         store.clone("ben").audits.save_draft(forged, None)
 
 
-def test_a_round_audit_counts_in_no_quota_sample_frame_or_themes_report(service):
+def _submitted_round_audit_then_a_normal_one(service, count):
+    """`count(store)` with a round audit of amy's submitted, then with an audit outside the round."""
     store, lead, made = service
     ref = cases_of(made, "amy")[0]
     submit(store, made, ref, "amy", {"neglect-named": ("yes", ""), "graded-care-profile": ("yes", "")})
+    with_round = count(store)
     amy = store.clone("amy")
-    assert dashboard(amy, amy.user, TODAY).done_this_month == 0
-    assert [a.audit_id for a in sample_frame(store, "2024-25-Q1")] == []
-    assert themes_for(store, Quarter.parse("2024-25-Q1")).audits.completed == 0
-
-    # An audit outside the round counts in all three.
     normal = Audit(audit_id=store.audits.next_id(), case_ref="C-1001", auditor="amy", as_of=TODAY,
                    grade=Grade.good, scores={s: Status.met for s in CIN_STANDARDS}, catalogue_version="2024.1")
     audit_service.submit_audit(amy, normal, None)
-    assert dashboard(amy, amy.user, TODAY).done_this_month == 1
-    assert [a.audit_id for a in sample_frame(store, "2024-25-Q1")] == [normal.audit_id]
-    assert themes_for(store, Quarter.parse("2024-25-Q1")).audits.completed == 1
+    return with_round, count(store), normal.audit_id
+
+
+def test_a_round_audit_counts_nothing_toward_the_monthly_quota(service):
+    def done(store):
+        amy = store.clone("amy")
+        return dashboard(amy, amy.user, TODAY).done_this_month
+
+    assert _submitted_round_audit_then_a_normal_one(service, done)[:2] == (0, 1)
+
+
+def test_a_round_audit_is_not_in_the_quarters_moderation_sample_frame(service):
+    def frame(store):
+        return [a.audit_id for a in sample_frame(store, "2024-25-Q1")]
+
+    with_round, with_normal, normal = _submitted_round_audit_then_a_normal_one(service, frame)
+    assert with_round == [] and with_normal == [normal]
+
+
+def test_a_round_audit_is_not_in_the_quarterly_themes_report(service):
+    def completed(store):
+        return themes_for(store, Quarter.parse("2024-25-Q1")).audits.completed
+
+    assert _submitted_round_audit_then_a_normal_one(service, completed)[:2] == (0, 1)
 
 
 def test_a_round_audit_is_an_audit_of_the_case_for_the_12_month_rules(service):

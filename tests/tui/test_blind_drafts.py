@@ -53,6 +53,9 @@ async def test_a_half_done_reaudit_is_saved_with_ctrl_s_and_submitted_with_ctrl_
         count = len(box.problems)
         assert box.text.startswith(f"Not submitted: {count} things to put right")
         assert "• grade: choose your own grade for the case" in box.text
+        # Standards are named by their titles, as the audit form names them (finding 18 of issue 26).
+        assert "• Management oversight: choose a status" in " ".join(box.text.split())
+        assert "management-oversight:" not in box.text
         assert app.focused is blind.query_one("#blind-status-management-oversight")
         await choose(pilot, "blind-grade", "Good")
         assert len(box.problems) == count - 1 and "grade:" not in box.text

@@ -70,7 +70,9 @@ async def test_a_concern_raised_in_one_app_is_on_the_line_managers_and_qa_leads_
             rows = concern_rows(app.screen)
             assert [r[:2] + r[3:5] for r in rows] == [["SC-000001", "C-1", "amy", "open"]]
             assert app.sub_title.startswith("⚠ 1 open concern · ")
-            assert "1 safeguarding concern to act on" in str(app.screen.query_one("#concerns", Static).render())
+            # The dashboard's count and the header's agree, and say how they differ (finding 18).
+            assert "1 safeguarding concern to act on (1 open: not yet acknowledged)" in str(
+                app.screen.query_one("#concerns", Static).render())
         # The auditor who raised it is neither: no dashboard row, no header mark.
         assert "open concern" not in auditor.sub_title
 
@@ -83,6 +85,8 @@ async def test_a_concern_raised_in_one_app_is_on_the_line_managers_and_qa_leads_
         await settle(m)
         assert "open concern" not in manager.sub_title
         assert [r[4] for r in concern_rows(manager.screen)] == ["acknowledged"]
+        tile = str(manager.screen.query_one("#concerns", Static).render())
+        assert "1 safeguarding concern to act on" in tile and "not yet acknowledged" not in tile
 
         # Closing asks for the action taken; then it leaves the dashboard.
         await m.press("enter")
@@ -109,6 +113,12 @@ async def test_both_texts_are_needed_and_problems_show_in_the_dialog(db_path):
         assert str(dialog.query_one("#concern-found-problem", Static).render()) == (
             "what you found: required; write it in a sentence or two")
         assert dialog.query_one("#concern-should-problem", Static).display
+        # Typing in a box takes its "required" away at once (finding 18 of issue 26).
+        dialog.query_one("#concern-should", TextArea).focus()
+        await pilot.press(*"ask the social worker")
+        await pilot.pause()
+        assert not dialog.query_one("#concern-should-problem", Static).display
+        assert dialog.query_one("#concern-found-problem", Static).display
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, AuditFormScreen)

@@ -156,7 +156,7 @@ async def test_blind_reaudit_then_reconcile_then_acknowledge(db_path):
         table = screen.query_one("#feedback-table", DataTable)
         assert [str(c) for c in table.get_row_at(0)[3:]] == ["grade changed", "Outstanding", "Good"]
         assert table.virtual_size.width <= 78
-        await pilot.press("f")
+        await pilot.press("k")
         await settle(pilot)
         assert "0 pieces of moderation feedback to acknowledge" in screen_text(screen)
     assert open_store(db_path, "admin").audits.get(audit_id).moderation.acknowledged_on == TODAY

@@ -300,7 +300,11 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         assert isinstance(app.screen, FeedbackScreen)
         text = text_of(app.screen, "#feedback-text")
         assert "Resolved by QA lead lee" in text and "Well argued" in text and "Let us talk" in text
+        # f again (as if pressed twice to open it) acknowledges nothing unread (finding 23 of issue 26).
         await pilot.press("f")
+        await settle(pilot)
+        assert open_store(db_path, "admin").audits.get(first).moderation.acknowledged_on is None
+        await pilot.press("k")
         await settle(pilot)
         assert open_store(db_path, "admin").audits.get(first).moderation.acknowledged_on == TODAY
 

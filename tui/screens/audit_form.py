@@ -78,6 +78,7 @@ class AuditFormScreen(CaseauditScreen):
         # Changes not yet saved: in a draft, a conflicted draft or an amendment alike.
         self.dirty = False
         self.close_after_save = False
+        self.quit_after_save = None  # ctrl+q waiting for the draft to be saved
         self._autosave = None
 
     # --- layout ----------------------------------------------------------------------
@@ -130,6 +131,7 @@ class AuditFormScreen(CaseauditScreen):
             if worker.group == "load":
                 self.query_one("#audit-header", Static).update(
                     Text("This audit could not be opened. Press escape to go back.", style="bold"))
+            self.quit_after_save = None  # not saved: the app stays open, the work on screen
             if worker.group == "save" and audit_service.is_conflict(worker.error):
                 self._conflict(worker.error)
                 return
@@ -322,6 +324,19 @@ class AuditFormScreen(CaseauditScreen):
             return
         self.app.pop_screen()
 
+    def keep_before_quitting(self, quit_app) -> None:
+        """ctrl+q: a draft with changes is saved first; an amendment's changes are not saved
+        without a reason, so the person is asked before they are dropped."""
+        if self.mode is FormMode.DRAFT and self.dirty:
+            self.quit_after_save = quit_app
+            self.save_draft(self.build_audit(), self.revision)
+        elif self.mode is FormMode.AMENDING and self.dirty:
+            self.app.push_screen(Confirm("Quit and discard your changes to this audit? ctrl+s saves them as "
+                                         "an amendment instead.", yes="Discard and quit", no="Keep editing"),
+                                 lambda yes: quit_app() if yes else None)
+        else:
+            quit_app()
+
     def _discard_amendment(self, discard: bool | None) -> None:
         if not discard or self.mode is not FormMode.AMENDING:
             return
@@ -342,6 +357,9 @@ class AuditFormScreen(CaseauditScreen):
         self.revision = revision
         self.dirty = False
         self._set_state(f"Draft saved (revision {revision}).")
+        if self.quit_after_save is not None:
+            self.quit_after_save()
+            return
         if self.close_after_save:
             self.close_after_save = False
             self.app.pop_screen()

@@ -106,6 +106,13 @@ class RaiseConcernScreen(ModalScreen[Concern | None]):
             tell(self.query_one("#concern-problem", Static),
                  "Not raised: " + " ".join(problem_lines(event.worker.error)))
 
+    @on(TextArea.Changed)
+    def _typed(self, event: TextArea.Changed) -> None:
+        # A box's "required" goes as soon as something is typed in it, not at the next ctrl+s.
+        box = event.text_area.id or ""
+        if event.text_area.text.strip() and box in ("concern-found", "concern-should"):
+            tell(self.query_one(f"#{box}-problem", Static), "")
+
     @on(Button.Pressed, "#concern-raise")
     def _raise_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -155,6 +155,11 @@ class DashboardScreen(CaseauditScreen):
         count = figures.concerns_count
         words = Text()
         words.append(f"⚠ {plural(count, 'safeguarding concern')} to act on", style="bold red")
+        # The header's "open concerns" are those nobody has acknowledged yet: said here in
+        # the same word, so the two figures agree.
+        waiting = self.app.concern_figures[0] if getattr(self.app, "concern_figures", None) else 0
+        if waiting:
+            words.append(f" ({waiting} open: not yet acknowledged)", style="bold red")
         words.append(": enter on one reads it, to acknowledge it or close it with the action taken.")
         if count > len(figures.concerns):
             words.append(f" Showing the newest {len(figures.concerns)}; `caseaudit concerns --open` lists all.")

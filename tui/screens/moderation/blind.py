@@ -73,6 +73,7 @@ class BlindReauditScreen(CaseauditScreen):
         self.view: BlindView | None = None
         self.saved: Moderation | None = None  # as last saved (or as opened)
         self.close_after_save = False
+        self.quit_after_save = None  # ctrl+q waiting for the draft to be saved
         self._autosave = None
 
     def compose(self) -> ComposeResult:
@@ -97,11 +98,15 @@ class BlindReauditScreen(CaseauditScreen):
         elif event.state == WorkerState.SUCCESS and worker.group == "save":
             self.saved = worker.result
             self.query_one("#blind-state", Static).update("Draft saved: it is here when you come back.")
+            if self.quit_after_save is not None:
+                self.quit_after_save()
+                return
             if self.close_after_save:
                 self.app.notify("Your re-audit so far is kept as a draft.", title="Draft saved")
                 super().action_back()
         elif event.state == WorkerState.ERROR and worker.group == "save":
             self.close_after_save = False
+            self.quit_after_save = None  # not saved: the app stays open, the work on screen
         elif event.state == WorkerState.SUCCESS and worker.group == "submit":
             self.app.notify("Blind re-audit stored. Now compare it with the original.", title="Stored")
             self.app.switch_screen(ReconcileScreen(self.audit_id))
@@ -190,15 +195,25 @@ class BlindReauditScreen(CaseauditScreen):
         raise_from(self, self.view.case.case_ref if self.view else None, self.audit_id, source="blind re-audit")
 
     def _problems(self) -> list[str]:
-        return blind_problems(self.build(), [s.id for s in self.view.standards]) if self.view else []
+        """What is still missing, each standard named by its title as the audit form names it
+        ("Chronology on file: choose a status"), not by its id."""
+        if not self.view:
+            return []
+        titles = {s.id: s.title for s in self.view.standards}
+        problems = []
+        for problem in blind_problems(self.build(), list(titles)):
+            where, _, words = problem.partition(": ")
+            problems.append(f"{titles.get(where, where)}: {words}")
+        return problems
 
     def _field_for(self, problem: str):
-        """The box a problem is about ("chronology: choose a status", "grade: ...")."""
-        where, _, words = problem.partition(":")
+        """The box a problem is about ("Chronology on file: choose a status", "grade: ...")."""
+        where, _, words = problem.partition(": ")
         if where == "grade":
             return self.query_one("#blind-grade")
+        ids = {s.title: s.id for s in self.view.standards} if self.view else {}
         kind = "note" if "evidence note" in words else "status"
-        found = self.query(f"#blind-{kind}-{where}")
+        found = self.query(f"#blind-{kind}-{ids.get(where, where)}")
         return found.first() if found else None
 
     @on(Select.Changed)
@@ -251,6 +266,15 @@ class BlindReauditScreen(CaseauditScreen):
         if self.view is not None:
             self._stop_autosave()
             self.save_draft(self.build())
+
+    def keep_before_quitting(self, quit_app) -> None:
+        """ctrl+q: the re-audit so far is saved first, then the app quits."""
+        if self.view is None or self.saved is None or self.build() == self.saved:
+            quit_app()
+            return
+        self._stop_autosave()
+        self.quit_after_save = quit_app
+        self.save_draft(self.build())
 
     def action_back(self) -> None:
         # A half-done re-audit is kept as a draft, as an audit is, never dropped.

@@ -26,7 +26,8 @@ class FeedbackScreen(CaseauditScreen):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("f", "acknowledge", "Acknowledge", id="acknowledge_feedback"),
+        # Not f, the key that opens this screen: pressed twice, it acknowledged feedback unread.
+        Binding("k", "acknowledge", "Acknowledge", id="acknowledge_feedback"),
         Binding("f5", "reload", "Refresh", id="refresh_feedback"),
     ]
 
@@ -74,7 +75,7 @@ class FeedbackScreen(CaseauditScreen):
         pieces = "1 piece" if len(audits) == 1 else f"{len(audits)} pieces"
         title.append(f"{pieces} of moderation feedback to acknowledge", style="bold")
         if audits:
-            title.append(". Read it below, then press f to acknowledge.")
+            title.append(". Read it below, then press k to acknowledge.")
         self.query_one("#feedback-title", Static).update(title)
         table = self.query_one("#feedback-table", DataTable)
         table.clear(columns=True)
