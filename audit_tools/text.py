@@ -77,18 +77,33 @@ def describe_character(char: str) -> str:
     return f"U+{code:04X} ({what})"
 
 
+def _checker_of(kind: Kind):
+    """The check for one kind, with its pattern and limit bound once: it runs on every field
+    of every row an import reads, so it is one regular-expression search and a length."""
+    search = _BAD[kind].search
+    limit = LIMITS[kind]
+    multi_line = kind is Kind.text
+
+    def check(value: str) -> str:
+        if multi_line and ("\r" in value or "\u2028" in value or "\u2029" in value):
+            value = _LINE_BREAKS.sub("\n", value)
+        bad = search(value)
+        if bad is not None:
+            raise ValueError(f"the character {describe_character(bad.group())} is not allowed here")
+        if len(value) > limit:
+            raise ValueError(f"{len(value):,} characters is too long: at most {limit:,}")
+        return value
+
+    return check
+
+
+_CHECKS = {kind: _checker_of(kind) for kind in Kind}
+
+
 def check_text(value: str, kind: Kind) -> str:
     """`value` as it may be stored (multi-line text with its line breaks made LF), or
     ValueError naming the first character refused, or the length over the limit."""
-    if kind is Kind.text and ("\r" in value or "\u2028" in value or "\u2029" in value):
-        value = _LINE_BREAKS.sub("\n", value)
-    bad = _BAD[kind].search(value)
-    if bad is not None:
-        raise ValueError(f"the character {describe_character(bad.group())} is not allowed here")
-    limit = LIMITS[kind]
-    if len(value) > limit:
-        raise ValueError(f"{len(value):,} characters is too long: at most {limit:,}")
-    return value
+    return _CHECKS[kind](value)
 
 
 def check_optional(value: Any, kind: Kind) -> Any:
@@ -111,8 +126,10 @@ def one_line(value: str) -> str:
 def _checker(kind: Kind):
     # Before pydantic reads the value as text, so a lone surrogate is named as the rest are;
     # trimmed first, as the models trim text.
+    checked_kind = _CHECKS[kind]
+
     def check(value: Any) -> Any:
-        return check_text(value.strip(), kind) if isinstance(value, str) else value
+        return checked_kind(value.strip()) if isinstance(value, str) else value
 
     return BeforeValidator(check)
 

@@ -3,6 +3,8 @@ month) and the audit started from each."""
 
 from __future__ import annotations
 
+import builtins  # the aggregate's own list() shadows the type in its methods' annotations
+
 import json
 import sqlite3
 from datetime import date
@@ -124,13 +126,13 @@ class Allocations(Aggregate):
             out.setdefault(auditor, []).append(ref)
         return out
 
-    def earlier_refs(self, month: str, allocation_id: str) -> list[str]:
+    def earlier_refs(self, month: str, allocation_id: str) -> builtins.list[str]:
         """Cases allocated in the month by allocations made before `allocation_id`."""
         return [r[0] for r in self.db.execute(
             "SELECT case_ref FROM allocated_cases WHERE month = ? AND allocation_id < ? ORDER BY case_ref",
             [month, allocation_id])]
 
-    def for_auditor(self, auditor: str, month: str) -> list[tuple]:
+    def for_auditor(self, auditor: str, month: str) -> builtins.list[tuple]:
         """(case_ref, case_type, team, allocation_id, audit_id, status, submitted_on) of the
         auditor's allocated cases in the month; status None while no audit is started."""
         return list(self.db.execute(
@@ -139,7 +141,7 @@ class Allocations(Aggregate):
             "LEFT JOIN audits a ON a.audit_id = l.audit_id "
             "WHERE l.auditor = ? AND l.month = ? ORDER BY l.case_ref", [auditor, month]))
 
-    def completion(self, first_month: str, last_month: str) -> list[tuple]:
+    def completion(self, first_month: str, last_month: str) -> builtins.list[tuple]:
         """(auditor, auditor's team, allocated, started, submitted) over the months, counted in SQL."""
         return list(self.db.execute(
             "SELECT l.auditor, u.team, count(*), count(a.audit_id), "

@@ -3,6 +3,8 @@ stored current state in the same transaction, and the action plans in force."""
 
 from __future__ import annotations
 
+import builtins  # the aggregate's own list() shadows the type in its methods' annotations
+
 import json
 from datetime import date
 
@@ -92,7 +94,7 @@ class Amendments(Aggregate):
         after: int | None = None,
         limit: int | None = PAGE,
         order: str = "id",
-    ) -> list[ActionRow]:
+    ) -> builtins.list[ActionRow]:
         """Actions in force of submitted audits; `state` open | overdue (needs `today`) | done.
 
         `order` "id" pages by action id (`after`); "urgency" puts the overdue first (needs

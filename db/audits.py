@@ -3,6 +3,8 @@ current state of each audit, listed and paged by SQL."""
 
 from __future__ import annotations
 
+import builtins  # the aggregate's own list() shadows the type in its methods' annotations
+
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -361,7 +363,7 @@ class Audits(Aggregate):
 
     def list(self, submitted_from: date | None = None, submitted_to: date | None = None,
              auditor: str | None = None, status: str | None = None, case_ref: str | None = None,
-             team: str | None = None) -> list[Audit]:
+             team: str | None = None) -> builtins.list[Audit]:
         """Whole audits as they stand, by submission date then id; drafts last."""
         where, params = self._filters(submitted_from, submitted_to, auditor, status, case_ref, team)
         clause = (" WHERE " + " AND ".join(where)) if where else ""
@@ -373,7 +375,7 @@ class Audits(Aggregate):
     def page(self, submitted_from: date | None = None, submitted_to: date | None = None,
              auditor: str | None = None, status: str | None = None, case_ref: str | None = None,
              team: str | None = None, moderator: str | None = None, after: str | None = None,
-             limit: int = PAGE) -> list[AuditRow]:
+             limit: int = PAGE) -> builtins.list[AuditRow]:
         """Audit summaries in audit_id order, `limit` at a time after the audit_id `after`."""
         where, params = self._filters(submitted_from, submitted_to, auditor, status, case_ref, team, moderator)
         if after is not None:
@@ -390,7 +392,7 @@ class Audits(Aggregate):
             "LEFT JOIN assignments s ON s.audit_id = a.audit_id"
             f"{clause} ORDER BY a.audit_id LIMIT ?", [*params, limit])]
 
-    def by_auditor(self, auditor: str, limit: int = 200) -> list[MyAuditRow]:
+    def by_auditor(self, auditor: str, limit: int = 200) -> builtins.list[MyAuditRow]:
         """The auditor's submitted audits, newest submission first, each with its moderation
         stage and amendment count (one query, on the audits_by_auditor index)."""
         keys = list(MyAuditRow.model_fields)

@@ -8,6 +8,8 @@ so a case that changes hands takes its open concerns with it.
 
 from __future__ import annotations
 
+import builtins  # the aggregate's own list() shadows the type in its methods' annotations
+
 from datetime import date, datetime, timedelta
 
 from audit_tools import concerns as rules
@@ -99,7 +101,7 @@ class Concerns(Aggregate):
             return self._get(concern_id)
 
     def list(self, *, open_only: bool = False, username: str | None = None, everyone: bool = True,
-             raised_too: bool = False, limit: int | None = None) -> list[Concern]:
+             raised_too: bool = False, limit: int | None = None) -> builtins.list[Concern]:
         """Concerns newest first; `open_only` leaves out closed ones; `everyone=False` keeps
         those on cases `username` line-manages (and, with `raised_too`, those they raised)."""
         where = ["(" + _FOR_USER + (" OR k.raised_by = :username" if raised_too else "") + ")"]
@@ -124,7 +126,7 @@ class Concerns(Aggregate):
             {"everyone": int(everyone), "username": username}).fetchone()
         return int(row[0]), int(row[1])
 
-    def times(self, start: date, end: date) -> list[ConcernTimes]:
+    def times(self, start: date, end: date) -> builtins.list[ConcernTimes]:
         """When each concern that may count in a report for [start, end] was raised,
         acknowledged and closed: raised by `end`, not closed before `start`. Two days' margin
         either side, as the stored moments carry their own offset; audit_tools.concerns

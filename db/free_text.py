@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 # The keys that hold words a person wrote, wherever they appear in an entry's details:
 # notes and override reasons (per standard), an action's description, a moderation's or a
@@ -50,11 +51,13 @@ def _walk(value: object, salt: str) -> object:
     return value
 
 
-def conceal(details: dict, salt: str | None = None) -> dict:
+def conceal(details: dict[str, Any], salt: str | None = None) -> dict[str, Any]:
     """`details` (JSON values) with every free-text value replaced by its salted SHA-256, and
     the salt added as `text_salt`."""
     salt = salt or secrets.token_hex(16)
-    return {**_walk(details, salt), "text_salt": salt}
+    walked = _walk(details, salt)
+    assert isinstance(walked, dict)  # a dict walks to a dict
+    return {**walked, "text_salt": salt}
 
 
 def matches(recorded: str, salt: str, text: str) -> bool:

@@ -10,7 +10,6 @@ acknowledges the settled outcome as with any other.
 
 from __future__ import annotations
 
-from datetime import date
 
 from audit_tools.errors import Refused
 from audit_tools.models import Audit, Moderation

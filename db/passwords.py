@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from audit_tools.permissions import Facts, Op, require
 from audit_tools.sign_in import may_set_password
 
+if TYPE_CHECKING:
+    from db.store import Store
+
 PASSWORDS = "passwords"
 
 
-def password_hash(store: Any, username: str) -> str | None:
+def password_hash(store: Store, username: str) -> str | None:
     """The stored hash of `username`'s password (None: no such user, or no password yet)."""
     row = store.db.execute(f"SELECT hash FROM {PASSWORDS} WHERE username = ?", [username]).fetchone()
     return row[0] if row else None
@@ -31,15 +34,16 @@ def password_mark(hashed: str | None) -> str:
     return hashlib.sha256((hashed or "").encode("utf-8")).hexdigest()
 
 
-def has_password(store: Any, username: str) -> bool:
+def has_password(store: Store, username: str) -> bool:
     return password_hash(store, username) is not None
 
 
-def count_passwords(store: Any) -> int:
-    return store.db.execute(f"SELECT count(*) FROM {PASSWORDS}").fetchone()[0]
+def count_passwords(store: Store) -> int:
+    count: int = store.db.execute(f"SELECT count(*) FROM {PASSWORDS}").fetchone()[0]
+    return count
 
 
-def set_password_hash(store: Any, username: str, hashed: str) -> None:
+def set_password_hash(store: Store, username: str, hashed: str) -> None:
     """Store `username`'s new password hash; the actor must be an admin or that user."""
     may_set_password(store.user, username)
     with store.transaction():
@@ -52,7 +56,7 @@ def set_password_hash(store: Any, username: str, hashed: str) -> None:
         store.session.record("password set", {"username": username})
 
 
-def replace_hash(store: Any, username: str, old: str, new: str) -> None:
+def replace_hash(store: Store, username: str, old: str, new: str) -> None:
     """Swap in a hash made with today's stronger settings, when the password was just proved."""
     with store.transaction():
         store.db.execute(f"UPDATE {PASSWORDS} SET hash = ? WHERE username = ? AND hash = ?",
@@ -61,11 +65,11 @@ def replace_hash(store: Any, username: str, old: str, new: str) -> None:
 
 # -- disabled accounts -------------------------------------------------------------------
 
-def is_disabled(store: Any, username: str) -> bool:
+def is_disabled(store: Store, username: str) -> bool:
     return store.db.execute("SELECT 1 FROM disabled_accounts WHERE username = ?", [username]).fetchone() is not None
 
 
-def set_disabled(store: Any, username: str, disabled: bool) -> bool:
+def set_disabled(store: Store, username: str, disabled: bool) -> bool:
     """Stop or restore `username`'s account (admin); returns whether anything changed."""
     require(store.user, Op.disable_account, Facts(target=username))
     with store.transaction():
@@ -90,21 +94,22 @@ class Lockout:
     until: str
 
 
-def record_lockout(store: Any, username: str | None, until: str, address_hash: str) -> int:
+def record_lockout(store: Store, username: str | None, until: str, address_hash: str) -> int:
     """A name locked after failures in a row; call inside the transaction that locks it."""
     cursor = store.db.execute("INSERT INTO lockouts (at, username, until) VALUES (?, ?, ?)",
                               [store.session.at(), username, until])
     store.session.record("account locked", {"username": username, "until": until, "address": address_hash})
-    return int(cursor.lastrowid)
+    assert cursor.lastrowid is not None  # an INSERT's row
+    return cursor.lastrowid
 
 
-def open_lockouts(store: Any) -> list[Lockout]:
+def open_lockouts(store: Store) -> list[Lockout]:
     """Lockouts no admin has acknowledged yet, newest first."""
     return [Lockout(*row) for row in store.db.execute(
         "SELECT id, at, username, until FROM lockouts WHERE acknowledged_at IS NULL ORDER BY at DESC, id DESC")]
 
 
-def acknowledge_lockouts(store: Any, ids: list[int]) -> int:
+def acknowledge_lockouts(store: Store, ids: list[int]) -> int:
     """An admin has seen these lockouts: they leave the dashboards (and stay in the record)."""
     require(store.user, Op.unlock_account)  # seeing to lockouts is the unlocking admins' work
     with store.transaction():

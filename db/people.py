@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins  # the aggregate's own list() shadows the type in its methods' annotations
+
 from collections.abc import Iterable
 
 from audit_tools.errors import Refused
@@ -34,10 +36,10 @@ class People(Aggregate):
     def usernames(self) -> set[str]:
         return {r[0] for r in self.db.execute("SELECT username FROM users")}
 
-    def teams(self) -> list[str]:
+    def teams(self) -> builtins.list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM teams ORDER BY name")]
 
-    def upsert(self, users: list[User]) -> int:
+    def upsert(self, users: builtins.list[User]) -> int:
         self.session.require(Op.manage_users)
         with self.session.transaction():
             had_admin = bool(self._admins())
@@ -70,7 +72,7 @@ class People(Aggregate):
             self.session.record("first admin", {"username": actor})
             return True
 
-    def _admins(self) -> list[str]:
+    def _admins(self) -> builtins.list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT username FROM users WHERE EXISTS "
             "(SELECT 1 FROM json_each(users.roles) WHERE value = 'admin') ORDER BY username"
@@ -86,7 +88,7 @@ class People(Aggregate):
         )
         self._write_managers(users)
 
-    def _write_managers(self, users: list[User]) -> None:
+    def _write_managers(self, users: builtins.list[User]) -> None:
         """Store `manages` for the users that say it (a users file without the column leaves it as it was)."""
         given = [u for u in users if "manages" in u.model_fields_set]
         if not given:

@@ -3,6 +3,8 @@ made, and the answers of submitted round audits."""
 
 from __future__ import annotations
 
+import builtins  # the aggregate's own list() shadows the type in its methods' annotations
+
 import json
 import sqlite3
 from datetime import date
@@ -124,7 +126,7 @@ class Rounds(Aggregate):
                               [round_id, case_ref]).fetchone()
         return (row[0],) if row else None
 
-    def for_auditor(self, auditor: str, limit: int = 50) -> list[tuple]:
+    def for_auditor(self, auditor: str, limit: int = 50) -> builtins.list[tuple]:
         """(round_id, round name, case_ref, case_type, team, audit_id, status, submitted_on) of the
         round cases assigned to `auditor` in the rounds where they still have one to submit,
         newest round first; status None while not started. A finished round drops off."""
@@ -138,7 +140,7 @@ class Rounds(Aggregate):
             "AND d.case_ref = o.case_ref AND d.auditor = o.auditor AND d.status = 'submitted')) "
             "ORDER BY r.round_id DESC, c.rank LIMIT :limit", {"auditor": auditor, "limit": limit}))
 
-    def progress(self, round_id: str) -> list[tuple]:
+    def progress(self, round_id: str) -> builtins.list[tuple]:
         """(auditor, selected, started, submitted) per auditor of the round (NULL: no auditor)."""
         return list(self.db.execute(
             "SELECT c.auditor, count(*), count(a.audit_id), "
@@ -147,7 +149,7 @@ class Rounds(Aggregate):
             "ON a.round_id = c.round_id AND a.case_ref = c.case_ref AND a.auditor = c.auditor "
             "WHERE c.round_id = ? GROUP BY c.auditor ORDER BY c.auditor IS NULL, c.auditor", [round_id]))
 
-    def answer_counts(self, round_id: str) -> list[tuple]:
+    def answer_counts(self, round_id: str) -> builtins.list[tuple]:
         """(question, team, answer, n) over the round's submitted audits, counted in SQL."""
         return list(self.db.execute(
             "SELECT w.question, k.team, w.answer, count(*) FROM round_answers w "
@@ -155,7 +157,7 @@ class Rounds(Aggregate):
             "WHERE w.round_id = ? AND a.status = 'submitted' GROUP BY w.question, k.team, w.answer",
             [round_id]))
 
-    def comments(self, round_id: str) -> list[tuple]:
+    def comments(self, round_id: str) -> builtins.list[tuple]:
         """(question, audit_id, case_ref, answer, comment) of the round's submitted audits' comments."""
         return list(self.db.execute(
             "SELECT w.question, w.audit_id, a.case_ref, w.answer, w.comment FROM round_answers w "
@@ -163,13 +165,13 @@ class Rounds(Aggregate):
             "WHERE w.round_id = ? AND a.status = 'submitted' AND coalesce(w.comment, '') != '' "
             "ORDER BY w.question, w.audit_id", [round_id]))
 
-    def standard_counts(self, round_id: str) -> list[tuple]:
+    def standard_counts(self, round_id: str) -> builtins.list[tuple]:
         """(standard, status, n) of the round's submitted audits' scores, counted in SQL."""
         return list(self.db.execute(
             "SELECT s.standard, s.status, count(*) FROM audits a JOIN scores s ON s.audit_id = a.audit_id "
             "WHERE a.round_id = ? AND a.status = 'submitted' GROUP BY s.standard, s.status", [round_id]))
 
-    def grade_counts(self, round_id: str) -> list[tuple]:
+    def grade_counts(self, round_id: str) -> builtins.list[tuple]:
         """(final grade, n) of the round's submitted audits (a moderator's final grade wins)."""
         return list(self.db.execute(
             "SELECT coalesce(m.final_grade, a.grade), count(*) FROM audits a "
@@ -184,14 +186,14 @@ class Rounds(Aggregate):
             "WHERE a.round_id = c.round_id AND a.case_ref = c.case_ref AND a.status = 'submitted')",
             [round_id]).fetchone()[0]
 
-    def moderating(self, round_id: str) -> list[tuple]:
+    def moderating(self, round_id: str) -> builtins.list[tuple]:
         """(audit_id, moderator, blind re-audit submitted) of the round's audits assigned for moderation."""
         return list(self.db.execute(
             "SELECT s.audit_id, s.moderator, (m.grade IS NOT NULL OR m.moderated_on IS NOT NULL) "
             "FROM assignments s JOIN audits a ON a.audit_id = s.audit_id "
             "LEFT JOIN moderations m ON m.audit_id = s.audit_id WHERE a.round_id = ?", [round_id]))
 
-    def submitted_audit_ids(self, round_id: str) -> list[str]:
+    def submitted_audit_ids(self, round_id: str) -> builtins.list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT audit_id FROM audits WHERE round_id = ? AND status = 'submitted' ORDER BY audit_id",
             [round_id])]

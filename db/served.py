@@ -15,7 +15,10 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 
 def stamp(moment: datetime) -> str:
@@ -34,7 +37,7 @@ def digest(secret: str) -> str:
 
 # -- the salt for addresses in the history --------------------------------------------
 
-def address_hash(store: Any, address: str, now: datetime, retention_days: int) -> str:
+def address_hash(store: Store, address: str, now: datetime, retention_days: int) -> str:
     """The address as the history keeps it: HMAC-SHA256 under a salt replaced once it is
     `retention_days` old, so an entry older than that can no longer be tied to an address."""
     with store.transaction():
@@ -50,24 +53,25 @@ def address_hash(store: Any, address: str, now: datetime, retention_days: int) -
 
 # -- the sign-in log ---------------------------------------------------------------------
 
-def log_sign_in(store: Any, now: datetime, username: str | None, outcome: str, address: str, browser: str) -> None:
+def log_sign_in(store: Store, now: datetime, username: str | None, outcome: str, address: str, browser: str) -> None:
     with store.transaction():
         store.db.execute("INSERT INTO served_sign_ins (at, username, outcome, address, browser) VALUES (?, ?, ?, ?, ?)",
                          [stamp(now), username, outcome, address, browser[:200]])
 
 
-def address_failures_since(store: Any, address: str, since: datetime) -> int:
-    return store.db.execute("SELECT count(*) FROM served_sign_ins WHERE address = ? AND outcome = 'refused' "
-                            "AND at > ?", [address, stamp(since)]).fetchone()[0]
+def address_failures_since(store: Store, address: str, since: datetime) -> int:
+    count: int = store.db.execute("SELECT count(*) FROM served_sign_ins WHERE address = ? AND outcome = 'refused' "
+                                  "AND at > ?", [address, stamp(since)]).fetchone()[0]
+    return count
 
 
-def sign_ins(store: Any) -> list[tuple[str, str | None, str, str]]:
+def sign_ins(store: Store) -> list[tuple[str, str | None, str, str]]:
     """(at, username, outcome, address) of the sign-in log, oldest first."""
     return [tuple(r) for r in store.db.execute(
         "SELECT at, username, outcome, address FROM served_sign_ins ORDER BY id")]
 
 
-def purge(store: Any, now: datetime, retention_days: int) -> int:
+def purge(store: Store, now: datetime, retention_days: int) -> int:
     """Remove what is past keeping: the sign-in log beyond retention, sessions ended a day
     ago, tokens spent or expired. Returns the sign-in rows removed."""
     with store.transaction():
@@ -82,7 +86,7 @@ def purge(store: Any, now: datetime, retention_days: int) -> int:
 
 # -- throttles -----------------------------------------------------------------------------
 
-def reserve_address_slot(store: Any, address: str, now: datetime, wait: float) -> float:
+def reserve_address_slot(store: Store, address: str, now: datetime, wait: float) -> float:
     """Book this address's next try `wait` seconds after its last booked one; returns the
     seconds to wait before trying. Parallel tries queue one `wait` apart."""
     if wait <= 0:
@@ -104,7 +108,7 @@ class NameTry:
     locked_until: datetime | None  # set when the name is locked now
 
 
-def begin_name_try(store: Any, name_key: str, now: datetime) -> NameTry:
+def begin_name_try(store: Store, name_key: str, now: datetime) -> NameTry:
     """Count a try against the name before its password is checked, so parallel tries see
     each other; a lock that has run out starts the count again."""
     with store.transaction():
@@ -121,25 +125,25 @@ def begin_name_try(store: Any, name_key: str, now: datetime) -> NameTry:
     return NameTry(failures, None)
 
 
-def lock_name(store: Any, name_key: str, until: datetime) -> bool:
+def lock_name(store: Store, name_key: str, until: datetime) -> bool:
     """Lock the name (inside the caller's transaction); False when it already was."""
     return bool(store.db.execute(
         "UPDATE served_name_throttle SET locked_until = ? WHERE name_key = ? "
         "AND (locked_until IS NULL OR locked_until < ?)", [stamp(until), name_key, stamp(until)]).rowcount)
 
 
-def name_failures(store: Any, name_key: str) -> int:
+def name_failures(store: Store, name_key: str) -> int:
     row = store.db.execute("SELECT failures FROM served_name_throttle WHERE name_key = ?", [name_key]).fetchone()
     return int(row[0]) if row else 0
 
 
-def forgive_name(store: Any, name_key: str) -> None:
+def forgive_name(store: Store, name_key: str) -> None:
     """The right password: the name's failures in a row are forgotten."""
     with store.transaction():
         store.db.execute("DELETE FROM served_name_throttle WHERE name_key = ?", [name_key])
 
 
-def unlock_name(store: Any, name_key: str) -> bool:
+def unlock_name(store: Store, name_key: str) -> bool:
     with store.transaction():
         return bool(store.db.execute("DELETE FROM served_name_throttle WHERE name_key = ?", [name_key]).rowcount)
 
@@ -165,17 +169,17 @@ COLUMNS = ("id_hash, username, csrf, started_at, last_seen_at, address, browser,
            "ended_at, ended_why")
 
 
-def _row(row: tuple) -> SessionRow:
+def _row(row: tuple[Any, ...]) -> SessionRow:
     return SessionRow(row[0], row[1], row[2], moment(row[3]), moment(row[4]), row[5], row[6], json.loads(row[7]),
                       row[8], moment(row[9]) if row[9] else None, row[10])
 
 
-def get_session(store: Any, id_hash: str) -> SessionRow | None:
+def get_session(store: Store, id_hash: str) -> SessionRow | None:
     row = store.db.execute(f"SELECT {COLUMNS} FROM served_sessions WHERE id_hash = ?", [id_hash]).fetchone()
     return _row(row) if row else None
 
 
-def open_sessions(store: Any, username: str | None = None) -> list[SessionRow]:
+def open_sessions(store: Store, username: str | None = None) -> list[SessionRow]:
     """Sessions not yet ended (some may be past their time until next looked at)."""
     where, args = "ended_at IS NULL", []
     if username is not None:
@@ -184,7 +188,7 @@ def open_sessions(store: Any, username: str | None = None) -> list[SessionRow]:
         f"SELECT {COLUMNS} FROM served_sessions WHERE {where} ORDER BY started_at", args)]
 
 
-def insert_session(store: Any, id_hash: str, username: str, csrf: str, now: datetime, address: str,
+def insert_session(store: Store, id_hash: str, username: str, csrf: str, now: datetime, address: str,
                    browser: str, roles: list[str], mark: str) -> None:
     """Call inside the transaction that counted the user's sessions."""
     store.db.execute(
@@ -192,18 +196,18 @@ def insert_session(store: Any, id_hash: str, username: str, csrf: str, now: date
         [id_hash, username, csrf, stamp(now), stamp(now), address, browser[:200], json.dumps(roles), mark])
 
 
-def touch_session(store: Any, id_hash: str, now: datetime) -> None:
+def touch_session(store: Store, id_hash: str, now: datetime) -> None:
     with store.transaction():
         store.db.execute("UPDATE served_sessions SET last_seen_at = max(last_seen_at, ?) "
                          "WHERE id_hash = ? AND ended_at IS NULL", [stamp(now), id_hash])
 
 
-def set_password_mark(store: Any, id_hash: str, mark: str) -> None:
+def set_password_mark(store: Store, id_hash: str, mark: str) -> None:
     """The session's own password change: it carries on with the new password."""
     store.db.execute("UPDATE served_sessions SET password_mark = ? WHERE id_hash = ?", [mark, id_hash])
 
 
-def end_session(store: Any, id_hash: str, now: datetime, why: str) -> SessionRow | None:
+def end_session(store: Store, id_hash: str, now: datetime, why: str) -> SessionRow | None:
     """End the session (inside or outside a transaction); returns it when it was live."""
     with store.transaction():
         row = get_session(store, id_hash)
@@ -217,7 +221,7 @@ def end_session(store: Any, id_hash: str, now: datetime, why: str) -> SessionRow
 
 # -- tokens for the app process ------------------------------------------------------------
 
-def issue_token(store: Any, session_hash: str, username: str, issued_by: str, expires: datetime) -> str:
+def issue_token(store: Store, session_hash: str, username: str, issued_by: str, expires: datetime) -> str:
     token = secrets.token_urlsafe(32)
     with store.transaction():
         store.db.execute("INSERT INTO served_tokens (token_hash, session_hash, username, issued_by, expires_at) "
@@ -234,7 +238,7 @@ class TokenRow:
     used_at: str | None
 
 
-def spend_token(store: Any, token: str, now: datetime) -> TokenRow | None:
+def spend_token(store: Store, token: str, now: datetime) -> TokenRow | None:
     """The token's row, marked used in the same transaction (a second redemption finds it used)."""
     with store.transaction():
         row = store.db.execute("SELECT session_hash, username, issued_by, expires_at, used_at FROM served_tokens "

@@ -55,3 +55,11 @@ def test_import_contracts_hold():
     result = subprocess.run([lint], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: " in result.stdout and " broken" in result.stdout
+
+
+def test_only_locations_knows_the_user_folders():
+    """Where caseaudit keeps things in a person's folders is said once (caseaudit/services/locations.py)."""
+    asks = sorted(str(path.relative_to(ROOT)) for package in ("audit_tools", "db", "caseaudit", "tui", "sample_audits")
+                  for path in (ROOT / package).rglob("*.py")
+                  if re.search(r"^\s*(import platformdirs|from platformdirs\b)", path.read_text(encoding="utf-8"), re.M))
+    assert asks == ["caseaudit/services/locations.py"]

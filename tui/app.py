@@ -13,7 +13,7 @@ import importlib
 import logging
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from textual import events
 from textual.app import App, ComposeResult
@@ -29,10 +29,14 @@ from db.clock import Clock, fixed_clock
 from tui import plain_text
 from tui.commands import ScreenActionsProvider
 
+if TYPE_CHECKING:
+    from db.store import Store
+
 log = logging.getLogger("caseaudit.tui")
 
-# Screens written elsewhere in tui/screens, opened by name so a missing one is a sentence,
-# not a crash: (module, class, what the user calls it, the operation it shows). Whether the
+# Screens written elsewhere in tui/screens, imported by name when first opened (one that
+# fails is logged and told as a failure, the app stays up): (module, class, what the user
+# calls it, the operation it shows). Whether the
 # user may open it is the policy's answer, read through the services (caseaudit.services.access).
 OTHER_SCREENS: dict[str, tuple[str, str, str, Op]] = {
     "moderation": ("tui.screens.moderation.queue", "ModerationQueueScreen", "Moderation",
@@ -137,7 +141,7 @@ class CaseauditApp(App[int]):
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         user: User,
         catalogue: Any,
         demo: bool = False,
@@ -327,16 +331,18 @@ class CaseauditApp(App[int]):
             self.notify(f"{words}: {access.refusal(self.store, op)}; ask an admin if you need it.",
                         severity="warning")
             return
+        # A screen that fails to import or to open is a fault, not a missing feature: it is
+        # logged and told as one, and the app stays up.
         try:
-            screen_class = getattr(importlib.import_module(module_name), class_name)
-        except (ImportError, AttributeError):
-            self.notify(f"{words} is not available yet.", severity="warning")
+            screen = getattr(importlib.import_module(module_name), class_name)()
+        except Exception as err:
+            self.show_problem(err, title=f"{words} did not open")
             return
         self._back_to_dashboard()
         try:
-            self.push_screen(screen_class())
+            self.push_screen(screen)
         except Exception as err:  # a screen that fails to open must not take the app down
-            self.show_problem(err)
+            self.show_problem(err, title=f"{words} did not open")
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

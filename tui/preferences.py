@@ -22,9 +22,9 @@ FILE_NAME = "preferences.json"
 
 
 def default_path() -> Path:
-    import platformdirs
+    from caseaudit.services.locations import config_folder
 
-    return Path(platformdirs.user_config_dir("caseaudit", appauthor=False)) / FILE_NAME
+    return config_folder() / FILE_NAME
 
 
 def load(path: Path) -> dict:

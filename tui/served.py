@@ -11,12 +11,15 @@ own password. The server ends the app when the session ends for any other reason
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from textual.binding import Binding
 
 from audit_tools.models import User
 from tui.app import CaseauditApp
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 
 class ServedApp(CaseauditApp):
@@ -29,7 +32,7 @@ class ServedApp(CaseauditApp):
     REMEMBERS_PREFERENCES = False  # one server account for every browser: no one's theme to keep
     DELIVERS_FILES = True  # reports and refused rows go to the browser; nothing is written here
 
-    def __init__(self, store: Any, user: User, catalogue: Any, session_hash: str,
+    def __init__(self, store: Store, user: User, catalogue: Any, session_hash: str,
                  files: str | Path | None = None) -> None:
         super().__init__(store=store, user=user, catalogue=catalogue)
         self.session_hash = session_hash

@@ -53,9 +53,9 @@ def anchor_arg(text: str) -> tuple[int, str]:
 
 
 def default_db_path() -> Path:
-    import platformdirs
+    from caseaudit.services.locations import default_db_path as path
 
-    return Path(platformdirs.user_data_dir("caseaudit", appauthor=False)) / "caseaudit.db"
+    return path()
 
 
 def db_path(args: argparse.Namespace) -> Path:

@@ -13,6 +13,7 @@ from datetime import date
 
 from audit_tools.permissions import Facts, Op, Scope, decide
 from caseaudit.services import access
+from db.store import Store
 
 PAGE = 100
 SCOPE_WORDS = {Scope.mine: "my actions", Scope.team: "my team's actions", Scope.all: "every team's actions"}
@@ -26,12 +27,12 @@ class ActionsView:
     hidden: int = 0  # actions left out because the user re-audits their audit blind
 
 
-def scopes_for(store) -> list[Scope]:
+def scopes_for(store: Store) -> list[Scope]:
     """The lists of actions the acting user may choose between, in order."""
     return [s for s in Scope if decide(store.user, Op.list_actions, Facts(scope=s)).allowed]
 
 
-def actions_view(store, scope: Scope | str, state: str, today: date, limit: int = PAGE) -> ActionsView:
+def actions_view(store: Store, scope: Scope | str, state: str, today: date, limit: int = PAGE) -> ActionsView:
     """The acting user's list of actions: `scope` mine, team or all; `state` open, overdue,
     done or all; the most pressing first."""
     scope = Scope(scope)
@@ -49,7 +50,7 @@ def actions_view(store, scope: Scope | str, state: str, today: date, limit: int 
     return ActionsView(scope=scope, rows=shown, scopes=scopes_for(store), hidden=len(rows) - len(shown))
 
 
-def _action_facts(store, action_id: int) -> Facts:
+def _action_facts(store: Store, action_id: int) -> Facts:
     found = store.amendments.action_owner(action_id)
     if found is None:
         return Facts(action_id=action_id)  # the store says it is not there
@@ -58,13 +59,13 @@ def _action_facts(store, action_id: int) -> Facts:
                  moderations=store.moderation.moderating([audit_id]))
 
 
-def complete_action(store, action_id: int, on: date, reason: str | None = None) -> None:
+def complete_action(store: Store, action_id: int, on: date, reason: str | None = None) -> None:
     """Record (or, with a reason, correct) the day an action was completed."""
     access.require(store, Op.record_action, _action_facts(store, action_id))
     store.amendments.complete_action(action_id, on, reason)
 
 
-def reopen_action(store, action_id: int, reason: str) -> None:
+def reopen_action(store: Store, action_id: int, reason: str) -> None:
     """Undo an action's completion, with the reason the history keeps."""
     access.require(store, Op.record_action, _action_facts(store, action_id))
     store.amendments.reopen_action(action_id, reason)

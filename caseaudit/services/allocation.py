@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from audit_tools import allocation as alloc
 from audit_tools.allocation import Allocation
@@ -18,18 +17,20 @@ from audit_tools.models import Audit, Role
 from audit_tools.permissions import Op
 from caseaudit.services import access
 from db.errors import NotFound
+from db.store import Store
+from typing import Any
 
 
 def month_of(day: date) -> str:
     return day.strftime("%Y-%m")
 
 
-def default_per_auditor(store: Any) -> int:
+def default_per_auditor(store: Store) -> int:
     """The monthly quota: what each auditor is allocated unless told otherwise."""
     return store.reference.settings().audit_quota_per_month
 
 
-def _plan(store: Any, code: str, k: int, seed_text: str) -> Allocation:
+def _plan(store: Store, code: str, k: int, seed_text: str) -> Allocation:
     """The month's allocation by alloc-v1, not stored; BadInput when there is nothing to give."""
     first = alloc.first_day(code)
     auditors = store.people.list(role=Role.auditor)
@@ -61,7 +62,7 @@ class AllocationPreview:
     earlier: list[Allocation]
 
 
-def preview_allocation(store: Any, month: object, per_auditor: object | None = None,
+def preview_allocation(store: Store, month: object, per_auditor: object | None = None,
                        seed: object | None = None) -> AllocationPreview:
     """The allocation `allocate_month` would make, and the month's earlier ones; nothing stored.
     A month where nothing can be allocated is refused here, before anyone is asked."""
@@ -76,7 +77,7 @@ def preview_allocation(store: Any, month: object, per_auditor: object | None = N
                              earlier=store.allocations.list(code))
 
 
-def allocate_month(store: Any, month: object, per_auditor: object | None = None,
+def allocate_month(store: Store, month: object, per_auditor: object | None = None,
                    seed: object | None = None) -> Allocation:
     """Allocate the month by alloc-v1 and store it; returns it with its id, who and when."""
     access.require(store, Op.allocate)
@@ -92,7 +93,7 @@ def allocate_month(store: Any, month: object, per_auditor: object | None = None,
     return stored
 
 
-def verify_allocation(store: Any, allocation_id: str) -> tuple[Allocation, bool, list[str]]:
+def verify_allocation(store: Store, allocation_id: str) -> tuple[Allocation, bool, list[str]]:
     """Re-derive a stored allocation: (the allocation, whether it matches, what differs)."""
     access.require(store, Op.verify_allocation)
     ident = allocation_id.strip()
@@ -113,12 +114,12 @@ def verify_allocation(store: Any, allocation_id: str) -> tuple[Allocation, bool,
     return stored, not reasons, reasons
 
 
-def allocations_of(store: Any, month: str) -> list[Allocation]:
+def allocations_of(store: Store, month: str) -> list[Allocation]:
     access.require(store, Op.read_allocation)
     return store.allocations.list(alloc.parse_month(month))
 
 
-def link_audit(store: Any, audit: Audit) -> str | None:
+def link_audit(store: Store, audit: Audit) -> str | None:
     """Link an audit being saved or submitted to the case allocated to its auditor that month."""
     return store.allocations.link(audit)
 
@@ -145,7 +146,7 @@ class AllocatedCase:
         return "not started"
 
 
-def allocated_to(store: Any, username: str, today: date) -> list[AllocatedCase]:
+def allocated_to(store: Store, username: str, today: date) -> list[AllocatedCase]:
     """The cases allocated to `username` in today's month, with what is done (one's own,
     or anyone's for whoever may see the allocation)."""
     user = access.require(store, Op.read_dashboard)
@@ -161,7 +162,7 @@ class Completion:
     started: int
     submitted: int
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"allocated": self.allocated, "started": self.started, "submitted": self.submitted}
 
 
@@ -172,7 +173,7 @@ class CompletionView:
     by_auditor: list[Completion] = field(default_factory=list)
     by_team: list[Completion] = field(default_factory=list)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """The themes export's extra `allocation` key."""
         total = Completion("total", sum(c.allocated for c in self.by_auditor),
                            sum(c.started for c in self.by_auditor), sum(c.submitted for c in self.by_auditor))
@@ -184,7 +185,7 @@ class CompletionView:
 NO_TEAM = "(no team)"
 
 
-def completion(store: Any, first_month: str, last_month: str | None = None) -> CompletionView:
+def completion(store: Store, first_month: str, last_month: str | None = None) -> CompletionView:
     """Completion against allocation per auditor and per auditor's team (counted in SQL)."""
     access.require(store, Op.read_allocation)
     last_month = last_month or first_month
@@ -211,7 +212,7 @@ class AllocationView:
     teams: dict[str, str | None]  # auditor -> team
 
 
-def allocation_view(store: Any, month: str) -> AllocationView:
+def allocation_view(store: Store, month: str) -> AllocationView:
     access.require(store, Op.read_allocation)
     code = alloc.parse_month(month)
     teams = {u.username: u.team for u in store.people.list(role=Role.auditor)}

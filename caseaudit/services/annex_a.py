@@ -18,11 +18,12 @@ from audit_tools.errors import BadInput
 from audit_tools.files import check_output_file
 from caseaudit.services.outputs import output_for
 from db import annex_a as stored
+from db.store import Store
 
 Progress = Callable[[int, int], None]
 
 
-def check_workbook(store, path: str | Path, skip_invalid: bool = False,
+def check_workbook(store: Store, path: str | Path, skip_invalid: bool = False,
                    progress: Progress | None = None, new_teams: bool = False) -> annex_a.ImportPlan:
     """What importing `path` would write; BadInput lists every bad cell unless `skip_invalid`.
 
@@ -40,7 +41,7 @@ def check_workbook(store, path: str | Path, skip_invalid: bool = False,
     )
 
 
-def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
+def import_annex_a(store: Store, path: str | Path, rejects: str | Path | None = None,
                    progress: Progress | None = None, force: bool = False,
                    skip_invalid: bool | None = None, new_teams: bool = False) -> annex_a.ImportPlan:
     """Import the workbook at `path`. Without `rejects`, any bad cell refuses the whole file and
@@ -66,7 +67,7 @@ def import_annex_a(store, path: str | Path, rejects: str | Path | None = None,
     if not plan.cases and not plan.events:
         return plan  # nothing new: nothing written, not even a history entry
     with store.transaction():
-        known_teams = set(store.people.teams())
+        known_teams: set[str] = set(store.people.teams())
         plan.teams_added = sorted({c.team for c in plan.cases if c.team and c.team not in known_teams})
         if plan.cases:
             store.cases.upsert(plan.cases)

@@ -17,6 +17,7 @@ from audit_tools.permissions import Op, case_facts, decide
 from audit_tools.standards import evaluate
 from audit_tools.text import Kind, checked, checked_audit
 from caseaudit.services import access
+from db.store import Store
 
 
 def is_conflict(err: BaseException | None) -> bool:
@@ -26,7 +27,7 @@ def is_conflict(err: BaseException | None) -> bool:
     return isinstance(err, DraftConflict)
 
 
-def may_start_audit(store, user: User, today: date, case: Case) -> tuple[list[str], str | None, bool]:
+def may_start_audit(store: Store, user: User, today: date, case: Case) -> tuple[list[str], str | None, bool]:
     """(refusals, warning, warning blocks) for the user starting an audit of `case` today."""
     access.acting_user(store, user)
     refusals = list(decide(user, Op.start_audit, case_facts(case)).reasons)
@@ -40,7 +41,7 @@ def may_start_audit(store, user: User, today: date, case: Case) -> tuple[list[st
 # --- the audit form -----------------------------------------------------------------
 
 
-def may_start_audit_of(store, user: User, today: date, case_ref: str) -> tuple[list[str], str | None, bool]:
+def may_start_audit_of(store: Store, user: User, today: date, case_ref: str) -> tuple[list[str], str | None, bool]:
     """The same, for a case known by its reference (a refusal when it is not stored)."""
     case = store.cases.get(case_ref)
     if case is None:
@@ -48,7 +49,7 @@ def may_start_audit_of(store, user: User, today: date, case_ref: str) -> tuple[l
     return may_start_audit(store, user, today, case)
 
 
-def audit_context(store, user: User, catalogue, today: date, case_ref: str | None = None,
+def audit_context(store: Store, user: User, catalogue, today: date, case_ref: str | None = None,
                   audit_id: str | None = None, round_id: str | None = None) -> dict:
     """Everything the audit form needs: case, engine report, audit, revision, users, themes,
     and the thematic round (None outside one).
@@ -108,14 +109,14 @@ def audit_context(store, user: User, catalogue, today: date, case_ref: str | Non
     }
 
 
-def _may_write(store, audit: Audit) -> None:
+def _may_write(store: Store, audit: Audit) -> None:
     """The policy's answer for saving or submitting `audit` as the acting user (the store
     asks again, with the stored owner too)."""
     case = store.cases.get(audit.case_ref)
     access.require(store, Op.save_audit, access.audit_facts_of(store, audit, case))
 
 
-def save_draft(store, audit: Audit, revision: int | None) -> int:
+def save_draft(store: Store, audit: Audit, revision: int | None) -> int:
     _may_write(store, audit)
     # Saved with its link to this month's allocation of the case, if it was allocated to the
     # auditor; a thematic round's audit is the round's, never the month's allocation.
@@ -127,7 +128,7 @@ def save_draft(store, audit: Audit, revision: int | None) -> int:
     return saved
 
 
-def submit_audit(store, audit: Audit, revision: int | None) -> Audit:
+def submit_audit(store: Store, audit: Audit, revision: int | None) -> Audit:
     """Submit and lock `audit`; the store dates it by its clock, in the same transaction
     as the history entry that records it."""
     _may_write(store, audit)
@@ -149,7 +150,7 @@ def audit_changes(before: Audit, after: Audit) -> dict:
     return changed_fields(before.model_dump(mode="json"), after.model_dump(mode="json"))
 
 
-def amend_audit(store, audit_id: str, changes: dict, reason: str) -> Audit:
+def amend_audit(store: Store, audit_id: str, changes: dict, reason: str) -> Audit:
     audit = store.audits.get(audit_id)
     if audit is not None:  # the store says "not in the database" otherwise
         access.require_audit(store, audit, Op.amend_audit)
@@ -160,7 +161,7 @@ def amend_audit(store, audit_id: str, changes: dict, reason: str) -> Audit:
     return store.amendments.amend(audit_id, changes, reason)
 
 
-def amended_summary(store, audit: Audit) -> str:
+def amended_summary(store: Store, audit: Audit) -> str:
     """"2 Oct 2025 (2)": when a submitted audit was last amended and how often; "" if never."""
     from caseaudit.services.my_audits import amended_words
 

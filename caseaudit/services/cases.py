@@ -10,15 +10,16 @@ from audit_tools.models import User
 from audit_tools.permissions import Op, decide
 from audit_tools.standards import StatusCounts, evaluate, status_counts
 from caseaudit.services import access
+from db.store import Store
 
 
-def case_choices(store) -> tuple[list[str], list]:
+def case_choices(store: Store) -> tuple[list[str], list]:
     """The teams and the users the case list's filters offer."""
     access.require(store, Op.read_cases)
     return store.people.teams(), store.people.list()
 
 
-def case_page(store, filters: dict, after: str | None, limit: int):
+def case_page(store: Store, filters: dict, after: str | None, limit: int):
     """A page of the case list (by reference, after `after`) and, for the first page, how
     many cases the filters match. Cases carry no audit content (the last audit's date only)."""
     access.require(store, Op.read_cases)
@@ -27,7 +28,7 @@ def case_page(store, filters: dict, after: str | None, limit: int):
     return rows, total
 
 
-def failing_counts(store, catalogue, today: date, case_refs: list[str]) -> dict[str, StatusCounts]:
+def failing_counts(store: Store, catalogue, today: date, case_refs: list[str]) -> dict[str, StatusCounts]:
     """Not met, partly met and late now, per case of the visible page only: the same counts
     as the case's own header (case_detail)."""
     access.require(store, Op.read_cases)
@@ -40,7 +41,7 @@ def failing_counts(store, catalogue, today: date, case_refs: list[str]) -> dict[
     return out
 
 
-def case_detail(store, user: User, catalogue, today: date, case_ref: str) -> dict:
+def case_detail(store: Store, user: User, catalogue, today: date, case_ref: str) -> dict:
     """The case, its report as at today and its audits. An audit the user is re-auditing
     blind is listed without its grade, and `blind` holds, for each such audit, the
     policy's sentence to show instead of opening it."""

@@ -13,6 +13,7 @@ from audit_tools.errors import BadInput
 from audit_tools.files import read_text
 from audit_tools.models import Case, CheckReport
 from audit_tools.standards import evaluate
+from db.store import Store
 
 MAX_CASE_FILE_BYTES = 20 * 1024 * 1024
 
@@ -68,7 +69,7 @@ def read_case_file(path: str | Path) -> Case:
         raise BadInput(*_validation_lines(str(file), err)) from None
 
 
-def stored_case(store, case_ref: str, catalogue=None):
+def stored_case(store: Store, case_ref: str, catalogue=None):
     """The stored case and the catalogue to score it against (`catalogue` wins over the store's)."""
     from audit_tools.permissions import Op
     from caseaudit.services import access

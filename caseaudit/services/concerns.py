@@ -10,6 +10,7 @@ from audit_tools.models import User
 from audit_tools.permissions import Facts, Op, Scope, decide
 from caseaudit.services import access
 from audit_tools.text import Kind, checked
+from db.store import Store
 
 __all__ = ["Concern", "raise_problems", "raise_concern", "acknowledge", "close", "visible", "for_user",
            "unacknowledged_count", "waiting_figures", "may_act", "as_json", "sees_all"]
@@ -20,7 +21,7 @@ def sees_all(user: User) -> bool:
     return decide(user, Op.list_concerns, Facts(scope=Scope.all)).allowed
 
 
-def raise_concern(store, user: User, case_ref: str, audit_id: str | None, found: str, should_happen: str,
+def raise_concern(store: Store, user: User, case_ref: str, audit_id: str | None, found: str, should_happen: str,
                   source: str = "audit") -> Concern:
     """Store the concern now, on its own (never with the draft). The store checks again."""
     access.acting_user(store, user)
@@ -30,7 +31,7 @@ def raise_concern(store, user: User, case_ref: str, audit_id: str | None, found:
     return store.concerns.raise_concern(case_ref, audit_id, found, should_happen, source)
 
 
-def _concern(store, concern_id: str) -> Concern:
+def _concern(store: Store, concern_id: str) -> Concern:
     from db.errors import NotFound
 
     concern = store.concerns.get(concern_id)
@@ -39,36 +40,36 @@ def _concern(store, concern_id: str) -> Concern:
     return concern
 
 
-def acknowledge(store, concern_id: str) -> Concern:
+def acknowledge(store: Store, concern_id: str) -> Concern:
     access.require(store, Op.acknowledge_concern, concern_facts(_concern(store, concern_id)))
     return store.concerns.acknowledge(concern_id)
 
 
-def close(store, concern_id: str, action_taken: str) -> Concern:
+def close(store: Store, concern_id: str, action_taken: str) -> Concern:
     access.require(store, Op.close_concern, concern_facts(_concern(store, concern_id)))
     return store.concerns.close(concern_id, checked(action_taken, Kind.text, "the action taken"))
 
 
-def for_user(store, user: User, limit: int | None = None) -> list[Concern]:
+def for_user(store: Store, user: User, limit: int | None = None) -> list[Concern]:
     """The not-yet-closed concerns the user must act on, newest first (dashboard)."""
     access.require(store, Op.list_concerns, user=user)
     return store.concerns.list(open_only=True, username=user.username, everyone=sees_all(user), limit=limit)
 
 
-def unacknowledged_count(store, user: User) -> int:
+def unacknowledged_count(store: Store, user: User) -> int:
     """For the header indicator: concerns the user sees that nobody has acknowledged."""
     access.require(store, Op.list_concerns, user=user)
     return store.concerns.count_unacknowledged(user.username, sees_all(user))
 
 
-def waiting_figures(store, user: User) -> tuple[int, int]:
+def waiting_figures(store: Store, user: User) -> tuple[int, int]:
     """(not yet acknowledged, not yet closed) among the concerns the user must act on: the
     header indicator shows the first; a change in either refreshes the dashboard."""
     access.require(store, Op.list_concerns, user=user)
     return store.concerns.waiting_figures(user.username, sees_all(user))
 
 
-def visible(store, user: User, open_only: bool = False) -> list[Concern]:
+def visible(store: Store, user: User, open_only: bool = False) -> list[Concern]:
     """`caseaudit concerns`: every concern the user may see, newest first. A QA lead or
     admin sees all; a line manager those on their cases; an auditor the ones they raised."""
     access.require(store, Op.list_concerns, user=user)

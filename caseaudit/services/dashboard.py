@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from audit_tools.models import Role, User
 from audit_tools.permissions import Op, ever
 from caseaudit.services import access
+from db.store import Store
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -48,7 +49,7 @@ SHOWN = 3  # feedback and overdue actions listed on the dashboard; the rest are 
 DRAFTS_SHOWN = 20
 
 
-def dashboard(store, user: User, today: date) -> Dashboard:
+def dashboard(store: Store, user: User, today: date) -> Dashboard:
     """The figures of `user`'s dashboard as at `today`."""
     access.require(store, Op.read_dashboard, user=user)
     start, end = month_bounds(today)

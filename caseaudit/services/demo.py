@@ -83,9 +83,9 @@ DEMO_ROUND_ANSWERS = (
 
 
 def demo_db_path() -> Path:
-    import platformdirs
+    from caseaudit.services.locations import demo_db_path as path
 
-    return Path(platformdirs.user_data_dir("caseaudit", appauthor=False)) / "caseaudit-demo.db"
+    return path()
 
 
 

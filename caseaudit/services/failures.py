@@ -22,9 +22,9 @@ WITHHELD = "(message withheld: it may quote a note, a name or a reference)"
 
 
 def log_path() -> Path:
-    import platformdirs
+    from caseaudit.services.locations import log_folder
 
-    return Path(platformdirs.user_log_dir("caseaudit", appauthor=False)) / LOG_NAME
+    return log_folder() / LOG_NAME
 
 
 def _message(err: BaseException) -> str:

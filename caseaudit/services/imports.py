@@ -20,12 +20,13 @@ from audit_tools.errors import BadInput
 from audit_tools.models import Audit, Role
 from audit_tools.permissions import Facts, Op
 from caseaudit.services import access
+from db.store import Store
 
 WHAT = ("users", "cases", "events", "audits")
 Progress = Callable[[int, int], None]
 
 
-def check_file(store, what: str, path: str | Path, progress: Progress | None = None,
+def check_file(store: Store, what: str, path: str | Path, progress: Progress | None = None,
                today: date | None = None) -> list:
     """Read and check `path` as `what`; the rows ready for the Store (BadInput lists every problem).
 
@@ -35,7 +36,7 @@ def check_file(store, what: str, path: str | Path, progress: Progress | None = N
     return _check(store, what, path, progress, today)[0]
 
 
-def _stored_events(store, refs: Iterable[str]) -> tuple[set[str], dict]:
+def _stored_events(store: Store, refs: Iterable[str]) -> tuple[set[str], dict]:
     """Known case refs among `refs`, and their stored events by (case_ref, kind, date)."""
     cases = store.cases.get_many(refs)
     stored: dict = {}
@@ -45,7 +46,7 @@ def _stored_events(store, refs: Iterable[str]) -> tuple[set[str], dict]:
     return set(cases), stored
 
 
-def _check(store, what: str, path: str | Path, progress: Progress | None,
+def _check(store: Store, what: str, path: str | Path, progress: Progress | None,
            today: date | None = None, new_teams: bool = False) -> tuple[list, int]:
     """The rows to write, and how many rows of the file are already stored (events only)."""
     if what == "events":
@@ -57,7 +58,7 @@ def _check(store, what: str, path: str | Path, progress: Progress | None,
     return _check_other(store, what, path, progress, today or store.today(), new_teams), 0
 
 
-def _check_other(store, what: str, path: str | Path, progress: Progress | None, today: date,
+def _check_other(store: Store, what: str, path: str | Path, progress: Progress | None, today: date,
                  new_teams: bool = False) -> list:
     if what == "users":
         admins = [u.username for u in store.people.list(role=Role.admin)]
@@ -71,7 +72,7 @@ def _check_other(store, what: str, path: str | Path, progress: Progress | None, 
     raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
 
 
-def _audit_batches(store, path: str | Path, progress: Progress | None, today: date) -> Iterator[list]:
+def _audit_batches(store: Store, path: str | Path, progress: Progress | None, today: date) -> Iterator[list]:
     """An audits file checked a batch at a time (see importers.checked_audit_batches); each
     batch's cases (with events) and stored ids are asked for in a few queries, not one a line."""
     lines = importers.JsonLines(path)
@@ -104,7 +105,7 @@ def _in_id_order(checked: IO[str], places: list[tuple[str, int]],
             writing(min(start + importers.BATCH_SIZE, total), total)
 
 
-def _import_audits(store, path: str | Path, progress: Progress | None, today: date,
+def _import_audits(store: Store, path: str | Path, progress: Progress | None, today: date,
                    writing: Progress | None = None) -> int:
     """Check the whole file, then write it in one transaction, a batch at a time.
 
@@ -124,13 +125,13 @@ def _import_audits(store, path: str | Path, progress: Progress | None, today: da
             return store.audits.import_checked(_in_id_order(checked, places, writing))
 
 
-def import_file(store, what: str, path: str | Path, progress: Progress | None = None,
+def import_file(store: Store, what: str, path: str | Path, progress: Progress | None = None,
                 today: date | None = None, writing: Progress | None = None) -> int:
     """Import one file into the store: every row or none. Returns the number written."""
     return import_file_report(store, what, path, progress, today, writing)[0]
 
 
-def import_file_report(store, what: str, path: str | Path,
+def import_file_report(store: Store, what: str, path: str | Path,
                        progress: Progress | None = None, today: date | None = None,
                        writing: Progress | None = None) -> tuple[int, int]:
     """Import one file: (rows written, rows skipped because already stored).
@@ -172,7 +173,7 @@ class CasesImported:
         return len(self.created) + len(self.updated) + len(self.unchanged)
 
 
-def import_cases(store, path: str | Path, progress: Progress | None = None,
+def import_cases(store: Store, path: str | Path, progress: Progress | None = None,
                  new_teams: bool = False) -> CasesImported:
     """Import a cases file, every row or none. A case of a team nobody belongs to is refused
     (row and team named) unless `new_teams`, when the teams are added and listed."""

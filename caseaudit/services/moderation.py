@@ -9,7 +9,6 @@ records every change in the history.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from audit_tools import sampling
@@ -24,6 +23,7 @@ from audit_tools.text import Kind, checked, checked_moderation
 from audit_tools.themes import ModerationCounts, agreement_from_counts
 from caseaudit.services import access
 from db.errors import NotFound
+from db.store import Store
 
 
 def _quarter(quarter: Quarter | str) -> Quarter:
@@ -35,14 +35,14 @@ def _quarter(quarter: Quarter | str) -> Quarter:
         raise BadInput(f"quarter: {err}") from None
 
 
-def _quarter_audits(store: Any, quarter: Quarter | str) -> list[Audit]:
+def _quarter_audits(store: Store, quarter: Quarter | str) -> list[Audit]:
     """Submitted audits whose submission date falls in the quarter (for verifying a sample:
     only their auditors are read)."""
     q = _quarter(quarter)
     return store.audits.list(submitted_from=q.start, submitted_to=q.end, status="submitted")
 
 
-def sample_frame(store: Any, quarter: Quarter | str) -> list[Audit]:
+def sample_frame(store: Store, quarter: Quarter | str) -> list[Audit]:
     """What a draw would pick from now: the quarter's unmoderated, unsampled audits.
 
     Selected in SQL; each frame audit carries only what a draw reads (id, case, auditor, dates).
@@ -56,11 +56,11 @@ def sample_frame(store: Any, quarter: Quarter | str) -> list[Audit]:
     return sampling.build_frame(frame, q)
 
 
-def preview_sample(store: Any, quarter: Quarter | str, rate: object, minimum: object) -> list[sampling.StratumPreview]:
+def preview_sample(store: Store, quarter: Quarter | str, rate: object, minimum: object) -> list[sampling.StratumPreview]:
     return sampling.preview(sample_frame(store, quarter), rate, minimum)
 
 
-def draw_sample(store: Any, quarter: Quarter | str, rate: object = sampling.DEFAULT_RATE,
+def draw_sample(store: Store, quarter: Quarter | str, rate: object = sampling.DEFAULT_RATE,
                 minimum: object = sampling.DEFAULT_MIN_PER_AUDITOR, seed: str | None = None,
                 again: bool = False) -> SampleDraw:
     """Draw and store a v1 sample for the quarter; returns it with its id, who and when.
@@ -95,7 +95,7 @@ def draw_sample(store: Any, quarter: Quarter | str, rate: object = sampling.DEFA
     return stored
 
 
-def verify_sample(store: Any, sample_id: str) -> tuple[SampleDraw, bool, list[str]]:
+def verify_sample(store: Store, sample_id: str) -> tuple[SampleDraw, bool, list[str]]:
     """Re-derive a stored sample: (the sample, whether it matches, what differs)."""
     access.require(store, Op.verify_sample)
     sample = store.samples.get(sample_id.strip())
@@ -112,7 +112,7 @@ def verify_sample(store: Any, sample_id: str) -> tuple[SampleDraw, bool, list[st
     return sample, ok, reasons
 
 
-def quarter_agreement(store: Any, quarter: Quarter | str) -> Agreement:
+def quarter_agreement(store: Store, quarter: Quarter | str) -> Agreement:
     """Agreement over the quarter's moderated audits, from pairs grouped in SQL."""
     access.require(store, Op.read_agreement)
     q = _quarter(quarter)
@@ -121,7 +121,7 @@ def quarter_agreement(store: Any, quarter: Quarter | str) -> Agreement:
                                  min_pairs=store.reference.settings().agreement_min_pairs)
 
 
-def moderation_figures(store: Any, quarter: Quarter | str):
+def moderation_figures(store: Store, quarter: Quarter | str) -> ModerationCounts:
     """The quarter's moderation figures (audit_tools.themes.ModerationFigures' counts: sampled,
     moderated, reconciled, sample_moderated), from the one query the themes report reads."""
     access.require(store, Op.read_agreement)
@@ -130,12 +130,12 @@ def moderation_figures(store: Any, quarter: Quarter | str):
     return ModerationCounts(sampled, moderated, reconciled, sample_moderated)
 
 
-def moderators(store: Any) -> list[str]:
+def moderators(store: Store) -> list[str]:
     access.require(store, Op.assign_moderators)
     return [u.username for u in store.people.list(role=Role.moderator)]
 
 
-def open_loads(store: Any) -> dict[str, int]:
+def open_loads(store: Store) -> dict[str, int]:
     """Assignments each moderator has not yet re-audited."""
     access.require(store, Op.assign_moderators)
     loads: dict[str, int] = {}
@@ -145,13 +145,13 @@ def open_loads(store: Any) -> dict[str, int]:
     return loads
 
 
-def sampled_in_quarter(store: Any, quarter: Quarter | str) -> list[str]:
+def sampled_in_quarter(store: Store, quarter: Quarter | str) -> list[str]:
     access.require(store, Op.read_sampling)
     q = _quarter(quarter)
     return sorted({i for s in store.samples.list(q.code) for i in s.selected})
 
 
-def plan_assignment(store: Any, quarter: Quarter | str) -> dict[str, str]:
+def plan_assignment(store: Store, quarter: Quarter | str) -> dict[str, str]:
     """Audit id -> moderator that `assign_sample` would store now, for every sampled,
     unassigned, unmoderated audit of the quarter; nothing is written (a preview)."""
     access.require(store, Op.assign_moderators)
@@ -168,7 +168,7 @@ def plan_assignment(store: Any, quarter: Quarter | str) -> dict[str, str]:
     return assign(pairs, moderators(store), open_loads(store))
 
 
-def assign_sample(store: Any, quarter: Quarter | str, expected: dict[str, str] | None = None) -> dict[str, str]:
+def assign_sample(store: Store, quarter: Quarter | str, expected: dict[str, str] | None = None) -> dict[str, str]:
     """Assign every sampled, unassigned, unmoderated audit of the quarter; all or none.
 
     With `expected` (a plan the QA lead previewed) nothing is stored unless the plan is
@@ -185,7 +185,7 @@ def assign_sample(store: Any, quarter: Quarter | str, expected: dict[str, str] |
     return plan
 
 
-def assign_moderator(store: Any, audit_id: str, moderator: str) -> None:
+def assign_moderator(store: Store, audit_id: str, moderator: str) -> None:
     """Give one sampled audit to `moderator` (or to another one instead)."""
     access.require(store, Op.assign_moderators)
     store.moderation.assign(audit_id, moderator)
@@ -198,7 +198,7 @@ class EligibleModerator:
     open_load: int  # assignments not yet re-audited
 
 
-def eligible_moderators_for(store: Any, audit_id: str) -> list[EligibleModerator]:
+def eligible_moderators_for(store: Store, audit_id: str) -> list[EligibleModerator]:
     """The moderators who may take the audit (audit_tools.assignment: not its auditor, nor
     the case's worker or line manager), each with the work they have open."""
     from audit_tools.assignment import eligible_moderators
@@ -227,7 +227,7 @@ class ProgressRow:
     resolved: bool = False  # an escalation the QA lead has settled
 
 
-def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
+def progress(store: Store, quarter: Quarter | str) -> list[ProgressRow]:
     """Where each sampled audit of the quarter stands (one SQL read for all of them)."""
     access.require(store, Op.read_sampling)
     q = _quarter(quarter)
@@ -249,12 +249,12 @@ def progress(store: Any, quarter: Quarter | str) -> list[ProgressRow]:
     return rows
 
 
-def _assigned_to_me(store: Any, audit_id: str, op: Op = Op.moderate) -> None:
+def _assigned_to_me(store: Store, audit_id: str, op: Op = Op.moderate) -> None:
     """The policy's answer for moderating (or reconciling) `audit_id` as the acting user."""
     access.require(store, op, Facts(audit_id=audit_id, moderations=store.moderation.moderating([audit_id])))
 
 
-def applicable_standards(store: Any, audit: Audit, running_catalogue: Any = None) -> list[str]:
+def applicable_standards(store: Store, audit: Audit, running_catalogue: Any = None) -> list[str]:
     """The standards a blind re-audit of `audit` scores: those of the catalogue the audit was
     scored against that apply to its case's type. The service works them out; no screen says."""
     from caseaudit.services.moderation_views import audit_catalogue
@@ -266,7 +266,7 @@ def applicable_standards(store: Any, audit: Audit, running_catalogue: Any = None
     return [s.id for s in catalogue.applicable(case.case_type)]
 
 
-def submit_blind(store: Any, audit_id: str, moderation: Moderation, *, running_catalogue: Any = None) -> Moderation:
+def submit_blind(store: Store, audit_id: str, moderation: Moderation, *, running_catalogue: Any = None) -> Moderation:
     """Store the moderator's blind re-audit (scores, notes, own grade), dated today; every
     standard that applies to the case must be scored (the service works out which).
 
@@ -297,14 +297,14 @@ def submit_blind(store: Any, audit_id: str, moderation: Moderation, *, running_c
     return done
 
 
-def save_blind_draft(store: Any, audit_id: str, moderation: Moderation) -> None:
+def save_blind_draft(store: Store, audit_id: str, moderation: Moderation) -> None:
     """Keep a half-done blind re-audit so the moderator can come back to it: anything
     scored so far, with no rule checked until it is submitted."""
     _assigned_to_me(store, audit_id)
     store.moderation.save_blind_draft(audit_id, checked_moderation(moderation))
 
 
-def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_grade: Grade | str | None,
+def reconcile(store: Store, audit_id: str, outcome: Outcome | str | None, final_grade: Grade | str | None,
               reason: str | None, feedback: str | None) -> Moderation:
     """Store the outcome of comparing the blind re-audit with the original.
 
@@ -342,7 +342,7 @@ def reconcile(store: Any, audit_id: str, outcome: Outcome | str | None, final_gr
     return done
 
 
-def acknowledge(store: Any, audit_id: str) -> None:
+def acknowledge(store: Store, audit_id: str) -> None:
     """The auditor has read the moderator's feedback, and the QA lead's resolution if any
     (dated by the store, as its history entry is)."""
     audit = store.audits.get(audit_id)
@@ -351,14 +351,14 @@ def acknowledge(store: Any, audit_id: str) -> None:
     store.moderation.acknowledge(audit_id)
 
 
-def feedback_waiting(store: Any) -> list[Audit]:
+def feedback_waiting(store: Store) -> list[Audit]:
     """The actor's moderated audits whose feedback (or resolution) they have not acknowledged
     yet: the same selection the dashboard counts."""
     access.require(store, Op.read_dashboard)
     return store.moderation.feedback_waiting(store.actor, limit=None)
 
 
-def resolutions(store: Any, audit_ids: list[str] | None = None) -> dict[str, Resolution]:
+def resolutions(store: Store, audit_ids: list[str] | None = None) -> dict[str, Resolution]:
     """The QA lead's resolutions of escalated moderations, by audit id: every one for a QA
     lead, otherwise those of the given audits the user may read the reconciliation of
     (their own audit's, one they moderated)."""
@@ -387,7 +387,7 @@ class Escalation:
         return self.resolution is not None
 
 
-def escalations(store: Any) -> list[Escalation]:
+def escalations(store: Store) -> list[Escalation]:
     """Every escalated moderation, the ones still to resolve first (QA lead)."""
     access.require(store, Op.list_escalations)
     ids = store.moderation.escalated_audit_ids()
@@ -397,7 +397,7 @@ def escalations(store: Any) -> list[Escalation]:
     return sorted(found, key=lambda e: (e.resolved, e.audit.audit_id))
 
 
-def escalation(store: Any, audit_id: str) -> Escalation:
+def escalation(store: Store, audit_id: str) -> Escalation:
     """One escalated moderation with its resolution, if any (QA lead)."""
     access.require(store, Op.list_escalations)
     audit = store.audits.get(audit_id)
@@ -407,7 +407,7 @@ def escalation(store: Any, audit_id: str) -> Escalation:
     return Escalation(audit, store.moderation.resolution(audit_id))
 
 
-def resolve_escalation(store: Any, audit_id: str, final_grade: Grade | str | None, reason: str | None,
+def resolve_escalation(store: Store, audit_id: str, final_grade: Grade | str | None, reason: str | None,
                        feedback: str | None) -> Resolution:
     """The QA lead settles an escalated moderation: final grade and reason required.
 

@@ -24,6 +24,7 @@ from audit_tools.standards import evaluate
 from caseaudit.services import access
 from caseaudit.services.moderation import feedback_waiting, resolutions
 from db.errors import NotFound
+from db.store import Store
 
 STAGES = ("to re-audit", "to reconcile", "done")
 
@@ -38,7 +39,7 @@ def stage(audit: Audit) -> str:
     return "done"
 
 
-def audit_catalogue(store: Any, audit: Audit, running: Any):
+def audit_catalogue(store: Store, audit: Audit, running: Any):
     """The catalogue the audit was scored against, so both sides see the same standards.
 
     `running` is the catalogue the app runs, used when the stored one cannot be read.
@@ -67,7 +68,7 @@ class QueueRow:
         return f"{self.stage}, draft saved" if self.draft_saved else self.stage
 
 
-def moderation_queue(store: Any, moderator: str) -> list[QueueRow]:
+def moderation_queue(store: Store, moderator: str) -> list[QueueRow]:
     """The audits assigned to `moderator`, the ones still to re-audit first (the acting
     user's own queue; a QA lead may look at anyone's)."""
     user = access.require(store, Op.read_moderation_queue)
@@ -91,7 +92,7 @@ def moderation_queue(store: Any, moderator: str) -> list[QueueRow]:
     return sorted(rows, key=lambda r: (STAGES.index(r.stage), r.audit_id))
 
 
-def moderation_stage(store: Any, audit_id: str) -> str | None:
+def moderation_stage(store: Store, audit_id: str) -> str | None:
     """The stage of one audit's moderation (None when the audit is gone)."""
     access.require(store, Op.read_moderation_queue)
     audit = store.audits.get(audit_id)
@@ -113,7 +114,7 @@ class BlindView:
     draft: Moderation | None = None  # the moderator's own re-audit saved so far, if any
 
 
-def blind_view(store: Any, audit_id: str, running_catalogue: Any) -> BlindView:
+def blind_view(store: Store, audit_id: str, running_catalogue: Any) -> BlindView:
     audit = store.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"audit {audit_id}: not in the database")
@@ -142,7 +143,7 @@ class ReconcileView:
     resolution: Resolution | None = None  # the QA lead's, once an escalation is settled
 
 
-def reconcile_view(store: Any, audit_id: str, running_catalogue: Any) -> ReconcileView:
+def reconcile_view(store: Store, audit_id: str, running_catalogue: Any) -> ReconcileView:
     """The original audit beside its blind re-audit; refused until the re-audit is stored,
     and to anyone but its moderator, its auditor and a QA lead."""
     audit = store.audits.get(audit_id)
@@ -168,7 +169,7 @@ class FeedbackView:
     resolutions: dict[str, Resolution]
 
 
-def feedback_view(store: Any) -> FeedbackView:
+def feedback_view(store: Store) -> FeedbackView:
     """The store's actor's moderated audits with feedback to acknowledge, and any resolutions."""
     audits = feedback_waiting(store)
     return FeedbackView(audits, resolutions(store, [a.audit_id for a in audits]))

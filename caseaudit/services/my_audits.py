@@ -13,6 +13,8 @@ from audit_tools.models import User
 from audit_tools.permissions import Op
 from caseaudit.services import access
 from db.errors import NotFound
+from db.rows import MyAuditRow
+from db.store import Store
 
 OUTCOME_WORDS = {"agreed": "agreed", "grade_changed": "grade changed"}
 
@@ -24,7 +26,7 @@ class MyAudit:
     amended: str  # "" or "2 Oct 2025 (2)": the last amendment's day and how many
 
 
-def stage_words(row) -> str:
+def stage_words(row: MyAuditRow) -> str:
     """Where an audit's moderation stands, for its auditor."""
     if row.outcome == "escalated":
         return "escalated, settled by the QA lead" if row.resolved else "escalated to the QA lead"
@@ -46,7 +48,7 @@ def amended_words(count: int, last_at: str | datetime | None) -> str:
     return f"{format_day(london_day(moment))} ({count})"
 
 
-def my_audits(store, user: User, limit: int = 200) -> list[MyAudit]:
+def my_audits(store: Store, user: User, limit: int = 200) -> list[MyAudit]:
     """`user`'s submitted audits, newest first, with their moderation and amendments."""
     access.require(store, Op.list_my_audits, user=user)
     return [MyAudit(row=row, stage=stage_words(row), amended=amended_words(row.amendments, row.last_amended_at))
@@ -62,7 +64,7 @@ class TrailEntry:
     changes: list[str] = field(default_factory=list)
 
 
-def amendment_trail(store, user: User, audit_id: str) -> list[TrailEntry]:
+def amendment_trail(store: Store, user: User, audit_id: str) -> list[TrailEntry]:
     """Each amendment of the audit, oldest first: who, when, why and what it changed.
 
     A moderator still to re-audit the audit blind may not see it (it shows the scores).

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from audit_tools import pack as rules
 from audit_tools.calendar import parse_day
 from audit_tools.errors import BadInput, Refused
 from audit_tools.permissions import Facts, Moderating, Op, decide, require
 from audit_tools.standards import evaluate
+from db.store import Store
 
 
 def _day(text: str | None) -> date | None:
@@ -34,7 +34,7 @@ def parse_references(values: list[str] | None = None, file: str | Path | None = 
     return found
 
 
-def build_pack(store: Any, refs: list[str], as_of: date | str | None = None, include_notes: bool = False,
+def build_pack(store: Store, refs: list[str], as_of: date | str | None = None, include_notes: bool = False,
                catalogue=None) -> rules.Pack:
     """The pack for `refs` as at `as_of` (default today); refused while the QA lead is
     moderating an audit of one of the cases blind."""
@@ -94,7 +94,7 @@ def build_pack(store: Any, refs: list[str], as_of: date | str | None = None, inc
                       include_notes=include_notes)
 
 
-def export_pack(store: Any, refs: list[str], fmt: str, out: str | Path | None, as_of: date | str | None = None,
+def export_pack(store: Store, refs: list[str], fmt: str, out: str | Path | None, as_of: date | str | None = None,
                 include_notes: bool = False, force: bool = False,
                 folder: str | Path | None = None) -> tuple[rules.Pack, Path]:
     """Make the pack, write it in one format to `out` (or, from a screen, to `folder` under the
@@ -121,7 +121,7 @@ def pack_name(as_of: date) -> str:
     return f"inspection-pack-{as_of.isoformat()}"
 
 
-def download_pack(store: Any, refs: list[str], fmt: str, as_of: date | str | None = None,
+def download_pack(store: Store, refs: list[str], fmt: str, as_of: date | str | None = None,
                   include_notes: bool = False) -> tuple[rules.Pack, str, bytes]:
     """A browser session's pack: its file name and bytes, the export recorded in the history."""
     if fmt not in rules.FORMATS:

@@ -22,6 +22,7 @@ from audit_tools.text import Kind, checked
 from audit_tools.files import Output, check_output_file, check_output_folder
 from caseaudit.services.outputs import output_for
 from db.errors import NotFound
+from db.store import Store
 
 
 
@@ -34,7 +35,7 @@ def _day(value: object, what: str = "--date") -> date:
         raise BadInput(f"{what}: {err}") from None
 
 
-def create_round(store: Any, *, name: str, questions: QuestionSet | str | Path, day: object, size: object,
+def create_round(store: Store, *, name: str, questions: QuestionSet | str | Path, day: object, size: object,
                  auditors: object, case_types: object = None, teams: object = None, with_event: object = None,
                  within: object = None, score_standards: bool = False, grade: bool = False,
                  seed: object | None = None) -> Round:
@@ -51,7 +52,7 @@ def create_round(store: Any, *, name: str, questions: QuestionSet | str | Path, 
     problems = [f"--auditors: {n} is not a caseaudit user" for n in names if n not in people]
     problems += [f"--auditors: {n} does not hold the auditor role" for n in names
                  if n in people and not people[n].has(Role.auditor)]
-    known_teams = set(store.people.teams()) if filters.teams else set()
+    known_teams: set[str] = set(store.people.teams()) if filters.teams else set()
     problems += [f"--teams: {t} is not a known team" for t in filters.teams if t not in known_teams]
     if problems:
         raise BadInput(*problems)
@@ -74,23 +75,24 @@ def questions_from_text(text: str, where: str = "the questions box") -> Question
     return rules.parse_questions(text, where)
 
 
-def get_round(store: Any, round_id: str) -> Round:
+def get_round(store: Store, round_id: str) -> Round:
     found = store.rounds.get(str(round_id).strip())
     if found is None:
         raise NotFound(f"round {str(round_id).strip()}: not in the database")
     return found
 
 
-def verify_round(store: Any, round_id: str) -> tuple[Round, list[str]]:
+def verify_round(store: Store, round_id: str) -> tuple[Round, list[str]]:
     """Re-derive a stored round: (the round as stored, what differs; empty when it matches)."""
     require(store.user, Op.verify_round)  # any user of the service may check that a round was fair
     made = get_round(store, round_id)
-    recorded = store.rounds.recorded(made.round_id) or {}
+    rid = made.round_id or round_id
+    recorded = store.rounds.recorded(rid) or {}
     reasons: list[str] = []
     if not recorded:
         reasons.append(f"no history entry records the creation of round {made.round_id}")
-    if store.rounds.frame_size_column(made.round_id) != made.frame_size:
-        reasons.append(f"frame differs: the round's row counts {store.rounds.frame_size_column(made.round_id)} "
+    if store.rounds.frame_size_column(rid) != made.frame_size:
+        reasons.append(f"frame differs: the round's row counts {store.rounds.frame_size_column(rid)} "
                        f"cases, the frame rows {made.frame_size}")
     reasons += rules.verify(made, recorded=recorded)
     if recorded:
@@ -126,7 +128,7 @@ class RoundCase:
         return "not started"
 
 
-def round_cases_of(store: Any, username: str) -> list[RoundCase]:
+def round_cases_of(store: Store, username: str) -> list[RoundCase]:
     """The round cases assigned to `username`, newest round first, with what is done."""
     require(store.user, Op.read_dashboard)
     if username != store.actor:  # someone else's round cases: whoever reports on rounds
@@ -164,13 +166,13 @@ class RoundProgress:
         return self.selected - self.audited
 
 
-def progress(store: Any, round_id: str) -> RoundProgress:
+def progress(store: Store, round_id: str) -> RoundProgress:
     require(store.user, Op.report_round)
     made = get_round(store, round_id)
-    return RoundProgress(made, [AuditorProgress(*row) for row in store.rounds.progress(made.round_id)])
+    return RoundProgress(made, [AuditorProgress(*row) for row in store.rounds.progress(made.round_id or round_id)])
 
 
-def rounds_list(store: Any) -> list[tuple]:
+def rounds_list(store: Store) -> list[tuple]:
     require(store.user, Op.report_round)
     return store.rounds.list()
 
@@ -178,13 +180,13 @@ def rounds_list(store: Any) -> list[tuple]:
 # --- the round report -------------------------------------------------------------------
 
 
-def report(store: Any, round_id: str, include_notes: bool = False):
+def report(store: Store, round_id: str, include_notes: bool = False):
     """The round's report, counted in SQL over the round's submitted audits."""
     from audit_tools.round_report import round_report
 
     require(store.user, Op.report_round)
     made = get_round(store, round_id)
-    rid = made.round_id
+    rid = made.round_id or round_id
     titles = {}
     if made.score_standards:
         titles = {s.id: s.title for s in store.reference.catalogue_for().standards}
@@ -202,7 +204,7 @@ def report(store: Any, round_id: str, include_notes: bool = False):
         store.rounds.grade_counts(rid) if made.grade else None, comments, titles)
 
 
-def check_output(store: Any, path: str | Path, folder: bool = False, force: bool = False,
+def check_output(store: Store, path: str | Path, folder: bool = False, force: bool = False,
                  expected: set[str] | None = None) -> Output:
     """A path a person gave for an output: created new unless --force, never the database
     (nor its -wal, -shm or -journal), in a folder that exists and may be written."""
@@ -214,7 +216,7 @@ def check_output(store: Any, path: str | Path, folder: bool = False, force: bool
     return target
 
 
-def export_report(store: Any, round_id: str, fmt: str, out: str | Path, include_notes: bool = False,
+def export_report(store: Store, round_id: str, fmt: str, out: str | Path, include_notes: bool = False,
                   force: bool = False) -> Path:
     """Write the round's report in one format and record the export in the history."""
     from audit_tools import round_report as rr
@@ -241,7 +243,7 @@ class RoundsView:
     figures: Any = None  # audit_tools.round_report.RoundReport of the shown round
 
 
-def rounds_view(store: Any, round_id: str | None = None) -> RoundsView:
+def rounds_view(store: Store, round_id: str | None = None) -> RoundsView:
     """Every round, with the progress and answers of `round_id` (default the newest)."""
     listed = rounds_list(store)
     shown = round_id or (listed[0][0] if listed else None)

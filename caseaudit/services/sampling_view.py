@@ -5,7 +5,6 @@ each sampled audit stands."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from audit_tools import sampling
 from audit_tools.errors import BadInput
@@ -15,6 +14,7 @@ from audit_tools.themes import ModerationCounts
 from audit_tools.permissions import Op
 from caseaudit.services import access
 from caseaudit.services.moderation import ProgressRow, moderation_figures, progress, sample_frame
+from db.store import Store
 
 
 @dataclass
@@ -28,7 +28,7 @@ class SamplingView:
     problem: str | None = None  # why the rate or minimum gives no preview
 
 
-def sampling_view(store: Any, quarter: Quarter, rate: str, minimum: str) -> SamplingView:
+def sampling_view(store: Store, quarter: Quarter, rate: str, minimum: str) -> SamplingView:
     access.require(store, Op.read_sampling)
     frame = sample_frame(store, quarter)
     view = SamplingView(quarter=quarter, frame_size=len(frame), strata=[],

@@ -20,6 +20,7 @@ from audit_tools.settings import Settings
 from audit_tools.sign_in import session_ends_why
 from db import LONDON, passwords, served
 from db.served import SessionRow
+from db.store import Store
 
 # How the server hands the token to the app process: in its environment, never on the command
 # line (`ps` shows arguments to every account on the machine).
@@ -59,7 +60,7 @@ def _browser_words(agent: str) -> str:
     return browser
 
 
-def _why_not_live(store: Any, row: SessionRow, now: datetime, settings: Settings) -> str | None:
+def _why_not_live(store: Store, row: SessionRow, now: datetime, settings: Settings) -> str | None:
     if row.ended_at is not None:
         return row.ended_why or "ended"
     why = session_ends_why(row.started_at, row.last_seen_at, now, settings)
@@ -77,7 +78,7 @@ def _why_not_live(store: Any, row: SessionRow, now: datetime, settings: Settings
     return None
 
 
-def _look(store: Any, id_hash: str) -> tuple[SessionRow | None, str | None]:
+def _look(store: Store, id_hash: str) -> tuple[SessionRow | None, str | None]:
     """The session and why it is not live (None: live), ending it if it has just stopped."""
     row = served.get_session(store, id_hash)
     if row is None:
@@ -129,7 +130,7 @@ def sign_out_hash(gate: Any, id_hash: str) -> bool:
     return served.end_session(gate, id_hash, gate.now(), "signed out") is not None
 
 
-def live_elsewhere(store: Any, username: str, now: datetime, settings: Settings) -> list[SessionRow]:
+def live_elsewhere(store: Store, username: str, now: datetime, settings: Settings) -> list[SessionRow]:
     """The user's sessions still live (ending those that are not); inside a transaction."""
     found = []
     for row in served.open_sessions(store, username):
@@ -141,7 +142,7 @@ def live_elsewhere(store: Any, username: str, now: datetime, settings: Settings)
     return found
 
 
-def end_sessions_of(store: Any, username: str, why: str, keep: str | None = None) -> int:
+def end_sessions_of(store: Store, username: str, why: str, keep: str | None = None) -> int:
     """End every open session of `username` (but `keep`, a session id hash) now."""
     now = store.now()
     ended = 0
@@ -212,7 +213,7 @@ class LockoutLine:
     words: str
 
 
-def lockouts_to_see(store: Any) -> list[LockoutLine]:
+def lockouts_to_see(store: Store) -> list[LockoutLine]:
     """Lockouts not yet acknowledged, for an admin's dashboard (empty for anyone else)."""
     from audit_tools.permissions import Op
     from caseaudit.services import access
@@ -229,5 +230,5 @@ def lockouts_to_see(store: Any) -> list[LockoutLine]:
     return lines
 
 
-def acknowledge_lockouts(store: Any, ids: list[int]) -> int:
+def acknowledge_lockouts(store: Store, ids: list[int]) -> int:
     return passwords.acknowledge_lockouts(store, ids)

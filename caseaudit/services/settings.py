@@ -9,6 +9,7 @@ from typing import Any
 from audit_tools.errors import BadInput
 from audit_tools.permissions import Op, require
 from audit_tools.settings import Settings
+from db.store import Store
 
 # Set elsewhere, because changing it does more than store a value: `init --group` also
 # gives the database and its folder to the group.
@@ -48,7 +49,7 @@ def _lines(settings: Settings) -> list[SettingLine]:
             for key in Settings.model_fields]
 
 
-def listing(store: Any, key: str | None = None) -> list[SettingLine]:
+def listing(store: Store, key: str | None = None) -> list[SettingLine]:
     """Every setting (or the one named), with its default and what it does. An admin's."""
     require(store.user, Op.change_settings)
     lines = _lines(store.reference.settings())
@@ -73,7 +74,7 @@ def parse(key: str, text: str) -> Any:
     return text.strip()
 
 
-def change(store: Any, key: str, text: str) -> SettingLine:
+def change(store: Store, key: str, text: str) -> SettingLine:
     """Set `key` from the text typed, checked by the settings model; recorded in the history."""
     require(store.user, Op.change_settings)
     if key in NOT_HERE:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from audit_tools.permissions import Op
 from caseaudit.services import access
+from db.store import Store
 
 
-def keep_default_catalogue(store: Any) -> bool:
+def keep_default_catalogue(store: Store) -> bool:
     """Store the default standards catalogue when the database keeps none yet, so audits
     scored against it can be told from later versions; only for someone the policy lets
     manage the catalogue (nothing happens otherwise). Whether it was stored."""

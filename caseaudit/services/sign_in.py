@@ -37,6 +37,7 @@ from audit_tools.sign_in import (
 )
 from db import passwords, served
 from db.served import stamp
+from db.store import Store
 
 # The history's actor for a sign-in not yet proved: nobody is known until it succeeds.
 SIGNING_IN = "(signing in)"
@@ -75,7 +76,7 @@ def password_strength(password: str, known: list[str]) -> tuple[int, str]:
     return int(result["score"]), str(result["feedback"].get("warning") or "")
 
 
-def check_password_rules(store: Any, username: str, password: str, again: str) -> None:
+def check_password_rules(store: Store, username: str, password: str, again: str) -> None:
     user = store.people.get(username)
     known = [username, *(user.display_name.split() if user else []), "caseaudit"]
     score, warning = password_strength(password, known) if password.strip() else (0, "")
@@ -165,7 +166,7 @@ def _lock(gate, key, real, now, settings, salted) -> None:
             passwords.record_lockout(gate, real, stamp(until), salted)
 
 
-def _open_session(store: Any, user: User, now, settings, address: str, browser: str, mark: str) -> SignedIn:
+def _open_session(store: Store, user: User, now, settings, address: str, browser: str, mark: str) -> SignedIn:
     import secrets
 
     from caseaudit.services.served import live_elsewhere, where_words
@@ -182,19 +183,19 @@ def _open_session(store: Any, user: User, now, settings, address: str, browser: 
 
 # -- passwords and accounts -------------------------------------------------------------------
 
-def check_may_set_password(store: Any, username: str) -> None:
+def check_may_set_password(store: Store, username: str) -> None:
     """Refuse before anyone types a password: not an admin, or no such user."""
     may_set_password(store.user, username)
     _known(store, username)
 
 
-def _known(store: Any, username: str) -> None:
+def _known(store: Store, username: str) -> None:
     if store.people.get(username) is None:
         raise BadInput(f"{username} is not a user of this caseaudit database; "
                        "an admin adds users with `caseaudit import users`")
 
 
-def set_password(store: Any, username: str, password: str, again: str) -> None:
+def set_password(store: Store, username: str, password: str, again: str) -> None:
     """Set `username`'s password (an admin for anyone, a user for themself). Their open
     browser sessions end at the next check, within a minute (their password changed)."""
     check_may_set_password(store, username)
@@ -202,12 +203,24 @@ def set_password(store: Any, username: str, password: str, again: str) -> None:
     passwords.set_password_hash(store, username, hash_password(password))
 
 
-def change_own_password(store: Any, session_hash: str, current: str, new: str, again: str) -> None:
+def change_own_password(store: Store, session_hash: str, current: str, new: str, again: str) -> None:
     """A signed-in person changes their own password: the current one first, then the new
     one twice. Their other sessions end now; this one carries on."""
     username = store.actor
+    settings = store.reference.settings()
+    now = store.now()
+    key = name_key(username)
+    attempt = served.begin_name_try(store, key, now)  # a wrong current password counts as a failed sign-in
+    if attempt.locked_until is not None:
+        raise SignInLocked(attempt.locked_until)
     if not _matches(passwords.password_hash(store, username), current):
+        failures = served.name_failures(store, key)
+        with store.transaction():
+            store.session.record("password change refused", {"username": username, "failures_in_a_row": failures})
+            if locks_after(failures, settings):
+                _lock(store, key, username, now, settings, "")
         raise Refused("the current password is not right; nothing was changed")
+    served.forgive_name(store, key)
     check_password_rules(store, username, new, again)
     from caseaudit.services.served import end_sessions_of
 
@@ -218,7 +231,7 @@ def change_own_password(store: Any, session_hash: str, current: str, new: str, a
         end_sessions_of(store, username, "password changed", keep=session_hash)
 
 
-def unlock(store: Any, username: str) -> bool:
+def unlock(store: Store, username: str) -> bool:
     """Lift a lockout on `username` now (admin); returns whether it was locked."""
     require(store.user, Op.unlock_account, Facts(target=username))
     _known(store, username)
@@ -228,16 +241,16 @@ def unlock(store: Any, username: str) -> bool:
     return changed
 
 
-def set_disabled(store: Any, username: str, disabled: bool) -> bool:
+def set_disabled(store: Store, username: str, disabled: bool) -> bool:
     """Stop (or restore) an account; a stopped account's sessions end at the next check."""
     _known(store, username)
     return passwords.set_disabled(store, username, disabled)
 
 
-def has_password(store: Any, username: str) -> bool:
+def has_password(store: Store, username: str) -> bool:
     return passwords.has_password(store, username)
 
 
-def count_passwords(store: Any) -> int:
+def count_passwords(store: Store) -> int:
     """How many users could sign in (have a password)."""
     return passwords.count_passwords(store)

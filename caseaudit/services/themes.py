@@ -16,9 +16,11 @@ from audit_tools.themes import (
 )
 from caseaudit.services import access
 from caseaudit.services.outputs import output_for
+from audit_tools.standards.catalogue import Catalogue
+from db.store import Store
 
 
-def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=None) -> ThemesReport:
+def themes_for(store: Store, quarter: Quarter, include_notes: bool = False, catalogue: Catalogue | None = None) -> ThemesReport:
     """Count the quarter's and the previous quarter's figures in SQL and shape them.
 
     The free text (with include_notes) of an audit the user re-audits blind is left out,
@@ -51,7 +53,7 @@ def themes_for(store, quarter: Quarter, include_notes: bool = False, catalogue=N
     return report_from_rows(quarter, rows, include_notes=include_notes)
 
 
-def _report(store, quarter: Quarter, include_notes: bool, catalogue) -> ThemesReport:
+def _report(store: Store, quarter: Quarter, include_notes: bool, catalogue: Catalogue | None) -> ThemesReport:
     report = themes_for(store, quarter, include_notes=include_notes, catalogue=catalogue)
     entry, digest = store.history.head()
     report.history_head = f"{entry}:{digest}"
@@ -61,8 +63,9 @@ def _report(store, quarter: Quarter, include_notes: bool, catalogue) -> ThemesRe
     return report
 
 
-def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
-                         include_notes: bool = False, catalogue=None, force: bool = False) -> Path:
+def export_themes_report(store: Store, quarter: Quarter, fmt: str, out: str | Path,
+                         include_notes: bool = False, catalogue: Catalogue | None = None,
+                         force: bool = False) -> Path:
     """Check permission and target, compute, write through a temporary file, record it in history.
 
     An existing file is replaced only with `force` (AlreadyThere otherwise); the database
@@ -91,8 +94,8 @@ def export_themes_report(store, quarter: Quarter, fmt: str, out: str | Path,
     return written
 
 
-def download_themes_report(store, quarter: Quarter, fmt: str, include_notes: bool = False,
-                           catalogue=None) -> tuple[str, bytes]:
+def download_themes_report(store: Store, quarter: Quarter, fmt: str, include_notes: bool = False,
+                           catalogue: Catalogue | None = None) -> tuple[str, bytes]:
     """The report as a download's file name and bytes, for a browser (nothing written here)."""
     from audit_tools.exporters import report_download
 

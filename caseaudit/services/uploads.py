@@ -5,16 +5,16 @@ The app then imports from a list of that folder's files, so nobody types a serve
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from audit_tools.errors import BadInput
 from audit_tools.permissions import Op, require
+from db.store import Store
 
 KINDS = (".csv", ".xlsx", ".json", ".jsonl", ".toml")  # users and cases lists, Annex A, catalogues
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
 
 
-def may_upload(store: Any) -> None:
+def may_upload(store: Store) -> None:
     require(store.user, Op.upload_file)
 
 
@@ -31,6 +31,6 @@ def upload_name(typed: str) -> str:
     return name
 
 
-def record_upload(store: Any, name: str, size: int, sha256: str) -> None:
+def record_upload(store: Store, name: str, size: int, sha256: str) -> None:
     may_upload(store)
     store.record("file uploaded", {"name": name, "bytes": size, "sha256": sha256})

@@ -113,6 +113,8 @@ class Tab(Session):
 def test_sign_in_work_sign_out_and_the_back_button_does_not_return(served, browser):
     url, path = served
     tab = Tab(browser, url)
+    requested: list[str] = []
+    tab.page.on("request", lambda request: requested.append(request.url))
     tab.signed_in("ann")
     tab.keys("c")
     tab.expect("E-1")  # working: the case list
@@ -123,6 +125,10 @@ def test_sign_in_work_sign_out_and_the_back_button_does_not_return(served, brows
     tab.page.wait_for_load_state()
     assert tab.page.title() == "caseaudit: sign in"  # the app page is asked for again and refused
     assert tab.page.locator("#terminal").count() == 0
+    # Every request the pages made (the font, scripts, stylesheets, the socket) went to caseaudit.
+    assert requested and all(u.startswith(url) or u.startswith(url.replace("http", "ws")) for u in requested), \
+        sorted(set(requested))
+    assert any(u.endswith("RobotoMono-VariableFont_wght.ttf") for u in requested)
     [ended] = open_store(path, "admin").history.entries(what="session ended")
     assert ended.details == {"username": "ann", "why": "signed out"}
     tab.close()

@@ -46,7 +46,7 @@ def test_an_open_folder_is_named_with_the_command_that_closes_it(tmp_path, capsy
 
 
 def test_the_command_keeps_a_group_share(tmp_path, capsys):
-    folder = tmp_path / "group-share"
+    folder = tmp_path / "team-folder"
     folder.mkdir(mode=0o770)
     folder.chmod(0o770)
     db = folder / "ca.db"

@@ -61,9 +61,9 @@ def test_a_bad_value_is_refused_and_nothing_changes(db, capsys, key, value, word
 
 
 def test_someone_not_an_admin_may_not_list_or_set(db, capsys, monkeypatch):
-    from caseaudit.services import demo
+    from caseaudit.services import identity
 
-    monkeypatch.setattr(demo, "acting", lambda path, me: ("amy", None))
+    monkeypatch.setattr(identity, "acting", lambda path, **kwargs: identity.Acting("amy"))
     before = open_store(db, ME).row_counts()
     assert main(["--db", str(db), "settings"]) == 2
     assert "amy may not change settings: needs the admin role" in capsys.readouterr().err

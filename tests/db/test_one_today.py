@@ -72,8 +72,8 @@ def test_moderation_dates_agree_with_their_history_entries_across_midnight(tmp_p
     cat = open_store(path, "cat", clock=clock)
 
     clock.moment = LAST_SECOND - timedelta(seconds=1)
-    done = ms.submit_blind(cat, "A-0001", Moderation(moderator="cat", grade="good",
-                                                     moderated_on=date(2025, 1, 1)), [])
+    done = ms.submit_blind(cat, "A-0001", Moderation(moderator="cat", grade="good", scores=dict(audit.scores),
+                                                     notes=dict(audit.notes), moderated_on=date(2025, 1, 1)))
     assert done.moderated_on == date(2026, 3, 31)  # the day of the write, whatever was passed
     assert entry_day(cat, "moderation saved") == date(2026, 3, 31)
 

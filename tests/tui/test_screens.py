@@ -329,8 +329,14 @@ async def test_scrolling_the_case_list_loads_the_next_page(tmp_path):
         assert table.row_count == 2 * PAGE
 
 
-async def test_a_screen_not_installed_yet_is_a_sentence(db_path, monkeypatch):
+async def test_a_screen_that_fails_to_import_is_told_and_logged_as_a_fault(db_path, monkeypatch, tmp_path):
+    """Not "not available yet": a broken import is a bug, so it goes to the log, and the person
+    is told it failed and where the detail is, with the app still up."""
     import tui.app
+    from caseaudit.services import failures
+
+    log = tmp_path / "caseaudit.log"
+    monkeypatch.setattr(failures, "log_path", lambda: log)
 
     screens = dict(tui.app.OTHER_SCREENS)
     screens["reports"] = ("tui.screens.not_written_yet", "ReportsScreen", "Quarterly reports",
@@ -342,7 +348,9 @@ async def test_a_screen_not_installed_yet_is_a_sentence(db_path, monkeypatch):
         await pilot.press("r")
         await settle(pilot)
         assert len(app.screen_stack) == 1
-        assert any(n.message == "Quarterly reports is not available yet." for n in app._notifications)
+        [told] = [n for n in app._notifications if n.title == "Quarterly reports did not open"]
+        assert "ModuleNotFoundError" in told.message and "log" in told.message
+    assert "ModuleNotFoundError" in log.read_text(encoding="utf-8")
 
 
 async def test_the_qa_lead_reaches_the_moderation_and_report_screens(db_path):

@@ -63,6 +63,10 @@ async def test_sign_out_ends_the_session_not_only_the_app(db_path, monkeypatch):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert app.user.username == "amy" and "Amy Auditor" in app.sub_title
+        from tui.commands import screen_actions
+
+        offered = {description for description, *_ in screen_actions(app.screen)}
+        assert {"Sign out", "Change my password"} <= offered  # in the command palette too
         await pilot.press("O")
         await settle(pilot)
     assert sessions.live(gate, signed.session_id) is None

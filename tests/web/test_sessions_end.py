@@ -138,3 +138,17 @@ async def test_signing_out_needs_the_sessions_token_and_the_back_button_finds_th
     assert out.status == 303 and out.headers["Location"].startswith("/sign-in")
     back = await client.get("/", allow_redirects=False)
     assert back.status == 303 and back.headers["Location"] == "/sign-in"
+
+
+async def test_guessing_the_current_password_on_the_change_page_locks_the_account(client, db_path):
+    await sign_in(client)
+    token = csrf_of(await (await client.get("/account/password")).text())
+    statuses = []
+    for n in range(11):
+        response = await client.post("/account/password", headers={"Origin": ORIGIN}, data={
+            "csrf": token, "current": f"guess {n}", "new": NEW_PASSWORD, "again": NEW_PASSWORD})
+        statuses.append((response.status, "locked until" in await response.text()))
+    assert statuses[:10] == [(400, False)] * 10 and statuses[10] == (400, True)
+    from db import passwords
+
+    assert [lo.username for lo in passwords.open_lockouts(open_store(db_path, "admin"))] == ["amy"]

@@ -56,9 +56,9 @@ def export_target(folder: Path, quarter: Quarter, fmt: str) -> Path:
 
 
 def default_export_folder() -> Path:
-    import platformdirs
+    from caseaudit.services.locations import reports_folder
 
-    return Path(platformdirs.user_documents_dir()) / "caseaudit"
+    return reports_folder()
 
 
 class ReportsScreen(CaseauditScreen):
