@@ -20,6 +20,7 @@ from audit_tools.permissions import Op, require
 from audit_tools.rounds import QuestionSet, Round
 from audit_tools.text import Kind, checked
 from audit_tools.files import Output, check_output_file, check_output_folder
+from caseaudit.services import access
 from caseaudit.services.outputs import output_for
 from db.errors import NotFound
 from db.store import Store
@@ -76,6 +77,8 @@ def questions_from_text(text: str, where: str = "the questions box") -> Question
 
 
 def get_round(store: Store, round_id: str) -> Round:
+    """A stored round, as `verify_round` shows it to anyone who may check a round was fair."""
+    access.require(store, Op.verify_round)
     found = store.rounds.get(str(round_id).strip())
     if found is None:
         raise NotFound(f"round {str(round_id).strip()}: not in the database")

@@ -231,4 +231,9 @@ def lockouts_to_see(store: Store) -> list[LockoutLine]:
 
 
 def acknowledge_lockouts(store: Store, ids: list[int]) -> int:
+    """An admin has seen these lockouts; asked of the policy here, as the store asks again."""
+    from audit_tools.permissions import Op
+    from caseaudit.services import access
+
+    access.require(store, Op.unlock_account)  # seeing to lockouts is the unlocking admins' work
     return passwords.acknowledge_lockouts(store, ids)

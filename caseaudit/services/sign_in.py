@@ -35,6 +35,7 @@ from audit_tools.sign_in import (
     locks_after,
     may_set_password,
 )
+from caseaudit.services import access
 from db import passwords, served
 from db.served import stamp
 from db.store import Store
@@ -206,6 +207,7 @@ def set_password(store: Store, username: str, password: str, again: str) -> None
 def change_own_password(store: Store, session_hash: str, current: str, new: str, again: str) -> None:
     """A signed-in person changes their own password: the current one first, then the new
     one twice. Their other sessions end now; this one carries on."""
+    access.require(store, Op.set_password, Facts(target=store.actor))  # their own, and only a user's
     username = store.actor
     settings = store.reference.settings()
     now = store.now()
@@ -243,6 +245,7 @@ def unlock(store: Store, username: str) -> bool:
 
 def set_disabled(store: Store, username: str, disabled: bool) -> bool:
     """Stop (or restore) an account; a stopped account's sessions end at the next check."""
+    access.require(store, Op.disable_account, Facts(target=username))
     _known(store, username)
     return passwords.set_disabled(store, username, disabled)
 

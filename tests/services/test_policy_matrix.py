@@ -11,7 +11,8 @@ C-1, re-audited by mo and escalated (not yet resolved), with two actions wes own
 second completed). A-0002 is amy's audit of C-2 that mo is re-auditing blind (nothing
 submitted yet); A-0006 mo has re-audited but not reconciled. A-0003..A-0005 are amy's
 audits of the quarter, one drawn into sample S-... by quinn; April's allocation is stored.
-Concern 1 is open on C-1, concern 2 acknowledged.
+Concern 1 is open on C-1, concern 2 acknowledged. Round R-... is quinn's thematic round of one
+case for amy.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from audit_tools.models import Action, Moderation, User
 from audit_tools.quarters import Quarter
 from caseaudit.services import actions, allocation, annex_a, audits, cases, check, concerns, dashboard
 from caseaudit.services import imports, moderation, moderation_views, my_audits, sampling_view, setup
-from caseaudit.services import pack, rounds, sign_in, themes
+from caseaudit.services import pack, rounds, served, settings, sign_in, themes, uploads
 from db import open_store
 from tests.support import clock_on, full_blind, make_audit, make_case
 
@@ -35,6 +36,14 @@ PEOPLE = ["amy", "mo", "quinn", "root", "wes", "nobody"]
 Q1 = "2024-25-Q1"
 TODAY = date(2024, 5, 20)
 PASSWORD = "a long enough pass phrase for the matrix"
+QUESTIONS = """
+name = "Neglect"
+[[question]]
+id = "home-seen"
+title = "Was the home seen?"
+answers = ["yes", "no"]
+comment_required = ["no"]
+"""
 
 
 def build(path: Path) -> dict:
@@ -74,11 +83,16 @@ def build(path: Path) -> dict:
     concerns.acknowledge(root.clone("lm"), "SC-000002")
     for name in ("amy", "mo", "quinn", "root", "wes"):
         sign_in.set_password(root, name, PASSWORD, PASSWORD)
+    questions = path.parent / "neglect.toml"
+    questions.write_text(QUESTIONS, encoding="utf-8")
+    made_round = rounds.create_round(quinn, name="Neglect", questions=questions, day=TODAY, size=1,
+                                     auditors="amy", seed="seed")
     users_csv = path.parent / "users.csv"
     users_csv.write_text("username,display_name,roles,team\nroot,Root,admin,\nnew,New Person,auditor,North\n",
                          encoding="utf-8")
     return {"sample": sample.sample_id, "allocation": made.allocation_id, "open_action": done[0].action_id,
-            "done_action": done[1].action_id, "sampled": sorted(set(sample.selected) - {"A-0001"})[0],
+            "done_action": done[1].action_id, "round": made_round.round_id,
+            "questions": questions, "sampled": sorted(set(sample.selected) - {"A-0001"})[0],
             "users_csv": users_csv, "missing": path.parent / "no-such-workbook.xlsx"}
 
 
@@ -202,6 +216,15 @@ ENTRY_POINTS = {
     "rounds.rounds_list": (lambda s, u, w, n: rounds.rounds_list(s), False),
     "rounds.round_cases_of (own)": (lambda s, u, w, n: rounds.round_cases_of(s, n), False),
     "rounds.round_cases_of (amy's)": (lambda s, u, w, n: rounds.round_cases_of(s, "amy"), False),
+    "rounds.create_round": (lambda s, u, w, n: rounds.create_round(
+        s, name="Neglect again", questions=w["questions"], day=TODAY, size=1, auditors="amy", seed="again"), True),
+    "rounds.get_round": (lambda s, u, w, n: rounds.get_round(s, w["round"]), False),
+    "rounds.verify_round": (lambda s, u, w, n: rounds.verify_round(s, w["round"]), False),
+    "rounds.progress": (lambda s, u, w, n: rounds.progress(s, w["round"]), False),
+    "rounds.report": (lambda s, u, w, n: rounds.report(s, w["round"]), False),
+    "rounds.export_report": (lambda s, u, w, n: rounds.export_report(
+        s, w["round"], "json", s.path.parent / f"round-{n}.json"), True),
+    "rounds.rounds_view": (lambda s, u, w, n: rounds.rounds_view(s), False),
     "pack.build_pack": (lambda s, u, w, n: pack.build_pack(s, ["C-1"], TODAY), False),
     # accounts
     "sign_in.check_may_set_password (own)": (lambda s, u, w, n: sign_in.check_may_set_password(s, n), False),
@@ -211,6 +234,20 @@ ENTRY_POINTS = {
                                    True),
     "sign_in.sign_in": (lambda s, u, w, n: sign_in.sign_in(s.clone(sign_in.SIGNING_IN), n, PASSWORD,
                                                            "127.0.0.1", "the matrix"), True),
+    "sign_in.set_password (quinn's)": (lambda s, u, w, n: sign_in.set_password(
+        s, "quinn", PASSWORD + "!", PASSWORD + "!"), True),
+    "sign_in.change_own_password": (lambda s, u, w, n: sign_in.change_own_password(
+        s, "no-such-session", PASSWORD, PASSWORD + "!", PASSWORD + "!"), True),
+    "sign_in.unlock": (lambda s, u, w, n: sign_in.unlock(s, "quinn"), True),
+    "sign_in.set_disabled (disable)": (lambda s, u, w, n: sign_in.set_disabled(s, "wes", True), True),
+    "sign_in.set_disabled (enable)": (lambda s, u, w, n: sign_in.set_disabled(s, "wes", False), True),
+    "served.lockouts_to_see": (lambda s, u, w, n: served.lockouts_to_see(s), False),
+    "served.acknowledge_lockouts": (lambda s, u, w, n: served.acknowledge_lockouts(s, [1]), True),
+    # the settings service and the served upload
+    "settings.listing": (lambda s, u, w, n: settings.listing(s), False),
+    "settings.change": (lambda s, u, w, n: settings.change(s, "audit_quota_per_month", "5"), True),
+    "uploads.may_upload": (lambda s, u, w, n: uploads.may_upload(s), False),
+    "uploads.record_upload": (lambda s, u, w, n: uploads.record_upload(s, "users.csv", 10, "0" * 64), True),
     "setup.keep_default_catalogue": (lambda s, u, w, n: setup.keep_default_catalogue(s), True),
 }
 
@@ -284,6 +321,13 @@ actions.reopen_action                     ok no ok ok ok no
 rounds.rounds_list                        no no ok ok no no
 rounds.round_cases_of (own)               ok ok ok ok ok no
 rounds.round_cases_of (amy's)             ok no ok ok no no
+rounds.create_round                       no no ok ok no no
+rounds.get_round                          ok ok ok ok ok no
+rounds.verify_round                       ok ok ok ok ok no
+rounds.progress                           no no ok ok no no
+rounds.report                             no no ok ok no no
+rounds.export_report                      no no ok ok no no
+rounds.rounds_view                        no no ok ok no no
 pack.build_pack                           no no ok ok no no
 imports.check_file                        no no no ok no no
 imports.import_file                       no no no ok no no
@@ -293,6 +337,17 @@ sign_in.check_may_set_password (own)      ok ok ok ok ok no
 sign_in.check_may_set_password (quinn's)  no no ok ok no no
 sign_in.set_password (own)                ok ok ok ok ok no
 sign_in.sign_in                           ok ok ok ok ok no
+sign_in.set_password (quinn's)            no no ok ok no no
+sign_in.change_own_password               ok ok ok ok ok no
+sign_in.unlock                            no no no ok no no
+sign_in.set_disabled (disable)            no no no ok no no
+sign_in.set_disabled (enable)             no no no ok no no
+served.lockouts_to_see                    ok ok ok ok ok ok
+served.acknowledge_lockouts               no no no ok no no
+settings.listing                          no no no ok no no
+settings.change                           no no no ok no no
+uploads.may_upload                        no no no ok no no
+uploads.record_upload                     no no no ok no no
 setup.keep_default_catalogue              ok ok ok ok ok ok
 """
 
@@ -313,6 +368,53 @@ CELLS = expected()
 
 def test_every_entry_point_has_a_row_written_out():
     assert {name for name, _ in CELLS} == set(ENTRY_POINTS)
+
+
+# Public functions of the policy-asking services modules that have no row, grouped by why. A
+# new entry point in such a module fails the test below until it gets a row above or a place here.
+NO_ROW = {
+    # the asking itself, and helpers that read or write nothing of the store
+    "access.*",  # the services' way of asking the policy, tested with it
+    "actions.scopes_for", "allocation.month_of", "allocation.default_per_auditor", "allocation.shortfall_words",
+    "audits.is_conflict", "audits.audit_changes", "concerns.as_json", "dashboard.month_bounds",
+    "moderation_views.stage", "my_audits.stage_words", "my_audits.amended_words", "pack.parse_references",
+    "pack.pack_name", "rounds.questions_from_text", "rounds.check_output", "settings.parse",
+    "sign_in.hash_password", "sign_in.name_key", "sign_in.password_strength", "uploads.upload_name",
+    "annex_a.rejects_download", "annex_a.workbooks_in", "annex_a.workbook_in", "check.read_case_file",
+    "check.check_case", "moderation.applicable_standards", "moderation_views.audit_catalogue",
+    # the served session machinery: over the gate store, before and around a signed-in person
+    "served.where_words", "served.live", "served.live_by_hash", "served.why_ended", "served.touch",
+    "served.sign_out", "served.sign_out_hash", "served.live_elsewhere", "served.end_sessions_of",
+    "served.sweep", "served.open_session_count", "served.issue_app_token", "served.redeem_app_token",
+    "sign_in.address_delay", "sign_in.check_password_rules", "sign_in.has_password", "sign_in.count_passwords",
+    # entry points still to be given a row
+    "allocation.preview_allocation", "allocation.link_audit", "audits.may_start_audit", "concerns.sees_all",
+    "imports.import_file_report", "imports.import_cases", "pack.export_pack", "pack.download_pack",
+    "themes.download_themes_report",
+}
+
+
+def test_every_public_function_of_a_policy_asking_service_has_a_row_or_a_reason():
+    import importlib
+    import inspect
+    import pkgutil
+    import re
+
+    import caseaudit.services as services
+
+    rows = {name.split(" (")[0] for name in ENTRY_POINTS}
+    missing = []
+    for found in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"caseaudit.services.{found.name}")
+        if not re.search(r"access\.|require\(|decide\(", inspect.getsource(module)):
+            continue
+        for name, function in vars(module).items():
+            if not inspect.isfunction(function) or function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            qualified = f"{found.name}.{name}"
+            if qualified not in rows and qualified not in NO_ROW and f"{found.name}.*" not in NO_ROW:
+                missing.append(qualified)
+    assert missing == []
 
 
 def outcome(call) -> str:
