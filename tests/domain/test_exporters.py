@@ -329,3 +329,22 @@ def test_md_change_is_in_points_and_grades_read_left(report):
         if line.startswith("| Grade |"):
             grades_align = lines[lines.index(line) + 1].strip("|").split("|")[0].strip()
             assert grades_align == "---"
+
+
+def test_csv_names_say_which_shares_are_percents_and_which_fractions(report):
+    """One convention for the csv's numbers (finding 20 of issue 26, docs/themes-report.md):
+    each column is the JSON document's key and value, so a header with `pct` holds a
+    percent (0 to 100, one decimal) and every other share (`exact_agreement`, `rate`) a
+    fraction 0 to 1; grades stay ids. A column whose name does not say which it is fails."""
+    from audit_tools.exporters.tables import FRACTION, PCT, themes_tables
+
+    kinds = {(t.name, c.name): c.kind for t in themes_tables(report) for c in t.columns}
+    percents = {k for k, kind in kinds.items() if kind == PCT}
+    fractions = {k for k, kind in kinds.items() if kind == FRACTION}
+    assert percents and all("pct" in name.split("_") for _, name in percents)
+    assert fractions == {("moderation", "exact_agreement"), ("overrides", "rate")}
+    assert not any("pct" in name.split("_") for k, name in kinds if kinds[(k, name)] != PCT)
+    for table in themes_tables(report):
+        for i, column in enumerate(table.columns):
+            if column.kind == FRACTION:  # a percent may pass 100 (% of expected); a fraction never 1
+                assert all(row[i] is None or 0 <= row[i] <= 1 for row in table.rows)
