@@ -88,8 +88,10 @@ async def test_an_auditor_completes_a_round_audit_from_the_dashboard_and_the_qa_
     lead = open_app(db_path, "lee")
     async with lead.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot, "o", RoundsScreen)
-        assert f"{round_id} \u201cNeglect\u201d as at 2024-02-29: 1 selected, 1 audited, 0 outstanding" in str(
+        # Dates read as everywhere else on screen, 29 Feb 2024 (finding 19 of issue 26).
+        assert f"{round_id} \u201cNeglect\u201d as at 29 Feb 2024: 1 selected, 1 audited, 0 outstanding" in str(
             screen.query_one("#round-progress", Static).render())
+        assert rows(screen.query_one("#rounds-table", DataTable))[0][:3] == [round_id, "Neglect", "29 Feb 2024"]
         assert rows(screen.query_one("#round-progress-table", DataTable)) == [["amy", "1", "1", "1", "0"]]
         answers = rows(screen.query_one("#round-answers-table", DataTable))
         assert ["Is neglect named in the plan?", "yes", "0", "0.0%"] in answers
@@ -108,6 +110,7 @@ async def test_the_qa_lead_pastes_references_and_gets_the_pack_with_the_unknown_
     async with lead.run_test(size=(80, 24)) as pilot:
         screen = await open_screen(pilot, "p", PackScreen)
         assert lead.focused is screen.query_one("#pack-references", TextArea)
+        assert screen.query_one("#pack-as-of", Input).value == "1 Mar 2024"  # as the screens write dates
         await pilot.press(*"C-2, 4410", "enter", *"C-1")
         screen.query_one("#pack-folder", Input).value = str(folder)
         await pilot.press("f8")

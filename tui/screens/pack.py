@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Header, Input, Label, Static, TextArea
 
+from audit_tools.calendar import format_day
 from audit_tools.files import AlreadyThere
 from audit_tools.pack import Pack, split_references
 from caseaudit.services.outputs import make_private_folder
@@ -67,7 +68,7 @@ class PackScreen(CaseauditScreen):
                               "one a line or separated by commas:", style="bold"))
             with Horizontal(classes="pack-row"):
                 yield Label("As at")
-                yield Input(self.app.today.isoformat(), compact=True, id="pack-as-of")
+                yield Input(format_day(self.app.today), compact=True, id="pack-as-of")
                 yield TickBox("Include notes (free text)", False, compact=True, id="pack-notes")
             with Horizontal(classes="pack-row"):
                 if self.app.DELIVERS_FILES:

@@ -8,6 +8,8 @@ as `caseaudit round create` does.
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
+from audit_tools.calendar import format_day
 from caseaudit.services.rounds import RoundsView, rounds_view
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
@@ -104,13 +107,13 @@ class RoundsScreen(CaseauditScreen):
         rounds.clear(columns=True)
         rounds.add_columns("round", "name", "as at", "size", "selected", "audited")
         for round_id, name, day, size, selected, submitted in view.rounds:
-            rounds.add_row(round_id, name, day, str(size), str(selected), str(submitted), key=round_id)
+            rounds.add_row(round_id, name, format_day(date.fromisoformat(str(day))), str(size), str(selected), str(submitted), key=round_id)
         if view.progress is None:
             return
         self.shown = view.progress.made.round_id
         made, progress, figures = view.progress.made, view.progress, view.figures
         words = Text()
-        words.append(f"{made.round_id} \u201c{made.name}\u201d as at {made.date.isoformat()}: ", style="bold")
+        words.append(f"{made.round_id} \u201c{made.name}\u201d as at {format_day(made.date)}: ", style="bold")
         words.append(f"{progress.selected} selected, {progress.audited} audited, {progress.outstanding} outstanding")
         words.append(f"\nfilters: {made.filters.words()}; seed {made.seed}")
         self.query_one("#round-progress", Static).update(words)
