@@ -17,7 +17,7 @@ from tui.screens.audit_form import AuditFormScreen
 from tui.screens.concerns import ConcernScreen, RaiseConcernScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.moderation.blind import BlindReauditScreen
-from tui.widgets.prompts import AskText
+from tui.widgets.prompts import AskText, Confirm
 
 FOUND = "Photo of 2 Feb shows bruising; no strategy discussion recorded"
 SHOULD = "Line manager to visit today and see the child alone"
@@ -83,6 +83,9 @@ async def test_a_concern_raised_in_one_app_is_on_the_line_managers_and_qa_leads_
         assert FOUND in "\n".join(str(w.render()) for w in manager.screen.query(Static))
         await m.click("#concern-acknowledge")
         await settle(m)
+        assert isinstance(manager.screen, Confirm)  # acknowledging asks first
+        await m.press("y")
+        await settle(m)
         assert "open concern" not in manager.sub_title
         assert [r[4] for r in concern_rows(manager.screen)] == ["acknowledged"]
         tile = str(manager.screen.query_one("#concerns", Static).render())
@@ -147,3 +150,32 @@ async def test_raised_from_a_blind_reaudit(db_path):
         assert isinstance(app.screen, BlindReauditScreen)
     assert [r[:5] for r in stored(db_path)] == [("SC-000001", "C-1", audit_id, "blind re-audit", "mo")]
 
+
+
+async def test_one_enter_does_not_acknowledge_a_concern(db_path):
+    """The Acknowledge button has the focus when a concern opens: a single enter asks, with
+    No highlighted, and the concern stays open until the person says yes (finding 23 of
+    issue 26)."""
+    auditor, manager = open_app(db_path, "amy"), open_app(db_path, "max")
+    async with auditor.run_test(size=(80, 24)) as a, manager.run_test(size=(80, 24)) as m:
+        await open_new_audit(a)
+        await raise_one(a)
+        manager.poll_concerns()
+        await settle(m)
+        await m.press("enter")  # opens the concern
+        await settle(m)
+        assert isinstance(manager.screen, ConcernScreen)
+        await m.press("enter")  # on Acknowledge
+        await settle(m)
+        assert isinstance(manager.screen, Confirm)
+        assert "Acknowledge concern SC-000001?" in manager.screen.question
+        await m.press("enter")  # No is highlighted
+        await settle(m)
+        assert isinstance(manager.screen, ConcernScreen)
+        assert [r[4] for r in concern_rows(manager.screen_stack[-2])] == ["open"]
+        assert manager.sub_title.startswith("⚠ 1 open concern")
+        await m.press("enter")
+        await settle(m)
+        await m.press("y")
+        await settle(m)
+        assert [r[4] for r in concern_rows(manager.screen)] == ["acknowledged"]

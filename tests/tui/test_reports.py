@@ -329,3 +329,23 @@ def test_chart_lines_fit_the_width_one_standard_a_line():
         assert lines[1].rstrip().endswith("54.3% (57.7%)")
         assert lines[2].startswith("Child on a protection") and "seen alone" in lines[2]
         assert "┃" not in lines[2]  # no previous figure: no mark
+
+
+async def test_q_asks_before_quitting_and_no_keeps_the_report_open(db, tmp_path):
+    """q sits beside the export keys: on the report it asks first (finding 23 of issue 26);
+    the highlighted answer is No, and y quits."""
+    app = ReportsApp(db, "qa", tmp_path / "out")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert str(app.screen.query_one(Static).content) == "Quit caseaudit?"
+        await pilot.press("enter")  # No is highlighted
+        await settle(pilot)
+        assert isinstance(app.screen, ReportsScreen) and app.return_code is None
+        await pilot.press("q")
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.return_code == 0

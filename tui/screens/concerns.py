@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from audit_tools.concerns import Concern, ConcernState
 from caseaudit.services import concerns as service
-from tui.widgets.prompts import AskText
+from tui.widgets.prompts import AskText, Confirm
 
 # The key that opens the dialog, free on the audit form (whose text boxes take ctrl+a/e/d/k/u/w/x/c/v/z/y
 # and whose own keys are ctrl+s/n/y/r/e) and on the blind re-audit.
@@ -182,7 +182,17 @@ class ConcernScreen(ModalScreen[bool]):
     @on(Button.Pressed, "#concern-acknowledge")
     def _acknowledge(self, event: Button.Pressed) -> None:
         event.stop()
-        self.act("acknowledge", None)
+        # Acknowledging records this person, now, as having read it and taken it on: one
+        # stray enter on the first button must not say that, so it is asked first.
+        who = self.app.user.display_name or self.app.user.username
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.act("acknowledge", None)
+
+        self.app.push_screen(Confirm(f"Acknowledge concern {self.concern.concern_id}? Its history will say "
+                                     f"{who} read it, now; closing it with the action taken comes later.",
+                                     yes="Acknowledge", no="Not yet"), answered)
 
     @on(Button.Pressed, "#concern-close")
     def _close(self, event: Button.Pressed) -> None:

@@ -93,6 +93,8 @@ class ReportsScreen(CaseauditScreen):
                 id="reports_next_quarter", key_display="]"),
         Binding("n", "toggle_notes", "Include notes", id="reports_include_notes", show=False),
         Binding("f5", "reload", "Reload", id="reports_reload", show=False),
+        # The export keys (j, v, x, b) sit beside q: a slip here must not close the app.
+        Binding("q", "ask_quit", "Quit", id="reports_quit", show=False),
     ]
 
     AUTO_FOCUS = "#reports-tabs Tabs"
@@ -309,6 +311,13 @@ class ReportsScreen(CaseauditScreen):
     def action_toggle_notes(self) -> None:
         box = self.query_one("#reports-notes", Checkbox)
         box.value = not box.value
+
+    def action_ask_quit(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+
+        self.app.push_screen(Confirm("Quit caseaudit?", yes="Quit", no="Stay on the report"), answered)
 
     def action_reload(self) -> None:
         if self.quarter is not None:
