@@ -406,7 +406,7 @@ NO_ROW = {
     "served.sweep", "served.open_session_count", "served.issue_app_token", "served.redeem_app_token",
     "sign_in.address_delay", "sign_in.check_password_rules", "sign_in.has_password", "sign_in.count_passwords",
     # entry points still to be given a row
-    "allocation.link_audit", "imports.import_cases",
+    "imports.import_cases",
 }
 
 
