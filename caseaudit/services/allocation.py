@@ -13,7 +13,7 @@ from datetime import date
 from audit_tools import allocation as alloc
 from audit_tools.allocation import Allocation
 from audit_tools.errors import BadInput
-from audit_tools.models import Audit, Role
+from audit_tools.models import Role
 from audit_tools.permissions import Op
 from caseaudit.services import access
 from db.errors import NotFound
@@ -117,11 +117,6 @@ def verify_allocation(store: Store, allocation_id: str) -> tuple[Allocation, boo
 def allocations_of(store: Store, month: str) -> list[Allocation]:
     access.require(store, Op.read_allocation)
     return store.allocations.list(alloc.parse_month(month))
-
-
-def link_audit(store: Store, audit: Audit) -> str | None:
-    """Link an audit being saved or submitted to the case allocated to its auditor that month."""
-    return store.allocations.link(audit)
 
 
 # --- what the screens show ------------------------------------------------------------
