@@ -106,13 +106,14 @@ def parse_per_auditor(value: object) -> int:
     return number
 
 
-def parse_seed(seed: object | None) -> str:
-    """The seed as stored (trimmed); a fresh random one when none is given."""
+def parse_seed(seed: object | None, label: str = "seed") -> str:
+    """The seed as stored (trimmed); a fresh random one when none is given. `label` names
+    the box or option in the refusal (an allocation's "seed", a round's "--seed")."""
     if seed is None:
         return new_seed()
     text = str(seed).strip()
     if not text:
-        raise BadInput("seed: it is empty; leave it out to have one chosen at random")
+        raise BadInput(f"{label}: it is empty; leave it out to have one chosen at random")
     return text
 
 

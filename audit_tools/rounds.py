@@ -32,7 +32,8 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 
-from audit_tools.allocation import frame_sha256, is_open_on, new_seed
+from audit_tools.allocation import frame_sha256, is_open_on
+from audit_tools.allocation import parse_seed as allocation_seed
 from audit_tools.calendar import ENGLAND_AND_WALES, Duration
 from audit_tools.errors import BadInput
 from audit_tools.files import read_text
@@ -342,12 +343,7 @@ def parse_size(value: object) -> int:
 
 
 def parse_seed(seed: object | None) -> str:
-    if seed is None:
-        return new_seed()
-    text = str(seed).strip()
-    if not text:
-        raise BadInput("--seed: it is empty; leave it out to have one chosen at random")
-    return text
+    return allocation_seed(seed, label="--seed")
 
 
 def make_round(name: str, day: date, questions: QuestionSet, cases: Iterable[Case], filters: Filters,
