@@ -18,6 +18,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -95,6 +97,13 @@ def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
     path = folder / "caseaudit.db"
     build_db(path)
+    with serving(path, folder) as url:
+        yield url, path
+
+
+@contextmanager
+def serving(path: Path, folder: Path) -> Iterator[str]:
+    """`caseaudit serve` on a free loopback port over `path`, its log in `folder`; yields the URL."""
     port = free_port()
     log = (folder / "serve.log").open("w")
     server = subprocess.Popen(
@@ -112,7 +121,7 @@ def served(tmp_path_factory):
                 pytest.fail(f"caseaudit serve did not start: {(folder / 'serve.log').read_text()}")
             time.sleep(0.2)
     try:
-        yield f"http://127.0.0.1:{port}/", path
+        yield f"http://127.0.0.1:{port}/"
     finally:
         # The server and the app sessions it started share its own process group.
         os.killpg(server.pid, 15)
@@ -124,8 +133,8 @@ def served(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
+def chromium_browser() -> Iterator[object]:
+    """Debian's chromium under Playwright, for a module's `browser` fixture."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -133,6 +142,11 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from chromium_browser()
 
 
 class Session:

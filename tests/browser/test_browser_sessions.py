@@ -8,7 +8,6 @@ sweep looks at every session every 15 seconds, so each ending is seen within a m
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,8 +25,9 @@ from tests.browser.test_browser import (
     RECORD_SCREEN,
     Session,
     build_db,
-    free_port,
+    chromium_browser,
     require_chromium,
+    serving,
 )
 
 NEW_PASSWORD = "lantern orchard velvet"
@@ -48,41 +48,13 @@ def served(tmp_path_factory):
         sign_in_service.set_password(store, user.username, PASSWORD, PASSWORD)
     store.reference.set_setting("idle_timeout_minutes", 1)
     store.close()
-    port = free_port()
-    log = (folder / "serve.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "caseaudit", "--db", str(path), "serve", "--port", str(port)],
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                pytest.fail(f"caseaudit serve did not start: {(folder / 'serve.log').read_text()}")
-            time.sleep(0.2)
-    try:
-        yield f"http://127.0.0.1:{port}/", path
-    finally:
-        os.killpg(server.pid, 15)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, 9)
-            server.wait()
-        log.close()
+    with serving(path, folder) as url:
+        yield url, path
 
 
 @pytest.fixture(scope="module")
 def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    yield from chromium_browser()
 
 
 class Tab(Session):
