@@ -294,7 +294,7 @@ def demo_round(store, today: date = DEMO_TODAY):
         context = audit_service.audit_context(as_other, user, store.reference.catalogue_for(), today,
                                               case_ref=case_ref, round_id=made.round_id)
         short = any(a in ("partly", "no") for a, _ in answers.values())
-        audit = context["audit"].model_copy(update={
+        audit = context.audit.model_copy(update={
             "grade": Grade.requires_improvement if short else Grade.good,
             "answers": {q: RoundAnswer(answer=a, comment=c) for q, (a, c) in answers.items()}})
         if short:
