@@ -12,6 +12,7 @@ from pathlib import Path
 from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
 from db.sharing import private_folder
+from db.store import Store
 
 DEMO_USER = User(
     username="demo",
@@ -146,7 +147,7 @@ def _remove(path: Path) -> None:
             pass
 
 
-def build_demo(path: Path, load_sample: Callable[[object], object], today: date = DEMO_TODAY) -> Path:
+def build_demo(path: Path, load_sample: Callable[[Store], object], today: date = DEMO_TODAY) -> Path:
     """Build the demo database at `path` with `load_sample` (sample_audits/), all or nothing.
 
     It is built in a temporary file beside `path` and renamed into place at the end,
