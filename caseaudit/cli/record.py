@@ -13,7 +13,7 @@ from audit_tools.errors import BadInput
 
 def add_commands(sub: Any) -> None:
     """The `hold` and `redact` subcommands (called by caseaudit.cli.build_parser)."""
-    from caseaudit.cli import iso_date
+    from caseaudit.cli.options import iso_date
 
     p = sub.add_parser("hold", help="hold a case so no redaction reaches its words, or release it (admin)",
                        description="Puts a case on a legal or safeguarding hold: while it is held, "

@@ -18,7 +18,7 @@ import pytest
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Action, Event, EventKind, Status
 from audit_tools.redaction import Selection
-from caseaudit.services import concerns, holds, moderation, redaction
+from caseaudit.services import concerns, holds, moderation, moderation_escalations, redaction
 from db.maintenance import verify_file
 from db import open_store
 from tests.support import FixedClock, admin_store, full_blind, make_audit, make_case
@@ -58,7 +58,7 @@ def _populate(path):
     moderation.submit_blind(cat, "A-0001", full_blind(cat, "A-0001", "cat", "inadequate",
                                                       notes={"chronology": f"{NAME} not seen"}))
     moderation.reconcile(cat, "A-0001", "escalated", None, f"far apart on {NAME}", f"Where is {NAME}'s voice?")
-    moderation.resolve_escalation(quinn, "A-0001", "requires_improvement", f"{NAME}'s file supports it",
+    moderation_escalations.resolve_escalation(quinn, "A-0001", "requires_improvement", f"{NAME}'s file supports it",
                                   f"Talk about {NAME}")
     concerns.raise_concern(amy, amy.user, "C-1001", "A-0001", f"{NAME} has a bruise", "a strategy discussion")
     concerns.acknowledge(quinn, "SC-000001")
