@@ -59,7 +59,7 @@ def _populate(path):
                                                       notes={"chronology": f"{NAME} not seen"}))
     moderation.reconcile(cat, "A-0001", "escalated", None, f"far apart on {NAME}", f"Where is {NAME}'s voice?")
     moderation_escalations.resolve_escalation(quinn, "A-0001", "requires_improvement", f"{NAME}'s file supports it",
-                                  f"Talk about {NAME}")
+                                              f"Talk about {NAME}")
     concerns.raise_concern(amy, amy.user, "C-1001", "A-0001", f"{NAME} has a bruise", "a strategy discussion")
     concerns.acknowledge(quinn, "SC-000001")
     concerns.close(quinn, "SC-000001", f"{NAME} seen the same day")
