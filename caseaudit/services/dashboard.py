@@ -79,7 +79,7 @@ def dashboard(store: Store, user: User, today: date) -> Dashboard:
         figures.round_cases = round_cases_of(store, user.username)
         figures.feedback_to_acknowledge = store.moderation.feedback_waiting(user.username, limit=SHOWN)
         if figures.feedback_to_acknowledge:
-            from caseaudit.services.moderation import resolutions
+            from caseaudit.services.moderation_escalations import resolutions
 
             figures.resolutions = resolutions(
                 store, [a.audit_id for a in figures.feedback_to_acknowledge])

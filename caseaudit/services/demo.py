@@ -12,6 +12,7 @@ from pathlib import Path
 from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
 from db.sharing import private_folder
+from db.store import Store
 
 DEMO_USER = User(
     username="demo",
@@ -146,7 +147,7 @@ def _remove(path: Path) -> None:
             pass
 
 
-def build_demo(path: Path, load_sample: Callable[[object], object], today: date = DEMO_TODAY) -> Path:
+def build_demo(path: Path, load_sample: Callable[[Store], object], today: date = DEMO_TODAY) -> Path:
     """Build the demo database at `path` with `load_sample` (sample_audits/), all or nothing.
 
     It is built in a temporary file beside `path` and renamed into place at the end,
@@ -294,7 +295,7 @@ def demo_round(store, today: date = DEMO_TODAY):
         context = audit_service.audit_context(as_other, user, store.reference.catalogue_for(), today,
                                               case_ref=case_ref, round_id=made.round_id)
         short = any(a in ("partly", "no") for a, _ in answers.values())
-        audit = context["audit"].model_copy(update={
+        audit = context.audit.model_copy(update={
             "grade": Grade.requires_improvement if short else Grade.good,
             "answers": {q: RoundAnswer(answer=a, comment=c) for q, (a, c) in answers.items()}})
         if short:

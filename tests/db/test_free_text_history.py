@@ -66,3 +66,54 @@ def test_the_note_is_still_proven_unchanged_by_the_chain(tmp_path):
     conn.close()
     result = verify_file(path)
     assert [line.split(":")[0] for line in result.tables] == ["table case_events"]
+
+
+def _drop_triggers(path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return conn
+
+
+def _submitted_and_amended(path):
+    store = admin_store(path)
+    amy = store.clone("amy")
+    audit = make_audit()
+    amy.audits.submit(audit.model_copy(update={"notes": {"chronology": DRAFT_NOTE}}))
+    amy.amendments.amend(audit.audit_id, {"notes": {"chronology": "Jane DOE's chronology is late"}},
+                         "Jane DOE's name was misspelt")
+    amy.close()
+    store.close()
+    return audit.audit_id
+
+
+def test_a_submission_and_an_amendment_keep_their_words_out_of_the_history(tmp_path):
+    path = tmp_path / "ca.db"
+    _submitted_and_amended(path)
+    text = _history_text(path)
+    for words in ("Jane DOE", DRAFT_NOTE, "misspelt", "Update chronology"):
+        assert words not in text, words
+    assert verify_file(path).ok
+
+
+def test_a_note_of_a_submitted_audit_changed_behind_the_triggers_names_the_audit(tmp_path):
+    path = tmp_path / "ca.db"
+    audit_id = _submitted_and_amended(path)
+    conn = _drop_triggers(path)
+    conn.execute("UPDATE submitted_audits SET data = json_set(data, '$.notes.chronology', 'all fine')")
+    conn.close()
+    result = verify_file(path)
+    assert [line.split(":")[0] for line in result.tables] == ["table submitted_audits"]
+    assert result.altered == [f"audit {audit_id} differs from history entry 5, which recorded its submission: "
+                              "as submitted: notes"]
+
+
+def test_an_amendment_reason_changed_behind_the_triggers_is_named(tmp_path):
+    path = tmp_path / "ca.db"
+    audit_id = _submitted_and_amended(path)
+    conn = _drop_triggers(path)
+    conn.execute("UPDATE amendments SET reason = 'a typo'")
+    conn.close()
+    result = verify_file(path)
+    assert [line.split(":")[0] for line in result.tables] == ["table amendments"]
+    assert [line.split(" (")[0] for line in result.altered] == [f"amendment 1 of audit {audit_id}"]

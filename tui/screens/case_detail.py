@@ -16,6 +16,7 @@ from audit_tools.calendar import format_day
 from audit_tools.models import Grade, Status
 from caseaudit.services import audits as audit_service
 from caseaudit.services import cases as case_service
+from caseaudit.services.cases import CaseDetail
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import Confirm
 from tui.widgets.footer import KeysFooter
@@ -103,7 +104,7 @@ class CaseDetailScreen(CaseauditScreen):
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> dict:
+    def load(self) -> CaseDetail:
         return case_service.case_detail(self.app.store, self.app.user, self.app.catalogue, self.app.today,
                                         self.case_ref)
 
@@ -112,10 +113,10 @@ class CaseDetailScreen(CaseauditScreen):
         if event.state == WorkerState.SUCCESS:
             self.show(event.worker.result)
 
-    def show(self, found: dict) -> None:
-        case, report = found["case"], found["report"]
+    def show(self, found: CaseDetail) -> None:
+        case, report = found.case, found.report
         self.report = report
-        self.blind = found["blind"]
+        self.blind = found.blind
         summary = Text()
         summary.append(f"{case.case_ref}", style="bold")
         summary.append(f"  {case.case_type.value}, started {format_day(case.start_date)}, team "
@@ -123,7 +124,7 @@ class CaseDetailScreen(CaseauditScreen):
         if case.closed_date:
             summary.append(f", closed {format_day(case.closed_date)}")
         summary.append(f"\nAs at {format_day(report.as_of)}: ")
-        summary.append_text(counts_text(found["counts"]))
+        summary.append_text(counts_text(found.counts))
         summary.append(". n starts an audit.")
         self.query_one("#case-summary", Static).update(summary)
 
@@ -143,13 +144,13 @@ class CaseDetailScreen(CaseauditScreen):
         audits.clear(columns=True)
         audits.add_columns("audit", "auditor", "as at", "submitted", "grade")
         # Newest first, as the events are: ids from imports and from caseaudit do not sort by date.
-        for row in sorted(found["audits"], key=lambda r: (r.as_of, r.audit_id), reverse=True):
+        for row in sorted(found.audits, key=lambda r: (r.as_of, r.audit_id), reverse=True):
             submitted = format_day(row.submitted_on) if row.submitted_on else "draft"
-            if row.audit_id in found["imported"]:
+            if row.audit_id in found.imported:
                 submitted += ", imported"
             audits.add_row(row.audit_id, row.auditor, format_day(row.as_of), submitted,
                            Grade(row.final_grade).label if row.final_grade else "", key=row.audit_id)
-        if not found["audits"]:
+        if not found.audits:
             audits.add_row("none yet", "", "", "", "")
 
         events = self.query_one("#events-table", DataTable)
