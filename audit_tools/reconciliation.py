@@ -18,17 +18,19 @@ from audit_tools.permissions import Op, require
 NEEDS_NOTE = (Status.partly_met, Status.not_met)
 
 
-def blind_problems(moderation: Moderation, applicable: Iterable[str]) -> list[str]:
-    """Why the blind re-audit cannot be submitted yet (empty when it can), all at once."""
-    problems: list[str] = []
+def blind_problems(moderation: Moderation, applicable: Iterable[str]) -> list[Problem]:
+    """Why the blind re-audit cannot be submitted yet (empty when it can), all at once, each
+    with the field of the moderation it is about ("scores.chronology", "notes.chronology",
+    "grade"), as the audit form's problems are."""
+    problems: list[Problem] = []
     for standard in applicable:
         status = moderation.scores.get(standard)
         if status is None:
-            problems.append(f"{standard}: choose a status")
+            problems.append(Problem(f"scores.{standard}", standard, "choose a status"))
         elif status in NEEDS_NOTE and not (moderation.notes.get(standard) or "").strip():
-            problems.append(f"{standard}: {status.label} needs an evidence note")
+            problems.append(Problem(f"notes.{standard}", standard, f"{status.label} needs an evidence note"))
     if moderation.grade is None:
-        problems.append("grade: choose your own grade for the case")
+        problems.append(Problem("grade", "grade", "choose your own grade for the case"))
     return problems
 
 

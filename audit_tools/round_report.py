@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_tools.exporters.safety import neutralise
 from audit_tools.text import printable
@@ -21,6 +22,9 @@ from audit_tools.files import Output, output_file, output_folder
 from audit_tools.models import GRADE_LABELS, Grade
 from audit_tools.rounds import NOT_APPLICABLE, Round
 from audit_tools.themes import pct
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 FORMATS = ("json", "csv", "xlsx", "md")
 NO_TEAM = "unallocated"
@@ -58,7 +62,7 @@ class RoundReport:
     comments: list[Comment] | None = None
     titles: dict[str, str] = field(default_factory=dict)  # standard id -> title
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
             "round_id": self.round_id, "name": self.name, "date": self.date,
             "cases": {"selected": self.selected, "audited": self.audited, "outstanding": self.outstanding},
@@ -74,9 +78,12 @@ class RoundReport:
         return doc
 
 
-def round_report(made: Round, selected: int, audited: int, answer_counts: list[tuple],
-                 standard_counts: list[tuple] | None = None, grade_counts: list[tuple] | None = None,
-                 comments: list[tuple] | None = None, titles: dict[str, str] | None = None) -> RoundReport:
+def round_report(made: Round, selected: int, audited: int,
+                 answer_counts: Sequence[tuple[str, str | None, str, int]],
+                 standard_counts: Sequence[tuple[str, str, int]] | None = None,
+                 grade_counts: Sequence[tuple[str, int]] | None = None,
+                 comments: Sequence[tuple[str, str, str, str, str]] | None = None,
+                 titles: dict[str, str] | None = None) -> RoundReport:
     """Shape the report. `answer_counts` are (question, team, answer, n) rows of submitted round
     audits; `standard_counts` (standard, status, n); `grade_counts` (grade, n); `comments`
     (question, audit_id, case_ref, answer, comment), given only when notes are asked for."""
@@ -95,16 +102,17 @@ def round_report(made: Round, selected: int, audited: int, answer_counts: list[t
                    for a, n in totals.items()}
         questions.append(QuestionFigures(question.id, question.title, sum(totals.values()), answers,
                                          {t: teams[t] for t in sorted(teams)}))
-    standards = None
+    standards: dict[str, dict[str, Any]] | None = None
     if made.score_standards:
         standards = {}
         for standard, status, n in standard_counts or []:
-            row = standards.setdefault(standard, {"n": 0, "met": 0, "partly_met": 0, "not_met": 0, "pct_met": None})
+            figures = standards.setdefault(standard, {"n": 0, "met": 0, "partly_met": 0, "not_met": 0,
+                                                      "pct_met": None})
             if status in ("met", "partly_met", "not_met"):
-                row[status] += n
-                row["n"] += n
-        for row in standards.values():
-            row["pct_met"] = pct(row["met"], row["n"])
+                figures[status] += n
+                figures["n"] += n
+        for figures in standards.values():
+            figures["pct_met"] = pct(figures["met"], figures["n"])
         standards = {s: standards[s] for s in sorted(standards)}
     grades = None
     if made.grade:
@@ -220,7 +228,7 @@ def write_md(report: RoundReport, out: Output) -> Path:
     return out.path
 
 
-def build_workbook(report: RoundReport):
+def build_workbook(report: RoundReport) -> Workbook:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
 
@@ -235,12 +243,12 @@ def build_workbook(report: RoundReport):
     # A chart per question: its answers' counts, on a sheet of their own.
     ws = wb.create_sheet("charts")
     ws.append(["question", "answer", "n"])
-    row = 2
+    next_row = 2
     for number, q in enumerate(report.questions):
-        first = row
+        first = next_row
         for answer, v in q.answers.items():
             ws.append([neutralise(q.id), _words(answer), v["n"]])
-            row += 1
+            next_row += 1
         chart = BarChart()
         chart.type = "col"
         chart.title = q.title[:80]
@@ -248,8 +256,8 @@ def build_workbook(report: RoundReport):
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         chart.legend = None
-        chart.add_data(Reference(ws, min_col=3, min_row=first, max_row=row - 1), titles_from_data=False)
-        chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=row - 1))
+        chart.add_data(Reference(ws, min_col=3, min_row=first, max_row=next_row - 1), titles_from_data=False)
+        chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=next_row - 1))
         ws.add_chart(chart, f"E{2 + number * 16}")
     return wb
 

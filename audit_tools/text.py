@@ -24,9 +24,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import Enum
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator
+
+if TYPE_CHECKING:
+    from audit_tools.models import Audit, Moderation
 
 IDENTIFIER_LIMIT = 200
 NAME_LIMIT = 200
@@ -77,7 +81,7 @@ def describe_character(char: str) -> str:
     return f"U+{code:04X} ({what})"
 
 
-def _checker_of(kind: Kind):
+def _checker_of(kind: Kind) -> Callable[[str], str]:
     """The check for one kind, with its pattern and limit bound once: it runs on every field
     of every row an import reads, so it is one regular-expression search and a length."""
     search = _BAD[kind].search
@@ -123,7 +127,7 @@ def one_line(value: str) -> str:
     return printable(value).replace("\r", " ").replace("\n", " ").replace("\t", " ")
 
 
-def _checker(kind: Kind):
+def _checker(kind: Kind) -> BeforeValidator:
     # Before pydantic reads the value as text, so a lone surrogate is named as the rest are;
     # trimmed first, as the models trim text.
     checked_kind = _CHECKS[kind]
@@ -156,7 +160,7 @@ def checked(value: Any, kind: Kind, what: str) -> Any:
 
 
 def _each(values: dict[str, str], kind: Kind, what: str, problems: list[str]) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for key, value in values.items():
         try:
             check_text(key, Kind.identifier)
@@ -177,23 +181,23 @@ def _one(value: Any, kind: Kind, what: str, problems: list[str]) -> Any:
         return value
 
 
-def checked_moderation(moderation: Any, problems: list[str] | None = None) -> Any:
+def checked_moderation(moderation: Moderation, problems: list[str] | None = None) -> Moderation:
     """A moderation's typed text (notes, reason, feedback) as it may be stored."""
     own = problems is None
-    problems = [] if own else problems
+    found: list[str] = [] if problems is None else problems
     done = moderation.model_copy(update={
-        "notes": _each(moderation.notes, Kind.text, "moderator's note on", problems),
-        "reason": _one(moderation.reason, Kind.text, "reason", problems),
-        "feedback": _one(moderation.feedback, Kind.text, "feedback", problems),
+        "notes": _each(moderation.notes, Kind.text, "moderator's note on", found),
+        "reason": _one(moderation.reason, Kind.text, "reason", found),
+        "feedback": _one(moderation.feedback, Kind.text, "feedback", found),
     })
-    if own and problems:
+    if own and found:
         from audit_tools.errors import BadInput
 
-        raise BadInput(*problems)
+        raise BadInput(*found)
     return done
 
 
-def checked_audit(audit: Any) -> Any:
+def checked_audit(audit: Audit) -> Audit:
     """An audit's typed text (notes, override reasons, action descriptions, round comments,
     themes) as it may be stored, or BadInput naming each box and character; at most
     ACTIONS_LIMIT actions."""

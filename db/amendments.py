@@ -67,7 +67,7 @@ class Amendments(Aggregate):
             [audit.audit_id, self.session.actor, at, reason.strip(), rows.dumps(clean)],
         )
         projection.project(self.db, audit.audit_id, rules.apply(data, clean), cursor.lastrowid, set(clean))
-        self.session.record("audit amended", {
+        self.session.record_concealed("audit amended", {
             "audit_id": audit.audit_id, "reason": reason.strip(), "changes": clean,
             "before": {k: data.get(k) for k in clean},
         }, at=at)

@@ -277,7 +277,7 @@ class Audits(Aggregate):
                 raise Refused(*problems)
             self._write_row(audit, current + 1, exists=current > 0)
             self._write_submitted(audit)
-            self.session.record("audit submitted", {"audit": audit.model_dump(mode="json")})
+            self.session.record_concealed("audit submitted", {"audit": audit.model_dump(mode="json")})
         stored = self.get(audit.audit_id)
         assert stored is not None
         return stored

@@ -63,3 +63,50 @@ def conceal(details: dict[str, Any], salt: str | None = None) -> dict[str, Any]:
 def matches(recorded: str, salt: str, text: str) -> bool:
     """Whether `text` is the one a concealed entry recorded as `recorded`."""
     return secrets.compare_digest(recorded, digest(salt, text))
+
+
+def hide(value: object, salt: str) -> object:
+    """`value` (JSON values) with the free text under FREE_TEXT_KEYS hashed as `conceal` does,
+    without adding the salt: how verify puts a stored value beside a concealed entry's."""
+    return _walk(value, salt)
+
+
+BLIND = "<text>"
+
+
+def blind(value: object, in_text: bool = False) -> object:
+    """`value` with every non-empty free-text string (under FREE_TEXT_KEYS) replaced by one
+    mark: for comparing records whose words the history holds only as hashes (the words are
+    proven by the record digests instead)."""
+    if in_text and isinstance(value, str):
+        return BLIND if value else value
+    if isinstance(value, dict):
+        return {k: blind(v, in_text or k in FREE_TEXT_KEYS) for k, v in value.items()}
+    if isinstance(value, list):
+        return [blind(v, in_text) for v in value]
+    return value
+
+
+def blind_text(text: object) -> object:
+    """One free-text column's value as `blind` marks it."""
+    return BLIND if isinstance(text, str) and text else text
+
+
+def same(recorded: object, stored: object, salt: str | None, allowed: frozenset[str] = frozenset(),
+         in_text: bool = False) -> bool:
+    """Whether `stored` (words) is what an entry `recorded`: equal, with each free-text string
+    compared through its salted hash when the entry concealed it (`salt`), and accepted as
+    one of the `allowed` redacted forms where a redaction entry names the record."""
+    if in_text and isinstance(stored, str) and isinstance(recorded, str):
+        if stored in allowed:
+            return True
+        if salt is None or not recorded.startswith(PREFIX):
+            return recorded == stored
+        return matches(recorded, salt, stored)
+    if isinstance(recorded, dict) and isinstance(stored, dict):
+        return recorded.keys() == stored.keys() and all(
+            same(recorded[k], stored[k], salt, allowed, in_text or k in FREE_TEXT_KEYS) for k in recorded)
+    if isinstance(recorded, list) and isinstance(stored, list):
+        return len(recorded) == len(stored) and all(
+            same(r, s, salt, allowed, in_text) for r, s in zip(recorded, stored))
+    return recorded == stored

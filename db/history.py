@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from datetime import date, datetime
 
 import sqlite_utils
+
+from db.rows import HistoryEntry
+
+if TYPE_CHECKING:
+    from db.store import Store
 
 GENESIS = "0" * 64
 
@@ -99,7 +105,7 @@ Progress = Callable[[str], None]
 COVERAGE_TAKEN = "record coverage taken"
 
 
-def _anchor(details: dict) -> tuple[int, str] | None:
+def _anchor(details: object) -> tuple[int, str] | None:
     """The head an entry recorded (`history_head`: "ENTRY:HASH"), if it recorded one."""
     value = details.get("history_head") if isinstance(details, dict) else None
     if not isinstance(value, str) or ":" not in value:
@@ -193,9 +199,12 @@ def verify(db: sqlite_utils.Database, progress: Progress | None = None) -> Verif
                    "changed and the chain recomputed after that head was recorded"))
     _check_tables(db, state, result, say)
     say("submitted audits")
-    recorded_audits = _recorded_audits(db, result.altered)
-    result.unrecorded = _unrecorded_audits(db, recorded_audits)
-    result.altered += _altered_audits(db, recorded_audits)
+    from db import history_audits as audits
+
+    redacted = audits.redactions(db, "audits")
+    recorded = audits.recorded_audits(db, result.altered, redacted)
+    result.unrecorded = audits.unrecorded_audits(db, recorded)
+    result.altered += audits.altered_audits(db, recorded, redacted)
     return result
 
 
@@ -212,8 +221,11 @@ def _check_tables(db: sqlite_utils.Database, state: dict[str, tuple[int, int, in
             continue
         digest, count, entry_id = state[table]
         say(f"table {table} (history entry {entry_id} recorded {count:,} rows)")
-        found, found_rows = coverage.table_digest(
-            db, table, tick=lambda n, t=table: say(f"table {t}: {n:,} rows"))
+
+        def tick(n: int, t: str = table) -> None:
+            say(f"table {t}: {n:,} rows")
+
+        found, found_rows = coverage.table_digest(db, table, tick=tick)
         result.covered += 1
         if found_rows != count:
             more = found_rows - count
@@ -229,207 +241,6 @@ def _check_tables(db: sqlite_utils.Database, state: dict[str, tuple[int, int, in
         digest, count, entry_id = state[table]
         result.tables.append(f"table {table}: missing, though history entry {entry_id} recorded "
                              f"{count:,} rows in it: it was dropped outside caseaudit")
-
-
-IMPORT_DIGEST = ("SHA-256 over each imported audit as submitted, in audit id order: its canonical JSON "
-                 "(no moderation) followed by a newline")
-
-
-def _audit_digest(audit: dict) -> str:
-    """SHA-256 of an audit's canonical JSON, moderation aside: how verify remembers what an
-    entry recorded without holding every audit in memory."""
-    return hashlib.sha256(canonical({k: v for k, v in audit.items() if k != "moderation"}).encode()).hexdigest()
-
-
-def _recorded_audits(db: sqlite_utils.Database, found: list[str]) -> dict[str, tuple[int, str | None]]:
-    """Each submitted audit's recording history entry: audit_id -> (entry id, `_audit_digest`
-    of the audit it recorded).
-
-    An import entry records its audits by id, count and digest instead (IMPORT_DIGEST): those
-    stored as submitted are digested again, and, when they match, each maps
-    to (entry id, None): what is stored as submitted is then what the history recorded.
-    A mismatch is added to `found`.
-    """
-    recorded: dict[str, tuple[int, str | None]] = {}
-    imports: list[tuple[int, dict]] = []
-    for entry_id, what, details in db.execute(
-        "SELECT id, what, details FROM history WHERE what IN ('audits imported', 'audit submitted') "
-        "ORDER BY id"
-    ):
-        data = json.loads(details)
-        if what == "audits imported" and "digest" in data:
-            imports.append((entry_id, data))
-            continue
-        audits = data.get("audits", []) if what == "audits imported" else [data.get("audit", {})]
-        for audit in audits:
-            if isinstance(audit, dict) and audit.get("audit_id"):
-                recorded[audit["audit_id"]] = (entry_id, _audit_digest(audit))
-    for entry_id, data in imports:
-        digest, count = hashlib.sha256(), 0
-        ids = sorted(i for i in data.get("ids") or [] if isinstance(i, str))
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            for audit_id, text in db.execute(
-                f"SELECT audit_id, data FROM submitted_audits WHERE audit_id IN ({','.join('?' * len(chunk))}) "
-                "ORDER BY audit_id", chunk,
-            ):
-                recorded[audit_id] = (entry_id, None)
-                digest.update((text or "").encode("utf-8") + b"\n")
-                count += 1
-        if count != data.get("count"):
-            found.append(f"history entry {entry_id} recorded an import of {data.get('count')} audits "
-                         f"({data.get('first')} to {data.get('last')}); {count} of them are stored")
-        elif digest.hexdigest() != data.get("digest"):
-            found.append(f"history entry {entry_id} recorded an import of {count} audits "
-                         f"({data.get('first')} to {data.get('last')}); they are not stored as it recorded them: "
-                         "one or more of them was changed outside caseaudit")
-    return recorded
-
-
-def _unrecorded_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, str | None]]) -> list[str]:
-    """Submitted audits that no history entry records.
-
-    Removing the newest entries leaves an intact but shorter chain; the audits those
-    entries recorded are still in the database, and this is how they give it away.
-    """
-    stored = [r[0] for r in db.execute("SELECT audit_id FROM audits WHERE status = 'submitted' ORDER BY audit_id")]
-    return [audit_id for audit_id in stored if audit_id not in recorded]
-
-
-def _amended(db: sqlite_utils.Database) -> dict[str, list[dict]]:
-    """Each audit's amendments as the history recorded them, in order."""
-    log: dict[str, list[dict]] = {}
-    for (details,) in db.execute("SELECT details FROM history WHERE what = 'audit amended' ORDER BY id"):
-        entry = json.loads(details)
-        if isinstance(entry.get("changes"), dict):
-            log.setdefault(entry.get("audit_id"), []).append(entry["changes"])
-    return log
-
-
-def _differences(audit: dict, stored: dict, grade: str | None, scores: dict, actions: list, themes: set,
-                 part: str) -> list[str]:
-    """How stored rows differ from `audit` (JSON values), each named after `part`; completion
-    dates and moderation aside."""
-    differs = [f"{part}{key}" for key in sorted(set(audit) | set(stored))
-               if key not in ("moderation", "actions") and audit.get(key) != stored.get(key)]
-    if audit.get("grade") != grade:
-        differs.append(f"{part}grade column")
-    expected_scores = {
-        s: ((audit.get("automatic") or {}).get(s), (audit.get("scores") or {}).get(s),
-            (audit.get("notes") or {}).get(s), (audit.get("override_reasons") or {}).get(s))
-        for s in set(audit.get("scores") or {}) | set(audit.get("automatic") or {})
-    }
-    if scores != expected_scores:
-        differs.append("scores table")
-    if actions != [(a.get("description"), a.get("owner"), a.get("due"), a.get("standard"))
-                   for a in audit.get("actions") or []]:
-        differs.append("actions table")
-    given = audit.get("themes") or {}
-    if themes != ({(t, "strength") for t in given.get("strengths") or []}
-                  | {(t, "improvement") for t in given.get("improvements") or []}):
-        differs.append("themes table")
-    return differs
-
-
-def _grouped(cursor) -> Iterator[tuple[str, list[tuple]]]:
-    """Rows ordered by their first column, as (that column, the rest of each row)."""
-    key, group = None, []
-    for row in cursor:
-        if row[0] != key:
-            if group:
-                yield key, group
-            key, group = row[0], []
-        group.append(row[1:])
-    if group:
-        yield key, group
-
-
-class _Merge:
-    """Walks one audit-ordered group stream alongside the audits: `take(audit_id)` gives that
-    audit's rows (none if it has none) and skips the rows of audits not asked for."""
-
-    def __init__(self, groups: Iterator[tuple[str, list[tuple]]]) -> None:
-        self.groups = groups
-        self.current = next(groups, None)
-
-    def take(self, audit_id: str) -> list[tuple]:
-        while self.current is not None and self.current[0] < audit_id:
-            self.current = next(self.groups, None)
-        if self.current is not None and self.current[0] == audit_id:
-            rows, self.current = self.current[1], next(self.groups, None)
-            return rows
-        return []
-
-
-def _entry_audit(db: sqlite_utils.Database, entry_id: int, audit_id: str) -> dict:
-    """The audit `audit_id` as history entry `entry_id` recorded it in full."""
-    row = db.execute("SELECT what, details FROM history WHERE id = ?", [entry_id]).fetchone()
-    data = _loads(row[1] if row else None)
-    audits = data.get("audits", []) if row and row[0] == "audits imported" else [data.get("audit", {})]
-    return next((a for a in audits if isinstance(a, dict) and a.get("audit_id") == audit_id), {})
-
-
-def _altered_audits(db: sqlite_utils.Database, recorded: dict[str, tuple[int, str | None]]) -> list[str]:
-    """Submitted audits whose stored rows differ from what history recorded.
-
-    The audit as submitted (`submitted_audits`) must be what the submission entry recorded,
-    and the current state (the audit's row, scores, themes and actions) must be that
-    submission with the amendments the history recorded replayed in order. The triggers
-    lock both; this catches a change made with them dropped and names the audit. Marking an
-    action done changes only its completed_on, so that never counts as a difference.
-    Scores, actions and themes are read in audit order beside the audits, one audit's rows
-    at a time.
-    """
-    from audit_tools.amendments import replay
-
-    found: list[str] = []
-    scores = _Merge(_grouped(db.execute(
-        "SELECT audit_id, standard, automatic_status, status, note, override_reason FROM scores "
-        "ORDER BY audit_id, standard")))
-    actions = _Merge(_grouped(db.execute(
-        "SELECT audit_id, description, owner, due, standard FROM actions ORDER BY audit_id, position")))
-    themes = _Merge(_grouped(db.execute("SELECT audit_id, theme, kind FROM audit_themes ORDER BY audit_id")))
-    amended = _amended(db)
-    for audit_id, case_ref, auditor, as_of, submitted_on, grade, data, first_grade, first_data in db.execute(
-        "SELECT a.audit_id, a.case_ref, a.auditor, a.as_of, a.submitted_on, a.grade, a.data, s.grade, s.data "
-        "FROM audits a LEFT JOIN submitted_audits s ON s.audit_id = a.audit_id "
-        "WHERE a.status = 'submitted' ORDER BY a.audit_id"
-    ):
-        if audit_id not in recorded:
-            continue
-        entry_id, digest = recorded[audit_id]
-        differs: list[str] = []
-        first = None if first_data is None else _loads(first_data)
-        if first is not None and (digest is None or digest == _audit_digest(first)):
-            audit = {k: v for k, v in first.items() if k != "moderation"}  # stored as the entry recorded it
-        else:
-            audit = _entry_audit(db, entry_id, audit_id) if digest is not None else {}
-        columns = {"case_ref": case_ref, "auditor": auditor, "as_of": as_of, "submitted_on": submitted_on}
-        differs += [f"{k} column" for k, v in columns.items() if audit.get(k) != v]
-        if first is None:
-            differs.append("the audit as submitted is missing")
-        else:
-            differs += [f"as submitted: {key}" for key in sorted(set(audit) | set(first))
-                        if key != "moderation" and audit.get(key) != first.get(key)]
-            if audit.get("grade") != first_grade:
-                differs.append("as submitted: grade column")
-        current = replay(audit, amended.get(audit_id, []))
-        differs += _differences(current, _loads(data), grade,
-                                {r[0]: tuple(r[1:]) for r in scores.take(audit_id)},
-                                [tuple(r) for r in actions.take(audit_id)],
-                                {tuple(r) for r in themes.take(audit_id)}, "")
-        if differs:
-            found.append(f"audit {audit_id} differs from history entry {entry_id}, which recorded its "
-                         f"submission: {', '.join(dict.fromkeys(differs))}")
-    return found
-
-
-def _loads(text: str | None) -> dict:
-    try:
-        value = json.loads(text or "")
-    except (TypeError, ValueError):
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def head(db: sqlite_utils.Database) -> tuple[int, str]:
@@ -458,14 +269,13 @@ def anchor_problem(db: sqlite_utils.Database, entry_id: int, expected_hash: str)
 class History:
     """The history aggregate of the Store: reading entries and checking the chain."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
-    def entries(self, after: int | None = None, limit: int = 50, what: str | None = None) -> list:
+    def entries(self, after: int | None = None, limit: int = 50, what: str | None = None) -> list[HistoryEntry]:
         """History newest first, paged by id (pass the last id seen as `after`)."""
-        from db.rows import HistoryEntry
-
-        where, params = [], []
+        where: list[str] = []
+        params: list[object] = []
         if after is not None:
             where.append("id < ?")
             params.append(after)

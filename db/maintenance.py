@@ -10,13 +10,12 @@ import os
 import shlex
 import sqlite3
 import stat
-from collections import Counter
 from pathlib import Path
 
 from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.files import Output, output_file
 from db.connection import connect
-from db.history import Verification, anchor_problem, canonical, head
+from db.history import Verification, anchor_problem, head
 from db.history import verify as verify_chain
 from db.foreign import refuse_foreign
 from db.sharing import share
@@ -78,22 +77,34 @@ def unrecorded_amendments(db) -> list[str]:
     """Amendments no "audit amended" history entry records (who, when, why and what).
 
     The amendment log is what the audit's current state is replayed from when verifying,
-    so one slipped into the table with its triggers dropped must be named.
+    so one slipped into the table with its triggers dropped must be named. An entry written
+    since free text left the history holds the reason and changed words as salted hashes
+    (db/free_text.py), compared through its salt; a word a redaction replaced is accepted
+    only as the redacted form a redaction entry recorded for that amendment.
     """
-    recorded: Counter = Counter()
+    from db import free_text
+    from db.history_audits import redactions
+
+    redacted = redactions(db, "amendments")
+    recorded: dict[tuple, list[tuple]] = {}
     for actor, at, details in db.execute(
             "SELECT actor, at, details FROM history WHERE what = 'audit amended' ORDER BY id"):
         entry = json.loads(details)
-        recorded[(entry.get("audit_id"), actor, at, entry.get("reason"), canonical(entry.get("changes")))] += 1
+        salt = entry.get("text_salt") if isinstance(entry.get("text_salt"), str) else None
+        recorded.setdefault((entry.get("audit_id"), actor, at), []).append(
+            ({"reason": entry.get("reason"), "changes": entry.get("changes")}, salt))
     found = []
     for row_id, audit_id, by, at, reason, changes in db.execute(
             "SELECT id, audit_id, by, at, reason, changes FROM amendments ORDER BY id"):
         try:
-            key = (audit_id, by, at, reason, canonical(json.loads(changes)))
+            stored = {"reason": reason, "changes": json.loads(changes)}
         except (TypeError, ValueError):
-            key = None
-        if key is not None and recorded[key] > 0:
-            recorded[key] -= 1
+            stored = None
+        candidates = recorded.get((audit_id, by, at), [])
+        match = next((i for i, (entry, salt) in enumerate(candidates) if stored is not None and free_text.same(
+            entry, stored, salt, redacted.get(row_id, frozenset()))), None)
+        if match is not None:
+            candidates.pop(match)
         else:
             found.append(f"amendment {row_id} of audit {audit_id} (by {by} at {at}) is not the one "
                          "the history recorded: it was added or changed outside caseaudit")

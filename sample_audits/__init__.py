@@ -8,19 +8,21 @@ The files are found with importlib.resources, so this works from an installed wh
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from importlib.resources import as_file, files
 
 from audit_tools.errors import BadInput
+from db.store import Store
 
 ORDER = (("users", "users.csv"), ("cases", "cases.csv"), ("events", "events.csv"), ("audits", "audits.jsonl"))
 
 
 def _first_audit_id() -> str:
     with (files(__name__) / "audits.jsonl").open(encoding="utf-8") as fh:
-        return json.loads(fh.readline())["audit_id"]
+        return str(json.loads(fh.readline())["audit_id"])
 
 
-def load_sample(store, progress=None) -> dict[str, int]:
+def load_sample(store: Store, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Import the four sample files into `store` (whose actor must be an admin); counts by file.
 
     All four go in one transaction: if any is refused, none of the sample is written.

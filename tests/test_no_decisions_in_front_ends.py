@@ -1,5 +1,5 @@
 """No screen and no command decides a permission: role checks live in the policy
-(audit_tools/permissions.py), in the services that ask it, and in db/ where the store asks
+(audit_tools/permissions/), in the services that ask it, and in db/ where the store asks
 the same policy. This reads every module of tui/ and caseaudit/cli/ and fails on anything
 that decides who may: a `.has(role)` call, a test of membership in `.roles`, a `Role.x`
 compared or passed anywhere but the words that name a role on screen, or a call of the
@@ -40,8 +40,9 @@ def decisions(path: Path) -> list[str]:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Role":
             if line not in allowed_lines:
                 found.append(f"{rel}:{line}: Role.{node.attr} outside the words that name roles")
-        if isinstance(node, ast.ImportFrom) and node.module in ("audit_tools.permissions",
-                                                                 "caseaudit.services.access"):
+        if isinstance(node, ast.ImportFrom) and node.module is not None and any(
+                node.module == policy or node.module.startswith(policy + ".")
+                for policy in ("audit_tools.permissions", "caseaudit.services.access")):
             for alias in node.names:
                 if alias.name in DECIDING:
                     found.append(f"{rel}:{line}: imports the policy's {alias.name}")

@@ -30,7 +30,13 @@ from audit_tools.text import one_line, printable
 from db.clock import Clock, fixed_clock
 from tui import plain_text
 from tui.commands import ScreenActionsProvider
+from tui.failures import problem_lines
 from tui.header_words import Who, fitted
+from tui.router import Router
+from tui.screens.actions import ActionsScreen
+from tui.screens.cases import CasesScreen
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -66,16 +72,6 @@ ROLE_WORDS = {
 }
 
 
-def problem_lines(err: BaseException) -> list[str]:
-    """What to tell the user about a failure: the lines of a BadInput, else one sentence."""
-    if isinstance(err, BadInput):
-        return list(err.lines)
-    name = err.__class__.__name__
-    if "Conflict" in name:
-        return [str(err) or "someone else saved this in the meantime"]
-    return [f"Something went wrong ({name}: {err}). Details are in the log."]
-
-
 def log_failure(error: BaseException) -> Path | None:
     """Append where the failure happened to the user log (caseaudit.services.failures: never
     a note's or a name's value); returns where (None if it can't)."""
@@ -104,7 +100,7 @@ SHORT_TERMINAL = 30  # rows: below this, toasts are compact and brief
 SHORT_TOAST_SECONDS = 4.0
 
 
-class CaseauditApp(App[int]):
+class CaseauditApp(Router):
     """The auditor's, moderator's and QA lead's terminal application."""
 
     CSS_PATH = "app.tcss"
@@ -247,8 +243,6 @@ class CaseauditApp(App[int]):
             reload()
 
     def get_default_screen(self) -> Screen:
-        from tui.screens.dashboard import DashboardScreen
-
         return DashboardScreen()
 
     def _handle_exception(self, error: Exception) -> None:
@@ -338,14 +332,10 @@ class CaseauditApp(App[int]):
         self._back_to_dashboard()
 
     def action_cases(self) -> None:
-        from tui.screens.cases import CasesScreen
-
         self._back_to_dashboard()
         self.push_screen(CasesScreen())
 
     def action_actions(self) -> None:
-        from tui.screens.actions import ActionsScreen
-
         self._back_to_dashboard()
         self.push_screen(ActionsScreen())
 
@@ -371,8 +361,6 @@ class CaseauditApp(App[int]):
             self.show_problem(err, title=f"{words} did not open")
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

@@ -12,13 +12,20 @@ import math
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_tools.exporters.safety import neutralise
 from audit_tools.files import Output, output_file
 from audit_tools.exporters.tables import DATE, FRACTION, INT, KAPPA, PCT, POINTS, Table, cell_text, human_tables
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+# openpyxl ships no type information: a sheet is whatever openpyxl gives.
+Sheet = Any
 
 # Shares are stored as fractions and shown as percentages (0.75 reads 75.0%), as on every
 # screen; the figures themselves keep their precision for anyone who calculates with them.
@@ -44,13 +51,13 @@ def __getattr__(name: str) -> Any:
 
 
 @cache
-def _bold():
+def _bold() -> Font:
     from openpyxl.styles import Font
 
     return Font(bold=True)
 
 
-def _cell(ws, value: Any, kind: str, bold: bool = False) -> Any:
+def _cell(ws: Sheet, value: Any, kind: str, bold: bool = False) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
     if not bold and (value is None or isinstance(value, str)):
@@ -70,7 +77,7 @@ def _cell(ws, value: Any, kind: str, bold: bool = False) -> Any:
     return cell
 
 
-def _sheet(wb: Workbook, table: Table, one_page: bool = False):
+def _sheet(wb: Workbook, table: Table, one_page: bool = False) -> Sheet:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(table.name[:31])
@@ -89,7 +96,7 @@ def _sheet(wb: Workbook, table: Table, one_page: bool = False):
 PRINT_WIDTH_CM = 17.0
 
 
-def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
+def _bar_chart(ws: Sheet, table: Table, title: str, y_title: str, category: str,
                series: list[tuple[str, str]], horizontal: bool = False, y_max: float | None = None) -> None:
     """This quarter against the previous one, placed under the table so both print on one
     page: a horizontal bar per category (one standard a row, its title beside it, in table
@@ -130,7 +137,7 @@ def _bar_chart(ws, table: Table, title: str, y_title: str, category: str,
     ws.print_area = f"A1:{get_column_letter(len(table.columns))}{last + 3 + math.ceil(chart.height / 0.5) + 1}"
 
 
-def _printable(ws, table: Table, one_page: bool = False) -> None:
+def _printable(ws: Sheet, table: Table, one_page: bool = False) -> None:
     """Printed as a person would: landscape when wide, every column on the page width, the
     heading row repeated on each page; `one_page` fits the table and its chart on one page.
     Set before the first row is appended: a write-only sheet writes its properties then."""

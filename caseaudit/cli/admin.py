@@ -8,7 +8,7 @@ from pathlib import Path
 
 from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.standards.catalogue import read_catalogue_file
-from caseaudit.cli import db_path
+from caseaudit.cli.options import db_path
 from caseaudit.services.outputs import output_for
 from db import current_username, open_store
 from db.sharing import folder_warnings, group_id, share_database

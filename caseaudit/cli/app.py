@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from audit_tools.errors import BadInput
-from caseaudit.cli import db_path
+from caseaudit.cli.options import db_path
 from caseaudit.services import demo
 from caseaudit.services.demo import DEMO_QUARTER, DEMO_SEED, DEMO_TODAY, DEMO_USER, demo_db_path  # noqa: F401
 

@@ -52,7 +52,7 @@ def report_table(report: CheckReport, catalogue_label: str, width: int | None = 
 
 def _case_from_database(args: argparse.Namespace):
     """The stored case and the catalogue the database scores against (--standards wins)."""
-    from caseaudit.cli import db_path, open_as_user
+    from caseaudit.cli.options import db_path, open_as_user
 
     path = db_path(args)
     if not path.exists():

@@ -11,7 +11,7 @@ from audit_tools.quarters import Quarter
 from caseaudit.services.themes import export_themes_report
 
 def export_themes(args: argparse.Namespace) -> int:
-    from caseaudit.cli import db_path, open_as_user
+    from caseaudit.cli.options import db_path, open_as_user
 
     path = db_path(args)
     if not path.exists():

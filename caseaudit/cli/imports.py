@@ -34,7 +34,7 @@ def _terminal_progress(doing: str = "checking") -> Progress | None:
 
 
 def open_for_import(args: argparse.Namespace):
-    from caseaudit.cli import db_path, open_as_user
+    from caseaudit.cli.options import db_path, open_as_user
 
     path = db_path(args)
     if not path.exists():

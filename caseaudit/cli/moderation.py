@@ -15,11 +15,11 @@ from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.models import SampleDraw
 from audit_tools.quarters import Quarter
 from audit_tools.wording import kappa_words, percent
-from caseaudit.cli import db_path
+from caseaudit.cli.options import db_path
 
 
 def _store(args: argparse.Namespace):
-    from caseaudit.cli import open_as_user
+    from caseaudit.cli.options import open_as_user
 
     path = db_path(args)
     if not path.exists():  # never create an empty database as a side effect of a query

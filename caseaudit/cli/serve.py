@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from audit_tools.errors import BadInput
-from caseaudit.cli import db_path
+from caseaudit.cli.options import db_path
 from caseaudit.services import sign_in as sign_in_service
 from db import current_username, open_store
 

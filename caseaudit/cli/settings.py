@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from caseaudit.cli import db_path, open_as_user
+from caseaudit.cli.options import db_path, open_as_user
 from caseaudit.services import settings as settings_service
 
 

@@ -9,16 +9,17 @@ records every change in the history.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from audit_tools import sampling
 from audit_tools.agreement import Agreement
-from audit_tools.assignment import assign
-from audit_tools.errors import BadInput, Refused
+from audit_tools.assignment import assign, eligible_moderators
+from audit_tools.errors import BadInput
 from audit_tools.models import Audit, Grade, Moderation, Outcome, Role, SampleDraw
+from audit_tools.moderation import ModerationState, Step, after, state_of, state_of_moderation
 from audit_tools.permissions import Facts, Op
 from audit_tools.quarters import Quarter
-from audit_tools.reconciliation import Resolution, blind_problems, reconciliation_problems, resolve, settle
+from audit_tools.reconciliation import blind_problems, reconciliation_problems, settle
+from audit_tools.standards import Catalogue
 from audit_tools.text import Kind, checked, checked_moderation
 from audit_tools.themes import ModerationCounts, agreement_from_counts
 from caseaudit.services import access
@@ -186,9 +187,14 @@ def assign_sample(store: Store, quarter: Quarter | str, expected: dict[str, str]
 
 
 def assign_moderator(store: Store, audit_id: str, moderator: str) -> None:
-    """Give one sampled audit to `moderator` (or to another one instead)."""
+    """Give one sampled audit to `moderator` (or to another one instead), until its blind
+    re-audit is stored: the moderator who scored it reconciles it."""
     access.require(store, Op.assign_moderators)
-    store.moderation.assign(audit_id, moderator)
+    with store.transaction():
+        audit = store.audits.get(audit_id)
+        if audit is not None:  # the store says what is missing otherwise
+            after(audit_id, state_of_moderation(audit.moderation), Step.assign)
+        store.moderation.assign(audit_id, moderator)
 
 
 @dataclass
@@ -201,8 +207,6 @@ class EligibleModerator:
 def eligible_moderators_for(store: Store, audit_id: str) -> list[EligibleModerator]:
     """The moderators who may take the audit (audit_tools.assignment: not its auditor, nor
     the case's worker or line manager), each with the work they have open."""
-    from audit_tools.assignment import eligible_moderators
-
     access.require(store, Op.assign_moderators)
     audit = store.audits.get(audit_id)
     case = store.cases.get(audit.case_ref) if audit else None
@@ -219,12 +223,15 @@ class ProgressRow:
     case_ref: str
     auditor: str
     moderator: str | None
-    # unassigned, assigned (waiting for the blind re-audit), to reconcile (re-audited, no
-    # outcome yet), reconciled: one state each, so the four add up to the audits sampled.
-    state: str
-    outcome: str | None = None
+    # one state each (audit_tools.moderation), so the four add up to the audits sampled
+    state: ModerationState
+    outcome: Outcome | None = None
     acknowledged: bool = False
     resolved: bool = False  # an escalation the QA lead has settled
+
+    @property
+    def escalated(self) -> bool:
+        return self.outcome is Outcome.escalated
 
 
 def progress(store: Store, quarter: Quarter | str) -> list[ProgressRow]:
@@ -234,17 +241,11 @@ def progress(store: Store, quarter: Quarter | str) -> list[ProgressRow]:
     rows = []
     for (audit_id, case_ref, auditor, moderator, assignee, grade, outcome, acknowledged_on,
          resolved) in store.reports.sample_progress(q.code):
-        if outcome is not None:
-            state = "reconciled"
-        elif grade is not None:
-            state = "to reconcile"
-        elif assignee is not None:
-            state = "assigned"
-        else:
-            state = "unassigned"
         rows.append(ProgressRow(
             audit_id=audit_id, case_ref=case_ref, auditor=auditor, moderator=moderator or assignee,
-            state=state, outcome=outcome, acknowledged=bool(acknowledged_on), resolved=bool(resolved),
+            state=state_of(assignee is not None, grade is not None, outcome),
+            outcome=Outcome(outcome) if outcome is not None else None,
+            acknowledged=bool(acknowledged_on), resolved=bool(resolved),
         ))
     return rows
 
@@ -254,19 +255,27 @@ def _assigned_to_me(store: Store, audit_id: str, op: Op = Op.moderate) -> None:
     access.require(store, op, Facts(audit_id=audit_id, moderations=store.moderation.moderating([audit_id])))
 
 
-def applicable_standards(store: Store, audit: Audit, running_catalogue: Any = None) -> list[str]:
+def audit_catalogue(store: Store, audit: Audit, running: Catalogue | None = None) -> Catalogue:
+    """The catalogue the audit was scored against, so both sides see the same standards: the
+    one the app runs when it is that version (`--standards`, not stored), else the stored one.
+    A stored catalogue that cannot be read is told as it is, never swapped for another."""
+    if running is not None and audit.catalogue_version == running.version:
+        return running
+    stored: Catalogue = store.reference.catalogue_for(audit)
+    return stored
+
+
+def applicable_standards(store: Store, audit: Audit, running_catalogue: Catalogue | None = None) -> list[str]:
     """The standards a blind re-audit of `audit` scores: those of the catalogue the audit was
     scored against that apply to its case's type. The service works them out; no screen says."""
-    from caseaudit.services.moderation_views import audit_catalogue
-
     case = store.cases.get(audit.case_ref)
     if case is None:
         raise NotFound(f"case {audit.case_ref}: not in the database")
-    catalogue = audit_catalogue(store, audit, running_catalogue or store.reference.catalogue_for())
-    return [s.id for s in catalogue.applicable(case.case_type)]
+    return [s.id for s in audit_catalogue(store, audit, running_catalogue).applicable(case.case_type)]
 
 
-def submit_blind(store: Store, audit_id: str, moderation: Moderation, *, running_catalogue: Any = None) -> Moderation:
+def submit_blind(store: Store, audit_id: str, moderation: Moderation, *,
+                 running_catalogue: Catalogue | None = None) -> Moderation:
     """Store the moderator's blind re-audit (scores, notes, own grade), dated today; every
     standard that applies to the case must be scored (the service works out which).
 
@@ -278,15 +287,10 @@ def submit_blind(store: Store, audit_id: str, moderation: Moderation, *, running
         audit = store.audits.get(audit_id)
         if audit is None:
             raise NotFound(f"audit {audit_id}: not in the database")
-        applicable = applicable_standards(store, audit, running_catalogue)
-        if audit.moderation is not None and audit.moderation.grade is not None:
-            raise Refused(
-                f"audit {audit_id}: the blind re-audit was already submitted; "
-                "it cannot change once the original has been shown"
-            )
-        problems = blind_problems(moderation, applicable)
+        after(audit_id, state_of_moderation(audit.moderation), Step.reaudit)
+        problems = blind_problems(moderation, applicable_standards(store, audit, running_catalogue))
         if problems:
-            raise BadInput(*problems)
+            raise BadInput(*(str(p) for p in problems))
         done = moderation.model_copy(update={
             "moderated_on": store.today(),  # the day of this write, as its history entry records
             "outcome": None, "final_grade": None, "reason": None, "feedback": None,
@@ -323,12 +327,9 @@ def reconcile(store: Store, audit_id: str, outcome: Outcome | str | None, final_
         audit = store.audits.get(audit_id)
         if audit is None:
             raise NotFound(f"audit {audit_id}: not in the database")
-        if audit.moderation is None or audit.moderation.grade is None:
-            raise BadInput(f"audit {audit_id}: submit the blind re-audit before reconciling")
-        if audit.moderation.outcome is not None:
-            # The auditor may have read it, and an escalation may have been resolved on it.
-            raise Refused(f"audit {audit_id}: the outcome ({audit.moderation.outcome.value}) is already "
-                          "stored; it is not changed afterwards")
+        # The auditor may have read a stored outcome, and the QA lead resolved an escalation on it.
+        after(audit_id, state_of_moderation(audit.moderation), Step.reconcile)
+        assert audit.moderation is not None  # re-audited, as the step says
         moderation = audit.moderation.model_copy(update={
             "outcome": outcome, "final_grade": final_grade,
             "reason": (reason or "").strip() or None, "feedback": (feedback or "").strip() or None,
@@ -340,89 +341,3 @@ def reconcile(store: Store, audit_id: str, outcome: Outcome | str | None, final_
         done = settle(moderation)
         store.moderation.save(audit_id, done)
     return done
-
-
-def acknowledge(store: Store, audit_id: str) -> None:
-    """The auditor has read the moderator's feedback, and the QA lead's resolution if any
-    (dated by the store, as its history entry is)."""
-    audit = store.audits.get(audit_id)
-    if audit is not None:  # the store says what is missing otherwise
-        access.require_audit(store, audit, Op.acknowledge_feedback)
-    store.moderation.acknowledge(audit_id)
-
-
-def feedback_waiting(store: Store) -> list[Audit]:
-    """The actor's moderated audits whose feedback (or resolution) they have not acknowledged
-    yet: the same selection the dashboard counts."""
-    access.require(store, Op.read_dashboard)
-    return store.moderation.feedback_waiting(store.actor, limit=None)
-
-
-def resolutions(store: Store, audit_ids: list[str] | None = None) -> dict[str, Resolution]:
-    """The QA lead's resolutions of escalated moderations, by audit id: every one for a QA
-    lead, otherwise those of the given audits the user may read the reconciliation of
-    (their own audit's, one they moderated)."""
-    user = access.require(store, Op.read_dashboard)
-    if audit_ids is None:
-        access.require(store, Op.list_escalations)
-    found = store.moderation.resolutions(audit_ids)
-    if access.may(store, Op.list_escalations):
-        return found
-    readable = {}
-    for audit_id, resolution in found.items():
-        audit = store.audits.get(audit_id)
-        if audit is not None and access.decide_for(store, Op.read_reconciliation,
-                                                   access.audit_facts_of(store, audit), user).allowed:
-            readable[audit_id] = resolution
-    return readable
-
-
-@dataclass
-class Escalation:
-    audit: Audit
-    resolution: Resolution | None
-
-    @property
-    def resolved(self) -> bool:
-        return self.resolution is not None
-
-
-def escalations(store: Store) -> list[Escalation]:
-    """Every escalated moderation, the ones still to resolve first (QA lead)."""
-    access.require(store, Op.list_escalations)
-    ids = store.moderation.escalated_audit_ids()
-    settled = store.moderation.resolutions(ids)
-    found = [Escalation(audit, settled.get(audit_id)) for audit_id in ids
-             if (audit := store.audits.get(audit_id)) is not None]
-    return sorted(found, key=lambda e: (e.resolved, e.audit.audit_id))
-
-
-def escalation(store: Store, audit_id: str) -> Escalation:
-    """One escalated moderation with its resolution, if any (QA lead)."""
-    access.require(store, Op.list_escalations)
-    audit = store.audits.get(audit_id)
-    if audit is None:
-        raise NotFound(f"audit {audit_id}: not in the database")
-    access.require_audit(store, audit)
-    return Escalation(audit, store.moderation.resolution(audit_id))
-
-
-def resolve_escalation(store: Store, audit_id: str, final_grade: Grade | str | None, reason: str | None,
-                       feedback: str | None) -> Resolution:
-    """The QA lead settles an escalated moderation: final grade and reason required.
-
-    The auditor's and the moderator's grades and scores are left as they are; the audit's
-    final grade becomes the resolution's, and the auditor is asked to acknowledge it.
-    """
-    access.require(store, Op.resolve_escalation)
-    reason = checked(reason, Kind.text, "reason")
-    feedback = checked(feedback, Kind.text, "feedback")
-    with store.transaction():
-        audit = store.audits.get(audit_id)
-        if audit is None:
-            raise NotFound(f"audit {audit_id}: not in the database")
-        resolution = resolve(store.user, audit, final_grade, reason, feedback,
-                             at=store.now().replace(microsecond=0),
-                             resolved=store.moderation.resolution(audit_id))
-        store.moderation.resolve(audit, resolution)
-    return resolution

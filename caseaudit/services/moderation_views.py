@@ -14,41 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from audit_tools.errors import Refused
 from audit_tools.models import Audit, Case, CheckReport, Moderation, Outcome
+from audit_tools.moderation import ModerationState, queue_words, require_shown, state_of_moderation
 from audit_tools.permissions import Facts, Op
 from audit_tools.reconciliation import Resolution
-from audit_tools.standards import evaluate
+from audit_tools.standards import Catalogue, Standard, evaluate
 from caseaudit.services import access
-from caseaudit.services.moderation import feedback_waiting, resolutions
+from caseaudit.services.moderation import audit_catalogue
+from caseaudit.services.moderation_escalations import feedback_waiting, resolutions
 from db.errors import NotFound
 from db.store import Store
-
-STAGES = ("to re-audit", "to reconcile", "done")
-
-
-def stage(audit: Audit) -> str:
-    """Where a moderation stands for its moderator: to re-audit, to reconcile, or done."""
-    m = audit.moderation
-    if m is None or m.grade is None:
-        return "to re-audit"
-    if m.outcome is None:
-        return "to reconcile"
-    return "done"
-
-
-def audit_catalogue(store: Store, audit: Audit, running: Any):
-    """The catalogue the audit was scored against, so both sides see the same standards.
-
-    `running` is the catalogue the app runs, used when the stored one cannot be read.
-    """
-    try:
-        return store.reference.catalogue_for(audit)
-    except Exception:  # an unreadable stored catalogue: fall back to the one the app runs
-        return running
-
 
 # --- the queue ----------------------------------------------------------------------
 
@@ -59,13 +35,17 @@ class QueueRow:
     case_ref: str
     case_type: str
     submitted_on: date | None
-    stage: str
+    stage: ModerationState
     outcome: Outcome | None
     draft_saved: bool = False  # to re-audit, with the moderator's half-done re-audit kept
 
     @property
     def stage_words(self) -> str:
-        return f"{self.stage}, draft saved" if self.draft_saved else self.stage
+        return queue_words(self.stage, self.draft_saved)
+
+    @property
+    def done(self) -> bool:
+        return self.stage is ModerationState.reconciled
 
 
 def moderation_queue(store: Store, moderator: str) -> list[QueueRow]:
@@ -81,22 +61,22 @@ def moderation_queue(store: Store, moderator: str) -> list[QueueRow]:
         if audit is None:
             continue
         case = store.cases.get(audit.case_ref)
-        where = stage(audit)
+        where = state_of_moderation(audit.moderation)
         rows.append(QueueRow(
             audit_id=audit.audit_id, case_ref=audit.case_ref,
             case_type=case.case_type.value if case else "?",
             submitted_on=audit.submitted_on, stage=where,
             outcome=audit.moderation.outcome if audit.moderation else None,
-            draft_saved=where == "to re-audit" and audit.audit_id in drafts,
+            draft_saved=where.blind and audit.audit_id in drafts,
         ))
-    return sorted(rows, key=lambda r: (STAGES.index(r.stage), r.audit_id))
+    return sorted(rows, key=lambda r: (r.stage.order, r.audit_id))
 
 
-def moderation_stage(store: Store, audit_id: str) -> str | None:
-    """The stage of one audit's moderation (None when the audit is gone)."""
+def moderation_stage(store: Store, audit_id: str) -> ModerationState | None:
+    """The state of one audit's moderation (None when the audit is gone)."""
     access.require(store, Op.read_moderation_queue)
     audit = store.audits.get(audit_id)
-    return None if audit is None else stage(audit)
+    return None if audit is None else state_of_moderation(audit.moderation)
 
 
 # --- blind re-audit -----------------------------------------------------------------
@@ -110,11 +90,11 @@ class BlindView:
     as_of: date
     case: Case
     report: CheckReport
-    standards: list  # Standard, the applicable ones in catalogue order
+    standards: list[Standard]  # the applicable ones, in catalogue order
     draft: Moderation | None = None  # the moderator's own re-audit saved so far, if any
 
 
-def blind_view(store: Store, audit_id: str, running_catalogue: Any) -> BlindView:
+def blind_view(store: Store, audit_id: str, running_catalogue: Catalogue | None = None) -> BlindView:
     audit = store.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"audit {audit_id}: not in the database")
@@ -143,15 +123,14 @@ class ReconcileView:
     resolution: Resolution | None = None  # the QA lead's, once an escalation is settled
 
 
-def reconcile_view(store: Store, audit_id: str, running_catalogue: Any) -> ReconcileView:
+def reconcile_view(store: Store, audit_id: str, running_catalogue: Catalogue | None = None) -> ReconcileView:
     """The original audit beside its blind re-audit; refused until the re-audit is stored,
     and to anyone but its moderator, its auditor and a QA lead."""
     audit = store.audits.get(audit_id)
     if audit is None:
         raise NotFound(f"audit {audit_id}: not in the database")
     access.require_audit(store, audit, Op.read_reconciliation)
-    if audit.moderation is None or audit.moderation.grade is None:
-        raise Refused(f"audit {audit_id}: submit the blind re-audit first")
+    require_shown(audit_id, state_of_moderation(audit.moderation))
     case = store.cases.get(audit.case_ref)
     catalogue = audit_catalogue(store, audit, running_catalogue)
     standards = catalogue.applicable(case.case_type) if case else catalogue.standards

@@ -10,14 +10,12 @@ from datetime import datetime
 from audit_tools.amendments import apply, describe
 from audit_tools.calendar import format_day, london_day
 from audit_tools.models import User
+from audit_tools.moderation import auditor_words, state_of
 from audit_tools.permissions import Op
 from caseaudit.services import access
 from db.errors import NotFound
 from db.rows import MyAuditRow
 from db.store import Store
-
-OUTCOME_WORDS = {"agreed": "agreed", "grade_changed": "grade changed"}
-
 
 @dataclass
 class MyAudit:
@@ -28,16 +26,9 @@ class MyAudit:
 
 def stage_words(row: MyAuditRow) -> str:
     """Where an audit's moderation stands, for its auditor."""
-    if row.outcome == "escalated":
-        return "escalated, settled by the QA lead" if row.resolved else "escalated to the QA lead"
-    if row.outcome in OUTCOME_WORDS:
-        read = "feedback read" if row.acknowledged_on else "feedback to read"
-        return f"moderated: {OUTCOME_WORDS[row.outcome]}, {read}"
-    if row.reaudited:
-        return "re-audited, to reconcile"
-    if row.assigned_to:
-        return f"sampled, with {row.assigned_to}"
-    return "not sampled"
+    state = state_of(row.assigned_to is not None, row.reaudited, row.outcome)
+    return auditor_words(state, row.outcome, moderator=row.assigned_to, acknowledged=row.acknowledged_on is not None,
+                         resolved=row.resolved)
 
 
 def amended_words(count: int, last_at: str | datetime | None) -> str:

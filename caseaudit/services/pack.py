@@ -14,7 +14,7 @@ from audit_tools import pack as rules
 from audit_tools.calendar import parse_day
 from audit_tools.errors import BadInput, Refused
 from audit_tools.permissions import Facts, Moderating, Op, decide, require
-from audit_tools.standards import evaluate
+from audit_tools.standards import Catalogue, evaluate
 from db.store import Store
 
 
@@ -35,7 +35,7 @@ def parse_references(values: list[str] | None = None, file: str | Path | None = 
 
 
 def build_pack(store: Store, refs: list[str], as_of: date | str | None = None, include_notes: bool = False,
-               catalogue=None) -> rules.Pack:
+               catalogue: Catalogue | None = None) -> rules.Pack:
     """The pack for `refs` as at `as_of` (default today); refused while the QA lead is
     moderating an audit of one of the cases blind."""
     require(store.user, Op.make_pack)
@@ -67,6 +67,7 @@ def build_pack(store: Store, refs: list[str], as_of: date | str | None = None, i
     cases: dict[str, rules.PackCase] = {}
     for ref in found:
         case = store.cases.get(ref)
+        assert case is not None  # among the known references read above
         cases[ref] = rules.PackCase(case=case.model_copy(update={"events": []}),
                                     standards=evaluate(case, day, catalogue).results, titles=titles)
     for ref, audit_id, as_at, submitted, auditor, grade, final, round_id, name in store.packs.audits(found, day):
@@ -83,7 +84,7 @@ def build_pack(store: Store, refs: list[str], as_of: date | str | None = None, i
     for (ref, concern_id, audit_id, raised_by, raised_at, acknowledged_at, closed_at, found_text, should,
          taken) in store.packs.concerns(found, day):
         cases[ref].concerns.append(rules.PackConcern(
-            concern_id, audit_id, raised_by, _day(raised_at), rules.concern_state(_day(acknowledged_at),
+            concern_id, audit_id, raised_by, date.fromisoformat(raised_at[:10]), rules.concern_state(_day(acknowledged_at),
                                                                                _day(closed_at), day),
             _day(acknowledged_at), _day(closed_at), found_text if include_notes else None,
             should if include_notes else None, taken if include_notes else None))

@@ -17,6 +17,7 @@ from audit_tools.models import Audit, Case, Grade, Moderation, User
 from caseaudit.cli import main
 from db import open_store
 from caseaudit.services import moderation as ms
+from caseaudit.services import moderation_escalations
 from db.identity import current_username
 
 ME = current_username()
@@ -216,9 +217,9 @@ def test_assign_blind_reconcile_acknowledge(db):
     assert rows[audit_id].state == "reconciled"
 
     auditor = open_store(db, audit.auditor)
-    assert [a.audit_id for a in ms.feedback_waiting(auditor)] == [audit_id]
-    ms.acknowledge(auditor, audit_id)
-    assert ms.feedback_waiting(auditor) == []
+    assert [a.audit_id for a in moderation_escalations.feedback_waiting(auditor)] == [audit_id]
+    moderation_escalations.acknowledge(auditor, audit_id)
+    assert moderation_escalations.feedback_waiting(auditor) == []
     assert auditor.audits.get(audit_id).moderation.acknowledged_on is not None
 
 

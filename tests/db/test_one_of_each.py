@@ -8,6 +8,7 @@ from audit_tools.amendments import AMENDABLE
 from audit_tools.models import Grade, Moderation, Outcome
 from caseaudit.services import audits as audit_service
 from caseaudit.services import moderation as moderation_service
+from caseaudit.services import moderation_escalations
 from db import open_store
 from db.clock import today
 from tests.support import FixedClock, admin_store, make_audit
@@ -45,11 +46,11 @@ def test_whitespace_only_feedback_is_no_feedback_on_the_dashboard_and_the_feedba
     cat.moderation.save("A-0001", Moderation(moderator="cat", grade=Grade.good, outcome=Outcome.agreed,
                                              final_grade=Grade.good, feedback="Well evidenced"))
     amy = open_store(path, "amy", clock=FixedClock())
-    assert amy.moderation.count_feedback_waiting("amy") == len(moderation_service.feedback_waiting(amy)) == 1
+    assert amy.moderation.count_feedback_waiting("amy") == len(moderation_escalations.feedback_waiting(amy)) == 1
     # feedback of nothing but a line break and a tab, as an older import could leave it
     amy.db.execute("UPDATE moderations SET feedback = ?, data = json_set(data, '$.feedback', ?)",
                    ["\n\t", "\n\t"])
-    assert amy.moderation.count_feedback_waiting("amy") == len(moderation_service.feedback_waiting(amy)) == 0
+    assert amy.moderation.count_feedback_waiting("amy") == len(moderation_escalations.feedback_waiting(amy)) == 0
 
 
 def test_the_app_uses_the_stored_catalogue(tmp_path):

@@ -13,6 +13,7 @@ from audit_tools.calendar import london_day
 from audit_tools.models import Moderation
 from audit_tools.quarters import Quarter
 from caseaudit.services import moderation as ms
+from caseaudit.services import moderation_escalations
 from db import open_store
 from tests.support import admin_store, make_audit
 
@@ -79,7 +80,7 @@ def test_moderation_dates_agree_with_their_history_entries_across_midnight(tmp_p
 
     ms.reconcile(cat, "A-0001", "agreed", None, None, "Well done")
     clock.moment = LAST_SECOND - timedelta(seconds=1)
-    ms.acknowledge(amy, "A-0001")
+    moderation_escalations.acknowledge(amy, "A-0001")
     acknowledged = amy.audits.get("A-0001").moderation.acknowledged_on
     assert acknowledged == date(2026, 3, 31)
     assert entry_day(amy, "moderation feedback acknowledged") == acknowledged

@@ -16,6 +16,7 @@ import pytest
 
 from audit_tools.models import Audit, Case, Moderation, User
 from caseaudit.cli import main
+from caseaudit.services import moderation_escalations
 from db import coverage, history, open_store
 from db.identity import current_username
 from db.maintenance import verify_file
@@ -62,7 +63,7 @@ def populated(tmp_path_factory):
     admin.audits.insert([_escalated("E1")])
     set_password(admin, "amy", "correct horse battery", "correct horse battery")
     admin.close()
-    ms.resolve_escalation(open_store(path, "lee", clock=CLOCK), "E1", "requires_improvement", "talked it through",
+    moderation_escalations.resolve_escalation(open_store(path, "lee", clock=CLOCK), "E1", "requires_improvement", "talked it through",
                           None)
     amy = open_store(path, "amy", clock=CLOCK)
     amy.amendments.amend("E1", {"notes": {"voice-of-child": "clear, in the child's words"}}, "typo")

@@ -17,11 +17,14 @@ BLIND = Moderation(moderator="mo", moderated_on=date(2024, 5, 20), grade=Grade.r
 
 def test_blind_reaudit_needs_every_status_notes_and_a_grade():
     empty = Moderation(moderator="mo", scores={"chronology": Status.not_met})
-    assert blind_problems(empty, ["cp-visits", "chronology"]) == [
+    problems = blind_problems(empty, ["cp-visits", "chronology"])
+    assert [str(p) for p in problems] == [
         "cp-visits: choose a status",
         "chronology: not met needs an evidence note",
         "grade: choose your own grade for the case",
     ]
+    # each names the box it is about, so a screen puts the cursor there without reading words
+    assert [p.field for p in problems] == ["scores.cp-visits", "notes.chronology", "grade"]
     assert blind_problems(BLIND, ["cp-visits", "chronology", "supervision"]) == []
 
 

@@ -12,6 +12,7 @@ from audit_tools.models import Audit, Case, Moderation, User
 from caseaudit.cli import main
 from db import open_store
 from caseaudit.services import moderation as ms
+from caseaudit.services import moderation_escalations
 from db.identity import current_username
 
 ME = current_username()
@@ -60,9 +61,9 @@ def test_only_a_qa_lead_resolves_and_nothing_is_written_otherwise(db):
         store = as_user(db, who)
         before = store.row_counts()
         with pytest.raises(Refused, match="qa_lead"):
-            ms.resolve_escalation(store, "E1", "requires_improvement", "talked it through", None)
+            moderation_escalations.resolve_escalation(store, "E1", "requires_improvement", "talked it through", None)
         assert store.row_counts() == before
-        assert ms.resolutions(as_user(db, "lee")) == {}  # read by the QA lead: nothing was written
+        assert moderation_escalations.resolutions(as_user(db, "lee")) == {}  # read by the QA lead: nothing was written
     # The domain rule itself refuses, whatever screen or command calls it.
     from audit_tools.reconciliation import resolve
 
@@ -74,29 +75,29 @@ def test_only_a_qa_lead_resolves_and_nothing_is_written_otherwise(db):
 def test_grade_and_reason_are_required_and_named(db):
     store = as_user(db, "lee")
     with pytest.raises(BadInput) as err:
-        ms.resolve_escalation(store, "E1", None, "  ", "feedback")
+        moderation_escalations.resolve_escalation(store, "E1", None, "  ", "feedback")
     assert err.value.lines == ["final grade: choose the grade the audit ends with",
                                "reason: say why, for the auditor and the moderator to read"]
     with pytest.raises(BadInput, match="final grade: 'great' is not a grade"):
-        ms.resolve_escalation(store, "E1", "great", "why", None)
-    assert ms.resolutions(store) == {}
+        moderation_escalations.resolve_escalation(store, "E1", "great", "why", None)
+    assert moderation_escalations.resolutions(store) == {}
 
 
 def test_only_escalated_moderations_are_resolved_once_and_not_by_their_moderator(db):
     store = as_user(db, "lee")
     with pytest.raises(Refused, match="not escalated"):
-        ms.resolve_escalation(store, "E2", "good", "why", None)
+        moderation_escalations.resolve_escalation(store, "E2", "good", "why", None)
     with pytest.raises(Refused, match="not escalated"):
-        ms.resolve_escalation(store, "E3", "good", "why", None)
-    ms.resolve_escalation(store, "E1", "requires_improvement", "the voice is thin", "Record wishes")
+        moderation_escalations.resolve_escalation(store, "E3", "good", "why", None)
+    moderation_escalations.resolve_escalation(store, "E1", "requires_improvement", "the voice is thin", "Record wishes")
     with pytest.raises(Refused, match="lee resolved the escalation on 2024-07-03"):
-        ms.resolve_escalation(as_user(db, "max"), "E1", "good", "changed my mind", None)
+        moderation_escalations.resolve_escalation(as_user(db, "max"), "E1", "good", "changed my mind", None)
 
 
 def test_resolution_keeps_both_sides_sets_the_final_grade_and_is_recorded(db):
     before = open_store(db, ME).audits.get("E1")
     store = as_user(db, "lee")
-    resolution = ms.resolve_escalation(store, "E1", "requires_improvement", " the voice is thin ",
+    resolution = moderation_escalations.resolve_escalation(store, "E1", "requires_improvement", " the voice is thin ",
                                        "Record the child's wishes in their words")
     assert resolution.resolved_by == "lee" and resolution.resolved_at == datetime(2024, 7, 3, 9, 30,
                                                                                   tzinfo=timezone.utc)
@@ -113,32 +114,32 @@ def test_resolution_keeps_both_sides_sets_the_final_grade_and_is_recorded(db):
     assert entry.details["auditor_grade"] == "good" and entry.details["moderator_grade"] == "inadequate"
     assert store.history.verify().ok
     # The QA lead's list shows it resolved, after nothing else is left open.
-    [row] = ms.escalations(store)
+    [row] = moderation_escalations.escalations(store)
     assert row.audit.audit_id == "E1" and row.resolution == resolution
     with pytest.raises(Refused):
-        ms.escalations(as_user(db, "cat"))
+        moderation_escalations.escalations(as_user(db, "cat"))
 
 
 def test_the_database_refuses_to_change_or_remove_a_resolution(db):
     import sqlite3
 
     store = as_user(db, "lee")
-    ms.resolve_escalation(store, "E1", "requires_improvement", "the voice is thin", None)
+    moderation_escalations.resolve_escalation(store, "E1", "requires_improvement", "the voice is thin", None)
     for sql in ("UPDATE escalation_resolutions SET final_grade = 'good'",
                 "DELETE FROM escalation_resolutions"):
         with pytest.raises(sqlite3.IntegrityError, match="final"):
             store.db.execute(sql)
-    assert ms.escalations(store)[0].resolution.final_grade.value == "requires_improvement"
+    assert moderation_escalations.escalations(store)[0].resolution.final_grade.value == "requires_improvement"
 
 
 def test_the_auditor_acknowledges_the_resolution_again(db):
     amy = as_user(db, "amy")
-    ms.acknowledge(amy, "E1")  # the moderator's feedback, read before the QA lead settled it
-    assert [a.audit_id for a in ms.feedback_waiting(amy)] == ["E2"]
-    ms.resolve_escalation(as_user(db, "lee"), "E1", "requires_improvement", "the voice is thin", None)
-    assert [a.audit_id for a in ms.feedback_waiting(amy)] == ["E1", "E2"]
-    ms.acknowledge(amy, "E1")
-    assert [a.audit_id for a in ms.feedback_waiting(amy)] == ["E2"]
+    moderation_escalations.acknowledge(amy, "E1")  # the moderator's feedback, read before the QA lead settled it
+    assert [a.audit_id for a in moderation_escalations.feedback_waiting(amy)] == ["E2"]
+    moderation_escalations.resolve_escalation(as_user(db, "lee"), "E1", "requires_improvement", "the voice is thin", None)
+    assert [a.audit_id for a in moderation_escalations.feedback_waiting(amy)] == ["E1", "E2"]
+    moderation_escalations.acknowledge(amy, "E1")
+    assert [a.audit_id for a in moderation_escalations.feedback_waiting(amy)] == ["E2"]
     assert amy.audits.get("E1").moderation.acknowledged_on == date(2024, 7, 3)
 
 
@@ -148,7 +149,7 @@ def test_the_moderator_cannot_restate_an_outcome_once_stored(db):
 
 
 def test_themes_export_uses_the_resolved_grade_and_agreement_the_blind_one(db, tmp_path, capsys):
-    ms.resolve_escalation(as_user(db, "lee"), "E1", "requires_improvement", "the voice is thin", None)
+    moderation_escalations.resolve_escalation(as_user(db, "lee"), "E1", "requires_improvement", "the voice is thin", None)
     out = tmp_path / "themes.json"
     assert main(["--db", str(db), "export", "themes", "--quarter", "2024-25-Q1", "--format", "json",
                  "--out", str(out)]) == 0

@@ -27,7 +27,7 @@ from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Action, Moderation, User
 from audit_tools.quarters import Quarter
 from caseaudit.services import actions, allocation, annex_a, audits, cases, check, concerns, dashboard
-from caseaudit.services import imports, moderation, moderation_views, my_audits, sampling_view, setup
+from caseaudit.services import imports, moderation, moderation_escalations, moderation_views, my_audits, sampling_view, setup
 from caseaudit.services import pack, rounds, served, settings, sign_in, themes, uploads
 from db import open_store
 from tests.support import clock_on, full_blind, make_audit, make_case
@@ -176,12 +176,12 @@ ENTRY_POINTS = {
         s, "A-0002", full_blind(s, "A-0002", n, "good")), True),
     "moderation.reconcile": (lambda s, u, w, n: moderation.reconcile(s, "A-0006", "agreed", None, None,
                                                                       "Well evidenced"), True),
-    "moderation.acknowledge": (lambda s, u, w, n: moderation.acknowledge(s, "A-0001"), True),
-    "moderation.feedback_waiting": (lambda s, u, w, n: moderation.feedback_waiting(s), False),
-    "moderation.resolutions": (lambda s, u, w, n: moderation.resolutions(s, ["A-0001"]), False),
-    "moderation.escalations": (lambda s, u, w, n: moderation.escalations(s), False),
-    "moderation.escalation": (lambda s, u, w, n: moderation.escalation(s, "A-0001"), False),
-    "moderation.resolve_escalation": (lambda s, u, w, n: moderation.resolve_escalation(
+    "moderation_escalations.acknowledge": (lambda s, u, w, n: moderation_escalations.acknowledge(s, "A-0001"), True),
+    "moderation_escalations.feedback_waiting": (lambda s, u, w, n: moderation_escalations.feedback_waiting(s), False),
+    "moderation_escalations.resolutions": (lambda s, u, w, n: moderation_escalations.resolutions(s, ["A-0001"]), False),
+    "moderation_escalations.escalations": (lambda s, u, w, n: moderation_escalations.escalations(s), False),
+    "moderation_escalations.escalation": (lambda s, u, w, n: moderation_escalations.escalation(s, "A-0001"), False),
+    "moderation_escalations.resolve_escalation": (lambda s, u, w, n: moderation_escalations.resolve_escalation(
         s, "A-0001", "good", "the evidence supports good", "Thank you both"), True),
     "moderation_views.moderation_queue": (lambda s, u, w, n: moderation_views.moderation_queue(s, n), False),
     "moderation_views.moderation_stage": (lambda s, u, w, n: moderation_views.moderation_stage(s, "A-0001"),
@@ -308,12 +308,12 @@ moderation.assign_moderator               no no ok ok no no
 moderation.save_blind_draft               no ok no ok no no
 moderation.submit_blind                   no ok no ok no no
 moderation.reconcile                      no ok no ok no no
-moderation.acknowledge                    ok no no ok no no
-moderation.feedback_waiting               ok ok ok ok ok no
-moderation.resolutions                    ok ok ok ok ok no
-moderation.escalations                    no no ok ok no no
-moderation.escalation                     no no ok ok no no
-moderation.resolve_escalation             no no ok ok no no
+moderation_escalations.acknowledge        ok no no ok no no
+moderation_escalations.feedback_waiting   ok ok ok ok ok no
+moderation_escalations.resolutions        ok ok ok ok ok no
+moderation_escalations.escalations        no no ok ok no no
+moderation_escalations.escalation         no no ok ok no no
+moderation_escalations.resolve_escalation no no ok ok no no
 moderation_views.moderation_queue         no ok ok ok no no
 moderation_views.moderation_stage         no ok ok ok no no
 moderation_views.blind_view               no ok no ok no no
@@ -399,11 +399,11 @@ NO_ROW = {
     "access.*",  # the services' way of asking the policy, tested with it
     "actions.scopes_for", "allocation.month_of", "allocation.default_per_auditor", "allocation.shortfall_words",
     "audits.is_conflict", "audits.audit_changes", "concerns.as_json", "dashboard.month_bounds",
-    "moderation_views.stage", "my_audits.stage_words", "my_audits.amended_words", "pack.parse_references",
+    "my_audits.stage_words", "my_audits.amended_words", "pack.parse_references",
     "pack.pack_name", "rounds.questions_from_text", "rounds.check_output", "settings.parse",
     "sign_in.hash_password", "sign_in.name_key", "sign_in.password_strength", "uploads.upload_name",
     "annex_a.rejects_download", "annex_a.workbooks_in", "annex_a.workbook_in", "check.read_case_file",
-    "check.check_case", "moderation.applicable_standards", "moderation_views.audit_catalogue",
+    "check.check_case", "moderation.applicable_standards", "moderation.audit_catalogue",
     "concerns.sees_all",  # a flag over the user alone, behind every concerns row above
     # the served session machinery: over the gate store, before and around a signed-in person
     "served.where_words", "served.live", "served.live_by_hash", "served.why_ended", "served.touch",

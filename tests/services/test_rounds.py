@@ -58,8 +58,8 @@ def round_audit(store, made, case_ref: str, auditor: str, answers: dict) -> Audi
     context = audit_service.audit_context(store.clone(auditor), store.clone(auditor).user,
                                           store.reference.catalogue_for(), TODAY, case_ref=case_ref,
                                           round_id=made.round_id)
-    audit = context["audit"]
-    assert audit.round_id == made.round_id and context["round"].round_id == made.round_id
+    audit = context.audit
+    assert audit.round_id == made.round_id and context.round.round_id == made.round_id
     scores = {s: Status.met for s in CIN_STANDARDS}
     return audit.model_copy(update={
         "grade": Grade.good, "scores": scores, "answers": {q: RoundAnswer(answer=a, comment=c)
@@ -276,7 +276,7 @@ def test_a_round_audit_is_amended_like_any_and_its_answers_follow(tmp_path):
     amy = store.clone("amy")
     context = audit_service.audit_context(amy, amy.user, store.reference.catalogue_for(), TODAY,
                                           case_ref=made.selected[0].case_ref, round_id=made.round_id)
-    audit = context["audit"].model_copy(update={"answers": {
+    audit = context.audit.model_copy(update={"answers": {
         "neglect-named": RoundAnswer(answer="no", comment="not named"),
         "graded-care-profile": RoundAnswer(answer="yes")}})
     submitted = audit_service.submit_audit(amy, audit, None)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from audit_tools.models import Event, EventKind
-from sample_audits.generate import one_a_day
+from sample_audits.department import one_a_day
 
 DAY = date(2025, 1, 6)
 

@@ -7,6 +7,7 @@ from datetime import date
 from textual.widgets import DataTable, Input, OptionList, Static
 
 from audit_tools import sampling
+from caseaudit.services import moderation_escalations
 from audit_tools.models import Audit, Moderation, Role, User
 from audit_tools.standards import evaluate, load_catalogue
 from db import open_store
@@ -274,7 +275,7 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         assert "Chronology on file a… up to date" in shown and "chronology" not in shown  # 80 columns: shortened
         await pilot.press("ctrl+s")  # nothing chosen yet: refused on screen, nothing stored
         await settle(pilot)
-        assert ms.resolutions(lee) == {}
+        assert moderation_escalations.resolutions(lee) == {}
         assert app.focused is screen.query_one("#reconcile-table", DataTable)
         await pilot.press("tab")  # from the reading to the resolution
         assert app.focused is screen.query_one("#resolve-final-grade", Select)
@@ -286,7 +287,7 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         await pilot.pause()
         await pilot.press("y")
         await settle(pilot)
-        [resolution] = ms.resolutions(lee).values()
+        [resolution] = moderation_escalations.resolutions(lee).values()
         assert resolution.final_grade == Grade.good and resolution.resolved_by == "lee"
         assert resolution.reason == "evidence supports good" and resolution.feedback == "Well argued"
         assert "Resolved by QA lead lee" in text_of(screen, "#reconcile-notes")

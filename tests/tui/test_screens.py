@@ -7,6 +7,7 @@ from datetime import date
 from textual.widgets import DataTable, Select
 
 from audit_tools.models import CaseType, Grade
+from caseaudit.services import moderation_escalations
 from db import open_store
 from tests.tui.conftest import TODAY, add_submitted_audit, build_db, cp_case
 from tests.tui.keys import open_screen, settle
@@ -419,7 +420,7 @@ async def test_a_settled_escalation_waits_on_the_dashboard_in_the_qa_leads_words
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "No feedback to acknowledge" in text_of(app.screen, "#waiting")
-    moderation_store.resolve_escalation(open_store(db_path, "lee"), "A-0001", "inadequate",
+    moderation_escalations.resolve_escalation(open_store(db_path, "lee"), "A-0001", "inadequate",
                                         "risk not analysed", "Analyse the risk")
     app = open_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:

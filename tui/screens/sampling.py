@@ -16,14 +16,17 @@ from textual.worker import Worker, WorkerState
 
 from audit_tools import sampling
 from audit_tools.errors import BadInput
+from audit_tools.moderation import OUTCOME_CELL, STATE_WORDS, ModerationState
 from audit_tools.quarters import Quarter
 from caseaudit.services.sampling_view import SamplingView, sampling_view
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.prompts import ChooseOne, Confirm
 from tui.widgets.tables import repaint_later
+from tui.navigation import OpenEscalations, OpenModeration
 
-STATE_STYLE = {"unassigned": "bold red", "assigned": "bold", "to reconcile": "yellow", "reconciled": "green"}
+STATE_STYLE = {ModerationState.unassigned: "bold red", ModerationState.assigned: "bold",
+               ModerationState.to_reconcile: "yellow", ModerationState.reconciled: "green"}
 
 
 class SamplingScreen(CaseauditScreen):
@@ -211,21 +214,14 @@ class SamplingScreen(CaseauditScreen):
     def open_moderation(self, event: DataTable.RowSelected) -> None:
         """The QA lead reads a re-audited or reconciled (or escalated) moderation side by side."""
         row = next((r for r in (self.view.progress if self.view else []) if r.audit_id == event.row_key.value), None)
-        if row is None or row.state in ("unassigned", "assigned"):
+        if row is None or row.state.blind:
             self.app.notify("Not re-audited yet: the original stays hidden until the moderator has scored it.",
                             severity="warning")
             return
-        from tui.screens.moderation.escalations import ResolveEscalationScreen
-        from tui.screens.moderation.reconcile import ReconcileScreen
-
-        # An escalation waits for the QA lead: open it where the resolution is recorded.
-        screen = ResolveEscalationScreen if row.outcome == "escalated" else ReconcileScreen
-        self.app.push_screen(screen(row.audit_id))
+        self.post_message(OpenModeration(row.audit_id, row.state, escalated=row.escalated))
 
     def action_escalations(self) -> None:
-        from tui.screens.moderation.escalations import EscalationsScreen
-
-        self.app.push_screen(EscalationsScreen())
+        self.post_message(OpenEscalations())
 
     # --- workers -----------------------------------------------------------------------
 
@@ -322,13 +318,13 @@ class SamplingScreen(CaseauditScreen):
         for s in view.strata:
             table.add_row(s.auditor, str(s.n), str(s.k), key=s.auditor)
 
-        counts: dict[str, int] = {}
+        counts: dict[ModerationState, int] = {}
         for row in view.progress:
             counts[row.state] = counts.get(row.state, 0) + 1
         title = Text("Where each sampled audit stands: ", style="bold")
         if view.progress:
-            title.append(", ".join(f"{counts.get(s, 0)} {s}" for s in STATE_STYLE))
-            waiting = sum(r.outcome == "escalated" and not r.resolved for r in view.progress)
+            title.append(", ".join(f"{counts.get(s, 0)} {STATE_WORDS[s]}" for s in STATE_STYLE))
+            waiting = sum(r.escalated and not r.resolved for r in view.progress)
             if waiting:
                 title.append(f"; {waiting} escalated to resolve (enter or e)", style="bold yellow")
         else:
@@ -343,8 +339,8 @@ class SamplingScreen(CaseauditScreen):
         progress.add_columns("audit", "case", "auditor", "moderator", "state", "outcome")
         for row in view.progress:
             progress.add_row(row.audit_id, row.case_ref, row.auditor, row.moderator or "—",
-                             Text(row.state, style=STATE_STYLE.get(row.state, "")),
-                             (row.outcome or "").replace("_", " ") + (", resolved" if row.resolved else "")
+                             Text(STATE_WORDS[row.state], style=STATE_STYLE[row.state]),
+                             (OUTCOME_CELL[row.outcome] if row.outcome else "") + (", resolved" if row.resolved else "")
                              + (" ✓" if row.acknowledged else ""),
                              key=row.audit_id)
         if progress.row_count:

@@ -10,26 +10,31 @@ in the same problem list as the audit form's, shrinking as it is put right.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
+from audit_tools.audit import Problem
 from audit_tools.calendar import format_day
 from audit_tools.models import Moderation, Status
+from audit_tools.moderation import ModerationState
 from audit_tools.reconciliation import blind_problems
 from caseaudit.services.moderation import save_blind_draft, submit_blind
 from caseaudit.services.moderation_views import BlindView, blind_view
 from tui.screens.audit_form import AUTOSAVE_SECONDS
 from tui.screens.base import CaseauditScreen
-from tui.screens.moderation.reconcile import ReconcileScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.problems import ProblemsBox, things
 from tui.widgets.prompts import Confirm
 from tui.words import evidence_text, grade_options, status_options
+from tui.navigation import OpenModeration, RaiseConcern
 
 
 def event_words(event) -> str:
@@ -109,7 +114,7 @@ class BlindReauditScreen(CaseauditScreen):
             self.quit_after_save = None  # not saved: the app stays open, the work on screen
         elif event.state == WorkerState.SUCCESS and worker.group == "submit":
             self.app.notify("Blind re-audit stored. Now compare it with the original.", title="Stored")
-            self.app.switch_screen(ReconcileScreen(self.audit_id))
+            self.post_message(OpenModeration(self.audit_id, ModerationState.to_reconcile, replace=True))
 
     async def show(self, view: BlindView) -> None:
         self.view = view
@@ -190,30 +195,24 @@ class BlindReauditScreen(CaseauditScreen):
                           grade=None if grade == Select.NULL else grade)
 
     def action_raise_concern(self) -> None:
-        from tui.screens.concerns import raise_from
+        self.post_message(RaiseConcern(self.view.case.case_ref if self.view else None, self.audit_id,
+                                       source="blind re-audit"))
 
-        raise_from(self, self.view.case.case_ref if self.view else None, self.audit_id, source="blind re-audit")
-
-    def _problems(self) -> list[str]:
+    def _problems(self) -> list[Problem]:
         """What is still missing, each standard named by its title as the audit form names it
         ("Chronology on file: choose a status"), not by its id."""
         if not self.view:
             return []
         titles = {s.id: s.title for s in self.view.standards}
-        problems = []
-        for problem in blind_problems(self.build(), list(titles)):
-            where, _, words = problem.partition(": ")
-            problems.append(f"{titles.get(where, where)}: {words}")
-        return problems
+        return [replace(p, label=titles.get(p.label, p.label)) for p in blind_problems(self.build(), list(titles))]
 
-    def _field_for(self, problem: str):
-        """The box a problem is about ("Chronology on file: choose a status", "grade: ...")."""
-        where, _, words = problem.partition(": ")
-        if where == "grade":
-            return self.query_one("#blind-grade")
-        ids = {s.title: s.id for s in self.view.standards} if self.view else {}
-        kind = "note" if "evidence note" in words else "status"
-        found = self.query(f"#blind-{kind}-{ids.get(where, where)}")
+    def _field_for(self, problem: Problem) -> Widget | None:
+        """The box a problem is about, from the field it names ("scores.chronology",
+        "notes.chronology", "grade")."""
+        kind, _, standard = problem.field.partition(".")
+        box = {"scores": f"#blind-status-{standard}", "notes": f"#blind-note-{standard}",
+               "grade": "#blind-grade"}.get(kind)
+        found = self.query(box) if box else None
         return found.first() if found else None
 
     @on(Select.Changed)

@@ -12,10 +12,11 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from audit_tools.models import Outcome
 from audit_tools.reconciliation import Resolution, resolution_problems, resolver_conflict
-from caseaudit.services.moderation import Escalation, escalations, resolve_escalation
+from audit_tools.moderation import OUTCOME_WORDS
+from caseaudit.services.moderation_escalations import Escalation, escalations, resolve_escalation
 from caseaudit.services.moderation_views import ReconcileView
 from tui.screens.listing import RowsScreen
-from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text
+from tui.screens.moderation.format import grade_words, resolution_text
 from tui.screens.moderation.reconcile import SideBySideScreen
 from tui.widgets.prompts import Confirm
 from tui.widgets.tables import repaint_later

@@ -14,10 +14,11 @@ from textual.worker import Worker, WorkerState
 from audit_tools.calendar import format_day
 from audit_tools.models import Audit
 from audit_tools.reconciliation import Resolution
-from caseaudit.services.moderation import acknowledge as acknowledge_feedback
+from audit_tools.moderation import OUTCOME_CELL, OUTCOME_WORDS
+from caseaudit.services.moderation_escalations import acknowledge as acknowledge_feedback
 from caseaudit.services.moderation_views import FeedbackView, feedback_view
 from tui.screens.base import CaseauditScreen
-from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text
+from tui.screens.moderation.format import grade_words, resolution_text
 from tui.widgets.footer import KeysFooter
 
 
@@ -83,7 +84,7 @@ class FeedbackScreen(CaseauditScreen):
         for a in audits:
             m = a.moderation
             # Short words in the table so the final grade shows at 80 columns; the detail says it in full.
-            outcome = m.outcome.value.replace("_", " ")
+            outcome = OUTCOME_CELL[m.outcome] if m.outcome else ""
             if a.audit_id in self.resolutions:
                 outcome += ", resolved"
             table.add_row(a.audit_id, a.case_ref, m.moderator, outcome, grade_words(a.grade),

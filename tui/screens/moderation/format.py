@@ -1,21 +1,14 @@
-"""Words the moderation screens share: outcomes, statuses and grades (a dash for none), and
-the QA lead's resolution."""
+"""Words the moderation screens share: statuses and grades (a dash for none), and the QA
+lead's resolution. An outcome's and a state's words are the domain's (audit_tools.moderation)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 
 from audit_tools.calendar import format_day
-from audit_tools.models import Grade, Outcome, Status
+from audit_tools.models import Grade, Status
 from audit_tools.reconciliation import Resolution
 from tui.words import STATUS_WORDS
-
-OUTCOME_WORDS = {
-    Outcome.agreed: "agreed",
-    Outcome.grade_changed: "grade changed",
-    Outcome.escalated: "escalated to the QA lead",
-}
-
 
 def status_words(status: Status | None) -> str:
     return "—" if status is None else STATUS_WORDS[status]

@@ -8,12 +8,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from audit_tools.calendar import format_day
+from audit_tools.moderation import OUTCOME_WORDS
 from caseaudit.services.moderation_views import QueueRow, moderation_queue, moderation_stage
 from tui.screens.listing import RowsScreen
-from tui.screens.moderation.blind import BlindReauditScreen
-from tui.screens.moderation.format import OUTCOME_WORDS
-from tui.screens.moderation.reconcile import ReconcileScreen
 from tui.widgets.tables import repaint_later
+from tui.navigation import OpenModeration
 
 
 class ModerationQueueScreen(RowsScreen):
@@ -36,7 +35,7 @@ class ModerationQueueScreen(RowsScreen):
         return moderation_queue(self.app.store, self.app.user.username)
 
     def show(self, rows: list[QueueRow]) -> None:
-        todo = sum(r.stage != "done" for r in rows)
+        todo = sum(not r.done for r in rows)
         title = Text()
         title.append(f"Moderation queue of {self.app.user.display_name}: ", style="bold")
         if rows:
@@ -49,7 +48,7 @@ class ModerationQueueScreen(RowsScreen):
         table.clear(columns=True)
         table.add_columns("audit", "case", "type", "submitted", "stage", "outcome")
         for r in rows:
-            stage_text = Text(r.stage_words, style="bold" if r.stage != "done" else "dim")
+            stage_text = Text(r.stage_words, style="dim" if r.done else "bold")
             table.add_row(r.audit_id, r.case_ref, r.case_type,
                           format_day(r.submitted_on) if r.submitted_on else "—", stage_text,
                           OUTCOME_WORDS[r.outcome] if r.outcome else "", key=r.audit_id)
@@ -67,5 +66,4 @@ class ModerationQueueScreen(RowsScreen):
         stage = moderation_stage(self.app.store, audit_id)
         if stage is None:
             return
-        screen = BlindReauditScreen(audit_id) if stage == "to re-audit" else ReconcileScreen(audit_id)
-        self.app.call_from_thread(self.app.push_screen, screen)
+        self.post_message(OpenModeration(audit_id, stage))  # from the worker's thread: post_message is thread-safe

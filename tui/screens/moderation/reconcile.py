@@ -18,10 +18,11 @@ from textual.worker import Worker, WorkerState
 from audit_tools.calendar import format_day
 from audit_tools.models import Moderation, Outcome
 from audit_tools.reconciliation import grade_step, reconciliation_problems, side_by_side
+from audit_tools.moderation import OUTCOME_WORDS
 from caseaudit.services.moderation import reconcile
 from caseaudit.services.moderation_views import ReconcileView, reconcile_view
 from tui.screens.base import CaseauditScreen
-from tui.screens.moderation.format import OUTCOME_WORDS, grade_words, resolution_text, status_words
+from tui.screens.moderation.format import grade_words, resolution_text, status_words
 from tui.widgets.footer import KeysFooter
 from tui.words import grade_options, shorten
 
