@@ -104,7 +104,7 @@ class RoundsScreen(CaseauditScreen):
         rounds.add_columns("round", "name", "as at", "size", "selected", "audited")
         for round_id, name, day, size, selected, submitted in view.rounds:
             rounds.add_row(round_id, name, format_day(date.fromisoformat(str(day))), str(size), str(selected), str(submitted), key=round_id)
-        if view.progress is None:
+        if view.progress is None or view.figures is None:  # no round chosen: its progress and report come together
             return
         self.shown = view.progress.made.round_id
         made, progress, figures = view.progress.made, view.progress, view.figures
