@@ -129,5 +129,5 @@ class RoundsScreen(CaseauditScreen):
         answers.add_columns("question", "answer", "n", "%")
         for q in figures.questions:
             for number, (answer, value) in enumerate(q.answers.items()):
-                answers.add_row(q.title if number == 0 else "", answer.replace("_", " "), str(value["n"]),
-                                _pct(value["pct"]), key=f"{q.id}|{answer}")
+                answers.add_row(q.title if number == 0 else "", answer.replace("_", " "), str(value.n),
+                                _pct(value.pct), key=f"{q.id}|{answer}")
