@@ -16,7 +16,7 @@ from audit_tools.models import Audit, Moderation
 from audit_tools.permissions import Facts, Moderating, Op, decide, moderator_independence
 from audit_tools.reconciliation import Resolution
 from db import rows
-from db.audits import COLUMNS
+from db.audit_reads import COLUMNS
 from db.errors import NotFound
 from db.rows import PAGE, Assignment
 from db.session import Aggregate

@@ -1,4 +1,6 @@
-"""The rows the Store's lists return (no scores, no events): enough to show and to open."""
+"""The rows the Store's lists return (no scores, no events): enough to show and to open.
+A column that holds one of the domain's values (a grade, an outcome, a case type) is read
+into its enum here, at the edge, so no caller parses the text again."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from audit_tools.models import CaseType, User
+from audit_tools.models import CaseType, Grade, Outcome, User
 
 PAGE = 50
 
@@ -34,9 +36,9 @@ class AuditRow(BaseModel):
     auditor: str
     as_of: date
     submitted_on: date | None = None
-    grade: str | None = None
-    final_grade: str | None = None
-    status: str
+    grade: Grade | None = None
+    final_grade: Grade | None = None
+    status: str  # draft | submitted
     revision: int
     saved_by: str | None = None
     saved_at: str | None = None
@@ -52,11 +54,11 @@ class MyAuditRow(BaseModel):
     case_ref: str
     as_of: date
     submitted_on: date | None = None
-    grade: str | None = None
-    final_grade: str | None = None  # after moderation (or the QA lead's resolution)
+    grade: Grade | None = None
+    final_grade: Grade | None = None  # after moderation (or the QA lead's resolution)
     assigned_to: str | None = None  # the moderator it was assigned to, if sampled
     reaudited: bool = False  # the moderator's blind re-audit is stored
-    outcome: str | None = None  # agreed | grade_changed | escalated, once reconciled
+    outcome: Outcome | None = None  # once reconciled
     resolved: bool = False  # an escalation the QA lead has settled
     acknowledged_on: date | None = None
     amendments: int = 0

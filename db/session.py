@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
@@ -19,6 +20,9 @@ from audit_tools.permissions import Facts, Op, require
 from db import clock as clocks
 from db import coverage, history, rows
 from db.connection import PerThread, transaction
+
+if TYPE_CHECKING:  # the Store is made of aggregates: it imports this module
+    from db.store import Store
 
 
 class Session:
@@ -155,7 +159,7 @@ class Aggregate:
     part runs over the same connection and transaction.
     """
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     @property
