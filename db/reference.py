@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_tools import settings as settings_rules
 from audit_tools.errors import BadInput
@@ -13,9 +13,12 @@ from audit_tools.models import Audit
 from audit_tools.settings import Settings
 from db.session import Aggregate
 
+if TYPE_CHECKING:  # the Store is made of aggregates: it imports this module
+    from db.store import Store
+
 
 class Reference(Aggregate):
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         super().__init__(store)
         self._catalogues: dict[str | None, Any] = {}  # parsed catalogues by their TOML text
 
