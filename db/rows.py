@@ -5,14 +5,17 @@ into its enum here, at the edge, so no caller parses the text again."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from audit_tools.models import CaseType, Grade, Outcome, User
 
 PAGE = 50
+
+T = TypeVar("T")
 
 
 class CaseRow(BaseModel):
@@ -106,7 +109,7 @@ class HistoryEntry(BaseModel):
 USER_COLUMNS = "username, display_name, team, roles"
 
 
-def user(row: tuple) -> User:
+def user(row: tuple[Any, ...]) -> User:
     return User(username=row[0], display_name=row[1], team=row[2], roles=json.loads(row[3]))
 
 
@@ -122,7 +125,7 @@ def dumps(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def chunks(values: list, size: int = 500):
+def chunks(values: list[T], size: int = 500) -> Iterator[tuple[list[T], str]]:
     """`values` in slices small enough for one IN (...) list each."""
     for start in range(0, len(values), size):
         chunk = values[start : start + size]
