@@ -11,23 +11,17 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from audit_tools.models import CaseType, Grade, Outcome, User
+from audit_tools.models import CaseDetails, Grade, Outcome, User
 
 PAGE = 50
 
 T = TypeVar("T")
 
 
-class CaseRow(BaseModel):
-    """One line of the cases list: the case without its events, and when it was last audited."""
+class CaseRow(CaseDetails):
+    """One line of the cases list: the case without its events (models.CaseDetails), and when
+    it was last audited."""
 
-    case_ref: str
-    case_type: CaseType
-    start_date: date
-    team: str | None = None
-    worker: str | None = None
-    line_manager: str | None = None
-    closed_date: date | None = None
     last_audit: date | None = None  # as-of date of the latest submitted audit
 
 

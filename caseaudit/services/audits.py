@@ -7,14 +7,17 @@ every front end.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, NamedTuple
 
 from audit_tools.amendments import AMENDABLE, changed_fields
 from audit_tools.audit import recent_audit_warning
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Audit, Case, User
+from audit_tools.models import Audit, Case, CheckReport, User
 from audit_tools.permissions import Op, case_facts, decide
-from audit_tools.standards import evaluate
+from audit_tools.rounds import Round
+from audit_tools.standards import Catalogue, evaluate
 from audit_tools.text import Kind, checked, checked_audit
 from caseaudit.services import access
 from db.store import Store
@@ -27,7 +30,15 @@ def is_conflict(err: BaseException | None) -> bool:
     return isinstance(err, DraftConflict)
 
 
-def may_start_audit(store: Store, user: User, today: date, case: Case) -> tuple[list[str], str | None, bool]:
+class StartCheck(NamedTuple):
+    """Whether the user may start an audit of a case today."""
+
+    refusals: list[str]  # the policy's sentences; empty when they may
+    warning: str | None  # the recent-audit warning, if the case was audited lately
+    blocks: bool  # whether the service refuses on that warning rather than asking
+
+
+def may_start_audit(store: Store, user: User, today: date, case: Case) -> StartCheck:
     """(refusals, warning, warning blocks) for the user starting an audit of `case` today."""
     access.acting_user(store, user)
     refusals = list(decide(user, Op.start_audit, case_facts(case)).reasons)
@@ -35,22 +46,38 @@ def may_start_audit(store: Store, user: User, today: date, case: Case) -> tuple[
     settings = store.reference.settings()
     warning = recent_audit_warning(case.case_ref, last, today, settings.independence_window_months)
     blocks = settings.independence_mode == "block"
-    return refusals, warning, blocks
+    return StartCheck(refusals, warning, blocks)
 
 
 # --- the audit form -----------------------------------------------------------------
 
 
-def may_start_audit_of(store: Store, user: User, today: date, case_ref: str) -> tuple[list[str], str | None, bool]:
+def may_start_audit_of(store: Store, user: User, today: date, case_ref: str) -> StartCheck:
     """The same, for a case known by its reference (a refusal when it is not stored)."""
     case = store.cases.get(case_ref)
     if case is None:
-        return [f"case {case_ref}: not in the database"], None, False
+        return StartCheck([f"case {case_ref}: not in the database"], None, False)
     return may_start_audit(store, user, today, case)
 
 
-def audit_context(store: Store, user: User, catalogue, today: date, case_ref: str | None = None,
-                  audit_id: str | None = None, round_id: str | None = None) -> dict:
+@dataclass(frozen=True)
+class AuditContext:
+    """Everything the audit form needs to open an audit."""
+
+    case: Case
+    report: CheckReport  # the engine's results as at the audit's date
+    audit: Audit
+    revision: int | None  # the stored draft's revision; None for an audit not yet saved
+    users: list[User]
+    themes: dict[str, str]
+    round: Round | None  # the thematic round, None outside one
+    amended: str  # when a submitted audit was last amended and how often; "" if never
+    may_edit: bool  # a draft the user may change (the policy's answer)
+    may_amend: bool  # whether they may amend the audit once submitted
+
+
+def audit_context(store: Store, user: User, catalogue: Catalogue, today: date, case_ref: str | None = None,
+                  audit_id: str | None = None, round_id: str | None = None) -> AuditContext:
     """Everything the audit form needs: case, engine report, audit, revision, users, themes,
     and the thematic round (None outside one).
 
@@ -94,19 +121,18 @@ def audit_context(store: Store, user: User, catalogue, today: date, case_ref: st
     made = store.rounds.get(audit.round_id) if audit.round_id is not None else None
     report = evaluate(case, audit.as_of, catalogue)
     facts = access.audit_facts_of(store, audit, case)
-    return {
-        # A draft the user may change, and whether they may amend the audit once submitted.
-        "may_edit": decide(user, Op.save_audit, facts).allowed,
-        "may_amend": decide(user, Op.amend_audit, facts).allowed,
-        "round": made,
-        "amended": amended_summary(store, audit),
-        "case": case,
-        "report": report,
-        "audit": audit,
-        "revision": revision,
-        "users": store.people.list(),
-        "themes": store.reference.themes(),
-    }
+    return AuditContext(
+        case=case,
+        report=report,
+        audit=audit,
+        revision=revision,
+        users=store.people.list(),
+        themes=store.reference.themes(),
+        round=made,
+        amended=amended_summary(store, audit),
+        may_edit=decide(user, Op.save_audit, facts).allowed,
+        may_amend=decide(user, Op.amend_audit, facts).allowed,
+    )
 
 
 def _may_write(store: Store, audit: Audit) -> None:
@@ -145,12 +171,12 @@ def submit_audit(store: Store, audit: Audit, revision: int | None) -> Audit:
 AMENDABLE_FIELDS = AMENDABLE
 
 
-def audit_changes(before: Audit, after: Audit) -> dict:
+def audit_changes(before: Audit, after: Audit) -> dict[str, Any]:
     """The fields of `after` that differ from `before`, as JSON values (for an amendment)."""
     return changed_fields(before.model_dump(mode="json"), after.model_dump(mode="json"))
 
 
-def amend_audit(store: Store, audit_id: str, changes: dict, reason: str) -> Audit:
+def amend_audit(store: Store, audit_id: str, changes: dict[str, Any], reason: str) -> Audit:
     audit = store.audits.get(audit_id)
     if audit is not None:  # the store says "not in the database" otherwise
         access.require_audit(store, audit, Op.amend_audit)

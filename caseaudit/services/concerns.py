@@ -5,6 +5,9 @@ db.concerns (each its own transaction, with its history entry)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from audit_tools.concerns import Concern, check_raise, concern_facts, may_act, raise_problems
 from audit_tools.models import User
 from audit_tools.permissions import Facts, Op, Scope, decide
@@ -77,13 +80,13 @@ def visible(store: Store, user: User, open_only: bool = False) -> list[Concern]:
                                raised_too=True)
 
 
-def _moment(value) -> str | None:
+def _moment(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
-def as_json(concern: Concern, include_notes: bool = False) -> dict:
+def as_json(concern: Concern, include_notes: bool = False) -> dict[str, Any]:
     """cli.md's `concerns --json` object; the free text only with include_notes."""
-    doc = {
+    doc: dict[str, Any] = {
         "concern_id": concern.concern_id,
         "case_ref": concern.case_ref,
         "audit_id": concern.audit_id,

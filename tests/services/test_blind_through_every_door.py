@@ -43,10 +43,10 @@ def test_the_audit_form_refuses_it_until_the_re_audit_is_submitted(mq):
         audits.audit_context(mq, mq.user, catalogue, TODAY, audit_id="A-0001")
     with pytest.raises(Refused, match=BLIND):
         audits.amended_summary(mq, mq.audits.get("A-0001"))
-    assert audits.audit_context(mq, mq.user, catalogue, TODAY, audit_id="A-0002")["audit"].grade is not None
+    assert audits.audit_context(mq, mq.user, catalogue, TODAY, audit_id="A-0002").audit.grade is not None
     submit(mq)
     opened = audits.audit_context(mq, mq.user, catalogue, TODAY, audit_id="A-0001")
-    assert opened["audit"].grade is not None and opened["audit"].notes
+    assert opened.audit.grade is not None and opened.audit.notes
     assert audits.amended_summary(mq, mq.audits.get("A-0001")) != ""
 
 
@@ -61,7 +61,7 @@ def test_the_reconcile_view_refuses_it_until_the_re_audit_is_submitted(mq):
 def test_the_case_detail_lists_it_without_its_grade_until_the_re_audit_is_submitted(mq):
     def rows():
         found = cases.case_detail(mq, mq.user, mq.reference.catalogue_for(), TODAY, "C-1001")
-        return {r.audit_id: r for r in found["audits"]}, found["blind"]
+        return {r.audit_id: r for r in found.audits}, found.blind
 
     listed, blind = rows()
     assert listed["A-0001"].grade is None and listed["A-0001"].final_grade is None
@@ -115,4 +115,4 @@ def test_a_pack_of_its_case_waits_until_the_re_audit_is_submitted(mq):
 def test_someone_else_is_not_blind_to_it(mq, tmp_path):
     quinn = open_store(tmp_path / "caseaudit.db", "quinn", clock=clock_on(TODAY))
     context = audits.audit_context(quinn, quinn.user, quinn.reference.catalogue_for(), TODAY, audit_id="A-0001")
-    assert context["audit"].grade is not None
+    assert context.audit.grade is not None

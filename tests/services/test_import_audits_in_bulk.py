@@ -21,7 +21,7 @@ ME = current_username()
 
 def test_a_file_of_several_batches_is_one_history_entry_and_verifies(db, tmp_path, capsys,  # noqa: F811
                                                                      monkeypatch):
-    monkeypatch.setattr(importers, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importers.batching, "BATCH_SIZE", 2)
     load_basics(db, tmp_path, capsys)
     before = counts(db)["history"]
     numbers = [5, 1, 7, 3, 2, 6, 4]  # not in id order
@@ -49,7 +49,7 @@ def test_a_file_of_several_batches_is_one_history_entry_and_verifies(db, tmp_pat
 
 def test_a_bad_line_in_the_last_batch_writes_nothing_of_the_earlier_ones(db, tmp_path, capsys,  # noqa: F811
                                                                          monkeypatch):
-    monkeypatch.setattr(importers, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importers.batching, "BATCH_SIZE", 2)
     load_basics(db, tmp_path, capsys)
     before = counts(db)
     lines = [json.dumps(audit_line(audit_id=f"A-{i:04d}", moderation=None)) for i in range(1, 6)]
@@ -64,7 +64,7 @@ def test_a_bad_line_in_the_last_batch_writes_nothing_of_the_earlier_ones(db, tmp
 def test_writing_shows_progress_too(db, tmp_path, capsys, monkeypatch):  # noqa: F811
     import caseaudit.cli.imports as imports
 
-    monkeypatch.setattr(importers, "BATCH_SIZE", 100)
+    monkeypatch.setattr(importers.batching, "BATCH_SIZE", 100)
     load_basics(db, tmp_path, capsys)
     lines = [json.dumps(audit_line(audit_id=f"A-{i:04d}", moderation=None)) for i in range(1, 251)]
     path = write(tmp_path, "audits.jsonl", "\n".join(lines) + "\n")

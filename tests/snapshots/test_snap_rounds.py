@@ -46,7 +46,7 @@ def db(tmp_path):
     amy = open_store(path, "amy", clock=fixed_clock(TODAY))  # submitted on the screen's day
     ref = next(s.case_ref for s in made.selected if s.auditor == "amy")
     audit = audit_service.audit_context(amy, amy.user, amy.reference.catalogue_for(), TODAY, case_ref=ref,
-                                        round_id=made.round_id)["audit"]
+                                        round_id=made.round_id).audit
     audit = audit.model_copy(update={"answers": {"neglect-named": RoundAnswer(answer="partly", comment="late"),
                                                  "home-seen": RoundAnswer(answer="yes")}})
     audit_service.submit_audit(amy, audit, None)

@@ -20,6 +20,7 @@ from caseaudit.services import actions as action_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import AskText
 from tui.widgets.footer import KeysFooter
+from tui.navigation import OpenAudit, OpenCase
 
 PAGE = action_service.PAGE
 WHOSE = {"mine": "my actions", "team": "my team's actions", "all": "every team's actions (QA lead)"}
@@ -134,18 +135,14 @@ class ActionsScreen(CaseauditScreen):
         return None if key is None else getattr(self, "origins", {}).get(key)
 
     def action_open_case(self) -> None:
-        from tui.screens.case_detail import CaseDetailScreen
-
         origin = self._highlighted_origin()
         if origin is not None:
-            self.app.push_screen(CaseDetailScreen(origin[0]))
+            self.post_message(OpenCase(origin[0]))
 
     def action_open_audit(self) -> None:
-        from tui.screens.audit_form import AuditFormScreen
-
         origin = self._highlighted_origin()
         if origin is not None:
-            self.app.push_screen(AuditFormScreen(audit_id=origin[1]))
+            self.post_message(OpenAudit(audit_id=origin[1]))
 
     @on(DataTable.RowSelected, "#action-table")
     def _selected(self) -> None:

@@ -27,6 +27,7 @@ from audit_tools.audit import Problem, submission_rule_problems
 from audit_tools.calendar import format_day
 from audit_tools.models import Action, Audit, Case
 from caseaudit.services import audits as audit_service
+from caseaudit.services.audits import AuditContext
 from tui.screens.audit_form_mode import FormMode
 from tui.screens.base import CaseauditScreen
 from tui.widgets.action_plan import ActionPlan
@@ -117,7 +118,7 @@ class AuditFormScreen(CaseauditScreen):
         return self.mode.offers(action, self.may_amend)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
-    def load(self) -> dict:
+    def load(self) -> AuditContext:
         return audit_service.audit_context(self.app.store, self.app.user, self.app.catalogue, self.app.today,
                                            case_ref=self.case_ref, audit_id=self.audit_id,
                                            round_id=self.round_id)
@@ -149,17 +150,17 @@ class AuditFormScreen(CaseauditScreen):
         elif worker.group == "amend":
             self._amended(*worker.result)
 
-    async def _show(self, context: dict) -> None:
-        self.case = context["case"]
-        self.report = context["report"]
-        self.audit = context["audit"]
-        self.revision = context["revision"]
-        self.users = context["users"]
-        self.themes = context["themes"]
-        self.amended = context.get("amended", "")
-        self.own = bool(context.get("may_edit"))
-        self._may_amend = bool(context.get("may_amend"))
-        self.round = context.get("round")
+    async def _show(self, context: AuditContext) -> None:
+        self.case = context.case
+        self.report = context.report
+        self.audit = context.audit
+        self.revision = context.revision
+        self.users = context.users
+        self.themes = context.themes
+        self.amended = context.amended
+        self.own = context.may_edit
+        self._may_amend = context.may_amend
+        self.round = context.round
         self.case_ref = self.case.case_ref
         self.audit_id = self.audit.audit_id
         form = self.query_one("#audit-form", VerticalScroll)

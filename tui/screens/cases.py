@@ -21,6 +21,7 @@ from tui.screens.base import CaseauditScreen
 from tui.widgets.filters import FilterSelect, SearchBox
 from tui.widgets.footer import KeysFooter
 from tui.words import COUNT_STYLE, COUNT_WORDS
+from tui.navigation import OpenCase, StartAudit
 
 PAGE = 50
 TYPE_WORDS = {
@@ -240,13 +241,9 @@ class CasesScreen(CaseauditScreen):
 
     @on(DataTable.RowSelected, "#case-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from tui.screens.case_detail import CaseDetailScreen
-
-        self.app.push_screen(CaseDetailScreen(event.row_key.value))
+        self.post_message(OpenCase(event.row_key.value))
 
     def action_new_audit(self) -> None:
-        from tui.screens.case_detail import start_audit
-
         ref = self._current_ref()
         if ref is not None:
-            start_audit(self, ref)
+            self.post_message(StartAudit(ref))

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from audit_tools.concerns import Concern, ConcernState
 from caseaudit.services import concerns as service
+from tui.failures import problem_lines
 from tui.widgets.prompts import AskText, Confirm
 
 # The key that opens the dialog, free on the audit form (whose text boxes take ctrl+a/e/d/k/u/w/x/c/v/z/y
@@ -100,8 +101,6 @@ class RaiseConcernScreen(ModalScreen[Concern | None]):
         if event.state == WorkerState.SUCCESS:
             self.dismiss(event.worker.result)
         elif event.state == WorkerState.ERROR:
-            from tui.app import problem_lines
-
             self.query_one("#concern-raise", Button).disabled = False
             tell(self.query_one("#concern-problem", Static),
                  "Not raised: " + " ".join(problem_lines(event.worker.error)))
@@ -228,6 +227,4 @@ class ConcernScreen(ModalScreen[bool]):
             self.app.poll_concerns()
             self.dismiss(True)
         elif event.state == WorkerState.ERROR:
-            from tui.app import problem_lines
-
             tell(self.query_one("#concern-problem", Static), " ".join(problem_lines(event.worker.error)))

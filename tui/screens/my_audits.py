@@ -16,6 +16,7 @@ from caseaudit.services.my_audits import MyAudit, TrailEntry, amendment_trail, m
 from tui.screens.base import CaseauditScreen
 from tui.screens.listing import RowsScreen
 from tui.widgets.footer import KeysFooter
+from tui.navigation import OpenAudit
 
 
 class MyAuditsScreen(RowsScreen):
@@ -90,9 +91,7 @@ class MyAuditsScreen(RowsScreen):
 
     @on(DataTable.RowSelected, "#my-audits-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        from tui.screens.audit_form import AuditFormScreen
-
-        self.app.push_screen(AuditFormScreen(audit_id=event.row_key.value))
+        self.post_message(OpenAudit(audit_id=event.row_key.value))
 
     def action_trail(self) -> None:
         audit_id = self._highlighted()

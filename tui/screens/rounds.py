@@ -22,6 +22,7 @@ from audit_tools.calendar import format_day
 from caseaudit.services.rounds import RoundsView, rounds_view
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
+from tui.navigation import OpenNewRound
 
 
 def _pct(value: float | None) -> str:
@@ -73,14 +74,12 @@ class RoundsScreen(CaseauditScreen):
         self.load(self.shown)
 
     def action_new_round(self) -> None:
-        from tui.screens.new_round import NewRoundScreen
-
         def made(round_id: str | None) -> None:
             if round_id:
                 self.shown = round_id
                 self.load(round_id)
 
-        self.app.push_screen(NewRoundScreen(), made)
+        self.post_message(OpenNewRound(made))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self, round_id: str | None) -> RoundsView:
@@ -130,5 +129,5 @@ class RoundsScreen(CaseauditScreen):
         answers.add_columns("question", "answer", "n", "%")
         for q in figures.questions:
             for number, (answer, value) in enumerate(q.answers.items()):
-                answers.add_row(q.title if number == 0 else "", answer.replace("_", " "), str(value["n"]),
-                                _pct(value["pct"]), key=f"{q.id}|{answer}")
+                answers.add_row(q.title if number == 0 else "", answer.replace("_", " "), str(value.n),
+                                _pct(value.pct), key=f"{q.id}|{answer}")

@@ -23,6 +23,7 @@ from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.prompts import ChooseOne, Confirm
 from tui.widgets.tables import repaint_later
+from tui.navigation import OpenEscalations, OpenModeration
 
 STATE_STYLE = {ModerationState.unassigned: "bold red", ModerationState.assigned: "bold",
                ModerationState.to_reconcile: "yellow", ModerationState.reconciled: "green"}
@@ -217,17 +218,10 @@ class SamplingScreen(CaseauditScreen):
             self.app.notify("Not re-audited yet: the original stays hidden until the moderator has scored it.",
                             severity="warning")
             return
-        from tui.screens.moderation.escalations import ResolveEscalationScreen
-        from tui.screens.moderation.reconcile import ReconcileScreen
-
-        # An escalation waits for the QA lead: open it where the resolution is recorded.
-        screen = ResolveEscalationScreen if row.escalated else ReconcileScreen
-        self.app.push_screen(screen(row.audit_id))
+        self.post_message(OpenModeration(row.audit_id, row.state, escalated=row.escalated))
 
     def action_escalations(self) -> None:
-        from tui.screens.moderation.escalations import EscalationsScreen
-
-        self.app.push_screen(EscalationsScreen())
+        self.post_message(OpenEscalations())
 
     # --- workers -----------------------------------------------------------------------
 

@@ -7,19 +7,27 @@ row for each character an auditor types. Where the box's width and height are fi
 `auto`), nothing else on the screen can move when its text changes, so FormInput leaves
 that layout pass out; showing, hiding or restyling the box still lays the screen out.
 
-Textual's Select builds its list of options (an OptionList, hidden) when it is built; a
-form of a dozen drop-downs builds a dozen lists nobody has opened. FormSelect builds its
-list (and the up arrow shown while it is open) the first time it is focused or opened, so
-opening the form costs what is shown, and does not announce the value it was built with as a
-change.
+Textual's Select builds its list of options (an OptionList, hidden) when it is built, and
+shows its value through three more widgets (a label and two arrows); a form of a dozen
+drop-downs builds a dozen lists nobody has opened and three dozen widgets to lay out.
+FormSelect builds its list (and so its overlay) only when it is opened, by key or click,
+draws its closed line (value and arrow) as one widget with the same look, and does not
+announce the value it was built with as a change.
 """
 
 from __future__ import annotations
 
+from rich.console import RenderableType
+from rich.text import Text
 from textual._context import active_message_pump
+from textual import events
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.geometry import Size
+from textual.style import Style
 from textual.css.query import NoMatches
 from textual.widgets import Input, Select
-from textual.widgets._select import NonSelectableStatic, SelectCurrent, SelectOverlay
+from textual.widgets._select import NULL, NoSelection, SelectCurrent, SelectOverlay
 
 
 class FormInput(Input):
@@ -40,13 +48,70 @@ class FormInput(Input):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
-class _Current(SelectCurrent):
-    """What the drop-down shows when closed: its value and the down arrow. The up arrow,
-    shown only while the list is open, is added with the list."""
+_GAP = Style(bold=False)
 
-    def compose(self):
-        yield NonSelectableStatic(self.placeholder, id="label")
-        yield NonSelectableStatic("▼", classes="arrow down-arrow")
+
+class _Current(SelectCurrent):
+    """What the drop-down shows when closed: its value (or prompt) and the arrow, drawn as
+    one line by one widget rather than Textual's three (a label and two arrows), styled by
+    the same rules: the label dim until there is a value, cut with … where it must be."""
+
+    COMPONENT_CLASSES = {"form-select--dim"}
+    DEFAULT_CSS = """
+    _Current > .form-select--dim {
+        color: $foreground 50%;
+    }
+    """
+
+    def __init__(self, placeholder: str) -> None:
+        super().__init__(placeholder)
+        self.label = NULL
+
+    def compose(self) -> ComposeResult:
+        return []
+
+    def update(self, label: RenderableType | NoSelection) -> None:
+        self.label = label
+        self.has_value = label is not NULL
+        self.refresh()
+
+    def _watch_has_value(self, has_value: bool) -> None:
+        super()._watch_has_value(has_value)
+        self.refresh()
+
+    async def _on_click(self, event: events.Click) -> None:
+        # The list is built before the drop-down is asked to open it (Textual's own handler,
+        # which would ask first, is left out).
+        event.prevent_default()
+        event.stop()
+        select = self.parent
+        if isinstance(select, FormSelect):
+            await select._build_overlay()
+        self.post_message(self.Toggle())
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 1
+
+    def render(self) -> Content:
+        width = self.content_size.width
+        shown = self.placeholder if isinstance(self.label, NoSelection) else self.label
+        if isinstance(shown, str):
+            label = Content.from_markup(shown)
+        elif isinstance(shown, Text):
+            label = Content.from_rich_text(shown)
+        else:
+            label = Content(str(shown))
+        label = label.split("\n")[0] if "\n" in label.plain else label
+        room = max(0, width - 2)  # the arrow takes two columns: a space and itself
+        label = label.truncate(room, ellipsis=True)
+        if not self.has_value:
+            label = label.stylize(".form-select--dim")
+        # The gap is its own run, as Textual's label and arrow pad it (an SVG of the screen
+        # groups it so); "not bold" changes nothing a space shows.
+        gap = Content(" " * (room - label.cell_length + 1)).stylize(_GAP)
+        expanded = isinstance(self.parent, Select) and self.parent.expanded
+        arrow = Content("\u25b2" if expanded else "\u25bc").stylize(".form-select--dim")
+        return Content.assemble(label, gap, arrow)
 
 
 class FormSelect(Select):
@@ -71,7 +136,6 @@ class FormSelect(Select):
                 overlay = SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
             finally:
                 active_message_pump.reset(running)
-            await self.query_one(SelectCurrent).mount(NonSelectableStatic("▲", classes="arrow up-arrow"))
             await self.mount(overlay)
             super()._setup_options_renderables()
             for index, (_prompt, value) in enumerate(self._options):
@@ -80,13 +144,14 @@ class FormSelect(Select):
                     break
         return overlay
 
-    async def on_focus(self, event) -> None:
-        if self.is_mounted:  # focus can arrive while the form is still being mounted
-            await self._build_overlay()
-
     async def action_show_overlay(self) -> None:
         await self._build_overlay()
         super().action_show_overlay()
+
+    def _watch_expanded(self, expanded: bool) -> None:
+        super()._watch_expanded(expanded)
+        for current in self.query(_Current):
+            current.refresh()  # its arrow points up while the list is open
 
     def _setup_options_renderables(self) -> None:
         if self._overlay() is not None:

@@ -24,16 +24,17 @@ from textual.worker import Worker, WorkerState
 from audit_tools.audit import Problem
 from audit_tools.calendar import format_day
 from audit_tools.models import Moderation, Status
+from audit_tools.moderation import ModerationState
 from audit_tools.reconciliation import blind_problems
 from caseaudit.services.moderation import save_blind_draft, submit_blind
 from caseaudit.services.moderation_views import BlindView, blind_view
 from tui.screens.audit_form import AUTOSAVE_SECONDS
 from tui.screens.base import CaseauditScreen
-from tui.screens.moderation.reconcile import ReconcileScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.problems import ProblemsBox, things
 from tui.widgets.prompts import Confirm
 from tui.words import evidence_text, grade_options, status_options
+from tui.navigation import OpenModeration, RaiseConcern
 
 
 def event_words(event) -> str:
@@ -113,7 +114,7 @@ class BlindReauditScreen(CaseauditScreen):
             self.quit_after_save = None  # not saved: the app stays open, the work on screen
         elif event.state == WorkerState.SUCCESS and worker.group == "submit":
             self.app.notify("Blind re-audit stored. Now compare it with the original.", title="Stored")
-            self.app.switch_screen(ReconcileScreen(self.audit_id))
+            self.post_message(OpenModeration(self.audit_id, ModerationState.to_reconcile, replace=True))
 
     async def show(self, view: BlindView) -> None:
         self.view = view
@@ -194,9 +195,8 @@ class BlindReauditScreen(CaseauditScreen):
                           grade=None if grade == Select.NULL else grade)
 
     def action_raise_concern(self) -> None:
-        from tui.screens.concerns import raise_from
-
-        raise_from(self, self.view.case.case_ref if self.view else None, self.audit_id, source="blind re-audit")
+        self.post_message(RaiseConcern(self.view.case.case_ref if self.view else None, self.audit_id,
+                                       source="blind re-audit"))
 
     def _problems(self) -> list[Problem]:
         """What is still missing, each standard named by its title as the audit form names it

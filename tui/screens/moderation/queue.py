@@ -11,9 +11,8 @@ from audit_tools.calendar import format_day
 from audit_tools.moderation import OUTCOME_WORDS
 from caseaudit.services.moderation_views import QueueRow, moderation_queue, moderation_stage
 from tui.screens.listing import RowsScreen
-from tui.screens.moderation.blind import BlindReauditScreen
-from tui.screens.moderation.reconcile import ReconcileScreen
 from tui.widgets.tables import repaint_later
+from tui.navigation import OpenModeration
 
 
 class ModerationQueueScreen(RowsScreen):
@@ -67,5 +66,4 @@ class ModerationQueueScreen(RowsScreen):
         stage = moderation_stage(self.app.store, audit_id)
         if stage is None:
             return
-        screen = BlindReauditScreen(audit_id) if stage.blind else ReconcileScreen(audit_id)
-        self.app.call_from_thread(self.app.push_screen, screen)
+        self.post_message(OpenModeration(audit_id, stage))  # from the worker's thread: post_message is thread-safe

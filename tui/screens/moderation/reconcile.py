@@ -206,7 +206,9 @@ class ReconcileScreen(SideBySideScreen):
             self.query_one("#reconcile-notes", Static).update(notes + done + resolution_text(view.resolution))
         self._show_final_grade()
         self.refresh_bindings()
-        (table if m.outcome else outcome).focus()
+        # The comparison stays in view from its top: the outcome, below it, is chosen after
+        # reading it (scrolling to the focus could land either way, by when layout came).
+        (table if m.outcome else outcome).focus(scroll_visible=False)
 
     @on(Select.Changed, "#reconcile-outcome")
     def _show_final_grade(self) -> None:
