@@ -11,20 +11,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
 
 from audit_tools.calendar import format_day, format_day_time
-from audit_tools.models import Grade
 from caseaudit.services.my_audits import MyAudit, TrailEntry, amendment_trail, my_audits
 from tui.screens.base import CaseauditScreen
 from tui.screens.listing import Row, RowsScreen
 from tui.widgets.footer import KeysFooter
 from tui.navigation import OpenAudit
 from tui.workers import result_of
-
-
-def grade_label(value: str | None) -> str:
-    try:
-        return Grade(value).label
-    except ValueError:
-        return value or ""
 
 
 class MyAuditsScreen(RowsScreen[MyAudit]):
@@ -71,7 +63,7 @@ class MyAuditsScreen(RowsScreen[MyAudit]):
     def row_for(self, mine: MyAudit) -> Row:
         row = mine.row
         return Row(row.audit_id, (row.audit_id, row.case_ref, format_day(row.submitted_on) if row.submitted_on else "",
-                                  grade_label(row.final_grade), mine.amended or "—", mine.stage))
+                                  row.final_grade.label if row.final_grade else "", mine.amended or "—", mine.stage))
 
     @on(DataTable.RowHighlighted, "#my-audits-table")
     def _detail(self, event: DataTable.RowHighlighted) -> None:
