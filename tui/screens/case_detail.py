@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
-from audit_tools.models import Grade, Status
+from audit_tools.models import Status
 from caseaudit.services import cases as case_service
 from caseaudit.services.cases import CaseDetail
 from tui.screens.base import CaseauditScreen
@@ -110,7 +110,7 @@ class CaseDetailScreen(CaseauditScreen):
             if row.audit_id in found.imported:
                 submitted += ", imported"
             audits.add_row(row.audit_id, row.auditor, format_day(row.as_of), submitted,
-                           Grade(row.final_grade).label if row.final_grade else "", key=row.audit_id)
+                           row.final_grade.label if row.final_grade else "", key=row.audit_id)
         if not found.audits:
             audits.add_row("none yet", "", "", "", "")
 

@@ -12,19 +12,11 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day, format_day_time
-from audit_tools.models import Grade
 from caseaudit.services.my_audits import MyAudit, TrailEntry, amendment_trail, my_audits
 from tui.screens.base import CaseauditScreen
 from tui.screens.listing import RowsScreen
 from tui.widgets.footer import KeysFooter
 from tui.navigation import OpenAudit
-
-
-def grade_label(value: str | None) -> str:
-    try:
-        return Grade(value).label
-    except ValueError:
-        return value or ""
 
 
 class MyAuditsScreen(RowsScreen):
@@ -74,7 +66,7 @@ class MyAuditsScreen(RowsScreen):
             row = mine.row
             table.add_row(row.audit_id, row.case_ref,
                           format_day(row.submitted_on) if row.submitted_on else "",
-                          grade_label(row.final_grade), mine.amended or "—", mine.stage, key=row.audit_id)
+                          row.final_grade.label if row.final_grade else "", mine.amended or "—", mine.stage, key=row.audit_id)
         if table.row_count:
             table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
         table.focus()
