@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
-from audit_tools.models import Status
+from audit_tools.models import StandardResult, Status
 from tui.widgets.form_boxes import FormInput, FormSelect
 from tui.words import STATUS_WORDS, evidence_text, status_options
 
@@ -36,6 +37,23 @@ class StandardValues:
     status: Status | None
     note: str
     reason: str  # kept only when the status differs from the automatic one
+
+
+class StandardHeading(Static):
+    """The standard's title and, under it, the engine's evidence in the muted colour: one
+    widget for both (a form of a dozen standards lays out a dozen fewer)."""
+
+    COMPONENT_CLASSES = {"standard-heading--evidence"}
+    DEFAULT_CSS = """
+    StandardHeading > .standard-heading--evidence {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, title: str, sid: str, result: StandardResult | None) -> None:
+        evidence = Content.from_rich_text(evidence_text(result)).stylize_before(".standard-heading--evidence")
+        heading = Content.from_rich_text(Text.assemble((title, "bold"), f"  [{sid}]"))
+        super().__init__(Content.assemble(heading, "\n", evidence), classes="standard-heading")
 
 
 class StandardRow(Vertical):
@@ -64,8 +82,7 @@ class StandardRow(Vertical):
     def compose(self) -> ComposeResult:
         sid = self.standard.id
         status, reason, note = self._start
-        yield Static(Text.assemble((self.standard.title, "bold"), f"  [{sid}]"))
-        yield Static(evidence_text(self.result), classes="evidence")
+        yield StandardHeading(self.standard.title, sid, self.result)
         # An imported row says the automatic status beside the score, so its options need not.
         options = status_options(None if self.imported else self.automatic)
         select = FormSelect(options, prompt="choose a status", compact=True,
