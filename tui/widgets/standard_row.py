@@ -72,6 +72,8 @@ class StandardRow(Vertical):
         self._start = (status, reason, note)
         self.imported = imported
         self._recorded_automatic = recorded_automatic
+        self._select: FormSelect  # built with the row (compose)
+        self._boxes: dict[str, FormInput] = {}  # the reason and note boxes built so far
 
     @property
     def automatic(self) -> Status | None:
@@ -86,7 +88,8 @@ class StandardRow(Vertical):
         # An imported row says the automatic status beside the score, so its options need not.
         options = status_options(None if self.imported else self.automatic)
         select = FormSelect(options, prompt="choose a status", compact=True,
-                        value=status if status is not None else Select.NULL, id=f"status-{sid}")
+                            value=status if status is not None else Select.NULL, id=f"status-{sid}")
+        self._select = select
         if self.imported:
             with Horizontal(classes="imported-score"):
                 yield select
@@ -106,8 +109,10 @@ class StandardRow(Vertical):
 
     def _new_box(self, kind: str) -> FormInput:
         _status, reason, note = self._start
-        return FormInput(reason if kind == "reason" else note, compact=True, placeholder=self.BOXES[kind],
-                         id=f"{kind}-{self.standard.id}")
+        box = FormInput(reason if kind == "reason" else note, compact=True, placeholder=self.BOXES[kind],
+                        id=f"{kind}-{self.standard.id}")
+        self._boxes[kind] = box
+        return box
 
     def _automatic_beside(self, status: Status | None) -> Text:
         automatic = self.automatic
@@ -125,12 +130,11 @@ class StandardRow(Vertical):
 
     @property
     def _status_select(self) -> Select:
-        return self.query_one(f"#status-{self.standard.id}", Select)
+        return self._select
 
     def _box(self, kind: str) -> Input | None:
         """The reason or note box, if it has been built."""
-        found = self.query(f"#{kind}-{self.standard.id}")
-        return found.first(Input) if found else None
+        return self._boxes.get(kind)
 
     def _text(self, kind: str) -> str:
         box = self._box(kind)
