@@ -132,7 +132,10 @@ class Event(Model):
     note: str | None = None
 
 
-class Case(Model):
+class CaseDetails(Model):
+    """A case's own fields: the one place a new case field is added. The import's row
+    (importers.rows.CaseRow) and the cases list's row (db.rows.CaseRow) derive from it."""
+
     case_ref: str = Field(min_length=1)
     case_type: CaseType
     start_date: IsoDate
@@ -140,6 +143,11 @@ class Case(Model):
     worker: str | None = None
     line_manager: str | None = None
     closed_date: IsoDate | None = None
+
+
+class Case(CaseDetails):
+    """A case with what happened on it."""
+
     events: list[Event] = Field(default_factory=list)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,13 +30,32 @@ FORMATS = ("json", "csv", "xlsx", "md")
 NO_TEAM = "unallocated"
 
 
+@dataclass(frozen=True)
+class AnswerFigures:
+    """How many audits gave one answer, and their share of the answers that apply."""
+
+    n: int
+    pct: float | None  # None for "not applicable", and when no answer applies
+
+
 @dataclass
 class QuestionFigures:
     id: str
     title: str
     n: int
-    answers: dict[str, dict[str, Any]]  # answer -> {"n", "pct"}
+    answers: dict[str, AnswerFigures]  # by answer
     by_team: dict[str, dict[str, int]]  # team -> answer -> n
+
+
+@dataclass
+class StandardFigures:
+    """A standard's scores in the round's audits (when the round scores standards)."""
+
+    n: int = 0
+    met: int = 0
+    partly_met: int = 0
+    not_met: int = 0
+    pct_met: float | None = None
 
 
 @dataclass
@@ -57,7 +76,7 @@ class RoundReport:
     audited: int
     outstanding: int
     questions: list[QuestionFigures]
-    standards: dict[str, dict[str, Any]] | None = None
+    standards: dict[str, StandardFigures] | None = None
     grades: dict[str, int] | None = None
     comments: list[Comment] | None = None
     titles: dict[str, str] = field(default_factory=dict)  # standard id -> title
@@ -66,11 +85,12 @@ class RoundReport:
         doc: dict[str, Any] = {
             "round_id": self.round_id, "name": self.name, "date": self.date,
             "cases": {"selected": self.selected, "audited": self.audited, "outstanding": self.outstanding},
-            "questions": [{"id": q.id, "title": q.title, "n": q.n, "answers": q.answers, "by_team": q.by_team}
+            "questions": [{"id": q.id, "title": q.title, "n": q.n,
+                           "answers": {a: asdict(f) for a, f in q.answers.items()}, "by_team": q.by_team}
                           for q in self.questions],
         }
         if self.standards is not None:
-            doc["standards"] = self.standards
+            doc["standards"] = {s: asdict(f) for s, f in self.standards.items()}
         if self.grades is not None:
             doc["grades"] = self.grades
         if self.comments is not None:
@@ -98,21 +118,26 @@ def round_report(made: Round, selected: int, audited: int,
             row = teams.setdefault(team or NO_TEAM, {a: 0 for a in question.answers})
             row[answer] = row.get(answer, 0) + n
         applicable = sum(n for a, n in totals.items() if a != NOT_APPLICABLE)
-        answers = {a: {"n": n, "pct": None if a == NOT_APPLICABLE else pct(n, applicable)}
+        answers = {a: AnswerFigures(n, None if a == NOT_APPLICABLE else pct(n, applicable))
                    for a, n in totals.items()}
         questions.append(QuestionFigures(question.id, question.title, sum(totals.values()), answers,
                                          {t: teams[t] for t in sorted(teams)}))
-    standards: dict[str, dict[str, Any]] | None = None
+    standards: dict[str, StandardFigures] | None = None
     if made.score_standards:
         standards = {}
         for standard, status, n in standard_counts or []:
-            figures = standards.setdefault(standard, {"n": 0, "met": 0, "partly_met": 0, "not_met": 0,
-                                                      "pct_met": None})
-            if status in ("met", "partly_met", "not_met"):
-                figures[status] += n
-                figures["n"] += n
+            figures = standards.setdefault(standard, StandardFigures())
+            if status == "met":
+                figures.met += n
+            elif status == "partly_met":
+                figures.partly_met += n
+            elif status == "not_met":
+                figures.not_met += n
+            else:
+                continue
+            figures.n += n
         for figures in standards.values():
-            figures["pct_met"] = pct(figures["met"], figures["n"])
+            figures.pct_met = pct(figures.met, figures.n)
         standards = {s: standards[s] for s in sorted(standards)}
     grades = None
     if made.grade:
@@ -138,13 +163,13 @@ def tables(report: RoundReport) -> list[Table]:
     out = [Table("cases", "Cases", ["selected", "audited", "outstanding"],
                  [[report.selected, report.audited, report.outstanding]])]
     out.append(Table("answers", "Answers", ["question", "title", "answer", "n", "pct"],
-                     [[q.id, q.title, a, v["n"], v["pct"]] for q in report.questions for a, v in q.answers.items()]))
+                     [[q.id, q.title, a, v.n, v.pct] for q in report.questions for a, v in q.answers.items()]))
     out.append(Table("answers_by_team", "Answers by team", ["question", "team", "answer", "n"],
                      [[q.id, team, a, n] for q in report.questions for team, row in q.by_team.items()
                       for a, n in row.items()]))
     if report.standards is not None:
         out.append(Table("standards", "Standards", ["standard", "title", "n", "met", "partly_met", "not_met", "pct_met"],
-                         [[s, report.titles.get(s, s), v["n"], v["met"], v["partly_met"], v["not_met"], v["pct_met"]]
+                         [[s, report.titles.get(s, s), v.n, v.met, v.partly_met, v.not_met, v.pct_met]
                           for s, v in report.standards.items()]))
     if report.grades is not None:
         out.append(Table("grades", "Grades", ["grade", "n"], [[g, n] for g, n in report.grades.items()]))
@@ -195,7 +220,7 @@ def render_md(report: RoundReport) -> str:
     for q in report.questions:
         lines += [f"## {_md_cell(q.title)}", "", f"`{q.id}`: {q.n} answered.", "",
                   "| answer | n | % |", "| --- | ---: | ---: |"]
-        lines += [f"| {_words(a)} | {v['n']} | {_pct_text(v['pct'])} |" for a, v in q.answers.items()]
+        lines += [f"| {_words(a)} | {v.n} | {_pct_text(v.pct)} |" for a, v in q.answers.items()]
         lines.append("")
         if q.by_team:
             answers = list(q.answers)
@@ -207,8 +232,8 @@ def render_md(report: RoundReport) -> str:
     if report.standards is not None:
         lines += ["## Standards", "", "| standard | n | met | partly met | not met | % met |",
                   "| --- | ---: | ---: | ---: | ---: | ---: |"]
-        lines += [f"| {_md_cell(report.titles.get(s, s))} | {v['n']} | {v['met']} | {v['partly_met']} | "
-                  f"{v['not_met']} | {_pct_text(v['pct_met'])} |" for s, v in report.standards.items()]
+        lines += [f"| {_md_cell(report.titles.get(s, s))} | {v.n} | {v.met} | {v.partly_met} | "
+                  f"{v.not_met} | {_pct_text(v.pct_met)} |" for s, v in report.standards.items()]
         lines.append("")
     if report.grades is not None:
         lines += ["## Grades", "", "| grade | n |", "| --- | ---: |"]
@@ -247,7 +272,7 @@ def build_workbook(report: RoundReport) -> Workbook:
     for number, q in enumerate(report.questions):
         first = next_row
         for answer, v in q.answers.items():
-            ws.append([neutralise(q.id), _words(answer), v["n"]])
+            ws.append([neutralise(q.id), _words(answer), v.n])
             next_row += 1
         chart = BarChart()
         chart.type = "col"

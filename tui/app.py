@@ -19,7 +19,9 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Select
+from textual.content import Content
+from textual.widgets import Header, Select
+from textual.widgets._header import HeaderTitle
 
 from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
@@ -28,6 +30,13 @@ from audit_tools.text import one_line, printable
 from db.clock import Clock, fixed_clock
 from tui import plain_text
 from tui.commands import ScreenActionsProvider
+from tui.failures import problem_lines
+from tui.header_words import Who, fitted
+from tui.router import Router
+from tui.screens.actions import ActionsScreen
+from tui.screens.cases import CasesScreen
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -63,16 +72,6 @@ ROLE_WORDS = {
 }
 
 
-def problem_lines(err: BaseException) -> list[str]:
-    """What to tell the user about a failure: the lines of a BadInput, else one sentence."""
-    if isinstance(err, BadInput):
-        return list(err.lines)
-    name = err.__class__.__name__
-    if "Conflict" in name:
-        return [str(err) or "someone else saved this in the meantime"]
-    return [f"Something went wrong ({name}: {err}). Details are in the log."]
-
-
 def log_failure(error: BaseException) -> Path | None:
     """Append where the failure happened to the user log (caseaudit.services.failures: never
     a note's or a name's value); returns where (None if it can't)."""
@@ -97,7 +96,11 @@ def tune_garbage_collection() -> None:
 plain_text.install()  # every table's text cells plain, never markup
 
 
-class CaseauditApp(App[int]):
+SHORT_TERMINAL = 30  # rows: below this, toasts are compact and brief
+SHORT_TOAST_SECONDS = 4.0
+
+
+class CaseauditApp(Router):
     """The auditor's, moderator's and QA lead's terminal application."""
 
     CSS_PATH = "app.tcss"
@@ -188,16 +191,29 @@ class CaseauditApp(App[int]):
     CONCERN_POLL_SECONDS = 5.0  # another program on the same file may raise one at any time
 
     def show_who(self) -> None:
-        """The header's sub-title: who is at the keyboard, and any concern nobody has acknowledged."""
+        """The header's sub-title: who is at the keyboard, and any concern nobody has acknowledged
+        (first, so a narrow terminal never cuts it off: tui/header_words.py fits the rest)."""
         user = self.user
         roles = ", ".join(ROLE_WORDS[r] for r in user.roles) or "no role"
-        words = f"{user.display_name}: {roles}"
         waiting = self.concern_figures[0] if self.concern_figures else 0
-        if waiting:  # first, so a narrow terminal never cuts it off
-            words = f"⚠ {waiting} open concern{'' if waiting == 1 else 's'} · {words}"
-        self.sub_title = words
+        self._who = Who(one_line(user.display_name), roles, waiting)
+        self.sub_title = self._who.full
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A header fitted to the old width is fitted again to the new one; a short terminal
+        gets compact toasts (tui/app.tcss)."""
+        self.set_class(event.size.height < SHORT_TERMINAL, "-short")
+        self.call_later(self._fit_header)  # once Textual's own handler has taken the new size
+
+    def _fit_header(self) -> None:
+        for header in self.screen.query(Header):
+            for words in header.query(HeaderTitle):  # none before the header has composed
+                fitted_words = header.format_title()
+                if str(fitted_words) != str(words.render()):  # else no layout for nothing
+                    words.update(fitted_words)
 
     def on_mount(self) -> None:
+        self.set_class(self.size.height < SHORT_TERMINAL, "-short")
         if self.preferences is not None:
             self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.poll_concerns()
@@ -227,8 +243,6 @@ class CaseauditApp(App[int]):
             reload()
 
     def get_default_screen(self) -> Screen:
-        from tui.screens.dashboard import DashboardScreen
-
         return DashboardScreen()
 
     def _handle_exception(self, error: Exception) -> None:
@@ -254,12 +268,18 @@ class CaseauditApp(App[int]):
                timeout: float | None = None, markup: bool = False) -> None:
         """A toast whose words are shown as written (tui/plain_text.py): caseaudit writes no
         markup, and a name or reference in a message must never be read as some."""
+        if self.size.height < SHORT_TERMINAL:  # over the form for no longer than it takes to read
+            timeout = min(timeout or self.NOTIFICATION_TIMEOUT, SHORT_TOAST_SECONDS)
         super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout,
                        markup=markup)
 
     def format_title(self, title: str, sub_title: str) -> Any:
         # The header names who is at the keyboard: shown plain, whatever an older database holds.
-        return super().format_title(one_line(title), one_line(sub_title))
+        title, sub_title = fitted(one_line(title), one_line(sub_title), getattr(self, "_who", None),
+                                  self.size.width)
+        if not title:
+            return Content(sub_title)
+        return super().format_title(title, sub_title)
 
     def show_problem(self, err: BaseException, title: str = "Not done") -> None:
         if not isinstance(err, BadInput):
@@ -312,14 +332,10 @@ class CaseauditApp(App[int]):
         self._back_to_dashboard()
 
     def action_cases(self) -> None:
-        from tui.screens.cases import CasesScreen
-
         self._back_to_dashboard()
         self.push_screen(CasesScreen())
 
     def action_actions(self) -> None:
-        from tui.screens.actions import ActionsScreen
-
         self._back_to_dashboard()
         self.push_screen(ActionsScreen())
 
@@ -345,8 +361,6 @@ class CaseauditApp(App[int]):
             self.show_problem(err, title=f"{words} did not open")
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

@@ -9,6 +9,7 @@ the store asks the same policy again before each write. What a screen offers com
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from audit_tools.errors import Refused
 from audit_tools.models import Audit, Case, User
@@ -47,12 +48,12 @@ def may(store: Store, op: Op, facts: Facts | None = None) -> bool:
     return decide(store.user, op, facts).allowed
 
 
-def audit_facts_of(store: Store, audit: Audit, case: Case | None = None, **more) -> Facts:
+def audit_facts_of(store: Store, audit: Audit, case: Case | None = None, **more: Any) -> Facts:
     """An audit's facts: its auditor, its case and who moderates it, from the store."""
     return audit_facts(audit, store.moderation.moderating([audit.audit_id]), case, **more)
 
 
-def case_facts_of(store: Store, case: Case | None, **more) -> Facts:
+def case_facts_of(store: Store, case: Case | None, **more: Any) -> Facts:
     """A case's facts with the moderation of every audit of it (a pack, the case detail)."""
     moderations = store.moderation.moderating(case_ref=case.case_ref) if case is not None else ()
     return case_facts(case, moderations=moderations, **more)
@@ -66,7 +67,8 @@ def blind_to(store: Store, user: User | None, audit_ids: Iterable[str] | None = 
     return blind_audits(user, Facts(moderations=store.moderation.moderating(ids, moderator=user.username)))
 
 
-def require_audit(store: Store, audit: Audit, op: Op = Op.read_audit, user: User | None = None, **more) -> User:
+def require_audit(store: Store, audit: Audit, op: Op = Op.read_audit, user: User | None = None,
+                  **more: Any) -> User:
     """The acting user, once the policy lets them `op` this audit (read it, by default)."""
     return require(store, op, audit_facts_of(store, audit, **more), user)
 

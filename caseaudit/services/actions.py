@@ -13,6 +13,7 @@ from datetime import date
 
 from audit_tools.permissions import Facts, Op, Scope, decide
 from caseaudit.services import access
+from db.rows import ActionRow
 from db.store import Store
 
 PAGE = 100
@@ -22,7 +23,7 @@ SCOPE_WORDS = {Scope.mine: "my actions", Scope.team: "my team's actions", Scope.
 @dataclass
 class ActionsView:
     scope: Scope
-    rows: list  # db.rows.ActionRow, the most pressing first
+    rows: list[ActionRow]  # the most pressing first
     scopes: list[Scope] = field(default_factory=list)  # the lists this user may choose between
     hidden: int = 0  # actions left out because the user re-audits their audit blind
 
@@ -37,13 +38,10 @@ def actions_view(store: Store, scope: Scope | str, state: str, today: date, limi
     done or all; the most pressing first."""
     scope = Scope(scope)
     user = access.require(store, Op.list_actions, Facts(scope=scope))
-    if scope is Scope.all:
-        filters: dict = {}
-    elif scope is Scope.team:
-        filters = {"team": user.team}
-    else:
-        filters = {"owner": user.username}
-    rows = store.amendments.actions(**filters, state=None if state == "all" else state, today=today,
+    # Every team's (no filter), the user's team's, or the user's own.
+    team = user.team if scope is Scope.team else None
+    owner = user.username if scope is Scope.mine else None
+    rows = store.amendments.actions(owner=owner, team=team, state=None if state == "all" else state, today=today,
                                     limit=limit, order="urgency")
     blind = access.blind_to(store, user, {row.audit_id for row in rows})
     shown = [row for row in rows if row.audit_id not in blind]

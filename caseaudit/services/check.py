@@ -12,13 +12,13 @@ from pydantic import ValidationError
 from audit_tools.errors import BadInput
 from audit_tools.files import read_text
 from audit_tools.models import Case, CheckReport
-from audit_tools.standards import evaluate
+from audit_tools.standards import Catalogue, evaluate
 from db.store import Store
 
 MAX_CASE_FILE_BYTES = 20 * 1024 * 1024
 
 
-def _describe_location(loc: tuple) -> str:
+def _describe_location(loc: tuple[int | str, ...]) -> str:
     """('events', 2, 'date') -> 'event 3 (events[2]): field date'."""
     parts = list(loc)
     if len(parts) >= 2 and parts[0] == "events" and isinstance(parts[1], int):
@@ -69,7 +69,7 @@ def read_case_file(path: str | Path) -> Case:
         raise BadInput(*_validation_lines(str(file), err)) from None
 
 
-def stored_case(store: Store, case_ref: str, catalogue=None):
+def stored_case(store: Store, case_ref: str, catalogue: Catalogue | None = None) -> tuple[Case, Catalogue]:
     """The stored case and the catalogue to score it against (`catalogue` wins over the store's)."""
     from audit_tools.permissions import Op
     from caseaudit.services import access
@@ -81,5 +81,5 @@ def stored_case(store: Store, case_ref: str, catalogue=None):
     return case, catalogue if catalogue is not None else store.reference.catalogue_for()
 
 
-def check_case(case: Case, as_of: date, catalogue) -> CheckReport:
+def check_case(case: Case, as_of: date, catalogue: Catalogue) -> CheckReport:
     return evaluate(case, as_of, catalogue)

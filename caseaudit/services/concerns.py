@@ -5,6 +5,9 @@ db.concerns (each its own transaction, with its history entry)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any, NamedTuple
+
 from audit_tools.concerns import Concern, check_raise, concern_facts, may_act, raise_problems
 from audit_tools.models import User
 from audit_tools.permissions import Facts, Op, Scope, decide
@@ -13,7 +16,7 @@ from audit_tools.text import Kind, checked
 from db.store import Store
 
 __all__ = ["Concern", "raise_problems", "raise_concern", "acknowledge", "close", "visible", "for_user",
-           "unacknowledged_count", "waiting_figures", "may_act", "as_json", "sees_all"]
+           "unacknowledged_count", "WaitingFigures", "waiting_figures", "may_act", "as_json", "sees_all"]
 
 
 def sees_all(user: User) -> bool:
@@ -62,11 +65,18 @@ def unacknowledged_count(store: Store, user: User) -> int:
     return store.concerns.count_unacknowledged(user.username, sees_all(user))
 
 
-def waiting_figures(store: Store, user: User) -> tuple[int, int]:
-    """(not yet acknowledged, not yet closed) among the concerns the user must act on: the
-    header indicator shows the first; a change in either refreshes the dashboard."""
+class WaitingFigures(NamedTuple):
+    """The concerns the user must act on: the header indicator shows the first; a change in
+    either refreshes the dashboard."""
+
+    unacknowledged: int
+    open: int  # not yet closed
+
+
+def waiting_figures(store: Store, user: User) -> WaitingFigures:
+    """(not yet acknowledged, not yet closed) among the concerns the user must act on."""
     access.require(store, Op.list_concerns, user=user)
-    return store.concerns.waiting_figures(user.username, sees_all(user))
+    return WaitingFigures(*store.concerns.waiting_figures(user.username, sees_all(user)))
 
 
 def visible(store: Store, user: User, open_only: bool = False) -> list[Concern]:
@@ -77,13 +87,13 @@ def visible(store: Store, user: User, open_only: bool = False) -> list[Concern]:
                                raised_too=True)
 
 
-def _moment(value) -> str | None:
+def _moment(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value is not None else None
 
 
-def as_json(concern: Concern, include_notes: bool = False) -> dict:
+def as_json(concern: Concern, include_notes: bool = False) -> dict[str, Any]:
     """cli.md's `concerns --json` object; the free text only with include_notes."""
-    doc = {
+    doc: dict[str, Any] = {
         "concern_id": concern.concern_id,
         "case_ref": concern.case_ref,
         "audit_id": concern.audit_id,

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
-from audit_tools.models import Role, User
+from audit_tools.concerns import Concern
+from audit_tools.models import Audit, Role, User
 from audit_tools.permissions import Op, ever
+from audit_tools.reconciliation import Resolution
 from caseaudit.services import access
+from db.rows import ActionRow, AuditRow
 from db.store import Store
+
+if TYPE_CHECKING:
+    from caseaudit.services.allocation import AllocatedCase
+    from caseaudit.services.rounds import RoundCase
+    from caseaudit.services.served import LockoutLine
 
 
 def month_bounds(today: date) -> tuple[date, date]:
@@ -24,21 +33,21 @@ class Dashboard:
     done_this_month: int
     # Each count comes from SQL; the lists beside them are only the few rows shown.
     drafts_count: int = 0
-    drafts: list = field(default_factory=list)  # AuditRow
+    drafts: list[AuditRow] = field(default_factory=list)
     moderation_waiting: int = 0
     feedback_count: int = 0
-    feedback_to_acknowledge: list = field(default_factory=list)  # Audit
-    resolutions: dict = field(default_factory=dict)  # audit id -> QA lead's Resolution
+    feedback_to_acknowledge: list[Audit] = field(default_factory=list)
+    resolutions: dict[str, Resolution] = field(default_factory=dict)  # audit id -> the QA lead's
     overdue_count: int = 0
-    overdue_actions: list = field(default_factory=list)  # ActionRow
+    overdue_actions: list[ActionRow] = field(default_factory=list)
     compliance: list[tuple[str, str, int]] | None = None  # (username, display name, done)
-    allocated: list = field(default_factory=list)  # AllocatedCase: allocated to the user this month
-    round_cases: list = field(default_factory=list)  # RoundCase: thematic rounds' cases given to the user
+    allocated: list[AllocatedCase] = field(default_factory=list)  # allocated to the user this month
+    round_cases: list[RoundCase] = field(default_factory=list)  # thematic rounds' cases given to the user
     # Safeguarding concerns not yet closed on the user's cases (every one for a QA lead): at the top.
     concerns_count: int = 0
     # An admin's: sign-in lockouts no admin has acknowledged yet (caseaudit.services.served), at the top.
-    lockouts: list = field(default_factory=list)  # LockoutLine
-    concerns: list = field(default_factory=list)  # audit_tools.concerns.Concern, newest first
+    lockouts: list[LockoutLine] = field(default_factory=list)
+    concerns: list[Concern] = field(default_factory=list)  # newest first
     # What the dashboard offers, as the policy answers it (the screen decides nothing).
     audits: bool = False  # the user audits: drafts, feedback, allocated cases, My audits (y)
     moderates: bool = False  # the user moderates: the moderation tasks waiting
@@ -59,7 +68,7 @@ def dashboard(store: Store, user: User, today: date) -> Dashboard:
     figures = Dashboard(quota=quota, done_this_month=counts.get(user.username, {}).get(month, 0))
     from caseaudit.services import concerns
 
-    figures.concerns_count = concerns.waiting_figures(store, user)[1]
+    figures.concerns_count = concerns.waiting_figures(store, user).open
     from caseaudit.services.served import lockouts_to_see
 
     figures.lockouts = lockouts_to_see(store)

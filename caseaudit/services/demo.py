@@ -10,7 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from audit_tools.errors import BadInput
-from audit_tools.models import Role, User
+from audit_tools.models import Audit, Case, Role, User
+from audit_tools.rounds import Round
+from audit_tools.standards import Catalogue
 from db.sharing import private_folder
 from db.store import Store
 
@@ -180,7 +182,8 @@ def build_demo(path: Path, load_sample: Callable[[Store], object], today: date =
     return path
 
 
-def _scored(case, as_of: date, catalogue, auditor: str, audit_id: str, complete: bool):
+def _scored(case: Case, as_of: date, catalogue: Catalogue, auditor: str, audit_id: str,
+            complete: bool) -> Audit:
     """An audit of `case` as an auditor fills it in: the engine's automatic statuses accepted,
     judgement standards met, an evidence note and an action where a standard falls short."""
     from datetime import timedelta
@@ -193,7 +196,8 @@ def _scored(case, as_of: date, catalogue, auditor: str, audit_id: str, complete:
     scores = {r.standard: r.status or Status.met for r in results}
     short = [r for r in results if r.status in (Status.partly_met, Status.not_met)]
     notes = {r.standard: r.evidence or "see the case record" for r in short}
-    actions = [Action(description=f"Put right: {catalogue.get(r.standard).title}", owner=case.worker,
+    titles = {s.id: s.title for s in catalogue.standards}
+    actions = [Action(description=f"Put right: {titles[r.standard]}", owner=case.worker,
                       due=as_of + timedelta(days=28), standard=r.standard)
                for r in short if r.status == Status.not_met]
     grade = None
@@ -213,7 +217,7 @@ def _scored(case, as_of: date, catalogue, auditor: str, audit_id: str, complete:
                  themes=themes, actions=actions, catalogue_version=catalogue.version)
 
 
-def demo_cycle(store, today: date = DEMO_TODAY) -> None:
+def demo_cycle(store: Store, today: date = DEMO_TODAY) -> None:
     """The rest of the quality-assurance cycle, through the functions the screens use:
     the demo user's own audit submitted in the quarter, re-audited blind and reconciled
     by a moderator with feedback still to acknowledge; a draft in progress; and the
@@ -227,7 +231,7 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
 
     catalogue = store.reference.catalogue_for()
     me = DEMO_USER.username
-    cases = [store.cases.get(row.case_ref) for row in store.cases.page(limit=500)]
+    cases = [c for c in (store.cases.get(row.case_ref) for row in store.cases.page(limit=500)) if c is not None]
     open_cases = [c for c in cases if c.closed_date is None and me not in (c.worker, c.line_manager)]
     moderators = [m for m in ms.moderators(store) if m != me]
 
@@ -274,7 +278,7 @@ def demo_cycle(store, today: date = DEMO_TODAY) -> None:
     demo_round(store, today)
 
 
-def demo_round(store, today: date = DEMO_TODAY):
+def demo_round(store: Store, today: date = DEMO_TODAY) -> Round:
     """A neglect round of six children in need or on a plan, for the demo user and one other
     auditor, made as `caseaudit round create` makes it; the other auditor's first two
     audits submitted through the audit form's use cases, the demo user's still to do."""
@@ -291,6 +295,7 @@ def demo_round(store, today: date = DEMO_TODAY):
     theirs = [s.case_ref for s in made.selected if s.auditor == other]
     as_other = store.clone(actor=other)
     user = as_other.user
+    assert user is not None  # a stored auditor, chosen above
     for case_ref, answers in zip(theirs, DEMO_ROUND_ANSWERS):
         context = audit_service.audit_context(as_other, user, store.reference.catalogue_for(), today,
                                               case_ref=case_ref, round_id=made.round_id)
@@ -305,20 +310,20 @@ def demo_round(store, today: date = DEMO_TODAY):
 
             audit = audit.model_copy(update={"actions": [Action(
                 description="Use the neglect tool with the family and bring its scores to the next review",
-                owner=store.cases.get(case_ref).worker, due=today + timedelta(days=28))]})
+                owner=context.case.worker, due=today + timedelta(days=28))]})
         audit_service.submit_audit(as_other, audit, None)
     as_other.close()
     return made
 
 
-def summer_cases(store, cases: list) -> list:
+def summer_cases(store: Store, cases: list[Case]) -> list[Case]:
     """Cases opened in July and August 2025, NEW_CASES_PER_TEAM a team, each with a worker
     and the line manager of that team's existing cases."""
     from datetime import timedelta
 
     from audit_tools.models import Case
 
-    by_team: dict[str, list] = {}
+    by_team: dict[str, list[Case]] = {}
     for case in cases:
         if case.team:
             by_team.setdefault(case.team, []).append(case)

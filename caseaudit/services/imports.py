@@ -8,18 +8,22 @@ records the import in the history).
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from audit_tools import importers
 from audit_tools.errors import BadInput
-from audit_tools.models import Audit, Role
+from audit_tools.importers import EventKey, batching
+from audit_tools.models import Audit, Event, Role
 from audit_tools.permissions import Facts, Op
 from caseaudit.services import access
+from db.cases import EventValues, event_values
 from db.store import Store
 
 WHAT = ("users", "cases", "events", "audits")
@@ -27,39 +31,31 @@ Progress = Callable[[int, int], None]
 
 
 def check_file(store: Store, what: str, path: str | Path, progress: Progress | None = None,
-               today: date | None = None) -> list:
+               today: date | None = None) -> list[Any]:
     """Read and check `path` as `what`; the rows ready for the Store (BadInput lists every problem).
 
     `today` defaults to the local date: audits dated after it are refused.
     """
     access.require(store, Op.import_data, Facts(what=what))
-    return _check(store, what, path, progress, today)[0]
+    today = today or store.today()
+    if what == "events":
+        batches, _ = _event_batches(store, path, progress, today)
+        return [(row.case_ref, row.to_model()) for batch in batches for row in batch]
+    return _check_other(store, what, path, progress, today)
 
 
-def _stored_events(store: Store, refs: Iterable[str]) -> tuple[set[str], dict]:
+def _stored_events(store: Store, refs: Iterable[str]) -> tuple[set[str], dict[EventKey, list[Event]]]:
     """Known case refs among `refs`, and their stored events by (case_ref, kind, date)."""
     cases = store.cases.get_many(refs)
-    stored: dict = {}
+    stored: dict[EventKey, list[Event]] = {}
     for ref, case in cases.items():
         for event in case.events:
             stored.setdefault((ref, event.kind, event.date), []).append(event)
     return set(cases), stored
 
 
-def _check(store: Store, what: str, path: str | Path, progress: Progress | None,
-           today: date | None = None, new_teams: bool = False) -> tuple[list, int]:
-    """The rows to write, and how many rows of the file are already stored (events only)."""
-    if what == "events":
-        table = importers.read_table(path, importers.EVENTS)
-        refs = {row.get("case_ref") for _, row in table.rows if isinstance(row.get("case_ref"), str)}
-        known, stored = _stored_events(store, refs)
-        checked = importers.sort_events(table, known, stored, progress, today or store.today())
-        return checked.new, len(checked.present)
-    return _check_other(store, what, path, progress, today or store.today(), new_teams), 0
-
-
 def _check_other(store: Store, what: str, path: str | Path, progress: Progress | None, today: date,
-                 new_teams: bool = False) -> list:
+                 new_teams: bool = False) -> list[Any]:
     if what == "users":
         admins = [u.username for u in store.people.list(role=Role.admin)]
         return importers.check_users(importers.read_table(path, importers.USERS), progress, admins)
@@ -72,10 +68,21 @@ def _check_other(store: Store, what: str, path: str | Path, progress: Progress |
     raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
 
 
-def _audit_batches(store: Store, path: str | Path, progress: Progress | None, today: date) -> Iterator[list]:
-    """An audits file checked a batch at a time (see importers.checked_audit_batches); each
-    batch's cases (with events) and stored ids are asked for in a few queries, not one a line."""
-    lines = importers.JsonLines(path)
+def _event_batches(store: Store, path: str | Path, progress: Progress | None,
+                   today: date) -> tuple[Iterator[list[importers.EventRow]], importers.EventCheck]:
+    """An events file checked a batch at a time (importers.EventCheck.batches): each batch's
+    known cases and stored events are asked for in a few queries, not one a row."""
+    rows = importers.TableRows(path, importers.EVENTS)
+    check = importers.EventCheck(rows.name, today)
+    # counting first costs one quick pass, and only when someone is watching
+    total = rows.count() if progress else None
+    return check.batches(rows, lambda refs: _stored_events(store, refs), progress, total), check
+
+
+def _audit_batches(store: Store, path: str | Path, progress: Progress | None, today: date) -> Iterator[list[Audit]]:
+    """An audits file checked a batch at a time in case order (importers.checked_audit_batches):
+    each batch's cases (with events) and stored ids are asked for in a few queries, each case once."""
+    lines = importers.CaseOrder(importers.JsonLines(path))
     return importers.checked_audit_batches(
         lines.name, lines,
         cases=store.cases.get_many,
@@ -84,25 +91,24 @@ def _audit_batches(store: Store, path: str | Path, progress: Progress | None, to
         themes_vocabulary=store.reference.themes().keys(),
         known_audit_ids=store.audits.stored_ids,
         progress=progress,
-        # counting first costs one quick pass, and only when someone is watching
-        total=lines.count() if progress else None,
         today=today,
     )
 
 
-def _in_id_order(checked: IO[str], places: list[tuple[str, int]],
+def _in_id_order(checked: IO[bytes], places: list[tuple[str, int]],
                  writing: Progress | None) -> Iterator[list[Audit]]:
     """The checked audits read back from `checked` a batch at a time, in audit id order."""
     places.sort()
     total = len(places)
-    for start in range(0, total, importers.BATCH_SIZE):
+    size = batching.BATCH_SIZE
+    for start in range(0, total, size):
         batch = []
-        for _, offset in places[start:start + importers.BATCH_SIZE]:
+        for _, offset in places[start:start + size]:
             checked.seek(offset)
             batch.append(Audit.model_validate_json(checked.readline()))
         yield batch
         if writing:
-            writing(min(start + importers.BATCH_SIZE, total), total)
+            writing(min(start + size, total), total)
 
 
 def _import_audits(store: Store, path: str | Path, progress: Progress | None, today: date,
@@ -122,7 +128,48 @@ def _import_audits(store: Store, path: str | Path, progress: Progress | None, to
                 places.append((audit.audit_id, checked.tell()))
                 checked.write(audit.model_dump_json().encode("utf-8") + b"\n")
         with store.transaction():
-            return store.audits.import_checked(_in_id_order(checked, places, writing))
+            count: int = store.audits.import_checked(_in_id_order(checked, places, writing))
+            return count
+
+
+def _spooled_events(spool: IO[bytes], total: int, writing: Progress | None) -> Iterator[list[EventValues]]:
+    """The checked events read back from `spool` a batch at a time, in the file's order, as the
+    rows the Store writes (each was checked on its way in)."""
+    spool.seek(0)
+    done = 0
+    while batch := [_values(line) for line in islice(spool, batching.BATCH_SIZE)]:
+        yield batch
+        done += len(batch)
+        if writing:
+            writing(done, total)
+
+
+def _values(line: bytes) -> EventValues:
+    ref, kind, day, seen, alone, reason, note = json.loads(line)
+    return ref, kind, day, seen, alone, reason, note
+
+
+def _import_events(store: Store, path: str | Path, progress: Progress | None, today: date,
+                   writing: Progress | None = None) -> tuple[int, int]:
+    """Check the whole file a batch at a time, then write the new events in one transaction,
+    a batch at a time: (events written, rows skipped as already stored).
+
+    As with audits, the checked events wait in a temporary file, so memory holds one batch
+    (and a number per case, kind and day met, to refuse a row given twice) however long
+    the file, and the write lock is taken only once every row is good.
+    """
+    with tempfile.TemporaryFile("w+b") as spool:
+        batches, check = _event_batches(store, path, progress, today)
+        count = 0
+        for rows in batches:
+            values = event_values((row.case_ref, row) for row in rows)
+            spool.writelines(json.dumps(v, ensure_ascii=False).encode("utf-8") + b"\n" for v in values)
+            count += len(values)
+        if not count:  # nothing new: nothing is written, not even a history entry
+            return 0, len(check.present)
+        with store.transaction():
+            written: int = store.cases.import_events(_spooled_events(spool, count, writing))
+        return written, len(check.present)
 
 
 def import_file(store: Store, what: str, path: str | Path, progress: Progress | None = None,
@@ -143,16 +190,17 @@ def import_file_report(store: Store, what: str, path: str | Path,
     again; when nothing is new, nothing is written (not even a history entry).
     """
     access.require(store, Op.import_data, Facts(what=what))
+    today = today or store.today()
     if what == "audits":
-        return _import_audits(store, path, progress, today or store.today(), writing), 0
-    rows, present = _check(store, what, path, progress, today)
-    if what == "users":
-        return store.people.upsert(rows), present
-    if what == "cases":
-        return store.cases.upsert(rows), present
+        return _import_audits(store, path, progress, today, writing), 0
     if what == "events":
-        return (store.cases.add_events(rows) if rows else 0), present
-    raise BadInput(f"cannot import {what!r}: choose one of {', '.join(WHAT)}")
+        return _import_events(store, path, progress, today, writing)
+    rows = _check_other(store, what, path, progress, today)
+    if what == "users":
+        written: int = store.people.upsert(rows)
+    else:
+        written = store.cases.upsert(rows)
+    return written, 0
 
 
 @dataclass
@@ -178,7 +226,7 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
     """Import a cases file, every row or none. A case of a team nobody belongs to is refused
     (row and team named) unless `new_teams`, when the teams are added and listed."""
     access.require(store, Op.import_data, Facts(what="cases"))
-    cases, _ = _check(store, "cases", path, progress, new_teams=new_teams)
+    cases = _check_other(store, "cases", path, progress, store.today(), new_teams=new_teams)
     result = CasesImported(file=str(path))
     with store.transaction():
         known_teams = set(store.people.teams())

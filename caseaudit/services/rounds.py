@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 from audit_tools import rounds as rules
 from audit_tools.calendar import parse_day
@@ -20,6 +20,7 @@ from audit_tools.permissions import Op, require
 from audit_tools.rounds import QuestionSet, Round
 from audit_tools.text import Kind, checked
 from audit_tools.files import Output, check_output_file, check_output_folder
+from audit_tools.round_report import RoundReport
 from caseaudit.services import access
 from caseaudit.services.outputs import output_for
 from db.errors import NotFound
@@ -175,15 +176,27 @@ def progress(store: Store, round_id: str) -> RoundProgress:
     return RoundProgress(made, [AuditorProgress(*row) for row in store.rounds.progress(made.round_id or round_id)])
 
 
-def rounds_list(store: Store) -> list[tuple]:
+class RoundLine(NamedTuple):
+    """One round in the list of rounds."""
+
+    round_id: str
+    name: str
+    date: str  # ISO
+    size: int
+    selected: int
+    submitted: int
+
+
+def rounds_list(store: Store) -> list[RoundLine]:
+    """Every round, newest first."""
     require(store.user, Op.report_round)
-    return store.rounds.list()
+    return [RoundLine(*row) for row in store.rounds.list()]
 
 
 # --- the round report -------------------------------------------------------------------
 
 
-def report(store: Store, round_id: str, include_notes: bool = False):
+def report(store: Store, round_id: str, include_notes: bool = False) -> RoundReport:
     """The round's report, counted in SQL over the round's submitted audits."""
     from audit_tools.round_report import round_report
 
@@ -241,15 +254,15 @@ def export_report(store: Store, round_id: str, fmt: str, out: str | Path, includ
 class RoundsView:
     """What the QA lead's rounds screen shows: every round, and one round's progress and answers."""
 
-    rounds: list[tuple]  # (round_id, name, date, size, selected, submitted), newest first
+    rounds: list[RoundLine]  # newest first
     progress: RoundProgress | None = None
-    figures: Any = None  # audit_tools.round_report.RoundReport of the shown round
+    figures: RoundReport | None = None  # the round report of the shown round
 
 
 def rounds_view(store: Store, round_id: str | None = None) -> RoundsView:
     """Every round, with the progress and answers of `round_id` (default the newest)."""
     listed = rounds_list(store)
-    shown = round_id or (listed[0][0] if listed else None)
+    shown = round_id or (listed[0].round_id if listed else None)
     if shown is None:
         return RoundsView(listed)
     return RoundsView(listed, progress(store, shown), report(store, shown))

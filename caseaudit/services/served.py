@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from audit_tools.errors import Refused
 from audit_tools.models import User
@@ -90,14 +89,14 @@ def _look(store: Store, id_hash: str) -> tuple[SessionRow | None, str | None]:
     return row, why
 
 
-def live(gate: Any, session_id: str | None) -> LiveSession | None:
+def live(gate: Store, session_id: str | None) -> LiveSession | None:
     """The live session whose cookie holds `session_id`, else None."""
     if not session_id:
         return None
     return live_by_hash(gate, served.digest(session_id))
 
 
-def live_by_hash(gate: Any, id_hash: str) -> LiveSession | None:
+def live_by_hash(gate: Store, id_hash: str) -> LiveSession | None:
     row, why = _look(gate, id_hash)
     if row is None or why:
         return None
@@ -106,7 +105,7 @@ def live_by_hash(gate: Any, id_hash: str) -> LiveSession | None:
     return LiveSession(id_hash, user, row.csrf)
 
 
-def why_ended(gate: Any, session_id: str | None) -> str | None:
+def why_ended(gate: Store, session_id: str | None) -> str | None:
     """Why the cookie's session is not live ('signed out', 'idle', ...), None if it is or
     if there is no such session."""
     if not session_id:
@@ -115,18 +114,18 @@ def why_ended(gate: Any, session_id: str | None) -> str | None:
     return why if row is not None else None
 
 
-def touch(gate: Any, id_hash: str) -> None:
+def touch(gate: Store, id_hash: str) -> None:
     """Something was typed or asked for in this session: its idle time starts again."""
     served.touch_session(gate, id_hash, gate.now())
 
 
-def sign_out(gate: Any, session_id: str | None) -> bool:
+def sign_out(gate: Store, session_id: str | None) -> bool:
     if not session_id:
         return False
     return sign_out_hash(gate, served.digest(session_id))
 
 
-def sign_out_hash(gate: Any, id_hash: str) -> bool:
+def sign_out_hash(gate: Store, id_hash: str) -> bool:
     return served.end_session(gate, id_hash, gate.now(), "signed out") is not None
 
 
@@ -153,7 +152,7 @@ def end_sessions_of(store: Store, username: str, why: str, keep: str | None = No
     return ended
 
 
-def sweep(gate: Any) -> set[str]:
+def sweep(gate: Store) -> set[str]:
     """Look at every open session (ending those past their time or whose account changed)
     and remove what is past keeping; returns the id hashes no longer live."""
     settings = gate.reference.settings()
@@ -165,20 +164,20 @@ def sweep(gate: Any) -> set[str]:
     return gone
 
 
-def open_session_count(gate: Any) -> int:
+def open_session_count(gate: Store) -> int:
     return len(served.open_sessions(gate))
 
 
 # -- the app process's token -------------------------------------------------------------------
 
-def issue_app_token(gate: Any, session: LiveSession, issued_by: str) -> str:
+def issue_app_token(gate: Store, session: LiveSession, issued_by: str) -> str:
     """A token the app process for `session` redeems once, within TOKEN_SECONDS, run by
     the same operating-system account (`issued_by`) as the server."""
     return served.issue_token(gate, session.id_hash, session.user.username, issued_by,
                               gate.now() + timedelta(seconds=TOKEN_SECONDS))
 
 
-def redeem_app_token(gate: Any, token: str | None, claimed: str | None, run_by: str) -> tuple[Any, User, str]:
+def redeem_app_token(gate: Store, token: str | None, claimed: str | None, run_by: str) -> tuple[Store, User, str]:
     """Start as the token's user: (store acting as them, the user, the session's id hash).
 
     Refused with no token, an unknown, used or expired one, one issued for another user

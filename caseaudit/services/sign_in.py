@@ -16,14 +16,16 @@ hold across sessions, server processes and restarts:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import User
+from audit_tools.settings import Settings
 from audit_tools.permissions import Facts, Op, decide, require
 from audit_tools.sign_in import (
     SessionsFull,
@@ -93,7 +95,7 @@ class SignedIn:
     user: User
 
 
-def address_delay(gate: Any, address: str) -> float:
+def address_delay(gate: Store, address: str) -> float:
     """Seconds this address must wait before its next try (its slot is booked now)."""
     settings = gate.reference.settings()
     now = gate.now()
@@ -102,13 +104,11 @@ def address_delay(gate: Any, address: str) -> float:
     return served.reserve_address_slot(gate, address, now, wait)
 
 
-def _minutes(n: int):
-    from datetime import timedelta
-
+def _minutes(n: int) -> timedelta:
     return timedelta(minutes=n)
 
 
-def sign_in(gate: Any, username: str, password: str, address: str, browser: str) -> SignedIn:
+def sign_in(gate: Store, username: str, password: str, address: str, browser: str) -> SignedIn:
     """Check `username` and `password` over the `gate` store (opened as SIGNING_IN) and open
     a session. Raises SignInRefused, SignInLocked or SessionsFull, having recorded why.
     Call it off the event loop (argon2 is slow on purpose), after `address_delay`."""
@@ -149,7 +149,8 @@ def sign_in(gate: Any, username: str, password: str, address: str, browser: str)
     return opened
 
 
-def _refused(gate, key, real, now, settings, salted, address, browser) -> None:
+def _refused(gate: Store, key: str, real: str | None, now: datetime, settings: Settings, salted: str,
+             address: str, browser: str) -> NoReturn:
     failures = served.name_failures(gate, key)
     with gate.transaction():
         gate.session.record("sign-in refused", {"username": real, "failures_in_a_row": failures,
@@ -160,14 +161,14 @@ def _refused(gate, key, real, now, settings, salted, address, browser) -> None:
     raise SignInRefused()
 
 
-def _lock(gate, key, real, now, settings, salted) -> None:
+def _lock(gate: Store, key: str, real: str | None, now: datetime, settings: Settings, salted: str) -> None:
     until = lock_ends(now, settings)
     with gate.transaction():
         if served.lock_name(gate, key, until):
             passwords.record_lockout(gate, real, stamp(until), salted)
 
 
-def _open_session(store: Store, user: User, now, settings, address: str, browser: str, mark: str) -> SignedIn:
+def _open_session(store: Store, user: User, now: datetime, settings: Settings, address: str, browser: str, mark: str) -> SignedIn:
     import secrets
 
     from caseaudit.services.served import live_elsewhere, where_words

@@ -10,6 +10,7 @@ from audit_tools.errors import Refused
 from audit_tools.models import Case, CaseType, Event, EventKind, Status
 from audit_tools.standards import evaluate, load_catalogue
 from caseaudit.cli import main
+from db.cases import events_digest
 from db.identity import current_username
 from db import open_store
 from tests.cli.test_import import EVENTS, counts, db, load_basics, run, write  # noqa: F401
@@ -47,12 +48,12 @@ def test_a_cumulative_export_adds_only_the_new_rows(db, tmp_path, capsys):
         case = store.cases.get("C-1001")
         assert [(e.date, e.seen_alone) for e in case.events] == [
             (date(2024, 1, 10), True), (date(2024, 2, 10), False), (date(2024, 3, 10), True)]
-        assert store.history.entries(limit=1)[0].details["events"] == [
-            {"case_ref": "C-1001", "kind": "visit", "date": "2024-03-10", "child_seen": True,
-             "seen_alone": True, "reason_not_alone": None, "note": None},
-            {"case_ref": "C-1002", "kind": "supervision", "date": "2024-03-20", "child_seen": True,
-             "seen_alone": None, "reason_not_alone": None, "note": None},
-        ]
+        # the entry counts the new events and digests them (db.cases.EVENTS_DIGEST), in the file's order
+        entry = store.history.entries(limit=1)[0].details
+        written = [("C-1001", Event(kind=EventKind.visit, date=date(2024, 3, 10), seen_alone=True)),
+                   ("C-1002", Event(kind=EventKind.supervision, date=date(2024, 3, 20)))]
+        assert (entry["count"], entry["digest"]) == (2, events_digest(written, entry["text_salt"]))
+        assert entry["digest"] != events_digest(written[::-1], entry["text_salt"])
     finally:
         store.close()
 

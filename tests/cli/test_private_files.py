@@ -62,9 +62,9 @@ def test_nothing_a_fresh_users_run_creates_is_open_to_others(fresh_user, capsys,
                      "--out", out]) == 0, capsys.readouterr().err
     from caseaudit.services.outputs import make_private_folder
     from tui.preferences import default_path, remember
-    from tui.screens.reports import default_export_folder
+    from caseaudit.services.locations import reports_folder
 
-    make_private_folder(default_export_folder())
+    make_private_folder(reports_folder())  # where the reports screen exports
     remember(default_path(), theme="textual-light")
     # An Annex A import with refused rows, and a backup.
     assert main(["--db", str(demo), "import", "annex-a", "annex.xlsx", "--skip-invalid", "rejects.csv"]) == 0

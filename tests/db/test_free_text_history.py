@@ -12,7 +12,7 @@ import sqlite3
 from datetime import date
 
 from audit_tools.models import Event, EventKind
-from db.free_text import matches
+from db.cases import events_digest
 from db.maintenance import verify_file
 from tests.support import admin_store, make_audit
 
@@ -41,12 +41,15 @@ def test_an_event_note_a_draft_note_and_a_concern_are_not_in_the_history(tmp_pat
     text = _history_text(path)
     for words in ("Jane DOE", "01/02/2019", DRAFT_NOTE, FOUND, "strategy discussion"):
         assert words not in text, words
-    # ... and the entry still shows which text it was: the salted hash matches the stored note.
+    # ... and the entry still shows which text it was: its digest, the texts salted, matches the stored note.
     entry = json.loads(store.db.execute(
         "SELECT details FROM history WHERE what = 'events imported' ORDER BY id DESC LIMIT 1").fetchone()[0])
-    recorded = entry["events"][0]["note"]
-    assert recorded.startswith("sha256:") and matches(recorded, entry["text_salt"], NOTE)
-    assert not matches(recorded, entry["text_salt"], NOTE + ".")
+    event = Event(kind=EventKind.visit, date=date(2024, 2, 3), seen_alone=False,
+                  reason_not_alone="Jane DOE was with her mother", note=NOTE)
+    assert entry["count"] == 1
+    assert entry["digest"] == events_digest([("C-1001", event)], entry["text_salt"])
+    assert entry["digest"] != events_digest([("C-1001", event.model_copy(update={"note": NOTE + "."}))],
+                                            entry["text_salt"])
     assert store.db.execute("SELECT note FROM case_events WHERE note = ?", [NOTE]).fetchone() == (NOTE,)
     assert verify_file(path).ok
 

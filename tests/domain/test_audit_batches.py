@@ -77,7 +77,7 @@ def test_good_lines_in_any_batch_size_give_the_same_audits(size):
 
 
 def test_the_engine_runs_once_per_case_and_as_of_date_in_a_batch(monkeypatch):
-    import audit_tools.standards as standards
+    import audit_tools.importers.audits as standards
 
     calls: list[tuple[str, date]] = []
     real = standards.evaluate

@@ -312,8 +312,8 @@ def test_notes_and_reasons_only_for_scored_standards(tmp_path):
 def test_unreadable_file_gets_a_sentence(tmp_path, monkeypatch):
     f = write_csv(tmp_path / "users.csv", "username,display_name,roles,team\n")
 
-    def denied(self):
+    def denied(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(type(f), "read_bytes", denied)
+    monkeypatch.setattr(type(f), "open", denied)
     assert refusal(lambda: read_table(f, USERS)) == [f"{f}: cannot be read (Permission denied)"]

@@ -81,7 +81,7 @@ def test_an_escalated_moderation_without_a_reason_is_refused(db, tmp_path, capsy
 
 def test_bad_lines_in_different_batches_are_all_reported_and_nothing_is_written(db, tmp_path, capsys,
                                                                                   monkeypatch):
-    monkeypatch.setattr(importers, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importers.batching, "BATCH_SIZE", 2)
     load_basics(db, tmp_path, capsys)
     before = counts(db)
     lines = [json.dumps(audit_line(audit_id=f"A-{i:04d}", moderation=None)) for i in range(1, 8)]
@@ -100,7 +100,7 @@ def test_bad_lines_in_different_batches_are_all_reported_and_nothing_is_written(
 
 
 def test_a_file_of_several_batches_goes_in_whole(db, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(importers, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importers.batching, "BATCH_SIZE", 2)
     load_basics(db, tmp_path, capsys)
     lines = [json.dumps(audit_line(audit_id=f"A-{i:04d}", moderation=None)) for i in range(1, 8)]
     path = write(tmp_path, "audits.jsonl", "\n\n".join(lines) + "\n")  # blank lines between
@@ -112,7 +112,7 @@ def test_a_file_of_several_batches_goes_in_whole(db, tmp_path, capsys, monkeypat
 
 def test_reimporting_a_file_of_several_batches_names_each_stored_audit_once(db, tmp_path, capsys,
                                                                               monkeypatch):
-    monkeypatch.setattr(importers, "BATCH_SIZE", 2)
+    monkeypatch.setattr(importers.batching, "BATCH_SIZE", 2)
     load_basics(db, tmp_path, capsys)
     lines = [json.dumps(audit_line(audit_id=f"A-{i:04d}", moderation=None)) for i in (1, 2, 3)]
     path = write(tmp_path, "audits.jsonl", "\n".join(lines) + "\n")

@@ -296,7 +296,7 @@ def test_a_round_audit_is_amended_like_any_and_its_answers_follow(tmp_path):
         "SELECT question, answer, comment FROM round_answers ORDER BY question").fetchall()
     assert stored == [("graded-care-profile", "yes", None), ("neglect-named", "yes", None)]
     figures = rounds.report(lead, made.round_id)
-    assert figures.questions[0].answers["yes"]["n"] == 1 and figures.questions[0].answers["no"]["n"] == 0
+    assert figures.questions[0].answers["yes"].n == 1 and figures.questions[0].answers["no"].n == 0
     # An amendment leaving a question unanswered is refused, naming it.
     with pytest.raises(Refused, match="Is neglect recognised and named in the assessment\\?: no answer"):
         audit_service.amend_audit(amy, submitted.audit_id, {"answers": {
@@ -313,7 +313,7 @@ def test_the_comments_of_a_round_audit_the_qa_lead_moderates_blind_stay_out_of_t
     lead.moderation.assign(audit.audit_id, "quinn")
     figures = rounds.report(lead, made.round_id, include_notes=True)
     assert figures.comments == []  # quinn re-audits it blind: nothing of it reaches them
-    assert figures.questions[0].answers["partly"]["n"] == 1  # the figures stay
+    assert figures.questions[0].answers["partly"].n == 1  # the figures stay
     other = store.clone("root")
     assert [c.comment for c in rounds.report(other, made.round_id, include_notes=True).comments] == [
         "drift since spring"]

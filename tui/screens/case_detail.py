@@ -8,19 +8,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
-from audit_tools.models import Grade, Status
-from caseaudit.services import audits as audit_service
+from audit_tools.models import Status
 from caseaudit.services import cases as case_service
 from caseaudit.services.cases import CaseDetail
 from tui.screens.base import CaseauditScreen
-from tui.widgets.prompts import Confirm
 from tui.widgets.footer import KeysFooter
 from tui.words import counts_text, shorten
+from tui.navigation import OpenAudit, StartAudit
+from tui.workers import result_of
 
 STATUS_STYLE = {
     Status.met: "green",
@@ -36,43 +34,6 @@ STATUS_WORDS = {
     Status.not_applicable: "n/a",
     None: "judgement",
 }
-
-
-def start_audit(screen: Screen, case_ref: str) -> None:
-    """Check the user may audit the case (independence, recent audit), then open the form."""
-    app = screen.app
-
-    def opened(result) -> None:
-        from tui.screens.audit_form import AuditFormScreen
-
-        refusals, warning, blocks = result
-        if refusals:
-            app.notify("\n".join(refusals), title="You may not audit this case", severity="error",
-                       timeout=10)
-            return
-        if warning and blocks:
-            app.notify(warning + "; the service does not allow another audit yet.",
-                       title="Not yet", severity="error", timeout=10)
-            return
-        if warning:
-            def go(yes: bool | None) -> None:
-                if yes:
-                    app.push_screen(AuditFormScreen(case_ref=case_ref))
-
-            app.push_screen(Confirm(f"{warning}. Audit it again anyway?", yes="Audit anyway",
-                                    no="Cancel"), go)
-            return
-        app.push_screen(AuditFormScreen(case_ref=case_ref))
-
-    def check() -> None:
-        try:
-            result = audit_service.may_start_audit_of(app.store, app.user, app.today, case_ref)
-        except Exception as err:  # told as a sentence on the screen, never a traceback
-            app.call_from_thread(app.show_problem, err)
-            return
-        app.call_from_thread(opened, result)
-
-    app.run_worker(check, thread=True, exit_on_error=False, group="start-audit")
 
 
 class CaseDetailScreen(CaseauditScreen):
@@ -108,11 +69,7 @@ class CaseDetailScreen(CaseauditScreen):
         return case_service.case_detail(self.app.store, self.app.user, self.app.catalogue, self.app.today,
                                         self.case_ref)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.
-        if event.state == WorkerState.SUCCESS:
-            self.show(event.worker.result)
-
+    @result_of(load)
     def show(self, found: CaseDetail) -> None:
         case, report = found.case, found.report
         self.report = report
@@ -149,7 +106,7 @@ class CaseDetailScreen(CaseauditScreen):
             if row.audit_id in found.imported:
                 submitted += ", imported"
             audits.add_row(row.audit_id, row.auditor, format_day(row.as_of), submitted,
-                           Grade(row.final_grade).label if row.final_grade else "", key=row.audit_id)
+                           row.final_grade.label if row.final_grade else "", key=row.audit_id)
         if not found.audits:
             audits.add_row("none yet", "", "", "", "")
 
@@ -192,14 +149,12 @@ class CaseDetailScreen(CaseauditScreen):
 
     @on(DataTable.RowSelected, "#case-audits-table")
     def _open_audit(self, event: DataTable.RowSelected) -> None:
-        from tui.screens.audit_form import AuditFormScreen
-
         audit_id = event.row_key.value
         hidden = getattr(self, "blind", {})
         if audit_id in hidden:  # the service's refusal, told rather than opening the form to refuse
             self.notify(f"{hidden[audit_id]} (m opens your moderation queue).", severity="warning")
         elif audit_id:
-            self.app.push_screen(AuditFormScreen(audit_id=audit_id))
+            self.post_message(OpenAudit(audit_id=audit_id))
 
     def action_new_audit(self) -> None:
-        start_audit(self, self.case_ref)
+        self.post_message(StartAudit(self.case_ref))

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day, format_day_time, london
 from caseaudit.services import dashboard as dashboard_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
+from tui.navigation import OpenAudit, OpenConcern
+from tui.workers import result_of
 
 
 def saved_words(saved_at: str | None) -> str:
@@ -111,10 +112,6 @@ class DashboardScreen(CaseauditScreen):
     def load(self) -> dashboard_service.Dashboard:
         return dashboard_service.dashboard(self.app.store, self.app.user, self.app.today)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.
-        if event.state == WorkerState.SUCCESS and event.worker.group != "lockouts":
-            self.show(event.worker.result)
 
     def show_lockouts(self, figures: dashboard_service.Dashboard) -> None:
         """Sign-in lockouts head an admin's dashboard until one of them acknowledges them."""
@@ -175,6 +172,7 @@ class DashboardScreen(CaseauditScreen):
                           first_words(c.found, room), key=c.concern_id)
         self._concerns = {c.concern_id: c for c in figures.concerns}
 
+    @result_of(load)
     def show(self, figures: dashboard_service.Dashboard) -> None:
         self.show_lockouts(figures)
         self.show_concerns(figures)
@@ -278,11 +276,9 @@ class DashboardScreen(CaseauditScreen):
 
     @on(DataTable.RowSelected, "#concerns-table")
     def open_concern(self, event: DataTable.RowSelected) -> None:
-        from tui.screens.concerns import ConcernScreen
-
         concern = getattr(self, "_concerns", {}).get(event.row_key.value)
         if concern is not None:
-            self.app.push_screen(ConcernScreen(concern), lambda changed: self.load() if changed else None)
+            self.post_message(OpenConcern(concern, lambda changed: self.load() if changed else None))
 
     def show_allocated(self, allocated: list, month: str) -> None:
         """The cases allocated to the user this month, with what is done (hidden when none)."""
@@ -307,13 +303,11 @@ class DashboardScreen(CaseauditScreen):
     def open_allocated(self, event: DataTable.RowSelected) -> None:
         """Start the audit of an allocated case, or carry on the one started from it; saving
         links it to the allocation."""
-        from tui.screens.audit_form import AuditFormScreen
-
         case = self.allocated.get(event.row_key.value)
         if case is not None and case.audit_id is not None:
-            self.app.push_screen(AuditFormScreen(audit_id=case.audit_id))
+            self.post_message(OpenAudit(audit_id=case.audit_id))
         else:
-            self.app.push_screen(AuditFormScreen(case_ref=event.row_key.value))
+            self.post_message(OpenAudit(case_ref=event.row_key.value))
 
     def show_round_cases(self, cases: list) -> None:
         """The thematic rounds' cases given to the user, with what is done (hidden when none)."""
@@ -340,18 +334,14 @@ class DashboardScreen(CaseauditScreen):
     @on(DataTable.RowSelected, "#round-cases-table")
     def open_round_case(self, event: DataTable.RowSelected) -> None:
         """Start a round's audit of the case, or carry on (or read) the one started."""
-        from tui.screens.audit_form import AuditFormScreen
-
         case = getattr(self, "round_cases", {}).get(event.row_key.value)
         if case is None:
             return
         if case.audit_id is not None:
-            self.app.push_screen(AuditFormScreen(audit_id=case.audit_id))
+            self.post_message(OpenAudit(audit_id=case.audit_id))
         else:
-            self.app.push_screen(AuditFormScreen(case_ref=case.case_ref, round_id=case.round_id))
+            self.post_message(OpenAudit(case_ref=case.case_ref, round_id=case.round_id))
 
     @on(DataTable.RowSelected, "#drafts-table")
     def open_draft(self, event: DataTable.RowSelected) -> None:
-        from tui.screens.audit_form import AuditFormScreen
-
-        self.app.push_screen(AuditFormScreen(audit_id=event.row_key.value))
+        self.post_message(OpenAudit(audit_id=event.row_key.value))

@@ -25,10 +25,10 @@ from audit_tools.pack import Pack, split_references
 from caseaudit.services.outputs import make_private_folder
 from caseaudit.services.pack import download_pack, export_pack
 from tui.screens.base import CaseauditScreen
-from tui.screens.reports import default_export_folder
 from tui.widgets.footer import KeysFooter
 from tui.widgets.ticks import TickBox
 from tui.widgets.prompts import Confirm
+from caseaudit.services.locations import reports_folder
 
 FORMAT_WORDS = {"md": "md", "xlsx": "XLSX"}
 
@@ -58,7 +58,7 @@ class PackScreen(CaseauditScreen):
 
     def __init__(self, export_folder: str | Path | None = None) -> None:
         super().__init__()
-        self.export_folder = Path(export_folder) if export_folder else default_export_folder()
+        self.export_folder = Path(export_folder) if export_folder else reports_folder()
         self.last_written: Path | None = None
 
     def compose(self) -> ComposeResult:

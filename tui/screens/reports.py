@@ -39,6 +39,7 @@ from tui.words import shorten
 from tui.widgets.footer import KeysFooter
 from tui.widgets.ticks import TickBox
 from tui.widgets.prompts import Confirm
+from caseaudit.services.locations import reports_folder
 
 FORMAT_WORDS = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "md": "board paper (md)"}
 QUARTERS_SHOWN = 8
@@ -53,12 +54,6 @@ def export_target(folder: Path, quarter: Quarter, fmt: str) -> Path:
     """Where the screen writes a format: one name per quarter, so a re-export replaces it."""
     name = f"themes-{quarter.code}"
     return folder / (f"{name}-csv" if fmt == "csv" else f"{name}.{fmt}")
-
-
-def default_export_folder() -> Path:
-    from caseaudit.services.locations import reports_folder
-
-    return reports_folder()
 
 
 class ReportsScreen(CaseauditScreen):
@@ -101,7 +96,7 @@ class ReportsScreen(CaseauditScreen):
 
     def __init__(self, export_folder: str | Path | None = None) -> None:
         super().__init__()
-        self.export_folder = Path(export_folder) if export_folder else default_export_folder()
+        self.export_folder = Path(export_folder) if export_folder else reports_folder()
         self.report: ThemesReport | None = None
         self.quarter: Quarter | None = None
 

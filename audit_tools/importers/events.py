@@ -1,0 +1,199 @@
+"""The checks of an events file, a batch of rows at a time, against the events already stored.
+
+A cumulative export can be imported again: a row identical to a stored event is skipped
+(reported as already present); a row on the same case, kind and day with different
+details is refused, since caseaudit keeps one event of a kind a day per case and would
+otherwise count it twice. Between batches `EventCheck` keeps only a number per (case,
+kind, day) met (the row it was first on), so memory grows by a few bytes a row, never by
+the rows themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from audit_tools.errors import BadInput
+from audit_tools.importers import batching
+from audit_tools.importers.checks import FirstRows, Progress, check_row, row_order, text_field
+from audit_tools.importers.rows import EventRow
+from audit_tools.importers.tables import Cells, Table
+from audit_tools.models import Event, EventKind
+
+EventKey = tuple[str, EventKind, date]
+Stored = Mapping[EventKey, Sequence[Event]]
+# What two events of the same case, kind and day may differ in: a row that differs from the
+# stored event in any of these is a correction the file cannot make silently.
+_EVENT_DETAILS = ("child_seen", "seen_alone", "reason_not_alone", "note")
+_KINDS = {kind: i for i, kind in enumerate(EventKind)}
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _stored_index(stored: Collection[EventKey] | Mapping[EventKey, Iterable[Event]]) -> dict[EventKey, list[Event]]:
+    if isinstance(stored, Mapping):
+        return {key: list(events) for key, events in stored.items()}
+    # Only the keys are known: any row with one of them conflicts.
+    return {key: [] for key in stored}
+
+
+class EventCheck:
+    """The rules for the rows of one events file, checked a batch at a time.
+
+    Each batch comes with the case refs it names that are stored cases and the stored
+    events of those cases by (case_ref, kind, date), as the caller looked them up; the
+    check never reads the database. Problems gather in `problems` (`FILE:ROW: column:
+    reason`); `present` counts the rows skipped as already stored.
+    """
+
+    def __init__(self, name: str, today: date | None = None) -> None:
+        self.name = name
+        self.today = today
+        self.problems: list[str] = []
+        self.present: list[int] = []
+        self._refs: dict[str, int] = {}  # a number per case ref, to keep each row's key as one int
+        self._first = FirstRows(name, "date", lambda k: f"{k[1].value} on {k[2].isoformat()} for {k[0]}",
+                                "caseaudit keeps one event of a kind a day per case: keep one of the rows")
+
+    @staticmethod
+    def case_refs(batch: Iterable[tuple[int, Cells]]) -> set[str]:
+        """The case refs a batch's rows name (what the caller looks up for `check`)."""
+        return {ref for _, cells in batch if (ref := text_field(cells, "case_ref"))}
+
+    def _key(self, row: EventRow) -> int:
+        ref = self._refs.setdefault(row.case_ref, len(self._refs))
+        return (ref << 32) | (_KINDS[row.kind] << 24) | row.date.toordinal()
+
+    def check(self, batch: Sequence[tuple[int, Cells]], known_cases: Collection[str], stored: Stored,
+              progress: Callable[[], None] | None = None) -> list[EventRow]:
+        """The batch's new events, as their checked rows (each an Event with its case_ref: made
+        into a plain Event only when compared with a stored one, as a long file's rows are
+        written as they are); its bad rows' problems go to `problems`."""
+        new: list[EventRow] = []
+        for number, cells in batch:
+            if progress:
+                progress()
+            row = check_row(EventRow, self.name, number, cells, self.problems)
+            if row is None:
+                continue
+            again = self._first.again(number, self._key(row), (row.case_ref, row.kind, row.date))
+            if again:
+                self.problems.append(again)
+            own = self._rules(number, row, known_cases)
+            if own:
+                self.problems.extend(own)
+                continue
+            key = (row.case_ref, row.kind, row.date)
+            if key not in stored:
+                new.append(row)
+                continue
+            event = row.to_model()
+            if any(event == kept for kept in stored[key]):
+                self.present.append(number)
+            else:
+                self.problems.append(self._conflict(number, row, event, stored[key]))
+        return new
+
+    def _rules(self, number: int, row: EventRow, known_cases: Collection[str]) -> list[str]:
+        at = f"{self.name}:{number}"
+        own: list[str] = []
+        if row.case_ref not in known_cases:
+            own.append(f"{at}: case_ref: {row.case_ref!r} is not a known case; "
+                       "import it with `caseaudit import cases` first")
+        if self.today is not None and row.date > self.today:
+            own.append(f"{at}: date: {row.date.isoformat()} is in the future (today is "
+                       f"{self.today.isoformat()}); import only what has already happened")
+        if row.seen_alone is not None and not row.child_seen:
+            own.append(f"{at}: seen_alone: the child was not seen, so leave seen_alone empty")
+        if row.seen_alone and row.reason_not_alone:
+            own.append(f"{at}: reason_not_alone: the child was seen alone, so there is no "
+                       "reason to record; empty the cell or set seen_alone to false")
+        if row.kind is not EventKind.visit and (row.seen_alone is not None or row.reason_not_alone):
+            own.append(f"{at}: seen_alone: only visits record whether the child was seen alone")
+        return own
+
+    def _conflict(self, number: int, row: EventRow, event: Event, kept: Sequence[Event]) -> str:
+        what = f"{row.kind.value} on {row.date.isoformat()} for {row.case_ref}"
+        first = kept[0] if kept else None
+        differs = [c for c in _EVENT_DETAILS if first is not None and getattr(first, c) != getattr(event, c)]
+        if differs:
+            column = differs[0]
+            return (f"{self.name}:{number}: {column}: {what} is already in the database with {column} "
+                    f"{_show(getattr(first, column))}, this row has {_show(getattr(event, column))}; "
+                    "caseaudit keeps one event of a kind a day per case, so it will not change or add to it: "
+                    "correct the row to match or leave it out")
+        return (f"{self.name}:{number}: date: {what} is already in the database; "
+                "import only events not yet loaded")
+
+    def refuse(self) -> None:
+        """Raise BadInput naming every problem met, top to bottom, if there was any."""
+        if self.problems:
+            raise BadInput(*sorted(self.problems, key=row_order))
+
+    def batches(self, rows: Iterable[tuple[int, Cells]],
+                stored: Callable[[set[str]], tuple[Collection[str], Stored]],
+                progress: Progress | None = None, total: int | None = None,
+                batch_size: int | None = None) -> Iterator[list[EventRow]]:
+        """Each batch's new events while every row so far is good; at the end BadInput naming
+        every bad row, so a writer that stored what came out, in one transaction, rolls it
+        all back. `stored(refs)` gives the batch's known refs and their stored events."""
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if progress:
+                progress(done, total if total is not None else done)
+
+        for batch in batching.batches(rows, batch_size or batching.BATCH_SIZE):
+            known, kept = stored(self.case_refs(batch))
+            new = self.check(batch, known, kept, tick)
+            if not self.problems:
+                yield new
+        self.refuse()
+
+
+@dataclass
+class EventsChecked:
+    """The rows of an events file sorted into new events and events already stored."""
+
+    new: list[tuple[str, Event]] = field(default_factory=list)
+    present: list[int] = field(default_factory=list)  # row numbers already in the database
+
+
+def sort_events(table: Table, known_cases: Collection[str],
+                stored: Collection[EventKey] | Mapping[EventKey, Iterable[Event]] = (),
+                progress: Progress | None = None, today: date | None = None) -> EventsChecked:
+    """Check a whole events file against the events already stored (see EventCheck).
+
+    `stored` maps (case_ref, kind, date) to the stored events with that key; `today`
+    (when given) refuses events dated after it, which have not happened yet.
+    """
+    check = EventCheck(table.name, today)
+    total = len(table.rows)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    new = check.check(table.rows, known_cases, _stored_index(stored), tick)
+    check.refuse()
+    return EventsChecked(new=[(row.case_ref, row.to_model()) for row in new], present=check.present)
+
+
+def check_events(table: Table, known_cases: Collection[str],
+                 progress: Progress | None = None,
+                 stored: Collection[EventKey] | Mapping[EventKey, Iterable[Event]] = ()) -> list[tuple[str, Event]]:
+    """The new events of an events file (see `sort_events`; rows already stored are left out)."""
+    return sort_events(table, known_cases, stored, progress).new
