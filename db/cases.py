@@ -23,14 +23,18 @@ EVENTS_DIGEST = ("SHA-256 over each imported event in the order written: the JSO
                  "text as db.free_text.digest(text_salt, text), followed by a newline")
 
 
-def _event_values(events: Iterable[tuple[str, Event]]) -> list[tuple[object, ...]]:
+# An event as a case_events row: case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note.
+EventValues = tuple[str, str, str, int, int | None, str | None, str | None]
+
+
+def event_values(events: Iterable[tuple[str, Event]]) -> list[EventValues]:
     """(case_ref, event) pairs as case_events rows."""
     return [(ref, e.kind.value, e.date.isoformat(), int(e.child_seen),
              None if e.seen_alone is None else int(e.seen_alone), e.reason_not_alone, e.note)
             for ref, e in events]
 
 
-def _digest_values(digest: Any, values: Iterable[tuple[object, ...]], salt: str) -> None:
+def _digest_values(digest: Any, values: Iterable[EventValues], salt: str) -> None:
     for v in values:
         shown = [*v[:5], *(free_text.digest(salt, t) if isinstance(t, str) and t else t for t in v[5:])]
         digest.update(json.dumps(shown, ensure_ascii=False).encode("utf-8") + b"\n")
@@ -39,7 +43,7 @@ def _digest_values(digest: Any, values: Iterable[tuple[object, ...]], salt: str)
 def events_digest(events: Iterable[tuple[str, Event]], salt: str) -> str:
     """EVENTS_DIGEST of `events` with `salt`: what an "events imported" entry records of them."""
     digest = hashlib.sha256()
-    _digest_values(digest, _event_values(events), salt)
+    _digest_values(digest, event_values(events), salt)
     return digest.hexdigest()
 
 
@@ -49,7 +53,7 @@ class Cases(Aggregate):
         self.session.require(Op.import_data, Facts(what="cases"))
         with self.session.transaction():
             self.store.people.write_teams(c.team for c in cases)
-            self.db["cases"].upsert_all(
+            self.db.table("cases").upsert_all(
                 [{"case_ref": c.case_ref, "case_type": c.case_type.value, "start_date": c.start_date.isoformat(),
                   "team": c.team, "worker": c.worker, "line_manager": c.line_manager,
                   "closed_date": rows.iso(c.closed_date)} for c in cases],
@@ -64,28 +68,29 @@ class Cases(Aggregate):
 
     def add_events(self, events: list[tuple[str, Event]]) -> int:
         """Add events to stored cases, all or none, under one history entry (see `import_events`)."""
-        return self.import_events([events])
+        return self.import_events([event_values(events)])
 
-    def import_events(self, batches: Iterable[Sequence[tuple[str, Event]]]) -> int:
-        """Write (case_ref, event) pairs the import service has checked, batch by batch, all or
-        none; ONE history entry records them: how many, and EVENTS_DIGEST over them with their
-        free text hashed with the entry's salt (db/free_text.py), never the events themselves."""
+    def import_events(self, batches: Iterable[Sequence[EventValues]]) -> int:
+        """Write events the import service has checked (as `event_values` gives them), batch by
+        batch, all or none; ONE history entry records them: how many, and EVENTS_DIGEST over
+        them with their free text hashed with the entry's salt (db/free_text.py), never the
+        events themselves."""
         self.session.require(Op.import_data, Facts(what="events"))
         salt = secrets.token_hex(16)
         digest, count = hashlib.sha256(), 0
         with self.session.transaction():
             for events in batches:
                 self._check_new(events)
-                values = self._insert_events(events)
-                _digest_values(digest, values, salt)
-                count += len(values)
+                self._insert_values(events)
+                _digest_values(digest, events, salt)
+                count += len(events)
             if count:
                 self.session.record("events imported", {"count": count, "digest": digest.hexdigest(),
                                                         "text_salt": salt})
         return count
 
-    def _check_new(self, events: Sequence[tuple[str, Event]]) -> None:
-        refs = sorted({ref for ref, _ in events})
+    def _check_new(self, events: Sequence[EventValues]) -> None:
+        refs = sorted({e[0] for e in events})
         known = self._known(refs)
         unknown = [r for r in refs if r not in known]
         if unknown:
@@ -93,8 +98,7 @@ class Cases(Aggregate):
         # The importer skipped what was stored when it checked the file; anything stored
         # since (a second import of the same file at the same moment) must not be doubled.
         stored = self._stored_event_keys(refs)
-        clash = sorted({(ref, e.kind.value, e.date.isoformat()) for ref, e in events
-                        if (ref, e.kind.value, e.date.isoformat()) in stored})
+        clash = sorted({e[:3] for e in events if e[:3] in stored})
         if clash:
             ref, kind, day = clash[0]
             more = f" and {len(clash) - 1} more" if len(clash) > 1 else ""
@@ -119,18 +123,19 @@ class Cases(Aggregate):
                 f"SELECT case_ref, kind, date FROM case_events WHERE case_ref IN ({marks})", chunk))
         return keys
 
-    def _insert_events(self, events: Iterable[tuple[str, Event]]) -> list[tuple[object, ...]]:
-        values = _event_values(events)
+    def _insert_events(self, events: Iterable[tuple[str, Event]]) -> None:
+        self._insert_values(event_values(events))
+
+    def _insert_values(self, values: Sequence[EventValues]) -> None:
         self.db.conn.executemany(
             "INSERT INTO case_events (case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", values)
-        return values
 
     def get_many(self, refs: Iterable[str]) -> dict[str, Case]:
         """The stored cases among `refs`, each with its events: two queries per chunk of
         refs, however many there are (a batch of an import asks for thousands at once)."""
         refs = sorted(set(refs))
-        found: dict[str, dict] = {}
+        found: dict[str, dict[str, object]] = {}
         events: dict[str, list[Event]] = {}
         for chunk, marks in rows.chunks(refs):
             for r in self.db.execute(
@@ -164,8 +169,10 @@ class Cases(Aggregate):
                     line_manager=row[5], closed_date=row[6], events=events)
 
     @staticmethod
-    def _filters(team, case_type, worker, search, open_only) -> tuple[list[str], list]:
-        where, params = [], []
+    def _filters(team: str | None, case_type: CaseType | str | None, worker: str | None, search: str | None,
+                 open_only: bool) -> tuple[list[str], list[object]]:
+        where: list[str] = []
+        params: list[object] = []
         if team is not None:
             where.append("c.team = ?")
             params.append(team)
@@ -227,4 +234,4 @@ class Cases(Aggregate):
         sql = "SELECT count(*) FROM cases c"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return self.db.execute(sql, params).fetchone()[0]
+        return int(self.db.execute(sql, params).fetchone()[0])

@@ -110,3 +110,35 @@ def same(recorded: object, stored: object, salt: str | None, allowed: frozenset[
         return len(recorded) == len(stored) and all(
             same(r, s, salt, allowed, in_text) for r, s in zip(recorded, stored))
     return recorded == stored
+
+
+REDACTED_PREFIX = "[redacted "
+
+
+def is_redacted(text: object) -> bool:
+    """Already a redaction's mark (as SQL's LIKE '[redacted %' sees it: any case)."""
+    return isinstance(text, str) and text[:len(REDACTED_PREFIX)].lower() == REDACTED_PREFIX
+
+
+def redact_text(text: object, replacement: str, keep: frozenset[str] = frozenset(),
+                only: frozenset[str] | None = None) -> object:
+    """One free-text value as a redaction leaves it: `replacement` for words, as it was when
+    empty, already redacted, one of `keep` (an open action's description) or, given `only`,
+    not one of those."""
+    if not isinstance(text, str) or not text or is_redacted(text) or text in keep:
+        return text
+    if only is not None and text not in only:
+        return text
+    return replacement
+
+
+def redact_value(value: object, replacement: str, keep: frozenset[str] = frozenset(),
+                 only: frozenset[str] | None = None, in_text: bool = False) -> object:
+    """`value` (JSON values) with every free-text string under FREE_TEXT_KEYS redacted."""
+    if in_text and isinstance(value, str):
+        return redact_text(value, replacement, keep, only)
+    if isinstance(value, dict):
+        return {k: redact_value(v, replacement, keep, only, in_text or k in FREE_TEXT_KEYS) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_value(v, replacement, keep, only, in_text) for v in value]
+    return value

@@ -44,7 +44,10 @@ def redactions(db: sqlite_utils.Database, kind: str) -> dict[Any, frozenset[str]
         replacement = data.get("replacement")
         if not isinstance(replacement, str):
             continue
-        for key in data.get(kind) or []:
+        named = list(data.get(kind) or [])
+        if kind == "audits":  # an action's redaction reaches its audit's copies too
+            named += data.get("audit_copies") or []
+        for key in named:
             found.setdefault(key, set()).add(replacement)
     return {key: frozenset(forms) for key, forms in found.items()}
 

@@ -26,6 +26,8 @@ from db.clock import Clock
 from db.concerns import Concerns
 from db import history
 from db.history import History
+from db.holds import Holds
+from db.redaction import Redaction
 from db.foreign import refuse_foreign
 from db.migrations import migrate
 from db.moderation import ModerationAggregate
@@ -57,6 +59,8 @@ class Store:
         self.concerns = Concerns(self)
         self.rounds = Rounds(self)
         self.packs = Packs(self)
+        self.holds = Holds(self)
+        self.redaction = Redaction(self)
         if _migrate:
             refuse_foreign(self.path)
             try:

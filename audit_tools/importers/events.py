@@ -73,9 +73,11 @@ class EventCheck:
         return (ref << 32) | (_KINDS[row.kind] << 24) | row.date.toordinal()
 
     def check(self, batch: Sequence[tuple[int, Cells]], known_cases: Collection[str], stored: Stored,
-              progress: Callable[[], None] | None = None) -> list[tuple[str, Event]]:
-        """The batch's new events (case ref, event); its bad rows' problems go to `problems`."""
-        new: list[tuple[str, Event]] = []
+              progress: Callable[[], None] | None = None) -> list[EventRow]:
+        """The batch's new events, as their checked rows (each an Event with its case_ref: made
+        into a plain Event only when compared with a stored one, as a long file's rows are
+        written as they are); its bad rows' problems go to `problems`."""
+        new: list[EventRow] = []
         for number, cells in batch:
             if progress:
                 progress()
@@ -89,11 +91,12 @@ class EventCheck:
             if own:
                 self.problems.extend(own)
                 continue
-            event = row.to_model()
             key = (row.case_ref, row.kind, row.date)
             if key not in stored:
-                new.append((row.case_ref, event))
-            elif any(event == kept for kept in stored[key]):
+                new.append(row)
+                continue
+            event = row.to_model()
+            if any(event == kept for kept in stored[key]):
                 self.present.append(number)
             else:
                 self.problems.append(self._conflict(number, row, event, stored[key]))
@@ -138,7 +141,7 @@ class EventCheck:
     def batches(self, rows: Iterable[tuple[int, Cells]],
                 stored: Callable[[set[str]], tuple[Collection[str], Stored]],
                 progress: Progress | None = None, total: int | None = None,
-                batch_size: int | None = None) -> Iterator[list[tuple[str, Event]]]:
+                batch_size: int | None = None) -> Iterator[list[EventRow]]:
         """Each batch's new events while every row so far is good; at the end BadInput naming
         every bad row, so a writer that stored what came out, in one transaction, rolls it
         all back. `stored(refs)` gives the batch's known refs and their stored events."""
@@ -186,7 +189,7 @@ def sort_events(table: Table, known_cases: Collection[str],
 
     new = check.check(table.rows, known_cases, _stored_index(stored), tick)
     check.refuse()
-    return EventsChecked(new=new, present=check.present)
+    return EventsChecked(new=[(row.case_ref, row.to_model()) for row in new], present=check.present)
 
 
 def check_events(table: Table, known_cases: Collection[str],

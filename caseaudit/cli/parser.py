@@ -121,4 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dest", metavar="DEST", help="the file to write the copy to (a new file unless --force)")
     p.add_argument("--force", action="store_true", help="replace an existing file at DEST; never the database")
     p.set_defaults(handler="caseaudit.cli.admin:backup")
+    from caseaudit.cli.record import add_commands
+
+    add_commands(sub)  # hold and redact
     return parser

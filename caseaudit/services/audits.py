@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from audit_tools.amendments import AMENDABLE, changed_fields
 from audit_tools.audit import recent_audit_warning
@@ -30,7 +30,15 @@ def is_conflict(err: BaseException | None) -> bool:
     return isinstance(err, DraftConflict)
 
 
-def may_start_audit(store: Store, user: User, today: date, case: Case) -> tuple[list[str], str | None, bool]:
+class StartCheck(NamedTuple):
+    """Whether the user may start an audit of a case today."""
+
+    refusals: list[str]  # the policy's sentences; empty when they may
+    warning: str | None  # the recent-audit warning, if the case was audited lately
+    blocks: bool  # whether the service refuses on that warning rather than asking
+
+
+def may_start_audit(store: Store, user: User, today: date, case: Case) -> StartCheck:
     """(refusals, warning, warning blocks) for the user starting an audit of `case` today."""
     access.acting_user(store, user)
     refusals = list(decide(user, Op.start_audit, case_facts(case)).reasons)
@@ -38,17 +46,17 @@ def may_start_audit(store: Store, user: User, today: date, case: Case) -> tuple[
     settings = store.reference.settings()
     warning = recent_audit_warning(case.case_ref, last, today, settings.independence_window_months)
     blocks = settings.independence_mode == "block"
-    return refusals, warning, blocks
+    return StartCheck(refusals, warning, blocks)
 
 
 # --- the audit form -----------------------------------------------------------------
 
 
-def may_start_audit_of(store: Store, user: User, today: date, case_ref: str) -> tuple[list[str], str | None, bool]:
+def may_start_audit_of(store: Store, user: User, today: date, case_ref: str) -> StartCheck:
     """The same, for a case known by its reference (a refusal when it is not stored)."""
     case = store.cases.get(case_ref)
     if case is None:
-        return [f"case {case_ref}: not in the database"], None, False
+        return StartCheck([f"case {case_ref}: not in the database"], None, False)
     return may_start_audit(store, user, today, case)
 
 

@@ -6,7 +6,7 @@ db.concerns (each its own transaction, with its history entry)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from audit_tools.concerns import Concern, check_raise, concern_facts, may_act, raise_problems
 from audit_tools.models import User
@@ -16,7 +16,7 @@ from audit_tools.text import Kind, checked
 from db.store import Store
 
 __all__ = ["Concern", "raise_problems", "raise_concern", "acknowledge", "close", "visible", "for_user",
-           "unacknowledged_count", "waiting_figures", "may_act", "as_json", "sees_all"]
+           "unacknowledged_count", "WaitingFigures", "waiting_figures", "may_act", "as_json", "sees_all"]
 
 
 def sees_all(user: User) -> bool:
@@ -65,11 +65,18 @@ def unacknowledged_count(store: Store, user: User) -> int:
     return store.concerns.count_unacknowledged(user.username, sees_all(user))
 
 
-def waiting_figures(store: Store, user: User) -> tuple[int, int]:
-    """(not yet acknowledged, not yet closed) among the concerns the user must act on: the
-    header indicator shows the first; a change in either refreshes the dashboard."""
+class WaitingFigures(NamedTuple):
+    """The concerns the user must act on: the header indicator shows the first; a change in
+    either refreshes the dashboard."""
+
+    unacknowledged: int
+    open: int  # not yet closed
+
+
+def waiting_figures(store: Store, user: User) -> WaitingFigures:
+    """(not yet acknowledged, not yet closed) among the concerns the user must act on."""
     access.require(store, Op.list_concerns, user=user)
-    return store.concerns.waiting_figures(user.username, sees_all(user))
+    return WaitingFigures(*store.concerns.waiting_figures(user.username, sees_all(user)))
 
 
 def visible(store: Store, user: User, open_only: bool = False) -> list[Concern]:

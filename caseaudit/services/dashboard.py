@@ -68,7 +68,7 @@ def dashboard(store: Store, user: User, today: date) -> Dashboard:
     figures = Dashboard(quota=quota, done_this_month=counts.get(user.username, {}).get(month, 0))
     from caseaudit.services import concerns
 
-    figures.concerns_count = concerns.waiting_figures(store, user)[1]
+    figures.concerns_count = concerns.waiting_figures(store, user).open
     from caseaudit.services.served import lockouts_to_see
 
     figures.lockouts = lockouts_to_see(store)

@@ -20,9 +20,10 @@ from typing import IO, Any
 from audit_tools import importers
 from audit_tools.errors import BadInput
 from audit_tools.importers import EventKey, batching
-from audit_tools.models import Audit, Event, EventKind, Role
+from audit_tools.models import Audit, Event, Role
 from audit_tools.permissions import Facts, Op
 from caseaudit.services import access
+from db.cases import EventValues, event_values
 from db.store import Store
 
 WHAT = ("users", "cases", "events", "audits")
@@ -39,7 +40,7 @@ def check_file(store: Store, what: str, path: str | Path, progress: Progress | N
     today = today or store.today()
     if what == "events":
         batches, _ = _event_batches(store, path, progress, today)
-        return [event for batch in batches for event in batch]
+        return [(row.case_ref, row.to_model()) for batch in batches for row in batch]
     return _check_other(store, what, path, progress, today)
 
 
@@ -68,7 +69,7 @@ def _check_other(store: Store, what: str, path: str | Path, progress: Progress |
 
 
 def _event_batches(store: Store, path: str | Path, progress: Progress | None,
-                   today: date) -> tuple[Iterator[list[tuple[str, Event]]], importers.EventCheck]:
+                   today: date) -> tuple[Iterator[list[importers.EventRow]], importers.EventCheck]:
     """An events file checked a batch at a time (importers.EventCheck.batches): each batch's
     known cases and stored events are asked for in a few queries, not one a row."""
     rows = importers.TableRows(path, importers.EVENTS)
@@ -131,27 +132,21 @@ def _import_audits(store: Store, path: str | Path, progress: Progress | None, to
             return count
 
 
-def _event_line(ref: str, e: Event) -> bytes:
-    return json.dumps([ref, e.kind.value, e.date.isoformat(), e.child_seen, e.seen_alone,
-                       e.reason_not_alone, e.note], ensure_ascii=False).encode("utf-8") + b"\n"
-
-
-def _spooled_events(spool: IO[bytes], total: int, writing: Progress | None) -> Iterator[list[tuple[str, Event]]]:
-    """The checked events read back from `spool` a batch at a time, in the file's order (each
-    was checked on its way in, so it is rebuilt without checking again)."""
+def _spooled_events(spool: IO[bytes], total: int, writing: Progress | None) -> Iterator[list[EventValues]]:
+    """The checked events read back from `spool` a batch at a time, in the file's order, as the
+    rows the Store writes (each was checked on its way in)."""
     spool.seek(0)
     done = 0
-    while lines := list(islice(spool, batching.BATCH_SIZE)):
-        batch = []
-        for line in lines:
-            ref, kind, day, seen, alone, reason, note = json.loads(line)
-            batch.append((ref, Event.model_construct(kind=EventKind(kind), date=date.fromisoformat(day),
-                                                     child_seen=seen, seen_alone=alone,
-                                                     reason_not_alone=reason, note=note)))
+    while batch := [_values(line) for line in islice(spool, batching.BATCH_SIZE)]:
         yield batch
         done += len(batch)
         if writing:
             writing(done, total)
+
+
+def _values(line: bytes) -> EventValues:
+    ref, kind, day, seen, alone, reason, note = json.loads(line)
+    return ref, kind, day, seen, alone, reason, note
 
 
 def _import_events(store: Store, path: str | Path, progress: Progress | None, today: date,
@@ -166,9 +161,10 @@ def _import_events(store: Store, path: str | Path, progress: Progress | None, to
     with tempfile.TemporaryFile("w+b") as spool:
         batches, check = _event_batches(store, path, progress, today)
         count = 0
-        for events in batches:
-            spool.writelines(_event_line(ref, e) for ref, e in events)
-            count += len(events)
+        for rows in batches:
+            values = event_values((row.case_ref, row) for row in rows)
+            spool.writelines(json.dumps(v, ensure_ascii=False).encode("utf-8") + b"\n" for v in values)
+            count += len(values)
         if not count:  # nothing new: nothing is written, not even a history entry
             return 0, len(check.present)
         with store.transaction():

@@ -74,3 +74,58 @@ def test_writing_shows_progress_too(db, tmp_path, capsys, monkeypatch):  # noqa:
     shown = terminal.getvalue()
     assert "\rchecking 250 of 250 rows\n" in shown
     assert "\rwriting 100 of 250 rows" in shown and "\rwriting 250 of 250 rows\n" in shown
+
+
+def test_lines_are_checked_in_case_order_each_case_fetched_and_evaluated_once(db, tmp_path, capsys,  # noqa: F811
+                                                                              monkeypatch):
+    from db.cases import Cases
+
+    monkeypatch.setattr(importers.batching, "BATCH_SIZE", 2)
+    load_basics(db, tmp_path, capsys)
+    another = write(tmp_path, "more.csv", "case_ref,case_type,start_date,team,worker,line_manager\n"
+                                          "C-1003,EH,2024-01-03,north,ben.k,cat.b\n")
+    assert run(db, "cases", another, capsys)[0] == 0
+    asked: list[list[str]] = []
+    evaluated: list[tuple[str, str]] = []
+    get_many, evaluate = Cases.get_many, importers.audits.evaluate
+
+    def asking(self, refs):
+        refs = sorted(set(refs))
+        asked.append(refs)
+        return get_many(self, refs)
+
+    def counting(case, as_of, catalogue):
+        evaluated.append((case.case_ref, as_of.isoformat()))
+        return evaluate(case, as_of, catalogue)
+
+    monkeypatch.setattr(Cases, "get_many", asking)
+    monkeypatch.setattr(importers.audits, "evaluate", counting)
+    # the two cases' audits interleaved, three of each, all as at the same day
+    lines = [json.dumps(audit_line(audit_id=f"A-{i:04d}", case_ref=f"C-100{1 + 2 * (i % 2)}", moderation=None))
+             for i in range(1, 7)]
+    path = write(tmp_path, "audits.jsonl", "\n".join(lines) + "\n")
+    code, out, err = run(db, "audits", path, capsys)
+    assert (code, err) == (0, ""), err
+    # batches of 2 lines would have asked for both cases three times in the file's order
+    assert asked == [["C-1001"], ["C-1003"]]
+    assert evaluated == [("C-1001", "2024-05-01"), ("C-1003", "2024-05-01")]
+
+
+def test_in_case_order_a_duplicate_is_still_named_by_its_first_line_in_the_file(db, tmp_path, capsys,  # noqa: F811
+                                                                                 monkeypatch):
+    monkeypatch.setattr(importers.batching, "BATCH_SIZE", 2)
+    load_basics(db, tmp_path, capsys)
+    another = write(tmp_path, "more.csv", "case_ref,case_type,start_date,team,worker,line_manager\n"
+                                          "C-1003,EH,2024-01-03,north,ben.k,cat.b\n")
+    assert run(db, "cases", another, capsys)[0] == 0
+    before = counts(db)
+    lines = [audit_line(audit_id="A-0001", case_ref="C-1003", moderation=None),
+             audit_line(audit_id="A-0002", case_ref="C-1001", moderation=None),
+             audit_line(audit_id="A-0001", case_ref="C-1001", moderation=None)]
+    path = write(tmp_path, "audits.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n")
+    code, out, err = run(db, "audits", path, capsys)
+    assert (code, out) == (2, "")
+    # C-1001's lines are checked first, yet line 3 is the one given twice
+    assert f"{path}:3: audit_id: 'A-0001' is also on line 1; each audit may appear only once" in err
+    assert f"{path}:1: audit_id" not in err
+    assert counts(db) == before

@@ -28,7 +28,7 @@ from audit_tools.models import Action, Moderation, User
 from audit_tools.quarters import Quarter
 from caseaudit.services import actions, allocation, annex_a, audits, cases, check, concerns, dashboard
 from caseaudit.services import imports, moderation, moderation_escalations, moderation_views, my_audits, sampling_view, setup
-from caseaudit.services import pack, rounds, served, settings, sign_in, themes, uploads
+from caseaudit.services import holds, pack, redaction, rounds, served, settings, sign_in, themes, uploads
 from db import open_store
 from tests.support import clock_on, full_blind, make_audit, make_case
 
@@ -83,6 +83,7 @@ def build(path: Path) -> dict:
     concerns.acknowledge(root.clone("lm"), "SC-000002")
     for name in ("amy", "mo", "quinn", "root", "wes"):
         sign_in.set_password(root, name, PASSWORD, PASSWORD)
+    holds.hold_case(root, "C-1", "a safeguarding hold")
     questions = path.parent / "neglect.toml"
     questions.write_text(QUESTIONS, encoding="utf-8")
     made_round = rounds.create_round(quinn, name="Neglect", questions=questions, day=TODAY, size=1,
@@ -264,6 +265,14 @@ ENTRY_POINTS = {
     "uploads.may_upload": (lambda s, u, w, n: uploads.may_upload(s), False),
     "uploads.record_upload": (lambda s, u, w, n: uploads.record_upload(s, "users.csv", 10, "0" * 64), True),
     "setup.keep_default_catalogue": (lambda s, u, w, n: setup.keep_default_catalogue(s), True),
+    # holds and redaction
+    "holds.hold_case": (lambda s, u, w, n: holds.hold_case(s, "C-2", "a legal hold"), True),
+    "holds.release_case": (lambda s, u, w, n: holds.release_case(s, "C-1"), True),
+    "holds.holds": (lambda s, u, w, n: holds.holds(s), False),
+    "redaction.redact (dry run)": (lambda s, u, w, n: redaction.redact(
+        s, redaction.Selection(audit="A-0003"), "erasure request", dry_run=True), False),
+    "redaction.redact": (lambda s, u, w, n: redaction.redact(
+        s, redaction.Selection(older_than=TODAY), "retention schedule"), True),
 }
 
 # The expected answers, by hand: amy (auditor), mo (moderator), quinn (QA lead), root (admin),
@@ -371,6 +380,11 @@ settings.change                           no no no ok no no
 uploads.may_upload                        no no no ok no no
 uploads.record_upload                     no no no ok no no
 setup.keep_default_catalogue              ok ok ok ok ok ok
+holds.hold_case                           no no no ok no no
+holds.release_case                        no no no ok no no
+holds.holds                               no no no ok no no
+redaction.redact (dry run)                no no no ok no no
+redaction.redact                          no no no ok no no
 """
 
 
@@ -404,6 +418,7 @@ NO_ROW = {
     "sign_in.hash_password", "sign_in.name_key", "sign_in.password_strength", "uploads.upload_name",
     "annex_a.rejects_download", "annex_a.workbooks_in", "annex_a.workbook_in", "check.read_case_file",
     "check.check_case", "moderation.applicable_standards", "moderation.audit_catalogue",
+    "redaction.as_json", "redaction.lines",  # the shape of a redaction's answer, read nor written
     "concerns.sees_all",  # a flag over the user alone, behind every concerns row above
     # the served session machinery: over the gate store, before and around a signed-in person
     "served.where_words", "served.live", "served.live_by_hash", "served.why_ended", "served.touch",
