@@ -569,6 +569,10 @@ def bench(folder: Path, args: argparse.Namespace) -> Results:
             results.note(f"cannot count rows in the caseaudit database: {err}")
     if imported is None:
         results.note("no audits were imported: the quarter's figures below run on a database without audits")
+    if args.only == "verify":  # the council file and verify's time and memory over it, nothing else
+        if db.exists():
+            verify(db, args.runs, results)
+        return results
     startup(db, args.runs, results)
     if db.exists():
         verify(db, args.runs, results)
@@ -607,6 +611,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-manages", action="store_true",
                         help="write the optional `manages` column of users.csv (cli.md)")
     parser.add_argument("--no-tui", action="store_true", help="skip the TUI measurements")
+    parser.add_argument("--only", choices=["verify"],
+                        help="verify: build the council file (or reuse it) and time only `caseaudit verify`")
     parser.add_argument("--json-out", type=Path, metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL

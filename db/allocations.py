@@ -8,6 +8,7 @@ import builtins  # the aggregate's own list() shadows the type in its methods' a
 import json
 import sqlite3
 from datetime import date
+from typing import Any
 
 from audit_tools.allocation import Allocation
 from audit_tools.errors import Refused
@@ -92,7 +93,7 @@ class Allocations(Aggregate):
             self.session.record("allocated audit started", {
                 "allocation_id": row[0], "month": month, "case_ref": audit.case_ref,
                 "auditor": audit.auditor, "audit_id": audit.audit_id})
-        return row[0]
+        return str(row[0])
 
     # -- reading ------------------------------------------------------------------------
 
@@ -100,7 +101,7 @@ class Allocations(Aggregate):
         row = self.db.execute("SELECT data FROM allocations WHERE allocation_id = ?", [allocation_id]).fetchone()
         return Allocation.model_validate(json.loads(row[0])) if row else None
 
-    def columns(self, allocation_id: str) -> dict | None:
+    def columns(self, allocation_id: str) -> dict[str, Any] | None:
         """The allocation's own columns as stored (verify compares them with its record)."""
         row = self.db.execute(
             "SELECT month, seed, algorithm, per_auditor, frame_sha256, frame_size FROM allocations "
@@ -117,7 +118,7 @@ class Allocations(Aggregate):
         sql += " ORDER BY allocation_id"
         return [Allocation.model_validate(json.loads(r[0])) for r in self.db.execute(sql, params)]
 
-    def rows_of(self, allocation_id: str) -> dict[str, list[str]]:
+    def rows_of(self, allocation_id: str) -> dict[str, builtins.list[str]]:
         """Auditor -> case refs, as the allocated-case rows hold them now."""
         out: dict[str, list[str]] = {}
         for auditor, ref in self.db.execute(
@@ -132,7 +133,7 @@ class Allocations(Aggregate):
             "SELECT case_ref FROM allocated_cases WHERE month = ? AND allocation_id < ? ORDER BY case_ref",
             [month, allocation_id])]
 
-    def for_auditor(self, auditor: str, month: str) -> builtins.list[tuple]:
+    def for_auditor(self, auditor: str, month: str) -> builtins.list[tuple[Any, ...]]:
         """(case_ref, case_type, team, allocation_id, audit_id, status, submitted_on) of the
         auditor's allocated cases in the month; status None while no audit is started."""
         return list(self.db.execute(
@@ -141,7 +142,7 @@ class Allocations(Aggregate):
             "LEFT JOIN audits a ON a.audit_id = l.audit_id "
             "WHERE l.auditor = ? AND l.month = ? ORDER BY l.case_ref", [auditor, month]))
 
-    def completion(self, first_month: str, last_month: str) -> builtins.list[tuple]:
+    def completion(self, first_month: str, last_month: str) -> builtins.list[tuple[Any, ...]]:
         """(auditor, auditor's team, allocated, started, submitted) over the months, counted in SQL."""
         return list(self.db.execute(
             "SELECT l.auditor, u.team, count(*), count(a.audit_id), "

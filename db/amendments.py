@@ -7,6 +7,7 @@ import builtins  # the aggregate's own list() shadows the type in its methods' a
 
 import json
 from datetime import date
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -21,7 +22,7 @@ from db.session import Aggregate
 
 
 class Amendments(Aggregate):
-    def amend(self, audit_id: str, changes: dict, reason: str) -> Audit:
+    def amend(self, audit_id: str, changes: dict[str, Any], reason: str) -> Audit:
         """Correct a submitted audit: the change is kept beside it with who, when and why.
 
         The amended audit must still meet every rule of submission, and an action plan
@@ -57,7 +58,7 @@ class Amendments(Aggregate):
         assert stored is not None
         return stored
 
-    def _write(self, audit: Audit, clean: dict, reason: str) -> None:
+    def _write(self, audit: Audit, clean: dict[str, Any], reason: str) -> None:
         """Append the amendment (values as validated) and its history entry, and update the
         audit's current state to match; inside the caller's transaction."""
         data = audit.model_dump(mode="json", exclude={"moderation"})
@@ -66,6 +67,7 @@ class Amendments(Aggregate):
             "INSERT INTO amendments (audit_id, by, at, reason, changes) VALUES (?, ?, ?, ?, ?)",
             [audit.audit_id, self.session.actor, at, reason.strip(), rows.dumps(clean)],
         )
+        assert cursor.lastrowid is not None  # the amendment just inserted
         projection.project(self.db, audit.audit_id, rules.apply(data, clean), cursor.lastrowid, set(clean))
         self.session.record_concealed("audit amended", {
             "audit_id": audit.audit_id, "reason": reason.strip(), "changes": clean,
@@ -105,7 +107,8 @@ class Amendments(Aggregate):
             raise BadInput(f"order: {order!r} is not id or urgency")
         if order == "urgency" and (today is None or after is not None):
             raise BadInput("actions by urgency need today's date and are not paged by id")
-        where, params = ["a.status = 'submitted'"], []
+        where: list[str] = ["a.status = 'submitted'"]
+        params: list[object] = []
         for column, value in (("x.owner", owner), ("c.team", team), ("x.audit_id", audit_id)):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -162,7 +165,7 @@ class Amendments(Aggregate):
             else:
                 self.session.record("action completion corrected", {
                     "action_id": action_id, "was": completed.isoformat(), "on": on.isoformat(),
-                    "reason": reason.strip()})
+                    "reason": (reason or "").strip()})  # completion_problem asked for one
 
     def reopen_action(self, action_id: int, reason: str) -> None:
         """Undo a completion recorded by mistake: the action is open again, and the history
@@ -173,6 +176,7 @@ class Amendments(Aggregate):
                                                completed, reason, reopening=True)
             if problem:
                 raise BadInput(problem)
+            assert completed is not None  # completion_problem refuses to reopen an open action
             self.db.execute("UPDATE actions SET completed_on = NULL WHERE id = ?", [action_id])
             self.session.record("action reopened", {
                 "action_id": action_id, "was": completed.isoformat(), "reason": reason.strip()})
@@ -201,7 +205,7 @@ class Amendments(Aggregate):
 
     def count_overdue(self, owner: str, today: date) -> int:
         """Open actions the owner holds on submitted audits, due before `today`."""
-        return self.db.execute(
+        return int(self.db.execute(
             "SELECT count(*) FROM actions x JOIN audits a ON a.audit_id = x.audit_id "
             "WHERE a.status = 'submitted' AND x.owner = ? AND x.completed_on IS NULL AND x.due < ?",
-            [owner, today.isoformat()]).fetchone()[0]
+            [owner, today.isoformat()]).fetchone()[0])

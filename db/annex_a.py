@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-
 from audit_tools.annex_a import StoredCase
 from audit_tools.models import Case
+from db.store import Store
 
 BATCH = 500
 
 
-def team_managers(store) -> dict[str, list[str]]:
+def team_managers(store: Store) -> dict[str, list[str]]:
     """Each managed team and the usernames that manage it (normally one)."""
     managers: dict[str, list[str]] = {}
     for team, username in store.db.execute(
@@ -21,7 +21,7 @@ def team_managers(store) -> dict[str, list[str]]:
     return managers
 
 
-def stored_cases(store, refs: Iterable[str]) -> dict[str, StoredCase]:
+def stored_cases(store: Store, refs: Iterable[str]) -> dict[str, StoredCase]:
     """The stored cases among `refs` (without their events) and the (kind, date) of each stored event."""
     refs = sorted(set(refs))
     found: dict[str, StoredCase] = {}

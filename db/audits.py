@@ -1,28 +1,23 @@
-"""Audits: drafts (with a revision for conflict detection), submission, and the stored
-current state of each audit, listed and paged by SQL."""
+"""Audits: drafts (with a revision for conflict detection), submission, and historic
+imports; the stored current state of each audit is read, listed and paged by SQL in
+`AuditReads` (db/audit_reads.py), which this aggregate extends."""
 
 from __future__ import annotations
 
-import builtins  # the aggregate's own list() shadows the type in its methods' annotations
-
 import hashlib
-import json
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 
 from audit_tools.audit import audit_problems, auditor_independence
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import Audit, Case, User, audit_id_for
 from audit_tools.permissions import Facts, Op, moderator_independence
 from db import projection, rows
+from db.audit_reads import AuditReads
 from db.errors import DraftConflict, NotFound
-from db.rows import PAGE, AuditRow, MyAuditRow
-from db.session import Aggregate
-
-COLUMNS = "a.audit_id, a.status, a.data"
 
 
-class Audits(Aggregate):
+class Audits(AuditReads):
     def next_id(self) -> str:
         """A new audit id, "A-000123", never used before (imported ids are skipped)."""
         def taken(number: int) -> bool:
@@ -71,10 +66,10 @@ class Audits(Aggregate):
         self.db.execute("INSERT INTO submitted_audits (audit_id, grade, data) VALUES (?, ?, ?)",
                         [audit.audit_id, data["grade"], rows.dumps(data)])
         self.db.execute("UPDATE audits SET status = 'submitted', submitted_on = ? WHERE audit_id = ?",
-                        [audit.submitted_on.isoformat(), audit.audit_id])
+                        [data["submitted_on"], audit.audit_id])
 
     def _problems(self, audit: Audit, case: Case | None, known: set[str] | None = None,
-                  themes=None) -> list[str]:
+                  themes: Iterable[str] | None = None) -> list[str]:
         settings = self.store.reference.settings()
         block = settings.independence_mode == "block"
         made = self.store.rounds.of_audit(audit) if audit.round_id is not None else None
@@ -130,14 +125,6 @@ class Audits(Aggregate):
             self.session.record("audits imported", {"audits": [a.model_dump(mode="json") for a in audits]})
         return len(audits)
 
-    def stored_ids(self, audit_ids: Iterable[str]) -> set[str]:
-        """Those of `audit_ids` already stored (draft or submitted), asked a chunk at a time."""
-        found: set[str] = set()
-        for chunk, marks in rows.chunks(sorted(set(audit_ids))):
-            found.update(r[0] for r in self.db.execute(
-                f"SELECT audit_id FROM audits WHERE audit_id IN ({marks})", chunk))
-        return found
-
     def import_checked(self, batches: Iterable[Sequence[Audit]]) -> int:
         """Write historic audits the import service has checked, batch by batch, in audit id
         order, all or none; ONE history entry records the import: how many, their ids (the first
@@ -149,7 +136,10 @@ class Audits(Aggregate):
         """
         self.session.require(Op.import_data, Facts(what="audits"))
         digest = hashlib.sha256()
-        count, first, last, ids = 0, None, None, []
+        count = 0
+        first: str | None = None
+        last: str | None = None
+        ids: list[str] = []
         with self.session.transaction():
             at, actor = self.session.at(), self.session.actor
             for batch in batches:
@@ -170,7 +160,7 @@ class Audits(Aggregate):
                              for a in batch if a.case_ref not in known]
                 if problems:
                     raise BadInput(*problems)
-                self._write_imported(batch, at, actor, digest)
+                self._write_imported(batch, at, actor, digest.update)
                 ids.extend(a.audit_id for a in batch)
                 count += len(batch)
                 first = first or batch[0].audit_id
@@ -181,12 +171,13 @@ class Audits(Aggregate):
                     "count": count, "first": first, "last": last, "digest": digest.hexdigest(), "ids": ids}, at=at)
         return count
 
-    def _write_imported(self, batch: Sequence[Audit], at: str, actor: str, digest) -> None:
-        """One batch of checked audits: each statement once per batch, not once per audit."""
+    def _write_imported(self, batch: Sequence[Audit], at: str, actor: str, digest: Callable[[bytes], None]) -> None:
+        """One batch of checked audits: each statement once per batch, not once per audit;
+        each audit's text as submitted goes into the import's `digest`."""
         data = [a.model_dump(mode="json", exclude={"moderation"}) for a in batch]
         texts = [rows.dumps(d) for d in data]
         for text in texts:
-            digest.update(text.encode("utf-8") + b"\n")
+            digest(text.encode("utf-8") + b"\n")
         conn = self.db.conn
         # Written as drafts, then marked submitted: the guards lock a submitted audit's parts.
         conn.executemany(
@@ -255,15 +246,16 @@ class Audits(Aggregate):
         if expected != revision:
             raise DraftConflict.changed(audit_id, saved_by, datetime.fromisoformat(saved_at) if saved_at else None,
                                         self.session.now())
-        return revision
+        return int(revision)
 
     def submit(self, audit: Audit, expected_revision: int | None = None) -> Audit:
         """Submit (and lock) an audit; every rule it breaks is listed at once (Refused)."""
         self._may_edit(audit)
         with self.session.transaction():
             # Dated by the store, on the day the history entry below records.
-            audit = audit.model_copy(update={"submitted_on": self.session.today()})
-            if audit.submitted_on < audit.as_of:
+            today = self.session.today()
+            audit = audit.model_copy(update={"submitted_on": today})
+            if today < audit.as_of:
                 raise BadInput(f"audit {audit.audit_id}: submitted_on is before the as-at date")
             row = self.db.execute("SELECT revision, status FROM audits WHERE audit_id = ?",
                                   [audit.audit_id]).fetchone()
@@ -293,157 +285,3 @@ class Audits(Aggregate):
             self.db.execute("DELETE FROM audits WHERE audit_id = ?", [audit_id])
             self.session.record("audit draft discarded", {"audit_id": audit_id})
 
-    def revision(self, audit_id: str) -> int | None:
-        row = self.db.execute("SELECT revision FROM audits WHERE audit_id = ?", [audit_id]).fetchone()
-        return row[0] if row else None
-
-    # -- reading: the stored current state, never the log re-applied ---------------------
-
-    def from_rows(self, found: list[tuple], id_query: str, params: list) -> list[Audit]:
-        """Audits from (audit_id, status, data) rows, with the actions in force and the
-        moderation of the same selection loaded in two more queries."""
-        if not found:
-            return []
-        actions: dict[str, list[dict]] = {}
-        for r in self.db.execute(
-            f"SELECT audit_id, description, owner, due, completed_on, standard FROM actions "
-            f"WHERE audit_id IN ({id_query}) ORDER BY audit_id, position", params):
-            actions.setdefault(r[0], []).append(
-                {"description": r[1], "owner": r[2], "due": r[3], "completed_on": r[4], "standard": r[5]})
-        moderations = {r[0]: json.loads(r[1]) for r in self.db.execute(
-            f"SELECT audit_id, data FROM moderations WHERE audit_id IN ({id_query})", params)}
-        out = []
-        for audit_id, status, data in found:
-            values = json.loads(data)
-            if status == "submitted":
-                values["actions"] = actions.get(audit_id, [])
-            values["moderation"] = moderations.get(audit_id)
-            out.append(Audit.model_validate(values))
-        return out
-
-    def get(self, audit_id: str) -> Audit | None:
-        found = self.db.execute(f"SELECT {COLUMNS} FROM audits a WHERE a.audit_id = ?", [audit_id]).fetchall()
-        audits = self.from_rows(found, "?", [audit_id])
-        return audits[0] if audits else None
-
-    def submitted(self, audit_id: str) -> Audit | None:
-        """The audit exactly as it was submitted, before any amendment."""
-        row = self.db.execute("SELECT data FROM submitted_audits WHERE audit_id = ?", [audit_id]).fetchone()
-        return Audit.model_validate(json.loads(row[0])) if row else None
-
-    @staticmethod
-    def _filters(submitted_from, submitted_to, auditor, status, case_ref, team=None,
-                 moderator=None) -> tuple[list[str], list]:
-        where, params = [], []
-        if submitted_from is not None:
-            where.append("a.submitted_on >= ?")
-            params.append(submitted_from.isoformat())
-        if submitted_to is not None:
-            where.append("a.submitted_on <= ?")
-            params.append(submitted_to.isoformat())
-        if auditor is not None:
-            where.append("a.auditor = ?")
-            params.append(auditor)
-        if status is not None:
-            if status not in ("draft", "submitted"):
-                raise BadInput(f"status: {status!r} is not draft or submitted")
-            where.append("a.status = ?")
-            params.append(status)
-        if case_ref is not None:
-            where.append("a.case_ref = ?")
-            params.append(case_ref)
-        if team is not None:
-            where.append("a.case_ref IN (SELECT case_ref FROM cases WHERE team = ?)")
-            params.append(team)
-        if moderator is not None:
-            where.append("a.audit_id IN (SELECT audit_id FROM assignments WHERE moderator = ? "
-                         "UNION SELECT audit_id FROM moderations WHERE moderator = ?)")
-            params.extend([moderator, moderator])
-        return where, params
-
-    def list(self, submitted_from: date | None = None, submitted_to: date | None = None,
-             auditor: str | None = None, status: str | None = None, case_ref: str | None = None,
-             team: str | None = None) -> builtins.list[Audit]:
-        """Whole audits as they stand, by submission date then id; drafts last."""
-        where, params = self._filters(submitted_from, submitted_to, auditor, status, case_ref, team)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
-        found = self.db.execute(
-            f"SELECT {COLUMNS} FROM audits a{clause} "
-            "ORDER BY a.submitted_on IS NULL, a.submitted_on, a.audit_id", params).fetchall()
-        return self.from_rows(found, f"SELECT a.audit_id FROM audits a{clause}", params)
-
-    def page(self, submitted_from: date | None = None, submitted_to: date | None = None,
-             auditor: str | None = None, status: str | None = None, case_ref: str | None = None,
-             team: str | None = None, moderator: str | None = None, after: str | None = None,
-             limit: int = PAGE) -> builtins.list[AuditRow]:
-        """Audit summaries in audit_id order, `limit` at a time after the audit_id `after`."""
-        where, params = self._filters(submitted_from, submitted_to, auditor, status, case_ref, team, moderator)
-        if after is not None:
-            where.append("a.audit_id > ?")
-            params.append(after)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
-        keys = list(AuditRow.model_fields)
-        return [AuditRow(**dict(zip(keys, r))) for r in self.db.execute(
-            "SELECT a.audit_id, a.case_ref, a.auditor, a.as_of, a.submitted_on, a.grade, "
-            "coalesce(m.final_grade, a.grade), a.status, a.revision, a.saved_by, a.saved_at, c.team, "
-            "coalesce(m.moderator, s.moderator) "
-            "FROM audits a LEFT JOIN cases c ON c.case_ref = a.case_ref "
-            "LEFT JOIN moderations m ON m.audit_id = a.audit_id "
-            "LEFT JOIN assignments s ON s.audit_id = a.audit_id"
-            f"{clause} ORDER BY a.audit_id LIMIT ?", [*params, limit])]
-
-    def by_auditor(self, auditor: str, limit: int = 200) -> builtins.list[MyAuditRow]:
-        """The auditor's submitted audits, newest submission first, each with its moderation
-        stage and amendment count (one query, on the audits_by_auditor index)."""
-        keys = list(MyAuditRow.model_fields)
-        return [MyAuditRow(**dict(zip(keys, r))) for r in self.db.execute(
-            "SELECT a.audit_id, a.case_ref, a.as_of, a.submitted_on, a.grade, "
-            "coalesce(r.final_grade, m.final_grade, a.grade), coalesce(s.moderator, m.moderator), "
-            "m.grade IS NOT NULL, m.outcome, r.audit_id IS NOT NULL, m.acknowledged_on, "
-            "(SELECT count(*) FROM amendments x WHERE x.audit_id = a.audit_id), "
-            "(SELECT max(at) FROM amendments x WHERE x.audit_id = a.audit_id) "
-            "FROM audits a LEFT JOIN moderations m ON m.audit_id = a.audit_id "
-            "LEFT JOIN assignments s ON s.audit_id = a.audit_id "
-            "LEFT JOIN escalation_resolutions r ON r.audit_id = a.audit_id "
-            "WHERE a.auditor = ? AND a.status = 'submitted' "
-            "ORDER BY a.submitted_on DESC, a.audit_id DESC LIMIT ?", [auditor, limit])]
-
-    def last_for_case(self, case_ref: str, before: date | None = None, exclude: str | None = None) -> date | None:
-        """As-of date of the case's latest submitted audit (on or before `before`)."""
-        sql = "SELECT max(as_of) FROM audits WHERE case_ref = ? AND status = 'submitted'"
-        params: list = [case_ref]
-        if before is not None:
-            sql += " AND as_of <= ?"
-            params.append(before.isoformat())
-        if exclude is not None:
-            sql += " AND audit_id != ?"
-            params.append(exclude)
-        return rows.day(self.db.execute(sql, params).fetchone()[0])
-
-    def submitted_per_case(self, case_refs: Iterable[str]) -> dict[str, int]:
-        """How many submitted audits each of `case_refs` has (cases with none are left out)."""
-        out: dict[str, int] = {}
-        for chunk, marks in rows.chunks(sorted(set(case_refs))):
-            for ref, n in self.db.execute(
-                    f"SELECT case_ref, count(*) FROM audits WHERE status = 'submitted' AND case_ref IN ({marks}) "
-                    "GROUP BY case_ref", chunk):
-                out[ref] = n
-        return out
-
-    def count_by_auditor_month(self, start: date, end: date) -> dict[str, dict[str, int]]:
-        """Submitted audits outside thematic rounds per auditor per calendar month ("YYYY-MM"),
-        submission dates in [start, end]: what the monthly quota counts."""
-        out: dict[str, dict[str, int]] = {}
-        for auditor, month, n in self.db.execute(
-            "SELECT auditor, substr(submitted_on, 1, 7), count(*) FROM audits "
-            # a thematic round's audits count toward its round, not the monthly quota
-            "WHERE status = 'submitted' AND +round_id IS NULL AND submitted_on BETWEEN ? AND ? "
-            "GROUP BY 1, 2 ORDER BY 1, 2",
-            [start.isoformat(), end.isoformat()]):
-            out.setdefault(auditor, {})[month] = n
-        return out
-
-    def count_drafts(self, auditor: str) -> int:
-        """Drafts the auditor has in progress."""
-        return self.db.execute("SELECT count(*) FROM audits WHERE auditor = ? AND status = 'draft'",
-                               [auditor]).fetchone()[0]

@@ -56,7 +56,7 @@ class Cases(Aggregate):
         self.session.require(Op.import_data, Facts(what="cases"))
         with self.session.transaction():
             self.store.people.write_teams(c.team for c in cases)
-            self.db["cases"].upsert_all(
+            self.db.table("cases").upsert_all(
                 [{"case_ref": c.case_ref, "case_type": c.case_type.value, "start_date": c.start_date.isoformat(),
                   "team": c.team, "worker": c.worker, "line_manager": c.line_manager,
                   "closed_date": rows.iso(c.closed_date)} for c in cases],
@@ -138,7 +138,7 @@ class Cases(Aggregate):
         """The stored cases among `refs`, each with its events: two queries per chunk of
         refs, however many there are (a batch of an import asks for thousands at once)."""
         refs = sorted(set(refs))
-        found: dict[str, dict] = {}
+        found: dict[str, dict[str, object]] = {}
         events: dict[str, list[Event]] = {}
         for chunk, marks in rows.chunks(refs):
             for r in self.db.execute(
@@ -172,8 +172,10 @@ class Cases(Aggregate):
                     line_manager=row[5], closed_date=row[6], events=events)
 
     @staticmethod
-    def _filters(team, case_type, worker, search, open_only) -> tuple[list[str], list]:
-        where, params = [], []
+    def _filters(team: str | None, case_type: CaseType | str | None, worker: str | None, search: str | None,
+                 open_only: bool) -> tuple[list[str], list[object]]:
+        where: list[str] = []
+        params: list[object] = []
         if team is not None:
             where.append("c.team = ?")
             params.append(team)
@@ -235,4 +237,4 @@ class Cases(Aggregate):
         sql = "SELECT count(*) FROM cases c"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        return self.db.execute(sql, params).fetchone()[0]
+        return int(self.db.execute(sql, params).fetchone()[0])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins  # the aggregate's own list() shadows the type in its methods' annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from audit_tools import concerns as rules
 from audit_tools.concerns import Concern, ConcernTimes
@@ -31,11 +32,11 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-def _concern(row: tuple) -> Concern:
+def _concern(row: tuple[Any, ...]) -> Concern:
     (concern_id, case_ref, audit_id, raised_by, raised_at, found, should_happen, source, line_manager,
      acknowledged_by, acknowledged_at, closed_by, closed_at, action_taken) = row
     return Concern(concern_id=concern_id, case_ref=case_ref, audit_id=audit_id, raised_by=raised_by,
-                   raised_at=_moment(raised_at), found=found, should_happen=should_happen, source=source,
+                   raised_at=datetime.fromisoformat(raised_at), found=found, should_happen=should_happen, source=source,
                    line_manager=line_manager, acknowledged_by=acknowledged_by,
                    acknowledged_at=_moment(acknowledged_at), closed_by=closed_by,
                    closed_at=_moment(closed_at), action_taken=action_taken)
@@ -114,9 +115,9 @@ class Concerns(Aggregate):
 
     def count_unacknowledged(self, username: str | None, everyone: bool) -> int:
         """How many concerns the user would see that nobody has acknowledged yet (cheap: polled)."""
-        return self.db.execute(
+        return int(self.db.execute(
             f"SELECT count(*) {_FROM} WHERE {_FOR_USER} AND k.acknowledged_at IS NULL",
-            {"everyone": int(everyone), "username": username}).fetchone()[0]
+            {"everyone": int(everyone), "username": username}).fetchone()[0])
 
     def waiting_figures(self, username: str | None, everyone: bool) -> tuple[int, int]:
         """(not acknowledged, not closed) among the concerns the user would see; polled."""
@@ -135,4 +136,4 @@ class Concerns(Aggregate):
             "SELECT raised_at, acknowledged_at, closed_at FROM concerns WHERE raised_at < ? "
             "AND (closed_at IS NULL OR closed_at >= ?) ORDER BY raised_at",
             [(end + timedelta(days=2)).isoformat(), (start - timedelta(days=2)).isoformat()])
-        return [ConcernTimes(_moment(r[0]), _moment(r[1]), _moment(r[2])) for r in rows]
+        return [ConcernTimes(datetime.fromisoformat(r[0]), _moment(r[1]), _moment(r[2])) for r in rows]

@@ -79,11 +79,12 @@ class Verification:
     tables: list[str] = field(default_factory=list)  # covered tables that differ from their recorded digest
     anchors: list[str] = field(default_factory=list)  # heads recorded in the history the chain does not match
     covered: int = 0  # tables checked against their recorded digest
+    unnamed: list[str] = field(default_factory=list)  # redaction marks no redaction entry names
 
     @property
     def ok(self) -> bool:
         return (not self.integrity and self.broken_entry is None and not self.unrecorded and not self.altered
-                and not self.tables and not self.anchors)
+                and not self.tables and not self.anchors and not self.unnamed)
 
     @property
     def findings(self) -> list[str]:
@@ -97,7 +98,7 @@ class Verification:
                 f"history ends at entry {self.entries}, but {n} submitted audit{'s' if n != 1 else ''} "
                 f"(first {first}) {'are' if n != 1 else 'is'} recorded by no entry: "
                 f"entries after {self.entries} have been removed")
-        return found + self.anchors + self.tables + self.altered
+        return found + self.anchors + self.tables + self.altered + self.unnamed
 
 
 Progress = Callable[[str], None]
@@ -205,6 +206,10 @@ def verify(db: sqlite_utils.Database, progress: Progress | None = None) -> Verif
     recorded = audits.recorded_audits(db, result.altered, redacted)
     result.unrecorded = audits.unrecorded_audits(db, recorded)
     result.altered += audits.altered_audits(db, recorded, redacted)
+    say("redacted text")
+    from db.history_redactions import unnamed_marks
+
+    result.unnamed = unnamed_marks(db)
     return result
 
 

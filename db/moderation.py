@@ -10,13 +10,14 @@ acknowledges the settled outcome as with any other.
 
 from __future__ import annotations
 
+from typing import Any
 
 from audit_tools.errors import Refused
 from audit_tools.models import Audit, Moderation
 from audit_tools.permissions import Facts, Moderating, Op, decide, moderator_independence
 from audit_tools.reconciliation import Resolution
 from db import rows
-from db.audits import COLUMNS
+from db.audit_reads import COLUMNS
 from db.errors import NotFound
 from db.rows import PAGE, Assignment
 from db.session import Aggregate
@@ -38,7 +39,7 @@ _FEEDBACK_WAITING = (
 _RESOLUTION = "audit_id, final_grade, reason, feedback, resolved_by, resolved_at"
 
 
-def _resolution(row: tuple) -> Resolution:
+def _resolution(row: tuple[Any, ...]) -> Resolution:
     return Resolution(**dict(zip(_RESOLUTION.split(", "), row)))
 
 
@@ -79,7 +80,7 @@ class ModerationAggregate(Aggregate):
             "JOIN audits a ON a.audit_id = s.audit_id "
             "LEFT JOIN moderations m ON m.audit_id = s.audit_id"
         )
-        params: list = []
+        params: list[object] = []
         if moderator is not None:
             sql += " WHERE s.moderator = ?"
             params.append(moderator)
@@ -202,13 +203,13 @@ class ModerationAggregate(Aggregate):
 
     def count_waiting(self, moderator: str) -> int:
         """Audits assigned to the moderator and not yet reconciled (blind part or outcome owed)."""
-        return self.db.execute(
+        return int(self.db.execute(
             "SELECT count(*) FROM assignments s LEFT JOIN moderations m ON m.audit_id = s.audit_id "
-            "WHERE s.moderator = ? AND m.outcome IS NULL", [moderator]).fetchone()[0]
+            "WHERE s.moderator = ? AND m.outcome IS NULL", [moderator]).fetchone()[0])
 
     def count_feedback_waiting(self, auditor: str) -> int:
         """The auditor's reconciled audits whose moderation feedback they have not acknowledged."""
-        return self.db.execute(f"SELECT count(*) {_FEEDBACK_WAITING}", [auditor]).fetchone()[0]
+        return int(self.db.execute(f"SELECT count(*) {_FEEDBACK_WAITING}", [auditor]).fetchone()[0])
 
     def feedback_waiting(self, auditor: str, limit: int | None = PAGE) -> list[Audit]:
         """Those audits (the first `limit`, or all), oldest submission first."""

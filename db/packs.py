@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from db import rows
 from db.session import Aggregate
 
 
 class Packs(Aggregate):
-    def _each(self, sql: str, refs: Iterable[str], *more: object) -> list[tuple]:
-        out: list[tuple] = []
+    def _each(self, sql: str, refs: Iterable[str], *more: object) -> list[tuple[Any, ...]]:
+        out: list[tuple[Any, ...]] = []
         for chunk, marks in rows.chunks(sorted(set(refs))):
             out += self.db.execute(sql.format(marks=marks), [*chunk, *more]).fetchall()
         return out
@@ -20,7 +21,7 @@ class Packs(Aggregate):
     def known(self, refs: Iterable[str]) -> set[str]:
         return {r[0] for r in self._each("SELECT case_ref FROM cases WHERE case_ref IN ({marks})", refs)}
 
-    def moderating(self, refs: Iterable[str]) -> list[tuple]:
+    def moderating(self, refs: Iterable[str]) -> list[tuple[Any, ...]]:
         """(audit_id, moderator, blind re-audit submitted) of every moderation assignment of the
         cases' audits: what the policy needs to keep a blind moderator's pack waiting."""
         return self._each(
@@ -28,7 +29,7 @@ class Packs(Aggregate):
             "FROM assignments s JOIN audits a ON a.audit_id = s.audit_id "
             "LEFT JOIN moderations m ON m.audit_id = s.audit_id WHERE a.case_ref IN ({marks})", refs)
 
-    def audits(self, refs: Iterable[str], as_of: date) -> list[tuple]:
+    def audits(self, refs: Iterable[str], as_of: date) -> list[tuple[Any, ...]]:
         """(case_ref, audit_id, as_of, submitted_on, auditor, grade, final grade, round_id, round name)
         of the cases' audits submitted on or before `as_of`."""
         return self._each(
@@ -38,7 +39,7 @@ class Packs(Aggregate):
             "WHERE a.case_ref IN ({marks}) AND a.status = 'submitted' AND a.submitted_on <= ? "
             "ORDER BY a.case_ref, a.submitted_on, a.audit_id", refs, as_of.isoformat())
 
-    def moderations(self, refs: Iterable[str], as_of: date) -> list[tuple]:
+    def moderations(self, refs: Iterable[str], as_of: date) -> list[tuple[Any, ...]]:
         """(case_ref, audit_id, moderator, moderated_on, grade, outcome, final_grade, reason, feedback)
         of the cases' moderations made on or before `as_of`."""
         return self._each(
@@ -47,7 +48,7 @@ class Packs(Aggregate):
             "WHERE a.case_ref IN ({marks}) AND m.moderated_on IS NOT NULL AND m.moderated_on <= ? "
             "ORDER BY a.case_ref, m.moderated_on, m.audit_id", refs, as_of.isoformat())
 
-    def actions(self, refs: Iterable[str], as_of: date) -> list[tuple]:
+    def actions(self, refs: Iterable[str], as_of: date) -> list[tuple[Any, ...]]:
         """(case_ref, audit_id, owner, due, completed_on, standard, description) of the actions in
         force of the cases' audits submitted on or before `as_of`."""
         return self._each(
@@ -56,14 +57,14 @@ class Packs(Aggregate):
             "WHERE a.case_ref IN ({marks}) AND a.status = 'submitted' AND a.submitted_on <= ? "
             "ORDER BY a.case_ref, x.due IS NULL, x.due, x.id", refs, as_of.isoformat())
 
-    def notes(self, refs: Iterable[str], as_of: date) -> list[tuple]:
+    def notes(self, refs: Iterable[str], as_of: date) -> list[tuple[Any, ...]]:
         """(case_ref, audit_id, standard, note) of the evidence notes of the cases' audits."""
         return self._each(
             "SELECT a.case_ref, s.audit_id, s.standard, s.note FROM scores s JOIN audits a ON a.audit_id = s.audit_id "
             "WHERE a.case_ref IN ({marks}) AND a.status = 'submitted' AND a.submitted_on <= ? "
             "AND coalesce(s.note, '') != '' ORDER BY a.case_ref, s.audit_id, s.standard", refs, as_of.isoformat())
 
-    def concerns(self, refs: Iterable[str], as_of: date) -> list[tuple]:
+    def concerns(self, refs: Iterable[str], as_of: date) -> list[tuple[Any, ...]]:
         """(case_ref, concern_id, audit_id, raised_by, raised_at, acknowledged_at, closed_at, found,
         should_happen, action_taken) of the concerns raised on the cases on or before `as_of`."""
         return self._each(

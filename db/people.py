@@ -81,7 +81,7 @@ class People(Aggregate):
     def _write(self, users: Iterable[User]) -> None:
         users = list(users)
         self.write_teams(u.team for u in users)
-        self.db["users"].upsert_all(
+        self.db.table("users").upsert_all(
             [{"username": u.username, "display_name": u.display_name, "team": u.team,
               "roles": rows.dumps([r.value for r in u.roles])} for u in users],
             pk="username",

@@ -7,12 +7,14 @@ amendment log. The audit as submitted is kept apart, unchangeable, in `submitted
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlite_utils
 
 from db.rows import dumps
 
 
-def write_scores(db: sqlite_utils.Database, audit_id: str, audit: dict) -> None:
+def write_scores(db: sqlite_utils.Database, audit_id: str, audit: dict[str, Any]) -> None:
     scores, automatic = audit.get("scores") or {}, audit.get("automatic") or {}
     notes, reasons = audit.get("notes") or {}, audit.get("override_reasons") or {}
     db.execute("DELETE FROM scores WHERE audit_id = ?", [audit_id])
@@ -24,7 +26,7 @@ def write_scores(db: sqlite_utils.Database, audit_id: str, audit: dict) -> None:
     )
 
 
-def write_themes(db: sqlite_utils.Database, audit_id: str, audit: dict) -> None:
+def write_themes(db: sqlite_utils.Database, audit_id: str, audit: dict[str, Any]) -> None:
     themes = audit.get("themes") or {}
     db.execute("DELETE FROM audit_themes WHERE audit_id = ?", [audit_id])
     rows = [(audit_id, t, "strength") for t in dict.fromkeys(themes.get("strengths") or [])]
@@ -32,7 +34,7 @@ def write_themes(db: sqlite_utils.Database, audit_id: str, audit: dict) -> None:
     db.conn.executemany("INSERT INTO audit_themes (audit_id, theme, kind) VALUES (?, ?, ?)", rows)
 
 
-def write_actions(db: sqlite_utils.Database, audit_id: str, plan: list[dict]) -> None:
+def write_actions(db: sqlite_utils.Database, audit_id: str, plan: list[dict[str, Any]]) -> None:
     """Make the actions table hold `plan`, matched by place: a kept place keeps its id and
     its completion, a new place gets a row of its own, a dropped place loses its row."""
     stored = dict(db.execute("SELECT position, id FROM actions WHERE audit_id = ?", [audit_id]).fetchall())
@@ -50,7 +52,7 @@ def write_actions(db: sqlite_utils.Database, audit_id: str, plan: list[dict]) ->
             db.execute("DELETE FROM actions WHERE id = ? AND completed_on IS NULL", [action_id])
 
 
-def project(db: sqlite_utils.Database, audit_id: str, audit: dict, amendment_id: int,
+def project(db: sqlite_utils.Database, audit_id: str, audit: dict[str, Any], amendment_id: int,
             changed: set[str] | None = None) -> None:
     """Store `audit` (JSON values, no moderation) as the current state after amendment
     `amendment_id`; the guards allow this only while that amendment is the newest and
@@ -68,7 +70,7 @@ def project(db: sqlite_utils.Database, audit_id: str, audit: dict, amendment_id:
                 amendment_id, audit_id])
 
 
-def write_answers(db: sqlite_utils.Database, audit_id: str, round_id: str, answers: dict,
+def write_answers(db: sqlite_utils.Database, audit_id: str, round_id: str, answers: dict[str, Any],
                   replace: bool = False) -> None:
     """A round audit's answers, one row a question (`replace`: an amendment's new ones)."""
     if replace:

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from audit_tools import settings as settings_rules
 from audit_tools.errors import BadInput
 from audit_tools.permissions import Op
 from audit_tools.models import Audit
 from audit_tools.settings import Settings
+from audit_tools.standards.catalogue import Catalogue
 from db.session import Aggregate
+
+if TYPE_CHECKING:  # the Store is made of aggregates: it imports this module
+    from db.store import Store
 
 
 class Reference(Aggregate):
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         super().__init__(store)
-        self._catalogues: dict[str | None, Any] = {}  # parsed catalogues by their TOML text
+        self._catalogues: dict[str | None, Catalogue] = {}  # parsed catalogues by their TOML text
 
     # -- themes -------------------------------------------------------------------------
 
@@ -104,11 +108,11 @@ class Reference(Aggregate):
             row = self.db.execute("SELECT toml FROM catalogues WHERE version = ? ORDER BY id DESC LIMIT 1",
                                   [version]).fetchone()
             if row:
-                return row[0]
+                return str(row[0])
         row = self.db.execute("SELECT toml FROM catalogues ORDER BY id DESC LIMIT 1").fetchone()
-        return row[0] if row else None
+        return str(row[0]) if row else None
 
-    def catalogue(self, version: str | None = None):
+    def catalogue(self, version: str | None = None) -> Catalogue:
         """The stored catalogue of `version`, else the latest stored, else the shipped default."""
         from audit_tools.standards import load_catalogue, parse_catalogue
 
@@ -119,11 +123,11 @@ class Reference(Aggregate):
             self._catalogues[text] = cached
         return cached
 
-    def catalogue_for(self, audit: Audit | None = None):
+    def catalogue_for(self, audit: Audit | None = None) -> Catalogue:
         """The one answer to "which standards?": the version the audit was scored against,
         and for a new audit (or none) the council's stored catalogue."""
         return self.catalogue(audit.catalogue_version if audit is not None else None)
 
-    def catalogues(self) -> list[dict]:
+    def catalogues(self) -> list[dict[str, Any]]:
         return [dict(name=r[0], version=r[1], stored_at=r[2], stored_by=r[3]) for r in self.db.execute(
             "SELECT name, version, stored_at, stored_by FROM catalogues ORDER BY id")]

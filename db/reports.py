@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import Any
 
 from db.session import Aggregate
 
@@ -145,15 +146,16 @@ def _span(start: date, end: date) -> dict[str, str]:
 class Reports(Aggregate):
     """Read-only: grouped figures and plain rows for one quarter (start and end inclusive)."""
 
-    def _rows(self, what: str, params: dict) -> list[tuple]:
-        return self.db.execute(QUERIES[what], params).fetchall()
+    def _rows(self, what: str, params: dict[str, str]) -> list[tuple[Any, ...]]:
+        found: list[tuple[Any, ...]] = self.db.execute(QUERIES[what], params).fetchall()
+        return found
 
-    def quarter_counts(self, previous_start: date, start: date, end: date) -> tuple[dict, dict]:
+    def quarter_counts(self, previous_start: date, start: date, end: date) -> tuple[dict[str, Any], dict[str, Any]]:
         """Every grouped count of the themes report, for the quarter [start, end] and the one
         before it [previous_start, start), as audit_tools.themes.QuarterCounts fields."""
         params = {"previous_start": previous_start.isoformat(), "start": start.isoformat(),
                   "end": end.isoformat(), "previous_end": (start - timedelta(days=1)).isoformat()}
-        counts = {flag: {"by_team": Counter(), "by_auditor": Counter(), "final_grades": Counter(),
+        counts: dict[int, dict[str, Any]] = {flag: {"by_team": Counter(), "by_auditor": Counter(), "final_grades": Counter(),
                          "pairs": Counter(), "moderation": (0, 0, 0, 0), "scores": [], "themes": [],
                          "actions": (0, 0, 0, 0, 0), "overrides": [0, 0], "imported": 0} for flag in (1, 0)}
         # Fold the small groups (team x auditor x grades) into each figure's own counts.
@@ -176,7 +178,7 @@ class Reports(Aggregate):
             counts[this]["themes"].append((theme, kind, n))
         for this, *figures in self._rows("actions grouped", params):
             counts[this]["actions"] = tuple(figures)
-        out = []
+        out: list[dict[str, Any]] = []
         for flag in (1, 0):
             c = counts[flag]
             out.append({**c, "by_team": sorted(c["by_team"].items()), "by_auditor": sorted(c["by_auditor"].items()),
@@ -192,26 +194,26 @@ class Reports(Aggregate):
         rows = self._rows("moderation figures", params)
         return tuple(rows[0][1:]) if rows else (0, 0, 0, 0)
 
-    def agreement_rows(self, start: date, end: date) -> tuple[list[tuple], list[tuple]]:
+    def agreement_rows(self, start: date, end: date) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         """(auditor, grade, moderator's grade, pairs) and (standard, pairs, agreed) of the quarter."""
         span = _span(start, end)
         return self._rows("moderation pairs", span), self._rows("agreement by standard", span)
 
-    def audit_list(self, start: date, end: date) -> list[tuple]:
+    def audit_list(self, start: date, end: date) -> list[tuple[Any, ...]]:
         return self._rows("audit list", _span(start, end))
 
-    def action_list(self, start: date, end: date) -> list[tuple]:
+    def action_list(self, start: date, end: date) -> list[tuple[Any, ...]]:
         return self._rows("action list", _span(start, end))
 
-    def notes(self, start: date, end: date) -> list[tuple]:
+    def notes(self, start: date, end: date) -> list[tuple[Any, ...]]:
         return self._rows("notes", _span(start, end))
 
-    def sample_frame(self, start: date, end: date) -> list[tuple]:
+    def sample_frame(self, start: date, end: date) -> list[tuple[Any, ...]]:
         """(audit_id, case_ref, auditor, as_of, submitted_on) of the quarter's unmoderated,
         unsampled audits, by audit id."""
         return self._rows("sample frame", _span(start, end))
 
-    def sample_progress(self, quarter: str) -> list[tuple]:
+    def sample_progress(self, quarter: str) -> list[tuple[Any, ...]]:
         """Each audit in a sample of the quarter with its assignment, moderation and resolution."""
         return self._rows("sample progress", {"quarter": quarter})
 

@@ -8,9 +8,10 @@ import builtins  # the aggregate's own list() shadows the type in its methods' a
 import json
 import sqlite3
 from datetime import date
+from typing import Any
 
 from audit_tools.errors import Refused
-from audit_tools.models import Case, Event
+from audit_tools.models import Audit, Case, Event
 from audit_tools.permissions import Op
 from audit_tools.rounds import Filters, QuestionSet, Round, Selected, event_window
 from db import rows
@@ -105,14 +106,14 @@ class Rounds(Aggregate):
         row = self.db.execute("SELECT frame_size FROM rounds WHERE round_id = ?", [round_id]).fetchone()
         return row[0] if row else None
 
-    def recorded(self, round_id: str) -> dict | None:
+    def recorded(self, round_id: str) -> dict[str, Any] | None:
         """The round as the history entry that created it recorded it."""
         row = self.db.execute(
             "SELECT details FROM history WHERE what = 'round created' "
             "AND json_extract(details, '$.round_id') = ? ORDER BY id LIMIT 1", [round_id]).fetchone()
         return json.loads(row[0]) if row else None
 
-    def list(self) -> list[tuple]:
+    def list(self) -> builtins.list[tuple[Any, ...]]:
         """(round_id, name, date, size, selected, submitted) of every round, newest first."""
         return list(self.db.execute(
             "SELECT r.round_id, r.name, r.date, r.size, "
@@ -126,7 +127,7 @@ class Rounds(Aggregate):
                               [round_id, case_ref]).fetchone()
         return (row[0],) if row else None
 
-    def for_auditor(self, auditor: str, limit: int = 50) -> builtins.list[tuple]:
+    def for_auditor(self, auditor: str, limit: int = 50) -> builtins.list[tuple[Any, ...]]:
         """(round_id, round name, case_ref, case_type, team, audit_id, status, submitted_on) of the
         round cases assigned to `auditor` in the rounds where they still have one to submit,
         newest round first; status None while not started. A finished round drops off."""
@@ -140,7 +141,7 @@ class Rounds(Aggregate):
             "AND d.case_ref = o.case_ref AND d.auditor = o.auditor AND d.status = 'submitted')) "
             "ORDER BY r.round_id DESC, c.rank LIMIT :limit", {"auditor": auditor, "limit": limit}))
 
-    def progress(self, round_id: str) -> builtins.list[tuple]:
+    def progress(self, round_id: str) -> builtins.list[tuple[Any, ...]]:
         """(auditor, selected, started, submitted) per auditor of the round (NULL: no auditor)."""
         return list(self.db.execute(
             "SELECT c.auditor, count(*), count(a.audit_id), "
@@ -149,7 +150,7 @@ class Rounds(Aggregate):
             "ON a.round_id = c.round_id AND a.case_ref = c.case_ref AND a.auditor = c.auditor "
             "WHERE c.round_id = ? GROUP BY c.auditor ORDER BY c.auditor IS NULL, c.auditor", [round_id]))
 
-    def answer_counts(self, round_id: str) -> builtins.list[tuple]:
+    def answer_counts(self, round_id: str) -> builtins.list[tuple[Any, ...]]:
         """(question, team, answer, n) over the round's submitted audits, counted in SQL."""
         return list(self.db.execute(
             "SELECT w.question, k.team, w.answer, count(*) FROM round_answers w "
@@ -157,7 +158,7 @@ class Rounds(Aggregate):
             "WHERE w.round_id = ? AND a.status = 'submitted' GROUP BY w.question, k.team, w.answer",
             [round_id]))
 
-    def comments(self, round_id: str) -> builtins.list[tuple]:
+    def comments(self, round_id: str) -> builtins.list[tuple[Any, ...]]:
         """(question, audit_id, case_ref, answer, comment) of the round's submitted audits' comments."""
         return list(self.db.execute(
             "SELECT w.question, w.audit_id, a.case_ref, w.answer, w.comment FROM round_answers w "
@@ -165,13 +166,13 @@ class Rounds(Aggregate):
             "WHERE w.round_id = ? AND a.status = 'submitted' AND coalesce(w.comment, '') != '' "
             "ORDER BY w.question, w.audit_id", [round_id]))
 
-    def standard_counts(self, round_id: str) -> builtins.list[tuple]:
+    def standard_counts(self, round_id: str) -> builtins.list[tuple[Any, ...]]:
         """(standard, status, n) of the round's submitted audits' scores, counted in SQL."""
         return list(self.db.execute(
             "SELECT s.standard, s.status, count(*) FROM audits a JOIN scores s ON s.audit_id = a.audit_id "
             "WHERE a.round_id = ? AND a.status = 'submitted' GROUP BY s.standard, s.status", [round_id]))
 
-    def grade_counts(self, round_id: str) -> builtins.list[tuple]:
+    def grade_counts(self, round_id: str) -> builtins.list[tuple[Any, ...]]:
         """(final grade, n) of the round's submitted audits (a moderator's final grade wins)."""
         return list(self.db.execute(
             "SELECT coalesce(m.final_grade, a.grade), count(*) FROM audits a "
@@ -181,12 +182,12 @@ class Rounds(Aggregate):
 
     def audited_count(self, round_id: str) -> int:
         """Selected cases with a submitted round audit by their auditor."""
-        return self.db.execute(
+        return int(self.db.execute(
             "SELECT count(*) FROM round_cases c WHERE c.round_id = ? AND EXISTS (SELECT 1 FROM audits a "
             "WHERE a.round_id = c.round_id AND a.case_ref = c.case_ref AND a.status = 'submitted')",
-            [round_id]).fetchone()[0]
+            [round_id]).fetchone()[0])
 
-    def moderating(self, round_id: str) -> builtins.list[tuple]:
+    def moderating(self, round_id: str) -> builtins.list[tuple[Any, ...]]:
         """(audit_id, moderator, blind re-audit submitted) of the round's audits assigned for moderation."""
         return list(self.db.execute(
             "SELECT s.audit_id, s.moderator, (m.grade IS NOT NULL OR m.moderated_on IS NOT NULL) "
@@ -198,18 +199,18 @@ class Rounds(Aggregate):
             "SELECT audit_id FROM audits WHERE round_id = ? AND status = 'submitted' ORDER BY audit_id",
             [round_id])]
 
-    def write_answers(self, audit_id: str, round_id: str, answers: dict) -> None:
+    def write_answers(self, audit_id: str, round_id: str, answers: dict[str, Any]) -> None:
         """A submitted round audit's answers, inside the submission's transaction."""
         from db import projection
 
         projection.write_answers(self.db, audit_id, round_id, answers)
 
-    def of_audit(self, audit) -> Round:
+    def of_audit(self, audit: Audit) -> Round:
         """The round a round audit belongs to, refused unless the round gave its case to its auditor."""
-        made = self.get(audit.round_id)
-        if made is None:
+        made = self.get(audit.round_id) if audit.round_id is not None else None
+        if made is None or audit.round_id is None:
             raise NotFound(f"round {audit.round_id}: not in the database")
-        self.refuse_unless_selected(made.round_id, audit.case_ref, audit.auditor)
+        self.refuse_unless_selected(audit.round_id, audit.case_ref, audit.auditor)
         return made
 
     def refuse_unless_selected(self, round_id: str, case_ref: str, auditor: str) -> None:

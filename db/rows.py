@@ -1,16 +1,21 @@
-"""The rows the Store's lists return (no scores, no events): enough to show and to open."""
+"""The rows the Store's lists return (no scores, no events): enough to show and to open.
+A column that holds one of the domain's values (a grade, an outcome, a case type) is read
+into its enum here, at the edge, so no caller parses the text again."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from audit_tools.models import CaseDetails, User
+from audit_tools.models import CaseDetails, Grade, Outcome, User
 
 PAGE = 50
+
+T = TypeVar("T")
 
 
 class CaseRow(CaseDetails):
@@ -28,9 +33,9 @@ class AuditRow(BaseModel):
     auditor: str
     as_of: date
     submitted_on: date | None = None
-    grade: str | None = None
-    final_grade: str | None = None
-    status: str
+    grade: Grade | None = None
+    final_grade: Grade | None = None
+    status: str  # draft | submitted
     revision: int
     saved_by: str | None = None
     saved_at: str | None = None
@@ -46,11 +51,11 @@ class MyAuditRow(BaseModel):
     case_ref: str
     as_of: date
     submitted_on: date | None = None
-    grade: str | None = None
-    final_grade: str | None = None  # after moderation (or the QA lead's resolution)
+    grade: Grade | None = None
+    final_grade: Grade | None = None  # after moderation (or the QA lead's resolution)
     assigned_to: str | None = None  # the moderator it was assigned to, if sampled
     reaudited: bool = False  # the moderator's blind re-audit is stored
-    outcome: str | None = None  # agreed | grade_changed | escalated, once reconciled
+    outcome: Outcome | None = None  # once reconciled
     resolved: bool = False  # an escalation the QA lead has settled
     acknowledged_on: date | None = None
     amendments: int = 0
@@ -98,7 +103,7 @@ class HistoryEntry(BaseModel):
 USER_COLUMNS = "username, display_name, team, roles"
 
 
-def user(row: tuple) -> User:
+def user(row: tuple[Any, ...]) -> User:
     return User(username=row[0], display_name=row[1], team=row[2], roles=json.loads(row[3]))
 
 
@@ -114,7 +119,7 @@ def dumps(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def chunks(values: list, size: int = 500):
+def chunks(values: list[T], size: int = 500) -> Iterator[tuple[list[T], str]]:
     """`values` in slices small enough for one IN (...) list each."""
     for start in range(0, len(values), size):
         chunk = values[start : start + size]

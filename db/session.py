@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -19,6 +20,9 @@ from audit_tools.permissions import Facts, Op, require
 from db import clock as clocks
 from db import coverage, history, rows
 from db.connection import PerThread, transaction
+
+if TYPE_CHECKING:  # the Store is made of aggregates: it imports this module
+    from db.store import Store
 
 
 class Session:
@@ -89,7 +93,7 @@ class Session:
             return BadInput(f"{self.path}: the disk is full, so nothing was written; free some space and try again")
         return err
 
-    def next_number(self, counter: str, taken=None) -> int:
+    def next_number(self, counter: str, taken: Callable[[int], bool] | None = None) -> int:
         """The next number of a named counter (audit, sample, allocation, concern), stored as
         used; `taken(number)` says a number is already in use (imported ids) and is skipped.
         Call inside the transaction that writes the row it numbers."""
@@ -139,7 +143,7 @@ class Session:
         """Append a history entry; call inside the transaction of the change it records."""
         return history.record(self.db, at or self.at(), self.actor, what, details)
 
-    def record_concealed(self, what: str, details: dict, at: str | None = None) -> int:
+    def record_concealed(self, what: str, details: dict[str, Any], at: str | None = None) -> int:
         """Append a history entry whose free text is kept as salted SHA-256s, not words
         (db/free_text.py): the words stay only in their table, where they can be corrected
         or erased."""
@@ -155,7 +159,7 @@ class Aggregate:
     part runs over the same connection and transaction.
     """
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     @property

@@ -268,7 +268,7 @@ class CaseauditApp(Router):
                timeout: float | None = None, markup: bool = False) -> None:
         """A toast whose words are shown as written (tui/plain_text.py): caseaudit writes no
         markup, and a name or reference in a message must never be read as some."""
-        if self.size.height < SHORT_TERMINAL:  # over the form for no longer than it takes to read
+        if self.size.height < SHORT_TERMINAL and severity != "error":  # a problem stays to be read
             timeout = min(timeout or self.NOTIFICATION_TIMEOUT, SHORT_TOAST_SECONDS)
         super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout,
                        markup=markup)

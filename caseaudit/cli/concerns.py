@@ -9,10 +9,12 @@ import json
 
 from audit_tools.calendar import london
 from audit_tools.errors import BadInput
+from audit_tools.models import User
 from caseaudit.cli.moderation import _store
+from db.store import Store
 
 
-def _user(store):
+def _user(store: Store) -> User:
     user = store.user
     if user is None:
         raise BadInput(f"{store.actor} is not a user of this caseaudit database: ask an admin to add you")

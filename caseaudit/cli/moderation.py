@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import textwrap
+from typing import Any
 
 from audit_tools.agreement import Agreement, flag_words
 from audit_tools.errors import BadInput, CheckFailed
@@ -16,9 +17,10 @@ from audit_tools.models import SampleDraw
 from audit_tools.quarters import Quarter
 from audit_tools.wording import kappa_words, percent
 from caseaudit.cli.options import db_path
+from db.store import Store
 
 
-def _store(args: argparse.Namespace):
+def _store(args: argparse.Namespace) -> Store:
     from caseaudit.cli.options import open_as_user
 
     path = db_path(args)
@@ -30,7 +32,7 @@ def _store(args: argparse.Namespace):
 WIDTH = 80  # readable outputs fit a standard terminal
 
 
-def sample_json(sample: SampleDraw) -> dict:
+def sample_json(sample: SampleDraw) -> dict[str, Any]:
     """The `sample draw --json` document (cli.md)."""
     return {
         "sample_id": sample.sample_id,
@@ -128,8 +130,8 @@ def agreement_table(figures: Agreement) -> list[str]:
     if figures.by_standard:
         width = max(len("standard"), *(len(s) for s in figures.by_standard))
         lines += ["", f"{'standard':<{width}} {'pairs':>5} {'agreement':>9}"]
-        for sid, row in figures.by_standard.items():
-            lines.append(f"{sid:<{width}} {row.pairs:>5} {percent(row.agreement):>9}")
+        for sid, standard in figures.by_standard.items():
+            lines.append(f"{sid:<{width}} {standard.pairs:>5} {percent(standard.agreement):>9}")
     return lines
 
 

@@ -19,7 +19,7 @@ from db.store import Store
 
 @dataclass
 class MyAudit:
-    row: object  # db.rows.MyAuditRow
+    row: MyAuditRow
     stage: str  # where its moderation stands, in words
     amended: str  # "" or "2 Oct 2025 (2)": the last amendment's day and how many
 

@@ -26,6 +26,8 @@ from db.store import Store
 
 log = logging.getLogger("caseaudit.serve")
 
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]  # what a middleware passes on to
+
 HERE = Path(__file__).resolve().parent
 TEXTUAL_STATIC = Path(textual_serve.__path__[0]).resolve() / "static"
 OWN_STATIC = HERE / "static"
@@ -115,7 +117,7 @@ class ServerBase:
         self.connections: list[Connection] = []
         self.starting = 0  # app processes being started (counted against the cap at once)
         self.download_manager = DownloadManager()
-        self._sweeper: asyncio.Task | None = None
+        self._sweeper: asyncio.Task[None] | None = None
 
     def _local_url(self) -> str:
         host = self.options.host
@@ -148,7 +150,7 @@ class ServerBase:
             headers["Cache-Control"] = "no-store"  # the back button after sign-out asks again
 
     @web.middleware
-    async def _errors(self, request: web.Request, handler: Callable) -> web.StreamResponse:
+    async def _errors(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Errors reach the client as a plain page; the log keeps one line, never locals."""
         try:
             return await handler(request)
@@ -166,7 +168,7 @@ class ServerBase:
                              "moment. If it goes on, tell whoever looks after caseaudit.", status=500)
 
     @web.middleware
-    async def _only_trusted(self, request: web.Request, handler: Callable) -> web.StreamResponse:
+    async def _only_trusted(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """With --trusted-proxy, connections come only from those proxies (and this machine)."""
         proxies = self.options.trusted_proxies
         remote = request.remote or ""

@@ -171,21 +171,24 @@ def _drop_triggers(path) -> sqlite3.Connection:
     return conn
 
 
-@pytest.mark.parametrize("sql,table,audit", [
+@pytest.mark.parametrize("sql,table,audit,unnamed", [
     ("UPDATE case_events SET note = '[redacted 2024-05-02: retention schedule]' WHERE case_ref = 'C-1001' "
-     "AND note IS NOT NULL", "case_events", False),
+     "AND note IS NOT NULL", "case_events", False, "event 5: its note holds"),
     ("UPDATE submitted_audits SET data = json_set(data, '$.notes.chronology', "
-     "'[redacted 2024-05-02: retention schedule]') WHERE audit_id = 'A-0001'", "submitted_audits", True),
+     "'[redacted 2024-05-02: retention schedule]') WHERE audit_id = 'A-0001'", "submitted_audits", True, None),
     ("UPDATE concerns SET found = '[redacted 2024-05-02: retention schedule]' WHERE concern_id = 'SC-000001'",
-     "concerns", False),
+     "concerns", False, "concern SC-000001: its found holds"),
+    ("UPDATE scores SET note = '[redacted 2024-05-02: retention schedule]' WHERE audit_id = 'A-0001' "
+     "AND standard = 'chronology'", "scores", False, "audit A-0001: its note holds"),
 ])
-def test_the_same_edit_made_behind_the_triggers_instead_of_by_redact_is_caught(copy, sql, table, audit):
+def test_the_same_edit_made_behind_the_triggers_instead_of_by_redact_is_caught(copy, sql, table, audit, unnamed):
     conn = _drop_triggers(copy)
     assert conn.execute(sql).rowcount == 1
     conn.close()
     result = verify_file(copy)
     assert [line.split(":")[0] for line in result.tables] == [f"table {table}"]
     assert bool(result.altered) is audit
+    assert [line[:len(unnamed)] for line in result.unnamed] == ([unnamed] if unnamed else [])
     if audit:
         assert result.altered[0].startswith("audit A-0001 differs from history entry")
         assert result.altered[0].endswith("as submitted: notes")

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Select, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from caseaudit.services import actions as action_service
@@ -21,6 +20,7 @@ from tui.screens.base import CaseauditScreen
 from tui.widgets.prompts import AskText
 from tui.widgets.footer import KeysFooter
 from tui.navigation import OpenAudit, OpenCase
+from tui.workers import result_of
 
 PAGE = action_service.PAGE
 WHOSE = {"mine": "my actions", "team": "my team's actions", "all": "every team's actions (QA lead)"}
@@ -98,16 +98,7 @@ class ActionsScreen(CaseauditScreen):
         # The most pressing first: overdue, then by due date.
         return action_service.actions_view(self.app.store, whose, state, self.app.today).rows
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state != WorkerState.SUCCESS:
-            return  # failures are told by CaseauditScreen's own handler, which Textual calls next
-        if worker.group == "load":
-            self.show(worker.result)
-        elif worker.group in ("complete", "reopen"):
-            self.notify(worker.result)
-            self.reload()
-
+    @result_of(load)
     def show(self, rows: list) -> None:
         table = self.query_one("#action-table", DataTable)
         table.clear()
@@ -220,3 +211,8 @@ class ActionsScreen(CaseauditScreen):
     def reopen(self, action_id: int, what: str, reason: str) -> str:
         action_service.reopen_action(self.app.store, action_id, reason)
         return f"Open again (the completion was undone): {what}"
+
+    @result_of(complete, reopen)
+    def _done(self, words: str) -> None:
+        self.notify(words)
+        self.reload()

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.agreement import Agreement, flag_words
 from audit_tools.quarters import Quarter
@@ -19,6 +18,7 @@ from audit_tools.wording import kappa_words, percent
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.words import shorten
+from tui.workers import result_of
 
 
 class AgreementScreen(CaseauditScreen):
@@ -80,9 +80,9 @@ class AgreementScreen(CaseauditScreen):
 
         return quarter_agreement(self.app.store, quarter), moderation_figures(self.app.store, quarter)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.SUCCESS and event.worker.group == "load":
-            self.show(*event.worker.result)
+    @result_of(load)
+    def _loaded(self, found: tuple[Agreement, ModerationCounts]) -> None:
+        self.show(*found)
 
     def show(self, figures: Agreement, counts: ModerationCounts) -> None:
         label = Quarter.parse(figures.quarter).label

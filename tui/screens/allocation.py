@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Input, Label, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools import allocation as alloc
 from audit_tools.errors import BadInput
@@ -22,6 +21,7 @@ from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.prompts import Confirm
 from tui.widgets.tables import repaint_later
+from tui.workers import result_of
 
 
 class AllocationScreen(CaseauditScreen):
@@ -157,27 +157,22 @@ class AllocationScreen(CaseauditScreen):
 
         return allocate_month(self.app.store, month, per_auditor, seed)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state != WorkerState.SUCCESS:
-            return  # failures are told by CaseauditScreen's own handler
-        if worker.group == "load":
-            self.show(worker.result)
-            return
-        if worker.group == "before-allocate":
-            self._ask_allocate(*worker.result)
-            return
-        if worker.group == "allocate":
-            made = worker.result
-            total = sum(len(refs) for refs in made.allocated.values())
-            short = f"; {len(made.short)} auditors short" if made.short else ""
-            self.app.notify(f"Allocation {made.allocation_id}: {total} cases to {len(made.allocated)} auditors"
-                            f"{short}, seed {made.seed}.", title="Audits allocated", timeout=8)
-            self.query_one("#allocation-month", Input).value = made.month
+    @result_of(before_allocate)
+    def _previewed(self, found: tuple) -> None:
+        self._ask_allocate(*found)
+
+    @result_of(allocate)
+    def _allocated(self, made) -> None:
+        total = sum(len(refs) for refs in made.allocated.values())
+        short = f"; {len(made.short)} auditors short" if made.short else ""
+        self.app.notify(f"Allocation {made.allocation_id}: {total} cases to {len(made.allocated)} auditors"
+                        f"{short}, seed {made.seed}.", title="Audits allocated", timeout=8)
+        self.query_one("#allocation-month", Input).value = made.month
         self.action_reload()
 
     # --- showing -----------------------------------------------------------------------
 
+    @result_of(load)
     def show(self, view: AllocationView) -> None:
         self.view = view
         self.query_one("#allocation-per-auditor", Input).placeholder = f"quota: {view.per_auditor}"

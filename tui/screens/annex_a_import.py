@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Checkbox, DataTable, Header, Input, ProgressBar, Select, Static
-from textual.worker import Worker, WorkerState
 
 from rich.text import Text
 
@@ -25,6 +24,7 @@ from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.ticks import TickBox
 from tui.widgets.prompts import Confirm
+from tui.workers import failure_of, result_of
 
 
 def typed_path(text: str) -> str:
@@ -135,35 +135,32 @@ class AnnexAImportScreen(CaseauditScreen):
         return import_annex_a(self.app.store, path, rejects=rejects, progress=self._progress, force=force,
                               new_teams=new_teams)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "annex_a":
-            return
-        if event.state == WorkerState.SUCCESS:
-            plan = event.worker.result
-            if self.app.DELIVERS_FILES and self.rejects and any(c.refused for c in plan.lists.values()):
-                from caseaudit.services.annex_a import rejects_download
+    @result_of(run_import, run_served_import)
+    def _imported(self, plan) -> None:
+        if self.app.DELIVERS_FILES and self.rejects and any(c.refused for c in plan.lists.values()):
+            from caseaudit.services.annex_a import rejects_download
 
-                name, text = rejects_download(plan)
-                self.app.deliver_text(io.StringIO(text), save_filename=name)
-            self.show_plan(plan, self.rejects or "")
-        elif event.state == WorkerState.ERROR:
-            error = event.worker.error
-            if isinstance(error, AlreadyThere):
-                self.query_one("#annex-a-status", Static).update(
-                    Text(f"Nothing was imported: {error.path} is already there and was not replaced."))
+            name, text = rejects_download(plan)
+            self.app.deliver_text(io.StringIO(text), save_filename=name)
+        self.show_plan(plan, self.rejects or "")
 
-                def answered(replace: bool | None) -> None:
-                    if replace:
-                        self.action_run_import(force=True)
+    @failure_of(run_import, run_served_import)
+    def _not_imported(self, error: BaseException) -> None:
+        self.app.show_problem(error)  # the sentence every failure gets, then what to do about this one
+        if isinstance(error, AlreadyThere):
+            self.query_one("#annex-a-status", Static).update(
+                Text(f"Nothing was imported: {error.path} is already there and was not replaced."))
 
-                self.app.push_screen(Confirm(f"Replace {error.path}?", yes="Replace", no="Keep it"), answered)
-            elif isinstance(error, BadInput):
-                self.query_one("#annex-a-status", Static).update(
-                    f"Nothing was imported: {len(error.lines)} problem(s). Correct the workbook, or name a "
-                    "rejects file to import the good rows.")
-                self.query_one("#annex-a-messages", Static).update(Text("\n".join(error.lines)))
-            else:
-                self.app.show_problem(error)
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self.action_run_import(force=True)
+
+            self.app.push_screen(Confirm(f"Replace {error.path}?", yes="Replace", no="Keep it"), answered)
+        elif isinstance(error, BadInput):
+            self.query_one("#annex-a-status", Static).update(
+                f"Nothing was imported: {len(error.lines)} problem(s). Correct the workbook, or name a "
+                "rejects file to import the good rows.")
+            self.query_one("#annex-a-messages", Static).update(Text("\n".join(error.lines)))
 
     def show_plan(self, plan, rejects: str) -> None:
         table = self.query_one("#annex-a-summary", DataTable)

@@ -6,14 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+
+from tui.workers import WorkerResults
 
 if TYPE_CHECKING:
     from tui.app import CaseauditApp
 
 
-class CaseauditScreen(Screen[Any]):
-    """A screen with the app's header and footer whose failed workers become notifications."""
+class CaseauditScreen(WorkerResults, Screen[Any]):
+    """A screen with the app's header and footer whose workers' results reach their handlers
+    (tui/workers.py) and whose failed workers become notifications."""
 
     BINDINGS = [Binding("escape", "back", "Back", id="back")]
 
@@ -26,6 +28,3 @@ class CaseauditScreen(Screen[Any]):
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.error is not None:
-            self.app.show_problem(event.worker.error)

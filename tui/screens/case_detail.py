@@ -9,16 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
-from audit_tools.models import Grade, Status
+from audit_tools.models import Status
 from caseaudit.services import cases as case_service
 from caseaudit.services.cases import CaseDetail
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.words import counts_text, shorten
 from tui.navigation import OpenAudit, StartAudit
+from tui.workers import result_of
 
 STATUS_STYLE = {
     Status.met: "green",
@@ -69,11 +69,7 @@ class CaseDetailScreen(CaseauditScreen):
         return case_service.case_detail(self.app.store, self.app.user, self.app.catalogue, self.app.today,
                                         self.case_ref)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.
-        if event.state == WorkerState.SUCCESS:
-            self.show(event.worker.result)
-
+    @result_of(load)
     def show(self, found: CaseDetail) -> None:
         case, report = found.case, found.report
         self.report = report
@@ -110,7 +106,7 @@ class CaseDetailScreen(CaseauditScreen):
             if row.audit_id in found.imported:
                 submitted += ", imported"
             audits.add_row(row.audit_id, row.auditor, format_day(row.as_of), submitted,
-                           Grade(row.final_grade).label if row.final_grade else "", key=row.audit_id)
+                           row.final_grade.label if row.final_grade else "", key=row.audit_id)
         if not found.audits:
             audits.add_row("none yet", "", "", "", "")
 

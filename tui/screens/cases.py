@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Input, Select, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from audit_tools.models import CaseType
@@ -22,6 +21,7 @@ from tui.widgets.filters import FilterSelect, SearchBox
 from tui.widgets.footer import KeysFooter
 from tui.words import COUNT_STYLE, COUNT_WORDS
 from tui.navigation import OpenCase, StartAudit
+from tui.workers import failure_of, result_of
 
 PAGE = 50
 TYPE_WORDS = {
@@ -89,6 +89,12 @@ class CasesScreen(CaseauditScreen):
     def load_choices(self) -> tuple[list[str], list]:
         return case_service.case_choices(self.app.store)
 
+    @result_of(load_choices)
+    def _choices(self, found: tuple[list[str], list]) -> None:
+        teams, users = found
+        self.query_one("#team-filter", Select).set_options([(t, t) for t in teams])
+        self.query_one("#worker-filter", Select).set_options([(u.username, u.username) for u in users])
+
     def _filters(self) -> dict:
         def value(selector: str):
             v = self.query_one(selector, Select).value
@@ -146,26 +152,16 @@ class CasesScreen(CaseauditScreen):
         rows, total = case_service.case_page(self.app.store, filters, after, PAGE)
         return generation, rows, total
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state != WorkerState.SUCCESS:
-            if worker.group == "page" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
-                self.loading = False
-            return  # failures are told by CaseauditScreen's own handler, which Textual calls next
-        if worker.group == "choices":
-            teams, users = worker.result
-            team_select = self.query_one("#team-filter", Select)
-            team_select.set_options([(t, t) for t in teams])
-            self.query_one("#worker-filter", Select).set_options(
-                [(u.username, u.username) for u in users])
-        elif worker.group == "page":
-            if worker.result[0] == self.generation:
-                self.loading = False
-            self._add_page(*worker.result)
-        elif worker.group == "failing":
-            generation, counts = worker.result
-            if generation == self.generation:
-                self._show_failing(counts)
+    @result_of(fetch)
+    def _fetched(self, page: tuple[int, list, int | None]) -> None:
+        if page[0] == self.generation:
+            self.loading = False
+        self._add_page(*page)
+
+    @failure_of(fetch)
+    def _not_fetched(self, error: BaseException) -> None:
+        self.loading = False
+        self.app.show_problem(error)
 
     def _add_page(self, generation: int, rows: list, total: int | None) -> None:
         if generation != self.generation:
@@ -208,6 +204,12 @@ class CasesScreen(CaseauditScreen):
     @work(thread=True, exit_on_error=False, group="failing")
     def count_failing(self, generation: int, refs: list[str]) -> tuple[int, dict]:
         return generation, case_service.failing_counts(self.app.store, self.app.catalogue, self.app.today, refs)
+
+    @result_of(count_failing)
+    def _failing(self, found: tuple[int, dict]) -> None:
+        generation, counts = found
+        if generation == self.generation:
+            self._show_failing(counts)
 
     def _show_failing(self, counts: dict) -> None:
         table = self.query_one("#case-table", DataTable)

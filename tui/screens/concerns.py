@@ -16,12 +16,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from audit_tools.concerns import Concern, ConcernState
 from caseaudit.services import concerns as service
 from tui.failures import problem_lines
 from tui.widgets.prompts import AskText, Confirm
+from tui.workers import WorkerResults, failure_of, result_of
 
 # The key that opens the dialog, free on the audit form (whose text boxes take ctrl+a/e/d/k/u/w/x/c/v/z/y
 # and whose own keys are ctrl+s/n/y/r/e) and on the blind re-audit.
@@ -36,7 +36,7 @@ def tell(line: Static, words: str) -> None:
     line.display = bool(words)
 
 
-class RaiseConcernScreen(ModalScreen[Concern | None]):
+class RaiseConcernScreen(WorkerResults, ModalScreen[Concern | None]):
     """Two boxes (what was found, what should happen now), raise or cancel. Problems are
     shown under the box they are about; nothing is stored until both are filled in."""
 
@@ -95,15 +95,14 @@ class RaiseConcernScreen(ModalScreen[Concern | None]):
         return service.raise_concern(self.app.store, self.app.user, self.case_ref, self.audit_id, found, should,
                                      self.source)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "raise":
-            return
-        if event.state == WorkerState.SUCCESS:
-            self.dismiss(event.worker.result)
-        elif event.state == WorkerState.ERROR:
-            self.query_one("#concern-raise", Button).disabled = False
-            tell(self.query_one("#concern-problem", Static),
-                 "Not raised: " + " ".join(problem_lines(event.worker.error)))
+    @result_of(store_it)
+    def _raised(self, concern: Concern) -> None:
+        self.dismiss(concern)
+
+    @failure_of(store_it)
+    def _not_raised(self, error: BaseException) -> None:
+        self.query_one("#concern-raise", Button).disabled = False
+        tell(self.query_one("#concern-problem", Static), "Not raised: " + " ".join(problem_lines(error)))
 
     @on(TextArea.Changed)
     def _typed(self, event: TextArea.Changed) -> None:
@@ -143,7 +142,7 @@ def raise_from(screen, case_ref: str | None, audit_id: str | None, source: str =
     screen.app.push_screen(RaiseConcernScreen(case_ref, audit_id, source), raised)
 
 
-class ConcernScreen(ModalScreen[bool]):
+class ConcernScreen(WorkerResults, ModalScreen[bool]):
     """One concern in full: acknowledge it, or close it with the action taken. Dismisses
     with True when something changed."""
 
@@ -218,13 +217,12 @@ class ConcernScreen(ModalScreen[bool]):
             return service.acknowledge(self.app.store, self.concern.concern_id)
         return service.close(self.app.store, self.concern.concern_id, action or "")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "act":
-            return
-        if event.state == WorkerState.SUCCESS:
-            concern = event.worker.result
-            self.app.notify(f"Concern {concern.concern_id} {concern.state.value}.", title="Concern")
-            self.app.poll_concerns()
-            self.dismiss(True)
-        elif event.state == WorkerState.ERROR:
-            tell(self.query_one("#concern-problem", Static), " ".join(problem_lines(event.worker.error)))
+    @result_of(act)
+    def _acted(self, concern: Concern) -> None:
+        self.app.notify(f"Concern {concern.concern_id} {concern.state.value}.", title="Concern")
+        self.app.poll_concerns()  # type: ignore[attr-defined]  # the caseaudit app's
+        self.dismiss(True)
+
+    @failure_of(act)
+    def _not_done(self, error: BaseException) -> None:
+        tell(self.query_one("#concern-problem", Static), " ".join(problem_lines(error)))

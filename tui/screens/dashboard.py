@@ -10,13 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day, format_day_time, london
 from caseaudit.services import dashboard as dashboard_service
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.navigation import OpenAudit, OpenConcern
+from tui.workers import result_of
 
 
 def saved_words(saved_at: str | None) -> str:
@@ -112,10 +112,6 @@ class DashboardScreen(CaseauditScreen):
     def load(self) -> dashboard_service.Dashboard:
         return dashboard_service.dashboard(self.app.store, self.app.user, self.app.today)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # A failure is told by CaseauditScreen's own handler, which Textual calls after this one.
-        if event.state == WorkerState.SUCCESS and event.worker.group != "lockouts":
-            self.show(event.worker.result)
 
     def show_lockouts(self, figures: dashboard_service.Dashboard) -> None:
         """Sign-in lockouts head an admin's dashboard until one of them acknowledges them."""
@@ -176,6 +172,7 @@ class DashboardScreen(CaseauditScreen):
                           first_words(c.found, room), key=c.concern_id)
         self._concerns = {c.concern_id: c for c in figures.concerns}
 
+    @result_of(load)
     def show(self, figures: dashboard_service.Dashboard) -> None:
         self.show_lockouts(figures)
         self.show_concerns(figures)

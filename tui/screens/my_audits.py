@@ -9,25 +9,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day, format_day_time
-from audit_tools.models import Grade
 from caseaudit.services.my_audits import MyAudit, TrailEntry, amendment_trail, my_audits
 from tui.screens.base import CaseauditScreen
-from tui.screens.listing import RowsScreen
+from tui.screens.listing import Row, RowsScreen
 from tui.widgets.footer import KeysFooter
 from tui.navigation import OpenAudit
+from tui.workers import result_of
 
 
-def grade_label(value: str | None) -> str:
-    try:
-        return Grade(value).label
-    except ValueError:
-        return value or ""
-
-
-class MyAuditsScreen(RowsScreen):
+class MyAuditsScreen(RowsScreen[MyAudit]):
     """The user's submitted audits, newest first (auditor)."""
 
     LIST = "my-audits"
@@ -57,38 +49,25 @@ class MyAuditsScreen(RowsScreen):
     def fetch(self) -> list[MyAudit]:
         return my_audits(self.app.store, self.app.user)
 
-    def show(self, rows: list[MyAudit]) -> None:
+    COLUMNS = ("audit", "case", "submitted", "grade", "amended", "moderation")
+
+    def title_for(self, rows: list[MyAudit]) -> Text:
         title = Text()
         title.append("Your submitted audits", style="bold")
         if rows:
             title.append(f": {len(rows)}, newest first. Enter opens one; h shows its amendments.")
         else:
             title.append(": none yet. Drafts are on the dashboard; c opens the case list.")
-        self.query_one("#my-audits-title", Static).update(title)
-        table = self.query_one("#my-audits-table", DataTable)
-        kept = table.cursor_row if table.row_count else 0  # back from an audit: stay on it
-        table.clear(columns=True)
-        table.add_columns("audit", "case", "submitted", "grade", "amended", "moderation")
-        self.rows = {mine.row.audit_id: mine for mine in rows}
-        for mine in rows:
-            row = mine.row
-            table.add_row(row.audit_id, row.case_ref,
-                          format_day(row.submitted_on) if row.submitted_on else "",
-                          grade_label(row.final_grade), mine.amended or "—", mine.stage, key=row.audit_id)
-        if table.row_count:
-            table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
-        table.focus()
+        return title
 
-    def _highlighted(self) -> str | None:
-        table = self.query_one("#my-audits-table", DataTable)
-        if table.row_count == 0:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return row_key.value
+    def row_for(self, mine: MyAudit) -> Row:
+        row = mine.row
+        return Row(row.audit_id, (row.audit_id, row.case_ref, format_day(row.submitted_on) if row.submitted_on else "",
+                                  row.final_grade.label if row.final_grade else "", mine.amended or "—", mine.stage))
 
     @on(DataTable.RowHighlighted, "#my-audits-table")
     def _detail(self, event: DataTable.RowHighlighted) -> None:
-        mine = getattr(self, "rows", {}).get(event.row_key.value if event.row_key else None)
+        mine = self.items.get(event.row_key.value) if event.row_key.value is not None else None
         if mine is None:
             return
         text = Text()
@@ -102,9 +81,9 @@ class MyAuditsScreen(RowsScreen):
         self.post_message(OpenAudit(audit_id=event.row_key.value))
 
     def action_trail(self) -> None:
-        audit_id = self._highlighted()
-        if audit_id:
-            self.app.push_screen(AmendmentTrailScreen(audit_id))
+        mine = self.highlighted()
+        if mine is not None:
+            self.app.push_screen(AmendmentTrailScreen(mine.row.audit_id))
 
 
 def trail_text(audit_id: str, trail: list[TrailEntry]) -> Text:
@@ -151,6 +130,6 @@ class AmendmentTrailScreen(CaseauditScreen):
     def load(self) -> list[TrailEntry]:
         return amendment_trail(self.app.store, self.app.user, self.audit_id)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.SUCCESS and event.worker.group == "load":
-            self.query_one("#trail-text", Static).update(trail_text(self.audit_id, event.worker.result))
+    @result_of(load)
+    def show(self, trail: list[TrailEntry]) -> None:
+        self.query_one("#trail-text", Static).update(trail_text(self.audit_id, trail))

@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Header, Input, Label, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from caseaudit.services.rounds import create_round, questions_from_text
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.ticks import TickBox
+from tui.workers import result_of
 
 EXAMPLE = '''name = "Neglect"
 
@@ -93,11 +93,8 @@ class NewRoundScreen(CaseauditScreen):
     def make(self, questions: str, **fields):
         return create_round(self.app.store, questions=questions_from_text(questions), **fields)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.SUCCESS and event.worker.group == "create":
-            made = event.worker.result
-            self.app.notify(f"Round {made.round_id} made: {len(made.selected)} cases selected, "
-                            f"shortfall {made.shortfall}.", title="Round made")
-            self.dismiss(made.round_id)
-            return
-        super().on_worker_state_changed(event)
+    @result_of(make)
+    def _made(self, made) -> None:
+        self.app.notify(f"Round {made.round_id} made: {len(made.selected)} cases selected, "
+                        f"shortfall {made.shortfall}.", title="Round made")
+        self.dismiss(made.round_id)

@@ -16,13 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from caseaudit.services.rounds import RoundsView, rounds_view
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.navigation import OpenNewRound
+from tui.workers import result_of
 
 
 def _pct(value: float | None) -> str:
@@ -85,15 +85,12 @@ class RoundsScreen(CaseauditScreen):
     def load(self, round_id: str | None) -> RoundsView:
         return rounds_view(self.app.store, round_id)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.SUCCESS:
-            self.show(event.worker.result)
-
     @on(DataTable.RowSelected, "#rounds-table")
     def choose(self, event: DataTable.RowSelected) -> None:
         self.shown = event.row_key.value
         self.load(self.shown)
 
+    @result_of(load)
     def show(self, view: RoundsView) -> None:
         self.view = view
         title = self.query_one("#rounds-title", Static)
@@ -107,7 +104,7 @@ class RoundsScreen(CaseauditScreen):
         rounds.add_columns("round", "name", "as at", "size", "selected", "audited")
         for round_id, name, day, size, selected, submitted in view.rounds:
             rounds.add_row(round_id, name, format_day(date.fromisoformat(str(day))), str(size), str(selected), str(submitted), key=round_id)
-        if view.progress is None:
+        if view.progress is None or view.figures is None:  # no round chosen: its progress and report come together
             return
         self.shown = view.progress.made.round_id
         made, progress, figures = view.progress.made, view.progress, view.figures

@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Input, Label, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools import sampling
 from audit_tools.errors import BadInput
@@ -24,6 +23,7 @@ from tui.widgets.footer import KeysFooter
 from tui.widgets.prompts import ChooseOne, Confirm
 from tui.widgets.tables import repaint_later
 from tui.navigation import OpenEscalations, OpenModeration
+from tui.workers import result_of
 
 STATE_STYLE = {ModerationState.unassigned: "bold red", ModerationState.assigned: "bold",
                ModerationState.to_reconcile: "yellow", ModerationState.reconciled: "green"}
@@ -264,36 +264,38 @@ class SamplingScreen(CaseauditScreen):
         assign_moderator(self.app.store, audit_id, moderator)
         return f"Audit {audit_id} is now with {moderator}."
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state != WorkerState.SUCCESS:
-            return  # failures are told by CaseauditScreen's own handler
-        if worker.group == "load":
-            self.show(worker.result)
-            return
-        if worker.group == "before-draw":
-            self._ask_draw(*worker.result)
-            return
-        if worker.group == "plan-assignment":
-            self._ask_assign(*worker.result)
-            return
-        if worker.group == "eligible":
-            self._ask_moderator(*worker.result)
-            return
-        if worker.group == "draw":
-            sample = worker.result
-            self.app.notify(f"Sample {sample.sample_id}: {len(sample.selected)} of {len(sample.frame)} audits, "
-                            f"seed {sample.seed}.", title="Sample drawn", timeout=8)
-        elif worker.group == "assign":
-            plan = worker.result
-            self.app.notify(f"{len(plan)} audits assigned." if plan else "Nothing left to assign.",
-                            title="Moderators assigned")
-        elif worker.group == "reassign":
-            self.app.notify(worker.result, title="Reassigned")
+    @result_of(before_draw)
+    def _before_draw(self, found: tuple) -> None:
+        self._ask_draw(*found)
+
+    @result_of(plan_assignment)
+    def _planned(self, found: tuple[Quarter, dict[str, str]]) -> None:
+        self._ask_assign(*found)
+
+    @result_of(eligible)
+    def _eligible(self, found: tuple[str, list]) -> None:
+        self._ask_moderator(*found)
+
+    @result_of(draw)
+    def _drawn(self, sample) -> None:
+        self.app.notify(f"Sample {sample.sample_id}: {len(sample.selected)} of {len(sample.frame)} audits, "
+                        f"seed {sample.seed}.", title="Sample drawn", timeout=8)
+        self.action_preview()
+
+    @result_of(assign)
+    def _assigned(self, plan: dict[str, str]) -> None:
+        self.app.notify(f"{len(plan)} audits assigned." if plan else "Nothing left to assign.",
+                        title="Moderators assigned")
+        self.action_preview()
+
+    @result_of(reassign)
+    def _reassigned(self, words: str) -> None:
+        self.app.notify(words, title="Reassigned")
         self.action_preview()
 
     # --- showing -----------------------------------------------------------------------
 
+    @result_of(load)
     def show(self, view: SamplingView) -> None:
         self.view = view
         summary = Text()

@@ -7,27 +7,33 @@ row for each character an auditor types. Where the box's width and height are fi
 `auto`), nothing else on the screen can move when its text changes, so FormInput leaves
 that layout pass out; showing, hiding or restyling the box still lays the screen out.
 
-Textual's Select builds its list of options (an OptionList, hidden) when it is built, and
-shows its value through three more widgets (a label and two arrows); a form of a dozen
-drop-downs builds a dozen lists nobody has opened and three dozen widgets to lay out.
-FormSelect builds its list (and so its overlay) only when it is opened, by key or click,
-draws its closed line (value and arrow) as one widget with the same look, and does not
-announce the value it was built with as a change.
+Textual's Select is four widgets and a list before anyone opens it: the line showing its
+value (SelectCurrent) holding a label and two arrows, and its list of options (an
+OptionList, hidden). A form of a dozen drop-downs built five dozen widgets to lay out.
+A FormSelect draws its closed line (value or prompt, and the arrow) itself, with the look
+of Textual's, and builds that line's widget and its list only when it is first opened, by
+key or click. It does not announce the value it was built with as a change.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import RenderableType
 from rich.text import Text
-from textual._context import active_message_pump
 from textual import events
+from textual._context import active_message_pump
 from textual.app import ComposeResult
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.style import Style
-from textual.css.query import NoMatches
+from textual.widget import Widget
 from textual.widgets import Input, Select
 from textual.widgets._select import NULL, NoSelection, SelectCurrent, SelectOverlay
+
+_GAP = Style(bold=False)
+_DIM = ".form-select--dim"
 
 
 class FormInput(Input):
@@ -42,19 +48,38 @@ class FormInput(Input):
         finally:
             self._value_changing = False
 
-    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
+    def refresh(self, *regions: Any, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Widget:
         if layout and self._value_changing and not self.styles.auto_dimensions:
             layout = False  # the text moved inside a box whose size is fixed
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
-_GAP = Style(bold=False)
+def closed_line(label: RenderableType, dim: bool, expanded: bool, width: int) -> Content:
+    """A closed drop-down's line, `width` columns: the label (cut with … where it must be),
+    then the arrow, in the same runs as Textual's label and arrow widgets draw it."""
+    if isinstance(label, str):
+        shown = Content.from_markup(label)
+    elif isinstance(label, Text):
+        shown = Content.from_rich_text(label)
+    else:
+        shown = Content(str(label))
+    if "\n" in shown.plain:
+        shown = shown.split("\n")[0]
+    room = max(0, width - 2)  # the arrow takes two columns: a space and itself
+    shown = shown.truncate(room, ellipsis=True)
+    if dim:
+        shown = shown.stylize(_DIM)
+    # The gap is its own run, as Textual's label and arrow pad it (an SVG of the screen
+    # groups it so); "not bold" changes nothing a space shows.
+    gap = Content(" " * (room - shown.cell_length + 1)).stylize(_GAP)
+    arrow = Content("\u25b2" if expanded else "\u25bc").stylize(_DIM)
+    return Content.assemble(shown, gap, arrow)
 
 
 class _Current(SelectCurrent):
-    """What the drop-down shows when closed: its value (or prompt) and the arrow, drawn as
-    one line by one widget rather than Textual's three (a label and two arrows), styled by
-    the same rules: the label dim until there is a value, cut with … where it must be."""
+    """An opened drop-down's line: its value (or prompt) and the arrow, drawn by this one
+    widget rather than Textual's three (a label and two arrows)."""
 
     COMPONENT_CLASSES = {"form-select--dim"}
     DEFAULT_CSS = """
@@ -63,9 +88,13 @@ class _Current(SelectCurrent):
     }
     """
 
-    def __init__(self, placeholder: str) -> None:
+    def __init__(self, placeholder: str, label: RenderableType | NoSelection) -> None:
         super().__init__(placeholder)
-        self.label = NULL
+        self.label = label
+        if label is not NULL:
+            # Shown with its value from the start: a class added once mounted would restyle it.
+            self.set_reactive(SelectCurrent.has_value, True)
+            self.add_class("-has-value")
 
     def compose(self) -> ComposeResult:
         return []
@@ -79,46 +108,66 @@ class _Current(SelectCurrent):
         super()._watch_has_value(has_value)
         self.refresh()
 
-    async def _on_click(self, event: events.Click) -> None:
-        # The list is built before the drop-down is asked to open it (Textual's own handler,
-        # which would ask first, is left out).
-        event.prevent_default()
-        event.stop()
-        select = self.parent
-        if isinstance(select, FormSelect):
-            await select._build_overlay()
-        self.post_message(self.Toggle())
-
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 1
 
     def render(self) -> Content:
-        width = self.content_size.width
         shown = self.placeholder if isinstance(self.label, NoSelection) else self.label
-        if isinstance(shown, str):
-            label = Content.from_markup(shown)
-        elif isinstance(shown, Text):
-            label = Content.from_rich_text(shown)
-        else:
-            label = Content(str(shown))
-        label = label.split("\n")[0] if "\n" in label.plain else label
-        room = max(0, width - 2)  # the arrow takes two columns: a space and itself
-        label = label.truncate(room, ellipsis=True)
-        if not self.has_value:
-            label = label.stylize(".form-select--dim")
-        # The gap is its own run, as Textual's label and arrow pad it (an SVG of the screen
-        # groups it so); "not bold" changes nothing a space shows.
-        gap = Content(" " * (room - label.cell_length + 1)).stylize(_GAP)
         expanded = isinstance(self.parent, Select) and self.parent.expanded
-        arrow = Content("\u25b2" if expanded else "\u25bc").stylize(".form-select--dim")
-        return Content.assemble(label, gap, arrow)
+        return closed_line(shown, not self.has_value, expanded, self.content_size.width)
 
 
-class FormSelect(Select):
-    """A Select whose list of options is built when first focused or opened."""
+class FormSelect(Select[Any]):
+    """A Select that draws its closed line itself until it is first opened."""
 
-    def compose(self):
-        yield _Current(self.prompt)
+    COMPONENT_CLASSES = {"form-select--dim"}
+    # Until opened, the drop-down wears what Textual's compact SelectCurrent would.
+    DEFAULT_CSS = """
+    FormSelect.-closed {
+        background: $surface;
+        padding: 0 1 0 0;
+        &:focus {
+            background-tint: $foreground 5%;
+        }
+        &:ansi {
+            background: ansi_default;
+        }
+    }
+    FormSelect > .form-select--dim {
+        color: $foreground 50%;
+    }
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_class("-closed")
+
+    def compose(self) -> ComposeResult:
+        return []
+
+    def _label(self) -> RenderableType | NoSelection:
+        """What the closed line shows: the chosen option's words, or NULL for the prompt."""
+        for prompt, value in self._options:
+            if value == self._value and value != self.NULL:
+                return prompt
+        return NULL
+
+    @property
+    def opened(self) -> bool:
+        """Whether the list (and the line's own widget) has been built."""
+        return not self.has_class("-closed")
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self.opened:
+            return 1
+        return super().get_content_height(container, viewport, width)
+
+    def render(self) -> RenderableType:
+        if self.opened:
+            return super().render()
+        label = self._label()
+        shown = self.prompt if isinstance(label, NoSelection) else label
+        return closed_line(shown, isinstance(label, NoSelection), False, self.content_size.width)
 
     def _overlay(self) -> SelectOverlay | None:
         try:
@@ -136,7 +185,8 @@ class FormSelect(Select):
                 overlay = SelectOverlay(type_to_search=self._type_to_search).data_bind(compact=Select.compact)
             finally:
                 active_message_pump.reset(running)
-            await self.mount(overlay)
+            await self.mount(_Current(self.prompt, self._label()), overlay)
+            self.remove_class("-closed")
             super()._setup_options_renderables()
             for index, (_prompt, value) in enumerate(self._options):
                 if value == self.value and value != self.NULL:
@@ -147,6 +197,13 @@ class FormSelect(Select):
     async def action_show_overlay(self) -> None:
         await self._build_overlay()
         super().action_show_overlay()
+
+    async def _on_click(self, event: events.Click) -> None:
+        if not self.opened:
+            # A click on the closed line opens the list, as a click on Textual's does.
+            event.stop()
+            await self._build_overlay()
+            self.expanded = True
 
     def _watch_expanded(self, expanded: bool) -> None:
         super()._watch_expanded(expanded)
@@ -159,7 +216,7 @@ class FormSelect(Select):
 
     _settled = False
 
-    def _watch_value(self, value) -> None:
+    def _watch_value(self, value: Any) -> None:
         # The value given when it was built, set as it is mounted, is not a change anyone
         # made: it is not announced (a form of a dozen drop-downs would otherwise read itself
         # back a dozen times while it opens).
@@ -169,17 +226,10 @@ class FormSelect(Select):
             super()._watch_value(value)
             return
         self._value = value
-        try:
-            current = self.query_one(SelectCurrent)
-        except NoMatches:
-            return
-        if value == self.NULL:
-            current.update(self.NULL)
+        if self.opened:
+            self.query_one(_Current).update(self._label())
         else:
-            for prompt, option_value in self._options:
-                if option_value == value:
-                    current.update(prompt)
-                    break
+            self.refresh()
         if not initial:
             self.post_message(self.Changed(self, value))
 
@@ -187,7 +237,4 @@ class FormSelect(Select):
         if self._overlay() is not None:
             super()._watch_prompt(prompt)
         elif self.is_mounted:
-            current = self.query_one(SelectCurrent)
-            current.placeholder = prompt
-            if self._allow_blank and self.value == self.NULL:
-                current.update(self.NULL)
+            self.refresh()

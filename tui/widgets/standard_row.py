@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
-from audit_tools.models import Status
+from audit_tools.models import StandardResult, Status
 from tui.widgets.form_boxes import FormInput, FormSelect
 from tui.words import STATUS_WORDS, evidence_text, status_options
 
@@ -36,6 +37,23 @@ class StandardValues:
     status: Status | None
     note: str
     reason: str  # kept only when the status differs from the automatic one
+
+
+class StandardHeading(Static):
+    """The standard's title and, under it, the engine's evidence in the muted colour: one
+    widget for both (a form of a dozen standards lays out a dozen fewer)."""
+
+    COMPONENT_CLASSES = {"standard-heading--evidence"}
+    DEFAULT_CSS = """
+    StandardHeading > .standard-heading--evidence {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, title: str, sid: str, result: StandardResult | None) -> None:
+        evidence = Content.from_rich_text(evidence_text(result)).stylize_before(".standard-heading--evidence")
+        heading = Content.from_rich_text(Text.assemble((title, "bold"), f"  [{sid}]"))
+        super().__init__(Content.assemble(heading, "\n", evidence), classes="standard-heading")
 
 
 class StandardRow(Vertical):
@@ -54,6 +72,8 @@ class StandardRow(Vertical):
         self._start = (status, reason, note)
         self.imported = imported
         self._recorded_automatic = recorded_automatic
+        self._select: FormSelect  # built with the row (compose)
+        self._boxes: dict[str, FormInput] = {}  # the reason and note boxes built so far
 
     @property
     def automatic(self) -> Status | None:
@@ -64,12 +84,12 @@ class StandardRow(Vertical):
     def compose(self) -> ComposeResult:
         sid = self.standard.id
         status, reason, note = self._start
-        yield Static(Text.assemble((self.standard.title, "bold"), f"  [{sid}]"))
-        yield Static(evidence_text(self.result), classes="evidence")
+        yield StandardHeading(self.standard.title, sid, self.result)
         # An imported row says the automatic status beside the score, so its options need not.
         options = status_options(None if self.imported else self.automatic)
         select = FormSelect(options, prompt="choose a status", compact=True,
-                        value=status if status is not None else Select.NULL, id=f"status-{sid}")
+                            value=status if status is not None else Select.NULL, id=f"status-{sid}")
+        self._select = select
         if self.imported:
             with Horizontal(classes="imported-score"):
                 yield select
@@ -89,8 +109,10 @@ class StandardRow(Vertical):
 
     def _new_box(self, kind: str) -> FormInput:
         _status, reason, note = self._start
-        return FormInput(reason if kind == "reason" else note, compact=True, placeholder=self.BOXES[kind],
-                         id=f"{kind}-{self.standard.id}")
+        box = FormInput(reason if kind == "reason" else note, compact=True, placeholder=self.BOXES[kind],
+                        id=f"{kind}-{self.standard.id}")
+        self._boxes[kind] = box
+        return box
 
     def _automatic_beside(self, status: Status | None) -> Text:
         automatic = self.automatic
@@ -108,12 +130,11 @@ class StandardRow(Vertical):
 
     @property
     def _status_select(self) -> Select:
-        return self.query_one(f"#status-{self.standard.id}", Select)
+        return self._select
 
     def _box(self, kind: str) -> Input | None:
         """The reason or note box, if it has been built."""
-        found = self.query(f"#{kind}-{self.standard.id}")
-        return found.first(Input) if found else None
+        return self._boxes.get(kind)
 
     def _text(self, kind: str) -> str:
         box = self._box(kind)

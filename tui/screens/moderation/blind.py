@@ -19,7 +19,6 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Header, Input, Select, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.audit import Problem
 from audit_tools.calendar import format_day
@@ -35,6 +34,7 @@ from tui.widgets.problems import ProblemsBox, things
 from tui.widgets.prompts import Confirm
 from tui.words import evidence_text, grade_options, status_options
 from tui.navigation import OpenModeration, RaiseConcern
+from tui.workers import failure_of, result_of
 
 
 def event_words(event) -> str:
@@ -96,26 +96,7 @@ class BlindReauditScreen(CaseauditScreen):
     def load(self) -> BlindView:
         return blind_view(self.app.store, self.audit_id, self.app.catalogue)
 
-    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state == WorkerState.SUCCESS and worker.group == "load":
-            await self.show(worker.result)
-        elif event.state == WorkerState.SUCCESS and worker.group == "save":
-            self.saved = worker.result
-            self.query_one("#blind-state", Static).update("Draft saved: it is here when you come back.")
-            if self.quit_after_save is not None:
-                self.quit_after_save()
-                return
-            if self.close_after_save:
-                self.app.notify("Your re-audit so far is kept as a draft.", title="Draft saved")
-                super().action_back()
-        elif event.state == WorkerState.ERROR and worker.group == "save":
-            self.close_after_save = False
-            self.quit_after_save = None  # not saved: the app stays open, the work on screen
-        elif event.state == WorkerState.SUCCESS and worker.group == "submit":
-            self.app.notify("Blind re-audit stored. Now compare it with the original.", title="Stored")
-            self.post_message(OpenModeration(self.audit_id, ModerationState.to_reconcile, replace=True))
-
+    @result_of(load)
     async def show(self, view: BlindView) -> None:
         self.view = view
         case = view.case
@@ -289,6 +270,23 @@ class BlindReauditScreen(CaseauditScreen):
         save_blind_draft(self.app.store, self.audit_id, moderation)
         return moderation
 
+    @result_of(save_draft)
+    def _draft_saved(self, moderation: Moderation) -> None:
+        self.saved = moderation
+        self.query_one("#blind-state", Static).update("Draft saved: it is here when you come back.")
+        if self.quit_after_save is not None:
+            self.quit_after_save()
+            return
+        if self.close_after_save:
+            self.app.notify("Your re-audit so far is kept as a draft.", title="Draft saved")
+            super().action_back()
+
+    @failure_of(save_draft)
+    def _draft_not_saved(self, error: BaseException) -> None:
+        self.close_after_save = False
+        self.quit_after_save = None  # not saved: the app stays open, the work on screen
+        self.app.show_problem(error)
+
     @on(Button.Pressed, "#blind-save")
     def _save_pressed(self) -> None:
         self.action_save()
@@ -300,3 +298,8 @@ class BlindReauditScreen(CaseauditScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="submit")
     def submit(self, moderation: Moderation) -> Moderation:
         return submit_blind(self.app.store, self.audit_id, moderation, running_catalogue=self.app.catalogue)
+
+    @result_of(submit)
+    def _submitted(self, _: Moderation) -> None:
+        self.app.notify("Blind re-audit stored. Now compare it with the original.", title="Stored")
+        self.post_message(OpenModeration(self.audit_id, ModerationState.to_reconcile, replace=True))

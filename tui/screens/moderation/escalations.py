@@ -15,15 +15,14 @@ from audit_tools.reconciliation import Resolution, resolution_problems, resolver
 from audit_tools.moderation import OUTCOME_WORDS
 from caseaudit.services.moderation_escalations import Escalation, escalations, resolve_escalation
 from caseaudit.services.moderation_views import ReconcileView
-from tui.screens.listing import RowsScreen
+from tui.screens.listing import Row, RowsScreen
 from tui.screens.moderation.format import grade_words, resolution_text
 from tui.screens.moderation.reconcile import SideBySideScreen
 from tui.widgets.prompts import Confirm
-from tui.widgets.tables import repaint_later
 from tui.words import grade_options
 
 
-class EscalationsScreen(RowsScreen):
+class EscalationsScreen(RowsScreen[Escalation]):
     """Every escalated moderation, those still to resolve first (QA lead)."""
 
     LIST = "escalations"
@@ -42,7 +41,11 @@ class EscalationsScreen(RowsScreen):
     def fetch(self) -> list[Escalation]:
         return escalations(self.app.store)
 
-    def show(self, rows: list[Escalation]) -> None:
+    # State first, the case before the grades; grades spelled out as on every other screen,
+    # on two lines when both will not fit in one at 80 columns.
+    COLUMNS = ("audit", "state", "auditor", "moderator", "case", "grades: auditor → moderator")
+
+    def title_for(self, rows: list[Escalation]) -> Text:
         todo = sum(not r.resolved for r in rows)
         title = Text()
         title.append("Escalated moderations: ", style="bold")
@@ -50,27 +53,18 @@ class EscalationsScreen(RowsScreen):
             title.append(f"{todo} of {len(rows)} to resolve. Enter reads both sides and records the resolution.")
         else:
             title.append("none; a moderator escalates a moderation they cannot settle with the auditor.")
-        self.query_one("#escalations-title", Static).update(title)
-        table = self.query_one("#escalations-table", DataTable)
-        kept = table.cursor_row if table.row_count else 0  # back from an audit: stay on it
-        table.clear(columns=True)
-        # State first, the case before the grades; grades spelled out as on every other screen,
-        # on two lines when both will not fit in one at 80 columns.
-        table.add_columns("audit", "state", "auditor", "moderator", "case", "grades: auditor → moderator")
-        for r in rows:
-            a, m = r.audit, r.audit.moderation
-            state = (Text(f"resolved:\n{grade_words(r.resolution.final_grade)}", style="dim") if r.resolved
-                     else Text("to resolve", style="bold"))
-            grades = f"{grade_words(a.grade)} → {grade_words(m.grade)}"
-            two = len(grades) > 27 or r.resolved  # 27: the heading's own width
-            if len(grades) > 27:
-                grades = f"{grade_words(a.grade)} →\n{grade_words(m.grade)}"
-            table.add_row(a.audit_id, state, a.auditor, m.moderator, a.case_ref, grades,
-                          height=2 if two else 1, key=a.audit_id)
-        if table.row_count:
-            table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
-        table.focus()
-        repaint_later(table)
+        return title
+
+    def row_for(self, r: Escalation) -> Row:
+        a, m = r.audit, r.audit.moderation
+        assert m is not None  # an escalation is a stored moderation's outcome
+        state = (Text(f"resolved:\n{grade_words(r.resolution.final_grade)}", style="dim") if r.resolution
+                 else Text("to resolve", style="bold"))
+        grades = f"{grade_words(a.grade)} → {grade_words(m.grade)}"
+        two = len(grades) > 27 or r.resolved  # 27: the heading's own width
+        if len(grades) > 27:
+            grades = f"{grade_words(a.grade)} →\n{grade_words(m.grade)}"
+        return Row(a.audit_id, (a.audit_id, state, a.auditor, m.moderator, a.case_ref, grades), height=2 if two else 1)
 
     @on(DataTable.RowSelected, "#escalations-table")
     def open_escalation(self, event: DataTable.RowSelected) -> None:

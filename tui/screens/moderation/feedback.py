@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from audit_tools.models import Audit
@@ -20,6 +19,7 @@ from caseaudit.services.moderation_views import FeedbackView, feedback_view
 from tui.screens.base import CaseauditScreen
 from tui.screens.moderation.format import grade_words, resolution_text
 from tui.widgets.footer import KeysFooter
+from tui.workers import result_of
 
 
 class FeedbackScreen(CaseauditScreen):
@@ -60,14 +60,9 @@ class FeedbackScreen(CaseauditScreen):
     def load(self) -> FeedbackView:
         return feedback_view(self.app.store)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state == WorkerState.SUCCESS and worker.group == "load":
-            view = worker.result
-            self.show(view.audits, view.resolutions)
-        elif event.state == WorkerState.SUCCESS and worker.group == "acknowledge":
-            self.app.notify("Feedback acknowledged.", title="Thank you")
-            self.load()
+    @result_of(load)
+    def _loaded(self, view: FeedbackView) -> None:
+        self.show(view.audits, view.resolutions)
 
     def show(self, audits: list[Audit], resolutions: dict[str, Resolution] | None = None) -> None:
         self.audits = {a.audit_id: a for a in audits}
@@ -135,3 +130,8 @@ class FeedbackScreen(CaseauditScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="acknowledge")
     def acknowledge(self, audit_id: str) -> None:
         acknowledge_feedback(self.app.store, audit_id)
+
+    @result_of(acknowledge)
+    def _acknowledged(self, _: None) -> None:
+        self.app.notify("Feedback acknowledged.", title="Thank you")
+        self.load()

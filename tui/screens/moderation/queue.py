@@ -5,17 +5,16 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from audit_tools.calendar import format_day
 from audit_tools.moderation import OUTCOME_WORDS
 from caseaudit.services.moderation_views import QueueRow, moderation_queue, moderation_stage
-from tui.screens.listing import RowsScreen
-from tui.widgets.tables import repaint_later
+from tui.screens.listing import Row, RowsScreen
 from tui.navigation import OpenModeration
 
 
-class ModerationQueueScreen(RowsScreen):
+class ModerationQueueScreen(RowsScreen[QueueRow]):
     """The audits assigned to me for moderation, the ones still to do first."""
 
     LIST = "queue"
@@ -34,7 +33,9 @@ class ModerationQueueScreen(RowsScreen):
     def fetch(self) -> list[QueueRow]:
         return moderation_queue(self.app.store, self.app.user.username)
 
-    def show(self, rows: list[QueueRow]) -> None:
+    COLUMNS = ("audit", "case", "type", "submitted", "stage", "outcome")
+
+    def title_for(self, rows: list[QueueRow]) -> Text:
         todo = sum(not r.done for r in rows)
         title = Text()
         title.append(f"Moderation queue of {self.app.user.display_name}: ", style="bold")
@@ -42,20 +43,13 @@ class ModerationQueueScreen(RowsScreen):
             title.append(f"{todo} of {len(rows)} still to finish. Enter opens the audit.")
         else:
             title.append("nothing assigned to you yet.")
-        self.query_one("#queue-title", Static).update(title)
-        table = self.query_one("#queue-table", DataTable)
-        kept = table.cursor_row if table.row_count else 0  # back from an audit: stay on it
-        table.clear(columns=True)
-        table.add_columns("audit", "case", "type", "submitted", "stage", "outcome")
-        for r in rows:
-            stage_text = Text(r.stage_words, style="dim" if r.done else "bold")
-            table.add_row(r.audit_id, r.case_ref, r.case_type,
-                          format_day(r.submitted_on) if r.submitted_on else "—", stage_text,
-                          OUTCOME_WORDS[r.outcome] if r.outcome else "", key=r.audit_id)
-        if table.row_count:
-            table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
-        table.focus()
-        repaint_later(table)
+        return title
+
+    def row_for(self, r: QueueRow) -> Row:
+        return Row(r.audit_id, (r.audit_id, r.case_ref, r.case_type,
+                                format_day(r.submitted_on) if r.submitted_on else "—",
+                                Text(r.stage_words, style="dim" if r.done else "bold"),
+                                OUTCOME_WORDS[r.outcome] if r.outcome else ""))
 
     @on(DataTable.RowSelected, "#queue-table")
     def open_audit(self, event: DataTable.RowSelected) -> None:

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Header, Input, Select, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from audit_tools.calendar import format_day
 from audit_tools.models import Moderation, Outcome
@@ -25,6 +24,7 @@ from tui.screens.base import CaseauditScreen
 from tui.screens.moderation.format import grade_words, resolution_text, status_words
 from tui.widgets.footer import KeysFooter
 from tui.words import grade_options, shorten
+from tui.workers import result_of
 
 
 class SideBySideScreen(CaseauditScreen):
@@ -78,17 +78,19 @@ class SideBySideScreen(CaseauditScreen):
     def load(self) -> ReconcileView:
         return reconcile_view(self.app.store, self.audit_id, self.app.catalogue)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state == WorkerState.SUCCESS and worker.group == "load":
-            self.show(worker.result)
-        elif event.state == WorkerState.SUCCESS and worker.group == "save":
-            notice, title = self.SAVED
-            self.app.notify(notice, title=title)
-            self.load()
-
+    @result_of(load)
     def show(self, view: ReconcileView) -> None:
         raise NotImplementedError
+
+    def save(self, values: dict) -> object:
+        """Each side-by-side screen's own worker storing what its form holds."""
+        raise NotImplementedError
+
+    @result_of(save)
+    def _saved(self, _stored: object) -> None:
+        notice, title = self.SAVED
+        self.app.notify(notice, title=title)
+        self.load()
 
     def fill_side_by_side(self, view: ReconcileView, title: str) -> Text:
         """Header, the standards table and the grades, as the reconciliation shows them.
