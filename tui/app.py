@@ -179,6 +179,8 @@ class CaseauditApp(Router):
     def _remember_theme(self, theme: Any) -> None:
         from tui import preferences as kept
 
+        if self.preferences is None:
+            return  # nothing is kept (a browser session)
         try:
             if kept.load(self.preferences).get("theme") != theme.name:
                 kept.remember(self.preferences, theme=theme.name)
@@ -268,7 +270,7 @@ class CaseauditApp(Router):
                timeout: float | None = None, markup: bool = False) -> None:
         """A toast whose words are shown as written (tui/plain_text.py): caseaudit writes no
         markup, and a name or reference in a message must never be read as some."""
-        if self.size.height < SHORT_TERMINAL:  # over the form for no longer than it takes to read
+        if self.size.height < SHORT_TERMINAL and severity != "error":  # a problem stays to be read
             timeout = min(timeout or self.NOTIFICATION_TIMEOUT, SHORT_TOAST_SECONDS)
         super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout,
                        markup=markup)

@@ -15,14 +15,15 @@ from textual.screen import Screen
 
 from audit_tools.models import User
 from caseaudit.services import audits as audit_service
-from tui.navigation import (OpenAudit, OpenCase, OpenConcern, OpenEscalations, OpenModeration, OpenNewRound,
-                            OpenRequest, RaiseConcern, StartAudit)
+from tui.navigation import (OpenAmendmentTrail, OpenAudit, OpenCase, OpenConcern, OpenEscalations, OpenModeration,
+                            OpenNewRound, OpenRequest, RaiseConcern, StartAudit)
 from tui.screens.audit_form import AuditFormScreen
 from tui.screens.case_detail import CaseDetailScreen
 from tui.screens.concerns import ConcernScreen, raise_from
 from tui.screens.moderation.blind import BlindReauditScreen
 from tui.screens.moderation.escalations import EscalationsScreen, ResolveEscalationScreen
 from tui.screens.moderation.reconcile import ReconcileScreen
+from tui.screens.my_audits import AmendmentTrailScreen
 from tui.screens.new_round import NewRoundScreen
 from tui.widgets.prompts import Confirm
 
@@ -53,6 +54,10 @@ class Router(App[int]):
     def _audit(self, request: OpenAudit) -> None:
         self._open(request, AuditFormScreen(audit_id=request.audit_id, case_ref=request.case_ref,
                                             round_id=request.round_id))
+
+    @on(OpenAmendmentTrail)
+    def _amendment_trail(self, request: OpenAmendmentTrail) -> None:
+        self._open(request, AmendmentTrailScreen(request.audit_id))
 
     @on(OpenConcern)
     def _concern(self, request: OpenConcern) -> None:

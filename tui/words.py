@@ -36,17 +36,27 @@ def counts_text(counts) -> Text:
 def shorten(text: str, width: int) -> str:
     """`text` in `width` characters, its middle left out: a standard's title in a table whose
     other columns must stay on screen at 80 columns. The start and the end both stay, since
-    titles that begin alike differ at the end ("Child on a protection plan seen alone")."""
+    titles that begin alike differ at the end ("Child on a protection plan seen alone"), and
+    both are whole words: "Child on a protection plan seen… 10 working days", never "seen eve…"."""
     if len(text) <= width:
         return text
     words = text.split()
     budget = (width - 1) * 2 // 5
     end: list[str] = []
-    while words[len(words) - len(end) - 1:] and len(" ".join([words[-len(end) - 1], *end])) <= budget:
+    while len(end) < len(words) - 1 and len(" ".join([words[-len(end) - 1], *end])) <= budget:
         end.insert(0, words[-len(end) - 1])
-    tail = " ".join(end) if end else text[-budget:]
-    head = text[: width - 1 - len(tail) - (1 if end else 0)].rstrip()
-    return f"{head}…{' ' if end else ''}{tail}"
+    tail = " ".join(end)
+    head = whole_words(text, width - 1 - len(tail) - (1 if tail else 0))
+    return f"{head}…{' ' if tail else ''}{tail}"
+
+
+def whole_words(text: str, room: int) -> str:
+    """The start of `text` in at most `room` characters, ending at a word's end where one
+    fits (a first word longer than the room is cut, as nothing else would show)."""
+    cut = text[:room]
+    if len(text) > room and not text[room].isspace() and not cut[-1:].isspace() and " " in cut.strip():
+        cut = cut[: cut.rstrip().rindex(" ")]
+    return cut.rstrip()
 
 
 GRADE_ORDER = [Grade.outstanding, Grade.good, Grade.requires_improvement, Grade.inadequate]

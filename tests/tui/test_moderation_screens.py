@@ -272,7 +272,7 @@ async def test_qa_lead_resolves_an_escalation_and_the_auditor_acknowledges_it(db
         assert "requires improvement" in text_of(screen, "#reconcile-grades").lower()
         # Standards by their titles side by side, not their ids.
         shown = column(screen.query_one("#reconcile-table", DataTable), 0)
-        assert "Chronology on file a… up to date" in shown and "chronology" not in shown  # 80 columns: shortened
+        assert "Chronology on file… up to date" in shown and "chronology" not in shown  # 80 columns: shortened
         await pilot.press("ctrl+s")  # nothing chosen yet: refused on screen, nothing stored
         await settle(pilot)
         assert moderation_escalations.resolutions(lee) == {}
