@@ -33,10 +33,10 @@ from tui.commands import ScreenActionsProvider
 from tui.failures import problem_lines
 from tui.header_words import Who, fitted
 from tui.router import Router
-from tui.screens.actions import ActionsScreen
-from tui.screens.cases import CasesScreen
 from tui.screens.dashboard import DashboardScreen
-from tui.screens.help import HelpScreen
+
+# The other screens are imported where they are opened (action_cases, action_actions,
+# action_help, OTHER_SCREENS, tui/router.py): heavy and not needed at start-up.
 
 if TYPE_CHECKING:
     from db.store import Store
@@ -332,10 +332,14 @@ class CaseauditApp(Router):
         self._back_to_dashboard()
 
     def action_cases(self) -> None:
+        from tui.screens.cases import CasesScreen
+
         self._back_to_dashboard()
         self.push_screen(CasesScreen())
 
     def action_actions(self) -> None:
+        from tui.screens.actions import ActionsScreen
+
         self._back_to_dashboard()
         self.push_screen(ActionsScreen())
 
@@ -361,6 +365,8 @@ class CaseauditApp(Router):
             self.show_problem(err, title=f"{words} did not open")
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

@@ -13,18 +13,13 @@ from textual import on
 from textual.app import App
 from textual.screen import Screen
 
-from audit_tools.models import User
-from caseaudit.services import audits as audit_service
 from tui.navigation import (OpenAudit, OpenCase, OpenConcern, OpenEscalations, OpenModeration, OpenNewRound,
                             OpenRequest, RaiseConcern, StartAudit)
-from tui.screens.audit_form import AuditFormScreen
-from tui.screens.case_detail import CaseDetailScreen
-from tui.screens.concerns import ConcernScreen, raise_from
-from tui.screens.moderation.blind import BlindReauditScreen
-from tui.screens.moderation.escalations import EscalationsScreen, ResolveEscalationScreen
-from tui.screens.moderation.reconcile import ReconcileScreen
-from tui.screens.new_round import NewRoundScreen
-from tui.widgets.prompts import Confirm
+
+# Each screen below (and the services it uses) is imported in the handler that opens it:
+# heavy and not needed at start-up, where only the dashboard is shown.
+if TYPE_CHECKING:
+    from audit_tools.models import User
 
 
 class Router(App[int]):
@@ -47,23 +42,35 @@ class Router(App[int]):
 
     @on(OpenCase)
     def _case(self, request: OpenCase) -> None:
+        from tui.screens.case_detail import CaseDetailScreen
+
         self._open(request, CaseDetailScreen(request.case_ref))
 
     @on(OpenAudit)
     def _audit(self, request: OpenAudit) -> None:
+        from tui.screens.audit_form import AuditFormScreen
+
         self._open(request, AuditFormScreen(audit_id=request.audit_id, case_ref=request.case_ref,
                                             round_id=request.round_id))
 
     @on(OpenConcern)
     def _concern(self, request: OpenConcern) -> None:
+        from tui.screens.concerns import ConcernScreen
+
         self._open(request, ConcernScreen(request.concern), request.then)
 
     @on(RaiseConcern)
     def _raise_concern(self, request: RaiseConcern) -> None:
+        from tui.screens.concerns import raise_from
+
         raise_from(self.screen, request.case_ref, request.audit_id, source=request.source)
 
     @on(OpenModeration)
     def _moderation(self, request: OpenModeration) -> None:
+        from tui.screens.moderation.blind import BlindReauditScreen
+        from tui.screens.moderation.escalations import ResolveEscalationScreen
+        from tui.screens.moderation.reconcile import ReconcileScreen
+
         if request.state.blind:
             screen: Screen[Any] = BlindReauditScreen(request.audit_id)
         elif request.escalated:  # an escalation waits for the QA lead: opened where it is resolved
@@ -74,15 +81,23 @@ class Router(App[int]):
 
     @on(OpenEscalations)
     def _escalations(self, request: OpenEscalations) -> None:
+        from tui.screens.moderation.escalations import EscalationsScreen
+
         self._open(request, EscalationsScreen())
 
     @on(OpenNewRound)
     def _new_round(self, request: OpenNewRound) -> None:
+        from tui.screens.new_round import NewRoundScreen
+
         self._open(request, NewRoundScreen(), request.then)
 
     @on(StartAudit)
     def _start_audit(self, request: StartAudit) -> None:
         """Check the user may audit the case (independence, recent audit), then open the form."""
+        from caseaudit.services import audits as audit_service
+        from tui.screens.audit_form import AuditFormScreen
+        from tui.widgets.prompts import Confirm
+
         case_ref = request.case_ref
 
         def opened(result: tuple[list[str], str | None, bool]) -> None:
