@@ -179,7 +179,14 @@ class Redaction(Aggregate):
         if dry_run:
             reach = self.plan(selection)
             return reach.model_copy(update={"dry_run": True, "replacement": mark(self.session.today(), reason)})
+        (was,) = self.db.execute("PRAGMA secure_delete").fetchone()
         self.db.execute("PRAGMA secure_delete = ON")
+        try:
+            return self._redact(selection, reason)
+        finally:
+            self.db.execute(f"PRAGMA secure_delete = {int(was)}")
+
+    def _redact(self, selection: Selection, reason: str) -> Reach:
         with self.session.transaction():
             reach = self.plan(selection)
             reach.replacement = mark(self.session.today(), reason)

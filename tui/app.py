@@ -179,6 +179,8 @@ class CaseauditApp(Router):
     def _remember_theme(self, theme: Any) -> None:
         from tui import preferences as kept
 
+        if self.preferences is None:
+            return  # nothing is kept (a browser session)
         try:
             if kept.load(self.preferences).get("theme") != theme.name:
                 kept.remember(self.preferences, theme=theme.name)

@@ -13,8 +13,8 @@ from textual import on
 from textual.app import App
 from textual.screen import Screen
 
-from tui.navigation import (OpenAudit, OpenCase, OpenConcern, OpenEscalations, OpenModeration, OpenNewRound,
-                            OpenRequest, RaiseConcern, StartAudit)
+from tui.navigation import (OpenAmendmentTrail, OpenAudit, OpenCase, OpenConcern, OpenEscalations, OpenModeration,
+                            OpenNewRound, OpenRequest, RaiseConcern, StartAudit)
 
 # Each screen below (and the services it uses) is imported in the handler that opens it:
 # heavy and not needed at start-up, where only the dashboard is shown.
@@ -52,6 +52,12 @@ class Router(App[int]):
 
         self._open(request, AuditFormScreen(audit_id=request.audit_id, case_ref=request.case_ref,
                                             round_id=request.round_id))
+
+    @on(OpenAmendmentTrail)
+    def _amendment_trail(self, request: OpenAmendmentTrail) -> None:
+        from tui.screens.my_audits import AmendmentTrailScreen
+
+        self._open(request, AmendmentTrailScreen(request.audit_id))
 
     @on(OpenConcern)
     def _concern(self, request: OpenConcern) -> None:

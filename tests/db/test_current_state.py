@@ -33,7 +33,7 @@ def test_an_amendment_updates_the_stored_row_scores_themes_and_actions(tmp_path)
     ids = [r[0] for r in db.execute("SELECT id FROM actions ORDER BY position")]
     assert len(ids) == 2 and all(i > 0 for i in ids)  # an added action is a real row
     assert [a.action_id for a in amy.amendments.actions()] == ids
-    assert amy.audits.page()[0].grade == "requires_improvement"
+    assert amy.audits.page()[0].grade is Grade.requires_improvement
     # the audit as submitted is kept, unchanged
     assert amy.audits.submitted("A-0001").grade == Grade.good
     assert amy.history.verify().ok

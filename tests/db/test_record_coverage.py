@@ -30,6 +30,7 @@ NAMED = {
     "users", "passwords", "teams", "cases", "case_events", "audits", "scores", "themes", "audit_themes",
     "actions", "amendments", "submitted_audits", "moderations", "assignments", "escalation_resolutions",
     "samples", "sample_members", "allocations", "allocated_cases", "concerns", "settings", "catalogues",
+    "case_holds",
 }
 
 
@@ -47,7 +48,7 @@ def _escalated(audit_id: str) -> Audit:
 @pytest.fixture(scope="module")
 def populated(tmp_path_factory):
     """The demo database, plus what the demo leaves empty: an amendment, an escalation's
-    resolution and a password."""
+    resolution, a password and a case on hold."""
     from caseaudit.services import moderation as ms
     from caseaudit.services.demo import build_demo
     from caseaudit.services.sign_in import set_password
@@ -62,6 +63,7 @@ def populated(tmp_path_factory):
     admin.cases.upsert([Case(case_ref="E-E1", case_type="EH", start_date=date(2024, 1, 2), team="North")])
     admin.audits.insert([_escalated("E1")])
     set_password(admin, "amy", "correct horse battery", "correct horse battery")
+    admin.holds.hold("E-E1", "court proceedings")
     admin.close()
     moderation_escalations.resolve_escalation(open_store(path, "lee", clock=CLOCK), "E1", "requires_improvement", "talked it through",
                           None)

@@ -142,7 +142,7 @@ def test_amendment_applies_on_read_and_keeps_why(tmp_path):
     [amendment] = amy.amendments.list("A-0001")
     assert (amendment.by, amendment.reason, amendment.changes) == (
         "amy", "evidence of drift missed", {"grade": "requires_improvement"})
-    assert amy.audits.page()[0].grade == "requires_improvement"
+    assert amy.audits.page()[0].grade is Grade.requires_improvement  # read into the enum at the edge
     with pytest.raises(BadInput, match="auditor: cannot be amended"):
         amy.amendments.amend("A-0001", {"auditor": "ben"}, "wrong person")
     with pytest.raises(BadInput, match="needs a reason"):
@@ -176,7 +176,11 @@ def test_moderation_assignment_and_sample(tmp_path):
     audit = cat.audits.get("A-0001")
     assert audit.moderation == moderation and audit.final_grade == Grade.requires_improvement
     assert cat.moderation.assignments("cat")[0].moderated
-    assert cat.audits.page(moderator="cat")[0].final_grade == "requires_improvement"
+    assert cat.audits.page(moderator="cat")[0].final_grade is Grade.requires_improvement
+    # the auditor's list reads the outcome and grades into the domain's enums, not text
+    [mine] = open_store(path, "amy", clock=FixedClock()).audits.by_auditor("amy")
+    assert (mine.outcome, mine.final_grade) == (Outcome.grade_changed, Grade.requires_improvement)
+    assert type(mine.outcome) is Outcome and type(mine.final_grade) is Grade
 
 
 def test_actions_by_state_and_completion(tmp_path):

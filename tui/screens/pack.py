@@ -155,6 +155,8 @@ class PackScreen(CaseauditScreen):
             self._say(Text("The pack was not made.", style="bold"))
             self.app.show_problem(err, title="Pack not made")
             return
+        if made is None or written is None:
+            return  # nothing failed and nothing was made: nothing to say
         self.last_written = written
         self._summarise(made, f"Written: {written}")
         self.app.notify(f"Inspection pack written: {written.name}, in the export folder", title="Pack made")

@@ -379,6 +379,8 @@ class ReportsScreen(CaseauditScreen):
             self._set_status(f"The {FORMAT_WORDS[fmt]} report was not written.")
             self.app.show_problem(err, title="Export not done")
             return
+        if written is None:
+            return  # nothing failed and nothing was written: nothing to say
         self.last_written = written
         self._set_status(f"Written: {written}")
         # The toast names the file; the whole path, too long for a toast's width (it would

@@ -232,7 +232,10 @@ class ReconcileScreen(SideBySideScreen):
             reason=self.query_one("#reconcile-reason", Input).value.strip() or None,
             feedback=self.query_one("#reconcile-feedback", TextArea).text.strip() or None,
         )
-        problems = reconciliation_problems(self.view.audit, self.view.audit.moderation.model_copy(update=values))
+        stored = self.view.audit.moderation
+        if stored is None:
+            return  # not re-audited: the view refuses it before this
+        problems = reconciliation_problems(self.view.audit, stored.model_copy(update=values))
         if problems:
             self.app.notify("\n".join(problems), title="Not yet", severity="warning", timeout=10)
             return
