@@ -43,7 +43,7 @@ def test_the_dashboard_path_leaves_later_screens_and_writers_unloaded():
 def test_a_screen_opened_later_is_still_found():
     """The screens the app imports when first opened exist under the names it uses."""
     code = (
-        "from tui.app import OTHER_SCREENS\n"
+        "from tui.router import OTHER_SCREENS\n"
         "import importlib\n"
         "for module, name, _words, _op in OTHER_SCREENS.values():\n"
         "    getattr(importlib.import_module(module), name)\n"
