@@ -15,24 +15,15 @@ from textual import on
 from textual.app import App
 from textual.screen import Screen
 
-from audit_tools.models import User
 from audit_tools.permissions import Op
 from caseaudit.services import access
-from caseaudit.services import audits as audit_service
 from tui.navigation import (OpenAmendmentTrail, OpenAudit, OpenCase, OpenConcern, OpenEscalations, OpenModeration,
                             OpenNewRound, OpenRequest, RaiseConcern, StartAudit)
-from tui.screens.actions import ActionsScreen
-from tui.screens.audit_form import AuditFormScreen
-from tui.screens.case_detail import CaseDetailScreen
-from tui.screens.cases import CasesScreen
-from tui.screens.concerns import ConcernScreen, raise_from
-from tui.screens.help import HelpScreen
-from tui.screens.moderation.blind import BlindReauditScreen
-from tui.screens.moderation.escalations import EscalationsScreen, ResolveEscalationScreen
-from tui.screens.moderation.reconcile import ReconcileScreen
-from tui.screens.my_audits import AmendmentTrailScreen
-from tui.screens.new_round import NewRoundScreen
-from tui.widgets.prompts import Confirm
+
+# Each screen (and the services only it uses) is imported where it is first opened:
+# heavy and not needed at start-up, where only the dashboard is shown.
+if TYPE_CHECKING:
+    from audit_tools.models import User
 
 # Screens written elsewhere in tui/screens, imported by name when first opened (one that
 # fails is logged and told as a failure, the app stays up): (module, class, what the user
@@ -80,10 +71,14 @@ class Router(App[int]):
         self._back_to_dashboard()
 
     def action_cases(self) -> None:
+        from tui.screens.cases import CasesScreen
+
         self._back_to_dashboard()
         self.push_screen(CasesScreen())
 
     def action_actions(self) -> None:
+        from tui.screens.actions import ActionsScreen
+
         self._back_to_dashboard()
         self.push_screen(ActionsScreen())
 
@@ -107,6 +102,8 @@ class Router(App[int]):
             self.show_problem(err, title=f"{words} did not open")
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -121,27 +118,41 @@ class Router(App[int]):
 
     @on(OpenCase)
     def _case(self, request: OpenCase) -> None:
+        from tui.screens.case_detail import CaseDetailScreen
+
         self._open(request, CaseDetailScreen(request.case_ref))
 
     @on(OpenAudit)
     def _audit(self, request: OpenAudit) -> None:
+        from tui.screens.audit_form import AuditFormScreen
+
         self._open(request, AuditFormScreen(audit_id=request.audit_id, case_ref=request.case_ref,
                                             round_id=request.round_id))
 
     @on(OpenAmendmentTrail)
     def _amendment_trail(self, request: OpenAmendmentTrail) -> None:
+        from tui.screens.my_audits import AmendmentTrailScreen
+
         self._open(request, AmendmentTrailScreen(request.audit_id))
 
     @on(OpenConcern)
     def _concern(self, request: OpenConcern) -> None:
+        from tui.screens.concerns import ConcernScreen
+
         self._open(request, ConcernScreen(request.concern), request.then)
 
     @on(RaiseConcern)
     def _raise_concern(self, request: RaiseConcern) -> None:
+        from tui.screens.concerns import raise_from
+
         raise_from(self.screen, request.case_ref, request.audit_id, source=request.source)
 
     @on(OpenModeration)
     def _moderation(self, request: OpenModeration) -> None:
+        from tui.screens.moderation.blind import BlindReauditScreen
+        from tui.screens.moderation.escalations import ResolveEscalationScreen
+        from tui.screens.moderation.reconcile import ReconcileScreen
+
         if request.state.blind:
             screen: Screen[Any] = BlindReauditScreen(request.audit_id)
         elif request.escalated:  # an escalation waits for the QA lead: opened where it is resolved
@@ -152,15 +163,23 @@ class Router(App[int]):
 
     @on(OpenEscalations)
     def _escalations(self, request: OpenEscalations) -> None:
+        from tui.screens.moderation.escalations import EscalationsScreen
+
         self._open(request, EscalationsScreen())
 
     @on(OpenNewRound)
     def _new_round(self, request: OpenNewRound) -> None:
+        from tui.screens.new_round import NewRoundScreen
+
         self._open(request, NewRoundScreen(), request.then)
 
     @on(StartAudit)
     def _start_audit(self, request: StartAudit) -> None:
         """Check the user may audit the case (independence, recent audit), then open the form."""
+        from caseaudit.services import audits as audit_service
+        from tui.screens.audit_form import AuditFormScreen
+        from tui.widgets.prompts import Confirm
+
         case_ref = request.case_ref
 
         def opened(result: tuple[list[str], str | None, bool]) -> None:
