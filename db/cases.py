@@ -34,10 +34,13 @@ def event_values(events: Iterable[tuple[str, Event]]) -> list[EventValues]:
             for ref, e in events]
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one a call
+
+
 def _digest_values(digest: Any, values: Iterable[EventValues], salt: str) -> None:
     for v in values:
         shown = [*v[:5], *(free_text.digest(salt, t) if isinstance(t, str) and t else t for t in v[5:])]
-        digest.update(json.dumps(shown, ensure_ascii=False).encode("utf-8") + b"\n")
+        digest.update(_JSON.encode(shown).encode("utf-8") + b"\n")
 
 
 def events_digest(events: Iterable[tuple[str, Event]], salt: str) -> str:

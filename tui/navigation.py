@@ -53,6 +53,14 @@ class OpenAudit(OpenRequest):
         self.round_id = round_id
 
 
+class OpenAmendmentTrail(OpenRequest):
+    """Who amended a submitted audit, when, why and what."""
+
+    def __init__(self, audit_id: str) -> None:
+        super().__init__()
+        self.audit_id = audit_id
+
+
 class OpenConcern(OpenRequest):
     """One safeguarding concern, to read, acknowledge or close; `then(changed)`."""
 

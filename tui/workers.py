@@ -12,8 +12,7 @@ comparing worker groups as strings:
     def show(self, view: View) -> None: ...
 
 `WorkerResults.on_worker_state_changed` is then the one dispatch: a finished worker's result
-goes to its handler (a subclass's override of it included; a worker a widget inside the
-screen runs is the widget's own), a cancelled one's nowhere, and a
+goes to its handler (a subclass's override of it included), a cancelled one's nowhere, and a
 failure to the worker's failure handler, or else to the app, which tells it as a sentence
 (and logs one nobody foresaw). A worker is known by its method's name, which is how
 Textual names it.
@@ -74,7 +73,7 @@ class WorkerResults:
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if event.state == WorkerState.SUCCESS and worker.node is self and worker.name in self._results:
+        if event.state == WorkerState.SUCCESS and worker.name in self._results:
             await _call(getattr(self, self._results[worker.name]), worker.result)
         elif event.state == WorkerState.ERROR and worker.error is not None:
             if worker.name in self._failures:

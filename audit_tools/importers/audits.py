@@ -80,8 +80,9 @@ class AuditCheck:
         self.vocabulary = list(themes_vocabulary)
         self.today = today
         self.first_lines = first_lines
-        self.first_line: dict[str, int] = {}  # ids met so far, with the line met on
-        self.stored: set[str] = set()  # ids already in the database when first met: each a problem
+        self.first_line: dict[str, int] = {}  # in the file's order: ids met so far, with the line met on
+        self.asked: set[str] = set()  # ids whose being stored was looked up
+        self.stored: set[str] = set()  # of those, the ids already in the database: each line a problem
 
     @staticmethod
     def case_refs(batch: Iterable[tuple[int, Any]]) -> set[str]:
@@ -89,8 +90,8 @@ class AuditCheck:
         return {ref for _, value in batch if (ref := text_field(value, "case_ref"))}
 
     def audit_ids(self, batch: Iterable[tuple[int, Any]]) -> set[str]:
-        """The audit ids of a batch not met earlier in the file (whether stored is the caller's to say)."""
-        return {i for _, value in batch if (i := text_field(value, "audit_id")) and i not in self.first_line}
+        """The audit ids of a batch not met in an earlier one (whether stored is the caller's to say)."""
+        return {i for _, value in batch if (i := text_field(value, "audit_id")) and i not in self.asked}
 
     def check(self, batch: Lines, cases: Mapping[str, Case], known_audit_ids: Collection[str] = (),
               progress: Callable[[], None] | None = None) -> tuple[list[Audit], list[str]]:
@@ -104,9 +105,18 @@ class AuditCheck:
         problems: list[str] = []
         automatic: dict[tuple[str, date], Automatic] = {}
         for number, value in batch:
+            # an id is met on every line that names one, even a line refused for another field
+            if audit_id := text_field(value, "audit_id"):
+                if self.first_lines is None:
+                    self.first_line.setdefault(audit_id, number)
+                if audit_id not in self.asked:
+                    self.asked.add(audit_id)
+                    if audit_id in known_audit_ids:
+                        self.stored.add(audit_id)
+        for number, value in batch:
             if progress:
                 progress()
-            audit, own = self._line(number, value, cases, known_audit_ids, automatic)
+            audit, own = self._line(number, value, cases, automatic)
             if own:
                 problems.extend(f"{self.name}:{number}: {p}" for p in own)
             elif audit is not None:
@@ -125,21 +135,13 @@ class AuditCheck:
             at = f"{self.name}:{number}: "
             return [p.removeprefix(at) for p in describe(err, self.name, number, missing_word="field")]
 
-    def _once(self, number: int, line: AuditLine, known_audit_ids: Collection[str]) -> list[str]:
+    def _once(self, number: int, line: AuditLine) -> list[str]:
         """An audit id on two lines, or already stored."""
         own: list[str] = []
-        met = line.audit_id in self.first_line
         first = (self.first_lines if self.first_lines is not None else self.first_line).get(line.audit_id)
-        if met:
-            stored = line.audit_id in self.stored
-        else:
-            self.first_line[line.audit_id] = number
-            stored = line.audit_id in known_audit_ids
-            if stored:
-                self.stored.add(line.audit_id)
         if first is not None and first != number:
             own.append(f"audit_id: {line.audit_id!r} is also on line {first}; each audit may appear only once")
-        if stored:
+        if line.audit_id in self.stored:
             own.append(f"audit_id: {line.audit_id!r} is already in the database; "
                        "a submitted audit cannot be imported again")
         return own
@@ -153,12 +155,12 @@ class AuditCheck:
             automatic[key] = {r.standard: r.status for r in report.results}
         return automatic[key]
 
-    def _line(self, number: int, value: Any, cases: Mapping[str, Case], known_audit_ids: Collection[str],
+    def _line(self, number: int, value: Any, cases: Mapping[str, Case],
               automatic: dict[tuple[str, date], Automatic]) -> tuple[Audit | None, list[str]]:
         line = self._parse(number, value)
         if isinstance(line, list):
             return None, line
-        own = self._once(number, line, known_audit_ids)
+        own = self._once(number, line)
         case = cases.get(line.case_ref)
         auditor = self.users.get(line.auditor)
         if auditor is None:

@@ -33,6 +33,12 @@ def iso_day(value: object) -> object:
             return value.date()
         raise ValueError(f"expected a date without a time, got {value.isoformat(sep=' ')}")
     if isinstance(value, str):
+        text = value.strip()
+        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+            try:  # ISO, as exports write it: the quick way (a long file has a date a row)
+                return date.fromisoformat(text)
+            except ValueError:
+                pass  # parse_day says why not
         return parse_day(value)
     raise ValueError(f"expected a date such as {DATE_EXAMPLES}, got {value!r}")
 

@@ -111,6 +111,7 @@ class TableRows:
         self.name = str(self.path)
         self.spec = spec
         raw, sheet = _raw(self.path, self.name, spec)
+        self._sheet = self.path.suffix.lower() in XLSX_SUFFIXES  # only a workbook holds formulas
         self._rows = _filled(raw)
         first = next(self._rows, None)
         if first is None:
@@ -136,10 +137,10 @@ class TableRows:
     def __iter__(self) -> Iterator[tuple[int, Cells]]:
         name, header = self.name, self.header
         problems: list[str] = []
-        rows = 0
+        rows, width = 0, len(header)
         for number, cells in self._rows:
             rows += 1
-            beyond = [i for i, v in enumerate(cells) if i >= len(header) and v is not None]
+            beyond = [i for i, v in enumerate(cells[width:], start=width) if v is not None]
             if beyond:
                 problems.append(
                     f"{name}:{number}: column {beyond[0] + 1}: {cells[beyond[0]]!s:.40} is beyond the "
@@ -147,12 +148,13 @@ class TableRows:
                     "remove the stray cell or name its column"
                 )
                 continue
-            for column, value in zip(header, cells):
-                if isinstance(value, Formula):
-                    problems.append(
-                        f"{name}:{number}: {column}: the cell holds the formula {value.text} but no saved "
-                        "result; open the workbook in a spreadsheet program and save it, or type the value"
-                    )
+            if self._sheet:
+                for column, value in zip(header, cells):
+                    if isinstance(value, Formula):
+                        problems.append(
+                            f"{name}:{number}: {column}: the cell holds the formula {value.text} but no saved "
+                            "result; open the workbook in a spreadsheet program and save it, or type the value"
+                        )
             if not problems:
                 yield number, {h: v for h, v in zip(header, cells) if v is not None}
         if problems:

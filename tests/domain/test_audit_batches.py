@@ -154,3 +154,43 @@ def test_every_unparsable_line_is_reported_and_no_value_after_the_first(tmp_path
         f"{f}:2: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
         f"{f}:4: not valid JSON (Expecting value at column 1)",
     ]
+
+
+def test_case_order_reads_every_line_again_by_its_place_bom_and_lone_cr_included(tmp_path):
+    from audit_tools.importers import CaseOrder
+
+    lines = [{"audit_id": f"A-{i}", "case_ref": ref} for i, ref in enumerate(["C-2", "C-1", "C-3", "C-1", "C-2"])]
+    text = "\ufeff" + json.dumps(lines[0]) + "\r" + json.dumps(lines[1]) + "\n\n" + "\r\n".join(
+        json.dumps(line) for line in lines[2:]) + "\n"
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(text.encode("utf-8"))
+    in_file = list(JsonLines(path))
+    assert [value for _, value in in_file] == lines
+    ordered = CaseOrder(JsonLines(path))
+    assert len(ordered) == 5
+    assert list(ordered) == sorted(in_file, key=lambda line: (line[1]["case_ref"], line[0]))
+    assert ordered.first_lines == {line["audit_id"]: number for number, line in in_file}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(),
+       kinds=st.lists(st.tuples(KINDS, st.integers(min_value=1, max_value=6)), min_size=1, max_size=14))
+def test_checking_in_case_order_finds_what_the_file_order_finds(tmp_path_factory, data, kinds):
+    from audit_tools.importers import CaseOrder
+
+    lines = [(2 * i + 1, line_of(kind, f"A-{n}")) for i, (kind, n) in enumerate(kinds)]
+    path = tmp_path_factory.mktemp("order") / "f.jsonl"
+    path.write_text("".join(f"{json.dumps(value)}\n\n" for _, value in lines), encoding="utf-8")
+    size = data.draw(st.integers(min_value=1, max_value=len(lines)))
+    in_file = outcome(lines, batch_size=size, known={"A-6"})
+    try:
+        checked = checked_audit_batches(
+            "f.jsonl", CaseOrder(JsonLines(path)), cases=lambda refs: {r: CASES[r] for r in refs if r in CASES},
+            users=PEOPLE, catalogue=CATALOGUE, themes_vocabulary=["voice-of-child"], known_audit_ids={"A-6"},
+            batch_size=size)
+        audits = [a.model_dump(mode="json") for batch in checked for a in batch]
+    except BadInput as refused:
+        assert in_file == ("refused", refused.lines)
+    else:
+        assert in_file[0] == "audits"
+        assert sorted(audits, key=lambda a: a["audit_id"]) == sorted(in_file[1], key=lambda a: a["audit_id"])

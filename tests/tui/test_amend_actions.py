@@ -137,7 +137,7 @@ async def test_leaving_an_amendment_puts_the_form_back_as_stored(db_path):
 
 
 async def test_the_cursor_goes_to_the_field_a_problem_is_about_whatever_its_words(db_path, monkeypatch):
-    import tui.screens.audit_form as audit_form
+    import tui.screens.audit_form_base as audit_form
     from audit_tools.audit import Problem
 
     real = audit_form.submission_rule_problems

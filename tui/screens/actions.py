@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Select, Static
+from textual.widgets.data_table import ColumnKey
 
 from audit_tools.calendar import format_day
 from caseaudit.services import actions as action_service
@@ -74,7 +75,7 @@ class ActionsScreen(CaseauditScreen):
 
     def on_resize(self) -> None:
         table = self.query_one("#action-table", DataTable)
-        column = table.columns.get("description")
+        column = table.columns.get(ColumnKey("description"))
         if column is not None and column.width != self._description_width():
             column.width = self._description_width()
             table.refresh(layout=True)
@@ -91,7 +92,8 @@ class ActionsScreen(CaseauditScreen):
     def action_toggle_whose(self) -> None:
         select = self.query_one("#whose", Select)
         order = self.scopes
-        select.value = order[(order.index(select.value) + 1) % len(order)]
+        now = select.value
+        select.value = order[(order.index(now) + 1) % len(order) if isinstance(now, str) and now in order else 0]
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self, whose: str, state: str) -> list:

@@ -45,7 +45,7 @@ class AgreementScreen(CaseauditScreen):
 
     def __init__(self, quarter: Quarter | None = None) -> None:
         super().__init__()
-        self.quarter = quarter
+        self.quarter = quarter  # None: the quarter of today, read when the screen opens
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,9 +68,12 @@ class AgreementScreen(CaseauditScreen):
         self.query_one("#agreement-tables").set_class(event.size.width < 120, "narrow")
 
     def action_reload(self) -> None:
-        self.load(self.quarter)
+        if self.quarter is not None:
+            self.load(self.quarter)
 
     def action_quarter(self, step: int) -> None:
+        if self.quarter is None:
+            return  # still opening
         self.quarter = self.quarter.next() if step > 0 else self.quarter.previous()
         self.action_reload()
 
@@ -85,7 +88,7 @@ class AgreementScreen(CaseauditScreen):
         self.show(*found)
 
     def show(self, figures: Agreement, counts: ModerationCounts) -> None:
-        label = Quarter.parse(figures.quarter).label
+        label = Quarter.parse(figures.quarter).label if figures.quarter else ""
         n = figures.pairs
         text = Text()
         text.append(f"Moderation agreement, {label}", style="bold")
@@ -133,9 +136,9 @@ class AgreementScreen(CaseauditScreen):
         # In catalogue order, as the audit form and the reports list them.
         known = [s.id for s in self.app.catalogue.standards if s.id in figures.by_standard]
         for sid in known + [sid for sid in figures.by_standard if sid not in known]:
-            row = figures.by_standard[sid]
-            low = row.agreement is not None and row.agreement < 0.8
+            pair = figures.by_standard[sid]
+            low = pair.agreement is not None and pair.agreement < 0.8
             found = self.app.catalogue.get(sid)
             title = shorten(found.title if found is not None else sid, room)
-            standards.add_row(title, str(row.pairs), Text(percent(row.agreement), style="bold yellow" if low else ""),
+            standards.add_row(title, str(pair.pairs), Text(percent(pair.agreement), style="bold yellow" if low else ""),
                               key=sid)

@@ -124,7 +124,7 @@ class AllocationScreen(CaseauditScreen):
                 f"auditor{'s' if preview.auditors != 1 else ''} ({preview.per_auditor} each at most), "
                 f"seed {preview.seed}")
         if preview.earlier:
-            ids = ", ".join(a.allocation_id for a in preview.earlier)
+            ids = ", ".join(a.allocation_id or "" for a in preview.earlier)
             given = sum(len(refs) for a in preview.earlier for refs in a.allocated.values())
             question = (f"{when} has been allocated already: {ids} ({given} cases). Allocate {plan} more "
                         "from the cases not yet allocated? It is stored and recorded, and cannot be undone.")

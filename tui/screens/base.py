@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from tui.workers import WorkerResults
 
 if TYPE_CHECKING:
     from tui.app import CaseauditApp
+
+
+R = TypeVar("R")
 
 
 class CaseauditScreen(WorkerResults, Screen[Any]):
@@ -28,3 +31,10 @@ class CaseauditScreen(WorkerResults, Screen[Any]):
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
+
+class CaseauditDialog(WorkerResults, ModalScreen[R]):
+    """A dialog over a screen (a concern, the help), in the caseaudit app as a screen is."""
+
+    if TYPE_CHECKING:
+        @property
+        def app(self) -> CaseauditApp: ...  # type: ignore[override]  # narrower: always the caseaudit app

@@ -243,7 +243,8 @@ class CasesScreen(CaseauditScreen):
 
     @on(DataTable.RowSelected, "#case-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        self.post_message(OpenCase(event.row_key.value))
+        if event.row_key.value is not None:
+            self.post_message(OpenCase(event.row_key.value))
 
     def action_new_audit(self) -> None:
         ref = self._current_ref()

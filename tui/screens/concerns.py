@@ -14,14 +14,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
 from audit_tools.concerns import Concern, ConcernState
 from caseaudit.services import concerns as service
 from tui.failures import problem_lines
 from tui.widgets.prompts import AskText, Confirm
-from tui.workers import WorkerResults, failure_of, result_of
+from tui.workers import failure_of, result_of
+from tui.screens.base import CaseauditDialog
 
 # The key that opens the dialog, free on the audit form (whose text boxes take ctrl+a/e/d/k/u/w/x/c/v/z/y
 # and whose own keys are ctrl+s/n/y/r/e) and on the blind re-audit.
@@ -36,7 +36,7 @@ def tell(line: Static, words: str) -> None:
     line.display = bool(words)
 
 
-class RaiseConcernScreen(WorkerResults, ModalScreen[Concern | None]):
+class RaiseConcernScreen(CaseauditDialog[Concern | None]):
     """Two boxes (what was found, what should happen now), raise or cancel. Problems are
     shown under the box they are about; nothing is stored until both are filled in."""
 
@@ -142,7 +142,7 @@ def raise_from(screen, case_ref: str | None, audit_id: str | None, source: str =
     screen.app.push_screen(RaiseConcernScreen(case_ref, audit_id, source), raised)
 
 
-class ConcernScreen(WorkerResults, ModalScreen[bool]):
+class ConcernScreen(CaseauditDialog[bool]):
     """One concern in full: acknowledge it, or close it with the action taken. Dismisses
     with True when something changed."""
 
@@ -220,7 +220,7 @@ class ConcernScreen(WorkerResults, ModalScreen[bool]):
     @result_of(act)
     def _acted(self, concern: Concern) -> None:
         self.app.notify(f"Concern {concern.concern_id} {concern.state.value}.", title="Concern")
-        self.app.poll_concerns()  # type: ignore[attr-defined]  # the caseaudit app's
+        self.app.poll_concerns()
         self.dismiss(True)
 
     @failure_of(act)

@@ -140,7 +140,10 @@ class DashboardScreen(CaseauditScreen):
         from caseaudit.services.served import acknowledge_lockouts
 
         acknowledge_lockouts(self.app.store, ids)
-        self.app.call_from_thread(self.load)
+
+    @result_of(acknowledge)
+    def _lockouts_seen(self, _: None) -> None:
+        self.load()
 
     def show_concerns(self, figures: dashboard_service.Dashboard) -> None:
         """Open safeguarding concerns first of all, until closed."""
@@ -154,7 +157,8 @@ class DashboardScreen(CaseauditScreen):
         words.append(f"⚠ {plural(count, 'safeguarding concern')} to act on", style="bold red")
         # The header's "open concerns" are those nobody has acknowledged yet: said here in
         # the same word, so the two figures agree.
-        waiting = self.app.concern_figures[0] if getattr(self.app, "concern_figures", None) else 0
+        figures_seen = self.app.concern_figures
+        waiting = figures_seen[0] if figures_seen else 0
         if waiting:
             words.append(f" ({waiting} open: not yet acknowledged)", style="bold red")
         words.append(": enter on one reads it, to acknowledge it or close it with the action taken.")
@@ -252,7 +256,7 @@ class DashboardScreen(CaseauditScreen):
                     said = (f"QA lead settled it as {resolution.final_grade.label}"
                             + (f": {resolution.feedback}" if resolution.feedback else ""))
                 else:
-                    said = audit.moderation.feedback
+                    said = (audit.moderation.feedback if audit.moderation else None) or ""
                 lead = f"\n  {audit.audit_id} ({audit.case_ref}): "
                 # As much of it as the tile has room for on one line (the whole is a key away).
                 waiting.append(lead + first_words(said, max(20, room - len(lead) + 1)))
@@ -278,7 +282,11 @@ class DashboardScreen(CaseauditScreen):
     def open_concern(self, event: DataTable.RowSelected) -> None:
         concern = getattr(self, "_concerns", {}).get(event.row_key.value)
         if concern is not None:
-            self.post_message(OpenConcern(concern, lambda changed: self.load() if changed else None))
+            self.post_message(OpenConcern(concern, self._concern_closed))
+
+    def _concern_closed(self, changed: bool | None) -> None:
+        if changed:
+            self.load()
 
     def show_allocated(self, allocated: list, month: str) -> None:
         """The cases allocated to the user this month, with what is done (hidden when none)."""

@@ -6,11 +6,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.commands import screen_actions
 from tui.widgets.footer import KeysFooter
+from tui.screens.base import CaseauditDialog
 
 RULE_WORDS = {
     "interval": "checks the gaps between events",
@@ -33,7 +33,7 @@ def demo_examples(path) -> str:
     return "; ".join(f"{names[0]} ({what})" for what, names in demo_people(path).items() if names)
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(CaseauditDialog[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="close_help"),
         Binding("q", "dismiss", "Close", id="close_help_q", show=False),

@@ -145,7 +145,7 @@ class SamplingScreen(CaseauditScreen):
         size = sum(s.k for s in view.strata)
         if view.samples:
             drawn = sum(len(s.selected) for s in view.samples)
-            ids = ", ".join(s.sample_id for s in view.samples)
+            ids = ", ".join(s.sample_id or "" for s in view.samples)
             question = (f"{quarter.label} has been sampled already: {ids} ({drawn} audits). "
                         f"Draw another sample of {size} from the {view.frame_size} audits not yet sampled? "
                         "It is stored and recorded, and cannot be undone.")
@@ -307,7 +307,7 @@ class SamplingScreen(CaseauditScreen):
             total = sum(s.k for s in view.strata)
             summary.append(f"; a draw now takes {total}. ")
         if view.samples:
-            ids = ", ".join(s.sample_id for s in view.samples)
+            ids = ", ".join(s.sample_id or "" for s in view.samples)
             summary.append(f"\nDrawn already: {ids} ({sum(len(s.selected) for s in view.samples)} audits).")
         summary.append(f"\nModeration this quarter: {view.figures.words}.")
         summary.append("\ntab moves between the tables and the boxes above (enter previews)",

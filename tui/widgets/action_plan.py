@@ -9,8 +9,11 @@ changed.
 from __future__ import annotations
 
 import re
+from typing import Sequence
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
@@ -28,7 +31,7 @@ class ActionPlan(Vertical):
     """
 
     def __init__(self, owners: list[tuple[str, str]], standards: list[tuple[str, str]],
-                 stored: list[Action] = ()) -> None:
+                 stored: Sequence[Action] = ()) -> None:
         super().__init__()
         self.owners = owners  # (what the list shows, username)
         self.standards = standards  # (the standard's title, its id): people pick by title
@@ -80,7 +83,7 @@ class ActionPlan(Vertical):
     def row_of(self, widget: Widget | None) -> tuple[int | None, str | None]:
         """The number of the row `widget` sits in, if it may be removed; otherwise why not."""
         row = None
-        node = widget
+        node: DOMNode | None = widget
         while node is not None and node is not self:
             if isinstance(node, Vertical) and "action-row" in node.classes:
                 row = node
@@ -88,7 +91,7 @@ class ActionPlan(Vertical):
             node = node.parent
         if row is None:
             return None, "Move to the action you want to remove first (tab into it)."
-        number = int(row.id.removeprefix("action-"))
+        number = int((row.id or "").removeprefix("action-"))
         previous = self.origin.get(number)
         if previous is not None and previous.completed_on is not None:
             return None, (f"This action was completed on {format_day(previous.completed_on)}; "
@@ -106,16 +109,15 @@ class ActionPlan(Vertical):
             return None
         return f"action {position}" + (f" ({description})" if description else "")
 
-    def remove(self, number: int) -> None:
+    def remove_row(self, number: int) -> None:
         self.numbers.remove(number)
         self.origin.pop(number, None)
         self.query_one(f"#action-{number}").remove()
 
-    def _value(self, selector: str):
-        widget = self.query_one(selector)
-        if isinstance(widget, Select):
-            return None if widget.value == Select.NULL else widget.value
-        return widget.value
+    def _value(self, selector: str) -> str | None:
+        """The username or standard id chosen in a row's drop-down (None: none chosen)."""
+        value = self.query_one(selector, Select).value
+        return value if isinstance(value, str) else None
 
     def actions(self) -> list[Action]:
         """The plan as the rows now show it (a due date that is not a date counts as none)."""

@@ -17,18 +17,17 @@ key or click. It does not announce the value it was built with as a change.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual import events
 from textual._context import active_message_pump
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.style import Style
-from textual.widget import Widget
 from textual.widgets import Input, Select
 from textual.widgets._select import NULL, NoSelection, SelectCurrent, SelectOverlay
 
@@ -48,16 +47,33 @@ class FormInput(Input):
         finally:
             self._value_changing = False
 
-    def refresh(self, *regions: Any, repaint: bool = True, layout: bool = False,
-                recompose: bool = False) -> Widget:
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> Self:
         if layout and self._value_changing and not self.styles.auto_dimensions:
             layout = False  # the text moved inside a box whose size is fixed
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
+def cut_at_word(text: Content, width: int) -> Content:
+    """`text` in at most `width` columns: whole, or cut after its last whole word that fits
+    with an ellipsis ("Child on a protection plan…", not "…plan seen ev…"); a first word
+    longer than the room is cut where the room ends."""
+    if text.cell_length <= width:
+        return text
+    if width <= 1:
+        return text.truncate(width)
+    plain = text.plain
+    room = width - 1  # the ellipsis takes one column
+    end = plain.rfind(" ", 0, room + 1)
+    kept = text[:end].rstrip() if end > 0 else text.truncate(room)
+    if not kept.plain:
+        kept = text.truncate(room)
+    return Content.assemble(kept, "\u2026")
+
+
 def closed_line(label: RenderableType, dim: bool, expanded: bool, width: int) -> Content:
-    """A closed drop-down's line, `width` columns: the label (cut with … where it must be),
-    then the arrow, in the same runs as Textual's label and arrow widgets draw it."""
+    """A closed drop-down's line, `width` columns: the label (cut at a word with … where it
+    must be), then the arrow, in the same runs as Textual's label and arrow widgets draw it."""
     if isinstance(label, str):
         shown = Content.from_markup(label)
     elif isinstance(label, Text):
@@ -67,7 +83,7 @@ def closed_line(label: RenderableType, dim: bool, expanded: bool, width: int) ->
     if "\n" in shown.plain:
         shown = shown.split("\n")[0]
     room = max(0, width - 2)  # the arrow takes two columns: a space and itself
-    shown = shown.truncate(room, ellipsis=True)
+    shown = cut_at_word(shown, room)
     if dim:
         shown = shown.stylize(_DIM)
     # The gap is its own run, as Textual's label and arrow pad it (an SVG of the screen
@@ -162,7 +178,7 @@ class FormSelect(Select[Any]):
             return 1
         return super().get_content_height(container, viewport, width)
 
-    def render(self) -> RenderableType:
+    def render(self) -> RenderResult:
         if self.opened:
             return super().render()
         label = self._label()
@@ -194,7 +210,8 @@ class FormSelect(Select[Any]):
                     break
         return overlay
 
-    async def action_show_overlay(self) -> None:
+    # Textual awaits an action that is a coroutine: the list is built before it is shown.
+    async def action_show_overlay(self) -> None:  # type: ignore[override]
         await self._build_overlay()
         super().action_show_overlay()
 

@@ -35,7 +35,7 @@ class GradePicker(Vertical):
 
     def grade(self) -> Grade | None:
         value = self.query_one("#grade-select", Select).value
-        return None if value == Select.NULL else value
+        return value if isinstance(value, Grade) else None
 
     def widget_for(self, field: str) -> Widget | None:
         return self.query_one("#grade-select") if field == "grade" else None

@@ -146,7 +146,7 @@ class StandardRow(Vertical):
     @property
     def status(self) -> Status | None:
         value = self._status_select.value
-        return None if value == Select.NULL else value
+        return value if isinstance(value, Status) else None
 
     async def show_needed_boxes(self) -> None:
         needed = dict(zip(("reason", "note"), self._needed_boxes(self.status, self._text("reason"),

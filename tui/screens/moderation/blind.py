@@ -10,12 +10,14 @@ in the same problem list as the audit form's, shrinking as it is put right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Header, Input, Select, Static
@@ -78,8 +80,8 @@ class BlindReauditScreen(CaseauditScreen):
         self.view: BlindView | None = None
         self.saved: Moderation | None = None  # as last saved (or as opened)
         self.close_after_save = False
-        self.quit_after_save = None  # ctrl+q waiting for the draft to be saved
-        self._autosave = None
+        self.quit_after_save: Callable[[], object] | None = None  # ctrl+q waiting for the draft to be saved
+        self._autosave: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,7 +169,7 @@ class BlindReauditScreen(CaseauditScreen):
         for standard in self.view.standards if self.view else []:
             value = self.query_one(f"#blind-status-{standard.id}", Select).value
             if value != Select.NULL:
-                scores[standard.id] = value
+                scores[standard.id] = Status(value)
             note = self.query_one(f"#blind-note-{standard.id}", Input).value.strip()
             if note:
                 notes[standard.id] = note

@@ -10,16 +10,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
-from audit_tools.models import Outcome
+from audit_tools.models import Grade, Outcome
 from audit_tools.reconciliation import Resolution, resolution_problems, resolver_conflict
 from audit_tools.moderation import OUTCOME_WORDS
 from caseaudit.services.moderation_escalations import Escalation, escalations, resolve_escalation
 from caseaudit.services.moderation_views import ReconcileView
 from tui.screens.listing import Row, RowsScreen
-from tui.screens.moderation.format import grade_words, resolution_text
 from tui.screens.moderation.reconcile import SideBySideScreen
 from tui.widgets.prompts import Confirm
-from tui.words import grade_options
+from tui.words import grade_options, grade_words, resolution_text
 
 
 class EscalationsScreen(RowsScreen[Escalation]):
@@ -68,7 +67,8 @@ class EscalationsScreen(RowsScreen[Escalation]):
 
     @on(DataTable.RowSelected, "#escalations-table")
     def open_escalation(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(ResolveEscalationScreen(event.row_key.value))
+        if event.row_key.value is not None:
+            self.app.push_screen(ResolveEscalationScreen(event.row_key.value))
 
 
 class ResolveEscalationScreen(SideBySideScreen):
@@ -137,12 +137,11 @@ class ResolveEscalationScreen(SideBySideScreen):
         if self.view is None or self.done:
             return
         grade = self.query_one("#resolve-final-grade", Select).value
-        values = dict(
-            final_grade=None if grade == Select.NULL else grade,
-            reason=self.query_one("#resolve-reason", Input).value.strip() or None,
-            feedback=self.query_one("#resolve-feedback", TextArea).text.strip() or None,
-        )
-        problems = resolution_problems(values["final_grade"], values["reason"])
+        final_grade = None if grade == Select.NULL else Grade(grade)
+        reason = self.query_one("#resolve-reason", Input).value.strip() or None
+        values = dict(final_grade=final_grade, reason=reason,
+                      feedback=self.query_one("#resolve-feedback", TextArea).text.strip() or None)
+        problems = resolution_problems(final_grade, reason)
         if problems:
             self.app.notify("\n".join(problems), title="Not yet", severity="warning", timeout=10)
             return
@@ -152,7 +151,7 @@ class ResolveEscalationScreen(SideBySideScreen):
                 self.save(values)
 
         self.app.push_screen(Confirm(
-            f"Resolve audit {self.audit_id} at {grade_words(values['final_grade'])}? "
+            f"Resolve audit {self.audit_id} at {grade_words(final_grade)}? "
             "The resolution is recorded and not changed afterwards.", yes="Resolve"), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save")

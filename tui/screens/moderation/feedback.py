@@ -17,7 +17,7 @@ from audit_tools.moderation import OUTCOME_CELL, OUTCOME_WORDS
 from caseaudit.services.moderation_escalations import acknowledge as acknowledge_feedback
 from caseaudit.services.moderation_views import FeedbackView, feedback_view
 from tui.screens.base import CaseauditScreen
-from tui.screens.moderation.format import grade_words, resolution_text
+from tui.words import grade_words, resolution_text
 from tui.widgets.footer import KeysFooter
 from tui.workers import result_of
 
@@ -78,6 +78,8 @@ class FeedbackScreen(CaseauditScreen):
         table.add_columns("audit", "case", "moderator", "outcome", "your grade", "final grade")
         for a in audits:
             m = a.moderation
+            if m is None:
+                continue  # feedback waits only on a moderated audit
             # Short words in the table so the final grade shows at 80 columns; the detail says it in full.
             outcome = OUTCOME_CELL[m.outcome] if m.outcome else ""
             if a.audit_id in self.resolutions:
@@ -93,18 +95,18 @@ class FeedbackScreen(CaseauditScreen):
         if not self.audits or table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.audits.get(key)
+        return self.audits.get(key) if key is not None else None
 
     @on(DataTable.RowHighlighted, "#feedback-table")
     def _detail(self) -> None:
         audit = self._current()
         text = Text()
-        if audit is not None:
-            m = audit.moderation
+        m = audit.moderation if audit is not None else None
+        if audit is not None and m is not None:
             text.append(f"{audit.audit_id} ({audit.case_ref}), moderated by {m.moderator}", style="bold")
             if m.moderated_on:
                 text.append(f" on {format_day(m.moderated_on)}")
-            text.append(f"\nOutcome: {OUTCOME_WORDS[m.outcome]}. Your grade {grade_words(audit.grade)}; "
+            text.append(f"\nOutcome: {OUTCOME_WORDS[m.outcome] if m.outcome else '—'}. Your grade {grade_words(audit.grade)}; "
                         f"moderator's blind grade {grade_words(m.grade)}; "
                         f"final grade {grade_words(audit.final_grade)}.")
             if m.reason:

@@ -21,9 +21,8 @@ from audit_tools.moderation import OUTCOME_WORDS
 from caseaudit.services.moderation import reconcile
 from caseaudit.services.moderation_views import ReconcileView, reconcile_view
 from tui.screens.base import CaseauditScreen
-from tui.screens.moderation.format import grade_words, resolution_text, status_words
 from tui.widgets.footer import KeysFooter
-from tui.words import grade_options, shorten
+from tui.words import grade_options, grade_words, resolution_text, shorten, status_words
 from tui.workers import result_of
 
 
@@ -232,7 +231,10 @@ class ReconcileScreen(SideBySideScreen):
             reason=self.query_one("#reconcile-reason", Input).value.strip() or None,
             feedback=self.query_one("#reconcile-feedback", TextArea).text.strip() or None,
         )
-        problems = reconciliation_problems(self.view.audit, self.view.audit.moderation.model_copy(update=values))
+        stored = self.view.audit.moderation
+        if stored is None:
+            return  # not re-audited: the view refuses it before this
+        problems = reconciliation_problems(self.view.audit, stored.model_copy(update=values))
         if problems:
             self.app.notify("\n".join(problems), title="Not yet", severity="warning", timeout=10)
             return
