@@ -9,7 +9,6 @@ midnight moves on with it). Screens reach them through `self.app`.
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 from datetime import date
 from pathlib import Path
@@ -32,37 +31,13 @@ from tui import plain_text
 from tui.commands import ScreenActionsProvider
 from tui.failures import problem_lines
 from tui.header_words import Who, fitted
-from tui.router import Router
-from tui.screens.actions import ActionsScreen
-from tui.screens.cases import CasesScreen
+from tui.router import OTHER_SCREENS, Router
 from tui.screens.dashboard import DashboardScreen
-from tui.screens.help import HelpScreen
 
 if TYPE_CHECKING:
     from db.store import Store
 
 log = logging.getLogger("caseaudit.tui")
-
-# Screens written elsewhere in tui/screens, imported by name when first opened (one that
-# fails is logged and told as a failure, the app stays up): (module, class, what the user
-# calls it, the operation it shows). Whether the
-# user may open it is the policy's answer, read through the services (caseaudit.services.access).
-OTHER_SCREENS: dict[str, tuple[str, str, str, Op]] = {
-    "moderation": ("tui.screens.moderation.queue", "ModerationQueueScreen", "Moderation",
-                   Op.read_moderation_queue),
-    "sampling": ("tui.screens.sampling", "SamplingScreen", "Moderation sampling", Op.read_sampling),
-    "allocation": ("tui.screens.allocation", "AllocationScreen", "Monthly allocation", Op.read_allocation),
-    "agreement": ("tui.screens.agreement", "AgreementScreen", "Moderation agreement", Op.read_agreement),
-    "reports": ("tui.screens.reports", "ReportsScreen", "Quarterly reports", Op.read_quarter_figures),
-    "feedback": ("tui.screens.moderation.feedback", "FeedbackScreen", "Moderation feedback",
-                 Op.list_my_audits),
-    "escalations": ("tui.screens.moderation.escalations", "EscalationsScreen", "Escalations to resolve",
-                    Op.list_escalations),
-    "my_audits": ("tui.screens.my_audits", "MyAuditsScreen", "My audits", Op.list_my_audits),
-    "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", Op.import_data),
-    "rounds": ("tui.screens.rounds", "RoundsScreen", "Thematic rounds", Op.create_round),
-    "pack": ("tui.screens.pack", "PackScreen", "Inspection pack", Op.make_pack),
-}
 
 ROLE_WORDS = {
     Role.auditor: "auditor",
@@ -325,46 +300,6 @@ class CaseauditApp(Router):
                 await self.run_action("quit")
                 return
         await super().on_event(event)
-
-    def _back_to_dashboard(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-
-    def action_dashboard(self) -> None:
-        self._back_to_dashboard()
-
-    def action_cases(self) -> None:
-        self._back_to_dashboard()
-        self.push_screen(CasesScreen())
-
-    def action_actions(self) -> None:
-        self._back_to_dashboard()
-        self.push_screen(ActionsScreen())
-
-    def action_open(self, name: str) -> None:
-        module_name, class_name, words, op = OTHER_SCREENS[name]
-        if not self.may(op):
-            from caseaudit.services import access
-
-            self.notify(f"{words}: {access.refusal(self.store, op)}; ask an admin if you need it.",
-                        severity="warning")
-            return
-        # A screen that fails to import or to open is a fault, not a missing feature: it is
-        # logged and told as one, and the app stays up.
-        try:
-            screen = getattr(importlib.import_module(module_name), class_name)()
-        except Exception as err:
-            self.show_problem(err, title=f"{words} did not open")
-            return
-        self._back_to_dashboard()
-        try:
-            self.push_screen(screen)
-        except Exception as err:  # a screen that fails to open must not take the app down
-            self.show_problem(err, title=f"{words} did not open")
-
-    def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
 
     def action_leave_app(self) -> None:
         keep = getattr(self.screen, "keep_before_quitting", None)

@@ -1,10 +1,12 @@
-"""The app's answers to the screens' requests to open another (tui/navigation.py): the one
-place that knows which screen class opens what, so the screens never import one another to
-move between them. `CaseauditApp` (tui/app.py) is a `Router`.
+"""The one navigation place: the app's own keys that open a room (the case list, the actions,
+`OTHER_SCREENS`, help), and its answers to the screens' requests to open another
+(tui/navigation.py). It alone knows which screen class opens what, so the screens never
+import one another to move between them. `CaseauditApp` (tui/app.py) is a `Router`.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -13,19 +15,36 @@ from textual import on
 from textual.app import App
 from textual.screen import Screen
 
-from audit_tools.models import User
-from caseaudit.services import audits as audit_service
+from audit_tools.permissions import Op
+from caseaudit.services import access
 from tui.navigation import (OpenAmendmentTrail, OpenAudit, OpenCase, OpenConcern, OpenEscalations, OpenModeration,
                             OpenNewRound, OpenRequest, RaiseConcern, StartAudit)
-from tui.screens.audit_form import AuditFormScreen
-from tui.screens.case_detail import CaseDetailScreen
-from tui.screens.concerns import ConcernScreen, raise_from
-from tui.screens.moderation.blind import BlindReauditScreen
-from tui.screens.moderation.escalations import EscalationsScreen, ResolveEscalationScreen
-from tui.screens.moderation.reconcile import ReconcileScreen
-from tui.screens.my_audits import AmendmentTrailScreen
-from tui.screens.new_round import NewRoundScreen
-from tui.widgets.prompts import Confirm
+
+# Each screen (and the services only it uses) is imported where it is first opened:
+# heavy and not needed at start-up, where only the dashboard is shown.
+if TYPE_CHECKING:
+    from audit_tools.models import User
+
+# Screens written elsewhere in tui/screens, imported by name when first opened (one that
+# fails is logged and told as a failure, the app stays up): (module, class, what the user
+# calls it, the operation it shows). Whether the
+# user may open it is the policy's answer, read through the services (caseaudit.services.access).
+OTHER_SCREENS: dict[str, tuple[str, str, str, Op]] = {
+    "moderation": ("tui.screens.moderation.queue", "ModerationQueueScreen", "Moderation",
+                   Op.read_moderation_queue),
+    "sampling": ("tui.screens.sampling", "SamplingScreen", "Moderation sampling", Op.read_sampling),
+    "allocation": ("tui.screens.allocation", "AllocationScreen", "Monthly allocation", Op.read_allocation),
+    "agreement": ("tui.screens.agreement", "AgreementScreen", "Moderation agreement", Op.read_agreement),
+    "reports": ("tui.screens.reports", "ReportsScreen", "Quarterly reports", Op.read_quarter_figures),
+    "feedback": ("tui.screens.moderation.feedback", "FeedbackScreen", "Moderation feedback",
+                 Op.list_my_audits),
+    "escalations": ("tui.screens.moderation.escalations", "EscalationsScreen", "Escalations to resolve",
+                    Op.list_escalations),
+    "my_audits": ("tui.screens.my_audits", "MyAuditsScreen", "My audits", Op.list_my_audits),
+    "annex_a": ("tui.screens.annex_a_import", "AnnexAImportScreen", "Annex A import", Op.import_data),
+    "rounds": ("tui.screens.rounds", "RoundsScreen", "Thematic rounds", Op.create_round),
+    "pack": ("tui.screens.pack", "PackScreen", "Inspection pack", Op.make_pack),
+}
 
 
 class Router(App[int]):
@@ -40,6 +59,57 @@ class Router(App[int]):
 
         def show_problem(self, err: BaseException, title: str = "Not done") -> None: ...
 
+        def may(self, op: Op) -> bool: ...
+
+    # --- the app's own keys: the dashboard, the case list, the actions, the other rooms, help
+
+    def _back_to_dashboard(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_dashboard(self) -> None:
+        self._back_to_dashboard()
+
+    def action_cases(self) -> None:
+        from tui.screens.cases import CasesScreen
+
+        self._back_to_dashboard()
+        self.push_screen(CasesScreen())
+
+    def action_actions(self) -> None:
+        from tui.screens.actions import ActionsScreen
+
+        self._back_to_dashboard()
+        self.push_screen(ActionsScreen())
+
+    def action_open(self, name: str) -> None:
+        module_name, class_name, words, op = OTHER_SCREENS[name]
+        if not self.may(op):
+            self.notify(f"{words}: {access.refusal(self.store, op)}; ask an admin if you need it.",
+                        severity="warning")
+            return
+        # A screen that fails to import or to open is a fault, not a missing feature: it is
+        # logged and told as one, and the app stays up.
+        try:
+            screen = getattr(importlib.import_module(module_name), class_name)()
+        except Exception as err:
+            self.show_problem(err, title=f"{words} did not open")
+            return
+        self._back_to_dashboard()
+        try:
+            self.push_screen(screen)
+        except Exception as err:  # a screen that fails to open must not take the app down
+            self.show_problem(err, title=f"{words} did not open")
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # --- what the screens ask for (tui/navigation.py) -----------------------------------
+
+
     def _open(self, request: OpenRequest, screen: Screen[Any], then: Callable[[Any], None] | None = None) -> None:
         if request.replace:
             self.switch_screen(screen)
@@ -48,27 +118,41 @@ class Router(App[int]):
 
     @on(OpenCase)
     def _case(self, request: OpenCase) -> None:
+        from tui.screens.case_detail import CaseDetailScreen
+
         self._open(request, CaseDetailScreen(request.case_ref))
 
     @on(OpenAudit)
     def _audit(self, request: OpenAudit) -> None:
+        from tui.screens.audit_form import AuditFormScreen
+
         self._open(request, AuditFormScreen(audit_id=request.audit_id, case_ref=request.case_ref,
                                             round_id=request.round_id))
 
     @on(OpenAmendmentTrail)
     def _amendment_trail(self, request: OpenAmendmentTrail) -> None:
+        from tui.screens.my_audits import AmendmentTrailScreen
+
         self._open(request, AmendmentTrailScreen(request.audit_id))
 
     @on(OpenConcern)
     def _concern(self, request: OpenConcern) -> None:
+        from tui.screens.concerns import ConcernScreen
+
         self._open(request, ConcernScreen(request.concern), request.then)
 
     @on(RaiseConcern)
     def _raise_concern(self, request: RaiseConcern) -> None:
+        from tui.screens.concerns import raise_from
+
         raise_from(self.screen, request.case_ref, request.audit_id, source=request.source)
 
     @on(OpenModeration)
     def _moderation(self, request: OpenModeration) -> None:
+        from tui.screens.moderation.blind import BlindReauditScreen
+        from tui.screens.moderation.escalations import ResolveEscalationScreen
+        from tui.screens.moderation.reconcile import ReconcileScreen
+
         if request.state.blind:
             screen: Screen[Any] = BlindReauditScreen(request.audit_id)
         elif request.escalated:  # an escalation waits for the QA lead: opened where it is resolved
@@ -79,15 +163,23 @@ class Router(App[int]):
 
     @on(OpenEscalations)
     def _escalations(self, request: OpenEscalations) -> None:
+        from tui.screens.moderation.escalations import EscalationsScreen
+
         self._open(request, EscalationsScreen())
 
     @on(OpenNewRound)
     def _new_round(self, request: OpenNewRound) -> None:
+        from tui.screens.new_round import NewRoundScreen
+
         self._open(request, NewRoundScreen(), request.then)
 
     @on(StartAudit)
     def _start_audit(self, request: StartAudit) -> None:
         """Check the user may audit the case (independence, recent audit), then open the form."""
+        from caseaudit.services import audits as audit_service
+        from tui.screens.audit_form import AuditFormScreen
+        from tui.widgets.prompts import Confirm
+
         case_ref = request.case_ref
 
         def opened(result: tuple[list[str], str | None, bool]) -> None:

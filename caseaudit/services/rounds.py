@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from audit_tools import rounds as rules
 from audit_tools.calendar import parse_day
@@ -20,12 +20,13 @@ from audit_tools.permissions import Op, require
 from audit_tools.rounds import QuestionSet, Round
 from audit_tools.text import Kind, checked
 from audit_tools.files import Output, check_output_file, check_output_folder
-from audit_tools.round_report import RoundReport
 from caseaudit.services import access
 from caseaudit.services.outputs import output_for
 from db.errors import NotFound
 from db.store import Store
 
+if TYPE_CHECKING:  # the report's writers and figures: heavy, and not needed by the dashboard's list of rounds
+    from audit_tools.round_report import RoundReport
 
 
 def _day(value: object, what: str = "--date") -> date:

@@ -333,16 +333,16 @@ async def test_scrolling_the_case_list_loads_the_next_page(tmp_path):
 async def test_a_screen_that_fails_to_import_is_told_and_logged_as_a_fault(db_path, monkeypatch, tmp_path):
     """Not "not available yet": a broken import is a bug, so it goes to the log, and the person
     is told it failed and where the detail is, with the app still up."""
-    import tui.app
+    import tui.router
     from caseaudit.services import failures
 
     log = tmp_path / "caseaudit.log"
     monkeypatch.setattr(failures, "log_path", lambda: log)
 
-    screens = dict(tui.app.OTHER_SCREENS)
+    screens = dict(tui.router.OTHER_SCREENS)
     screens["reports"] = ("tui.screens.not_written_yet", "ReportsScreen", "Quarterly reports",
                           screens["reports"][3])
-    monkeypatch.setattr(tui.app, "OTHER_SCREENS", screens)
+    monkeypatch.setattr(tui.router, "OTHER_SCREENS", screens)
     app = open_app(db_path, username="lee")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

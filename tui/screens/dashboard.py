@@ -140,7 +140,10 @@ class DashboardScreen(CaseauditScreen):
         from caseaudit.services.served import acknowledge_lockouts
 
         acknowledge_lockouts(self.app.store, ids)
-        self.app.call_from_thread(self.load)
+
+    @result_of(acknowledge)
+    def _lockouts_seen(self, _: None) -> None:
+        self.load()
 
     def show_concerns(self, figures: dashboard_service.Dashboard) -> None:
         """Open safeguarding concerns first of all, until closed."""

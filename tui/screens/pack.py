@@ -28,6 +28,7 @@ from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.ticks import TickBox
 from tui.widgets.prompts import Confirm
+from tui.workers import failure_of, result_of
 from caseaudit.services.locations import reports_folder
 
 FORMAT_WORDS = {"md": "md", "xlsx": "XLSX"}
@@ -60,6 +61,7 @@ class PackScreen(CaseauditScreen):
         super().__init__()
         self.export_folder = Path(export_folder) if export_folder else reports_folder()
         self.last_written: Path | None = None
+        self.making = ""  # the format of the pack being made (a key of FORMAT_WORDS)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -101,6 +103,7 @@ class PackScreen(CaseauditScreen):
         as_of = self.query_one("#pack-as-of", Input).value.strip() or None
         notes = self.query_one("#pack-notes", Checkbox).value
         self._say(f"Making the {FORMAT_WORDS[fmt]} pack for {len(refs)} references…")
+        self.making = fmt
         if self.app.DELIVERS_FILES:
             self.download(refs, fmt, as_of, notes)
             return
@@ -108,25 +111,26 @@ class PackScreen(CaseauditScreen):
         self.write(refs, fmt, as_of, notes, folder, force)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pack")
-    def write(self, refs: list[str], fmt: str, as_of: str | None, notes: bool, folder: Path, force: bool) -> None:
-        try:
-            make_private_folder(folder)
-            made, written = export_pack(self.app.store, refs, fmt, None, as_of, notes, force, folder=folder)
-        except Exception as err:
-            self.app.call_from_thread(self._done, None, None, fmt, err)
-            return
-        self.app.call_from_thread(self._done, made, written, fmt, None)
+    def write(self, refs: list[str], fmt: str, as_of: str | None, notes: bool, folder: Path,
+              force: bool) -> tuple[Pack, Path]:
+        make_private_folder(folder)
+        return export_pack(self.app.store, refs, fmt, None, as_of, notes, force, folder=folder)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="pack")
-    def download(self, refs: list[str], fmt: str, as_of: str | None, notes: bool) -> None:
-        try:
-            made, name, data = download_pack(self.app.store, refs, fmt, as_of, notes)
-        except Exception as err:
-            self.app.call_from_thread(self._done, None, None, fmt, err)
-            return
-        self.app.call_from_thread(self._deliver, made, name, data)
+    def download(self, refs: list[str], fmt: str, as_of: str | None, notes: bool) -> tuple[Pack, str, bytes]:
+        return download_pack(self.app.store, refs, fmt, as_of, notes)
 
-    def _deliver(self, made: Pack, name: str, data: bytes) -> None:
+    @result_of(write)
+    def _written(self, found: tuple[Pack, Path]) -> None:
+        self._done(*found, self.making, None)
+
+    @failure_of(write, download)
+    def _not_made(self, err: BaseException) -> None:
+        self._done(None, None, self.making, err)
+
+    @result_of(download)
+    def _downloaded(self, found: tuple[Pack, str, bytes]) -> None:
+        made, name, data = found
         self.app.deliver_binary(io.BytesIO(data), save_filename=name)
         self._summarise(made, f"Sent to your browser: {name}")
 

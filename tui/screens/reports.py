@@ -39,6 +39,7 @@ from tui.words import shorten
 from tui.widgets.footer import KeysFooter
 from tui.widgets.ticks import TickBox
 from tui.widgets.prompts import Confirm
+from tui.workers import failure_of, result_of
 from caseaudit.services.locations import reports_folder
 
 FORMAT_WORDS = {"json": "JSON", "csv": "CSV", "xlsx": "XLSX", "md": "board paper (md)"}
@@ -99,6 +100,7 @@ class ReportsScreen(CaseauditScreen):
         self.export_folder = Path(export_folder) if export_folder else reports_folder()
         self.report: ThemesReport | None = None
         self.quarter: Quarter | None = None
+        self.exporting = ""  # the format of the report being written (a key of FORMAT_WORDS)
 
     # -- layout -----------------------------------------------------------------------
 
@@ -170,15 +172,15 @@ class ReportsScreen(CaseauditScreen):
     # -- loading ----------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reports-load")
-    def load_report(self, quarter: Quarter) -> None:
+    def load_report(self, quarter: Quarter) -> ThemesReport:
         self.app.call_from_thread(self._set_status, f"Loading {quarter.label}…", True)
-        report = themes_for(self.app.store, quarter, catalogue=self.app.catalogue)
-        self.app.call_from_thread(self.show_report, report)
+        return themes_for(self.app.store, quarter, catalogue=self.app.catalogue)
 
     def _set_status(self, text: str, busy: bool = False) -> None:
         self.query_one("#reports-status", Static).update(text)
         self.query_one("#reports-progress", ProgressBar).set_class(busy, "busy")
 
+    @result_of(load_report)
     def show_report(self, report: ThemesReport) -> None:
         self.report = report
         self.quarter = Quarter.parse(report.quarter)
@@ -325,6 +327,7 @@ class ReportsScreen(CaseauditScreen):
         for button in self.query(".reports-row Button"):
             button.disabled = True
         self._set_status(f"Writing the {FORMAT_WORDS[fmt]} report for {self.quarter.label}…", True)
+        self.exporting = fmt
         if self.app.DELIVERS_FILES:
             self.download_report(self.quarter, fmt, include_notes)
             return
@@ -334,29 +337,29 @@ class ReportsScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reports-export")
     def export_report(self, quarter: Quarter, fmt: str, folder: Path, include_notes: bool,
-                      force: bool = False) -> None:
-        try:
-            make_private_folder(folder)
-            written = export_themes_report(self.app.store, quarter, fmt,
-                                           export_target(folder, quarter, fmt), force=force,
-                                           include_notes=include_notes, catalogue=self.app.catalogue)
-        except Exception as err:
-            self.app.call_from_thread(self._export_done, None, fmt, err)
-            return
-        self.app.call_from_thread(self._export_done, written, fmt, None)
+                      force: bool = False) -> Path:
+        make_private_folder(folder)
+        return export_themes_report(self.app.store, quarter, fmt, export_target(folder, quarter, fmt), force=force,
+                                    include_notes=include_notes, catalogue=self.app.catalogue)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reports-export")
-    def download_report(self, quarter: Quarter, fmt: str, include_notes: bool) -> None:
+    def download_report(self, quarter: Quarter, fmt: str, include_notes: bool) -> tuple[str, bytes]:
         """A browser session: the report goes to the browser as a download, nothing on the server."""
-        try:
-            name, data = download_themes_report(self.app.store, quarter, fmt, include_notes=include_notes,
-                                                 catalogue=self.app.catalogue)
-        except Exception as err:
-            self.app.call_from_thread(self._export_done, None, fmt, err)
-            return
-        self.app.call_from_thread(self._deliver, name, data, fmt)
+        return download_themes_report(self.app.store, quarter, fmt, include_notes=include_notes,
+                                      catalogue=self.app.catalogue)
 
-    def _deliver(self, name: str, data: bytes, fmt: str) -> None:
+    @result_of(export_report)
+    def _written(self, written: Path) -> None:
+        self._export_done(written, self.exporting, None)
+
+    @failure_of(export_report, download_report)
+    def _not_written(self, err: BaseException) -> None:
+        self._export_done(None, self.exporting, err)
+
+    @result_of(download_report)
+    def _downloaded(self, found: tuple[str, bytes]) -> None:
+        name, data = found
+        fmt = self.exporting
         self.app.deliver_binary(io.BytesIO(data), save_filename=name)
         for button in self.query(".reports-row Button"):
             button.disabled = False
