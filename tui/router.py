@@ -24,6 +24,7 @@ from tui.navigation import (OpenAmendmentTrail, OpenAudit, OpenCase, OpenConcern
 # heavy and not needed at start-up, where only the dashboard is shown.
 if TYPE_CHECKING:
     from audit_tools.models import User
+    from db.store import Store  # the type only: screens reach the store through the services
 
 # Screens written elsewhere in tui/screens, imported by name when first opened (one that
 # fails is logged and told as a failure, the app stays up): (module, class, what the user
@@ -51,7 +52,7 @@ class Router(App[int]):
     """Opens the screen a request names, on top of the asking one (or in its place)."""
 
     if TYPE_CHECKING:  # what the caseaudit app gives every screen (tui/app.py)
-        store: Any
+        store: Store
         user: User
 
         @property

@@ -1,11 +1,15 @@
 """How the screens say statuses and grades, and offer them in drop-downs: the same words on
-the audit form and in the moderator's blind re-audit."""
+the audit form and in the moderator's blind re-audit; and the QA lead's resolution, as the
+moderation screens say it. An outcome's and a moderation state's words are the domain's
+(audit_tools.moderation)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 
+from audit_tools.calendar import format_day
 from audit_tools.models import Grade, Status
+from audit_tools.reconciliation import Resolution
 
 STATUS_WORDS = {
     Status.met: "met",
@@ -85,4 +89,30 @@ def evidence_text(result) -> Text:
     text.append(f"Automatic: {STATUS_WORDS[result.status]}. ", style="bold")
     # The engine's evidence already names each late one with its due and actual dates.
     text.append(result.evidence, style="bold" if result.late else "")
+    return text
+
+
+# --- the moderation screens: a dash for none, and the QA lead's resolution ---------------
+
+
+def status_words(status: Status | None) -> str:
+    return "—" if status is None else STATUS_WORDS[status]
+
+
+def grade_words(grade: Grade | None) -> str:
+    return "—" if grade is None else grade.label
+
+
+def resolution_text(resolution: Resolution | None) -> Text:
+    """The QA lead's resolution in words (empty when there is none)."""
+    text = Text()
+    if resolution is None:
+        return text
+    text.append(f"\nResolved by QA lead {resolution.resolved_by} on {format_day(resolution.resolved_at.date())}: ",
+                style="bold")
+    text.append("final grade ")
+    text.append(grade_words(resolution.final_grade), style="bold")
+    text.append(f".\nReason: {resolution.reason}")
+    if resolution.feedback:
+        text.append(f"\nFeedback from the QA lead: {resolution.feedback}")
     return text

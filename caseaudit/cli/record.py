@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from audit_tools.errors import BadInput
+from audit_tools.text import one_line
 
 
 def add_commands(sub: Any) -> None:
@@ -75,7 +76,7 @@ def hold(args: argparse.Namespace) -> int:
     if not found:
         print("no case is on hold")
     for each in found:
-        print(f"{each.case_ref}  held by {each.held_by} on {each.held_at:%Y-%m-%d}: {each.reason}")
+        print(f"{each.case_ref}  held by {each.held_by} on {each.held_at:%Y-%m-%d}: {one_line(each.reason)}")
     return 0
 
 

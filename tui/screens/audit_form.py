@@ -120,8 +120,13 @@ class AuditFormScreen(AuditFormSubmitting):
         self.audit_id = audit.audit_id
         form = self.query_one("#audit-form", VerticalScroll)
         await form.remove_children()
-        await form.mount(AuditFields(audit, self.app.catalogue.applicable(case.case_type), context.report,
-                                     self.users, self.themes, self.round))
+        fields = AuditFields(audit, self.app.catalogue.applicable(case.case_type), context.report,
+                             self.users, self.themes, self.round)
+        # Hidden while its parts are built, level by level: the screen is not laid out and
+        # painted again for each level, only once they are all there.
+        fields.display = False
+        await form.mount(fields)
+        fields.display = True
         self._refresh_header()
         self._after_show()
 

@@ -27,6 +27,7 @@ from textual.app import ComposeResult, RenderResult
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.geometry import Region, Size
+from textual.widget import Widget
 from textual.style import Style
 from textual.widgets import Input, Select
 from textual.widgets._select import NULL, NoSelection, SelectCurrent, SelectOverlay
@@ -35,10 +36,23 @@ _GAP = Style(bold=False)
 _DIM = ".form-select--dim"
 
 
+def _quietly(widget: Widget, compact: bool, *classes: str) -> None:
+    """Make a box compact and give it `classes` without restyling it as it is built:
+    Textual applies the stylesheet at once to a widget whose classes change, mounted or
+    not (and compact is a class), when mounting styles it anyway."""
+    widget.set_reactive(type(widget).compact, compact)  # type: ignore[attr-defined]
+    widget.add_class(*classes, *(["-textual-compact"] if compact else []), update=False)
+
+
 class FormInput(Input):
     """An Input that does not ask for a layout when only its text changed."""
 
     _value_changing = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        compact = bool(kwargs.pop("compact", False))
+        super().__init__(*args, **kwargs)
+        _quietly(self, compact)
 
     def _watch_value(self, value: str) -> None:
         self._value_changing = True
@@ -155,8 +169,9 @@ class FormSelect(Select[Any]):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        compact = bool(kwargs.pop("compact", False))
         super().__init__(*args, **kwargs)
-        self.add_class("-closed")
+        _quietly(self, compact, "-closed")
 
     def compose(self) -> ComposeResult:
         return []

@@ -16,10 +16,9 @@ from audit_tools.moderation import OUTCOME_WORDS
 from caseaudit.services.moderation_escalations import Escalation, escalations, resolve_escalation
 from caseaudit.services.moderation_views import ReconcileView
 from tui.screens.listing import Row, RowsScreen
-from tui.screens.moderation.format import grade_words, resolution_text
 from tui.screens.moderation.reconcile import SideBySideScreen
 from tui.widgets.prompts import Confirm
-from tui.words import grade_options
+from tui.words import grade_options, grade_words, resolution_text
 
 
 class EscalationsScreen(RowsScreen[Escalation]):

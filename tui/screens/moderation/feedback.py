@@ -17,7 +17,7 @@ from audit_tools.moderation import OUTCOME_CELL, OUTCOME_WORDS
 from caseaudit.services.moderation_escalations import acknowledge as acknowledge_feedback
 from caseaudit.services.moderation_views import FeedbackView, feedback_view
 from tui.screens.base import CaseauditScreen
-from tui.screens.moderation.format import grade_words, resolution_text
+from tui.words import grade_words, resolution_text
 from tui.widgets.footer import KeysFooter
 from tui.workers import result_of
 

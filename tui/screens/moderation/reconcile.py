@@ -21,9 +21,8 @@ from audit_tools.moderation import OUTCOME_WORDS
 from caseaudit.services.moderation import reconcile
 from caseaudit.services.moderation_views import ReconcileView, reconcile_view
 from tui.screens.base import CaseauditScreen
-from tui.screens.moderation.format import grade_words, resolution_text, status_words
 from tui.widgets.footer import KeysFooter
-from tui.words import grade_options, shorten
+from tui.words import grade_options, grade_words, resolution_text, shorten, status_words
 from tui.workers import result_of
 
 
