@@ -370,3 +370,17 @@ def test_xlsx_download_is_the_same_workbook_as_the_file(tmp_path, report):
     for ws in written.worksheets:
         assert list(downloaded[ws.title].iter_rows(values_only=True)) == list(ws.iter_rows(values_only=True))
     assert list(tmp_path.iterdir()) == [tmp_path / "q1.xlsx"]  # the download wrote nothing
+
+
+def test_json_entries_are_written_as_the_json_module_writes_them(report):
+    """Each entry of a long list on its own line, byte for byte as json.dumps writes it."""
+    from audit_tools.exporters import render_json
+
+    text = render_json(report)
+    doc = report.to_json()
+    assert json.loads(text) == doc
+    lines = text.splitlines()
+    for key in ("audit_list", "action_list"):
+        assert doc[key]
+        for entry in doc[key]:
+            assert "    " + json.dumps(entry, ensure_ascii=False) in {line.rstrip(",") for line in lines}
