@@ -186,8 +186,9 @@ class Audits(AuditReads):
         conn.executemany(projection.INSERT_THEME, [r for d in data for r in projection.theme_rows(d["audit_id"], d)])
         conn.executemany(projection.INSERT_ACTION, [r for d in data for r in projection.action_rows(
             d["audit_id"], d.get("actions") or [])])
-        conn.executemany(projection.INSERT_ANSWER, [r for d in data if d.get("round_id") for r in projection.answer_rows(
-            d["audit_id"], d["round_id"], d.get("answers") or {})])
+        conn.executemany(projection.INSERT_ANSWER, [r for d in data if d.get("round_id") for r in
+                                                    projection.answer_rows(d["audit_id"], d["round_id"],
+                                                                           d.get("answers") or {})])
         conn.executemany("INSERT INTO submitted_audits (audit_id, grade, data) VALUES (?, ?, ?)",
                          [(d["audit_id"], d["grade"], text) for d, text in zip(data, texts)])
         conn.executemany(

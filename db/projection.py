@@ -70,12 +70,11 @@ def write_actions(db: sqlite_utils.Database, audit_id: str, plan: list[dict[str,
     its completion, a new place gets a row of its own, a dropped place loses its row."""
     stored = dict(db.execute("SELECT position, id FROM actions WHERE audit_id = ?", [audit_id]).fetchall())
     for position, action in enumerate(plan):
-        values = action_values(action)
         if position in stored:
             db.execute("UPDATE actions SET description = ?, owner = ?, due = ?, standard = ?, "
-                       "completed_on = coalesce(completed_on, ?) WHERE id = ?", [*values, stored[position]])
-        else:
-            db.execute(INSERT_ACTION, [*values, audit_id, position])
+                       "completed_on = coalesce(completed_on, ?) WHERE id = ?",
+                       [*action_values(action), stored[position]])
+    db.conn.executemany(INSERT_ACTION, [row for row in action_rows(audit_id, plan) if row[-1] not in stored])
     for position, action_id in stored.items():
         if position >= len(plan):
             db.execute("DELETE FROM actions WHERE id = ? AND completed_on IS NULL", [action_id])
