@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import sqlite_utils
 
@@ -193,7 +194,7 @@ def cover(db: sqlite_utils.Database, migrated: bool) -> dict[str, str]:
     return taken
 
 
-def pending_state(db: sqlite_utils.Database) -> dict[str, list] | None:
+def pending_state(db: sqlite_utils.Database) -> dict[str, list[Any]] | None:
     """The pending change (digest, rows) of each table written since the last history entry,
     then cleared; None when nothing changed (or the file predates the digests)."""
     try:

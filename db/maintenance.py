@@ -11,6 +11,9 @@ import shlex
 import sqlite3
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
 
 from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.files import Output, output_file
@@ -19,6 +22,10 @@ from db.history import Verification, anchor_problem, head
 from db.history import verify as verify_chain
 from db.foreign import refuse_foreign
 from db.sharing import share
+
+if TYPE_CHECKING:
+    from db.history import Progress
+    from db.store import Store
 
 
 def _made_by_caseaudit(path: Path) -> bool:
@@ -34,7 +41,7 @@ def _made_by_caseaudit(path: Path) -> bool:
         return False
 
 
-def verify_file(path: Path, progress=None) -> Verification:
+def verify_file(path: Path, progress: Progress | None = None) -> Verification:
     """PRAGMA integrity_check, the history chain and the audits it records.
 
     A damaged caseaudit file is what verify is for, so it is a finding (CheckFailed);
@@ -67,13 +74,13 @@ PAGE_QUERIES = [
 ]
 
 
-def query_plans(store) -> list[tuple[str, str]]:
+def query_plans(store: Store) -> list[tuple[str, str]]:
     """(what, how SQLite runs it) for each of PAGE_QUERIES, from EXPLAIN QUERY PLAN."""
     return [(what, "; ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql)))
             for what, sql in PAGE_QUERIES]
 
 
-def unrecorded_amendments(db) -> list[str]:
+def unrecorded_amendments(db: sqlite_utils.Database) -> list[str]:
     """Amendments no "audit amended" history entry records (who, when, why and what).
 
     The amendment log is what the audit's current state is replayed from when verifying,
@@ -86,7 +93,7 @@ def unrecorded_amendments(db) -> list[str]:
     from db.history_audits import redactions
 
     redacted = redactions(db, "amendments")
-    recorded: dict[tuple, list[tuple]] = {}
+    recorded: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
     for actor, at, details in db.execute(
             "SELECT actor, at, details FROM history WHERE what = 'audit amended' ORDER BY id"):
         entry = json.loads(details)
@@ -136,7 +143,7 @@ def backup_file(path: Path, dest: "Path | Output") -> int:
                 source.conn.backup(target)
                 # The copy should be one self-contained file, not a WAL database.
                 target.execute("PRAGMA journal_mode = DELETE")
-                entries = target.execute("SELECT count(*) FROM history").fetchone()[0]
+                entries = int(target.execute("SELECT count(*) FROM history").fetchone()[0])
                 group = target.execute("SELECT value FROM settings WHERE key = 'file_group'").fetchone()
             except sqlite3.DatabaseError as err:
                 raise BadInput(f"cannot back up {path} to {out.path}: {err}") from None
