@@ -12,7 +12,7 @@ from collections.abc import Callable
 from importlib.resources import as_file, files
 
 from audit_tools.errors import BadInput
-from caseaudit.services.imports import import_file
+from caseaudit.services import imports
 from db.clock import today
 from db.store import Store
 
@@ -40,5 +40,5 @@ def load_sample(store: Store, progress: Callable[[int, int], None] | None = None
     with store.transaction():
         for what, name in ORDER:
             with as_file(files(__name__) / name) as path:
-                counts[what] = import_file(store, what, path, progress, real_today)
+                counts[what] = imports.import_file(store, what, path, progress, real_today)
     return counts
