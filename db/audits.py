@@ -117,11 +117,7 @@ class Audits(AuditReads):
                                  moderator_independence(audit, cases[audit.case_ref], audit.moderation.moderator)]
             if problems:
                 raise BadInput(*problems)
-            for audit in audits:
-                self._write_row(audit, 1, exists=False)
-                self._write_submitted(audit)
-                if audit.moderation is not None:
-                    self.store.moderation.write(audit.audit_id, audit.moderation)
+            self._write_imported(audits, self.session.at(), self.session.actor, lambda _: None)
             self.session.record("audits imported", {"audits": [a.model_dump(mode="json") for a in audits]})
         return len(audits)
 
@@ -172,38 +168,35 @@ class Audits(AuditReads):
         return count
 
     def _write_imported(self, batch: Sequence[Audit], at: str, actor: str, digest: Callable[[bytes], None]) -> None:
-        """One batch of checked audits: each statement once per batch, not once per audit;
-        each audit's text as submitted goes into the import's `digest`."""
+        """One batch of completed audits, each row written once, as it stays: each statement
+        once per batch, not once per audit; each audit's text as submitted goes into `digest`.
+
+        The guards lock a submitted audit's parts (a score, theme, action or answer added to
+        one is refused), so the parts go in first and each audit last, already submitted. Their
+        references to an audit not yet written are checked at the commit instead
+        (defer_foreign_keys, which SQLite switches off there; switching it off sooner would let
+        a part without its audit through): by then every audit of the batch is in."""
         data = [a.model_dump(mode="json", exclude={"moderation"}) for a in batch]
         texts = [rows.dumps(d) for d in data]
         for text in texts:
             digest(text.encode("utf-8") + b"\n")
         conn = self.db.conn
-        # Written as drafts, then marked submitted: the guards lock a submitted audit's parts.
-        conn.executemany(
-            "INSERT INTO audits (audit_id, case_ref, auditor, as_of, submitted_on, grade, status, "
-            "catalogue_version, revision, saved_by, saved_at, data) VALUES (?, ?, ?, ?, ?, ?, 'draft', ?, 1, ?, ?, ?)",
-            [(d["audit_id"], d["case_ref"], d["auditor"], d["as_of"], d["submitted_on"], d["grade"],
-              d["catalogue_version"], actor, at, text) for d, text in zip(data, texts)])
-        conn.executemany(
-            "INSERT INTO scores (audit_id, standard, automatic_status, status, note, override_reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(d["audit_id"], s, (d.get("automatic") or {}).get(s), (d.get("scores") or {}).get(s),
-              (d.get("notes") or {}).get(s), (d.get("override_reasons") or {}).get(s))
-             for d in data for s in sorted(set(d.get("scores") or {}) | set(d.get("automatic") or {}))])
-        conn.executemany(
-            "INSERT INTO audit_themes (audit_id, theme, kind) VALUES (?, ?, ?)",
-            [(d["audit_id"], t, kind) for d in data
-             for kind, key in (("strength", "strengths"), ("improvement", "improvements"))
-             for t in dict.fromkeys((d.get("themes") or {}).get(key) or [])])
-        conn.executemany(
-            "INSERT INTO actions (description, owner, due, standard, completed_on, audit_id, position) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(a.get("description") or "", a.get("owner"), a.get("due"), a.get("standard"), a.get("completed_on"),
-              d["audit_id"], position) for d in data for position, a in enumerate(d.get("actions") or [])])
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        conn.executemany(projection.INSERT_SCORE, [r for d in data for r in projection.score_rows(d["audit_id"], d)])
+        conn.executemany(projection.INSERT_THEME, [r for d in data for r in projection.theme_rows(d["audit_id"], d)])
+        conn.executemany(projection.INSERT_ACTION, [r for d in data for r in projection.action_rows(
+            d["audit_id"], d.get("actions") or [])])
+        conn.executemany(projection.INSERT_ANSWER, [r for d in data if d.get("round_id") for r in
+                                                    projection.answer_rows(d["audit_id"], d["round_id"],
+                                                                           d.get("answers") or {})])
         conn.executemany("INSERT INTO submitted_audits (audit_id, grade, data) VALUES (?, ?, ?)",
                          [(d["audit_id"], d["grade"], text) for d, text in zip(data, texts)])
-        conn.executemany("UPDATE audits SET status = 'submitted' WHERE audit_id = ?", [(d["audit_id"],) for d in data])
+        conn.executemany(
+            "INSERT INTO audits (audit_id, case_ref, auditor, as_of, submitted_on, grade, status, "
+            "catalogue_version, round_id, revision, saved_by, saved_at, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'submitted', ?, ?, 1, ?, ?, ?)",
+            [(d["audit_id"], d["case_ref"], d["auditor"], d["as_of"], d["submitted_on"], d["grade"],
+              d["catalogue_version"], d.get("round_id"), actor, at, text) for d, text in zip(data, texts)])
         self.store.moderation.write_many([(a.audit_id, a.moderation) for a in batch if a.moderation is not None])
 
     def save_draft(self, audit: Audit, expected_revision: int | None) -> int:

@@ -19,7 +19,7 @@ from audit_tools.exporters.json_export import render_json, write_json
 from audit_tools.exporters.md_export import render_headline, render_md, write_md
 from audit_tools.exporters.safety import neutralise
 from audit_tools.exporters.tables import themes_tables
-from audit_tools.exporters.xlsx_export import build_workbook, write_xlsx
+from audit_tools.exporters.xlsx_export import workbook_bytes, write_xlsx
 from audit_tools.files import Output, check_output_file, check_output_folder
 from audit_tools.themes import ThemesReport
 
@@ -60,9 +60,7 @@ def report_download(report: ThemesReport, fmt: str, stem: str) -> tuple[str, byt
     if fmt == "md":
         return f"{stem}.md", render_md(report).encode("utf-8")
     if fmt == "xlsx":
-        buffer = io.BytesIO()
-        build_workbook(report).save(buffer)
-        return f"{stem}.xlsx", buffer.getvalue()
+        return f"{stem}.xlsx", workbook_bytes(report)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in render_csv(report).items():
@@ -71,6 +69,6 @@ def report_download(report: ThemesReport, fmt: str, stem: str) -> tuple[str, byt
 
 
 __all__ = [
-    "FORMATS", "build_workbook", "check_target", "export_report", "neutralise",
+    "FORMATS", "check_target", "export_report", "neutralise",
     "render_headline", "render_json", "render_md", "report_download", "themes_tables",
 ]

@@ -22,7 +22,7 @@ from audit_tools.importers.checks import describe, text_field
 from audit_tools.importers.rows import AuditLine
 from audit_tools.models import Audit, Case, CaseType, Outcome, Role, Status, User
 from audit_tools.reconciliation import reconciliation_rule_problems
-from audit_tools.standards import Catalogue, Standard, evaluate
+from audit_tools.standards import Catalogue, Standard, statuses
 
 Lines = Sequence[tuple[int, Any]]
 Automatic = dict[str, Status | None]
@@ -151,8 +151,7 @@ class AuditCheck:
             return {}
         key = (case.case_ref, as_of)
         if key not in automatic:
-            report = evaluate(case, as_of, self.catalogue)
-            automatic[key] = {r.standard: r.status for r in report.results}
+            automatic[key] = statuses(case, as_of, self.catalogue)  # the statuses alone: no evidence is kept
         return automatic[key]
 
     def _line(self, number: int, value: Any, cases: Mapping[str, Case],

@@ -8,6 +8,7 @@ on the day that period before as-at falls on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,6 +45,20 @@ class Interval:
     @property
     def on_time(self) -> bool:
         return self.actual is not None and self.actual <= self.due
+
+
+@dataclass(frozen=True, slots=True)
+class _Finding:
+    """One standard's status, with its evidence sentence and late events only on demand: an
+    import keeps the statuses alone, and the sentences cost more than the rules do."""
+
+    status: Status | None
+    evidence: Callable[[], str]
+    late: tuple[Interval, ...] = ()
+
+
+def _said(text: str) -> Callable[[], str]:
+    return lambda: text
 
 
 def _words(kind: EventKind) -> tuple[str, str, str]:
@@ -92,34 +107,35 @@ def _summarise(
     threshold: float,
     as_of: date,
     nothing_text: str,
-) -> StandardResult:
-    assert standard.kind is not None
-    noun, plural, _ = _words(standard.kind)
+) -> _Finding:
+    kind = standard.kind
+    assert kind is not None
+    noun, plural, _ = _words(kind)
     if not assessed:
-        evidence = nothing_text
-        if pending_due is not None:
-            evidence += f"; next {noun} due by {format_day(pending_due)}"
-        return StandardResult(standard=standard.id, status=Status.not_applicable, evidence=evidence)
+        def nothing() -> str:
+            if pending_due is None:
+                return nothing_text
+            return nothing_text + f"; next {noun} due by {format_day(pending_due)}"
+
+        return _Finding(Status.not_applicable, nothing)
     late = [i for i in assessed if not i.on_time]
     late.sort(key=lambda i: (i.due, i.actual or date.max))
-    status = _status(assessed, threshold)
-    on_time = len(assessed) - len(late)
-    evidence = f"{on_time} of {len(assessed)} {plural if len(assessed) != 1 else noun} on time"
-    if late:
-        evidence += "; late: " + _late_sentence(late, standard.kind, as_of)
-    if pending_due is not None:
-        evidence += f"; next due by {format_day(pending_due)}"
-    return StandardResult(
-        standard=standard.id,
-        status=status,
-        evidence=evidence,
-        late=[Late(due=i.due, actual=i.actual) for i in late],
-    )
+
+    def evidence() -> str:
+        on_time = len(assessed) - len(late)
+        text = f"{on_time} of {len(assessed)} {plural if len(assessed) != 1 else noun} on time"
+        if late:
+            text += "; late: " + _late_sentence(late, kind, as_of)
+        if pending_due is not None:
+            text += f"; next due by {format_day(pending_due)}"
+        return text
+
+    return _Finding(_status(assessed, threshold), evidence, tuple(late))
 
 
 def _evaluate_interval(
     standard: Standard, case: Case, as_of: date, window_start: date, threshold: float, calendar: Calendar
-) -> StandardResult:
+) -> _Finding:
     """Interval rule: events of a kind expected at staged intervals from an anchor.
 
     The first is due `first_within` of the anchor, the second `then_within` (else
@@ -132,19 +148,14 @@ def _evaluate_interval(
     if standard.anchor == "start":
         anchor = case.start_date
         if anchor > as_of:
-            return StandardResult(
-                standard=standard.id,
-                status=Status.not_applicable,
-                evidence=f"case starts {format_day(anchor)}, after the as-at date",
-            )
+            starts = anchor
+            return _Finding(Status.not_applicable, lambda: f"case starts {format_day(starts)}, after the as-at date")
     else:
         anchor_kind = EventKind(standard.anchor)
         anchors = sorted(e.date for e in case.events if e.kind == anchor_kind and e.date <= as_of)
         if not anchors:
             name = ANCHOR_SHORT.get(anchor_kind.value, _words(anchor_kind)[0])
-            return StandardResult(
-                standard=standard.id, status=Status.not_applicable, evidence=f"no {name} yet"
-            )
+            return _Finding(Status.not_applicable, _said(f"no {name} yet"))
         anchor = anchors[0]
 
     def limit_after(position: int) -> Duration:
@@ -181,7 +192,7 @@ def _evaluate_interval(
 
 def _evaluate_within(
     standard: Standard, case: Case, as_of: date, window_start: date, threshold: float, calendar: Calendar
-) -> StandardResult:
+) -> _Finding:
     """Within rule: after each trigger event in the window, a follow-up within a limit."""
     assert standard.kind and standard.after and standard.limit
     triggers = sorted({e.date for e in case.events if e.kind == standard.after and window_start <= e.date <= as_of})
@@ -201,87 +212,67 @@ def _evaluate_within(
     noun = _words(standard.kind)[0]
     if not assessed:
         if pending:
-            text = f"{noun} pending after the {after_noun}: due by {format_day(min(pending))}"
-            return StandardResult(standard=standard.id, status=Status.not_applicable, evidence=text)
-        return StandardResult(
-            standard=standard.id,
-            status=Status.not_applicable,
-            evidence=f"no {after_noun} in the look-back window",
-        )
-    result = _summarise(standard, assessed, None, threshold, as_of, "")
-    if pending:
-        result = result.model_copy(
-            update={"evidence": result.evidence + f"; another due by {format_day(min(pending))}"}
-        )
-    return result
+            return _Finding(Status.not_applicable,
+                            lambda: f"{noun} pending after the {after_noun}: due by {format_day(min(pending))}")
+        return _Finding(Status.not_applicable, _said(f"no {after_noun} in the look-back window"))
+    found = _summarise(standard, assessed, None, threshold, as_of, "")
+    if not pending:
+        return found
+    return _Finding(found.status, lambda: found.evidence() + f"; another due by {format_day(min(pending))}",
+                    found.late)
 
 
-def _evaluate_present(standard: Standard, case: Case, as_of: date, calendar: Calendar) -> StandardResult:
+def _evaluate_present(standard: Standard, case: Case, as_of: date, calendar: Calendar) -> _Finding:
     """Present rule: an event of the kind on file by as-of, and recent enough."""
     assert standard.kind and standard.fresh_within
     noun, _, happened = _words(standard.kind)
     dates = _qualifying_dates(case.events, standard.kind, date.min, as_of)
     if not dates:
-        return StandardResult(
-            standard=standard.id, status=Status.not_met, evidence=f"no {noun} on file by {format_day(as_of)}"
-        )
+        return _Finding(Status.not_met, lambda: f"no {noun} on file by {format_day(as_of)}")
     latest = dates[-1]
     fresh_until = calendar.add(latest, standard.fresh_within)
     if fresh_until >= as_of:
-        return StandardResult(
-            standard=standard.id,
-            status=Status.met,
-            evidence=f"{noun} {happened} {format_day(latest)}; current until {format_day(fresh_until)}",
-        )
-    return StandardResult(
-        standard=standard.id,
-        status=Status.partly_met,
-        evidence=(
-            f"{noun} on file but out of date: last {happened} {format_day(latest)}, "
-            f"update was due by {format_day(fresh_until)}"
-        ),
-    )
+        return _Finding(Status.met,
+                        lambda: f"{noun} {happened} {format_day(latest)}; current until {format_day(fresh_until)}")
+    return _Finding(Status.partly_met, lambda: (
+        f"{noun} on file but out of date: last {happened} {format_day(latest)}, "
+        f"update was due by {format_day(fresh_until)}"))
 
 
-def _evaluate_seen_alone(standard: Standard, case: Case, as_of: date, window_start: date) -> StandardResult:
+def _evaluate_seen_alone(case: Case, as_of: date, window_start: date) -> _Finding:
     """Seen-alone rule over visits where the child was seen, inside the window."""
     visits = sorted(
         (e for e in case.events if e.kind == EventKind.visit and e.child_seen and window_start <= e.date <= as_of),
         key=lambda e: e.date,
     )
     if not visits:
-        return StandardResult(
-            standard=standard.id,
-            status=Status.not_applicable,
-            evidence="no visits where the child was seen in the look-back window",
-        )
+        return _Finding(Status.not_applicable, _said("no visits where the child was seen in the look-back window"))
     exceptions = [v for v in visits if v.seen_alone is not True]
     # An unrecorded answer counts as "not alone, no reason".
     unexplained = [v for v in exceptions if v.seen_alone is None or not (v.reason_not_alone or "").strip()]
-    alone = len(visits) - len(exceptions)
-    evidence = f"seen alone at {alone} of {len(visits)} visit{'s' if len(visits) != 1 else ''}"
+
+    def seen() -> str:
+        alone = len(visits) - len(exceptions)
+        return f"seen alone at {alone} of {len(visits)} visit{'s' if len(visits) != 1 else ''}"
+
     if not exceptions:
-        return StandardResult(standard=standard.id, status=Status.met, evidence=evidence)
+        return _Finding(Status.met, seen)
     if not unexplained:
-        return StandardResult(
-            standard=standard.id,
-            status=Status.partly_met,
-            evidence=evidence + "; a reason is recorded for each of the others",
-        )
-    listed = ", ".join(format_day(v.date) for v in unexplained[:MAX_LATE_IN_SENTENCE])
-    if len(unexplained) > MAX_LATE_IN_SENTENCE:
-        listed += f" and {len(unexplained) - MAX_LATE_IN_SENTENCE} more"
-    return StandardResult(
-        standard=standard.id,
-        status=Status.not_met,
-        evidence=evidence + f"; no reason recorded for not seeing the child alone on {listed}",
-    )
+        return _Finding(Status.partly_met, lambda: seen() + "; a reason is recorded for each of the others")
+
+    def unexplained_days() -> str:
+        listed = ", ".join(format_day(v.date) for v in unexplained[:MAX_LATE_IN_SENTENCE])
+        if len(unexplained) > MAX_LATE_IN_SENTENCE:
+            listed += f" and {len(unexplained) - MAX_LATE_IN_SENTENCE} more"
+        return seen() + f"; no reason recorded for not seeing the child alone on {listed}"
+
+    return _Finding(Status.not_met, unexplained_days)
 
 
-def evaluate_standard(
-    standard: Standard, case: Case, as_of: date, catalogue: Catalogue, calendar: Calendar = ENGLAND_AND_WALES
-) -> StandardResult:
-    """One standard's automatic result for a case as at a date (events after it ignored)."""
+_JUDGEMENT = _Finding(None, _said("needs the auditor's judgement"))
+
+
+def _find(standard: Standard, case: Case, as_of: date, catalogue: Catalogue, calendar: Calendar) -> _Finding:
     window_start = calendar.subtract(as_of, catalogue.look_back_for(standard))
     threshold = catalogue.threshold_for(standard)
     if standard.rule == "interval":
@@ -291,8 +282,17 @@ def evaluate_standard(
     if standard.rule == "present":
         return _evaluate_present(standard, case, as_of, calendar)
     if standard.rule == "seen_alone":
-        return _evaluate_seen_alone(standard, case, as_of, window_start)
-    return StandardResult(standard=standard.id, status=None, evidence="needs the auditor's judgement")
+        return _evaluate_seen_alone(case, as_of, window_start)
+    return _JUDGEMENT
+
+
+def evaluate_standard(
+    standard: Standard, case: Case, as_of: date, catalogue: Catalogue, calendar: Calendar = ENGLAND_AND_WALES
+) -> StandardResult:
+    """One standard's automatic result for a case as at a date (events after it ignored)."""
+    found = _find(standard, case, as_of, catalogue, calendar)
+    return StandardResult(standard=standard.id, status=found.status, evidence=found.evidence(),
+                          late=[Late(due=i.due, actual=i.actual) for i in found.late])
 
 
 def evaluate(
@@ -304,6 +304,16 @@ def evaluate(
         for standard in catalogue.applicable(case.case_type)
     ]
     return CheckReport(case_ref=case.case_ref, as_of=as_of, catalogue=catalogue.name, results=results)
+
+
+def statuses(
+    case: Case, as_of: date, catalogue: Catalogue, calendar: Calendar = ENGLAND_AND_WALES
+) -> dict[str, Status | None]:
+    """Each standard that applies to the case type, in catalogue order, with the status
+    `evaluate` gives it, and no evidence: for a caller that keeps only the statuses (an import
+    of historic audits stores them beside the scores), without the cost of the sentences."""
+    return {standard.id: _find(standard, case, as_of, catalogue, calendar).status
+            for standard in catalogue.applicable(case.case_type)}
 
 
 @dataclass(frozen=True)

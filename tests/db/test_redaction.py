@@ -283,3 +283,24 @@ def test_bad_input_writes_nothing(copy, selection, reason, words):
         redaction.redact(store, selection, reason)
     assert store.history.head() == head
     store.close()
+
+
+def test_the_redaction_steps_on_a_file_made_by_the_steps_before_them(tmp_path):
+    """A file whose schema stopped before m151 (no holds, no redaction mark, the lock triggers
+    as they were): opening it runs m151 and m152, and a redaction then goes through and verifies."""
+    from db.connection import connect
+    from db.migrations import migrations
+
+    path = tmp_path / "older.db"
+    db = connect(path)
+    migrations.apply(db, stop_before="m151_case_holds")
+    assert "case_holds" not in db.table_names()
+    before = db.execute("SELECT sql FROM sqlite_master WHERE name = 'scores_submitted_no_update'").fetchone()[0]
+    db.close()
+    _populate(path)
+    db = connect(path)
+    after = db.execute("SELECT sql FROM sqlite_master WHERE name = 'scores_submitted_no_update'").fetchone()[0]
+    db.close()
+    assert "redacting" not in before and "redacting" in after
+    assert _older_than(path).audits == ["A-0001"]
+    assert verify_file(path).ok

@@ -131,6 +131,7 @@ def test_xlsx_agrees_with_json_and_has_charts(tmp_path, report, doc):
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 2
         xml = " ".join(z.read(n).decode() for n in charts)
+    xml = xml.replace("<c:", "<").replace("</c:", "</")  # the chart namespace's prefix, if written
     assert xml.count("barChart>") == 4  # two charts, each opened and closed
     assert xml.count("<ser>") == 4  # this quarter and the last, in each
     assert "2024-25 Q1" in xml and "2023-24 Q4" in xml
@@ -260,11 +261,11 @@ def test_csv_with_force_replaces_only_the_reports_own_files(tmp_path, report):
 
 def test_a_failed_export_leaves_nothing_half_written(tmp_path, report, monkeypatch):
     # xlsx: the save fails part-way; no file, no temporary file.
-    def broken_save(self, filename):
-        Path(filename).write_bytes(b"PK half")
+    def broken_close(self):
+        Path(self.filename).write_bytes(b"PK half")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(xlsx_export.Workbook, "save", broken_save)
+    monkeypatch.setattr(xlsx_export.Workbook, "close", broken_close)
     with pytest.raises(BadInput, match="No space left on device"):
         export_report(report, "xlsx", tmp_path / "q1.xlsx")
     assert list(tmp_path.iterdir()) == []
@@ -297,9 +298,12 @@ def test_xlsx_charts_print_whole(tmp_path, report):
     path = export_report(report, "xlsx", tmp_path / "q1.xlsx")
     wb = load_workbook(path)
     with zipfile.ZipFile(path) as z:
-        charts = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")}
+        def plain(n: str) -> str:  # the XML without namespace prefixes, whichever the writer chose
+            return re.sub(r"<(/?)[A-Za-z]+:", r"<\1", z.read(n).decode())
+
+        charts = {n: plain(n) for n in z.namelist() if n.startswith("xl/charts/chart")}
         sheets = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
-        drawings = [z.read(n).decode() for n in z.namelist() if re.match(r"xl/drawings/drawing\d+\.xml$", n)]
+        drawings = [plain(n) for n in z.namelist() if re.match(r"xl/drawings/drawing\d+\.xml$", n)]
     assert all('<legendPos val="b"' in xml for xml in charts.values())
     [standards_chart] = [xml for xml in charts.values() if "% met by standard" in xml]
     assert '<barDir val="bar"' in standards_chart and '<orientation val="maxMin"' in standards_chart
@@ -310,7 +314,9 @@ def test_xlsx_charts_print_whole(tmp_path, report):
     assert anchors and all(a >= rows for a in anchors)
     standards_xml = sheets[f"xl/worksheets/sheet{wb.sheetnames.index('standards') + 1}.xml"]
     assert '<pageSetUpPr fitToPage="1"' in standards_xml
-    assert 'fitToHeight="1"' in standards_xml and 'fitToWidth="1"' in standards_xml
+    # One page wide and one tall: written as 1, or left out (1 is the file format's default).
+    for attribute in ("fitToHeight", "fitToWidth"):
+        assert re.findall(rf'{attribute}="(\d+)"', standards_xml) in ([], ["1"])
     assert ws.print_area and int(re.findall(r"\d+", ws.print_area.split(":")[-1])[0]) > rows + 10
 
 
@@ -348,3 +354,33 @@ def test_csv_names_say_which_shares_are_percents_and_which_fractions(report):
         for i, column in enumerate(table.columns):
             if column.kind == FRACTION:  # a percent may pass 100 (% of expected); a fraction never 1
                 assert all(row[i] is None or 0 <= row[i] <= 1 for row in table.rows)
+
+
+def test_xlsx_download_is_the_same_workbook_as_the_file(tmp_path, report):
+    """A browser's download is built in memory: the same sheets and cells as the file written."""
+    import io
+
+    from audit_tools.exporters import report_download
+
+    name, data = report_download(report, "xlsx", "themes-2024-25-Q1")
+    assert name == "themes-2024-25-Q1.xlsx"
+    written = load_workbook(export_report(report, "xlsx", tmp_path / "q1.xlsx"))
+    downloaded = load_workbook(io.BytesIO(data))
+    assert downloaded.sheetnames == written.sheetnames
+    for ws in written.worksheets:
+        assert list(downloaded[ws.title].iter_rows(values_only=True)) == list(ws.iter_rows(values_only=True))
+    assert list(tmp_path.iterdir()) == [tmp_path / "q1.xlsx"]  # the download wrote nothing
+
+
+def test_json_entries_are_written_as_the_json_module_writes_them(report):
+    """Each entry of a long list on its own line, byte for byte as json.dumps writes it."""
+    from audit_tools.exporters import render_json
+
+    text = render_json(report)
+    doc = report.to_json()
+    assert json.loads(text) == doc
+    lines = text.splitlines()
+    for key in ("audit_list", "action_list"):
+        assert doc[key]
+        for entry in doc[key]:
+            assert "    " + json.dumps(entry, ensure_ascii=False) in {line.rstrip(",") for line in lines}

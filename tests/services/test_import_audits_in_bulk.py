@@ -87,7 +87,7 @@ def test_lines_are_checked_in_case_order_each_case_fetched_and_evaluated_once(db
     assert run(db, "cases", another, capsys)[0] == 0
     asked: list[list[str]] = []
     evaluated: list[tuple[str, str]] = []
-    get_many, evaluate = Cases.get_many, importers.audits.evaluate
+    get_many, statuses = Cases.get_many, importers.audits.statuses
 
     def asking(self, refs):
         refs = sorted(set(refs))
@@ -96,10 +96,10 @@ def test_lines_are_checked_in_case_order_each_case_fetched_and_evaluated_once(db
 
     def counting(case, as_of, catalogue):
         evaluated.append((case.case_ref, as_of.isoformat()))
-        return evaluate(case, as_of, catalogue)
+        return statuses(case, as_of, catalogue)
 
     monkeypatch.setattr(Cases, "get_many", asking)
-    monkeypatch.setattr(importers.audits, "evaluate", counting)
+    monkeypatch.setattr(importers.audits, "statuses", counting)
     # the two cases' audits interleaved, three of each, all as at the same day
     lines = [json.dumps(audit_line(audit_id=f"A-{i:04d}", case_ref=f"C-100{1 + 2 * (i % 2)}", moderation=None))
              for i in range(1, 7)]
