@@ -121,7 +121,8 @@ class Catalogue(BaseModel):
 
     def applicable(self, case_type: CaseType | str) -> list[Standard]:
         """The standards that apply to a case type, in catalogue order."""
-        return [s for s in self.standards if s.applies(CaseType(case_type))]
+        kind = CaseType(case_type)  # once, not once a standard: the engine asks for every case it checks
+        return [s for s in self.standards if kind in s.applies_to]
 
     def threshold_for(self, standard: Standard) -> float:
         return standard.threshold if standard.threshold is not None else self.threshold
