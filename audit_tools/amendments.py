@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 from datetime import date
 
+from audit_tools.audit import auditor_independence, submission_problems
 from audit_tools.calendar import format_day
-from audit_tools.models import Action
+from audit_tools.models import Action, Grade, Status
 
 # Fields an amendment may correct. Who, which case and when are the audit's identity and
 # what the quarter, quota and sample are counted by, so they are never amended. The
@@ -89,8 +90,6 @@ def amendment_problems(before: Any, amended: Any, changes: dict[str, Any], case:
     recent-audit check is about starting an audit, so it does not apply to correcting one).
     `round` is a round audit's thematic round: its questions, and its standards and grade
     only when it asks for them."""
-    from audit_tools.audit import auditor_independence, submission_problems
-
     problems = action_plan_problems(before.actions, amended.actions) if "actions" in changes else []
     if case is None:
         return problems + [f"case {amended.case_ref}: not in the database"]
@@ -126,8 +125,6 @@ def completion_problem(action_id: int, on: date, today: date, completed: date | 
 
 
 def _status_words(value: object) -> str:
-    from audit_tools.models import Status
-
     try:
         return Status(value).label
     except ValueError:
@@ -135,8 +132,6 @@ def _status_words(value: object) -> str:
 
 
 def _grade_words(value: object) -> str:
-    from audit_tools.models import Grade
-
     try:
         return Grade(value).label
     except ValueError:

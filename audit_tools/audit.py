@@ -142,6 +142,7 @@ def submission_rule_problems(
     problems: list[Problem] = []
     scored, graded = True, True
     if round is not None:
+        # at call time: a top import would be a cycle (audit_tools.rounds.checks imports this module)
         from audit_tools.rounds import answer_problems
 
         problems += answer_problems(audit, round)

@@ -254,6 +254,7 @@ def write_md(report: RoundReport, out: Output) -> Path:
 
 
 def build_workbook(report: RoundReport) -> Workbook:
+    # lazy: openpyxl is heavy, needed only for the xlsx report
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
 

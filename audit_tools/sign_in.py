@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from audit_tools.errors import BadInput, Refused
 from audit_tools.models import User
+from audit_tools.permissions import Facts, Op, require
 from audit_tools.settings import Settings
 
 # The same words for an unknown name, a user without a password, a disabled account and a
@@ -107,6 +108,4 @@ def check_new_password(password: str, again: str, username: str, strength: int,
 
 def may_set_password(actor: User | None, username: str) -> None:
     """An admin sets anyone's password; everyone else only their own (the one policy says)."""
-    from audit_tools.permissions import Facts, Op, require
-
     require(actor, Op.set_password, Facts(target=username))

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator
 
+from audit_tools.errors import BadInput
+
 if TYPE_CHECKING:
     from audit_tools.models import Audit, Moderation
 
@@ -154,8 +156,6 @@ def checked(value: Any, kind: Kind, what: str) -> Any:
     try:
         return check_text(value, kind)
     except ValueError as err:
-        from audit_tools.errors import BadInput
-
         raise BadInput(f"{what}: {err}") from None
 
 
@@ -191,8 +191,6 @@ def checked_moderation(moderation: Moderation, problems: list[str] | None = None
         "feedback": _one(moderation.feedback, Kind.text, "feedback", found),
     })
     if own and found:
-        from audit_tools.errors import BadInput
-
         raise BadInput(*found)
     return done
 
@@ -220,7 +218,5 @@ def checked_audit(audit: Audit) -> Audit:
         "moderation": checked_moderation(audit.moderation, problems) if audit.moderation else None,
     })
     if problems:
-        from audit_tools.errors import BadInput
-
         raise BadInput(*problems)
     return done

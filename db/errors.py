@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from audit_tools.calendar import format_moment
 from audit_tools.errors import BadInput, Refused
 
 
@@ -20,8 +21,6 @@ class DraftConflict(BadInput):
 
     @classmethod
     def changed(cls, audit_id: str, saved_by: str | None, saved_at: datetime | None, now: datetime) -> DraftConflict:
-        from audit_tools.calendar import format_moment
-
         return cls(f"audit {audit_id} was changed by {saved_by} at {format_moment(saved_at, now)} since you "
                    "opened it; reopen it to see their changes",
                    audit_id=audit_id, saved_by=saved_by, saved_at=saved_at)

@@ -17,10 +17,12 @@ import sqlite_utils
 
 from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.files import Output, output_file
+from db import free_text
 from db.connection import connect
 from db.history import Verification, anchor_problem, head
 from db.history import verify as verify_chain
 from db.foreign import refuse_foreign
+from db.history_audits import redactions
 from db.sharing import share
 
 if TYPE_CHECKING:
@@ -89,9 +91,6 @@ def unrecorded_amendments(db: sqlite_utils.Database) -> list[str]:
     (db/free_text.py), compared through its salt; a word a redaction replaced is accepted
     only as the redacted form a redaction entry recorded for that amendment.
     """
-    from db import free_text
-    from db.history_audits import redactions
-
     redacted = redactions(db, "amendments")
     recorded: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
     for actor, at, details in db.execute(

@@ -11,6 +11,7 @@ from audit_tools.errors import BadInput
 from audit_tools.permissions import Op
 from audit_tools.models import Audit
 from audit_tools.settings import Settings
+from audit_tools.standards import load_catalogue, parse_catalogue
 from audit_tools.standards.catalogue import Catalogue
 from db.session import Aggregate
 
@@ -84,8 +85,6 @@ class Reference(Aggregate):
     def store_catalogue(self, text: str, where: str = "catalogue") -> tuple[str, str]:
         """Validate and keep a standards catalogue; returns (name, version). Same name and
         version with different text is refused: audits name the version they were scored on."""
-        from audit_tools.standards import parse_catalogue
-
         self.session.require(Op.manage_standards)
         catalogue = parse_catalogue(text, where=where)
         with self.session.transaction():
@@ -114,8 +113,6 @@ class Reference(Aggregate):
 
     def catalogue(self, version: str | None = None) -> Catalogue:
         """The stored catalogue of `version`, else the latest stored, else the shipped default."""
-        from audit_tools.standards import load_catalogue, parse_catalogue
-
         text = self.catalogue_text(version)
         cached = self._catalogues.get(text)
         if cached is None:

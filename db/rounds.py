@@ -14,7 +14,7 @@ from audit_tools.errors import Refused
 from audit_tools.models import Audit, Case, Event
 from audit_tools.permissions import Op
 from audit_tools.rounds import Filters, QuestionSet, Round, Selected, event_window
-from db import rows
+from db import projection, rows
 from db.errors import NotFound
 from db.session import Aggregate
 
@@ -201,8 +201,6 @@ class Rounds(Aggregate):
 
     def write_answers(self, audit_id: str, round_id: str, answers: dict[str, Any]) -> None:
         """A submitted round audit's answers, inside the submission's transaction."""
-        from db import projection
-
         projection.write_answers(self.db, audit_id, round_id, answers)
 
     def of_audit(self, audit: Audit) -> Round:

@@ -20,6 +20,7 @@ from audit_tools.permissions import Facts, Op, require
 from db import clock as clocks
 from db import coverage, history, rows
 from db.connection import PerThread, transaction
+from db.free_text import conceal
 
 if TYPE_CHECKING:  # the Store is made of aggregates: it imports this module
     from db.store import Store
@@ -147,8 +148,6 @@ class Session:
         """Append a history entry whose free text is kept as salted SHA-256s, not words
         (db/free_text.py): the words stay only in their table, where they can be corrected
         or erased."""
-        from db.free_text import conceal
-
         return self.record(what, conceal(json.loads(history.canonical(details))), at)
 
 

@@ -24,7 +24,7 @@ from db.audits import Audits
 from db.cases import Cases
 from db.clock import Clock
 from db.concerns import Concerns
-from db import history
+from db import coverage, history
 from db.history import History
 from db.holds import Holds
 from db.redaction import Redaction
@@ -72,8 +72,6 @@ class Store:
     def _cover(self, steps: list[str]) -> None:
         """Bring every table of the record under its digest (db/coverage.py), recorded in
         the history: on a new file, after a migration, or when a table has none yet."""
-        from db import coverage
-
         if not steps and not coverage.uncovered(self.db):
             return
         with self.session.transaction(keep_pending=bool(steps)):

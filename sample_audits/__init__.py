@@ -12,6 +12,8 @@ from collections.abc import Callable
 from importlib.resources import as_file, files
 
 from audit_tools.errors import BadInput
+from caseaudit.services import imports
+from db.clock import today
 from db.store import Store
 
 ORDER = (("users", "users.csv"), ("cases", "cases.csv"), ("events", "events.csv"), ("audits", "audits.jsonl"))
@@ -27,9 +29,6 @@ def load_sample(store: Store, progress: Callable[[int, int], None] | None = None
 
     All four go in one transaction: if any is refused, none of the sample is written.
     """
-    from caseaudit.services.imports import import_file
-    from db.clock import today
-
     # The generated files hold completions and moderations after the demo's fixed today
     # (30 September 2025), so they are checked against the real date, as they always were.
     real_today = today()
@@ -41,5 +40,5 @@ def load_sample(store: Store, progress: Callable[[int, int], None] | None = None
     with store.transaction():
         for what, name in ORDER:
             with as_file(files(__name__) / name) as path:
-                counts[what] = import_file(store, what, path, progress, real_today)
+                counts[what] = imports.import_file(store, what, path, progress, real_today)
     return counts

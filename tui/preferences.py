@@ -14,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from caseaudit.services.locations import config_folder
 from caseaudit.services.outputs import make_private_folder as private_folder
 
 log = logging.getLogger("caseaudit.tui")
@@ -22,8 +23,6 @@ FILE_NAME = "preferences.json"
 
 
 def default_path() -> Path:
-    from caseaudit.services.locations import config_folder
-
     return config_folder() / FILE_NAME
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from audit_tools.annex_a.lists import ListRow
+from audit_tools.exporters.safety import neutralise
 from audit_tools.files import Output, output_file
 
 
@@ -20,8 +21,6 @@ def render_rejects(rows: Iterable[ListRow], file: str = "") -> str:
 
     Each reason keeps its `SHEET!CELL: header: reason`; `file`, the workbook, is left off.
     """
-    from audit_tools.exporters.safety import neutralise
-
     fh = io.StringIO(newline="")
     out = csv.writer(fh)
     out.writerow(REJECT_COLUMNS)

@@ -46,7 +46,7 @@ def _column_letter(index: int) -> str:
 
 
 def _open(path: Path, name: str) -> Workbook:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # lazy: openpyxl is heavy, needed only to read a workbook
 
     if not path.exists():
         raise BadInput(f"{name}: no such file")

@@ -55,7 +55,7 @@ def read_references(path: str | Path) -> list[str]:
     data = file.read_bytes()
     rows: list[list[Any]]
     if data.startswith(b"PK\x03\x04"):
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # lazy: openpyxl is heavy, needed only for a workbook
 
         try:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -70,6 +70,7 @@ def write_md(pack: Pack, out: Output) -> Path:
 
 
 def build_workbook(pack: Pack) -> Workbook:
+    # lazy: openpyxl is heavy, needed only for the xlsx pack
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

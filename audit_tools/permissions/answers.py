@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from audit_tools.assignment import moderator_conflicts
 from audit_tools.errors import Refused
 from audit_tools.models import Audit, Case, Role, User
 from audit_tools.permissions.facts import ALLOWED, Decision, Facts, Op, refused
@@ -91,8 +92,6 @@ def moderator_independence(audit: Audit, case: Case | None, moderator: str) -> l
     by the case's allocated worker or line manager. The rule itself lives in
     audit_tools.assignment, so the store, the assignment screen and imports agree.
     """
-    from audit_tools.assignment import moderator_conflicts
-
     if case is None:  # case not known: only the auditor rule can be checked
         case = Case(case_ref=audit.case_ref, case_type="EH", start_date=audit.as_of)
     reasons = moderator_conflicts(moderator, audit.auditor, case)

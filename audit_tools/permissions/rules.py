@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from audit_tools.audit import auditor_independence
 from audit_tools.models import Case, Role, User
 from audit_tools.permissions.facts import Facts, Op, Scope
 
@@ -77,8 +78,6 @@ def _action(user: User, facts: Facts) -> str | None:
 
 
 def _start(user: User, facts: Facts) -> list[str] | None:
-    from audit_tools.audit import auditor_independence
-
     if facts.case_ref is None:
         return None
     # Only the fields the independence rule reads: the case's type and start do not matter to it.

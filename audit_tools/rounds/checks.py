@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from audit_tools.allocation import frame_sha256
+from audit_tools.audit import Problem
 from audit_tools.models import Audit
 from audit_tools.rounds.frame import FrameCase
 from audit_tools.rounds.questions import ALGORITHM
@@ -76,8 +77,6 @@ def verify(made: Round, stored_frame: Sequence[str] | None = None,
 def answer_problems(audit: Audit, made: Round) -> list[Problem]:
     """Every reason a round audit's answers may not be submitted: an answer to each question,
     one of its answers, and the comment the answer needs (audit_tools.audit.Problem each)."""
-    from audit_tools.audit import Problem
-
     problems: list[Problem] = []
     for question in made.questions.questions:
         given = audit.answers.get(question.id)

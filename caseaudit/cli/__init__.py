@@ -37,6 +37,7 @@ def _resolve(handler: str) -> Callable[[argparse.Namespace], int | None]:
 
 def _log_unexpected(err: BaseException) -> Path | None:
     """Keep where an unexpected failure happened in the user log, not on the terminal."""
+    # lazy: the failure log brings the store's folders (db), which `--help` and a clean run never need
     from caseaudit.services.failures import log_failure
 
     return log_failure(err)

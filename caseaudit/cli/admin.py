@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import pwd
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.standards.catalogue import read_catalogue_file
 from caseaudit.cli.options import db_path
 from caseaudit.services.outputs import output_for
+from caseaudit.services.setup import keep_default_catalogue
 from db import current_username, open_store
 from db.sharing import folder_warnings, group_id, share_database
 from db.maintenance import anchor_problem_of_file, backup_file, exposure, verify_file
@@ -17,8 +19,6 @@ from db.maintenance import history_head as history_head_of
 
 
 def _display_name(username: str) -> str:
-    import pwd
-
     try:
         gecos = pwd.getpwnam(username).pw_gecos.split(",")[0].strip()
     except KeyError:
@@ -43,8 +43,6 @@ def init(args: argparse.Namespace) -> int:
         name, version = store.reference.store_catalogue(catalogue_text, where=str(args.standards))
         print(f"standards catalogue {name} {version} stored")
     else:
-        from caseaudit.services.setup import keep_default_catalogue
-
         keep_default_catalogue(store)
     if group:
         store.reference.set_setting("file_group", group)
@@ -57,7 +55,7 @@ def init(args: argparse.Namespace) -> int:
         print(f"{username} is the first admin")
     if getattr(args, "sample", False):
         try:
-            from sample_audits import load_sample
+            from sample_audits import load_sample  # lazy: only `init --sample` reads the sample department
         except ImportError:
             raise BadInput("the sample data is not available in this installation") from None
         counts = load_sample(store)

@@ -13,6 +13,7 @@ import textwrap
 from audit_tools.allocation import Allocation
 from audit_tools.errors import BadInput, CheckFailed
 from caseaudit.cli.moderation import WIDTH, _store
+from caseaudit.services.allocation import allocate_month, shortfall_words, verify_allocation
 
 
 def allocation_json(made: Allocation) -> dict:
@@ -31,8 +32,6 @@ def allocation_json(made: Allocation) -> dict:
 
 
 def allocation_summary(made: Allocation) -> list[str]:
-    from caseaudit.services.allocation import shortfall_words
-
     total = sum(len(refs) for refs in made.allocated.values())
     lines = [
         f"allocation {made.allocation_id} for {made.month}: {total} cases to {len(made.allocated)} auditors "
@@ -54,8 +53,6 @@ def allocation_summary(made: Allocation) -> list[str]:
 
 
 def allocate(args: argparse.Namespace) -> int:
-    from caseaudit.services.allocation import allocate_month
-
     if args.month is None:
         raise BadInput("allocate: --month YYYY-MM is required (or `allocate verify ALLOCATION_ID`)")
     store = _store(args)
@@ -68,8 +65,6 @@ def allocate(args: argparse.Namespace) -> int:
 
 
 def allocate_verify(args: argparse.Namespace) -> int:
-    from caseaudit.services.allocation import verify_allocation
-
     store = _store(args)
     made, ok, reasons = verify_allocation(store, args.allocation_id)
     if not ok:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from audit_tools.errors import BadInput
 from caseaudit.cli.options import db_path
 from caseaudit.services import demo
 from caseaudit.services.demo import DEMO_QUARTER, DEMO_SEED, DEMO_TODAY, DEMO_USER, demo_db_path  # noqa: F401
+from caseaudit.services.identity import acting
 
 
 def _run(app) -> int:
@@ -18,14 +20,14 @@ def _run(app) -> int:
 
 def build_demo(path: Path, today=DEMO_TODAY) -> Path:
     """The demo database at `path`, built from the sample department in sample_audits/."""
-    from sample_audits import load_sample
+    from sample_audits import load_sample  # lazy: only a demo build reads the sample department
 
     return demo.build_demo(path, load_sample, today)
 
 
 def open_tui(args: argparse.Namespace) -> int:
     """Open the configured database as the operating-system user."""
-    from tui.app import make_app
+    from tui.app import make_app  # lazy: Textual is loaded only to open the app, not for `demo --path`
 
     path = db_path(args)
     if not path.exists():
@@ -33,8 +35,6 @@ def open_tui(args: argparse.Namespace) -> int:
             f"{path}: no caseaudit database here yet; an admin creates it with `caseaudit init`, "
             "or try `caseaudit demo`"
         )
-    from caseaudit.services.identity import acting
-
     # The operating-system user on today, unless this is the demo file in their own data folder.
     who = acting(path)
     return _run(make_app(path, username=who.username, catalogue_path=getattr(args, "standards", None),
@@ -43,9 +43,7 @@ def open_tui(args: argparse.Namespace) -> int:
 
 def open_demo(args: argparse.Namespace) -> int:
     """Create the demo database if missing (or --rebuild), then open it as the demo user."""
-    from tui.app import make_app
-
-    import sys
+    from tui.app import make_app  # lazy: Textual is loaded only to open the app, not for `demo --path`
 
     path = Path(args.db) if getattr(args, "db", None) else demo_db_path()
     only_path = getattr(args, "path", False)
@@ -59,8 +57,6 @@ def open_demo(args: argparse.Namespace) -> int:
     if only_path:
         print(path)
         return 0
-    from caseaudit.services.identity import acting
-
     # `caseaudit demo` opens it as the demo, wherever it is: the demo user, or --as one of its users.
     who = acting(path, opened_as_demo=True, demo_user=getattr(args, "as_user", None))
     app = make_app(path, username=who.username, catalogue_path=getattr(args, "standards", None),

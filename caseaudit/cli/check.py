@@ -13,6 +13,7 @@ from pathlib import Path
 from audit_tools.errors import BadInput
 from audit_tools.models import CheckReport
 from audit_tools.standards import load_catalogue
+from caseaudit.cli.options import db_path, open_as_user
 from db.clock import today as london_today
 from caseaudit.services.check import check_case, read_case_file, stored_case
 
@@ -52,8 +53,6 @@ def report_table(report: CheckReport, catalogue_label: str, width: int | None = 
 
 def _case_from_database(args: argparse.Namespace):
     """The stored case and the catalogue the database scores against (--standards wins)."""
-    from caseaudit.cli.options import db_path, open_as_user
-
     path = db_path(args)
     if not path.exists():
         raise BadInput(f"{path}: no database here; run `caseaudit init` first or pass --db")

@@ -11,6 +11,7 @@ from audit_tools.calendar import london
 from audit_tools.errors import BadInput
 from audit_tools.models import User
 from caseaudit.cli.moderation import _store
+from caseaudit.services import concerns as service
 from db.store import Store
 
 
@@ -33,8 +34,6 @@ def _line(concern) -> str:
 
 
 def list_concerns(args: argparse.Namespace) -> int:
-    from caseaudit.services import concerns as service
-
     store = _store(args)
     found = service.visible(store, _user(store), open_only=args.open)
     if args.json:
@@ -54,8 +53,6 @@ def list_concerns(args: argparse.Namespace) -> int:
 
 
 def acknowledge(args: argparse.Namespace) -> int:
-    from caseaudit.services import concerns as service
-
     store = _store(args)
     concern = service.acknowledge(store, args.concern_id)
     print(f"concern {concern.concern_id} acknowledged by {concern.acknowledged_by}")
@@ -63,8 +60,6 @@ def acknowledge(args: argparse.Namespace) -> int:
 
 
 def close(args: argparse.Namespace) -> int:
-    from caseaudit.services import concerns as service
-
     store = _store(args)
     concern = service.close(store, args.concern_id, args.action)
     print(f"concern {concern.concern_id} closed by {concern.closed_by}")

@@ -8,18 +8,16 @@ from pathlib import Path
 
 from audit_tools.errors import BadInput
 from audit_tools.quarters import Quarter
+from audit_tools.standards import load_catalogue
+from caseaudit.cli.options import db_path, open_as_user
 from caseaudit.services.themes import export_themes_report
 
 def export_themes(args: argparse.Namespace) -> int:
-    from caseaudit.cli.options import db_path, open_as_user
-
     path = db_path(args)
     if not path.exists():
         raise BadInput(f"no caseaudit database at {path}: run `caseaudit init` first, or give --db")
     catalogue = None
     if getattr(args, "standards", None):
-        from audit_tools.standards import load_catalogue
-
         catalogue = load_catalogue(args.standards)
     store = open_as_user(path)
     try:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from audit_tools.errors import BadInput
+from caseaudit.cli.options import db_path, open_as_user
 from caseaudit.services import imports as services
 from caseaudit.services.imports import CasesImported, Progress, import_file_report
 
@@ -34,8 +35,6 @@ def _terminal_progress(doing: str = "checking") -> Progress | None:
 
 
 def open_for_import(args: argparse.Namespace):
-    from caseaudit.cli.options import db_path, open_as_user
-
     path = db_path(args)
     if not path.exists():
         raise BadInput(f"{path}: no database here yet; run `caseaudit init` first")

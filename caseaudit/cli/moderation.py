@@ -16,13 +16,12 @@ from audit_tools.errors import BadInput, CheckFailed
 from audit_tools.models import SampleDraw
 from audit_tools.quarters import Quarter
 from audit_tools.wording import kappa_words, percent
-from caseaudit.cli.options import db_path
+from caseaudit.cli.options import db_path, open_as_user
+from caseaudit.services.moderation import draw_sample, quarter_agreement, verify_sample
 from db.store import Store
 
 
 def _store(args: argparse.Namespace) -> Store:
-    from caseaudit.cli.options import open_as_user
-
     path = db_path(args)
     if not path.exists():  # never create an empty database as a side effect of a query
         raise BadInput(f"no caseaudit database at {path}: run `caseaudit init` first, or give --db")
@@ -68,8 +67,6 @@ def sample_summary(sample: SampleDraw) -> list[str]:
 
 
 def sample_draw(args: argparse.Namespace) -> int:
-    from caseaudit.services.moderation import draw_sample
-
     store = _store(args)
     sample = draw_sample(store, args.quarter, args.rate, args.min_per_auditor, args.seed, again=args.again)
     if args.json:
@@ -80,8 +77,6 @@ def sample_draw(args: argparse.Namespace) -> int:
 
 
 def sample_verify(args: argparse.Namespace) -> int:
-    from caseaudit.services.moderation import verify_sample
-
     store = _store(args)
     sample, ok, reasons = verify_sample(store, args.sample_id)
     if not ok:
@@ -136,8 +131,6 @@ def agreement_table(figures: Agreement) -> list[str]:
 
 
 def stats_agreement(args: argparse.Namespace) -> int:
-    from caseaudit.services.moderation import quarter_agreement
-
     store = _store(args)
     figures = quarter_agreement(store, args.quarter)
     if args.json:

@@ -9,14 +9,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from audit_tools.calendar import parse_day
+from audit_tools.quarters import Quarter
+from caseaudit.services import locations
+
 if TYPE_CHECKING:  # the store is imported only when a command opens one: `--help` stays quick
     from db.store import Store
 
 
 def iso_date(text: str) -> date:
     """A date option as a person writes it (calendar.parse_day: ISO or day first, never month first)."""
-    from audit_tools.calendar import parse_day
-
     try:
         return parse_day(text)
     except ValueError as err:
@@ -24,8 +26,6 @@ def iso_date(text: str) -> date:
 
 
 def quarter_arg(text: str) -> str:
-    from audit_tools.quarters import Quarter
-
     try:
         return Quarter.parse(text).code
     except ValueError as err:
@@ -44,9 +44,7 @@ def anchor_arg(text: str) -> tuple[int, str]:
 
 
 def default_db_path() -> Path:
-    from caseaudit.services.locations import default_db_path as path
-
-    return path()
+    return locations.default_db_path()
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -64,6 +62,8 @@ def open_as_user(path: Path) -> Store:
     """The store as the person running the command: the operating-system user on today,
     or, on the demo file in their own data folder, the demo user on the demo's day
     (caseaudit.services.identity decides, whatever the file's rows say)."""
+    # lazy: the store (db) and who acts are loaded only when a command opens a database,
+    # so `caseaudit --help` and the commands that open none stay quick
     from caseaudit.services.identity import acting
     from db import open_store
     from db.clock import fixed_clock

@@ -6,11 +6,10 @@ from __future__ import annotations
 import argparse
 
 from caseaudit.cli.moderation import _store
+from caseaudit.services.pack import export_pack, parse_references
 
 
 def pack(args: argparse.Namespace) -> int:
-    from caseaudit.services.pack import export_pack, parse_references
-
     refs = parse_references(args.case_refs, args.cases)
     store = _store(args)
     made, written = export_pack(store, refs, args.format, args.out, args.as_of, args.include_notes, args.force)

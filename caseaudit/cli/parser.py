@@ -8,6 +8,7 @@ import argparse
 
 from caseaudit.cli.options import anchor_arg, standards_option
 from caseaudit.cli.parser_work import add_work_commands
+from caseaudit.cli.record import add_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,7 +122,5 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dest", metavar="DEST", help="the file to write the copy to (a new file unless --force)")
     p.add_argument("--force", action="store_true", help="replace an existing file at DEST; never the database")
     p.set_defaults(handler="caseaudit.cli.admin:backup")
-    from caseaudit.cli.record import add_commands
-
     add_commands(sub)  # hold and redact
     return parser

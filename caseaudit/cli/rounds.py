@@ -13,6 +13,7 @@ import textwrap
 from audit_tools.errors import CheckFailed
 from audit_tools.rounds import Round, round_json
 from caseaudit.cli.moderation import WIDTH, _store
+from caseaudit.services.rounds import create_round, export_report, verify_round
 
 
 def round_summary(made: Round) -> list[str]:
@@ -33,8 +34,6 @@ def round_summary(made: Round) -> list[str]:
 
 
 def create(args: argparse.Namespace) -> int:
-    from caseaudit.services.rounds import create_round
-
     store = _store(args)
     made = create_round(store, name=args.name, questions=args.questions, day=args.date, size=args.size,
                         auditors=args.auditors, case_types=args.case_types, teams=args.teams,
@@ -48,8 +47,6 @@ def create(args: argparse.Namespace) -> int:
 
 
 def verify(args: argparse.Namespace) -> int:
-    from caseaudit.services.rounds import verify_round
-
     store = _store(args)
     made, reasons = verify_round(store, args.round_id)
     if reasons:
@@ -63,8 +60,6 @@ def verify(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    from caseaudit.services.rounds import export_report
-
     store = _store(args)
     written = export_report(store, args.round_id, args.format, args.out, include_notes=args.include_notes,
                             force=args.force)

@@ -18,8 +18,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from audit_tools.errors import BadInput
+from audit_tools.standards import load_catalogue
 from caseaudit.cli.options import db_path
 from caseaudit.services import sign_in as sign_in_service
+from caseaudit.services.served import TOKEN_VARIABLE, USER_VARIABLE
 from db import current_username, open_store
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
@@ -111,6 +113,7 @@ def check_exposure(host: str, public_url: str | None, proxies: list[str], insecu
 
 def serve(args: argparse.Namespace) -> int:
     """Serve the app to web browsers: a sign-in page first, then the app."""
+    # lazy: the web server (aiohttp, textual-serve) is loaded only by `serve`, not by a browser's session
     from caseaudit.web.server import CaseauditServer, ServeOptions
     from caseaudit.web.server import serve as run_server
 
@@ -162,16 +165,13 @@ def _checked_standards(args: argparse.Namespace) -> str | None:
     """--standards, checked now so a bad catalogue is told here, not in every browser session."""
     standards = getattr(args, "standards", None)
     if standards:
-        from audit_tools.standards import load_catalogue
-
         load_catalogue(standards)
     return standards
 
 
 def serve_session(args: argparse.Namespace) -> int:
     """One browser session's app, started by `caseaudit serve` with a single-use token."""
-    from caseaudit.services.served import TOKEN_VARIABLE, USER_VARIABLE
-    from tui.served import make_served_app
+    from tui.served import make_served_app  # lazy: `serve` itself never needs Textual, only a session does
 
     path = db_path(args)
     _existing_database(path)

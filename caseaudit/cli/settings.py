@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from audit_tools.errors import BadInput
 from caseaudit.cli.options import db_path, open_as_user
 from caseaudit.services import settings as settings_service
 
@@ -12,8 +13,6 @@ from caseaudit.services import settings as settings_service
 def settings(args: argparse.Namespace) -> int:
     path = db_path(args)
     if not path.exists():
-        from audit_tools.errors import BadInput
-
         raise BadInput(f"{path}: no caseaudit database here yet; an admin creates it with `caseaudit init`")
     store = open_as_user(path)
     if args.value is not None:

@@ -18,6 +18,7 @@ from audit_tools.errors import BadInput
 from audit_tools.files import check_output_file
 from caseaudit.services.outputs import output_for
 from db import annex_a as stored
+from db.sharing import share
 from db.store import Store
 
 Progress = Callable[[int, int], None]
@@ -61,8 +62,6 @@ def import_annex_a(store: Store, path: str | Path, rejects: str | Path | None = 
         annex_a.write_rejects(target, plan.refused, plan.file)
         group = store.reference.settings().file_group
         if group:  # shared with the council's group, as the database is (0660)
-            from db.sharing import share
-
             share(target.path, group)
     if not plan.cases and not plan.events:
         return plan  # nothing new: nothing written, not even a history entry

@@ -20,13 +20,13 @@ from audit_tools.rounds import Round
 from audit_tools.standards import Catalogue, evaluate
 from audit_tools.text import Kind, checked, checked_audit
 from caseaudit.services import access
+from caseaudit.services.my_audits import amended_words
+from db.errors import DraftConflict
 from db.store import Store
 
 
 def is_conflict(err: BaseException | None) -> bool:
     """Whether a failed save was another person's newer save of the same draft."""
-    from db.errors import DraftConflict
-
     return isinstance(err, DraftConflict)
 
 
@@ -189,8 +189,6 @@ def amend_audit(store: Store, audit_id: str, changes: dict[str, Any], reason: st
 
 def amended_summary(store: Store, audit: Audit) -> str:
     """"2 Oct 2025 (2)": when a submitted audit was last amended and how often; "" if never."""
-    from caseaudit.services.my_audits import amended_words
-
     access.require_audit(store, audit)
     if not audit.submitted:
         return ""

@@ -12,7 +12,9 @@ from pydantic import ValidationError
 from audit_tools.errors import BadInput
 from audit_tools.files import read_text
 from audit_tools.models import Case, CheckReport
+from audit_tools.permissions import Op
 from audit_tools.standards import Catalogue, evaluate
+from caseaudit.services import access
 from db.store import Store
 
 MAX_CASE_FILE_BYTES = 20 * 1024 * 1024
@@ -71,9 +73,6 @@ def read_case_file(path: str | Path) -> Case:
 
 def stored_case(store: Store, case_ref: str, catalogue: Catalogue | None = None) -> tuple[Case, Catalogue]:
     """The stored case and the catalogue to score it against (`catalogue` wins over the store's)."""
-    from audit_tools.permissions import Op
-    from caseaudit.services import access
-
     access.require(store, Op.read_cases)
     case = store.cases.get(case_ref)
     if case is None:

@@ -13,6 +13,7 @@ from audit_tools.models import User
 from audit_tools.permissions import Facts, Op, Scope, decide
 from caseaudit.services import access
 from audit_tools.text import Kind, checked
+from db.errors import NotFound
 from db.store import Store
 
 __all__ = ["Concern", "raise_problems", "raise_concern", "acknowledge", "close", "visible", "for_user",
@@ -35,8 +36,6 @@ def raise_concern(store: Store, user: User, case_ref: str, audit_id: str | None,
 
 
 def _concern(store: Store, concern_id: str) -> Concern:
-    from db.errors import NotFound
-
     concern = store.concerns.get(concern_id)
     if concern is None:
         raise NotFound(f"concern {concern_id}: not in the database")

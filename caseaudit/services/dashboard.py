@@ -12,7 +12,11 @@ from audit_tools.concerns import Concern
 from audit_tools.models import Audit, Role, User
 from audit_tools.permissions import Op, ever
 from audit_tools.reconciliation import Resolution
-from caseaudit.services import access
+from caseaudit.services import access, concerns
+from caseaudit.services.allocation import allocated_to
+from caseaudit.services.moderation_escalations import resolutions
+from caseaudit.services.rounds import round_cases_of
+from caseaudit.services.served import lockouts_to_see
 from db.rows import ActionRow, AuditRow
 from db.store import Store
 
@@ -66,11 +70,7 @@ def dashboard(store: Store, user: User, today: date) -> Dashboard:
     month = start.strftime("%Y-%m")
     quota = store.reference.settings().audit_quota_per_month
     figures = Dashboard(quota=quota, done_this_month=counts.get(user.username, {}).get(month, 0))
-    from caseaudit.services import concerns
-
     figures.concerns_count = concerns.waiting_figures(store, user).open
-    from caseaudit.services.served import lockouts_to_see
-
     figures.lockouts = lockouts_to_see(store)
     if figures.concerns_count:
         figures.concerns = concerns.for_user(store, user, limit=CONCERNS_SHOWN)
@@ -80,16 +80,10 @@ def dashboard(store: Store, user: User, today: date) -> Dashboard:
         figures.drafts_count = store.audits.count_drafts(user.username)
         figures.drafts = store.audits.page(auditor=user.username, status="draft", limit=DRAFTS_SHOWN)
         figures.feedback_count = store.moderation.count_feedback_waiting(user.username)
-        from caseaudit.services.allocation import allocated_to
-
         figures.allocated = allocated_to(store, user.username, today)
-        from caseaudit.services.rounds import round_cases_of
-
         figures.round_cases = round_cases_of(store, user.username)
         figures.feedback_to_acknowledge = store.moderation.feedback_waiting(user.username, limit=SHOWN)
         if figures.feedback_to_acknowledge:
-            from caseaudit.services.moderation_escalations import resolutions
-
             figures.resolutions = resolutions(
                 store, [a.audit_id for a in figures.feedback_to_acknowledge])
     if figures.moderates:

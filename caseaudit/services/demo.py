@@ -6,13 +6,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from audit_tools.errors import BadInput
-from audit_tools.models import Audit, Case, Role, User
-from audit_tools.rounds import Round
-from audit_tools.standards import Catalogue
+from audit_tools.models import Action, Audit, Case, Grade, Moderation, Role, RoundAnswer, Status, Themes, User
+from audit_tools.permissions import moderator_independence
+from audit_tools.rounds import Round, parse_questions
+from audit_tools.standards import Catalogue, evaluate
+from audit_tools.standards.catalogue import default_catalogue_text
+from caseaudit.services import audits as audit_service
+from caseaudit.services import locations
+from caseaudit.services import moderation as ms
+from caseaudit.services.allocation import allocate_month
+from caseaudit.services.concerns import raise_concern
+from caseaudit.services.rounds import create_round
+from db import open_store
+from db.clock import fixed_clock
 from db.sharing import private_folder
 from db.store import Store
 
@@ -86,9 +96,7 @@ DEMO_ROUND_ANSWERS = (
 
 
 def demo_db_path() -> Path:
-    from caseaudit.services.locations import demo_db_path as path
-
-    return path()
+    return locations.demo_db_path()
 
 
 
@@ -96,8 +104,6 @@ def demo_db_path() -> Path:
 def demo_people(path: Path) -> dict[str, list[str]]:
     """Sample users to see the demo as, by what they may do: an auditor with no other role, a
     moderator who is no QA lead, and the QA leads (who resolve an escalation the demo user made)."""
-    from db import open_store
-
     store = open_store(path, actor=DEMO_USER.username)
     try:
         users = [u for u in store.people.list() if u.username != DEMO_USER.username]
@@ -113,8 +119,6 @@ def demo_people(path: Path) -> dict[str, list[str]]:
 def demo_as(path: Path, username: str | None) -> str:
     """Who `caseaudit demo --as USERNAME` opens the demo as: a user of the demo database, else
     BadInput naming some of each kind to choose from."""
-    from db import open_store
-
     if not username or username == DEMO_USER.username:
         return DEMO_USER.username
     store = open_store(path, actor=DEMO_USER.username)
@@ -130,9 +134,6 @@ def demo_as(path: Path, username: str | None) -> str:
 
 def mark_if_unmarked(path: Path, username: str, today: date) -> None:
     """Mark a demo database built before demo databases were marked (see `acting`)."""
-    from db import open_store
-    from db.clock import fixed_clock
-
     store = open_store(path, actor=username, clock=fixed_clock(today))
     try:
         if store.reference.demo() is None and store.user is not None:
@@ -155,10 +156,6 @@ def build_demo(path: Path, load_sample: Callable[[Store], object], today: date =
     It is built in a temporary file beside `path` and renamed into place at the end,
     so an interrupted build never leaves half a demo behind.
     """
-    from audit_tools.standards.catalogue import default_catalogue_text
-    from db import open_store
-    from db.clock import fixed_clock
-
     private_folder(path.parent)  # the user's data folder: the owner's only (0700)
     building = path.with_name(f".{path.name}.building-{os.getpid()}")
     _remove(building)
@@ -186,11 +183,6 @@ def _scored(case: Case, as_of: date, catalogue: Catalogue, auditor: str, audit_i
             complete: bool) -> Audit:
     """An audit of `case` as an auditor fills it in: the engine's automatic statuses accepted,
     judgement standards met, an evidence note and an action where a standard falls short."""
-    from datetime import timedelta
-
-    from audit_tools.models import Action, Audit, Grade, Status, Themes
-    from audit_tools.standards import evaluate
-
     report = evaluate(case, as_of, catalogue)
     results = report.results if complete else report.results[: len(report.results) // 2]
     scores = {r.standard: r.status or Status.met for r in results}
@@ -224,11 +216,6 @@ def demo_cycle(store: Store, today: date = DEMO_TODAY) -> None:
     quarter's moderation sample drawn (fixed seed) and assigned, the demo user among the
     moderators; and one open safeguarding concern raised from the draft. The demo user is
     never a case's worker or line manager."""
-    from audit_tools.models import Moderation
-    from audit_tools.permissions import moderator_independence
-    from caseaudit.services import moderation as ms
-    from db.clock import fixed_clock
-
     catalogue = store.reference.catalogue_for()
     me = DEMO_USER.username
     cases = [c for c in (store.cases.get(row.case_ref) for row in store.cases.page(limit=500)) if c is not None]
@@ -261,8 +248,6 @@ def demo_cycle(store: Store, today: date = DEMO_TODAY) -> None:
 
     # Reading that case, the demo user found a child who may be at risk now: a concern, raised
     # from the draft on its own, still open.
-    from caseaudit.services.concerns import raise_concern
-
     raise_concern(store, DEMO_USER, draft_case.case_ref, draft.audit_id, *DEMO_CONCERN)
 
     # The quarter's moderation sample and its moderators, as the sampling screen does it.
@@ -270,8 +255,6 @@ def demo_cycle(store: Store, today: date = DEMO_TODAY) -> None:
     ms.assign_sample(store, DEMO_QUARTER)
 
     # The month's allocation, as the allocation screen does it, over the summer's new cases.
-    from caseaudit.services.allocation import allocate_month
-
     store.cases.upsert(summer_cases(store, cases))
     allocate_month(store, DEMO_MONTH, seed=DEMO_ALLOCATION_SEED)
 
@@ -282,11 +265,6 @@ def demo_round(store: Store, today: date = DEMO_TODAY) -> Round:
     """A neglect round of six children in need or on a plan, for the demo user and one other
     auditor, made as `caseaudit round create` makes it; the other auditor's first two
     audits submitted through the audit form's use cases, the demo user's still to do."""
-    from audit_tools.models import Grade, RoundAnswer
-    from audit_tools.rounds import parse_questions
-    from caseaudit.services import audits as audit_service
-    from caseaudit.services.rounds import create_round
-
     me = DEMO_USER.username
     other = sorted(u.username for u in store.people.list(role=Role.auditor) if u.username != me)[0]
     made = create_round(store, name="Neglect, autumn 2025", questions=parse_questions(DEMO_ROUND_QUESTIONS, "demo"),
@@ -304,10 +282,6 @@ def demo_round(store: Store, today: date = DEMO_TODAY) -> Round:
             "grade": Grade.requires_improvement if short else Grade.good,
             "answers": {q: RoundAnswer(answer=a, comment=c) for q, (a, c) in answers.items()}})
         if short:
-            from datetime import timedelta
-
-            from audit_tools.models import Action
-
             audit = audit.model_copy(update={"actions": [Action(
                 description="Use the neglect tool with the family and bring its scores to the next review",
                 owner=context.case.worker, due=today + timedelta(days=28))]})
@@ -319,10 +293,6 @@ def demo_round(store: Store, today: date = DEMO_TODAY) -> Round:
 def summer_cases(store: Store, cases: list[Case]) -> list[Case]:
     """Cases opened in July and August 2025, NEW_CASES_PER_TEAM a team, each with a worker
     and the line manager of that team's existing cases."""
-    from datetime import timedelta
-
-    from audit_tools.models import Case
-
     by_team: dict[str, list[Case]] = {}
     for case in cases:
         if case.team:

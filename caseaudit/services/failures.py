@@ -15,6 +15,7 @@ import traceback
 from datetime import datetime, timezone
 from pathlib import Path
 
+from caseaudit.services.locations import log_folder
 from db.sharing import private_folder
 
 LOG_NAME = "caseaudit.log"
@@ -22,8 +23,6 @@ WITHHELD = "(message withheld: it may quote a note, a name or a reference)"
 
 
 def log_path() -> Path:
-    from caseaudit.services.locations import log_folder
-
     return log_folder() / LOG_NAME
 
 

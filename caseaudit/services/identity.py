@@ -25,6 +25,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from caseaudit.services.demo import DEMO_TODAY, DEMO_USER, demo_as
+from caseaudit.services.locations import demo_db_path
+from db import open_store
+from db.identity import current_username
+
 
 @dataclass(frozen=True)
 class Acting:
@@ -50,8 +55,6 @@ def _own_private_file(path: Path) -> bool:
 
 def is_own_demo_file(path: Path) -> bool:
     """`path` is the demo file in the person's own data folder, owner-only."""
-    from caseaudit.services.demo import demo_db_path
-
     try:
         same = Path(path).resolve() == demo_db_path().resolve()
     except OSError:
@@ -60,8 +63,6 @@ def is_own_demo_file(path: Path) -> bool:
 
 
 def _demo_mark(path: Path, username: str) -> tuple[str, date] | None:
-    from db import open_store
-
     store = open_store(path, actor=username)
     try:
         return store.reference.demo()
@@ -77,9 +78,6 @@ def acting(path: Path, *, opened_as_demo: bool = False, demo_user: str | None = 
     every other file is worked on by the operating-system user on today's date, whatever
     its settings say.
     """
-    from caseaudit.services.demo import DEMO_TODAY, DEMO_USER, demo_as
-    from db.identity import current_username
-
     login = current_username()
     if opened_as_demo:
         mark = _demo_mark(path, login) if Path(path).exists() else None

@@ -15,6 +15,7 @@ from audit_tools.calendar import parse_day
 from audit_tools.errors import BadInput, Refused
 from audit_tools.permissions import Facts, Moderating, Op, decide, require
 from audit_tools.standards import Catalogue, evaluate
+from caseaudit.services.rounds import check_output
 from db.store import Store
 
 
@@ -100,8 +101,6 @@ def export_pack(store: Store, refs: list[str], fmt: str, out: str | Path | None,
                 folder: str | Path | None = None) -> tuple[rules.Pack, Path]:
     """Make the pack, write it in one format to `out` (or, from a screen, to `folder` under the
     pack's own name) and record the export in the history."""
-    from caseaudit.services.rounds import check_output
-
     if fmt not in rules.FORMATS:
         raise BadInput(f"--format: {fmt!r} is not one of {', '.join(rules.FORMATS)}")
     pack = build_pack(store, refs, as_of, include_notes)

@@ -199,6 +199,7 @@ def rounds_list(store: Store) -> list[RoundLine]:
 
 def report(store: Store, round_id: str, include_notes: bool = False) -> RoundReport:
     """The round's report, counted in SQL over the round's submitted audits."""
+    # lazy: the report brings the exporters, which the dashboard (a user of this module) never needs
     from audit_tools.round_report import round_report
 
     require(store.user, Op.report_round)
@@ -236,7 +237,7 @@ def check_output(store: Store, path: str | Path, folder: bool = False, force: bo
 def export_report(store: Store, round_id: str, fmt: str, out: str | Path, include_notes: bool = False,
                   force: bool = False) -> Path:
     """Write the round's report in one format and record the export in the history."""
-    from audit_tools import round_report as rr
+    from audit_tools import round_report as rr  # lazy: only an export needs the exporters
 
     if fmt not in rr.FORMATS:
         raise BadInput(f"--format: {fmt!r} is not one of {', '.join(rr.FORMATS)}")

@@ -15,8 +15,10 @@ from datetime import datetime, timedelta
 
 from audit_tools.errors import Refused
 from audit_tools.models import User
+from audit_tools.permissions import Op
 from audit_tools.settings import Settings
 from audit_tools.sign_in import session_ends_why
+from caseaudit.services import access
 from db import LONDON, passwords, served
 from db.served import SessionRow
 from db.store import Store
@@ -214,9 +216,6 @@ class LockoutLine:
 
 def lockouts_to_see(store: Store) -> list[LockoutLine]:
     """Lockouts not yet acknowledged, for an admin's dashboard (empty for anyone else)."""
-    from audit_tools.permissions import Op
-    from caseaudit.services import access
-
     if not access.may(store, Op.unlock_account):  # the policy's: whoever may lift a lockout sees them
         return []
     lines = []
@@ -231,8 +230,5 @@ def lockouts_to_see(store: Store) -> list[LockoutLine]:
 
 def acknowledge_lockouts(store: Store, ids: list[int]) -> int:
     """An admin has seen these lockouts; asked of the policy here, as the store asks again."""
-    from audit_tools.permissions import Op
-    from caseaudit.services import access
-
     access.require(store, Op.unlock_account)  # seeing to lockouts is the unlocking admins' work
     return passwords.acknowledge_lockouts(store, ids)

@@ -15,6 +15,7 @@ hold across sessions, server processes and restarts:
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -38,6 +39,7 @@ from audit_tools.sign_in import (
     may_set_password,
 )
 from caseaudit.services import access
+from caseaudit.services.served import end_sessions_of, live_elsewhere, where_words
 from db import passwords, served
 from db.served import stamp
 from db.store import Store
@@ -73,6 +75,7 @@ def name_key(name: str) -> str:
 
 def password_strength(password: str, known: list[str]) -> tuple[int, str]:
     """zxcvbn's score (0-4) and warning, offline, with the person's own words as guessable."""
+    # lazy: zxcvbn loads its word lists (~0.1 s), needed only when a password is set
     from zxcvbn import zxcvbn
 
     result = zxcvbn(password[:100], user_inputs=[w for w in known if w])
@@ -169,10 +172,6 @@ def _lock(gate: Store, key: str, real: str | None, now: datetime, settings: Sett
 
 
 def _open_session(store: Store, user: User, now: datetime, settings: Settings, address: str, browser: str, mark: str) -> SignedIn:
-    import secrets
-
-    from caseaudit.services.served import live_elsewhere, where_words
-
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     with store.transaction():
         others = live_elsewhere(store, user.username, now, settings)
@@ -225,8 +224,6 @@ def change_own_password(store: Store, session_hash: str, current: str, new: str,
         raise Refused("the current password is not right; nothing was changed")
     served.forgive_name(store, key)
     check_password_rules(store, username, new, again)
-    from caseaudit.services.served import end_sessions_of
-
     with store.transaction():
         passwords.set_password_hash(store, username, hash_password(new))
         mark = passwords.password_mark(passwords.password_hash(store, username))

@@ -15,8 +15,10 @@ from audit_tools.themes import (
     standards_of,
 )
 from caseaudit.services import access
+from caseaudit.services.allocation import completion
 from caseaudit.services.outputs import output_for
 from audit_tools.standards.catalogue import Catalogue
+from db.sharing import share
 from db.store import Store
 
 
@@ -57,8 +59,6 @@ def _report(store: Store, quarter: Quarter, include_notes: bool, catalogue: Cata
     report = themes_for(store, quarter, include_notes=include_notes, catalogue=catalogue)
     entry, digest = store.history.head()
     report.history_head = f"{entry}:{digest}"
-    from caseaudit.services.allocation import completion
-
     report.allocation = completion(store, quarter.start.strftime("%Y-%m"), quarter.end.strftime("%Y-%m")).as_json()
     return report
 
@@ -81,8 +81,6 @@ def export_themes_report(store: Store, quarter: Quarter, fmt: str, out: str | Pa
     written = export_report(report, fmt, target)
     group = store.reference.settings().file_group
     if group:  # a council that shares the database with a group shares its reports the same way
-        from db.sharing import share
-
         share(Path(written), group)
     store.record("themes exported", {
         "quarter": quarter.code,
@@ -97,7 +95,7 @@ def export_themes_report(store: Store, quarter: Quarter, fmt: str, out: str | Pa
 def download_themes_report(store: Store, quarter: Quarter, fmt: str, include_notes: bool = False,
                            catalogue: Catalogue | None = None) -> tuple[str, bytes]:
     """The report as a download's file name and bytes, for a browser (nothing written here)."""
-    from audit_tools.exporters import report_download
+    from audit_tools.exporters import report_download  # lazy: only a download needs the exporters
 
     access.require(store, Op.export_themes)
     report = _report(store, quarter, include_notes, catalogue)

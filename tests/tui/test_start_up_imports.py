@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 # What the dashboard reads while it opens (caseaudit/services/dashboard.py imports these
-# where it uses them).
+# at its top).
 DASHBOARD_PATH = [
     "tui.app",
     "caseaudit.services.dashboard",

@@ -15,6 +15,7 @@ from audit_tools.agreement import Agreement, flag_words
 from audit_tools.quarters import Quarter
 from audit_tools.themes import ModerationCounts
 from audit_tools.wording import kappa_words, percent
+from caseaudit.services.moderation import moderation_figures, quarter_agreement
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.words import shorten
@@ -79,8 +80,6 @@ class AgreementScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self, quarter: Quarter) -> tuple[Agreement, ModerationCounts]:
-        from caseaudit.services.moderation import moderation_figures, quarter_agreement
-
         return quarter_agreement(self.app.store, quarter), moderation_figures(self.app.store, quarter)
 
     @result_of(load)

@@ -16,7 +16,10 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 
 from audit_tools import allocation as alloc
 from audit_tools.errors import BadInput
-from caseaudit.services.allocation import NO_TEAM, AllocationPreview, AllocationView, allocation_view, month_of
+from caseaudit.services.allocation import (
+    AllocationPreview, AllocationView, NO_TEAM, allocate_month, allocation_view, month_of,
+    preview_allocation,
+)
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.prompts import Confirm
@@ -147,14 +150,10 @@ class AllocationScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="before-allocate")
     def before_allocate(self, month: str, per_auditor: str | None, seed: str | None):
-        from caseaudit.services.allocation import preview_allocation
-
         return preview_allocation(self.app.store, month, per_auditor, seed), per_auditor
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="allocate")
     def allocate(self, month: str, per_auditor: str | None, seed: str | None):
-        from caseaudit.services.allocation import allocate_month
-
         return allocate_month(self.app.store, month, per_auditor, seed)
 
     @result_of(before_allocate)

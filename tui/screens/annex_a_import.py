@@ -19,7 +19,7 @@ from rich.text import Text
 
 from audit_tools.errors import BadInput
 from audit_tools.files import AlreadyThere
-from caseaudit.services.annex_a import workbooks_in
+from caseaudit.services.annex_a import import_annex_a, rejects_download, workbook_in, workbooks_in
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.widgets.ticks import TickBox
@@ -118,8 +118,6 @@ class AnnexAImportScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="annex_a")
     def run_served_import(self, name: str, skip: bool, new_teams: bool):
-        from caseaudit.services.annex_a import import_annex_a, workbook_in
-
         path = workbook_in(self.app.files, name)  # a name from the list, never a path
         return import_annex_a(self.app.store, path, progress=self._progress, skip_invalid=skip,
                               new_teams=new_teams)
@@ -130,16 +128,12 @@ class AnnexAImportScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="annex_a")
     def run_import(self, path: str, rejects: str | None, force: bool = False, new_teams: bool = False):
-        from caseaudit.services.annex_a import import_annex_a
-
         return import_annex_a(self.app.store, path, rejects=rejects, progress=self._progress, force=force,
                               new_teams=new_teams)
 
     @result_of(run_import, run_served_import)
     def _imported(self, plan) -> None:
         if self.app.DELIVERS_FILES and self.rejects and any(c.refused for c in plan.lists.values()):
-            from caseaudit.services.annex_a import rejects_download
-
             name, text = rejects_download(plan)
             self.app.deliver_text(io.StringIO(text), save_filename=name)
         self.show_plan(plan, self.rejects or "")

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static, TextArea
 
+from audit_tools.calendar import london
 from audit_tools.concerns import Concern, ConcernState
 from caseaudit.services import concerns as service
 from tui.failures import problem_lines
@@ -154,8 +155,6 @@ class ConcernScreen(CaseauditDialog[bool]):
 
     def compose(self) -> ComposeResult:
         c = self.concern
-        from audit_tools.calendar import london
-
         with Vertical():
             yield Static(f"Safeguarding concern {c.concern_id}: {c.state.value}", classes="concern-title")
             about = Text()

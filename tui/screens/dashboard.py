@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Header, Static
 
 from audit_tools.calendar import format_day, format_day_time, london
 from caseaudit.services import dashboard as dashboard_service
+from caseaudit.services.served import acknowledge_lockouts
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
 from tui.navigation import OpenAudit, OpenConcern
@@ -137,8 +138,6 @@ class DashboardScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lockouts")
     def acknowledge(self, ids: list[int]) -> None:
-        from caseaudit.services.served import acknowledge_lockouts
-
         acknowledge_lockouts(self.app.store, ids)
 
     @result_of(acknowledge)

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from caseaudit.services.demo import demo_people
 from tui.commands import screen_actions
 from tui.widgets.footer import KeysFooter
 from tui.screens.base import CaseauditDialog
@@ -28,8 +29,6 @@ RULE_STATUSES = {
 
 
 def demo_examples(path) -> str:
-    from caseaudit.services.demo import demo_people
-
     return "; ".join(f"{names[0]} ({what})" for what, names in demo_people(path).items() if names)
 
 

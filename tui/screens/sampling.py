@@ -17,6 +17,9 @@ from audit_tools import sampling
 from audit_tools.errors import BadInput
 from audit_tools.moderation import OUTCOME_CELL, STATE_WORDS, ModerationState
 from audit_tools.quarters import Quarter
+from caseaudit.services.moderation import (
+    assign_moderator, assign_sample, draw_sample, eligible_moderators_for, plan_assignment,
+)
 from caseaudit.services.sampling_view import SamplingView, sampling_view
 from tui.screens.base import CaseauditScreen
 from tui.widgets.footer import KeysFooter
@@ -231,8 +234,6 @@ class SamplingScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draw")
     def draw(self, quarter: Quarter, rate: str, minimum: str, seed: str | None, again: bool = False):
-        from caseaudit.services.moderation import draw_sample
-
         return draw_sample(self.app.store, quarter, rate, minimum, seed, again=again)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="before-draw")
@@ -241,26 +242,18 @@ class SamplingScreen(CaseauditScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="plan-assignment")
     def plan_assignment(self, quarter: Quarter) -> tuple[Quarter, dict[str, str]]:
-        from caseaudit.services.moderation import plan_assignment
-
         return quarter, plan_assignment(self.app.store, quarter)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="assign")
     def assign(self, quarter: Quarter, plan: dict[str, str]) -> dict[str, str]:
-        from caseaudit.services.moderation import assign_sample
-
         return assign_sample(self.app.store, quarter, expected=plan)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="eligible")
     def eligible(self, audit_id: str) -> tuple[str, list]:
-        from caseaudit.services.moderation import eligible_moderators_for
-
         return audit_id, eligible_moderators_for(self.app.store, audit_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="reassign")
     def reassign(self, audit_id: str, moderator: str) -> str:
-        from caseaudit.services.moderation import assign_moderator
-
         assign_moderator(self.app.store, audit_id, moderator)
         return f"Audit {audit_id} is now with {moderator}."
 

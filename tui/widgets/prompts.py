@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from audit_tools.calendar import parse_day
 
@@ -149,9 +150,6 @@ class ChooseOne(ModalScreen[str | None]):
         self.empty = empty
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import OptionList
-        from textual.widgets.option_list import Option
-
         with Vertical():
             yield Static(Text(self.question))
             if self.options:
