@@ -18,6 +18,8 @@ from datetime import date, datetime
 
 import sqlite_utils
 
+from db import coverage
+from db.coverage import pending_state
 from db.rows import HistoryEntry
 
 if TYPE_CHECKING:
@@ -51,8 +53,6 @@ def record(db: sqlite_utils.Database, at: str, actor: str, what: str, details: o
 
     The entry carries the record digests of every table changed since the previous entry
     (db.coverage.pending_state), so the chain says what each table must hash to."""
-    from db.coverage import pending_state
-
     # Round-trip through canonical JSON so what is hashed is exactly what is stored.
     details = json.loads(canonical(details))
     state = pending_state(db)
@@ -120,8 +120,6 @@ def verify(db: sqlite_utils.Database, progress: Progress | None = None) -> Verif
 
     Memory stays flat whatever the size: the chain, each table and the submitted audits are
     streamed once, and only a table's running sum or one audit's rows are held at a time."""
-    from db import coverage
-
     say = progress or (lambda text: None)
     result = Verification()
     say("integrity check")
@@ -200,6 +198,7 @@ def verify(db: sqlite_utils.Database, progress: Progress | None = None) -> Verif
                    "changed and the chain recomputed after that head was recorded"))
     _check_tables(db, state, result, say)
     say("submitted audits")
+    # at call time: db.history_audits and db.history_redactions import this module
     from db import history_audits as audits
 
     redacted = audits.redactions(db, "audits")
@@ -207,7 +206,7 @@ def verify(db: sqlite_utils.Database, progress: Progress | None = None) -> Verif
     result.unrecorded = audits.unrecorded_audits(db, recorded)
     result.altered += audits.altered_audits(db, recorded, redacted)
     say("redacted text")
-    from db.history_redactions import unnamed_marks
+    from db.history_redactions import unnamed_marks  # at call time: a cycle, as above
 
     result.unnamed = unnamed_marks(db)
     return result
@@ -215,8 +214,6 @@ def verify(db: sqlite_utils.Database, progress: Progress | None = None) -> Verif
 
 def _check_tables(db: sqlite_utils.Database, state: dict[str, tuple[int, int, int]], result: Verification,
                   say: Progress) -> None:
-    from db import coverage
-
     live = coverage.covered_tables(db)
     for table in live:
         if table not in state:

@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlite_utils
 
+from audit_tools.amendments import replay
 from db import free_text
 from db.history import canonical
 
@@ -220,8 +221,6 @@ def altered_audits(db: sqlite_utils.Database, recorded: Recorded,
     as a difference. Scores, actions and themes are read in audit order beside the audits,
     one audit's rows at a time.
     """
-    from audit_tools.amendments import replay
-
     redacted = redacted or {}
     found: list[str] = []
     scores = _Merge(_grouped(db.execute(

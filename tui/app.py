@@ -25,9 +25,16 @@ from textual.widgets._header import HeaderTitle
 from audit_tools.errors import BadInput
 from audit_tools.models import Role, User
 from audit_tools.permissions import Op
+from audit_tools.standards import load_catalogue
 from audit_tools.text import one_line, printable
+from caseaudit.services import access
+from caseaudit.services.concerns import waiting_figures
+from caseaudit.services.failures import log_failure
+from db import open_store
 from db.clock import Clock, fixed_clock
+from db.identity import current_username
 from tui import plain_text
+from tui import preferences as kept
 from tui.commands import ScreenActionsProvider
 from tui.failures import problem_lines
 from tui.header_words import Who, fitted
@@ -45,14 +52,6 @@ ROLE_WORDS = {
     Role.qa_lead: "QA lead",
     Role.admin: "admin",
 }
-
-
-def log_failure(error: BaseException) -> Path | None:
-    """Append where the failure happened to the user log (caseaudit.services.failures: never
-    a note's or a name's value); returns where (None if it can't)."""
-    from caseaudit.services.failures import log_failure as append
-
-    return append(error)
 
 
 # Python's cyclic garbage collector, tuned for a screen of a hundred long-lived widgets. At
@@ -136,13 +135,9 @@ class CaseauditApp(Router):
         # The theme the person chose last time (from the palette or with t), if they did.
         self.preferences = preferences
         if self.REMEMBERS_PREFERENCES and self.preferences is None:
-            from tui.preferences import default_path
-
-            self.preferences = default_path()
+            self.preferences = kept.default_path()
         chosen = None
         if self.preferences is not None:
-            from tui import preferences as kept
-
             chosen = kept.load(self.preferences).get("theme")
         self.theme = chosen if chosen in self.available_themes else "textual-dark"
 
@@ -152,8 +147,6 @@ class CaseauditApp(Router):
         return self.store.today()
 
     def _remember_theme(self, theme: Any) -> None:
-        from tui import preferences as kept
-
         if self.preferences is None:
             return  # nothing is kept (a browser session)
         try:
@@ -204,8 +197,6 @@ class CaseauditApp(Router):
                         exit_on_error=False)
 
     def _read_concerns(self) -> None:
-        from caseaudit.services.concerns import waiting_figures
-
         figures = waiting_figures(self.store, self.user)
         self.call_from_thread(self._concerns_read, figures)
 
@@ -269,8 +260,6 @@ class CaseauditApp(Router):
         if self.store is None:
             return False
         if getattr(self, "_offered_to", None) != self.user.username:
-            from caseaudit.services import access
-
             self._offered = access.offered(self.store, list(Op))
             self._offered_to = self.user.username
         return op in self._offered
@@ -330,12 +319,7 @@ def make_app(
     on `today` (the demo's day, a test's).
     Raises BadInput when the user is not known, so the command line can say what to do.
     """
-    from audit_tools.standards import load_catalogue
-    from db import open_store
-
     if username is None:
-        from db.identity import current_username
-
         username = current_username()
     if today is not None:
         clock = fixed_clock(today)

@@ -72,12 +72,14 @@ class Router(App[int]):
         self._back_to_dashboard()
 
     def action_cases(self) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.cases import CasesScreen
 
         self._back_to_dashboard()
         self.push_screen(CasesScreen())
 
     def action_actions(self) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.actions import ActionsScreen
 
         self._back_to_dashboard()
@@ -103,6 +105,7 @@ class Router(App[int]):
             self.show_problem(err, title=f"{words} did not open")
 
     def action_help(self) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
@@ -119,12 +122,14 @@ class Router(App[int]):
 
     @on(OpenCase)
     def _case(self, request: OpenCase) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.case_detail import CaseDetailScreen
 
         self._open(request, CaseDetailScreen(request.case_ref))
 
     @on(OpenAudit)
     def _audit(self, request: OpenAudit) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.audit_form import AuditFormScreen
 
         self._open(request, AuditFormScreen(audit_id=request.audit_id, case_ref=request.case_ref,
@@ -132,24 +137,28 @@ class Router(App[int]):
 
     @on(OpenAmendmentTrail)
     def _amendment_trail(self, request: OpenAmendmentTrail) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.my_audits import AmendmentTrailScreen
 
         self._open(request, AmendmentTrailScreen(request.audit_id))
 
     @on(OpenConcern)
     def _concern(self, request: OpenConcern) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.concerns import ConcernScreen
 
         self._open(request, ConcernScreen(request.concern), request.then)
 
     @on(RaiseConcern)
     def _raise_concern(self, request: RaiseConcern) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.concerns import raise_from
 
         raise_from(self.screen, request.case_ref, request.audit_id, source=request.source)
 
     @on(OpenModeration)
     def _moderation(self, request: OpenModeration) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.moderation.blind import BlindReauditScreen
         from tui.screens.moderation.escalations import ResolveEscalationScreen
         from tui.screens.moderation.reconcile import ReconcileScreen
@@ -164,12 +173,14 @@ class Router(App[int]):
 
     @on(OpenEscalations)
     def _escalations(self, request: OpenEscalations) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.moderation.escalations import EscalationsScreen
 
         self._open(request, EscalationsScreen())
 
     @on(OpenNewRound)
     def _new_round(self, request: OpenNewRound) -> None:
+        # heavy and not needed at start-up: loaded when first opened
         from tui.screens.new_round import NewRoundScreen
 
         self._open(request, NewRoundScreen(), request.then)
@@ -177,6 +188,7 @@ class Router(App[int]):
     @on(StartAudit)
     def _start_audit(self, request: StartAudit) -> None:
         """Check the user may audit the case (independence, recent audit), then open the form."""
+        # heavy and not needed at start-up: loaded when first opened
         from caseaudit.services import audits as audit_service
         from tui.screens.audit_form import AuditFormScreen
         from tui.widgets.prompts import Confirm

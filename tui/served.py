@@ -16,6 +16,10 @@ from typing import Any, TYPE_CHECKING
 from textual.binding import Binding
 
 from audit_tools.models import User
+from audit_tools.standards import load_catalogue
+from caseaudit.services.served import redeem_app_token, sign_out_hash
+from caseaudit.services.sign_in import SIGNING_IN
+from db import open_store
 from tui.app import CaseauditApp
 
 if TYPE_CHECKING:
@@ -40,8 +44,6 @@ class ServedApp(CaseauditApp):
 
     def action_sign_out(self) -> None:
         """End this browser session (every tab of it), then the page shows the sign-in page."""
-        from caseaudit.services.served import sign_out_hash
-
         sign_out_hash(self.store, self.session_hash)
         self.exit(0)
 
@@ -53,11 +55,6 @@ class ServedApp(CaseauditApp):
 def make_served_app(db_path: str | Path, token: str | None, claimed: str | None, run_by: str,
                     catalogue_path: str | Path | None = None, files: str | Path | None = None) -> ServedApp:
     """The served app for the session whose token this is; Refused when it is not valid."""
-    from audit_tools.standards import load_catalogue
-    from caseaudit.services.served import redeem_app_token
-    from caseaudit.services.sign_in import SIGNING_IN
-    from db import open_store
-
     gate = open_store(db_path, actor=SIGNING_IN)
     store, user, session_hash = redeem_app_token(gate, token, claimed, run_by)
     gate.close()

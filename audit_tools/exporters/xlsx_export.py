@@ -24,6 +24,7 @@ from audit_tools.quarters import Quarter
 from audit_tools.themes import ThemesReport
 
 if TYPE_CHECKING:
+    # heavy and only a workbook needs it: not loaded for the other formats
     from xlsxwriter import Workbook
 
 # XlsxWriter ships no type information: a sheet and a cell format are whatever it gives.
@@ -49,6 +50,7 @@ def __getattr__(name: str) -> Any:
     # XlsxWriter loads when a workbook is first written, not when the exporters are imported:
     # the json, csv and md exports (and start-up) never pay for it.
     if name == "Workbook":
+        # heavy and only a workbook needs it: not loaded for the other formats
         from xlsxwriter import Workbook
 
         return Workbook
@@ -153,6 +155,7 @@ def _printable(ws: Sheet, table: Table, one_page: bool = False) -> None:
 
 
 def _write_workbook(report: ThemesReport, target: str | BinaryIO) -> None:
+    # heavy and only a workbook needs it: not loaded for the other formats
     from xlsxwriter import Workbook
     from xlsxwriter.exceptions import FileCreateError
 

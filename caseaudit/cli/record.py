@@ -10,12 +10,11 @@ from typing import Any
 
 from audit_tools.errors import BadInput
 from audit_tools.text import one_line
+from caseaudit.cli.options import iso_date
 
 
 def add_commands(sub: Any) -> None:
     """The `hold` and `redact` subcommands (called by caseaudit.cli.build_parser)."""
-    from caseaudit.cli.options import iso_date
-
     p = sub.add_parser("hold", help="hold a case so no redaction reaches its words, or release it (admin)",
                        description="Puts a case on a legal or safeguarding hold: while it is held, "
                        "`caseaudit redact` leaves its audits, events, actions and concerns as they are. "
@@ -49,13 +48,15 @@ def add_commands(sub: Any) -> None:
 
 
 def _store(args: argparse.Namespace) -> Any:
+    # at call time, as the services below: the parser imports this module, and `caseaudit
+    # --help` or another command need not load the store and the services
     from caseaudit.cli.moderation import _store as store
 
     return store(args)
 
 
 def hold(args: argparse.Namespace) -> int:
-    from caseaudit.services import holds
+    from caseaudit.services import holds  # at call time: see _store
 
     if args.release and (args.case_ref or args.reason):
         raise BadInput("hold --release CASE_REF takes no other case and no --reason")
@@ -81,7 +82,7 @@ def hold(args: argparse.Namespace) -> int:
 
 
 def redact(args: argparse.Namespace) -> int:
-    from caseaudit.services import redaction
+    from caseaudit.services import redaction  # at call time: see _store
 
     store = _store(args)
     selection = redaction.Selection(audit=args.audit, event=args.event, action=args.action,

@@ -80,13 +80,13 @@ def test_the_engine_runs_once_per_case_and_as_of_date_in_a_batch(monkeypatch):
     import audit_tools.importers.audits as standards
 
     calls: list[tuple[str, date]] = []
-    real = standards.evaluate
+    real = standards.statuses
 
     def counting(case, as_of, catalogue):
         calls.append((case.case_ref, as_of))
         return real(case, as_of, catalogue)
 
-    monkeypatch.setattr(standards, "evaluate", counting)
+    monkeypatch.setattr(standards, "statuses", counting)
     lines = [(i, audit_line(audit_id=f"A-{i}")) for i in range(1, 6)]
     lines.append((6, audit_line(audit_id="A-6", as_of="2024-05-02", submitted_on="2024-05-02")))
     check = AuditCheck("f.jsonl", users=PEOPLE, catalogue=CATALOGUE, themes_vocabulary=["voice-of-child"])

@@ -14,6 +14,7 @@ from audit_tools.models import Audit
 from caseaudit.services import audits as audit_service
 from tui.screens.audit_form_base import AuditFormBase
 from tui.screens.audit_form_mode import FormMode
+from tui.navigation import OpenAmendmentTrail, RaiseConcern
 from tui.widgets.prompts import AskText
 
 
@@ -53,9 +54,7 @@ class AuditFormSubmitting(AuditFormBase):
     # --- amendments ------------------------------------------------------------------
 
     def action_raise_concern(self) -> None:
-        from tui.screens.concerns import raise_from
-
-        raise_from(self, self.case.case_ref if self.case else None, self.audit_id)
+        self.post_message(RaiseConcern(self.case.case_ref if self.case else None, self.audit_id))
 
     def action_amend(self) -> None:
         if self.mode is not FormMode.SUBMITTED or not self.may_amend:
@@ -105,7 +104,5 @@ class AuditFormSubmitting(AuditFormBase):
         self.notify("Amendment saved with its reason; ctrl+l shows every amendment.", title="Amended")
 
     def action_amendment_trail(self) -> None:
-        from tui.screens.my_audits import AmendmentTrailScreen
-
         if self.amended and self.audit is not None:
-            self.app.push_screen(AmendmentTrailScreen(self.audit.audit_id))
+            self.post_message(OpenAmendmentTrail(self.audit.audit_id))
