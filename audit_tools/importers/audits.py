@@ -161,11 +161,7 @@ class AuditCheck:
             return None, line
         own = self._once(number, line)
         case = cases.get(line.case_ref)
-        auditor = self.users.get(line.auditor)
-        if auditor is None:
-            own.append(f"auditor: {line.auditor!r} is not a known username")
-        elif not auditor.has(Role.auditor):
-            own.append(f"auditor: {line.auditor} does not have the auditor role")
+        own.extend(self._person("auditor", line.auditor, Role.auditor))
         if line.submitted_on < line.as_of:
             own.append(f"submitted_on: {line.submitted_on.isoformat()} is before the as-at date "
                        f"{line.as_of.isoformat()}")
@@ -197,16 +193,21 @@ class AuditCheck:
                        for standard in line.moderation.scores if standard not in ids)
         return audit, own
 
+    def _person(self, field: str, username: str, role: Role) -> list[str]:
+        """The problem with naming `username` in `field`: not a user, or without `role`."""
+        user = self.users.get(username)
+        if user is None:
+            return [f"{field}: {username!r} is not a known username"]
+        if not user.has(role):
+            return [f"{field}: {username} does not have the {role.value} role"]
+        return []
+
     def _moderation(self, line: AuditLine, audit: Audit, case: Case | None) -> list[str]:
         m = line.moderation
         if m is None or audit.moderation is None:
             return []
         own: list[str] = []
-        mod_user = self.users.get(m.moderator)
-        if mod_user is None:
-            own.append(f"moderation.moderator: {m.moderator!r} is not a known username")
-        elif not mod_user.has(Role.moderator):
-            own.append(f"moderation.moderator: {m.moderator} does not have the moderator role")
+        own.extend(self._person("moderation.moderator", m.moderator, Role.moderator))
         if m.moderated_on < line.submitted_on:
             own.append(f"moderation.moderated_on: {m.moderated_on.isoformat()} is before the "
                        f"audit was submitted ({line.submitted_on.isoformat()})")

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from audit_tools.errors import BadInput
 from audit_tools.importers.audits import AuditCheck
-from audit_tools.importers.checks import Progress, row_order, text_field
+from audit_tools.importers.checks import Progress, row_order, text_field, ticker
 from audit_tools.importers.jsonlines import JsonLines, Place
 from audit_tools.models import Audit, Case, User
 from audit_tools.standards import Catalogue
@@ -102,13 +102,7 @@ def checked_audit_batches(
                        today=today, first_lines=first_lines)
     if total is None and isinstance(lines, Sized):
         total = len(lines)
-    done = 0
-
-    def tick() -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress(done, total if total is not None else done)
+    tick = ticker(progress, total)
 
     problems: list[str] = []
     by_case = _case_of if isinstance(lines, CaseOrder) else None

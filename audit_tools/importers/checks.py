@@ -27,6 +27,20 @@ Progress = Callable[[int, int], None]
 R = TypeVar("R", bound=BaseModel)
 
 
+def ticker(progress: Progress | None, total: int | None) -> Callable[[], None]:
+    """A tick to call after each line: `progress(done, total)`, with the lines done so far as
+    the total while it is not known."""
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total if total is not None else done)
+
+    return tick
+
+
 def _reason(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     if kind == "missing":

@@ -17,7 +17,7 @@ from typing import Any
 
 from audit_tools.errors import BadInput
 from audit_tools.importers import batching
-from audit_tools.importers.checks import FirstRows, Progress, check_row, row_order, text_field
+from audit_tools.importers.checks import FirstRows, Progress, check_row, row_order, text_field, ticker
 from audit_tools.importers.rows import EventRow
 from audit_tools.importers.tables import Cells, Table
 from audit_tools.models import Event, EventKind
@@ -145,13 +145,7 @@ class EventCheck:
         """Each batch's new events while every row so far is good; at the end BadInput naming
         every bad row, so a writer that stored what came out, in one transaction, rolls it
         all back. `stored(refs)` gives the batch's known refs and their stored events."""
-        done = 0
-
-        def tick() -> None:
-            nonlocal done
-            done += 1
-            if progress:
-                progress(done, total if total is not None else done)
+        tick = ticker(progress, total)
 
         for batch in batching.batches(rows, batch_size or batching.BATCH_SIZE):
             known, kept = stored(self.case_refs(batch))

@@ -39,7 +39,8 @@ class AuditFormSubmitting(AuditFormBase):
     def submit(self, audit: Audit, revision: int | None) -> Audit:
         return audit_service.submit_audit(self.app.store, audit, revision)
 
-    def _submitted(self, audit: Audit) -> None:
+    def _now_submitted(self, audit: Audit) -> None:
+        """The form shows `audit` as stored and submitted: read-only, nothing unsaved."""
         self.audit = audit
         self.plan.now_stored(audit.actions)
         self.mode = FormMode.SUBMITTED
@@ -47,6 +48,9 @@ class AuditFormSubmitting(AuditFormBase):
         self._refresh_header()
         self._apply_read_only()
         self.refresh_bindings()
+
+    def _submitted(self, audit: Audit) -> None:
+        self._now_submitted(audit)
         self._set_state(f"Submitted {format_day(audit.submitted_on)}: read-only now; "
                         "ctrl+e amends it with a reason.")
         self.notify(f"Audit {audit.audit_id} submitted.", title="Submitted")
@@ -93,14 +97,8 @@ class AuditFormSubmitting(AuditFormBase):
         return audit, audit_service.amended_summary(self.app.store, audit)
 
     def _amended(self, audit: Audit, amended: str) -> None:
-        self.audit = audit
         self.amended = amended
-        self.plan.now_stored(audit.actions)
-        self.mode = FormMode.SUBMITTED
-        self.dirty = False
-        self._refresh_header()
-        self._apply_read_only()
-        self.refresh_bindings()
+        self._now_submitted(audit)
         self.notify("Amendment saved with its reason; ctrl+l shows every amendment.", title="Amended")
 
     def action_amendment_trail(self) -> None:
