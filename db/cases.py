@@ -154,6 +154,17 @@ class Cases(Aggregate):
             "INSERT INTO case_events (case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", values)
 
+    def stored_event_values(self, refs: Iterable[str]) -> tuple[set[str], list[EventValues]]:
+        """The stored cases among `refs`, and their events as case_events rows (no model built
+        for each: an events import compares thousands of rows with them)."""
+        refs = sorted(set(refs))
+        values: list[EventValues] = []
+        for chunk, marks in rows.chunks(refs):
+            values.extend(self.db.execute(
+                "SELECT case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note FROM case_events "
+                f"WHERE case_ref IN ({marks}) ORDER BY case_ref, date, id", chunk))
+        return self._known(refs), values
+
     def get_many(self, refs: Iterable[str]) -> dict[str, Case]:
         """The stored cases among `refs`, each with its events: two queries per chunk of
         refs, however many there are (a batch of an import asks for thousands at once)."""

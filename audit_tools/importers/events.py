@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from audit_tools.errors import BadInput
 from audit_tools.importers import batching
@@ -25,7 +25,22 @@ from audit_tools.models import Event, EventKind
 from audit_tools.text import Kind, check_text
 
 EventKey = tuple[str, EventKind, date]
-Stored = Mapping[EventKey, Sequence[Event]]
+
+
+class EventDetails(Protocol):
+    """What a row is compared with of a stored event: an Event, or its plain values."""
+
+    @property
+    def child_seen(self) -> bool: ...
+    @property
+    def seen_alone(self) -> bool | None: ...
+    @property
+    def reason_not_alone(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
+
+
+Stored = Mapping[EventKey, Sequence[EventDetails]]
 # What two events of the same case, kind and day may differ in: a row that differs from the
 # stored event in any of these is a correction the file cannot make silently.
 _EVENT_DETAILS = ("child_seen", "seen_alone", "reason_not_alone", "note")
@@ -102,6 +117,10 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
+def _details(event: EventDetails) -> tuple[bool, bool | None, str | None, str | None]:
+    return event.child_seen, event.seen_alone, event.reason_not_alone, event.note
+
+
 def _stored_index(stored: Collection[EventKey] | Mapping[EventKey, Iterable[Event]]) -> dict[EventKey, list[Event]]:
     if isinstance(stored, Mapping):
         return {key: list(events) for key, events in stored.items()}
@@ -162,11 +181,11 @@ class EventCheck:
             if key not in stored:
                 new.append(row)
                 continue
-            event = row.to_model()
-            if any(event == kept for kept in stored[key]):
+            # same case, kind and day: the same event when every detail is the same
+            if any(_details(row) == _details(kept) for kept in stored[key]):
                 self.present.append(number)
             else:
-                self.problems.append(self._conflict(number, row, event, stored[key]))
+                self.problems.append(self._conflict(number, row, stored[key]))
         return new
 
     def _rules(self, number: int, row: CheckedEvent, known_cases: Collection[str]) -> list[str]:
@@ -187,7 +206,8 @@ class EventCheck:
             own.append(f"{at}: seen_alone: only visits record whether the child was seen alone")
         return own
 
-    def _conflict(self, number: int, row: CheckedEvent, event: Event, kept: Sequence[Event]) -> str:
+    def _conflict(self, number: int, event: CheckedEvent, kept: Sequence[EventDetails]) -> str:
+        row = event
         what = f"{row.kind.value} on {row.date.isoformat()} for {row.case_ref}"
         first = kept[0] if kept else None
         differs = [c for c in _EVENT_DETAILS if first is not None and getattr(first, c) != getattr(event, c)]
