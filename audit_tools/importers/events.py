@@ -79,6 +79,18 @@ def _text(value: object, kind: Kind) -> str | None:
         return None
 
 
+# yes/no cells as cells.yes_no reads them (anything else goes to yes_no, to be refused alike)
+_YES_NO = {**{t: True for t in ("true", "yes", "y", "1")}, **{f: False for f in ("false", "no", "n", "0")}}
+
+
+def _yes_no(value: object) -> object:
+    if value.__class__ is str:
+        known = _YES_NO.get(value.strip().lower())  # type: ignore[attr-defined]
+        if known is not None:
+            return known
+    return yes_no(value)
+
+
 def _plain(cells: Cells) -> CheckedEvent | None:
     """The row as EventRow would read it, done in plain Python for a row in the usual shape
     (a long file has thousands); None for anything else, which EventRow then checks and names.
@@ -87,26 +99,25 @@ def _plain(cells: Cells) -> CheckedEvent | None:
     readers (text.check_text, cells.iso_day, cells.yes_no): tests/domain/test_events_plain.py."""
     if not _FIELDS.issuperset(cells):
         return None
-    ref = _text(cells.get("case_ref"), _IDENTIFIER)
-    kind = _KIND_OF.get(cells.get("kind", ""))
+    get = cells.get
+    ref = _text(get("case_ref"), _IDENTIFIER)
+    kind = _KIND_OF.get(get("kind", ""))
     if not ref or kind is None:
         return None
     try:
-        day = iso_day(cells.get("date"))
-        seen = yes_no(cells.get("child_seen", True))
-        alone = yes_no(cells.get("seen_alone"))
+        day = iso_day(get("date"))
+        seen = True if "child_seen" not in cells else _yes_no(cells["child_seen"])
+        alone = None if "seen_alone" not in cells else _yes_no(cells["seen_alone"])
     except ValueError:
         return None
-    if not isinstance(day, date) or not isinstance(seen, bool) or not (alone is None or isinstance(alone, bool)):
+    if day.__class__ is not date or seen.__class__ is not bool or not (alone is None or alone.__class__ is bool):
         return None
-    texts = []
-    for column in ("reason_not_alone", "note"):
-        value = cells.get(column)
-        text = None if value is None else _text(value, _TEXT)
-        if value is not None and text is None:
-            return None
-        texts.append(text)
-    return CheckedEvent(ref, kind, day, seen, alone, texts[0], texts[1])
+    reason, note = get("reason_not_alone"), get("note")
+    if reason is not None and (reason := _text(reason, _TEXT)) is None:
+        return None
+    if note is not None and (note := _text(note, _TEXT)) is None:
+        return None
+    return CheckedEvent(ref, kind, day, seen, alone, reason, note)  # type: ignore[arg-type]
 
 
 def _show(value: Any) -> str:
@@ -189,8 +200,11 @@ class EventCheck:
         return new
 
     def _rules(self, number: int, row: CheckedEvent, known_cases: Collection[str]) -> list[str]:
-        at = f"{self.name}:{number}"
         own: list[str] = []
+        if row.case_ref in known_cases and row.seen_alone is None and not row.reason_not_alone and (
+                self.today is None or row.date <= self.today):
+            return own  # the usual row: nothing below can apply
+        at = f"{self.name}:{number}"
         if row.case_ref not in known_cases:
             own.append(f"{at}: case_ref: {row.case_ref!r} is not a known case; "
                        "import it with `caseaudit import cases` first")
