@@ -31,9 +31,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:  # annotations only: the store opens without sqlite-utils (db/connection.py)
+    import sqlite_utils
 
 MODULUS = 2 ** 256
 EMPTY = "0" * 64
