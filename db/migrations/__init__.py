@@ -83,6 +83,8 @@ from db.migrations import steps_001_006, steps_007_on  # noqa: E402,F401
 from db.migrations import steps_i23  # noqa: E402,F401
 from db.migrations import steps_i28  # noqa: E402,F401
 from db.migrations import steps_i25  # noqa: E402,F401
+from db.migrations import steps_i27  # noqa: E402,F401
+from db.migrations import steps_i27_imports  # noqa: E402,F401
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
