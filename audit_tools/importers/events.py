@@ -17,10 +17,12 @@ from typing import Any
 
 from audit_tools.errors import BadInput
 from audit_tools.importers import batching
+from audit_tools.importers.cells import iso_day, yes_no
 from audit_tools.importers.checks import FirstRows, Progress, check_row, row_order, text_field, ticker
 from audit_tools.importers.rows import EventRow
 from audit_tools.importers.tables import Cells, Table
 from audit_tools.models import Event, EventKind
+from audit_tools.text import Kind, check_text
 
 EventKey = tuple[str, EventKind, date]
 Stored = Mapping[EventKey, Sequence[Event]]
@@ -28,6 +30,68 @@ Stored = Mapping[EventKey, Sequence[Event]]
 # stored event in any of these is a correction the file cannot make silently.
 _EVENT_DETAILS = ("child_seen", "seen_alone", "reason_not_alone", "note")
 _KINDS = {kind: i for i, kind in enumerate(EventKind)}
+_KIND_OF = {kind.value: kind for kind in EventKind}
+_FIELDS = frozenset(EventRow.model_fields)
+_IDENTIFIER, _TEXT = Kind.identifier, Kind.text
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedEvent:
+    """An events row that passed EventRow's checks, as plain values: what the rules, the
+    writer and the digest read (an Event is made of it only to compare with a stored one)."""
+
+    case_ref: str
+    kind: EventKind
+    date: date
+    child_seen: bool = True
+    seen_alone: bool | None = None
+    reason_not_alone: str | None = None
+    note: str | None = None
+
+    def to_model(self) -> Event:
+        return Event(kind=self.kind, date=self.date, child_seen=self.child_seen, seen_alone=self.seen_alone,
+                     reason_not_alone=self.reason_not_alone, note=self.note)
+
+
+def _text(value: object, kind: Kind) -> str | None:
+    """A text cell as EventRow keeps it (checked at the door, then trimmed), or None when
+    it is not plain text."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return check_text(value.strip(), kind).strip()
+    except ValueError:
+        return None
+
+
+def _plain(cells: Cells) -> CheckedEvent | None:
+    """The row as EventRow would read it, done in plain Python for a row in the usual shape
+    (a long file has thousands); None for anything else, which EventRow then checks and names.
+
+    It accepts only what EventRow accepts, and reads it to the same values, by the same
+    readers (text.check_text, cells.iso_day, cells.yes_no): tests/domain/test_events_plain.py."""
+    if not _FIELDS.issuperset(cells):
+        return None
+    ref = _text(cells.get("case_ref"), _IDENTIFIER)
+    kind = _KIND_OF.get(cells.get("kind", ""))
+    if not ref or kind is None:
+        return None
+    try:
+        day = iso_day(cells.get("date"))
+        seen = yes_no(cells.get("child_seen", True))
+        alone = yes_no(cells.get("seen_alone"))
+    except ValueError:
+        return None
+    if not isinstance(day, date) or not isinstance(seen, bool) or not (alone is None or isinstance(alone, bool)):
+        return None
+    texts = []
+    for column in ("reason_not_alone", "note"):
+        value = cells.get(column)
+        text = None if value is None else _text(value, _TEXT)
+        if value is not None and text is None:
+            return None
+        texts.append(text)
+    return CheckedEvent(ref, kind, day, seen, alone, texts[0], texts[1])
 
 
 def _show(value: Any) -> str:
@@ -68,22 +132,25 @@ class EventCheck:
         """The case refs a batch's rows name (what the caller looks up for `check`)."""
         return {ref for _, cells in batch if (ref := text_field(cells, "case_ref"))}
 
-    def _key(self, row: EventRow) -> int:
+    def _key(self, row: CheckedEvent) -> int:
         ref = self._refs.setdefault(row.case_ref, len(self._refs))
         return (ref << 32) | (_KINDS[row.kind] << 24) | row.date.toordinal()
 
     def check(self, batch: Sequence[tuple[int, Cells]], known_cases: Collection[str], stored: Stored,
-              progress: Callable[[], None] | None = None) -> list[EventRow]:
+              progress: Callable[[], None] | None = None) -> list[CheckedEvent]:
         """The batch's new events, as their checked rows (each an Event with its case_ref: made
         into a plain Event only when compared with a stored one, as a long file's rows are
         written as they are); its bad rows' problems go to `problems`."""
-        new: list[EventRow] = []
+        new: list[CheckedEvent] = []
         for number, cells in batch:
             if progress:
                 progress()
-            row = check_row(EventRow, self.name, number, cells, self.problems)
+            row = _plain(cells)
             if row is None:
-                continue
+                checked = check_row(EventRow, self.name, number, cells, self.problems)
+                if checked is None:
+                    continue
+                row = CheckedEvent(**checked.model_dump())
             again = self._first.again(number, self._key(row), (row.case_ref, row.kind, row.date))
             if again:
                 self.problems.append(again)
@@ -102,7 +169,7 @@ class EventCheck:
                 self.problems.append(self._conflict(number, row, event, stored[key]))
         return new
 
-    def _rules(self, number: int, row: EventRow, known_cases: Collection[str]) -> list[str]:
+    def _rules(self, number: int, row: CheckedEvent, known_cases: Collection[str]) -> list[str]:
         at = f"{self.name}:{number}"
         own: list[str] = []
         if row.case_ref not in known_cases:
@@ -120,7 +187,7 @@ class EventCheck:
             own.append(f"{at}: seen_alone: only visits record whether the child was seen alone")
         return own
 
-    def _conflict(self, number: int, row: EventRow, event: Event, kept: Sequence[Event]) -> str:
+    def _conflict(self, number: int, row: CheckedEvent, event: Event, kept: Sequence[Event]) -> str:
         what = f"{row.kind.value} on {row.date.isoformat()} for {row.case_ref}"
         first = kept[0] if kept else None
         differs = [c for c in _EVENT_DETAILS if first is not None and getattr(first, c) != getattr(event, c)]
@@ -141,7 +208,7 @@ class EventCheck:
     def batches(self, rows: Iterable[tuple[int, Cells]],
                 stored: Callable[[set[str]], tuple[Collection[str], Stored]],
                 progress: Progress | None = None, total: int | None = None,
-                batch_size: int | None = None) -> Iterator[list[EventRow]]:
+                batch_size: int | None = None) -> Iterator[list[CheckedEvent]]:
         """Each batch's new events while every row so far is good; at the end BadInput naming
         every bad row, so a writer that stored what came out, in one transaction, rolls it
         all back. `stored(refs)` gives the batch's known refs and their stored events."""

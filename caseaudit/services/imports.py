@@ -68,7 +68,7 @@ def _check_other(store: Store, what: str, path: str | Path, progress: Progress |
 
 
 def _event_batches(store: Store, path: str | Path, progress: Progress | None,
-                   today: date) -> tuple[Iterator[list[importers.EventRow]], importers.EventCheck]:
+                   today: date) -> tuple[Iterator[list[importers.CheckedEvent]], importers.EventCheck]:
     """An events file checked a batch at a time (importers.EventCheck.batches): each batch's
     known cases and stored events are asked for in a few queries, not one a row."""
     rows = importers.TableRows(path, importers.EVENTS)
