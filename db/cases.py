@@ -55,10 +55,32 @@ def event_values(events: Iterable[tuple[str, EventFields]]) -> list[EventValues]
 _JSON = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one a call
 
 
+_STRING = json.encoder.encode_basestring  # what _JSON writes a string as (ensure_ascii=False)
+
+
+def _json_line(values: list[Any]) -> str:
+    """`_JSON.encode(values)` for a list of strings, whole numbers and nulls, written directly
+    (an import digests a line an event); anything else is left to `_JSON`."""
+    parts = []
+    for x in values:
+        if x is None:
+            parts.append("null")
+        elif x.__class__ is str:
+            parts.append(_STRING(x))
+        elif x.__class__ is int:
+            parts.append(int.__repr__(x))
+        else:
+            return _JSON.encode(values)
+    return "[" + ", ".join(parts) + "]"
+
+
 def _digest_values(digest: Any, values: Iterable[EventValues], salt: str) -> None:
+    lines = []
     for v in values:
         shown = [*v[:5], *(free_text.digest(salt, t) if isinstance(t, str) and t else t for t in v[5:])]
-        digest.update(_JSON.encode(shown).encode("utf-8") + b"\n")
+        lines.append(_json_line(shown))
+    if lines:
+        digest.update(("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def events_digest(events: Iterable[tuple[str, Event]], salt: str) -> str:
@@ -153,6 +175,17 @@ class Cases(Aggregate):
         self.db.conn.executemany(
             "INSERT INTO case_events (case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+
+    def stored_event_values(self, refs: Iterable[str]) -> tuple[set[str], list[EventValues]]:
+        """The stored cases among `refs`, and their events as case_events rows (no model built
+        for each: an events import compares thousands of rows with them)."""
+        refs = sorted(set(refs))
+        values: list[EventValues] = []
+        for chunk, marks in rows.chunks(refs):
+            values.extend(self.db.execute(
+                "SELECT case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note FROM case_events "
+                f"WHERE case_ref IN ({marks}) ORDER BY case_ref, date, id", chunk))
+        return self._known(refs), values
 
     def get_many(self, refs: Iterable[str]) -> dict[str, Case]:
         """The stored cases among `refs`, each with its events: two queries per chunk of

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from audit_tools.errors import BadInput
 from audit_tools.importers import batching
@@ -25,7 +25,22 @@ from audit_tools.models import Event, EventKind
 from audit_tools.text import Kind, check_text
 
 EventKey = tuple[str, EventKind, date]
-Stored = Mapping[EventKey, Sequence[Event]]
+
+
+class EventDetails(Protocol):
+    """What a row is compared with of a stored event: an Event, or its plain values."""
+
+    @property
+    def child_seen(self) -> bool: ...
+    @property
+    def seen_alone(self) -> bool | None: ...
+    @property
+    def reason_not_alone(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
+
+
+Stored = Mapping[EventKey, Sequence[EventDetails]]
 # What two events of the same case, kind and day may differ in: a row that differs from the
 # stored event in any of these is a correction the file cannot make silently.
 _EVENT_DETAILS = ("child_seen", "seen_alone", "reason_not_alone", "note")
@@ -64,6 +79,18 @@ def _text(value: object, kind: Kind) -> str | None:
         return None
 
 
+# yes/no cells as cells.yes_no reads them (anything else goes to yes_no, to be refused alike)
+_YES_NO = {**{t: True for t in ("true", "yes", "y", "1")}, **{f: False for f in ("false", "no", "n", "0")}}
+
+
+def _yes_no(value: object) -> object:
+    if value.__class__ is str:
+        known = _YES_NO.get(value.strip().lower())  # type: ignore[attr-defined]
+        if known is not None:
+            return known
+    return yes_no(value)
+
+
 def _plain(cells: Cells) -> CheckedEvent | None:
     """The row as EventRow would read it, done in plain Python for a row in the usual shape
     (a long file has thousands); None for anything else, which EventRow then checks and names.
@@ -72,26 +99,25 @@ def _plain(cells: Cells) -> CheckedEvent | None:
     readers (text.check_text, cells.iso_day, cells.yes_no): tests/domain/test_events_plain.py."""
     if not _FIELDS.issuperset(cells):
         return None
-    ref = _text(cells.get("case_ref"), _IDENTIFIER)
-    kind = _KIND_OF.get(cells.get("kind", ""))
+    get = cells.get
+    ref = _text(get("case_ref"), _IDENTIFIER)
+    kind = _KIND_OF.get(get("kind", ""))
     if not ref or kind is None:
         return None
     try:
-        day = iso_day(cells.get("date"))
-        seen = yes_no(cells.get("child_seen", True))
-        alone = yes_no(cells.get("seen_alone"))
+        day = iso_day(get("date"))
+        seen = True if "child_seen" not in cells else _yes_no(cells["child_seen"])
+        alone = None if "seen_alone" not in cells else _yes_no(cells["seen_alone"])
     except ValueError:
         return None
-    if not isinstance(day, date) or not isinstance(seen, bool) or not (alone is None or isinstance(alone, bool)):
+    if day.__class__ is not date or seen.__class__ is not bool or not (alone is None or alone.__class__ is bool):
         return None
-    texts = []
-    for column in ("reason_not_alone", "note"):
-        value = cells.get(column)
-        text = None if value is None else _text(value, _TEXT)
-        if value is not None and text is None:
-            return None
-        texts.append(text)
-    return CheckedEvent(ref, kind, day, seen, alone, texts[0], texts[1])
+    reason, note = get("reason_not_alone"), get("note")
+    if reason is not None and (reason := _text(reason, _TEXT)) is None:
+        return None
+    if note is not None and (note := _text(note, _TEXT)) is None:
+        return None
+    return CheckedEvent(ref, kind, day, seen, alone, reason, note)  # type: ignore[arg-type]
 
 
 def _show(value: Any) -> str:
@@ -100,6 +126,10 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value)
+
+
+def _details(event: EventDetails) -> tuple[bool, bool | None, str | None, str | None]:
+    return event.child_seen, event.seen_alone, event.reason_not_alone, event.note
 
 
 def _stored_index(stored: Collection[EventKey] | Mapping[EventKey, Iterable[Event]]) -> dict[EventKey, list[Event]]:
@@ -162,16 +192,19 @@ class EventCheck:
             if key not in stored:
                 new.append(row)
                 continue
-            event = row.to_model()
-            if any(event == kept for kept in stored[key]):
+            # same case, kind and day: the same event when every detail is the same
+            if any(_details(row) == _details(kept) for kept in stored[key]):
                 self.present.append(number)
             else:
-                self.problems.append(self._conflict(number, row, event, stored[key]))
+                self.problems.append(self._conflict(number, row, stored[key]))
         return new
 
     def _rules(self, number: int, row: CheckedEvent, known_cases: Collection[str]) -> list[str]:
-        at = f"{self.name}:{number}"
         own: list[str] = []
+        if row.case_ref in known_cases and row.seen_alone is None and not row.reason_not_alone and (
+                self.today is None or row.date <= self.today):
+            return own  # the usual row: nothing below can apply
+        at = f"{self.name}:{number}"
         if row.case_ref not in known_cases:
             own.append(f"{at}: case_ref: {row.case_ref!r} is not a known case; "
                        "import it with `caseaudit import cases` first")
@@ -187,7 +220,8 @@ class EventCheck:
             own.append(f"{at}: seen_alone: only visits record whether the child was seen alone")
         return own
 
-    def _conflict(self, number: int, row: CheckedEvent, event: Event, kept: Sequence[Event]) -> str:
+    def _conflict(self, number: int, event: CheckedEvent, kept: Sequence[EventDetails]) -> str:
+        row = event
         what = f"{row.kind.value} on {row.date.isoformat()} for {row.case_ref}"
         first = kept[0] if kept else None
         differs = [c for c in _EVENT_DETAILS if first is not None and getattr(first, c) != getattr(event, c)]
