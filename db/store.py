@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from audit_tools.errors import BadInput
 from audit_tools.models import User
@@ -39,6 +38,9 @@ from db.rounds import Rounds
 from db.samples import Samples
 from db.sharing import private_folder
 from db.session import Session
+
+if TYPE_CHECKING:  # annotations only: the store opens without sqlite-utils (db/connection.py)
+    import sqlite_utils
 
 
 class Store:
