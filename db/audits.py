@@ -7,14 +7,32 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from audit_tools.audit import audit_problems, auditor_independence
 from audit_tools.errors import BadInput, Refused
-from audit_tools.models import Audit, Case, User, audit_id_for
+from audit_tools.models import Audit, Case, Moderation, User, audit_id_for
 from audit_tools.permissions import Facts, Op, moderator_independence
 from db import coverage, projection, rows
 from db.audit_reads import AuditReads
 from db.errors import DraftConflict, NotFound
+
+
+class ImportedAudit(NamedTuple):
+    """A checked audit as an import writes it: its JSON as submitted (without the moderation,
+    which has its own table) and its moderation. The import service puts these aside while it
+    checks the rest of the file, as plain values, and hands them back to be written."""
+
+    data: dict[str, Any]
+    moderation: Moderation | None
+
+    @classmethod
+    def of(cls, audit: Audit) -> ImportedAudit:
+        return cls(audit.model_dump(mode="json", exclude={"moderation"}), audit.moderation)
+
+    @property
+    def audit_id(self) -> str:
+        return str(self.data["audit_id"])
 
 
 class Audits(AuditReads):
@@ -117,11 +135,12 @@ class Audits(AuditReads):
                                  moderator_independence(audit, cases[audit.case_ref], audit.moderation.moderator)]
             if problems:
                 raise BadInput(*problems)
-            self._write_imported(audits, self.session.at(), self.session.actor, lambda _: None)
+            self._write_imported([ImportedAudit.of(a) for a in audits], self.session.at(), self.session.actor,
+                                 lambda _: None)
             self.session.record("audits imported", {"audits": [a.model_dump(mode="json") for a in audits]})
         return len(audits)
 
-    def import_checked(self, batches: Iterable[Sequence[Audit]]) -> int:
+    def import_checked(self, batches: Iterable[Sequence[Audit | ImportedAudit]]) -> int:
         """Write historic audits the import service has checked, batch by batch, in audit id
         order, all or none; ONE history entry records the import: how many, their ids (the first
         and last apart for reading) and a digest of the audits as submitted (history.IMPORT_DIGEST, what `verify` recomputes).
@@ -140,9 +159,10 @@ class Audits(AuditReads):
             at, actor = self.session.at(), self.session.actor
             # each row's hash summed in memory, not one update of its table's digest a row
             with coverage.summed_inserts(self.db):
-                for batch in batches:
-                    if not batch:
+                for given in batches:
+                    if not given:
                         continue
+                    batch = [a if isinstance(a, ImportedAudit) else ImportedAudit.of(a) for a in given]
                     self._refuse_unwritable(batch, last)
                     self._write_imported(batch, at, actor, digest.update)
                     ids.extend(a.audit_id for a in batch)
@@ -155,7 +175,7 @@ class Audits(AuditReads):
                     "count": count, "first": first, "last": last, "digest": digest.hexdigest(), "ids": ids}, at=at)
         return count
 
-    def _refuse_unwritable(self, batch: Sequence[Audit], last: str | None) -> None:
+    def _refuse_unwritable(self, batch: Sequence[ImportedAudit], last: str | None) -> None:
         """BadInput naming what the checks cannot have seen: ids out of order or stored since, and
         cases gone since."""
         problems: list[str] = []
@@ -163,18 +183,19 @@ class Audits(AuditReads):
         for audit in batch:
             if previous is not None and audit.audit_id <= previous:
                 problems.append(f"audit {audit.audit_id}: given twice or out of audit id order")
-            if audit.submitted_on is None:
+            if audit.data.get("submitted_on") is None:
                 problems.append(f"audit {audit.audit_id}: submitted_on: only completed audits can be imported")
             previous = audit.audit_id
         problems += [f"audit {i}: already in the database"
                      for i in sorted(self.stored_ids(a.audit_id for a in batch))]
-        known = self.store.cases.known({a.case_ref for a in batch})
-        problems += [f"audit {a.audit_id}: case {a.case_ref}: not in the database; import the case first"
-                     for a in batch if a.case_ref not in known]
+        known = self.store.cases.known({a.data["case_ref"] for a in batch})
+        problems += [f"audit {a.audit_id}: case {a.data['case_ref']}: not in the database; import the case first"
+                     for a in batch if a.data["case_ref"] not in known]
         if problems:
             raise BadInput(*problems)
 
-    def _write_imported(self, batch: Sequence[Audit], at: str, actor: str, digest: Callable[[bytes], None]) -> None:
+    def _write_imported(self, batch: Sequence[ImportedAudit], at: str, actor: str,
+                        digest: Callable[[bytes], None]) -> None:
         """One batch of completed audits, each row written once, as it stays: each statement
         once per batch, not once per audit; each audit's text as submitted goes into `digest`.
 
@@ -183,7 +204,7 @@ class Audits(AuditReads):
         references to an audit not yet written are checked at the commit instead
         (defer_foreign_keys, which SQLite switches off there; switching it off sooner would let
         a part without its audit through): by then every audit of the batch is in."""
-        data = [a.model_dump(mode="json", exclude={"moderation"}) for a in batch]
+        data = [a.data for a in batch]
         texts = [rows.dumps(d) for d in data]
         for text in texts:
             digest(text.encode("utf-8") + b"\n")

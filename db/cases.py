@@ -193,6 +193,10 @@ class Cases(Aggregate):
         refs = sorted(set(refs))
         found: dict[str, dict[str, object]] = {}
         events: dict[str, list[Event]] = {}
+        # Events alike in every field are one Event object, made once: a council's visits and
+        # supervisions repeat day after day across its cases, and a model costs more to build
+        # than to look up. Both callers (the audits and cases imports' checks) only read them.
+        made: dict[tuple[Any, ...], Event] = {}
         for chunk, marks in rows.chunks(refs):
             for r in self.db.execute(
                 "SELECT case_ref, case_type, start_date, team, worker, line_manager, closed_date "
@@ -202,9 +206,12 @@ class Cases(Aggregate):
             for e in self.db.execute(
                 "SELECT case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note FROM case_events "
                 f"WHERE case_ref IN ({marks}) ORDER BY case_ref, date, id", chunk):
-                events.setdefault(e[0], []).append(
-                    Event(kind=e[1], date=e[2], child_seen=bool(e[3]),
-                          seen_alone=None if e[4] is None else bool(e[4]), reason_not_alone=e[5], note=e[6]))
+                event = made.get(e[1:])
+                if event is None:
+                    event = made[e[1:]] = Event(
+                        kind=e[1], date=e[2], child_seen=bool(e[3]), seen_alone=None if e[4] is None else bool(e[4]),
+                        reason_not_alone=e[5], note=e[6])
+                events.setdefault(e[0], []).append(event)
         return {ref: Case(**values, events=events.get(ref, [])) for ref, values in found.items()}
 
     def get(self, case_ref: str) -> Case | None:

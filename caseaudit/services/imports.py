@@ -19,9 +19,10 @@ from typing import IO, Any
 from audit_tools import importers
 from audit_tools.errors import BadInput
 from audit_tools.importers import CheckedEvent, EventKey, batching
-from audit_tools.models import Audit, EventKind, Role
+from audit_tools.models import Audit, EventKind, Moderation, Role
 from audit_tools.permissions import Facts, Op
 from caseaudit.services import access
+from db.audits import ImportedAudit
 from db.cases import EventValues, event_values
 from db.store import Store
 
@@ -101,7 +102,7 @@ def _audit_batches(store: Store, path: str | Path, progress: Progress | None, to
 
 
 def _in_id_order(checked: IO[bytes], places: list[tuple[str, int]],
-                 writing: Progress | None) -> Iterator[list[Audit]]:
+                 writing: Progress | None) -> Iterator[list[ImportedAudit]]:
     """The checked audits read back from `checked` a batch at a time, in audit id order."""
     places.sort()
     total = len(places)
@@ -110,7 +111,8 @@ def _in_id_order(checked: IO[bytes], places: list[tuple[str, int]],
         batch = []
         for _, offset in places[start:start + size]:
             checked.seek(offset)
-            batch.append(Audit.model_validate_json(checked.readline()))
+            data, moderation = marshal.load(checked)
+            batch.append(ImportedAudit(data, None if moderation is None else Moderation.model_validate(moderation)))
         yield batch
         if writing:
             writing(min(start + size, total), total)
@@ -123,7 +125,9 @@ def _import_audits(store: Store, path: str | Path, progress: Progress | None, to
     The checked audits wait in a temporary file, not in memory, so memory holds one batch
     (and each audit's id and place in the file) however long the file; and the write lock
     is taken only once every line is good, so other people's changes wait for the writing
-    alone, never for the checking. They are written in audit id order, the order the
+    alone, never for the checking. They wait as the plain values the writer stores (marshal:
+    the quickest way to put them aside and back, in a file only this reads), not as models
+    to be read and checked again. They are written in audit id order, the order the
     import's history entry digests them in.
     """
     with tempfile.TemporaryFile("w+b") as checked:
@@ -131,7 +135,9 @@ def _import_audits(store: Store, path: str | Path, progress: Progress | None, to
         for audits in _audit_batches(store, path, progress, today):
             for audit in audits:
                 places.append((audit.audit_id, checked.tell()))
-                checked.write(audit.model_dump_json().encode("utf-8") + b"\n")
+                imported = ImportedAudit.of(audit)
+                moderation = None if audit.moderation is None else audit.moderation.model_dump(mode="json")
+                marshal.dump((imported.data, moderation), checked)
         with store.transaction():
             count: int = store.audits.import_checked(_in_id_order(checked, places, writing))
             return count
