@@ -67,6 +67,7 @@ class AuditFormScreen(AuditFormSubmitting):
         yield KeysFooter()
 
     def on_mount(self) -> None:
+        self._hold_until_loaded()
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
@@ -82,6 +83,7 @@ class AuditFormScreen(AuditFormSubmitting):
             # tell it a second time.
             event.prevent_default()
             if worker.group == "load":
+                self._stop_holding()
                 self.query_one("#audit-header", Static).update(
                     Text("This audit could not be opened. Press escape to go back.", style="bold"))
             self.quit_after_save = None  # not saved: the app stays open, the work on screen
@@ -123,6 +125,7 @@ class AuditFormScreen(AuditFormSubmitting):
         # laid out and painted once they are all there, not for each level of the fields as it
         # is built, and again for the footer's new keys.
         with self.app.batch_update():
+            self._holding = False  # laid out and painted once the fields are in place
             await form.remove_children()
             fields = AuditFields(audit, self.app.catalogue.applicable(case.case_type), context.report,
                                  self.users, self.themes, self.round)
@@ -138,7 +141,9 @@ class AuditFormScreen(AuditFormSubmitting):
         """Whether the fields are sure to be taller than the form's box: each standard takes at
         least four rows (its gap, title, evidence and status) and the grade, the themes and
         the plan ten more. Sure, so the scrollbar shown from the first layout never goes."""
-        return 4 * len(fields.standards) + 10 > self.query_one("#audit-form").size.height
+        # Before the first layout the box has no size: the screen's height is more than it.
+        box = self.query_one("#audit-form").size.height or self.app.size.height
+        return 4 * len(fields.standards) + 10 > box
 
     def _after_show(self) -> None:
         audit, _case = self.opened()
