@@ -172,8 +172,9 @@ class AuditReads(Aggregate):
         out: dict[str, dict[str, int]] = {}
         for auditor, month, n in self.db.execute(
             "SELECT auditor, substr(submitted_on, 1, 7), count(*) FROM audits "
-            # a thematic round's audits count toward its round, not the monthly quota
-            "WHERE status = 'submitted' AND +round_id IS NULL AND submitted_on BETWEEN ? AND ? "
+            # a thematic round's audits count toward its round, not the monthly quota; the
+            # month's are found by date (+status: not by status, which is nearly every audit)
+            "WHERE +status = 'submitted' AND +round_id IS NULL AND submitted_on BETWEEN ? AND ? "
             "GROUP BY 1, 2 ORDER BY 1, 2",
             [start.isoformat(), end.isoformat()]):
             out.setdefault(auditor, {})[month] = n

@@ -6,12 +6,13 @@ import hashlib
 import json
 import secrets
 from collections.abc import Iterable, Sequence
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
 from audit_tools.errors import Refused
 from audit_tools.permissions import Facts, Op
-from audit_tools.models import Case, CaseType, Event
-from db import free_text, rows
+from audit_tools.models import Case, CaseType, Event, EventKind
+from db import coverage, free_text, rows
 from db.errors import NotFound
 from db.rows import PAGE, CaseRow
 from db.session import Aggregate
@@ -27,7 +28,24 @@ EVENTS_DIGEST = ("SHA-256 over each imported event in the order written: the JSO
 EventValues = tuple[str, str, str, int, int | None, str | None, str | None]
 
 
-def event_values(events: Iterable[tuple[str, Event]]) -> list[EventValues]:
+class EventFields(Protocol):
+    """What `event_values` reads of an event: an Event, or an import's checked row."""
+
+    @property
+    def kind(self) -> EventKind: ...
+    @property
+    def date(self) -> date: ...
+    @property
+    def child_seen(self) -> bool: ...
+    @property
+    def seen_alone(self) -> bool | None: ...
+    @property
+    def reason_not_alone(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
+
+
+def event_values(events: Iterable[tuple[str, EventFields]]) -> list[EventValues]:
     """(case_ref, event) pairs as case_events rows."""
     return [(ref, e.kind.value, e.date.isoformat(), int(e.child_seen),
              None if e.seen_alone is None else int(e.seen_alone), e.reason_not_alone, e.note)
@@ -37,10 +55,32 @@ def event_values(events: Iterable[tuple[str, Event]]) -> list[EventValues]:
 _JSON = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options makes one a call
 
 
+_STRING = json.encoder.encode_basestring  # what _JSON writes a string as (ensure_ascii=False)
+
+
+def _json_line(values: list[Any]) -> str:
+    """`_JSON.encode(values)` for a list of strings, whole numbers and nulls, written directly
+    (an import digests a line an event); anything else is left to `_JSON`."""
+    parts = []
+    for x in values:
+        if x is None:
+            parts.append("null")
+        elif x.__class__ is str:
+            parts.append(_STRING(x))
+        elif x.__class__ is int:
+            parts.append(int.__repr__(x))
+        else:
+            return _JSON.encode(values)
+    return "[" + ", ".join(parts) + "]"
+
+
 def _digest_values(digest: Any, values: Iterable[EventValues], salt: str) -> None:
+    lines = []
     for v in values:
         shown = [*v[:5], *(free_text.digest(salt, t) if isinstance(t, str) and t else t for t in v[5:])]
-        digest.update(_JSON.encode(shown).encode("utf-8") + b"\n")
+        lines.append(_json_line(shown))
+    if lines:
+        digest.update(("\n".join(lines) + "\n").encode("utf-8"))
 
 
 def events_digest(events: Iterable[tuple[str, Event]], salt: str) -> str:
@@ -82,11 +122,13 @@ class Cases(Aggregate):
         salt = secrets.token_hex(16)
         digest, count = hashlib.sha256(), 0
         with self.session.transaction():
-            for events in batches:
-                self._check_new(events)
-                self._insert_values(events)
-                _digest_values(digest, events, salt)
-                count += len(events)
+            # each row's hash summed in memory, not one update of the table's digest a row
+            with coverage.summed_inserts(self.db):
+                for events in batches:
+                    self._check_new(events)
+                    self._insert_values(events)
+                    _digest_values(digest, events, salt)
+                    count += len(events)
             if count:
                 self.session.record("events imported", {"count": count, "digest": digest.hexdigest(),
                                                         "text_salt": salt})
@@ -134,12 +176,27 @@ class Cases(Aggregate):
             "INSERT INTO case_events (case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", values)
 
+    def stored_event_values(self, refs: Iterable[str]) -> tuple[set[str], list[EventValues]]:
+        """The stored cases among `refs`, and their events as case_events rows (no model built
+        for each: an events import compares thousands of rows with them)."""
+        refs = sorted(set(refs))
+        values: list[EventValues] = []
+        for chunk, marks in rows.chunks(refs):
+            values.extend(self.db.execute(
+                "SELECT case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note FROM case_events "
+                f"WHERE case_ref IN ({marks}) ORDER BY case_ref, date, id", chunk))
+        return self._known(refs), values
+
     def get_many(self, refs: Iterable[str]) -> dict[str, Case]:
         """The stored cases among `refs`, each with its events: two queries per chunk of
         refs, however many there are (a batch of an import asks for thousands at once)."""
         refs = sorted(set(refs))
         found: dict[str, dict[str, object]] = {}
         events: dict[str, list[Event]] = {}
+        # Events alike in every field are one Event object, made once: a council's visits and
+        # supervisions repeat day after day across its cases, and a model costs more to build
+        # than to look up. Both callers (the audits and cases imports' checks) only read them.
+        made: dict[tuple[Any, ...], Event] = {}
         for chunk, marks in rows.chunks(refs):
             for r in self.db.execute(
                 "SELECT case_ref, case_type, start_date, team, worker, line_manager, closed_date "
@@ -149,9 +206,12 @@ class Cases(Aggregate):
             for e in self.db.execute(
                 "SELECT case_ref, kind, date, child_seen, seen_alone, reason_not_alone, note FROM case_events "
                 f"WHERE case_ref IN ({marks}) ORDER BY case_ref, date, id", chunk):
-                events.setdefault(e[0], []).append(
-                    Event(kind=e[1], date=e[2], child_seen=bool(e[3]),
-                          seen_alone=None if e[4] is None else bool(e[4]), reason_not_alone=e[5], note=e[6]))
+                event = made.get(e[1:])
+                if event is None:
+                    event = made[e[1:]] = Event(
+                        kind=e[1], date=e[2], child_seen=bool(e[3]), seen_alone=None if e[4] is None else bool(e[4]),
+                        reason_not_alone=e[5], note=e[6])
+                events.setdefault(e[0], []).append(event)
         return {ref: Case(**values, events=events.get(ref, [])) for ref, values in found.items()}
 
     def get(self, case_ref: str) -> Case | None:

@@ -14,11 +14,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import sqlite_utils
-
 from db import coverage
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 # Long enough for six managers importing at once to queue behind each other.
 BUSY_TIMEOUT_MS = 10_000
@@ -57,8 +59,83 @@ def file_behind(target: str) -> Path | None:
     return Path(name)
 
 
+class Database:
+    """A connection as sqlite-utils' Database, with that library imported only when needed.
+
+    Nearly everything caseaudit does with its file is SQL through `execute` (and `conn`),
+    which is sqlite3's own; only the migrations and a few writes (`table(...).upsert_all`)
+    use sqlite-utils itself. Importing it (with click and pluggy, about 60 modules) cost
+    the first screen a tenth of a second of CPU it never used, so this object answers
+    `execute`, `conn` and `close` itself and hands everything else to a sqlite-utils
+    Database made on first use over the same connection: to the code and to the type checker
+    it is that Database (`connect` says so).
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._utils: sqlite_utils.Database | None = None
+
+    def execute(self, sql: str, parameters: Any = None) -> sqlite3.Cursor:
+        # sqlite-utils' execute, for a connection in autocommit mode (isolation_level None,
+        # as `connect` makes): no implicit transaction is ever left open to commit or undo.
+        if parameters is not None:
+            return self.conn.execute(sql, parameters)
+        return self.conn.execute(sql)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def executescript(self, sql: str) -> sqlite3.Cursor:
+        """Several statements; inside a transaction, one by one, split in one pass.
+
+        Inside a transaction sqlite-utils runs a script statement by statement (the sqlite3
+        module's executescript would commit first), finding each statement's end by asking
+        SQLite whether every prefix of it, one character longer each time, is complete: a
+        migration's script of a few thousand characters took half of opening a new file.
+        A statement can only be complete at a semicolon, so asking there alone finds the
+        same statements (`complete_statements`)."""
+        if not self.conn.in_transaction:
+            return self.utils().executescript(sql)
+        cursor = self.conn.cursor()
+        for statement in complete_statements(sql):
+            cursor.execute(statement)
+        return cursor
+
+    def utils(self) -> sqlite_utils.Database:
+        if self._utils is None:
+            # Here, not at the top: sqlite-utils is loaded by the first step that uses it
+            import sqlite_utils
+
+            # recursive_triggers is already on (connect); sqlite-utils would set it again.
+            self._utils = sqlite_utils.Database(self.conn, recursive_triggers=False)
+        return self._utils
+
+    def __getitem__(self, table: str) -> Any:
+        return self.utils()[table]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.utils(), name)
+
+
+def complete_statements(sql: str) -> Iterator[str]:
+    """The statements of `sql` in order, each stripped, as SQLite's sqlite3_complete ends them
+    (a semicolon inside a string, a comment or a trigger's body does not end one)."""
+    start = 0
+    at = sql.find(";")
+    while at != -1:
+        statement = sql[start:at + 1].strip()
+        if sqlite3.complete_statement(statement):
+            yield statement
+            start = at + 1
+        at = sql.find(";", at + 1)
+    rest = sql[start:].strip()
+    if rest:
+        yield rest
+
+
 def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
-    """Open `path` (created if missing) as a sqlite-utils Database in autocommit mode.
+    """Open `path` (created if missing) as a sqlite-utils Database in autocommit mode
+    (`Database` above: sqlite-utils itself is imported only when a step needs it).
 
     `path` may also be `:memory:`, `""` or a `file:` URI, as SQLite understands them;
     only a real file is created first (owner-only). `wal=False` leaves the journal mode
@@ -84,42 +161,7 @@ def connect(path: str | Path, wal: bool = True) -> sqlite_utils.Database:
     conn.execute("PRAGMA recursive_triggers = ON")
     coverage.register(conn)
     conn.execute("PRAGMA synchronous = FULL")
-    return Database(conn)
-
-
-class Database(sqlite_utils.Database):
-    """sqlite-utils' Database, with a script run inside a transaction split in one pass.
-
-    Inside a transaction sqlite-utils runs a script statement by statement (the sqlite3
-    module's executescript would commit first), finding each statement's end by asking
-    SQLite whether every prefix of it, one character longer each time, is complete: a
-    migration's script of a few thousand characters took half of opening a new file.
-    A statement can only be complete at a semicolon, so asking there alone finds the same
-    statements."""
-
-    def executescript(self, sql: str) -> sqlite3.Cursor:
-        if not self.conn.in_transaction:
-            return super().executescript(sql)
-        cursor = self.conn.cursor()
-        for statement in complete_statements(sql):
-            cursor.execute(statement)
-        return cursor
-
-
-def complete_statements(sql: str) -> Iterator[str]:
-    """The statements of `sql` in order, each stripped, as SQLite's sqlite3_complete ends them
-    (a semicolon inside a string, a comment or a trigger's body does not end one)."""
-    start = 0
-    at = sql.find(";")
-    while at != -1:
-        statement = sql[start:at + 1].strip()
-        if sqlite3.complete_statement(statement):
-            yield statement
-            start = at + 1
-        at = sql.find(";", at + 1)
-    rest = sql[start:].strip()
-    if rest:
-        yield rest
+    return cast("sqlite_utils.Database", Database(conn))
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

@@ -24,16 +24,27 @@ migration first opens the file (`cover`), with no list to keep up to date.
 A connection without `caseaudit_row` (a sqlite3 shell) cannot write to a covered table
 at all: its trigger fails. Someone who drops the triggers first can write, and the
 digest no longer matches what the chain recorded.
+
+A bulk import (`summed_inserts`) sums its rows' hashes in memory instead: each insert
+trigger asks `caseaudit_row_inline` first, which on every connection says "digest it here"
+except on the one connection, inside the one transaction, where an import is summing;
+there it adds the row's hash (of the trigger's NEW values, the row as stored) to that
+import's sum and says "done", and the sum joins the table's pending change once, before
+the import's history entry. The rows and the sum are the same either way; only the one
+UPDATE of `record_digests` a row is saved.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterable
-from typing import Any
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:  # annotations only: the store opens without sqlite-utils (db/connection.py)
+    import sqlite_utils
 
 MODULUS = 2 ** 256
 EMPTY = "0" * 64
@@ -71,9 +82,62 @@ def _mix(digest: str | None, sign: int, table: str, *values: object) -> str:
     return f"{value:064x}"
 
 
+class _Sums:
+    """A connection's bulk sums: None but inside `summed_inserts`, then {table: [sum, rows]}."""
+
+    tables: dict[str, list[int]] | None = None
+
+    def inline(self, table: str, *values: object) -> int:
+        """1: the trigger digests the row itself; 0: the row's hash went into the import's sum."""
+        if self.tables is None:
+            return 1
+        entry = self.tables.setdefault(table, [0, 0])
+        entry[0] += row_hash(table, values)
+        entry[1] += 1
+        return 0
+
+
+# Each connection's sums by id (a sqlite3 connection cannot be weakly referenced); an entry
+# lives as long as the connection's function holds it.
+_SUMS: weakref.WeakValueDictionary[int, _Sums] = weakref.WeakValueDictionary()
+
+
 def register(conn: sqlite3.Connection) -> None:
-    """Give a connection the `caseaudit_row` function the digest triggers call."""
+    """Give a connection the functions the digest triggers call: `caseaudit_row`, and
+    `caseaudit_row_inline`, which only this connection's own `summed_inserts` turns off."""
     conn.create_function("caseaudit_row", -1, _mix, deterministic=True)
+    sums = _Sums()
+    _SUMS[id(conn)] = sums
+    conn.create_function("caseaudit_row_inline", -1, sums.inline)
+
+
+@contextmanager
+def summed_inserts(db: sqlite_utils.Database) -> Iterator[None]:
+    """Inside a write transaction already begun: the rows this connection inserts meanwhile
+    are summed in memory (`_Sums.inline`) rather than one UPDATE of `record_digests` each,
+    and the sums join each table's pending change when the block ends, before the caller's
+    history entry. On an error nothing is added, and the caller's transaction rolls back.
+    Updates and deletes are digested by their triggers as ever."""
+    conn = db.conn
+    sums = _SUMS.get(id(conn))
+    if sums is None or not conn.in_transaction:
+        raise RuntimeError("summed_inserts: only inside a caseaudit write transaction")
+    if sums.tables is not None:
+        raise RuntimeError("summed_inserts: already summing on this connection")
+    sums.tables = {}
+    try:
+        yield
+        tables = sums.tables
+        sums.tables = None
+        for table, (total, count) in sorted(tables.items()):
+            row = conn.execute("SELECT digest FROM record_digests WHERE name = ?", [table]).fetchone()
+            if row is None:
+                continue  # as the trigger's UPDATE would find no row: verify names the table
+            digest = f"{(int(row[0] or EMPTY, 16) + total) % MODULUS:064x}"
+            conn.execute("UPDATE record_digests SET digest = ?, rows = rows + ?, changed = 1 WHERE name = ?",
+                         [digest, count, table])
+    finally:
+        sums.tables = None
 
 
 def covered_tables(db: sqlite_utils.Database) -> list[str]:
@@ -113,15 +177,16 @@ def _triggers(table: str, cols: list[str]) -> list[str]:
     def values(row: str) -> str:
         return ", ".join(f"{row}.{_quoted(c)}" for c in cols)
 
-    def trigger(event: str, digest: str, delta: str) -> str:
+    def trigger(event: str, digest: str, delta: str, when: str | None = None) -> str:
         return (f"CREATE TRIGGER {_quoted(TRIGGER_PREFIX + table + '_' + event.lower())} "
-                f"AFTER {event} ON {_quoted(table)} BEGIN "
+                f"AFTER {event} ON {_quoted(table)} {f'WHEN {when} ' if when else ''}BEGIN "
                 f"UPDATE record_digests SET digest = {digest}, rows = rows {delta}, changed = 1 "
                 f"WHERE name = {name}; END")
 
     old = f"caseaudit_row(digest, -1, {name}, {values('OLD')})"
     return [
-        trigger("INSERT", f"caseaudit_row(digest, 1, {name}, {values('NEW')})", "+ 1"),
+        trigger("INSERT", f"caseaudit_row(digest, 1, {name}, {values('NEW')})", "+ 1",
+                when=f"caseaudit_row_inline({name}, {values('NEW')})"),
         trigger("DELETE", old, "- 1"),
         trigger("UPDATE", f"caseaudit_row({old}, 1, {name}, {values('NEW')})", "+ 0"),
     ]

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from datetime import date, datetime
 
-import sqlite_utils
-
 from db import coverage
 from db.coverage import pending_state
 from db.rows import HistoryEntry
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from db.store import Store
 
 GENESIS = "0" * 64

@@ -27,10 +27,11 @@ from db.session import Aggregate
 _BLANK = "' ' || char(9) || char(10) || char(13)"
 
 # The auditor's reconciled audits whose feedback they have not acknowledged: the one
-# definition the dashboard counts and the feedback screen lists.
+# definition the dashboard counts and the feedback screen lists. The auditor's audits are
+# found by auditor (+a.status: not by status, which would read every submitted audit).
 _FEEDBACK_WAITING = (
     "FROM audits a JOIN moderations m ON m.audit_id = a.audit_id "
-    "WHERE a.auditor = ? AND a.status = 'submitted' AND m.outcome IS NOT NULL "
+    "WHERE a.auditor = ? AND +a.status = 'submitted' AND m.outcome IS NOT NULL "
     f"AND m.acknowledged_on IS NULL AND (trim(coalesce(m.feedback, ''), {_BLANK}) != '' "
     # a QA lead's settlement of an escalation is feedback too, with or without the moderator's words
     "OR EXISTS (SELECT 1 FROM escalation_resolutions r WHERE r.audit_id = a.audit_id))"

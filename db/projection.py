@@ -7,9 +7,10 @@ amendment log. The audit as submitted is kept apart, unchangeable, in `submitted
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:  # annotations only: the store opens without sqlite-utils (db/connection.py)
+    import sqlite_utils
 
 from db.rows import dumps
 

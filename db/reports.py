@@ -24,6 +24,12 @@ IN_QUARTER = "a.submitted_on BETWEEN :start AND :end AND +a.status = 'submitted'
 BOTH_QUARTERS = ("a.submitted_on BETWEEN :previous_start AND :end AND +a.status = 'submitted' "
                  "AND +a.round_id IS NULL")
 
+# An audit imported from earlier records: the term, exactly as the partial index
+# audits_imported_for_reports (m193) is defined, so SQLite reads that index and no audit row.
+IMPORTED = "json_extract(a.data, '$.imported')"
+IMPORTED_IDS = ("SELECT i.audit_id FROM audits i "
+                "WHERE i.submitted_on BETWEEN :previous_start AND :end AND json_extract(i.data, '$.imported')")
+
 _TEAM = "coalesce(nullif(c.team, ''), 'unallocated')"
 
 # The one definition of each moderation figure of a quarter (docs/moderation.md, "The
@@ -53,10 +59,11 @@ QUERIES: dict[str, str] = {
         "LEFT JOIN moderations m ON m.audit_id = a.audit_id "
         "LEFT JOIN sample_members sm ON sm.audit_id = a.audit_id "
         f"WHERE {BOTH_QUARTERS} GROUP BY 1"),
-    # Imported audits are no one's override; `imported` is read once per audit, not per score.
+    # Imported audits are no one's override; `imported` is read once per audit, not per score,
+    # from the imported audits' own index (m193), never from an audit's row.
     "scores grouped": (
         "WITH q AS MATERIALIZED (SELECT a.audit_id, a.submitted_on >= :start AS this, "
-        "coalesce(json_extract(a.data, '$.imported'), 0) AS imported FROM audits a "
+        f"a.audit_id IN ({IMPORTED_IDS}) AS imported FROM audits a "
         f"WHERE {BOTH_QUARTERS}) "
         "SELECT q.this, s.standard, s.status, count(*), "
         "coalesce(sum(s.automatic_status IS NOT NULL AND NOT q.imported), 0), "
@@ -66,7 +73,7 @@ QUERIES: dict[str, str] = {
     # outside the override figures, which say how many they leave out.
     "imported audits": (
         "SELECT a.submitted_on >= :start, count(*) FROM audits a "
-        f"WHERE {BOTH_QUARTERS} AND coalesce(json_extract(a.data, '$.imported'), 0) GROUP BY 1"),
+        f"WHERE {BOTH_QUARTERS} AND {IMPORTED} GROUP BY 1"),
     "themes grouped": (
         "SELECT a.submitted_on >= :start, t.theme, t.kind, count(*) FROM audits a "
         f"JOIN audit_themes t ON t.audit_id = a.audit_id WHERE {BOTH_QUARTERS} GROUP BY 1, 2, 3"),
@@ -93,15 +100,17 @@ QUERIES: dict[str, str] = {
         "CROSS JOIN json_each(m.data, '$.scores') j ON j.key = s.standard "
         f"WHERE {IN_QUARTER} AND {MODERATED} AND s.status IS NOT NULL "
         "GROUP BY 1"),
+    # The detail lists in audits_for_reports' order (status is one value here): that index
+    # holds every column they read of an audit, so no audit row is read.
     "audit list": (
         f"SELECT a.audit_id, a.case_ref, a.auditor, {_TEAM}, a.submitted_on, a.grade, "
         "coalesce(m.final_grade, a.grade), m.grade IS NOT NULL FROM audits a "
         "LEFT JOIN cases c ON c.case_ref = a.case_ref LEFT JOIN moderations m ON m.audit_id = a.audit_id "
-        f"WHERE {IN_QUARTER} ORDER BY a.submitted_on, a.audit_id"),
+        f"WHERE {IN_QUARTER} ORDER BY a.submitted_on, a.status, a.audit_id"),
     "action list": (
         "SELECT a.audit_id, a.case_ref, x.standard, x.owner, x.due, x.completed_on, x.description "
         "FROM audits a JOIN actions x ON x.audit_id = a.audit_id "
-        f"WHERE {IN_QUARTER} ORDER BY a.submitted_on, a.audit_id, x.position"),
+        f"WHERE {IN_QUARTER} ORDER BY a.submitted_on, a.status, a.audit_id, x.position"),
     # Free text, only with include_notes: in the order the audit's stored JSON keeps it.
     "notes": (
         "SELECT audit_id, case_ref, source, topic, text FROM ("

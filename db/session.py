@@ -12,8 +12,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-
 from audit_tools.errors import BadInput
 from audit_tools.models import User
 from audit_tools.permissions import Facts, Op, require
@@ -23,6 +21,8 @@ from db.connection import PerThread, transaction
 from db.free_text import conceal
 
 if TYPE_CHECKING:  # the Store is made of aggregates: it imports this module
+    import sqlite_utils
+
     from db.store import Store
 
 

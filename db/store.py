@@ -8,59 +8,94 @@ transaction, so a change and its record of who, when and what are committed toge
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Generic, TypeVar, overload
 
 from audit_tools.errors import BadInput
 from audit_tools.models import User
-from db.allocations import Allocations
-from db.amendments import Amendments
-from db.audits import Audits
-from db.cases import Cases
 from db.clock import Clock
-from db.concerns import Concerns
 from db import coverage, history
-from db.history import History
-from db.holds import Holds
-from db.redaction import Redaction
 from db.foreign import refuse_foreign
 from db.migrations import migrate
-from db.moderation import ModerationAggregate
-from db.people import People
-from db.reference import Reference
-from db.packs import Packs
-from db.reports import Reports
-from db.rounds import Rounds
-from db.samples import Samples
 from db.sharing import private_folder
 from db.session import Session
+
+if TYPE_CHECKING:  # annotations only: the store opens without sqlite-utils (db/connection.py)
+    import sqlite_utils
+
+    from db.allocations import Allocations
+    from db.amendments import Amendments
+    from db.audits import Audits
+    from db.cases import Cases
+    from db.concerns import Concerns
+    from db.history import History
+    from db.holds import Holds
+    from db.moderation import ModerationAggregate
+    from db.packs import Packs
+    from db.people import People
+    from db.redaction import Redaction
+    from db.reference import Reference
+    from db.reports import Reports
+    from db.rounds import Rounds
+    from db.samples import Samples
+
+T = TypeVar("T")
+
+
+class Aggregate(Generic[T]):
+    """A Store's aggregate, made (and its module imported) when first used, then kept.
+
+    The first screen reads a few of the sixteen; the others' modules, with the domain
+    rules they bring (samples, reports, packs, redaction...), are a later step's.
+    """
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.attribute = attribute
+
+    @overload
+    def __get__(self, store: None, owner: type) -> Aggregate[T]: ...
+
+    @overload
+    def __get__(self, store: Store, owner: type | None = None) -> T: ...
+
+    def __get__(self, store: Store | None, owner: type | None = None) -> T | Aggregate[T]:
+        if store is None:  # looked up on the class itself
+            return self
+        made: T = getattr(importlib.import_module(self.module), self.name)(store)
+        store.__dict__[self.attribute] = made  # the next read finds it without this descriptor
+        return made
 
 
 class Store:
     """caseaudit's data seen by one person (`actor`); safe to share between threads."""
 
+    people: Aggregate[People] = Aggregate("db.people", "People")
+    cases: Aggregate[Cases] = Aggregate("db.cases", "Cases")
+    audits: Aggregate[Audits] = Aggregate("db.audits", "Audits")
+    amendments: Aggregate[Amendments] = Aggregate("db.amendments", "Amendments")
+    moderation: Aggregate[ModerationAggregate] = Aggregate("db.moderation", "ModerationAggregate")
+    samples: Aggregate[Samples] = Aggregate("db.samples", "Samples")
+    allocations: Aggregate[Allocations] = Aggregate("db.allocations", "Allocations")
+    reference: Aggregate[Reference] = Aggregate("db.reference", "Reference")
+    history: Aggregate[History] = Aggregate("db.history", "History")
+    reports: Aggregate[Reports] = Aggregate("db.reports", "Reports")
+    concerns: Aggregate[Concerns] = Aggregate("db.concerns", "Concerns")
+    rounds: Aggregate[Rounds] = Aggregate("db.rounds", "Rounds")
+    packs: Aggregate[Packs] = Aggregate("db.packs", "Packs")
+    holds: Aggregate[Holds] = Aggregate("db.holds", "Holds")
+    redaction: Aggregate[Redaction] = Aggregate("db.redaction", "Redaction")
+
     def __init__(self, path: str | Path, actor: str, clock: Clock | None = None, *, _migrate: bool = True) -> None:
         self.session = Session(path, actor, clock)
-        self.people = People(self)
-        self.cases = Cases(self)
-        self.audits = Audits(self)
-        self.amendments = Amendments(self)
-        self.moderation = ModerationAggregate(self)
-        self.samples = Samples(self)
-        self.allocations = Allocations(self)
-        self.reference = Reference(self)
-        self.history = History(self)
-        self.reports = Reports(self)
-        self.concerns = Concerns(self)
-        self.rounds = Rounds(self)
-        self.packs = Packs(self)
-        self.holds = Holds(self)
-        self.redaction = Redaction(self)
         if _migrate:
             refuse_foreign(self.path)
             try:

@@ -42,7 +42,10 @@ from tui.router import OTHER_SCREENS, Router
 from tui.screens.dashboard import DashboardScreen
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from db.store import Store
+    from tui.terminal import TerminalGone
 
 log = logging.getLogger("caseaudit.tui")
 
@@ -289,6 +292,30 @@ class CaseauditApp(Router):
                 await self.run_action("quit")
                 return
         await super().on_event(event)
+
+    # --- the terminal gone (tui/terminal.py) ------------------------------------------
+
+    # How long a form has to save its draft before the app ends anyway: an amendment asks
+    # before dropping its changes, and with the terminal gone nobody can answer.
+    HANG_UP_GRACE_SECONDS = 10.0
+
+    def get_driver_class(self) -> type[Driver]:
+        chosen = super().get_driver_class()
+        if chosen.__module__ == "textual.drivers.linux_driver":
+            # Here, not at the top: only where Textual picked its Linux and macOS driver (termios)
+            from tui.terminal import TerminalDriver
+
+            return TerminalDriver
+        return chosen
+
+    def on_terminal_gone(self, message: TerminalGone) -> None:
+        """The terminal hung up: keep what ctrl+q keeps (a draft with changes is saved) and end."""
+        if getattr(self, "_terminal_gone", False):
+            return
+        self._terminal_gone = True
+        log.warning("the terminal has gone (%s): saving and quitting", message.why)
+        self.set_timer(self.HANG_UP_GRACE_SECONDS, self.exit)
+        self.action_leave_app()
 
     def action_leave_app(self) -> None:
         keep = getattr(self.screen, "keep_before_quitting", None)

@@ -24,6 +24,8 @@ TEXT, INT, PCT, FRACTION, DATE = "text", "int", "pct", "fraction", "date"
 KAPPA, GRADE, STANDARD, QUARTER = "kappa", "grade", "standard", "quarter"
 # A change between two percentages, in percentage points: signed, never written with "%".
 POINTS = "points"
+# Columns whose ids a person reads by name (human_value).
+NAMED = (GRADE, STANDARD, QUARTER)
 # Columns a person reads as words or dates: left-aligned where a format aligns.
 WORDS = (TEXT, DATE, GRADE, STANDARD, QUARTER)
 
@@ -229,10 +231,16 @@ def human_tables(report: ThemesReport) -> list[Table]:
     out = []
     for table in themes_tables(report):
         keep = [i for i, c in enumerate(table.columns) if c.human]
-        out.append(Table(
-            table.name, table.title, [table.columns[i] for i in keep],
-            [[human_value(row[i], table.columns[i].kind, report) for i in keep] for row in table.rows],
-        ))
+        named = [(n, table.columns[i].kind) for n, i in enumerate(keep) if table.columns[i].kind in NAMED]
+        rows = [[row[i] for i in keep] for row in table.rows]
+        for n, kind in named:  # each distinct id looked up once, not once a row
+            seen: dict[Any, Any] = {}
+            for row in rows:
+                value = row[n]
+                if value not in seen:
+                    seen[value] = human_value(value, kind, report)
+                row[n] = seen[value]
+        out.append(Table(table.name, table.title, [table.columns[i] for i in keep], rows))
     return out
 
 

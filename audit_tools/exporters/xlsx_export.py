@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from audit_tools.exporters.safety import neutralise
+from audit_tools.exporters.xlsx_rows import write_rows
 from audit_tools.files import Output, output_file
 from audit_tools.exporters.tables import DATE, FRACTION, INT, KAPPA, PCT, POINTS, Table, cell_text, human_tables
 from audit_tools.quarters import Quarter
@@ -90,15 +91,17 @@ def _sheet(wb: Workbook, table: Table, formats: _Formats, one_page: bool = False
     ws = wb.add_worksheet(table.name[:31])
     _printable(ws, table, one_page)
     for col, column in enumerate(table.columns):
-        longest = max([len(column.heading)] + [len(cell_text(row[col])) for row in table.rows])
+        values = [row[col] for row in table.rows]
+        # Each distinct value measured once (by type too: 1 and 1.0 are written differently).
+        distinct = dict.fromkeys(zip(map(type, values), values))
+        longest = max([len(column.heading), *(len(cell_text(value)) for _, value in distinct)])
         ws.set_column(col, col, min(max(longest + 2, 8), 60))
     ws.freeze_panes(1, 0)
     for col, column in enumerate(table.columns):
         _write(ws, 0, col, column.heading, "text", formats, bold=True)
-    kinds = [column.kind for column in table.columns]
-    for number, row in enumerate(table.rows, start=1):
-        for col, value in enumerate(row):
-            _write(ws, number, col, value, kinds[col], formats)
+    write_rows(ws, 1, table.rows, [column.kind for column in table.columns], formats.number.get,
+               lambda kind: formats.number.get(kind, formats.date), _stored,
+               lambda sheet, row, col, value, kind: _write(sheet, row, col, value, kind, formats))
     return ws
 
 

@@ -23,7 +23,7 @@ from audit_tools.importers.checks import (
     describe,
     unknown_team,
 )
-from audit_tools.importers.events import EventCheck, EventKey, EventsChecked, check_events, sort_events
+from audit_tools.importers.events import CheckedEvent, EventCheck, EventKey, EventsChecked, check_events, sort_events
 from audit_tools.importers.formats import CSV_SUFFIXES, JSONL_SUFFIXES, XLSX_SUFFIXES
 from audit_tools.importers.jsonlines import JsonLines, read_lines
 from audit_tools.importers.rows import CASES, EVENTS, USERS, AuditLine, CaseRow, EventRow, TableSpec, UserRow
@@ -31,7 +31,7 @@ from audit_tools.importers.tables import Table, TableRows, read_table
 
 __all__ = [
     "BATCH_SIZE", "CASES", "CASE_FIELDS", "CSV_SUFFIXES", "EVENTS", "JSONL_SUFFIXES", "USERS", "XLSX_SUFFIXES",
-    "AuditCheck", "AuditLine", "CaseOrder", "CaseRow", "EventCheck", "EventKey", "EventRow", "EventsChecked",
+    "AuditCheck", "AuditLine", "CaseOrder", "CheckedEvent", "CaseRow", "EventCheck", "EventKey", "EventRow", "EventsChecked",
     "JsonLines", "Progress", "Table", "TableRows", "TableSpec", "UserRow", "batches", "case_changes",
     "check_audits", "check_cases", "check_events", "check_users", "checked_audit_batches", "describe",
     "read_lines", "read_table", "sort_events", "unknown_team",

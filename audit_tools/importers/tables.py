@@ -61,10 +61,11 @@ def _raw(path: Path, name: str, spec: TableSpec) -> tuple[RawRows, Sheet]:
     )
 
 
-def _filled(raw: RawRows) -> RawRows:
-    """The rows with a value in some cell, each cell as text (or a date)."""
+def _filled(raw: RawRows, text_only: bool = False) -> RawRows:
+    """The rows with a value in some cell, each cell as text (or a date). `text_only`: every
+    cell is text (a CSV file), so each is only trimmed, as `cell` would."""
     for number, cells in raw:
-        values = [cell(v) for v in cells]
+        values = [v.strip() or None for v in cells] if text_only else [cell(v) for v in cells]
         if any(v is not None for v in values):
             yield number, values
 
@@ -112,7 +113,7 @@ class TableRows:
         self.spec = spec
         raw, sheet = _raw(self.path, self.name, spec)
         self._sheet = self.path.suffix.lower() in XLSX_SUFFIXES  # only a workbook holds formulas
-        self._rows = _filled(raw)
+        self._rows = _filled(raw, text_only=not self._sheet)
         first = next(self._rows, None)
         if first is None:
             what = f"the first sheet {sheet.title!r} is empty" if sheet.others else "the file is empty"
@@ -132,7 +133,7 @@ class TableRows:
     def count(self) -> int:
         """How many rows follow the header (one quick pass of the file, for progress)."""
         raw, _ = _raw(self.path, self.name, self.spec)
-        return sum(1 for _ in _filled(raw)) - 1
+        return sum(1 for _ in _filled(raw, text_only=not self._sheet)) - 1
 
     def __iter__(self) -> Iterator[tuple[int, Cells]]:
         name, header = self.name, self.header

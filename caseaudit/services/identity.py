@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from caseaudit.services.demo import DEMO_TODAY, DEMO_USER, demo_as
 from caseaudit.services.locations import demo_db_path
 from db import open_store
 from db.identity import current_username
@@ -80,6 +79,10 @@ def acting(path: Path, *, opened_as_demo: bool = False, demo_user: str | None = 
     """
     login = current_username()
     if opened_as_demo:
+        # lazy: the demo's builder (its audits, rounds and moderation services) loads only for
+        # the demo, not for every command that opens a council's database
+        from caseaudit.services.demo import DEMO_TODAY, DEMO_USER, demo_as
+
         mark = _demo_mark(path, login) if Path(path).exists() else None
         user, day = mark if mark is not None else (DEMO_USER.username, DEMO_TODAY)
         if demo_user:

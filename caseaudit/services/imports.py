@@ -18,8 +18,8 @@ from typing import IO, Any
 
 from audit_tools import importers
 from audit_tools.errors import BadInput
-from audit_tools.importers import EventKey, batching
-from audit_tools.models import Audit, Event, Role
+from audit_tools.importers import CheckedEvent, EventKey, batching
+from audit_tools.models import Audit, EventKind, Role
 from audit_tools.permissions import Facts, Op
 from caseaudit.services import access
 from db.cases import EventValues, event_values
@@ -43,14 +43,20 @@ def check_file(store: Store, what: str, path: str | Path, progress: Progress | N
     return _check_other(store, what, path, progress, today)
 
 
-def _stored_events(store: Store, refs: Iterable[str]) -> tuple[set[str], dict[EventKey, list[Event]]]:
-    """Known case refs among `refs`, and their stored events by (case_ref, kind, date)."""
-    cases = store.cases.get_many(refs)
-    stored: dict[EventKey, list[Event]] = {}
-    for ref, case in cases.items():
-        for event in case.events:
-            stored.setdefault((ref, event.kind, event.date), []).append(event)
-    return set(cases), stored
+def _stored_events(store: Store, refs: Iterable[str]) -> tuple[set[str], dict[EventKey, list[CheckedEvent]]]:
+    """Known case refs among `refs`, and their stored events by (case_ref, kind, date), as the
+    plain values the events check compares a row with (no Event model built for each)."""
+    known, values = store.cases.stored_event_values(refs)
+    stored: dict[EventKey, list[CheckedEvent]] = {}
+    kinds = _KIND_OF
+    for ref, kind, day, seen, alone, reason, note in values:
+        event = CheckedEvent(ref, kinds[kind], date.fromisoformat(day), bool(seen),
+                             None if alone is None else bool(alone), reason, note)
+        stored.setdefault((ref, event.kind, event.date), []).append(event)
+    return known, stored
+
+
+_KIND_OF = {kind.value: kind for kind in EventKind}
 
 
 def _check_other(store: Store, what: str, path: str | Path, progress: Progress | None, today: date,
@@ -68,7 +74,7 @@ def _check_other(store: Store, what: str, path: str | Path, progress: Progress |
 
 
 def _event_batches(store: Store, path: str | Path, progress: Progress | None,
-                   today: date) -> tuple[Iterator[list[importers.EventRow]], importers.EventCheck]:
+                   today: date) -> tuple[Iterator[list[importers.CheckedEvent]], importers.EventCheck]:
     """An events file checked a batch at a time (importers.EventCheck.batches): each batch's
     known cases and stored events are asked for in a few queries, not one a row."""
     rows = importers.TableRows(path, importers.EVENTS)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils is loaded when a step runs
+    import sqlite_utils
 
 
 from db.migrations import DEFAULT_SETTINGS, migrations

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: sqlite-utils is loaded when a step runs
+    import sqlite_utils
 
 from db.migrations import migrations
 

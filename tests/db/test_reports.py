@@ -32,6 +32,18 @@ def test_the_themes_counts_read_the_covering_indexes(plans, what, index):
     assert f"COVERING INDEX {index}" in plans[what], plans[what]
 
 
+@pytest.mark.parametrize("what", ["imported audits", "scores grouped"])
+def test_imported_audits_are_found_in_their_index_not_in_each_audits_json(plans, what):
+    # Reading `imported` from each audit's JSON read every audit row of both quarters.
+    assert "INDEX audits_imported_for_reports (submitted_on>" in plans[what], plans[what]
+    assert "SEARCH a USING INDEX audits_by_submitted" not in plans[what], plans[what]
+
+
+@pytest.mark.parametrize("what", ["audit list", "action list"])
+def test_the_detail_lists_read_the_covering_index(plans, what):
+    assert "SEARCH a USING COVERING INDEX audits_for_reports" in plans[what], plans[what]
+
+
 @pytest.mark.parametrize("what", sorted(QUERIES))
 def test_no_full_scan_of_a_per_audit_table(plans, what):
     plan = plans[what]
@@ -41,5 +53,5 @@ def test_no_full_scan_of_a_per_audit_table(plans, what):
     if what == "sample progress":
         assert "SEARCH p USING INDEX samples_by_quarter" in plan
     else:
-        assert re.search(r"SEARCH a USING (COVERING )?INDEX audits_(by_submitted|for_reports) \(submitted_on>", plan), \
+        assert re.search(r"SEARCH a USING (COVERING )?INDEX audits_(by_submitted|for_reports|imported_for_reports) \(submitted_on>", plan), \
             f"{what}: {plan}"

@@ -42,7 +42,8 @@ def watched(monkeypatch):
     """Batches of 3 rows, and what each batch asked of the store and gave the writer."""
     seen: dict[str, list] = {"asked": [], "written": []}
     monkeypatch.setattr(importers.batching, "BATCH_SIZE", 3)
-    get_many, import_events = Cases.get_many, Cases.import_events
+    # the events check asks for a batch's cases and their stored events as plain values
+    get_many, import_events = Cases.stored_event_values, Cases.import_events
 
     def asking(self, refs):
         refs = sorted(set(refs))
@@ -56,7 +57,7 @@ def watched(monkeypatch):
                 yield batch
         return import_events(self, each())
 
-    monkeypatch.setattr(Cases, "get_many", asking)
+    monkeypatch.setattr(Cases, "stored_event_values", asking)
     monkeypatch.setattr(Cases, "import_events", writing)
     return seen
 

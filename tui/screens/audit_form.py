@@ -119,16 +119,26 @@ class AuditFormScreen(AuditFormSubmitting):
         self.case_ref = case.case_ref
         self.audit_id = audit.audit_id
         form = self.query_one("#audit-form", VerticalScroll)
-        await form.remove_children()
-        fields = AuditFields(audit, self.app.catalogue.applicable(case.case_type), context.report,
-                             self.users, self.themes, self.round)
-        # Hidden while its parts are built, level by level: the screen is not laid out and
-        # painted again for each level, only once they are all there.
-        fields.display = False
-        await form.mount(fields)
-        fields.display = True
-        self._refresh_header()
-        self._after_show()
+        # One batch from the old fields to the new ones with the keys they offer: the screen is
+        # laid out and painted once they are all there, not for each level of the fields as it
+        # is built, and again for the footer's new keys.
+        with self.app.batch_update():
+            await form.remove_children()
+            fields = AuditFields(audit, self.app.catalogue.applicable(case.case_type), context.report,
+                                 self.users, self.themes, self.round)
+            await form.mount(fields)
+            self._placing_fields = True
+            if self._overflows(fields):
+                form.show_vertical_scrollbar = True  # laid out beside its scrollbar from the first pass
+            self._refresh_header()
+            self._after_show()
+            await self.query_one(KeysFooter).update_keys()
+
+    def _overflows(self, fields: AuditFields) -> bool:
+        """Whether the fields are sure to be taller than the form's box: each standard takes at
+        least four rows (its gap, title, evidence and status) and the grade, the themes and
+        the plan ten more. Sure, so the scrollbar shown from the first layout never goes."""
+        return 4 * len(fields.standards) + 10 > self.query_one("#audit-form").size.height
 
     def _after_show(self) -> None:
         audit, _case = self.opened()

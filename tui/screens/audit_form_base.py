@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from audit_tools.audit import Problem, submission_rule_problems
@@ -101,6 +103,31 @@ class AuditFormBase(CaseauditScreen):
                         f"question; {scored}. It counts in its round, not toward your monthly quota.",
                         style="italic")
         self.query_one("#audit-header", Static).update(text)
+
+    # --- laying out -------------------------------------------------------------------
+
+    # Set as the fields are mounted: the next layout is the first to place them.
+    _placing_fields = False
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        """Textual lays a screen out again after placing a widget for the first time, as its
+        virtual size goes from nothing to what the layout just gave it: on the form, a second
+        pass over every field that moves nothing. After the layout that first places the
+        fields, those requests are dropped, unless a scrollbar came or went in that layout
+        (its width is taken from what is beside it, which must then be laid out again)."""
+        if not self._placing_fields:
+            super()._refresh_layout(size, scroll)
+            return
+        self._placing_fields = False
+        widgets = list(self.walk_children(Widget))
+        waiting = {widget for widget in widgets if widget._layout_required}
+        bars = [(w.show_vertical_scrollbar, w.show_horizontal_scrollbar) for w in widgets]
+        super()._refresh_layout(size, scroll)
+        if bars != [(w.show_vertical_scrollbar, w.show_horizontal_scrollbar) for w in widgets]:
+            return
+        for widget in widgets:
+            if widget not in waiting:
+                widget._layout_required = False
 
     # --- reading the form ------------------------------------------------------------
 

@@ -55,38 +55,64 @@ def fitting_keys(screen: Screen, width: int) -> list:
     return keys
 
 
+def footer_key(binding, key_display: str, enabled: bool, tooltip: str, compact: bool,
+               classes: str = "") -> FooterKey:
+    """A FooterKey wearing its compact look from the start. Textual's footer binds each key's
+    `compact` to its own once mounted, and the key's watcher then adds or removes the
+    `-compact` class: every key of the footer restyled twice, each time the keys change."""
+    key = FooterKey(binding.key, key_display, binding.description, binding.action,
+                    disabled=not enabled, tooltip=tooltip, classes=classes)
+    key.set_reactive(FooterKey.compact, compact)
+    key.set_class(compact, "-compact", update=False)
+    return key
+
+
 class KeysFooter(Footer):
     _last_shown: tuple | None = None
 
     def _width(self) -> int:
         return self.app.size.width
 
+    def _shown(self) -> tuple:
+        return (shown_keys(self.screen), self._width())
+
     def compose(self):
-        if not self._bindings_ready:
-            return
+        # The keys are there from the first frame: Textual's footer waits for the screen's
+        # first bindings signal and builds them all again after it.
         screen = self.screen
+        self._last_shown = self._shown()
+        self.set_reactive(Footer._bindings_ready, True)
         for active in fitting_keys(screen, self._width()):
             binding = active.binding
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
-                            binding.action, disabled=not active.enabled,
-                            tooltip=active.tooltip).data_bind(compact=Footer.compact)
+            yield footer_key(binding, self.app.get_key_display(binding), active.enabled, active.tooltip,
+                             self.compact)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             try:
                 _node, binding, enabled, tooltip = screen.active_bindings[self.app.COMMAND_PALETTE_BINDING]
             except KeyError:
                 return
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
-                            binding.action, classes="-command-palette", disabled=not enabled,
-                            tooltip=binding.tooltip or binding.description)
+            # Textual's palette key keeps its own compact look, whatever the footer's.
+            yield footer_key(binding, self.app.get_key_display(binding), enabled,
+                             binding.tooltip or binding.description, True, classes="-command-palette")
+
+    def _watch_compact(self, compact: bool) -> None:
+        if self.is_mounted:
+            self.call_after_refresh(self.recompose)
 
     def bindings_changed(self, screen: Screen) -> None:
+        if not screen.app.app_focus:
+            return
         if self.is_attached and screen is self.screen:
-            shown = (shown_keys(screen), self._width())
-            if shown == self._last_shown and self._bindings_ready:
-                return
-            self._last_shown = shown
-        super().bindings_changed(screen)
+            self.call_after_refresh(self.update_keys)
+
+    async def update_keys(self) -> None:
+        """Build the keys again if the ones to show have changed (a screen may call this to
+        have them right before it is laid out, rather than a frame later)."""
+        # A screen under another is not shown: its keys are built again (if they changed) when
+        # it is back on top, which tells its footer as any change of bindings does.
+        if self.is_attached and self.screen.is_active and self._shown() != self._last_shown:
+            await self.recompose()
 
     def on_resize(self) -> None:
-        if self._bindings_ready and self._last_shown is not None and self._last_shown[1] != self._width():
-            self.bindings_changed(self.screen)
+        if self._last_shown is not None and self._last_shown[1] != self._width():
+            self.call_after_refresh(self.update_keys)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from textual.content import Content
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
 from textual.widgets import Checkbox, SelectionList
@@ -19,7 +20,28 @@ EMPTY = " "
 
 
 class TickList(SelectionList):
-    """A SelectionList whose unticked boxes are empty."""
+    """A SelectionList whose unticked boxes are empty.
+
+    On the audit form it is as tall as its themes: counting its lines when it is first shown
+    (Textual's OptionList does, to scroll to the highlighted one) changes its virtual size,
+    and Textual would then lay the whole form out again though nothing on it moves. That
+    layout is left out when the lines fit the height the list already has.
+    """
+
+    _counting_lines = False
+
+    def _update_lines(self) -> None:
+        self._counting_lines = True
+        try:
+            super()._update_lines()
+        finally:
+            self._counting_lines = False
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False,
+                recompose: bool = False) -> "TickList":
+        if layout and self._counting_lines and self.virtual_size.height == self.scrollable_content_region.height:
+            layout = False  # every line already has its row: nothing around the list moves
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
