@@ -15,8 +15,11 @@ on the real clock.
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +111,31 @@ def _own_config_folder(tmp_path_factory, monkeypatch):
     """Each test's app reads and writes its preferences (the theme) in a folder of its own,
     never the user config folder of whoever runs the tests."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Callable[[str, Callable[[Path], object]], Path]:
+    """Databases a test only starts from, built once per run (per xdist worker) and copied:
+    `built(name, build)` is the file (or folder) `build(path)` made, the first time it is
+    asked for.
+
+    A test that is about making the database (init, an import, the demo build) makes its
+    own; one that only needs a database in a given state starts from a copy of one
+    (tests/support.py's `copy_database`): a file copy of a millisecond or two, where the
+    commands or the migrations again took a tenth of a second or more."""
+    made: dict[str, Path] = {}
+
+    def template(name: str, build: Callable[[Path], object]) -> Path:
+        if name not in made:
+            path = tmp_path_factory.mktemp(f"built-{name}") / "template"
+            build(path)
+            # A command run in this process leaves its store to the garbage collector, which
+            # closes it: then each file is whole, with no -wal beside it, and can be copied.
+            gc.collect()
+            left = [p.name for p in path.parent.rglob("*") if p.name.endswith(("-wal", "-shm", "-journal"))]
+            assert not left, f"building {name} left {left}: a store is still open"
+            made[name] = path
+        return made[name]
+
+    return template
+

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 from audit_tools.models import Action, Audit, Case, CaseType, Event, EventKind, Grade, Role, Status, Themes, User
 from db import open_store
@@ -91,3 +93,10 @@ def raw_connection(path, **kwargs):
     conn = sqlite3.connect(str(path), **kwargs)
     coverage.register(conn)
     return conn
+
+
+def copy_database(template: Path, path: Path) -> Path:
+    """A test's own copy at `path` of a database the `built` fixture made (tests/conftest.py);
+    copy2 keeps its owner-only mode."""
+    shutil.copy2(template, path)
+    return path

@@ -102,13 +102,15 @@ def served(tmp_path_factory):
 
 
 @contextmanager
-def serving(path: Path, folder: Path) -> Iterator[str]:
-    """`caseaudit serve` on a free loopback port over `path`, its log in `folder`; yields the URL."""
+def serving(path: Path, folder: Path, program: str = "caseaudit", env: dict[str, str] | None = None) -> Iterator[str]:
+    """`caseaudit serve` on a free loopback port over `path`, its log in `folder`; yields the URL.
+    `program` is the module run as `python -m` (tests/browser/quick_sessions.py steers it)."""
     port = free_port()
     log = (folder / "serve.log").open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "caseaudit", "--db", str(path), "serve", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "-m", program, "--db", str(path), "serve", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, **(env or {})},
     )
     deadline = time.monotonic() + 60
     while True:

@@ -1,8 +1,10 @@
 """Served sessions in Debian's chromium: signing out (and the back button), changing one's
 own password, an idle session ending, and an account disabled by an admin mid-session.
 
-The server runs with the idle timeout set to one minute (the shortest setting); its
-sweep looks at every session every 15 seconds, so each ending is seen within a minute.
+The server runs with the idle timeout set to one minute (the shortest setting). It is the
+real `caseaudit serve` steered by tests/browser/quick_sessions.py: its sweep looks at every
+session twice a second rather than every 15 s, and its clock can be put ahead, so a test
+lets a minute of idleness pass at once and waits for the sweeps that saw it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 from audit_tools.models import Role, User
 from caseaudit.services import sign_in as sign_in_service
 from db import current_username, open_store
+from tests.browser import quick_sessions
 from tests.browser.test_browser import (
     ARTIFACTS,
     CHROMIUM,
@@ -48,8 +51,39 @@ def served(tmp_path_factory):
         sign_in_service.set_password(store, user.username, PASSWORD, PASSWORD)
     store.reference.set_setting("idle_timeout_minutes", 1)
     store.close()
-    with serving(path, folder) as url:
-        yield url, path
+    server = QuickServer(folder)
+    with serving(path, folder, "tests.browser.quick_sessions", server.env) as url:
+        yield url, path, server
+
+
+class QuickServer:
+    """Steers the served test server: how far ahead its clock is, how many sweeps it has made."""
+
+    def __init__(self, folder) -> None:
+        self.ahead_file = folder / "clock-ahead"
+        self.sweeps_file = folder / "sweeps"
+        self.env = {quick_sessions.AHEAD_VARIABLE: str(self.ahead_file),
+                    quick_sessions.SWEEPS_VARIABLE: str(self.sweeps_file)}
+
+    def sweeps(self) -> int:
+        try:
+            return int(self.sweeps_file.read_text())
+        except FileNotFoundError:
+            return 0
+
+    def after_sweeps(self, count: int = 2) -> None:
+        """Wait until `count` more sweeps are done: the later ones began after this call."""
+        target = self.sweeps() + count
+        deadline = time.monotonic() + 60
+        while self.sweeps() < target:
+            assert time.monotonic() < deadline, f"the server made no sweep in a minute ({self.sweeps()})"
+            time.sleep(0.05)
+
+    def put_ahead(self, seconds: float) -> None:
+        """From now on the server's clock reads `seconds` later than the real one."""
+        new = self.ahead_file.with_suffix(".new")
+        new.write_text(str(seconds))
+        new.replace(self.ahead_file)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +117,7 @@ class Tab(Session):
 
 
 def test_sign_in_work_sign_out_and_the_back_button_does_not_return(served, browser):
-    url, path = served
+    url, path, _ = served
     tab = Tab(browser, url)
     requested: list[str] = []
     tab.page.on("request", lambda request: requested.append(request.url))
@@ -107,7 +141,7 @@ def test_sign_in_work_sign_out_and_the_back_button_does_not_return(served, brows
 
 
 def test_changing_ones_own_password_ends_the_other_session_not_this_one(served, browser):
-    url, path = served
+    url, path, _ = served
     here, there = Tab(browser, url), Tab(browser, url)
     here.signed_in("bea")
     there.signed_in("bea")
@@ -131,7 +165,7 @@ def test_changing_ones_own_password_ends_the_other_session_not_this_one(served, 
 
 
 def test_a_session_ends_within_a_minute_of_passwd_disable(served, browser):
-    url, path = served
+    url, path, _ = served
     tab = Tab(browser, url)
     tab.signed_in("cal")
     disabled_at = time.monotonic()
@@ -147,13 +181,23 @@ def test_a_session_ends_within_a_minute_of_passwd_disable(served, browser):
 
 
 def test_an_idle_session_ends_with_the_short_setting(served, browser):
-    url, path = served
+    url, path, server = served
     tab = Tab(browser, url)
     tab.signed_in("amy")
-    started = time.monotonic()
-    tab.at_sign_in_page("a time with nothing typed", within_ms=120_000)  # 1 minute, then the next sweep
-    assert time.monotonic() - started >= 55
+    server.after_sweeps()  # anything the page sent while the app started is counted as typed by now
+
+    def ended_idle() -> bool:
+        return any(e.details == {"username": "amy", "why": "idle"}
+                   for e in open_store(path, "admin").history.entries(what="session ended"))
+
+    # 50 seconds with nothing typed, short of the minute: sweeps that see it leave the session be.
+    server.put_ahead(50)
+    server.after_sweeps()
+    assert not ended_idle()
+    assert tab.page.locator("#terminal").count() == 1 and tab.page.title() != "caseaudit: sign in"
+    # Past the minute: the next sweep ends it and the page says why.
+    server.put_ahead(61)
+    tab.at_sign_in_page("a time with nothing typed", within_ms=30_000)
     tab.shot("9-idle")
-    assert any(e.details == {"username": "amy", "why": "idle"}
-               for e in open_store(path, "admin").history.entries(what="session ended"))
+    assert ended_idle()
     tab.close()

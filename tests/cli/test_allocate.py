@@ -9,7 +9,7 @@ import json
 import random
 import sqlite3
 
-from tests.support import raw_connection
+from tests.support import copy_database, raw_connection
 from datetime import date, timedelta
 
 import pytest
@@ -80,15 +80,19 @@ def alloc_v1(users, cases, audits, taken, per_auditor, seed):
 
 
 @pytest.fixture(params=[11, 2025])
-def service(request, tmp_path):
+def service(request, tmp_path, built):
     users, cases, audits = generated_service(random.Random(request.param))
-    path = tmp_path / "caseaudit.db"
-    store = open_store(path, actor=ME)
-    store.people.ensure_admin()
-    store.people.upsert(users)
-    store.cases.upsert(cases)
-    store.audits.insert(audits)
-    store.close()
+
+    def build(path):
+        store = open_store(path, actor=ME)
+        store.people.ensure_admin()
+        store.people.upsert(users)
+        store.cases.upsert(cases)
+        store.audits.insert(audits)
+        store.close()
+
+    # The same seed gives the same service, so one built file per seed serves every test.
+    path = copy_database(built(f"allocate-service-{request.param}", build), tmp_path / "caseaudit.db")
     return path, users, cases, audits
 
 

@@ -6,8 +6,10 @@ it in the files, and commands print it as [U+001B]."""
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
+from contextlib import redirect_stdout
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from caseaudit.cli import main
 from db import open_store
 from db.identity import current_username
 from tests.cli.test_import import CASES, EVENTS, USERS, audit_line
+from tests.support import copy_database
 from tests.domain.test_annex_a import L7, person, workbook
 
 ME = current_username()
@@ -34,16 +37,22 @@ EVIL_XLSX = {"CSI": (CSI, "U+009B"), "RLO": (RLO, "U+202E")}
 NEVER_OUT = ["\x1b", "\u202e", "\x9b", "\x9d"]
 
 
+def build_db(path: Path) -> None:
+    """A database made as an admin would: init, then users and cases imported from csv."""
+    tables = path.parent / "tables"
+    tables.mkdir()
+    (tables / "users.csv").write_text(USERS + f"{ME},Me,admin;qa_lead,qa\n")
+    (tables / "cases.csv").write_text(CASES)
+    with redirect_stdout(io.StringIO()):
+        assert main(["--db", str(path), "init"]) == 0
+        assert main(["--db", str(path), "import", "users", str(tables / "users.csv")]) == 0
+        assert main(["--db", str(path), "import", "cases", str(tables / "cases.csv")]) == 0
+
+
 @pytest.fixture
-def db(tmp_path, capsys):
-    path = tmp_path / "c.db"
-    assert main(["--db", str(path), "init"]) == 0
-    (tmp_path / "users.csv").write_text(USERS + f"{ME},Me,admin;qa_lead,qa\n")
-    (tmp_path / "cases.csv").write_text(CASES)
-    assert main(["--db", str(path), "import", "users", str(tmp_path / "users.csv")]) == 0
-    assert main(["--db", str(path), "import", "cases", str(tmp_path / "cases.csv")]) == 0
-    capsys.readouterr()
-    return path
+def db(tmp_path, built):
+    """A copy of the database build_db makes, built once a run."""
+    return copy_database(built("cli-characters", build_db), tmp_path / "c.db")
 
 
 def counts(db: Path) -> dict:

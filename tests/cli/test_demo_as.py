@@ -4,6 +4,11 @@ escalation (a QA lead other than its moderator does that)."""
 
 from __future__ import annotations
 
+import io
+import shutil
+from contextlib import redirect_stdout
+from pathlib import Path
+
 import pytest
 
 import caseaudit.cli.app as cli_app
@@ -12,12 +17,20 @@ from tests.tui.keys import settle
 from tui.screens.help import HelpScreen
 
 
+def build_demo_home(data: Path) -> None:
+    """The data folder `caseaudit demo --path` makes and fills."""
+    with pytest.MonkeyPatch.context() as patch, redirect_stdout(io.StringIO()):
+        patch.setenv("XDG_DATA_HOME", str(data))
+        patch.delenv("CASEAUDIT_DB", raising=False)
+        assert main(["demo", "--path"]) == 0
+
+
 @pytest.fixture
-def demo_home(tmp_path, monkeypatch, capsys):
+def demo_home(tmp_path, monkeypatch, built):
+    """The demo's data folder as `caseaudit demo --path` leaves it (built once a run, copied)."""
+    shutil.copytree(built("demo-home", build_demo_home), tmp_path / "data")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("CASEAUDIT_DB", raising=False)
-    assert main(["demo", "--path"]) == 0
-    capsys.readouterr()
     opened = []
     monkeypatch.setattr(cli_app, "_run", lambda app: opened.append(app) or 0)
     return opened

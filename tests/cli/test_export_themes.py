@@ -17,13 +17,12 @@ from caseaudit.cli import main
 from caseaudit.services.themes import export_themes_report
 from db import open_store
 from db.identity import current_username
+from tests.support import copy_database
 
 ME = current_username()
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "caseaudit.db"
+def build_db(path):
     store = open_store(path, actor=ME)
     store.people.ensure_admin()
     store.people.upsert([
@@ -62,7 +61,12 @@ def db(tmp_path):
                       "management-oversight": "met"}),
     ])
     store.close()
-    return path
+
+
+@pytest.fixture
+def db(tmp_path, built):
+    """A copy of the database build_db makes, built once a run."""
+    return copy_database(built("export-themes", build_db), tmp_path / "caseaudit.db")
 
 
 def run(db, *argv):

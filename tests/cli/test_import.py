@@ -17,6 +17,7 @@ from audit_tools.models import CaseType, EventKind, Role
 from caseaudit.cli import main
 from db.identity import current_username
 from db import open_store
+from tests.support import copy_database
 
 ME = current_username()
 
@@ -58,13 +59,16 @@ def audit_line(**changes) -> dict:
     return line
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "caseaudit.db"
+def build_db(path):
     store = open_store(path, ME)
     store.people.ensure_admin()
     store.close()
-    return path
+
+
+@pytest.fixture
+def db(tmp_path, built):
+    """A copy of the database build_db makes, built once a run."""
+    return copy_database(built("import", build_db), tmp_path / "caseaudit.db")
 
 
 def write(tmp_path, name: str, text: str) -> Path:

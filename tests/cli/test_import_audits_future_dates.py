@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from tests.cli.test_import import audit_line, counts, db, load_basics, run, write  # noqa: F401
+from tests.cli.test_import import audit_line, build_db, counts, load_basics, run, write
 
 TODAY = date(2024, 7, 15)
 TOMORROW = date(2024, 7, 16)
@@ -21,6 +21,14 @@ TOMORROW = date(2024, 7, 16)
 def fixed_today(monkeypatch):
     """The command line runs in this process; its clock is the system clock, fixed here at noon."""
     monkeypatch.setattr("db.clock.system_clock", lambda: datetime(2024, 7, 15, 12, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def db(tmp_path, fixed_today):
+    """Made on the fixed day too (not a copy of one made on the run's day): its history starts then."""
+    path = tmp_path / "caseaudit.db"
+    build_db(path)
+    return path
 
 
 def history_length(path) -> int:

@@ -13,7 +13,7 @@ from audit_tools.models import Event, EventKind, Role, User
 from caseaudit.cli import main
 from db.identity import current_username
 from db.maintenance import verify_file
-from tests.support import admin_store
+from tests.support import admin_store, copy_database
 
 ME = current_username()
 NOTE = "Jane DOE (dob 01/02/2019) disclosed bruising"
@@ -21,14 +21,17 @@ KEYS = {"redacted": {"audits", "events", "actions", "concerns", "moderations", "
         "held_back": {"on_hold", "open_concerns", "open_actions"}}
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "caseaudit.db"
+def build_db(path):
     store = admin_store(path)
     store.people.upsert([User(username=ME, display_name="Me", roles=[Role.admin])])
     store.cases.add_events([("C-1001", Event(kind=EventKind.visit, date=date(2024, 2, 3), note=NOTE))])
     store.close()
-    return path
+
+
+@pytest.fixture
+def db(tmp_path, built):
+    """A copy of the database build_db makes, built once a run."""
+    return copy_database(built("redact-hold", build_db), tmp_path / "caseaudit.db")
 
 
 def run(db, *args, capsys):

@@ -11,7 +11,7 @@ import json
 import random
 import sqlite3
 
-from tests.support import raw_connection
+from tests.support import copy_database, raw_connection
 from datetime import date, timedelta
 
 import pytest
@@ -112,15 +112,19 @@ def round_v1(cases, events, seed, size, auditors, case_types=(), teams=(), with_
 
 
 @pytest.fixture(params=[7, 2026])
-def service(request, tmp_path):
+def service(request, tmp_path, built):
     users, cases, events = generated_service(random.Random(request.param))
-    path = tmp_path / "caseaudit.db"
-    store = open_store(path, actor=ME)
-    store.people.ensure_admin()
-    store.people.upsert(users)
-    store.cases.upsert(cases)
-    store.cases.add_events(events)
-    store.close()
+
+    def build(path):
+        store = open_store(path, actor=ME)
+        store.people.ensure_admin()
+        store.people.upsert(users)
+        store.cases.upsert(cases)
+        store.cases.add_events(events)
+        store.close()
+
+    # The same seed gives the same service, so one built file per seed serves every test.
+    path = copy_database(built(f"round-service-{request.param}", build), tmp_path / "caseaudit.db")
     questions = tmp_path / "missing.toml"
     questions.write_text(QUESTIONS, encoding="utf-8")
     return path, questions, cases, events

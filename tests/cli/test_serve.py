@@ -8,20 +8,23 @@ import caseaudit.cli.serve as serve_cli
 from caseaudit.cli import main
 from caseaudit.services import sign_in as service
 from db import current_username, open_store, passwords
-from tests.support import USERS
+from tests.support import USERS, copy_database
 
 ME = current_username()
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "ca.db"
+def build_db(path):
     store = open_store(path, ME)
     store.people.ensure_admin()
     store.people.upsert(USERS)
     store.close()
-    return path
+
+
+@pytest.fixture
+def db(tmp_path, built):
+    """A copy of the database build_db makes, built once a run."""
+    return copy_database(built("serve", build_db), tmp_path / "ca.db")
 
 
 @pytest.fixture
