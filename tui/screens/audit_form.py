@@ -56,6 +56,11 @@ class AuditFormScreen(AuditFormSubmitting):
         Binding("ctrl+l", "amendment_trail", "Amendments", id="amendment_trail_of_audit", show=False),
     ]
 
+    # Nothing takes the focus as the screen opens: the fields, once loaded, give it to the first
+    # box (_after_show). Textual's default would give it to the problem list meanwhile, and
+    # restyle it as it took the focus and again as it gave it up.
+    AUTO_FOCUS = ""
+
     # --- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -64,7 +69,7 @@ class AuditFormScreen(AuditFormSubmitting):
         yield ProblemsBox(id="audit-problems")
         yield VerticalScroll(id="audit-form")
         yield Static("", id="save-state")
-        yield KeysFooter()
+        yield KeysFooter(keys_later=True)  # built when the case has loaded (or the form stops waiting)
 
     def on_mount(self) -> None:
         self._hold_until_loaded()

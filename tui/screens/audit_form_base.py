@@ -21,6 +21,7 @@ from tui.screens.audit_form_mode import FormMode
 from tui.screens.base import CaseauditScreen
 from tui.widgets.action_plan import ActionPlan
 from tui.widgets.audit_fields import AuditFields
+from tui.widgets.footer import KeysFooter
 from tui.widgets.problems import Check, ProblemsBox, things
 
 IMPORTED_WORDS = ("Imported from the council's earlier records: scored outside caseaudit; "
@@ -122,6 +123,7 @@ class AuditFormBase(CaseauditScreen):
         if self._holding:
             self._holding = False
             self._refresh_layout(self.app.size)
+            self.call_next(self.query_one(KeysFooter).update_keys)
 
     def _compositor_refresh(self) -> None:
         if not self._holding:

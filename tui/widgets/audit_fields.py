@@ -11,6 +11,7 @@ from textual.widgets import Button, Static
 
 from audit_tools.models import Audit, CheckReport
 from tui.widgets.action_plan import ActionPlan
+from tui.widgets.form_boxes import FormButton
 from tui.widgets.grade_picker import GradePicker
 from tui.widgets.question_row import QuestionRow
 from tui.widgets.standard_row import StandardRow, read_rows
@@ -56,9 +57,9 @@ class AuditFields(Vertical):
         yield ActionPlan([(f"{u.display_name} ({u.username})", u.username) for u in self.users],
                          [(s.title, s.id) for s in self.standards], audit.actions)
         yield Horizontal(
-            Button("Add action (ctrl+n)", id="add-action", compact=True),
-            Button("Save draft (ctrl+s)", id="save-draft", compact=True),
-            Button("Submit (ctrl+r)", id="submit", variant="primary", compact=True),
+            FormButton("Add action (ctrl+n)", id="add-action"),
+            FormButton("Save draft (ctrl+s)", id="save-draft"),
+            FormButton("Submit (ctrl+r)", id="submit", variant="primary"),
             id="audit-buttons",
         )
 

@@ -70,6 +70,12 @@ def footer_key(binding, key_display: str, enabled: bool, tooltip: str, compact: 
 class KeysFooter(Footer):
     _last_shown: tuple | None = None
 
+    def __init__(self, *, keys_later: bool = False) -> None:
+        super().__init__()
+        # Composed empty, its keys built by update_keys: for a screen that is not shown until
+        # what it is about has loaded, when its keys change anyway.
+        self._keys_later = keys_later
+
     def _width(self) -> int:
         return self.app.size.width
 
@@ -80,8 +86,11 @@ class KeysFooter(Footer):
         # The keys are there from the first frame: Textual's footer waits for the screen's
         # first bindings signal and builds them all again after it.
         screen = self.screen
-        self._last_shown = self._shown()
         self.set_reactive(Footer._bindings_ready, True)
+        if self._keys_later:
+            self._keys_later = False
+            return
+        self._last_shown = self._shown()
         for active in fitting_keys(screen, self._width()):
             binding = active.binding
             yield footer_key(binding, self.app.get_key_display(binding), active.enabled, active.tooltip,

@@ -29,7 +29,8 @@ from textual.css.query import NoMatches
 from textual.geometry import Region, Size
 from textual.widget import Widget
 from textual.style import Style
-from textual.widgets import Input, Select
+from textual.widgets import Button, Input, Select
+from textual.widgets.button import ButtonVariant
 from textual.widgets._select import NULL, NoSelection, SelectCurrent, SelectOverlay
 
 _GAP = Style(bold=False)
@@ -42,6 +43,22 @@ def _quietly(widget: Widget, compact: bool, *classes: str) -> None:
     not (and compact is a class), when mounting styles it anyway."""
     widget.set_reactive(type(widget).compact, compact)  # type: ignore[attr-defined]
     widget.add_class(*classes, *(["-textual-compact"] if compact else []), update=False)
+
+
+class FormButton(Button):
+    """A compact Button wearing its look from the start. Textual's Button sets its flat look,
+    its compact look and its variant one after another as it is built, each a class whose
+    change restyles it (mounted or not): three styling passes for a button about to be styled
+    as it is mounted. Here the values are in place before Button's own set-up assigns them."""
+
+    def __init__(self, label: str, id: str, variant: ButtonVariant = "default") -> None:
+        self.set_reactive(Button.flat, False)
+        self.set_reactive(Button.compact, True)
+        self.set_reactive(Button.variant, variant)
+        # Textual sets the compact class whenever compact is assigned, changed or not: it is
+        # given here, so that finds it there already.
+        super().__init__(label, id=id, variant=variant, compact=True,
+                         classes=f"-style-default -textual-compact -{variant}")
 
 
 class FormInput(Input):

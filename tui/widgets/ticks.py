@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.style import Style
-from textual.widgets import Checkbox, SelectionList
+from textual.widgets import Checkbox, OptionList, SelectionList
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
@@ -29,6 +29,15 @@ class TickList(SelectionList):
     """
 
     _counting_lines = False
+
+    def __init__(self, *selections, compact: bool = False, **kwargs) -> None:
+        # Built plain, then made compact quietly: OptionList and SelectionList each assign
+        # `compact` as the list is built, and each assignment sets its class, which restyles
+        # the list and every one of its many component classes (mounted or not), passes that
+        # mounting the list makes anyway. Compact has no watcher: the class is all it does.
+        super().__init__(*selections, **kwargs)
+        self.set_reactive(OptionList.compact, compact)
+        self.set_class(compact, "-textual-compact", update=False)
 
     def _update_lines(self) -> None:
         self._counting_lines = True
