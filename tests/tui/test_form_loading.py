@@ -34,7 +34,9 @@ async def test_a_slow_case_is_shown_loading_then_its_fields(db_path, monkeypatch
         await settle(pilot)
         await pilot.press("n")
         await pilot.pause(0.5)  # longer than the form waits for its case before showing it loading
-        assert "Loading the case" in on_screen(app)
+        loading = on_screen(app)
+        assert "Loading the case" in loading
+        assert "esc Back" in loading  # the footer offers the way out while it waits
         release.set()
         await settle(pilot)
         shown = on_screen(app)
