@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_serializer
 
@@ -119,6 +119,20 @@ class Outcome(str, Enum):
     agreed = "agreed"
     grade_changed = "grade_changed"
     escalated = "escalated"
+
+
+class EventDetails(Protocol):
+    """What an events import compares of a stored event with a row of its file: an Event,
+    or the event's plain values as read from the store."""
+
+    @property
+    def child_seen(self) -> bool: ...
+    @property
+    def seen_alone(self) -> bool | None: ...
+    @property
+    def reason_not_alone(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 class Event(Model):

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from audit_tools.errors import Refused
 from audit_tools.permissions import Facts, Op
-from audit_tools.models import Case, CaseType, Event, EventKind
+from audit_tools.models import Case, CaseType, Event, EventDetails, EventKind
 from db import coverage, free_text, rows
 from db.errors import NotFound
 from db.rows import PAGE, CaseRow
@@ -28,21 +28,14 @@ EVENTS_DIGEST = ("SHA-256 over each imported event in the order written: the JSO
 EventValues = tuple[str, str, str, int, int | None, str | None, str | None]
 
 
-class EventFields(Protocol):
-    """What `event_values` reads of an event: an Event, or an import's checked row."""
+class EventFields(EventDetails, Protocol):
+    """What `event_values` reads of an event: an Event, or an import's checked row (its
+    kind and day beside the details an import compares)."""
 
     @property
     def kind(self) -> EventKind: ...
     @property
     def date(self) -> date: ...
-    @property
-    def child_seen(self) -> bool: ...
-    @property
-    def seen_alone(self) -> bool | None: ...
-    @property
-    def reason_not_alone(self) -> str | None: ...
-    @property
-    def note(self) -> str | None: ...
 
 
 def event_values(events: Iterable[tuple[str, EventFields]]) -> list[EventValues]:

@@ -20,6 +20,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from xlsxwriter.utility import xl_col_to_name
+
 from audit_tools.exporters.safety import neutralise
 
 Sheet = Any  # XlsxWriter ships no type information
@@ -32,15 +34,6 @@ CellWriter = Callable[[Sheet, int, int, Any, str], None]
 _SPECIAL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$|^<r>")
 _LONGEST_PLAIN = 32767 // 2  # XlsxWriter measures longer strings in UTF-16 units and may cut them
 _LAST_ROW = 1_048_575
-
-
-def _column_name(col: int) -> str:
-    name = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def _inline(value: str) -> str:
@@ -68,7 +61,7 @@ def write_rows(ws: Sheet, first: int, rows: Sequence[Sequence[Any]], kinds: Sequ
     None; the same bytes as `write_cell` for each value."""
     count = len(rows)
     fast = _plain(ws) and ws.default_row_height == ws.original_row_height and ws.excel_version != 2010
-    names = [_column_name(col) for col in range(max((len(r) for r in rows), default=0))]
+    names = [xl_col_to_name(col) for col in range(max((len(r) for r in rows), default=0))]
     xf: dict[str, str] = {}  # kind -> ' s="N"' of its number format, once XlsxWriter has numbered it
     days: dict[date, str] = {}
     strings: dict[str, str] = {}

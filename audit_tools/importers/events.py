@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from audit_tools.errors import BadInput
 from audit_tools.importers import batching
@@ -21,23 +21,10 @@ from audit_tools.importers.cells import iso_day, yes_no
 from audit_tools.importers.checks import FirstRows, Progress, check_row, row_order, text_field, ticker
 from audit_tools.importers.rows import EventRow
 from audit_tools.importers.tables import Cells, Table
-from audit_tools.models import Event, EventKind
+from audit_tools.models import Event, EventDetails, EventKind
 from audit_tools.text import Kind, check_text
 
 EventKey = tuple[str, EventKind, date]
-
-
-class EventDetails(Protocol):
-    """What a row is compared with of a stored event: an Event, or its plain values."""
-
-    @property
-    def child_seen(self) -> bool: ...
-    @property
-    def seen_alone(self) -> bool | None: ...
-    @property
-    def reason_not_alone(self) -> str | None: ...
-    @property
-    def note(self) -> str | None: ...
 
 
 Stored = Mapping[EventKey, Sequence[EventDetails]]
