@@ -16,6 +16,15 @@ def on_screen(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+async def press_n_on_the_first_case(pilot) -> None:
+    """From the dashboard to the case list's first case, whose key n starts an audit."""
+    for key in ("c", "enter"):
+        await settle(pilot)
+        await pilot.press(key)
+    await settle(pilot)
+    await pilot.press("n")
+
+
 async def test_a_slow_case_is_shown_loading_then_its_fields(db_path, monkeypatch):
     app = open_app(db_path)
     loaded = audit_service.audit_context
@@ -27,12 +36,7 @@ async def test_a_slow_case_is_shown_loading_then_its_fields(db_path, monkeypatch
 
     monkeypatch.setattr(audit_service, "audit_context", slow)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("n")
+        await press_n_on_the_first_case(pilot)
         await pilot.pause(0.5)  # longer than the form waits for its case before showing it loading
         loading = on_screen(app)
         assert "Loading the case" in loading
@@ -52,11 +56,6 @@ async def test_a_case_that_cannot_be_opened_says_so_on_screen(db_path, monkeypat
 
     monkeypatch.setattr(audit_service, "audit_context", no_form)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("n")
+        await press_n_on_the_first_case(pilot)
         await settle(pilot)
         assert "This audit could not be opened" in on_screen(app)

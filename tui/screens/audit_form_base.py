@@ -130,15 +130,16 @@ class AuditFormBase(CaseauditScreen):
             super()._compositor_refresh()
 
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        """Nothing while the screen is held. Otherwise as Textual's, but: Textual lays a
+        screen out again after placing a widget for the first time, as its virtual size goes
+        from nothing to what the layout just gave it: on the form, a second pass over every
+        field that moves nothing. After the layout that first places the fields, those
+        requests are dropped, unless a scrollbar came or went in that layout (its width is
+        taken from what is beside it, which must then be laid out again)."""
         if self._holding:
             return
         if size is None and not self.outer_size:
             size = self.app.size  # the first layout: the screen has no size of its own yet
-        """Textual lays a screen out again after placing a widget for the first time, as its
-        virtual size goes from nothing to what the layout just gave it: on the form, a second
-        pass over every field that moves nothing. After the layout that first places the
-        fields, those requests are dropped, unless a scrollbar came or went in that layout
-        (its width is taken from what is beside it, which must then be laid out again)."""
         if not self._placing_fields:
             super()._refresh_layout(size, scroll)
             return
