@@ -6,6 +6,8 @@ import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from argon2 import PasswordHasher
+
 from audit_tools.models import Action, Audit, Case, CaseType, Event, EventKind, Grade, Role, Status, Themes, User
 from db import open_store
 
@@ -100,3 +102,10 @@ def copy_database(template: Path, path: Path) -> Path:
     copy2 keeps its owner-only mode."""
     shutil.copy2(template, path)
     return path
+
+
+# argon2 with the library's defaults is slow on purpose (64 MiB, three passes, a third of a
+# second a hash); a test about who may sign in, not about the hash's cost, checks the same
+# code with the least work argon2 allows (monkeypatched over caseaudit.services.sign_in's
+# `_hasher`, its `_dummy_hash` cache cleared before and after).
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
