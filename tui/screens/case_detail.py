@@ -42,6 +42,12 @@ class CaseDetailScreen(CaseauditScreen):
         Binding("n", "new_audit", "New audit", id="new_audit"),
     ]
 
+    # The standards table takes the focus once the case has loaded (show): Textual's default
+    # would give it to the scrolling body meanwhile, restyling the body and every table in it
+    # as it took the focus and again as it gave it up.
+    AUTO_FOCUS = ""
+    _holding = True  # laid out and painted once the case has loaded (CaseauditScreen's hold)
+
     def __init__(self, case_ref: str) -> None:
         super().__init__()
         self.case_ref = case_ref
@@ -58,6 +64,9 @@ class CaseDetailScreen(CaseauditScreen):
             yield Static("Events, newest first", classes="section")
             yield DataTable(id="events-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self._hold_until_loaded()
 
     def on_screen_resume(self) -> None:
         # On opening, and on coming back from an audit: one just submitted (or amended,
@@ -94,7 +103,7 @@ class CaseDetailScreen(CaseauditScreen):
             standard = self.app.catalogue.get(result.standard)
             title = standard.title if standard is not None else result.standard
             # Room left for the evidence at 80 columns; the full title shows under the table.
-            standards.add_row(status, shorten(title, max(24, self.size.width - 44)), Text(evidence, style="bold" if result.late else ""),
+            standards.add_row(status, shorten(title, max(24, self.app.size.width - 44)), Text(evidence, style="bold" if result.late else ""),
                               key=result.standard)
 
         audits = self.query_one("#case-audits-table", DataTable)
@@ -130,6 +139,9 @@ class CaseDetailScreen(CaseauditScreen):
             standards.focus(scroll_visible=False)
             # The case opens at its top, its first heading in view, however the layout settled.
             self.query_one("#case-detail-body", VerticalScroll).scroll_home(animate=False)
+        if self._holding:
+            self._holding = False  # laid out and painted next, with the case in place
+            self.refresh(layout=True)
 
     @on(DataTable.RowHighlighted, "#standards-table")
     def _show_evidence(self, event: DataTable.RowHighlighted) -> None:
