@@ -6,6 +6,7 @@ import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import textual._wait
 from argon2 import PasswordHasher
 
 from audit_tools.models import Action, Audit, Case, CaseType, Event, EventKind, Grade, Role, Status, Themes, User
@@ -109,3 +110,14 @@ def copy_database(template: Path, path: Path) -> Path:
 # code with the least work argon2 allows (monkeypatched over caseaudit.services.sign_in's
 # `_hasher`, its `_dummy_hash` cache cleared before and after).
 QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def finer_pilot_polls(seconds: float = 1 / 200) -> None:
+    """The finer Pilot polls tests/conftest.py sets for the test process (PILOT_POLL_SECONDS
+    there: a key that needs no work costs 10 ms rather than Textual's 40), for a program a
+    test starts that drives the app with Pilot itself."""
+    for name in ("SLEEP_GRANULARITY", "SLEEP_IDLE"):
+        if not hasattr(textual._wait, name):
+            raise RuntimeError(f"textual._wait.{name} is gone: see PILOT_POLL_SECONDS in tests/conftest.py")
+    textual._wait.SLEEP_GRANULARITY = seconds
+    textual._wait.SLEEP_IDLE = seconds / 20
