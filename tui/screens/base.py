@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
@@ -31,6 +32,18 @@ class CaseauditScreen(WorkerResults, Screen[Any]):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
+
+    _resumed_before = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual restyles every widget of a screen as it comes into view, the first time
+        too, when each was styled as it was mounted a moment before: on the case list, 34
+        widgets and every component class of its drop-downs and table, again. A screen
+        coming back keeps the restyle (the theme may have changed while it was hidden).
+        (Textual calls Screen's own handler after this one, with the same event.)"""
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
 
     # --- holding the first frame until what the screen shows has loaded ----------------
 
@@ -63,6 +76,15 @@ class CaseauditScreen(WorkerResults, Screen[Any]):
         if size is None and not self.outer_size:
             size = self.app.size  # the first layout: the screen has no size of its own yet
         super()._refresh_layout(size, scroll)
+
+    def _screen_resized(self, size: Size) -> None:
+        """As Textual's, but not at the size the screen was last laid out at. Textual sends a
+        screen a Resize when its first layout gives it its size, and lays the whole screen
+        out and paints it again for it: a second pass that moves nothing (a widget that did
+        change in the first, a scrollbar come, asks for its own layout)."""
+        if size and size == self._compositor.size:
+            return
+        super()._screen_resized(size)
 
 
 class CaseauditDialog(WorkerResults, ModalScreen[R]):
