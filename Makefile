@@ -18,7 +18,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/caseaudit demo
 
-test: typecheck layers unit snapshots
+test: typecheck layers unit
 
 # mypy with pydantic's plugin over the whole product ([tool.mypy] in pyproject.toml): the
 # domain held strictly, the rest checked as written, the modules not yet held listed there.
@@ -29,7 +29,7 @@ typecheck: $(STAMP)
 layers: $(STAMP)
 	$(BIN)/lint-imports
 
-# Domain, db, services, command line and Pilot tests (tests/snapshots runs on its own),
+# Every test: domain, db, services, command line, Pilot, browser and the SVG snapshots,
 # with the process clock stopped at 23:59:59 on a quarter's last day (tests/conftest.py):
 # no test reads the real clock, so the suite passes whatever day it is run on, and
 # tests/test_frozen_clock.py says the clock really stood there.
@@ -46,7 +46,7 @@ JOBS ?= 2
 # module it imports from source again on every run (about 5 s of CPU for the collection
 # alone) and so does each program a test starts (0.3 s for one that opens the app).
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest
-UNIT := $(PYTEST) -q tests --ignore=tests/snapshots -n $(JOBS) --dist worksteal
+UNIT := $(PYTEST) -q tests -n $(JOBS) --dist worksteal
 
 # CI=true: hypothesis's "ci" profile (tests/conftest.py), derandomized with no example
 # database, so `make test` tries the same examples on a newcomer's machine as on CI.
@@ -58,9 +58,9 @@ test-frozen: $(STAMP)
 	CI=true $(UNIT) --frozen-clock=$(QUARTER_END)
 	CI=true $(UNIT) --frozen-clock=$(QUARTER_END_BST)
 
-# Snapshot tests run in their own pytest run: an earlier asyncio.run in the same process
-# breaks pytest-textual-snapshot. Two workers here too (each picture is its own app), which
-# takes the snapshots from about 65 s to 35 s; a failure is still reported by name.
+# The SVG snapshots alone (they are part of `make unit` too, in the same two workers:
+# one pytest start and one collection fewer than a run of their own, and no worker left
+# idle while the other finishes). A failure is reported by name.
 snapshots: $(STAMP)
 	@if ls tests/snapshots/test_*.py >/dev/null 2>&1; then \
 		$(PYTEST) -q tests/snapshots -n $(JOBS); \

@@ -6,6 +6,8 @@ import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from argon2 import PasswordHasher
+
 from audit_tools.models import Action, Audit, Case, CaseType, Event, EventKind, Grade, Role, Status, Themes, User
 from db import open_store
 
@@ -100,3 +102,25 @@ def copy_database(template: Path, path: Path) -> Path:
     copy2 keeps its owner-only mode."""
     shutil.copy2(template, path)
     return path
+
+
+# argon2 with the library's defaults is slow on purpose (64 MiB, three passes, a third of a
+# second a hash); a test about who may sign in, not about the hash's cost, checks the same
+# code with the least work argon2 allows (monkeypatched over caseaudit.services.sign_in's
+# `_hasher`, its `_dummy_hash` cache cleared before and after).
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def finer_pilot_polls(seconds: float = 1 / 200) -> None:
+    """The finer Pilot polls tests/conftest.py sets for the test process (PILOT_POLL_SECONDS
+    there: a key that needs no work costs 10 ms rather than Textual's 40), for a program a
+    test starts that drives the app with Pilot itself."""
+    # lazy: Textual takes a few tenths of a second to import, which the programs other tests
+    # start with this module (writers, pools of importers) have no use for
+    import textual._wait
+
+    for name in ("SLEEP_GRANULARITY", "SLEEP_IDLE"):
+        if not hasattr(textual._wait, name):
+            raise RuntimeError(f"textual._wait.{name} is gone: see PILOT_POLL_SECONDS in tests/conftest.py")
+    textual._wait.SLEEP_GRANULARITY = seconds
+    textual._wait.SLEEP_IDLE = seconds / 20

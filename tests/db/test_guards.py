@@ -4,30 +4,30 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
+from functools import lru_cache
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support import raw_connection, admin_store, make_audit
-
-CASEAUDIT = str(Path(sys.executable).with_name("caseaudit"))
+from caseaudit.cli import main
+from tests.support import admin_store, copy_database, make_audit, raw_connection
 
 
 def raw(path) -> sqlite3.Connection:
     return raw_connection(str(path), isolation_level=None)
 
 
-@pytest.fixture
-def submitted(tmp_path):
-    path = tmp_path / "ca.db"
+def build_submitted(path) -> None:
     store = admin_store(path)
     store.audits.insert([make_audit()])
     store.close()
-    return path
+
+
+@pytest.fixture
+def submitted(tmp_path, built):
+    """A database with one submitted audit: a copy of one built once a run."""
+    return copy_database(built("guards-submitted", build_submitted), tmp_path / "ca.db")
 
 
 @pytest.mark.parametrize("sql", [
@@ -58,39 +58,42 @@ def test_an_action_of_a_submitted_audit_may_still_be_completed(submitted):
     assert conn.execute("SELECT completed_on FROM actions").fetchone() == ("2024-05-30",)
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([CASEAUDIT, *args], capture_output=True, text=True, timeout=120)
+def verify(path, capsys) -> tuple[int, str, str]:
+    """`caseaudit verify` (run in this process: tests/cli/test_admin.py runs it as a program)."""
+    code = main(["--db", str(path), "verify"])
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
-def test_verify_passes_on_an_untouched_database(submitted):
-    done = run("--db", str(submitted), "verify")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("database and history chain OK (5 entries; latest hash ")
+def test_verify_passes_on_an_untouched_database(submitted, capsys):
+    code, out, err = verify(submitted, capsys)
+    assert code == 0, err
+    assert out.startswith("database and history chain OK (5 entries; latest hash ")
 
 
-def test_tampered_history_is_named_by_verify(submitted):
+def test_tampered_history_is_named_by_verify(submitted, capsys):
     conn = raw(submitted)
     conn.execute("DROP TRIGGER history_no_update")
     conn.execute("""UPDATE history SET details = replace(details, '"good"', '"outstanding"') WHERE id = 5""")
     assert conn.total_changes == 1
     conn.close()
-    done = run("--db", str(submitted), "verify")
-    assert done.returncode == 1
-    assert "caseaudit: history entry 5 is broken: its contents do not match its hash" in done.stderr
-    assert "Traceback" not in done.stderr
+    code, _, err = verify(submitted, capsys)
+    assert code == 1
+    assert "caseaudit: history entry 5 is broken: its contents do not match its hash" in err
+    assert "Traceback" not in err
 
 
-def test_a_removed_history_entry_breaks_the_chain(submitted):
+def test_a_removed_history_entry_breaks_the_chain(submitted, capsys):
     conn = raw(submitted)
     conn.execute("DROP TRIGGER history_no_delete")
     conn.execute("DELETE FROM history WHERE id = 2")
     conn.close()
-    done = run("--db", str(submitted), "verify")
-    assert done.returncode == 1
-    assert "history entry 3 is broken" in done.stderr
+    code, _, err = verify(submitted, capsys)
+    assert code == 1
+    assert "history entry 3 is broken" in err
 
 
-def test_a_rewritten_chain_tail_is_still_caught(submitted):
+def test_a_rewritten_chain_tail_is_still_caught(submitted, capsys):
     """Recomputing one entry's hash is not enough: the next entry's link no longer matches."""
     from db.history import entry_hash
 
@@ -102,13 +105,25 @@ def test_a_rewritten_chain_tail_is_still_caught(submitted):
     conn.execute("UPDATE history SET details = ?, hash = ? WHERE id = 3",
                  ['{"users":[]}', entry_hash(prev, 3, at, actor, what, details, json.loads(state))])
     conn.close()
-    done = run("--db", str(submitted), "verify")
-    assert done.returncode == 1
-    assert "history entry 4 is broken: its link to the previous entry does not match" in done.stderr
+    code, _, err = verify(submitted, capsys)
+    assert code == 1
+    assert "history entry 4 is broken: its link to the previous entry does not match" in err
 
 
 DETAILS = st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), st.text(max_size=8), st.none()),
                           max_size=3)
+
+
+@lru_cache(maxsize=1)
+def migrated() -> sqlite3.Connection:
+    """A new database in memory with every migration run, made once: each example starts
+    from a copy (SQLite's backup of one in-memory file to another) rather than migrating."""
+    from db.connection import connect
+    from db.migrations import migrate
+
+    db = connect(":memory:")
+    migrate(db)
+    return db.conn
 
 
 @settings(max_examples=40, deadline=None)
@@ -116,10 +131,9 @@ DETAILS = st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), st.text(
 def test_any_change_to_any_entry_is_named_exactly(entries, data):
     from db import history
     from db.connection import connect
-    from db.migrations import migrate
 
     db = connect(":memory:")
-    migrate(db)
+    migrated().backup(db.conn)
     for n, details in enumerate(entries):
         history.record(db, f"2024-05-0{1 + n % 9}T10:00:00+00:00", "amy", "audit saved", details)
     assert history.verify(db).ok

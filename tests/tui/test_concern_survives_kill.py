@@ -14,12 +14,15 @@ from db import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Runs the real app headless as amy: open a new audit of C-1, raise a concern, say so, then
-# wait to be killed.
+# Runs the real app headless as amy (Pilot waiting after each key at the test process's
+# finer grain): open a new audit of C-1, raise a concern, say so, then wait to be killed.
 SCRIPT = """
 import asyncio, sys
+from tests.support import finer_pilot_polls
 from tests.tui.test_audit_keyboard import open_app, open_new_audit
 from tests.tui.test_concerns import raise_one
+
+finer_pilot_polls()
 
 async def main(path):
     app = open_app(path, "amy")

@@ -21,13 +21,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Runs the real app headless as the moderator: open the blind re-audit, change two statuses,
 # type two evidence notes and choose a grade with the keyboard, say so once the form has
-# saved itself, then wait to be killed. Nothing presses ctrl+s or escape.
+# saved itself, then wait to be killed. Nothing presses ctrl+s or escape. The form saves
+# itself after a pause in typing shortened from 1.5 s to 50 ms, and Pilot waits after each
+# key at the test process's finer grain: the kill still comes the moment after the save.
 SCRIPT = """
 import asyncio, sys
 from datetime import date
+from tests.support import finer_pilot_polls
 from tests.tui.keys import wait_until
 from tests.tui.test_moderation import choose, focus, open_first_in_queue
 from tui.app import make_app
+import tui.screens.moderation.blind
+
+finer_pilot_polls()
+tui.screens.moderation.blind.AUTOSAVE_SECONDS = 0.05
 
 async def main(path):
     app = make_app(path, username="mo", today=date.fromisoformat(sys.argv[2]))

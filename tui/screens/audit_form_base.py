@@ -110,36 +110,25 @@ class AuditFormBase(CaseauditScreen):
     # Set as the fields are mounted: the next layout is the first to place them.
     _placing_fields = False
     # Until the case has loaded (or HOLD_SECONDS have passed), the screen is neither laid out
-    # nor painted: a case that loads at once is shown with its fields in the first frame,
-    # not a "Loading the case…" frame first that is replaced a moment later.
-    HOLD_SECONDS = 0.2
+    # nor painted (CaseauditScreen's hold): a case that loads at once is shown with its fields
+    # in the first frame, not a "Loading the case…" frame first that is replaced a moment later.
     _holding = True
-
-    def _hold_until_loaded(self) -> None:
-        self.set_timer(self.HOLD_SECONDS, self._stop_holding)
 
     def _stop_holding(self) -> None:
         """Show the screen as it is: loading, or that it could not be opened."""
         if self._holding:
-            self._holding = False
-            self._refresh_layout(self.app.size)
+            super()._stop_holding()
             self.call_next(self.query_one(KeysFooter).update_keys)
 
-    def _compositor_refresh(self) -> None:
-        if not self._holding:
-            super()._compositor_refresh()
-
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
-        """Nothing while the screen is held. Otherwise as Textual's, but: Textual lays a
-        screen out again after placing a widget for the first time, as its virtual size goes
+        """Nothing while the screen is held (CaseauditScreen's). Otherwise as Textual's, but:
+        Textual lays a screen out again after placing a widget for the first time, as its virtual size goes
         from nothing to what the layout just gave it: on the form, a second pass over every
         field that moves nothing. After the layout that first places the fields, those
         requests are dropped, unless a scrollbar came or went in that layout (its width is
         taken from what is beside it, which must then be laid out again)."""
         if self._holding:
             return
-        if size is None and not self.outer_size:
-            size = self.app.size  # the first layout: the screen has no size of its own yet
         if not self._placing_fields:
             super()._refresh_layout(size, scroll)
             return

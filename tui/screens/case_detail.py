@@ -3,6 +3,7 @@ timeline, and the case's audits. `n` starts an audit."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -42,6 +43,12 @@ class CaseDetailScreen(CaseauditScreen):
         Binding("n", "new_audit", "New audit", id="new_audit"),
     ]
 
+    # The standards table takes the focus once the case has loaded (show): Textual's default
+    # would give it to the scrolling body meanwhile, restyling the body and every table in it
+    # as it took the focus and again as it gave it up.
+    AUTO_FOCUS = ""
+    _holding = True  # laid out and painted once the case has loaded (CaseauditScreen's hold)
+
     def __init__(self, case_ref: str) -> None:
         super().__init__()
         self.case_ref = case_ref
@@ -58,6 +65,9 @@ class CaseDetailScreen(CaseauditScreen):
             yield Static("Events, newest first", classes="section")
             yield DataTable(id="events-table", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self._hold_until_loaded()
 
     def on_screen_resume(self) -> None:
         # On opening, and on coming back from an audit: one just submitted (or amended,
@@ -88,14 +98,17 @@ class CaseDetailScreen(CaseauditScreen):
         standards = self.query_one("#standards-table", DataTable)
         standards.clear(columns=True)
         standards.add_columns("status", "standard", "evidence")
+        widths = [len("status"), len("standard"), len("evidence")]
         for result in report.results:
             status = Text(STATUS_WORDS[result.status], style=STATUS_STYLE[result.status])
             evidence = result.evidence if result.status is not None else "needs the auditor's judgement"
             standard = self.app.catalogue.get(result.standard)
             title = standard.title if standard is not None else result.standard
             # Room left for the evidence at 80 columns; the full title shows under the table.
-            standards.add_row(status, shorten(title, max(24, self.size.width - 44)), Text(evidence, style="bold" if result.late else ""),
+            shown = shorten(title, max(24, self.app.size.width - 44))
+            standards.add_row(status, shown, Text(evidence, style="bold" if result.late else ""),
                               key=result.standard)
+            widths = [max(w, cell_len(c)) for w, c in zip(widths, (status.plain, shown, evidence))]
 
         audits = self.query_one("#case-audits-table", DataTable)
         audits.clear(columns=True)
@@ -130,6 +143,24 @@ class CaseDetailScreen(CaseauditScreen):
             standards.focus(scroll_visible=False)
             # The case opens at its top, its first heading in view, however the layout settled.
             self.query_one("#case-detail-body", VerticalScroll).scroll_home(animate=False)
+        if self._holding:
+            self._holding = False  # laid out and painted next, with the case in place
+            body = self.query_one("#case-detail-body", VerticalScroll)
+            if self._overflows(len(report.results), len(found.audits), len(case.events)):
+                body.show_vertical_scrollbar = True  # laid out beside its scrollbar from the first pass
+            if sum(w + 2 for w in widths) > self.app.size.width - 2:
+                standards.show_horizontal_scrollbar = True  # the evidence runs past the edge
+            self.refresh(layout=True)
+
+    def _overflows(self, standards: int, audits: int, events: int) -> bool:
+        """Whether the case is sure to be taller than its scrolling body: three headings with
+        a gap above each, each table's header and rows (a table no taller than the body),
+        a line of evidence; the body at most the screen less the header, the summary's two
+        lines and the footer. (A wrong guess only costs a layout: Textual sets the scrollbar
+        again from what the layout finds.)"""
+        box = self.app.size.height - 4
+        tallest = max(standards + 1, events + 1)
+        return tallest >= box or 6 + (standards + 1) + 1 + (max(audits, 1) + 1) + (events + 1) > box
 
     @on(DataTable.RowHighlighted, "#standards-table")
     def _show_evidence(self, event: DataTable.RowHighlighted) -> None:

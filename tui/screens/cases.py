@@ -45,11 +45,18 @@ class CasesScreen(CaseauditScreen):
         Binding("x", "clear_filters", "Clear filters", id="clear_case_filters"),
     ]
 
+    # The table takes the focus as the screen is composed: Textual's default would give it
+    # to the search box first, restyled as it took the focus and again as it gave it up.
+    AUTO_FOCUS = "#case-table"
+    _holding = True  # laid out and painted once the first page is in (CaseauditScreen's hold)
+
     def __init__(self) -> None:
         super().__init__()
         self.last_ref: str | None = None
         self.exhausted = False
-        self.loading = False
+        # A page is being fetched. Not Textual's `loading`, which would cover the whole screen
+        # with a loading indicator, mounted and taken down again (two layouts) for every page.
+        self.fetching = False
         self.generation = 0
         self.total: int | None = None
 
@@ -77,9 +84,9 @@ class CasesScreen(CaseauditScreen):
         # narrow column of fixed width so the counts arriving never widen the table.
         for field, words in COUNT_WORDS.items():
             table.add_column(words, key=field, width=len(words))
-        table.focus()
         # Scrolling with the mouse wheel near the end loads the next page too.
         self.watch(table, "scroll_y", self._scrolled, init=False)
+        self._hold_until_loaded()
         self.load_choices()
         self.reload()
 
@@ -138,13 +145,13 @@ class CasesScreen(CaseauditScreen):
         self.last_ref = None
         self.exhausted = False
         self.total = None
-        self.loading = True
+        self.fetching = True
         self.query_one("#case-table", DataTable).clear()
         self.fetch(self.generation, self._filters(), None)
 
     def action_more(self) -> None:
-        if not self.exhausted and not self.loading:
-            self.loading = True  # at once: key repeats must not fetch the same page twice
+        if not self.exhausted and not self.fetching:
+            self.fetching = True  # at once: key repeats must not fetch the same page twice
             self.fetch(self.generation, self._filters(), self.last_ref)
 
     @work(thread=True, exit_on_error=False, group="page")
@@ -155,12 +162,16 @@ class CasesScreen(CaseauditScreen):
     @result_of(fetch)
     def _fetched(self, page: tuple[int, list, int | None]) -> None:
         if page[0] == self.generation:
-            self.loading = False
+            self.fetching = False
         self._add_page(*page)
+        if page[0] == self.generation and self._holding:
+            self._holding = False  # laid out and painted next, with the first page in place
+            self.refresh(layout=True)
 
     @failure_of(fetch)
     def _not_fetched(self, error: BaseException) -> None:
-        self.loading = False
+        self.fetching = False
+        self._stop_holding()
         self.app.show_problem(error)
 
     def _add_page(self, generation: int, rows: list, total: int | None) -> None:
