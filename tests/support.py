@@ -6,7 +6,6 @@ import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-import textual._wait
 from argon2 import PasswordHasher
 
 from audit_tools.models import Action, Audit, Case, CaseType, Event, EventKind, Grade, Role, Status, Themes, User
@@ -116,6 +115,10 @@ def finer_pilot_polls(seconds: float = 1 / 200) -> None:
     """The finer Pilot polls tests/conftest.py sets for the test process (PILOT_POLL_SECONDS
     there: a key that needs no work costs 10 ms rather than Textual's 40), for a program a
     test starts that drives the app with Pilot itself."""
+    # lazy: Textual takes a few tenths of a second to import, which the programs other tests
+    # start with this module (writers, pools of importers) have no use for
+    import textual._wait
+
     for name in ("SLEEP_GRANULARITY", "SLEEP_IDLE"):
         if not hasattr(textual._wait, name):
             raise RuntimeError(f"textual._wait.{name} is gone: see PILOT_POLL_SECONDS in tests/conftest.py")
