@@ -121,7 +121,7 @@ def serving(path: Path, folder: Path, program: str = "caseaudit", env: dict[str,
             if server.poll() is not None or time.monotonic() > deadline:
                 log.close()
                 pytest.fail(f"caseaudit serve did not start: {(folder / 'serve.log').read_text()}")
-            time.sleep(0.2)
+            time.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -175,12 +175,19 @@ class Session:
 
     def expect(self, words: str) -> None:
         """Wait until the app draws `words` (since the last expect), then look only after them."""
+        self._expect(f"({SCREEN_TEXT})(after).includes({words!r})", repr(words))
+
+    def expect_pattern(self, pattern: str) -> None:
+        """As expect, for a line a regular expression (JavaScript's) describes: a drop-down's
+        line is its words, the padding to its width, then its arrow."""
+        self._expect(f"new RegExp({pattern!r}).test(({SCREEN_TEXT})(after))", f"/{pattern}/")
+
+    def _expect(self, test: str, shown: str) -> None:
         try:
-            self.page.wait_for_function(f"(after) => ({SCREEN_TEXT})(after).includes({words!r})",
-                                        arg=self.mark, timeout=WAIT_MS)
+            self.page.wait_for_function(f"(after) => {test}", arg=self.mark, timeout=WAIT_MS)
         except Exception:
             self.shot("failed")
-            raise AssertionError(f"the page never showed {words!r}; last drawn: {self.text()[-800:]!r}")
+            raise AssertionError(f"the page never showed {shown}; last drawn: {self.text()[-800:]!r}")
         self.mark = self.page.evaluate("() => window.__screen.length")
 
     def keys(self, *keys: str) -> None:
@@ -202,20 +209,23 @@ class Session:
         self.page.click("#sign-in")
 
 
-def choose(session: Session, downs: int, shown: str | None = None) -> None:
-    """Tab to the next drop-down, open it, move down `downs` options, take it.
+def choose(session: Session, prompt: str, downs: int, chosen: str) -> None:
+    """Tab to the next drop-down (one still showing `prompt`), open it, move down `downs`
+    options and take the one that shows `chosen`.
 
-    `shown` is an option's words that appear only once the list is open: waited for, so a
-    busy machine does not read the arrows before the list is there."""
-    session.keys("Tab")
-    time.sleep(1.0)  # a drop-down builds its list when first focused
-    session.keys("Enter")
-    if shown:
-        session.expect(shown)
-    else:
-        time.sleep(1.0)
+    Each key waits for what only its outcome draws, never for a time. The app hands a key
+    to whatever has the focus when the key arrives; an opened list takes the focus only once
+    it is built and shown, so arrows sent earlier would go to the closed drop-down and be lost.
+    - Tab, then Enter: the opened line shows the prompt with the arrow pointing up. Enter's
+      action is looked up after Tab's has moved the focus (both go the same way through the
+      app), so a list opened on the wrong drop-down would show that one's value instead.
+    - the arrows and Enter: the closed line shows the chosen option, arrow down. The chosen
+      drop-down gives the focus back to itself before it draws that, so the next Tab starts
+      from it."""
+    session.keys("Tab", "Enter")
+    session.expect_pattern(f"{prompt} +\u25b2")
     session.keys(*["ArrowDown"] * downs, "Enter")
-    time.sleep(0.5)
+    session.expect_pattern(f"(?<![a-z] ){chosen} +\u25bc")
 
 
 def test_sign_in_complete_and_submit_an_audit_in_the_browser(served, browser):
@@ -240,16 +250,17 @@ def test_sign_in_complete_and_submit_an_audit_in_the_browser(served, browser):
     print(timings)
 
     session.keys("c")
-    session.expect("E-1")
+    session.expect("E-1")  # the case list, its row drawn
     session.keys("Enter")
-    session.expect("E-1")
+    session.expect("n starts an audit")  # the case's page (the list shows E-1 too)
     session.keys("n")
-    session.expect("Voice of the child")
-    time.sleep(0.5)
+    # The form is painted in one piece once its fields are in place and the first of them has
+    # been given the focus (the case's page names the standards too, the form alone the grade).
+    session.expect("choose a grade")
     # Focus starts on the first standard (return interview: automatic, not applicable).
-    choose(session, 1, "partly met")  # voice of the child: met
-    choose(session, 1, "partly met")  # management oversight: met
-    choose(session, 2)  # grade: good
+    choose(session, "choose a status", 1, "met")  # voice of the child: met
+    choose(session, "choose a status", 1, "met")  # management oversight: met
+    choose(session, "choose a grade", 2, "Good")  # grade: good
     session.shot("3-audit-form")
     session.keys("Control+r")
     session.expect("read-only now")

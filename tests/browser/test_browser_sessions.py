@@ -3,7 +3,7 @@ own password, an idle session ending, and an account disabled by an admin mid-se
 
 The server runs with the idle timeout set to one minute (the shortest setting). It is the
 real `caseaudit serve` steered by tests/browser/quick_sessions.py: its sweep looks at every
-session twice a second rather than every 15 s, and its clock can be put ahead, so a test
+session ten times a second rather than every 15 s, and its clock can be put ahead, so a test
 lets a minute of idleness pass at once and waits for the sweeps that saw it.
 """
 
@@ -77,7 +77,7 @@ class QuickServer:
         deadline = time.monotonic() + 60
         while self.sweeps() < target:
             assert time.monotonic() < deadline, f"the server made no sweep in a minute ({self.sweeps()})"
-            time.sleep(0.05)
+            time.sleep(0.02)
 
     def put_ahead(self, seconds: float) -> None:
         """From now on the server's clock reads `seconds` later than the real one."""
@@ -103,8 +103,17 @@ class Tab(Session):
         self.mark = 0
 
     def signed_in(self, username: str, password: str = PASSWORD) -> None:
+        self.signing_in(username, password)
+        self.at_dashboard()
+
+    def signing_in(self, username: str, password: str = PASSWORD) -> None:
+        """Send the sign-in form and go on at once: the server starts the app meanwhile."""
         self.open()
-        self.sign_in(username, password)
+        self.page.fill("#username", username)
+        self.page.fill("#password", password)
+        self.page.click("#sign-in", no_wait_after=True)
+
+    def at_dashboard(self) -> None:
         self.in_app()
         self.expect("audits this month")
 
@@ -143,8 +152,11 @@ def test_sign_in_work_sign_out_and_the_back_button_does_not_return(served, brows
 def test_changing_ones_own_password_ends_the_other_session_not_this_one(served, browser):
     url, path, _ = served
     here, there = Tab(browser, url), Tab(browser, url)
-    here.signed_in("bea")
-    there.signed_in("bea")
+    # Both tabs sign in at once: two sessions of one user, their apps started side by side.
+    here.signing_in("bea")
+    there.signing_in("bea")
+    here.at_dashboard()
+    there.at_dashboard()
     here.keys("W")  # the password page, in this tab
     here.page.wait_for_selector("#current", timeout=30_000)
     here.page.fill("#current", PASSWORD)
