@@ -40,6 +40,7 @@ from tui.failures import problem_lines
 from tui.header_words import Who, fitted
 from tui.router import OTHER_SCREENS, Router
 from tui.screens.dashboard import DashboardScreen
+from tui.styles import MatchCachedStylesheet
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -128,6 +129,8 @@ class CaseauditApp(Router):
         preferences: Path | None = None,
     ) -> None:
         super().__init__()
+        # Textual's stylesheet, each place's matching rules worked out once (tui/styles.py).
+        self.stylesheet = MatchCachedStylesheet(variables=self.get_css_variables())
         tune_garbage_collection()
         self.store = store
         self.user = user

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from db import current_username, open_store
 from db.connection import connect
+from db.maintenance import verify_file
 from db.migrations import migrations
 from tests.support import admin_store
 
@@ -73,7 +74,9 @@ def test_init_with_sample_data_verifies(tmp_path):
     assert "sample data loaded" in done.stdout
     store = open_store(db, current_username())
     assert store.row_counts()["audits"] > 0
-    assert run("--db", str(db), "verify").returncode == 0
+    store.close()
+    result = verify_file(db)  # what `caseaudit verify` checks (run as a program in the tests below)
+    assert result.ok, result.findings
 
 
 def test_a_newer_program_migrates_an_older_file(tmp_path):
@@ -117,23 +120,30 @@ def test_backup_refuses_an_existing_destination(tmp_path):
     assert done.returncode == 2 and "no such folder" in done.stderr
 
 
+# Writes a case at a time (each with its history entry) until the stop file appears, at most
+# argv[2] of them: it writes for as long as the backups take, and no longer.
 WRITER = textwrap.dedent("""
     import sys
+    from pathlib import Path
     from db import open_store
     from tests.support import make_case
     store = open_store(sys.argv[1], "root")
+    stop = Path(sys.argv[3])
     print("ready", flush=True)
     for n in range(int(sys.argv[2])):
+        if stop.exists():
+            break
         store.cases.upsert([make_case(f"W-{n:05d}")])
-    print("done", flush=True)
+    print("done", n, flush=True)
 """)
 
 
 def test_backup_is_consistent_while_another_process_writes(tmp_path):
     db = tmp_path / "ca.db"
     admin_store(db).close()
+    stop = tmp_path / "stop"
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db), "400"], stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", WRITER, str(db), "400", str(stop)], stdout=subprocess.PIPE, text=True,
         cwd=Path(__file__).resolve().parents[2],
     )
     try:
@@ -144,11 +154,14 @@ def test_backup_is_consistent_while_another_process_writes(tmp_path):
             done = run("--db", str(db), "backup", str(dest))
             assert done.returncode == 0, done.stderr
             copies.append(dest)
-        assert writer.wait(timeout=300) == 0
+        stop.touch()
+        assert writer.wait(timeout=300) == 0  # the backups never made a write fail
+        assert int(writer.stdout.read().split()[-1]) > 0  # and it was writing while they ran
     finally:
         writer.kill()
     for dest in copies:
-        assert run("--db", str(dest), "verify").returncode == 0
+        result = verify_file(dest)  # what `caseaudit verify` checks, without a program a copy
+        assert result.ok, result.findings
         conn = sqlite3.connect(str(dest))
         cases = conn.execute("SELECT count(*) FROM cases WHERE case_ref LIKE 'W-%'").fetchone()[0]
         imports = conn.execute("SELECT count(*) FROM history WHERE what = 'cases imported'").fetchone()[0]

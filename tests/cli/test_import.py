@@ -290,13 +290,10 @@ def test_only_an_admin_may_import(db, tmp_path, capsys):
               st.lists(st.sampled_from(list(Role)), unique=True),
               st.sampled_from(["north", "south", "east", ""])),
     min_size=1, max_size=10, unique_by=lambda p: p[0]))
-def test_any_valid_users_import_and_round_trip(people, capsys):
+def test_any_valid_users_import_and_round_trip(people, capsys, built):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        db = folder / "caseaudit.db"
-        store = open_store(db, ME)
-        store.people.ensure_admin()
-        store.close()
+        db = copy_database(built("import", build_db), folder / "caseaudit.db")  # as build_db makes it
         lines = ["username,display_name,roles,team"]
         for username, name, roles, team in people:
             lines.append(f'{username},"{name}",{";".join(r.value for r in roles)},{team}')

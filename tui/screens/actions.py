@@ -44,6 +44,12 @@ class ActionsScreen(CaseauditScreen):
         Binding("p", "open_audit", "Open its audit", id="open_action_audit", show=False),
     ]
 
+    # The table takes the focus as the screen is composed: Textual's default would give it
+    # to the first drop-down, restyled as it took the focus and again as it gave it up.
+    AUTO_FOCUS = "#action-table"
+    _holding = True  # laid out and painted once the actions are in (CaseauditScreen's hold)
+    _asked: tuple[object, object] | None = None  # the lists last loaded: (whose, state)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="action-filters"):
@@ -65,7 +71,7 @@ class ActionsScreen(CaseauditScreen):
         table.add_column("owner", key="owner", width=8)
         table.add_column("case", key="case", width=8)
         table.add_column("done", key="done", width=11)
-        table.focus()
+        self._hold_until_loaded()
         self.reload()
 
     def _description_width(self) -> int:
@@ -80,10 +86,17 @@ class ActionsScreen(CaseauditScreen):
             column.width = self._description_width()
             table.refresh(layout=True)
 
+    def _lists(self) -> tuple[object, object]:
+        return self.query_one("#whose", Select).value, self.query_one("#state", Select).value
+
     @on(Select.Changed)
+    def _lists_changed(self) -> None:
+        # A drop-down tells its first value as a change as it mounts: those lists are loading.
+        if self._lists() != self._asked:
+            self.reload()
+
     def reload(self) -> None:
-        whose = self.query_one("#whose", Select).value
-        state = self.query_one("#state", Select).value
+        self._asked = whose, state = self._lists()
         self.load(whose, state)
 
     def action_state(self, state: str) -> None:
@@ -101,7 +114,7 @@ class ActionsScreen(CaseauditScreen):
         return action_service.actions_view(self.app.store, whose, state, self.app.today).rows
 
     @result_of(load)
-    def show(self, rows: list) -> None:
+    async def show(self, rows: list) -> None:
         table = self.query_one("#action-table", DataTable)
         table.clear()
         self.descriptions = {}
@@ -122,6 +135,12 @@ class ActionsScreen(CaseauditScreen):
         self.query_one("#action-status", Static).update(
             words + ". Enter marks the highlighted one complete (or corrects its date); "
             "u undoes a completion; k opens its case, p its audit.")
+        if self._holding:
+            # The footer was built before the table took the focus (its enter is the table's
+            # own): built again now, not after the first frame, laid out and painted again.
+            await self.query_one(KeysFooter).update_keys()
+            self._holding = False  # laid out and painted next, with the actions in place
+            self.refresh(layout=True)
 
     def _highlighted_origin(self) -> tuple[str, str] | None:
         key = self._highlighted()

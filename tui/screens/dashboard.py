@@ -89,7 +89,7 @@ class DashboardScreen(CaseauditScreen):
         self.query_one("#round-cases-table").display = False
         self.query_one("#quota-table").display = False
         self.query_one("#quota-title").display = False
-        self.action_reload()
+        # The figures are read as the screen is first shown (on_screen_resume), once.
 
     def on_resize(self) -> None:
         if getattr(self, "figures", None) is not None:
@@ -99,7 +99,7 @@ class DashboardScreen(CaseauditScreen):
         self.query_one("#quota-table").styles.max_height = max(12, self.size.height - 22)
 
     def on_screen_resume(self) -> None:
-        # Coming back from an audit: the counts may have changed.
+        # On starting, and coming back from an audit: the counts may have changed.
         self.action_reload()
 
     def action_reload(self) -> None:
