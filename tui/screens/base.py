@@ -90,6 +90,13 @@ class CaseauditScreen(WorkerResults, Screen[Any]):
 class CaseauditDialog(WorkerResults, ModalScreen[R]):
     """A dialog over a screen (a concern, the help), in the caseaudit app as a screen is."""
 
+    def _screen_resized(self, size: Size) -> None:
+        # Laid out once as it opens, as CaseauditScreen is: not again, for the Resize its first
+        # layout sends it, at the size it has just been laid out at.
+        if size and size == self._compositor.size:
+            return
+        super()._screen_resized(size)
+
     if TYPE_CHECKING:
         @property
         def app(self) -> CaseauditApp: ...  # type: ignore[override]  # narrower: always the caseaudit app
