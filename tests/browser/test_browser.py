@@ -175,20 +175,32 @@ class Session:
 
     def expect(self, words: str) -> None:
         """Wait until the app draws `words` (since the last expect), then look only after them."""
-        self._expect(f"({SCREEN_TEXT})(after).includes({words!r})", repr(words))
+        self._expect(f"(a) => ({SCREEN_TEXT})(a.after).includes(a.words)", {"words": words}, repr(words))
 
-    def expect_pattern(self, pattern: str) -> None:
-        """As expect, for a line a regular expression (JavaScript's) describes: a drop-down's
-        line is its words, the padding to its width, then its arrow."""
-        self._expect(f"new RegExp({pattern!r}).test(({SCREEN_TEXT})(after))", f"/{pattern}/")
+    def expect_drop_down(self, words: str, arrow: str, row: int | None = None) -> int:
+        """Wait until the app draws a drop-down's line showing `words` then `arrow` (up while
+        its list is open, down when closed), on screen row `row` or any; return its row.
 
-    def _expect(self, test: str, shown: str) -> None:
+        Read from the output as sent, where each line drawn starts by putting the cursor at
+        its row: a form redrawn whole repeats the other drop-downs' lines too, and one of them
+        may show the same words."""
+        row_pattern = r"(\d+)" if row is None else f"({row})"
+        pattern = (rf"\x1b\[{row_pattern};\d+H(?:\x1b\[[0-9;]*m|[ \u2588])*{words}"
+                   rf"(?:\x1b\[[0-9;]*m| )*{arrow}")
+        found = "(a) => window.__screen.slice(a.after).match(new RegExp(a.pattern))"
+        self._expect(f"(a) => ({found})(a) !== null", {"pattern": pattern}, f"{words!r} then {arrow}", keep_mark=True)
+        drawn = self.page.evaluate(f"(a) => ({found})(a)[1]", {"after": self.mark, "pattern": pattern})
+        self.mark = self.page.evaluate("() => window.__screen.length")
+        return int(drawn)
+
+    def _expect(self, test: str, arg: dict, shown: str, keep_mark: bool = False) -> None:
         try:
-            self.page.wait_for_function(f"(after) => {test}", arg=self.mark, timeout=WAIT_MS)
+            self.page.wait_for_function(test, arg={"after": self.mark, **arg}, timeout=WAIT_MS)
         except Exception:
             self.shot("failed")
             raise AssertionError(f"the page never showed {shown}; last drawn: {self.text()[-800:]!r}")
-        self.mark = self.page.evaluate("() => window.__screen.length")
+        if not keep_mark:
+            self.mark = self.page.evaluate("() => window.__screen.length")
 
     def keys(self, *keys: str) -> None:
         for key in keys:
@@ -219,13 +231,14 @@ def choose(session: Session, prompt: str, downs: int, chosen: str) -> None:
     - Tab, then Enter: the opened line shows the prompt with the arrow pointing up. Enter's
       action is looked up after Tab's has moved the focus (both go the same way through the
       app), so a list opened on the wrong drop-down would show that one's value instead.
-    - the arrows and Enter: the closed line shows the chosen option, arrow down. The chosen
+    - the arrows and Enter: that same line, closed, shows the chosen option, arrow down. The
       drop-down gives the focus back to itself before it draws that, so the next Tab starts
-      from it."""
+      from it. (Another drop-down's line may show the same words when the form is redrawn
+      whole: only this one's row counts.)"""
     session.keys("Tab", "Enter")
-    session.expect_pattern(f"{prompt} +\u25b2")
+    row = session.expect_drop_down(prompt, "\u25b2")
     session.keys(*["ArrowDown"] * downs, "Enter")
-    session.expect_pattern(f"(?<![a-z] ){chosen} +\u25bc")
+    session.expect_drop_down(chosen, "\u25bc", row)
 
 
 def test_sign_in_complete_and_submit_an_audit_in_the_browser(served, browser):

@@ -89,17 +89,24 @@ class DashboardScreen(CaseauditScreen):
         self.query_one("#round-cases-table").display = False
         self.query_one("#quota-table").display = False
         self.query_one("#quota-title").display = False
-        self.action_reload()
+        # Sized for the terminal before the first layout, as on_resize would size it after it
+        # (a second layout): the screen fills the terminal.
+        self.query_one("#quota-table").styles.max_height = self._quota_height(self.app.size.height)
+        # The figures are read as the screen is first shown (on_screen_resume), once.
 
     def on_resize(self) -> None:
         if getattr(self, "figures", None) is not None:
             self._show_waiting(self.figures)  # the feedback lines use the width there is
         # Twelve auditors fit at 80x24 with the rest a scroll away; a tall terminal shows
         # the whole service instead of twelve rows above empty space.
-        self.query_one("#quota-table").styles.max_height = max(12, self.size.height - 22)
+        self.query_one("#quota-table").styles.max_height = self._quota_height(self.size.height)
+
+    @staticmethod
+    def _quota_height(height: int) -> int:
+        return max(12, height - 22)
 
     def on_screen_resume(self) -> None:
-        # Coming back from an audit: the counts may have changed.
+        # On starting, and coming back from an audit: the counts may have changed.
         self.action_reload()
 
     def action_reload(self) -> None:

@@ -39,6 +39,7 @@ class RowsScreen(CaseauditScreen, Generic[T]):
     LIST = "rows"  # the widgets are #{LIST}-title and #{LIST}-table
     LOADING = "Loading…"
     COLUMNS: tuple[str, ...] = ()
+    _holding = True  # laid out and painted once the rows are in (CaseauditScreen's hold)
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,9 +52,11 @@ class RowsScreen(CaseauditScreen, Generic[T]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.action_reload()
+        self._hold_until_loaded()
 
     def on_screen_resume(self) -> None:
+        # On opening too (Textual resumes a screen as it is first shown): the rows are read
+        # once, not a second time for mounting.
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -94,7 +97,11 @@ class RowsScreen(CaseauditScreen, Generic[T]):
         if table.row_count:
             table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
         table.focus()
-        repaint_later(table)
+        if self._holding:
+            self._holding = False  # laid out and painted next, with the rows in place
+            self.refresh(layout=True)
+        else:
+            repaint_later(table)
 
     def highlighted(self) -> T | None:
         """The item under the cursor (None: the list is empty, or still loading)."""
