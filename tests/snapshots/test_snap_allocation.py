@@ -1,4 +1,4 @@
-"""Snapshots of the QA lead's allocation screen (run in their own process: `make snapshots`):
+"""Snapshots of the QA lead's allocation screen:
 a month allocated two a head, one auditor short, at 80×24 and 160×48."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import pytest
 from audit_tools.models import Case
 from caseaudit.services.allocation import allocate_month
 from db import open_store
+from tests.snapshots.test_snap_tui import settled
+from tests.support import copy_database
 from tests.tui.conftest import TODAY, build_db
 from tui.app import make_app
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "caseaudit.db"
+def build(path) -> None:
     build_db(path)
     store = open_store(path, "admin")
     store.cases.upsert([Case(case_ref=f"S-{i}", case_type="CIN", start_date=date(2024, 1, 2), team="south",
@@ -25,13 +25,11 @@ def db(tmp_path):
     store = open_store(path, "lee")
     allocate_month(store, "2024-03", 2, "board-2024-03")
     store.close()
-    return path
 
 
-async def settled(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+@pytest.fixture
+def db(tmp_path, built):
+    return copy_database(built("snap-allocation", build), tmp_path / "caseaudit.db")
 
 
 async def open_allocation(pilot) -> None:

@@ -8,20 +8,16 @@ from datetime import datetime, timezone
 import pytest
 
 from db import open_store
-from tests.snapshots.test_snap_tui import app_as, keys, settled
-from tests.support import FixedClock
-from tests.tui.conftest import add_submitted_audit, build_db
+from tests.snapshots.test_snap_tui import app_as, keys, settled, with_submitted_audit
+from tests.support import FixedClock, copy_database
 
 FOUND = "Photo of 2 Feb shows bruising on the forearm; no strategy discussion is recorded since."
 SHOULD = "Line manager to arrange a visit today and see the child alone; consider a strategy discussion."
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "caseaudit.db"
-    build_db(path)
-    add_submitted_audit(path)
-    return path
+def db(tmp_path, built):
+    return copy_database(built("snap-submitted", with_submitted_audit), tmp_path / "caseaudit.db")
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Snapshots of the moderation screens at fixed terminal sizes (run in their own process)."""
+"""Snapshots of the moderation screens at fixed terminal sizes."""
 
 from __future__ import annotations
 
@@ -10,32 +10,36 @@ from audit_tools.models import Moderation
 from caseaudit.services import moderation as ms
 from db import open_store
 from db.clock import fixed_clock
+from tests.support import copy_database
 from tests.tui.conftest import build_db
 from tests.tui.test_moderation import add_moderated_case
 from tests.tui.test_moderation_screens import TODAY, build
+from tests.snapshots.test_snap_tui import settled
 from tui.app import make_app
 
 
-@pytest.fixture
-def moderated_db(tmp_path):
-    path = tmp_path / "caseaudit.db"
+def with_moderation(path) -> None:
     build_db(path)
     build(path, moderated=True)
-    return path
+
+
+def with_moderated_case(path) -> None:
+    build_db(path)
+    add_moderated_case(path)
+
+
+@pytest.fixture
+def moderated_db(tmp_path, built):
+    return copy_database(built("snap-moderated", with_moderation), tmp_path / "caseaudit.db")
 
 
 @pytest.fixture
 def blind_db(tmp_path):
+    # Built for each test, not copied from one built a run: with a copy, the blind re-audit
+    # at 80x24 was drawn unscrolled (its focus not yet scrolled to) in whole-suite runs.
     path = tmp_path / "caseaudit.db"
-    build_db(path)
-    add_moderated_case(path)
+    with_moderated_case(path)
     return path
-
-
-async def settled(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_agreement_80x24(snap_compare, moderated_db):

@@ -1,4 +1,4 @@
-"""Snapshots of the reports screen at fixed terminal sizes (run in their own process)."""
+"""Snapshots of the reports screen at fixed terminal sizes."""
 
 from __future__ import annotations
 
@@ -10,19 +10,17 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
 from test_reports import ReportsApp, build_reports_db  # noqa: E402
 
+from tests.snapshots.test_snap_tui import settled  # noqa: E402
+from tests.support import copy_database  # noqa: E402
+
 # Shown on screen, never written to: no export happens in a snapshot.
 EXPORT_FOLDER = "/srv/caseaudit/reports"
 
 
 @pytest.fixture
-def app(tmp_path):
-    return ReportsApp(build_reports_db(tmp_path / "caseaudit.db"), "qa", EXPORT_FOLDER)
-
-
-async def settled(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+def app(tmp_path, built):
+    path = copy_database(built("reports", build_reports_db), tmp_path / "caseaudit.db")
+    return ReportsApp(path, "qa", EXPORT_FOLDER)
 
 
 def test_summary_100x36(snap_compare, app):

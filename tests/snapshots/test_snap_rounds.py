@@ -1,4 +1,4 @@
-"""Snapshots of the thematic round screens (run in their own process: `make snapshots`): the
+"""Snapshots of the thematic round screens: the
 QA lead's rounds screen with a round half done, the round audit form, and the pack screen,
 at 80×24."""
 
@@ -14,6 +14,8 @@ from caseaudit.services import audits as audit_service
 from caseaudit.services.rounds import create_round
 from db import open_store
 from db.clock import fixed_clock
+from tests.snapshots.test_snap_tui import settled
+from tests.support import copy_database
 from tests.tui.conftest import TODAY, build_db
 from tui.app import make_app
 
@@ -31,9 +33,7 @@ comment_required = ["no"]
 """
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "caseaudit.db"
+def build(path) -> None:
     build_db(path)
     store = open_store(path, "admin")
     store.cases.upsert([Case(case_ref=f"S-{i}", case_type="CIN", start_date=date(2024, 1, 2), team="south",
@@ -51,13 +51,11 @@ def db(tmp_path):
                                                  "home-seen": RoundAnswer(answer="yes")}})
     audit_service.submit_audit(amy, audit, None)
     amy.close()
-    return path
 
 
-async def settled(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+@pytest.fixture
+def db(tmp_path, built):
+    return copy_database(built("snap-round", build), tmp_path / "caseaudit.db")
 
 
 def press(*keys: str):

@@ -1,4 +1,4 @@
-"""Snapshots of the auditor's screens (run in their own process: `make snapshots`).
+"""Snapshots of the auditor's screens.
 
 Dates are fixed by injecting "today"; the database is built from the small fixtures
 of tests/tui/conftest.py in tmp_path.
@@ -9,16 +9,21 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
+from tests.support import copy_database
+from tests.tui.keys import settle
 from tests.tui.conftest import TODAY, add_imported_audit, add_submitted_audit, build_db
 from tui.app import make_app
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "caseaudit.db"
+def with_submitted_audit(path) -> None:
     build_db(path)
     add_submitted_audit(path)
-    return path
+
+
+@pytest.fixture
+def db(tmp_path, built):
+    """A copy of the small database with one submitted audit, built once a run."""
+    return copy_database(built("snap-submitted", with_submitted_audit), tmp_path / "caseaudit.db")
 
 
 def app_as(db, username: str = "amy"):
@@ -28,8 +33,10 @@ def app_as(db, username: str = "amy"):
 
 
 async def settled(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Until no worker is left running (a finished one may start another, or move the focus,
+    which scrolls), then one pause more for the frame that follows: on a busy machine one
+    round of waiting took the picture before the focus had scrolled the blind re-audit."""
+    await settle(pilot)
     await pilot.pause()
 
 
@@ -110,13 +117,15 @@ def test_case_detail_light_theme_80x24(snap_compare, db):
     assert snap_compare(app_as(db), terminal_size=(80, 24), run_before=keys("t", "c", "down", "enter"))
 
 
-@pytest.fixture
-def imported_db(tmp_path):
-    """C-1 with one historic audit brought in by `caseaudit import audits`."""
-    path = tmp_path / "caseaudit.db"
+def with_imported_audit(path) -> None:
     build_db(path)
-    add_imported_audit(path, tmp_path)
-    return path
+    add_imported_audit(path, path.parent)
+
+
+@pytest.fixture
+def imported_db(tmp_path, built):
+    """C-1 with one historic audit brought in by `caseaudit import audits` (a copy)."""
+    return copy_database(built("snap-imported", with_imported_audit), tmp_path / "caseaudit.db")
 
 
 def test_imported_audit_80x24(snap_compare, imported_db):

@@ -19,6 +19,7 @@ from audit_tools.models import Action, Audit, Case, Moderation, Themes, User
 from audit_tools.standards import load_catalogue
 from db import open_store
 from db.clock import fixed_clock
+from tests.support import copy_database
 from tests.tui.keys import settle
 from tui.app import CaseauditApp
 from tui.screens.reports import ReportsScreen
@@ -86,8 +87,9 @@ class ReportsApp(CaseauditApp):
 
 
 @pytest.fixture
-def db(tmp_path):
-    return build_reports_db(tmp_path / "caseaudit.db")
+def db(tmp_path, built):
+    """A copy of the reports database, built once a run."""
+    return copy_database(built("reports", build_reports_db), tmp_path / "caseaudit.db")
 
 
 def status(app) -> str:
