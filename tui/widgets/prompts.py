@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -13,7 +16,20 @@ from textual.widgets.option_list import Option
 from audit_tools.calendar import parse_day
 
 
-class AskText(ModalScreen[str | None]):
+class _LaidOutOnce:
+    """Mixed in before ModalScreen: the question is laid out once as it opens. Textual sends
+    a screen a Resize when its first layout gives it its size, and lays the whole screen out
+    and paints it again for it, at the size it was just laid out at (as CaseauditScreen and
+    CaseauditDialog skip). Not a DOMNode, so Textual's CSS still reads the prompt as a
+    ModalScreen (it follows the first DOMNode base)."""
+
+    def _screen_resized(self, size: Size) -> None:
+        if size and size == cast(ModalScreen[Any], self)._compositor.size:
+            return
+        super()._screen_resized(size)  # type: ignore[misc]  # a mixin: ModalScreen's, next in the bases
+
+
+class AskText(_LaidOutOnce, ModalScreen[str | None]):
     """Ask for one line of text; dismisses with the text, or None when cancelled.
 
     `as_date` asks for a date as a person types it (audit_tools.calendar.parse_day: 31/10/2025,
@@ -73,7 +89,7 @@ class AskText(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(_LaidOutOnce, ModalScreen[bool]):
     """Ask a yes/no question; dismisses with True for yes.
 
     The keys that answer it are written in the dialog itself (y, n or escape, enter on the
@@ -137,7 +153,7 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ChooseOne(ModalScreen[str | None]):
+class ChooseOne(_LaidOutOnce, ModalScreen[str | None]):
     """Choose one of a short list (up, down, enter); dismisses with its value, or None
     when cancelled with escape. An empty list says why there is nothing to choose."""
 
