@@ -139,8 +139,7 @@ class ActionsScreen(CaseauditScreen):
             # The footer was built before the table took the focus (its enter is the table's
             # own): built again now, not after the first frame, laid out and painted again.
             await self.query_one(KeysFooter).update_keys()
-            self._holding = False  # laid out and painted next, with the actions in place
-            self.refresh(layout=True)
+            self._release_hold()  # with the actions in place
 
     def _highlighted_origin(self) -> tuple[str, str] | None:
         key = self._highlighted()

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 
+from tui.first_layout import LaidOutOnce
 from tui.workers import WorkerResults
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
-class CaseauditScreen(WorkerResults, Screen[Any]):
+class CaseauditScreen(LaidOutOnce, WorkerResults, Screen[Any]):
     """A screen with the app's header and footer whose workers' results reach their handlers
     (tui/workers.py) and whose failed workers become notifications."""
 
@@ -70,6 +71,11 @@ class CaseauditScreen(WorkerResults, Screen[Any]):
         if not self._holding:
             super()._compositor_refresh()
 
+    def _release_hold(self) -> None:
+        """What the screen shows is in place: laid out and painted next, with it."""
+        self._holding = False
+        self.refresh(layout=True)
+
     def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
         if self._holding:
             return
@@ -77,25 +83,9 @@ class CaseauditScreen(WorkerResults, Screen[Any]):
             size = self.app.size  # the first layout: the screen has no size of its own yet
         super()._refresh_layout(size, scroll)
 
-    def _screen_resized(self, size: Size) -> None:
-        """As Textual's, but not at the size the screen was last laid out at. Textual sends a
-        screen a Resize when its first layout gives it its size, and lays the whole screen
-        out and paints it again for it: a second pass that moves nothing (a widget that did
-        change in the first, a scrollbar come, asks for its own layout)."""
-        if size and size == self._compositor.size:
-            return
-        super()._screen_resized(size)
 
-
-class CaseauditDialog(WorkerResults, ModalScreen[R]):
+class CaseauditDialog(LaidOutOnce, WorkerResults, ModalScreen[R]):
     """A dialog over a screen (a concern, the help), in the caseaudit app as a screen is."""
-
-    def _screen_resized(self, size: Size) -> None:
-        # Laid out once as it opens, as CaseauditScreen is: not again, for the Resize its first
-        # layout sends it, at the size it has just been laid out at.
-        if size and size == self._compositor.size:
-            return
-        super()._screen_resized(size)
 
     if TYPE_CHECKING:
         @property

@@ -165,8 +165,7 @@ class CasesScreen(CaseauditScreen):
             self.fetching = False
         self._add_page(*page)
         if page[0] == self.generation and self._holding:
-            self._holding = False  # laid out and painted next, with the first page in place
-            self.refresh(layout=True)
+            self._release_hold()  # with the first page in place
 
     @failure_of(fetch)
     def _not_fetched(self, error: BaseException) -> None:

@@ -98,8 +98,7 @@ class RowsScreen(CaseauditScreen, Generic[T]):
             table.move_cursor(row=min(kept, table.row_count - 1), scroll=True)
         table.focus()
         if self._holding:
-            self._holding = False  # laid out and painted next, with the rows in place
-            self.refresh(layout=True)
+            self._release_hold()  # with the rows in place
         else:
             repaint_later(table)
 

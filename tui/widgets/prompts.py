@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from audit_tools.calendar import parse_day
+from tui.first_layout import LaidOutOnce
 
 
-class _LaidOutOnce:
-    """Mixed in before ModalScreen: the question is laid out once as it opens. Textual sends
-    a screen a Resize when its first layout gives it its size, and lays the whole screen out
-    and paints it again for it, at the size it was just laid out at (as CaseauditScreen and
-    CaseauditDialog skip). Not a DOMNode, so Textual's CSS still reads the prompt as a
-    ModalScreen (it follows the first DOMNode base)."""
-
-    def _screen_resized(self, size: Size) -> None:
-        if size and size == cast(ModalScreen[Any], self)._compositor.size:
-            return
-        super()._screen_resized(size)  # type: ignore[misc]  # a mixin: ModalScreen's, next in the bases
-
-
-class AskText(_LaidOutOnce, ModalScreen[str | None]):
+class AskText(LaidOutOnce, ModalScreen[str | None]):
     """Ask for one line of text; dismisses with the text, or None when cancelled.
 
     `as_date` asks for a date as a person types it (audit_tools.calendar.parse_day: 31/10/2025,
@@ -89,7 +74,7 @@ class AskText(_LaidOutOnce, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class Confirm(_LaidOutOnce, ModalScreen[bool]):
+class Confirm(LaidOutOnce, ModalScreen[bool]):
     """Ask a yes/no question; dismisses with True for yes.
 
     The keys that answer it are written in the dialog itself (y, n or escape, enter on the
@@ -153,7 +138,7 @@ class Confirm(_LaidOutOnce, ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ChooseOne(_LaidOutOnce, ModalScreen[str | None]):
+class ChooseOne(LaidOutOnce, ModalScreen[str | None]):
     """Choose one of a short list (up, down, enter); dismisses with its value, or None
     when cancelled with escape. An empty list says why there is nothing to choose."""
 
